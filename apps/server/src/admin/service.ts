@@ -1,0 +1,285 @@
+import {
+  AppError,
+  type Location,
+  type Provider,
+  type User,
+  type zLocationCreate,
+  type zLocationPatch,
+  type zProviderCreate,
+  type zProviderPatch,
+  type zUserCreate,
+  type zUserPatch,
+} from '@tend/domain';
+import { type Db, newId, schema, sqlState } from '@tend/db';
+import { and, asc, eq, ne, sql } from 'drizzle-orm';
+import type { z } from 'zod';
+import { recordAudit } from '../audit/service';
+import { revokeUserAccess } from '../auth/service';
+import { hashPassword } from '../auth/secrets';
+import type { RequestContext } from '../context';
+
+/** Staff accounts, providers and locations: what an administrator manages. */
+
+// ---- Staff accounts -----------------------------------------------------------------------
+
+function toUser(row: typeof schema.users.$inferSelect): User {
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    role: row.role as User['role'],
+    active: row.active,
+    lockedUntil: row.lockedUntil && row.lockedUntil > new Date() ? row.lockedUntil.toISOString() : null,
+    lastSignInAt: row.lastSignInAt?.toISOString() ?? null,
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
+export async function listUsers(db: Db, ctx: RequestContext): Promise<User[]> {
+  const rows = await db
+    .select()
+    .from(schema.users)
+    .where(eq(schema.users.clinicId, ctx.clinicId))
+    .orderBy(asc(schema.users.name));
+  return rows.map(toUser);
+}
+
+export async function createUser(db: Db, ctx: RequestContext, input: z.output<typeof zUserCreate>): Promise<User> {
+  const passwordHash = await hashPassword(input.password);
+  const id = newId();
+  try {
+    const [row] = await db.transaction(async (tx) => {
+      const inserted = await tx
+        .insert(schema.users)
+        .values({ id, clinicId: ctx.clinicId, email: input.email, name: input.name, role: input.role, passwordHash })
+        .returning();
+      await recordAudit(tx, ctx, {
+        action: 'user.create',
+        entityType: 'user',
+        entityId: id,
+        details: { role: input.role },
+      });
+      return inserted;
+    });
+    return toUser(row);
+  } catch (error) {
+    if (sqlState(error) === '23505') {
+      throw AppError.validation([{ path: 'email', message: 'Another account already uses this email address.' }]);
+    }
+    throw error;
+  }
+}
+
+export async function updateUser(
+  db: Db,
+  ctx: RequestContext,
+  userId: string,
+  patch: z.output<typeof zUserPatch>,
+): Promise<User> {
+  const [current] = await db
+    .select()
+    .from(schema.users)
+    .where(and(eq(schema.users.id, userId), eq(schema.users.clinicId, ctx.clinicId)));
+  if (!current) throw AppError.notFound('The staff account');
+  const losesAdmin = current.role === 'admin' && ((patch.role && patch.role !== 'admin') || patch.active === false);
+  if (losesAdmin) {
+    const [others] = await db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(schema.users)
+      .where(
+        and(
+          eq(schema.users.clinicId, ctx.clinicId),
+          eq(schema.users.role, 'admin'),
+          eq(schema.users.active, true),
+          ne(schema.users.id, userId),
+        ),
+      );
+    if (others.n === 0) {
+      throw new AppError('conflict', 'This is the last active administrator. Make someone else an administrator first.');
+    }
+  }
+  const passwordHash = patch.password ? await hashPassword(patch.password) : undefined;
+  const row = await db.transaction(async (tx) => {
+    const [updated] = await tx
+      .update(schema.users)
+      .set({
+        name: patch.name,
+        role: patch.role,
+        active: patch.active,
+        passwordHash,
+        // An administrator saving the account also lifts a sign-in lockout.
+        lockedUntil: null,
+        failedSignIns: 0,
+        updatedAt: new Date(),
+      })
+      .where(eq(schema.users.id, userId))
+      .returning();
+    const roleChanged = patch.role !== undefined && patch.role !== current.role;
+    if (roleChanged) {
+      await recordAudit(tx, ctx, {
+        action: 'user.role_change',
+        entityType: 'user',
+        entityId: userId,
+        details: { from: current.role, to: patch.role },
+      });
+    }
+    if (patch.active === false && current.active) {
+      await recordAudit(tx, ctx, { action: 'user.deactivate', entityType: 'user', entityId: userId });
+    }
+    await recordAudit(tx, ctx, {
+      action: 'user.update',
+      entityType: 'user',
+      entityId: userId,
+      details: { fields: Object.keys(patch).filter((k) => k !== 'password'), passwordReset: Boolean(patch.password) },
+    });
+    // A changed privilege or a deactivation ends the person's sessions at once.
+    if (roleChanged || patch.active === false || patch.password) {
+      await revokeUserAccess(tx, userId, { tokens: patch.active === false });
+    }
+    return updated;
+  });
+  return toUser(row);
+}
+
+// ---- Providers ----------------------------------------------------------------------------
+
+function toProvider(row: typeof schema.providers.$inferSelect): Provider {
+  return {
+    id: row.id,
+    name: row.name,
+    title: row.title,
+    credentials: row.credentials,
+    npi: row.npi,
+    color: row.color,
+    userId: row.userId,
+    active: row.active,
+  };
+}
+
+export async function listProviders(db: Db, ctx: RequestContext): Promise<Provider[]> {
+  const rows = await db
+    .select()
+    .from(schema.providers)
+    .where(eq(schema.providers.clinicId, ctx.clinicId))
+    .orderBy(asc(schema.providers.name));
+  return rows.map(toProvider);
+}
+
+async function checkUserInClinic(db: Db, ctx: RequestContext, userId: string | null | undefined) {
+  if (!userId) return;
+  const [user] = await db
+    .select({ id: schema.users.id })
+    .from(schema.users)
+    .where(and(eq(schema.users.id, userId), eq(schema.users.clinicId, ctx.clinicId)));
+  if (!user) throw AppError.validation([{ path: 'userId', message: 'Choose a staff account of this clinic.' }]);
+}
+
+export async function createProvider(
+  db: Db,
+  ctx: RequestContext,
+  input: z.output<typeof zProviderCreate>,
+): Promise<Provider> {
+  await checkUserInClinic(db, ctx, input.userId);
+  const id = newId();
+  const [row] = await db.transaction(async (tx) => {
+    const inserted = await tx
+      .insert(schema.providers)
+      .values({ id, clinicId: ctx.clinicId, ...input })
+      .returning();
+    await recordAudit(tx, ctx, { action: 'provider.create', entityType: 'provider', entityId: id });
+    return inserted;
+  });
+  return toProvider(row);
+}
+
+export async function updateProvider(
+  db: Db,
+  ctx: RequestContext,
+  providerId: string,
+  patch: z.output<typeof zProviderPatch>,
+): Promise<Provider> {
+  await checkUserInClinic(db, ctx, patch.userId);
+  const [row] = await db.transaction(async (tx) => {
+    const updated = await tx
+      .update(schema.providers)
+      .set({ ...patch, updatedAt: new Date() })
+      .where(and(eq(schema.providers.id, providerId), eq(schema.providers.clinicId, ctx.clinicId)))
+      .returning();
+    if (updated.length) {
+      await recordAudit(tx, ctx, {
+        action: 'provider.update',
+        entityType: 'provider',
+        entityId: providerId,
+        details: { fields: Object.keys(patch) },
+      });
+    }
+    return updated;
+  });
+  if (!row) throw AppError.notFound('The provider');
+  return toProvider(row);
+}
+
+// ---- Locations ----------------------------------------------------------------------------
+
+function toLocation(row: typeof schema.locations.$inferSelect): Location {
+  return {
+    id: row.id,
+    name: row.name,
+    address: row.address ?? null,
+    timezone: row.timezone,
+    phone: row.phone,
+    active: row.active,
+  };
+}
+
+export async function listLocations(db: Db, ctx: RequestContext): Promise<Location[]> {
+  const rows = await db
+    .select()
+    .from(schema.locations)
+    .where(eq(schema.locations.clinicId, ctx.clinicId))
+    .orderBy(asc(schema.locations.name));
+  return rows.map(toLocation);
+}
+
+export async function createLocation(
+  db: Db,
+  ctx: RequestContext,
+  input: z.output<typeof zLocationCreate>,
+): Promise<Location> {
+  const id = newId();
+  const [row] = await db.transaction(async (tx) => {
+    const inserted = await tx
+      .insert(schema.locations)
+      .values({ id, clinicId: ctx.clinicId, ...input })
+      .returning();
+    await recordAudit(tx, ctx, { action: 'location.create', entityType: 'location', entityId: id });
+    return inserted;
+  });
+  return toLocation(row);
+}
+
+export async function updateLocation(
+  db: Db,
+  ctx: RequestContext,
+  locationId: string,
+  patch: z.output<typeof zLocationPatch>,
+): Promise<Location> {
+  const [row] = await db.transaction(async (tx) => {
+    const updated = await tx
+      .update(schema.locations)
+      .set({ ...patch, updatedAt: new Date() })
+      .where(and(eq(schema.locations.id, locationId), eq(schema.locations.clinicId, ctx.clinicId)))
+      .returning();
+    if (updated.length) {
+      await recordAudit(tx, ctx, {
+        action: 'location.update',
+        entityType: 'location',
+        entityId: locationId,
+        details: { fields: Object.keys(patch) },
+      });
+    }
+    return updated;
+  });
+  if (!row) throw AppError.notFound('The location');
+  return toLocation(row);
+}

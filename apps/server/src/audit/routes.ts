@@ -1,0 +1,25 @@
+import { zAuditEvent, zAuditQuery } from '@tend/domain';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { requireCtx } from '../http/auth';
+import type { Deps } from '../http/deps';
+import { errorResponses } from '../http/schemas';
+import { listAuditEvents } from './service';
+
+export function auditRoutes(server: FastifyInstance, deps: Deps): void {
+  const app = server.withTypeProvider<ZodTypeProvider>();
+  app.get(
+    '/api/audit-events',
+    {
+      config: { access: 'audit.read' },
+      schema: {
+        tags: ['audit'],
+        summary: 'The audit log, newest first; filter by patient (“who looked at this record”), user, action, time',
+        querystring: zAuditQuery,
+        response: { 200: z.object({ items: z.array(zAuditEvent), total: z.number() }), ...errorResponses },
+      },
+    },
+    async (request) => listAuditEvents(deps.database.db, requireCtx(request), request.query),
+  );
+}

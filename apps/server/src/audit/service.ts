@@ -1,0 +1,123 @@
+import type { AuditAction, AuditEvent } from '@tend/domain';
+import { type Db, schema } from '@tend/db';
+import { and, desc, eq, gte, lte, sql } from 'drizzle-orm';
+import type { RequestContext, RequestOrigin } from '../context';
+
+export interface AuditEntry {
+  action: AuditAction;
+  outcome?: 'success' | 'failure';
+  patientId?: string | null;
+  entityType?: string | null;
+  entityId?: string | null;
+  /** Never free text typed by users about patients: ids, counts, field names. */
+  details?: Record<string, unknown> | null;
+}
+
+/** Writes one audit event, in the caller's transaction when `db` is one. */
+export async function recordAudit(db: Db, ctx: RequestContext, entry: AuditEntry): Promise<void> {
+  await db.insert(schema.auditEvents).values({
+    clinicId: ctx.clinicId,
+    actorUserId: ctx.userId,
+    actorRole: ctx.role,
+    ip: ctx.ip,
+    userAgent: ctx.userAgent,
+    ...auditColumns(entry),
+  });
+}
+
+/** Audit for events without a signed-in user (failed sign-ins, setup). */
+export async function recordAnonymousAudit(
+  db: Db,
+  origin: RequestOrigin,
+  entry: AuditEntry & { clinicId: string | null; actorUserId?: string | null; actorRole?: string | null },
+): Promise<void> {
+  await db.insert(schema.auditEvents).values({
+    clinicId: entry.clinicId,
+    actorUserId: entry.actorUserId ?? null,
+    actorRole: entry.actorRole ?? null,
+    ip: origin.ip,
+    userAgent: origin.userAgent,
+    ...auditColumns(entry),
+  });
+}
+
+function auditColumns(entry: AuditEntry) {
+  return {
+    action: entry.action,
+    outcome: entry.outcome ?? 'success',
+    patientId: entry.patientId ?? null,
+    entityType: entry.entityType ?? null,
+    entityId: entry.entityId ?? null,
+    details: entry.details ?? null,
+  };
+}
+
+export interface AuditFilter {
+  patientId?: string | undefined;
+  userId?: string | undefined;
+  action?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+  limit: number;
+  offset: number;
+}
+
+export async function listAuditEvents(
+  db: Db,
+  ctx: RequestContext,
+  filter: AuditFilter,
+): Promise<{ items: AuditEvent[]; total: number }> {
+  const a = schema.auditEvents;
+  const where = and(
+    eq(a.clinicId, ctx.clinicId),
+    filter.patientId ? eq(a.patientId, filter.patientId) : undefined,
+    filter.userId ? eq(a.actorUserId, filter.userId) : undefined,
+    filter.action ? eq(a.action, filter.action) : undefined,
+    filter.from ? gte(a.occurredAt, new Date(filter.from)) : undefined,
+    filter.to ? lte(a.occurredAt, new Date(filter.to)) : undefined,
+  );
+  const rows = await db
+    .select({
+      event: a,
+      actorName: schema.users.name,
+      actorEmail: schema.users.email,
+      patientGiven: schema.patients.givenName,
+      patientFamily: schema.patients.familyName,
+    })
+    .from(a)
+    .leftJoin(schema.users, eq(schema.users.id, a.actorUserId))
+    .leftJoin(schema.patients, eq(schema.patients.id, a.patientId))
+    .where(where)
+    .orderBy(desc(a.occurredAt), desc(a.id))
+    .limit(filter.limit)
+    .offset(filter.offset);
+  const [{ total }] = await db
+    .select({ total: sql<number>`count(*)::int` })
+    .from(a)
+    .where(where);
+  await recordAudit(db, ctx, {
+    action: 'audit.read',
+    patientId: filter.patientId ?? null,
+    details: { filter: { ...filter, limit: undefined, offset: undefined }, resultCount: rows.length },
+  });
+  return {
+    total,
+    items: rows.map(({ event, actorName, actorEmail, patientGiven, patientFamily }) => ({
+      id: String(event.id),
+      occurredAt: event.occurredAt.toISOString(),
+      actorUserId: event.actorUserId,
+      actorName,
+      actorEmail,
+      actorRole: event.actorRole,
+      action: event.action,
+      outcome: event.outcome,
+      patientId: event.patientId,
+      patientName: patientGiven ? `${patientGiven} ${patientFamily}` : null,
+      entityType: event.entityType,
+      entityId: event.entityId,
+      ip: event.ip,
+      userAgent: event.userAgent,
+      details: event.details,
+    })),
+  };
+}

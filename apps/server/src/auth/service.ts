@@ -1,0 +1,323 @@
+import { AppError, type Clinic, type Role, isRole } from '@tend/domain';
+import { type Db, newId, schema } from '@tend/db';
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import { recordAnonymousAudit, recordAudit } from '../audit/service';
+import type { RequestContext, RequestOrigin } from '../context';
+import { dummyPasswordHash, newSecret, sha256, verifyPassword } from './secrets';
+
+export const MAX_FAILED_SIGN_INS = 5;
+export const LOCKOUT_MINUTES = 15;
+/** A session ends after this long even when used all day (the clinic signs in each morning). */
+export const SESSION_MAX_HOURS = 12;
+/** Activity bumps `last_seen_at` at most this often, to spare the database a write per request. */
+const TOUCH_EVERY_MS = 15_000;
+
+export interface SignedIn {
+  token: string;
+  user: SessionUser;
+}
+
+export interface SessionUser {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  clinicId: string;
+}
+
+export async function signIn(
+  db: Db,
+  input: { email: string; password: string },
+  origin: RequestOrigin,
+  now = new Date(),
+): Promise<SignedIn> {
+  const email = input.email.trim().toLowerCase();
+  const [user] = await db
+    .select()
+    .from(schema.users)
+    .where(sql`lower(${schema.users.email}) = ${email}`);
+  const invalid = new AppError('invalid_credentials', 'The email or password is not right. Check both and try again.');
+  if (!user) {
+    await verifyPassword(await dummyPasswordHash(), input.password);
+    await recordAnonymousAudit(db, origin, {
+      clinicId: null,
+      action: 'auth.sign_in_failed',
+      outcome: 'failure',
+      details: { reason: 'unknown_email' },
+    });
+    throw invalid;
+  }
+  const failure = (reason: string) =>
+    recordAnonymousAudit(db, origin, {
+      clinicId: user.clinicId,
+      actorUserId: user.id,
+      actorRole: user.role,
+      action: 'auth.sign_in_failed',
+      outcome: 'failure',
+      entityType: 'user',
+      entityId: user.id,
+      details: { reason },
+    });
+  if (user.lockedUntil && user.lockedUntil > now) {
+    await failure('locked');
+    const minutes = Math.ceil((user.lockedUntil.getTime() - now.getTime()) / 60_000);
+    throw new AppError(
+      'account_locked',
+      `Too many failed sign-ins: this account is locked for ${minutes} more minute(s). An administrator can unlock it sooner.`,
+    );
+  }
+  const passwordOk = await verifyPassword(user.passwordHash, input.password);
+  if (!passwordOk || !user.active || !isRole(user.role)) {
+    if (!passwordOk) {
+      const failed = user.failedSignIns + 1;
+      const lock = failed >= MAX_FAILED_SIGN_INS;
+      await db
+        .update(schema.users)
+        .set({
+          failedSignIns: lock ? 0 : failed,
+          lockedUntil: lock ? new Date(now.getTime() + LOCKOUT_MINUTES * 60_000) : user.lockedUntil,
+        })
+        .where(eq(schema.users.id, user.id));
+      await failure(lock ? 'bad_password_locked' : 'bad_password');
+    } else {
+      await failure('inactive');
+    }
+    throw invalid;
+  }
+  const token = newSecret();
+  await db.transaction(async (tx) => {
+    await tx
+      .update(schema.users)
+      .set({ failedSignIns: 0, lockedUntil: null, lastSignInAt: now })
+      .where(eq(schema.users.id, user.id));
+    await tx.insert(schema.sessions).values({
+      id: sha256(token),
+      userId: user.id,
+      clinicId: user.clinicId,
+      createdAt: now,
+      lastSeenAt: now,
+      expiresAt: new Date(now.getTime() + SESSION_MAX_HOURS * 3_600_000),
+      ip: origin.ip,
+      userAgent: origin.userAgent,
+    });
+    await recordAnonymousAudit(tx, origin, {
+      clinicId: user.clinicId,
+      actorUserId: user.id,
+      actorRole: user.role,
+      action: 'auth.sign_in',
+      entityType: 'user',
+      entityId: user.id,
+    });
+  });
+  return {
+    token,
+    user: { id: user.id, email: user.email, name: user.name, role: user.role, clinicId: user.clinicId },
+  };
+}
+
+/**
+ * Resolves a session cookie to a request context. Enforces the clinic's idle time-out on the
+ * server: a session unused for longer is ended, whatever the browser shows. Background requests
+ * (`touch: false`, e.g. polling) do not count as activity.
+ */
+export async function authenticateSession(
+  db: Db,
+  token: string,
+  origin: RequestOrigin,
+  options: { touch: boolean; now?: Date },
+): Promise<RequestContext> {
+  const now = options.now ?? new Date();
+  const [row] = await db
+    .select({ session: schema.sessions, user: schema.users, idle: schema.clinics.idleTimeoutMinutes })
+    .from(schema.sessions)
+    .innerJoin(schema.users, eq(schema.users.id, schema.sessions.userId))
+    .innerJoin(schema.clinics, eq(schema.clinics.id, schema.sessions.clinicId))
+    .where(eq(schema.sessions.id, sha256(token)));
+  if (!row || row.session.revokedAt || row.session.expiresAt <= now || !row.user.active || !isRole(row.user.role)) {
+    throw new AppError('unauthenticated', 'Please sign in.');
+  }
+  const { session, user } = row;
+  const ctx: RequestContext = {
+    clinicId: user.clinicId,
+    userId: user.id,
+    role: user.role as Role,
+    userName: user.name,
+    email: user.email,
+    ip: origin.ip,
+    userAgent: origin.userAgent,
+    sessionId: session.id,
+    tokenId: null,
+  };
+  if (now.getTime() - session.lastSeenAt.getTime() > row.idle * 60_000) {
+    await db.update(schema.sessions).set({ revokedAt: now }).where(eq(schema.sessions.id, session.id));
+    await recordAudit(db, ctx, { action: 'auth.session_expired', entityType: 'session', details: { idleMinutes: row.idle } });
+    throw new AppError('session_expired', 'You were signed out after a period of inactivity. Sign in again to continue.');
+  }
+  if (options.touch && now.getTime() - session.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
+    await db.update(schema.sessions).set({ lastSeenAt: now }).where(eq(schema.sessions.id, session.id));
+  }
+  return ctx;
+}
+
+export async function signOut(db: Db, ctx: RequestContext, everywhere: boolean): Promise<void> {
+  const now = new Date();
+  await db.transaction(async (tx) => {
+    if (everywhere) {
+      await tx
+        .update(schema.sessions)
+        .set({ revokedAt: now })
+        .where(and(eq(schema.sessions.userId, ctx.userId), isNull(schema.sessions.revokedAt)));
+    } else if (ctx.sessionId) {
+      await tx.update(schema.sessions).set({ revokedAt: now }).where(eq(schema.sessions.id, ctx.sessionId));
+    }
+    await recordAudit(tx, ctx, { action: everywhere ? 'auth.sign_out_everywhere' : 'auth.sign_out' });
+  });
+}
+
+/** Ends every session and API token of a user (deactivation, role change). */
+export async function revokeUserAccess(db: Db, userId: string, options: { tokens: boolean }): Promise<void> {
+  const now = new Date();
+  await db
+    .update(schema.sessions)
+    .set({ revokedAt: now })
+    .where(and(eq(schema.sessions.userId, userId), isNull(schema.sessions.revokedAt)));
+  if (options.tokens) {
+    await db
+      .update(schema.apiTokens)
+      .set({ revokedAt: now })
+      .where(and(eq(schema.apiTokens.userId, userId), isNull(schema.apiTokens.revokedAt)));
+  }
+}
+
+// ---- API tokens ---------------------------------------------------------------------------
+
+export const TOKEN_PREFIX = 'tend_';
+
+export async function authenticateToken(db: Db, token: string, origin: RequestOrigin): Promise<RequestContext> {
+  const now = new Date();
+  const [row] = await db
+    .select({ token: schema.apiTokens, user: schema.users })
+    .from(schema.apiTokens)
+    .innerJoin(schema.users, eq(schema.users.id, schema.apiTokens.userId))
+    .where(eq(schema.apiTokens.tokenHash, sha256(token)));
+  if (
+    !row ||
+    row.token.revokedAt ||
+    (row.token.expiresAt && row.token.expiresAt <= now) ||
+    !row.user.active ||
+    !isRole(row.user.role)
+  ) {
+    throw new AppError('unauthenticated', 'This API token is not valid: it may be revoked or expired.');
+  }
+  await db.update(schema.apiTokens).set({ lastUsedAt: now }).where(eq(schema.apiTokens.id, row.token.id));
+  return {
+    clinicId: row.user.clinicId,
+    userId: row.user.id,
+    role: row.user.role as Role,
+    userName: row.user.name,
+    email: row.user.email,
+    ip: origin.ip,
+    userAgent: origin.userAgent,
+    sessionId: null,
+    tokenId: row.token.id,
+  };
+}
+
+/** The context of a staff user acting through the command line on this machine. */
+export async function contextForUser(db: Db, email: string): Promise<RequestContext> {
+  const [user] = await db
+    .select()
+    .from(schema.users)
+    .where(sql`lower(${schema.users.email}) = ${email.trim().toLowerCase()}`);
+  if (!user || !isRole(user.role)) throw new AppError('not_found', `No staff account has the email ${email}.`);
+  return {
+    clinicId: user.clinicId,
+    userId: user.id,
+    role: user.role,
+    userName: user.name,
+    email: user.email,
+    ip: 'cli',
+    userAgent: 'tend-cli',
+    sessionId: null,
+    tokenId: null,
+  };
+}
+
+export async function createApiToken(
+  db: Db,
+  ctx: RequestContext,
+  input: { userId: string; name: string; expiresInDays?: number | null | undefined },
+): Promise<{ token: string; id: string }> {
+  const [user] = await db
+    .select()
+    .from(schema.users)
+    .where(and(eq(schema.users.id, input.userId), eq(schema.users.clinicId, ctx.clinicId)));
+  if (!user) throw AppError.notFound('The staff account');
+  if (!user.active) throw new AppError('conflict', 'This account is deactivated; activate it before creating a token.');
+  const token = newSecret(TOKEN_PREFIX);
+  const id = newId();
+  await db.transaction(async (tx) => {
+    await tx.insert(schema.apiTokens).values({
+      id,
+      clinicId: ctx.clinicId,
+      userId: user.id,
+      name: input.name,
+      tokenHash: sha256(token),
+      prefix: token.slice(0, 12),
+      createdBy: ctx.userId,
+      expiresAt: input.expiresInDays ? new Date(Date.now() + input.expiresInDays * 86_400_000) : null,
+    });
+    await recordAudit(tx, ctx, { action: 'token.create', entityType: 'api_token', entityId: id, details: { userId: user.id } });
+  });
+  return { token, id };
+}
+
+export async function listApiTokens(db: Db, ctx: RequestContext) {
+  const rows = await db
+    .select({ token: schema.apiTokens, email: schema.users.email })
+    .from(schema.apiTokens)
+    .innerJoin(schema.users, eq(schema.users.id, schema.apiTokens.userId))
+    .where(eq(schema.apiTokens.clinicId, ctx.clinicId))
+    .orderBy(schema.apiTokens.createdAt);
+  return rows.map(({ token, email }) => ({
+    id: token.id,
+    name: token.name,
+    userId: token.userId,
+    userEmail: email,
+    prefix: token.prefix,
+    createdAt: token.createdAt.toISOString(),
+    expiresAt: token.expiresAt?.toISOString() ?? null,
+    lastUsedAt: token.lastUsedAt?.toISOString() ?? null,
+    revokedAt: token.revokedAt?.toISOString() ?? null,
+  }));
+}
+
+export async function revokeApiToken(db: Db, ctx: RequestContext, tokenId: string): Promise<void> {
+  const updated = await db
+    .update(schema.apiTokens)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(schema.apiTokens.id, tokenId), eq(schema.apiTokens.clinicId, ctx.clinicId)))
+    .returning({ id: schema.apiTokens.id });
+  if (updated.length === 0) throw AppError.notFound('The API token');
+  await recordAudit(db, ctx, { action: 'token.revoke', entityType: 'api_token', entityId: tokenId });
+}
+
+// ---- The signed-in user's view ------------------------------------------------------------
+
+export async function getClinic(db: Db, clinicId: string): Promise<Clinic> {
+  const [clinic] = await db.select().from(schema.clinics).where(eq(schema.clinics.id, clinicId));
+  if (!clinic) throw AppError.notFound('The clinic');
+  return toClinic(clinic);
+}
+
+export function toClinic(clinic: typeof schema.clinics.$inferSelect): Clinic {
+  return {
+    id: clinic.id,
+    name: clinic.name,
+    timezone: clinic.timezone,
+    currency: clinic.currency,
+    country: clinic.country,
+    address: clinic.address ?? null,
+    idleTimeoutMinutes: clinic.idleTimeoutMinutes,
+  };
+}

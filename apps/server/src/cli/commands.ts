@@ -1,0 +1,137 @@
+import { parseArgs } from 'node:util';
+import { AppError, fieldErrorsFromZod, zTokenCreate, zUserCreate } from '@tend/domain';
+import { type Database, migrate, schema } from '@tend/db';
+import { and, asc, eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { createUser } from '../admin/service';
+import { contextForUser, createApiToken } from '../auth/service';
+import { isSetUp, setupClinic } from '../clinic/service';
+import type { RequestContext } from '../context';
+
+export const USAGE = `Usage: tend <command> [options]
+
+Commands:
+  start                     Start the server (embedded database in TEND_DATA_DIR, or DATABASE_URL)
+  migrate                   Apply database migrations
+  setup --clinic NAME --timezone IANA_ZONE --admin-email E --admin-password P
+        [--admin-name N] [--currency USD] [--country US]
+                            First run: create the clinic and its administrator
+  user add --email E --name N --role ROLE --password P [--as ADMIN_EMAIL]
+                            Create a staff account (roles: admin, manager, receptionist, provider, nurse, billing)
+  token create --email E [--name NAME] [--expires-days N]
+                            Print a new personal API token for that user (use as "Authorization: Bearer <token>")
+  help                      Show this help
+
+Environment: PORT (3000), TEND_DATA_DIR (./data), DATABASE_URL (postgres://… for a PostgreSQL server)`;
+
+/** Commands that can run inside a running server (on behalf of the command line). */
+export const REMOTE_COMMANDS = new Set(['setup', 'user', 'token', 'migrate']);
+
+function zodArgs<T extends z.ZodType>(schema: T, values: unknown): z.output<T> {
+  const parsed = schema.safeParse(values);
+  if (!parsed.success) throw AppError.validation(fieldErrorsFromZod(parsed.error));
+  return parsed.data;
+}
+
+/** The first active administrator of the only clinic, or of the one `asEmail` belongs to. */
+async function adminContext(database: Database, asEmail: string | undefined): Promise<RequestContext> {
+  if (asEmail) return { ...(await contextForUser(database.db, asEmail)), ip: 'cli', userAgent: 'tend-cli' };
+  const admins = await database.db
+    .select({ email: schema.users.email, clinicId: schema.users.clinicId })
+    .from(schema.users)
+    .where(and(eq(schema.users.role, 'admin'), eq(schema.users.active, true)))
+    .orderBy(asc(schema.users.createdAt));
+  if (admins.length === 0) throw new AppError('not_set_up', 'Tend is not set up yet: run "tend setup" first.');
+  if (new Set(admins.map((a) => a.clinicId)).size > 1) {
+    throw AppError.validation([{ path: 'as', message: 'Several clinics exist: say which administrator acts with --as EMAIL.' }]);
+  }
+  return contextForUser(database.db, admins[0].email);
+}
+
+/** Runs one command (not `start`) and returns what it prints. */
+export async function runCommand(database: Database, argv: string[]): Promise<string> {
+  const [command, sub] = argv;
+  const rest = argv.slice(command === 'user' || command === 'token' ? 2 : 1);
+  const options = {
+    clinic: { type: 'string' },
+    timezone: { type: 'string' },
+    'admin-email': { type: 'string' },
+    'admin-password': { type: 'string' },
+    'admin-name': { type: 'string' },
+    currency: { type: 'string' },
+    country: { type: 'string' },
+    email: { type: 'string' },
+    name: { type: 'string' },
+    role: { type: 'string' },
+    password: { type: 'string' },
+    as: { type: 'string' },
+    'expires-days': { type: 'string' },
+  } as const;
+  let values: ReturnType<typeof parseArgs<{ options: typeof options }>>['values'];
+  try {
+    ({ values } = parseArgs({ args: rest, options, allowPositionals: false, strict: true }));
+  } catch (error) {
+    throw AppError.validation([], `${(error as Error).message}\n\n${USAGE}`);
+  }
+
+  switch (command) {
+    case 'migrate': {
+      const ran = await migrate(database);
+      return ran.length ? `Applied migrations: ${ran.join(', ')}` : 'The database is up to date.';
+    }
+    case 'setup': {
+      if (await isSetUp(database.db)) throw new AppError('already_set_up', 'Tend is already set up; nothing was changed.');
+      const { clinicId } = await setupClinic(
+        database.db,
+        {
+          clinicName: values.clinic ?? '',
+          timezone: values.timezone ?? '',
+          adminEmail: values['admin-email'] ?? '',
+          adminPassword: values['admin-password'] ?? '',
+          adminName: values['admin-name'],
+          currency: values.currency,
+          country: values.country,
+        },
+        { ip: 'cli', userAgent: 'tend-cli' },
+      ).catch((error: unknown) => {
+        if (error instanceof z.ZodError) throw AppError.validation(fieldErrorsFromZod(error));
+        throw error;
+      });
+      return `Clinic "${values.clinic}" is set up (id ${clinicId}). Sign in as ${values['admin-email']}.`;
+    }
+    case 'user': {
+      if (sub !== 'add') break;
+      const input = zodArgs(zUserCreate, {
+        email: values.email ?? '',
+        name: values.name ?? '',
+        role: values.role ?? '',
+        password: values.password ?? '',
+      });
+      const user = await createUser(database.db, await adminContext(database, values.as), input);
+      return `Created ${user.role} ${user.name} <${user.email}>.`;
+    }
+    case 'token': {
+      if (sub !== 'create') break;
+      if (!values.email) throw AppError.validation([{ path: 'email', message: 'Say whose token it is with --email.' }]);
+      const ctx = { ...(await contextForUser(database.db, values.email)), ip: 'cli', userAgent: 'tend-cli' };
+      const input = zodArgs(zTokenCreate, {
+        name: values.name ?? 'Command-line token',
+        expiresInDays: values['expires-days'] ? Number(values['expires-days']) : null,
+      });
+      const { token } = await createApiToken(database.db, ctx, { ...input, userId: ctx.userId });
+      return token;
+    }
+    case 'help':
+    case undefined:
+      return USAGE;
+  }
+  throw AppError.validation([], `Unknown command "${argv.join(' ')}".\n\n${USAGE}`);
+}
+
+export function formatError(error: unknown): string {
+  if (error instanceof AppError) {
+    const fields = error.fields.map((f) => `  --${f.path.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: ${f.message}`);
+    return [error.message, ...fields].join('\n');
+  }
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,78 @@
+#!/usr/bin/env node
+import { migrate, openDatabase } from '@tend/db';
+import { isErrorBody } from '@tend/domain';
+import { loadConfig } from '../config';
+import { acquireDataDirLock, readLiveLock, startServer } from '../server';
+import { CLI_SECRET_HEADER } from './routes';
+import { formatError, runCommand, USAGE } from './commands';
+
+async function main(argv: string[]): Promise<number> {
+  const config = loadConfig();
+  const command = argv[0];
+  if (command === 'start') {
+    const server = await startServer(config);
+    const { isSetUp } = await import('../clinic/service');
+    const setUp = await isSetUp(server.database.db);
+    const where = config.databaseUrl ? 'PostgreSQL server (DATABASE_URL)' : `embedded database in ${config.dataDir}`;
+    console.log(`\nTend is running at ${server.url}  (${where})`);
+    console.log(setUp ? 'Open it in your browser and sign in.' : 'Open it in your browser to set up your clinic.');
+    console.log('Press Ctrl+C to stop.\n');
+    const stop = async () => {
+      await server.stop();
+      process.exit(0);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    return -1; // keep running
+  }
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+    console.log(USAGE);
+    return 0;
+  }
+
+  // On the embedded database a running server owns the data folder: hand the command to it.
+  if (!config.databaseUrl) {
+    const server = readLiveLock(config.dataDir);
+    if (server?.port && server.secret) {
+      const response = await fetch(`http://127.0.0.1:${server.port}/api/internal/cli`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', [CLI_SECRET_HEADER]: server.secret },
+        body: JSON.stringify({ args: argv }),
+      });
+      const body: unknown = await response.json();
+      if (response.ok) {
+        console.log((body as { output: string }).output);
+        return 0;
+      }
+      if (isErrorBody(body)) {
+        const fields = body.error.fields.map((f) => `  ${f.path}: ${f.message}`);
+        console.error([body.error.message, ...fields].join('\n'));
+      } else console.error(`The running server answered ${response.status}.`);
+      return 1;
+    }
+  }
+
+  const release = config.databaseUrl ? () => undefined : acquireDataDirLock(config.dataDir, {});
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    if (command !== 'migrate') await migrate(database);
+    console.log(await runCommand(database, argv));
+    return 0;
+  } catch (error) {
+    console.error(formatError(error));
+    return 1;
+  } finally {
+    await database.close();
+    release();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (error: unknown) => {
+    console.error(formatError(error));
+    process.exit(1);
+  },
+);

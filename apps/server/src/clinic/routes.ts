@@ -1,0 +1,67 @@
+import { zClinic, zClinicSettingsPatch, zClinicSetup } from '@tend/domain';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { setSessionCookie } from '../auth/routes';
+import { getClinic, signIn } from '../auth/service';
+import { originOf, requireCtx } from '../http/auth';
+import type { Deps } from '../http/deps';
+import { errorResponses } from '../http/schemas';
+import { createClinic, isSetUp, updateClinic } from './service';
+
+export function clinicRoutes(server: FastifyInstance, deps: Deps): void {
+  const app = server.withTypeProvider<ZodTypeProvider>();
+  const { db } = deps.database;
+
+  app.get(
+    '/api/setup',
+    {
+      config: { access: 'public' },
+      schema: { tags: ['setup'], summary: 'Whether the first-run setup is done', response: { 200: z.object({ setUp: z.boolean() }) } },
+    },
+    async () => ({ setUp: await isSetUp(db) }),
+  );
+
+  app.post(
+    '/api/setup',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['setup'],
+        summary: 'First run: create the clinic and its administrator (refused once set up); signs the administrator in',
+        body: zClinicSetup,
+        response: { 201: z.object({ clinicId: z.string() }), ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const origin = originOf(request);
+      const { clinicId } = await createClinic(db, request.body, origin, { onlyIfEmpty: true });
+      const { token } = await signIn(db, { email: request.body.adminEmail, password: request.body.adminPassword }, origin);
+      setSessionCookie(reply, deps, token);
+      return reply.status(201).send({ clinicId });
+    },
+  );
+
+  app.get(
+    '/api/clinic',
+    {
+      config: { access: 'authenticated' },
+      schema: { tags: ['clinic'], summary: 'The clinic’s settings', response: { 200: zClinic, ...errorResponses } },
+    },
+    async (request) => getClinic(db, requireCtx(request).clinicId),
+  );
+
+  app.patch(
+    '/api/clinic',
+    {
+      config: { access: 'clinic.manage' },
+      schema: {
+        tags: ['clinic'],
+        summary: 'Change the clinic’s settings (name, time zone, idle time-out…)',
+        body: zClinicSettingsPatch,
+        response: { 200: zClinic, ...errorResponses },
+      },
+    },
+    async (request) => updateClinic(db, requireCtx(request), request.body),
+  );
+}

@@ -1,0 +1,107 @@
+import { AppError, type Clinic, type ClinicSetupInput, zClinicSetup, type zClinicSettingsPatch } from '@tend/domain';
+import { type Db, newId, schema } from '@tend/db';
+import { eq, sql } from 'drizzle-orm';
+import type { z } from 'zod';
+import { recordAnonymousAudit, recordAudit } from '../audit/service';
+import { getClinic } from '../auth/service';
+import { hashPassword } from '../auth/secrets';
+import type { RequestContext, RequestOrigin } from '../context';
+
+export async function isSetUp(db: Db): Promise<boolean> {
+  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(schema.clinics);
+  return row.n > 0;
+}
+
+/**
+ * First run: creates the clinic, its first location and its first administrator.
+ * Refused once any clinic exists, so the public setup page cannot be replayed.
+ */
+export async function setupClinic(
+  db: Db,
+  raw: ClinicSetupInput,
+  origin: RequestOrigin,
+): Promise<{ clinicId: string; adminUserId: string }> {
+  const input = zClinicSetup.parse(raw);
+  return createClinic(db, input, origin, { onlyIfEmpty: true });
+}
+
+/** Creates a clinic (tenant) with its administrator. Also used by tests for a second clinic. */
+export async function createClinic(
+  db: Db,
+  input: z.output<typeof zClinicSetup>,
+  origin: RequestOrigin,
+  options: { onlyIfEmpty: boolean },
+): Promise<{ clinicId: string; adminUserId: string }> {
+  const passwordHash = await hashPassword(input.adminPassword);
+  const clinicId = newId();
+  const adminUserId = newId();
+  await db.transaction(async (tx) => {
+    if (options.onlyIfEmpty) {
+      // Serialise concurrent first-run requests: the second one sees the first clinic.
+      await tx.execute(sql`LOCK TABLE clinics IN EXCLUSIVE MODE`);
+      if (await isSetUp(tx)) {
+        throw new AppError('already_set_up', 'Tend is already set up. Sign in with an existing account.');
+      }
+    }
+    const [taken] = await tx
+      .select({ id: schema.users.id })
+      .from(schema.users)
+      .where(sql`lower(${schema.users.email}) = ${input.adminEmail}`);
+    if (taken) {
+      throw AppError.validation([{ path: 'adminEmail', message: 'Another account already uses this email address.' }]);
+    }
+    await tx.insert(schema.clinics).values({
+      id: clinicId,
+      name: input.clinicName,
+      timezone: input.timezone,
+      currency: input.currency,
+      country: input.country,
+      address: input.address,
+      idleTimeoutMinutes: 15,
+    });
+    await tx.insert(schema.users).values({
+      id: adminUserId,
+      clinicId,
+      email: input.adminEmail,
+      name: input.adminName,
+      role: 'admin',
+      passwordHash,
+    });
+    await tx.insert(schema.locations).values({
+      id: newId(),
+      clinicId,
+      name: input.clinicName,
+      address: input.address,
+      timezone: input.timezone,
+    });
+    await recordAnonymousAudit(tx, origin, {
+      clinicId,
+      actorUserId: adminUserId,
+      actorRole: 'admin',
+      action: 'clinic.setup',
+      entityType: 'clinic',
+      entityId: clinicId,
+    });
+  });
+  return { clinicId, adminUserId };
+}
+
+export async function updateClinic(
+  db: Db,
+  ctx: RequestContext,
+  patch: z.output<typeof zClinicSettingsPatch>,
+): Promise<Clinic> {
+  await db.transaction(async (tx) => {
+    await tx
+      .update(schema.clinics)
+      .set({ ...patch, updatedAt: new Date() })
+      .where(eq(schema.clinics.id, ctx.clinicId));
+    await recordAudit(tx, ctx, {
+      action: 'clinic.update',
+      entityType: 'clinic',
+      entityId: ctx.clinicId,
+      details: { fields: Object.keys(patch) },
+    });
+  });
+  return getClinic(db, ctx.clinicId);
+}

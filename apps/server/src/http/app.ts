@@ -1,0 +1,142 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import { AppError } from '@tend/domain';
+import { sql } from 'drizzle-orm';
+import Fastify, { type FastifyInstance } from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { authRoutes } from '../auth/routes';
+import { adminRoutes } from '../admin/routes';
+import { auditRoutes } from '../audit/routes';
+import { clinicRoutes } from '../clinic/routes';
+import { cliRoutes } from '../cli/routes';
+import { insuranceRoutes } from '../insurance/routes';
+import { patientRoutes } from '../patients/routes';
+import { registerAccessControl } from './auth';
+import type { Deps } from './deps';
+import { registerErrorHandling } from './errors';
+
+export const WEB_DIST = fileURLToPath(new URL('../../../web/dist', import.meta.url));
+export const VERSION = '0.1.0';
+
+/** Builds the whole HTTP application: API, OpenAPI docs and the web app. */
+export async function buildApp(deps: Deps, options: { logLevel: string | false }): Promise<FastifyInstance> {
+  const app = Fastify({
+    // Structured JSON logs (pino). Requests are logged by the hook below, without patient data.
+    logger: options.logLevel ? { level: options.logLevel, base: { service: 'tend' } } : false,
+    disableRequestLogging: true,
+    trustProxy: deps.config.trustProxy,
+    bodyLimit: 1_048_576,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  // Request logs carry the route pattern and status, never the query string or a body:
+  // both may hold patient names.
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      'request',
+    );
+  });
+
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+  });
+  await app.register(fastifyCookie);
+  registerErrorHandling(app);
+  registerAccessControl(app, deps.database.db);
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: {
+        title: 'Tend API',
+        version: VERSION,
+        description:
+          'Clinic management: patients, insurance, staff. Authenticate with the session cookie (web app) or `Authorization: Bearer <token>` (scripts; create tokens under Admin → API tokens or with `tend token create`). Errors are `{ "error": { "code", "message", "fields": [{ "path", "message" }] } }`.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+
+  const typed = app.withTypeProvider<ZodTypeProvider>();
+  typed.get(
+    '/api/health',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['health'],
+        summary: 'Liveness and database status',
+        response: {
+          200: z.object({ status: z.literal('ok'), version: z.string(), database: z.object({ kind: z.string(), ok: z.boolean() }) }),
+          503: z.object({ status: z.literal('unavailable'), version: z.string(), database: z.object({ kind: z.string(), ok: z.boolean() }) }),
+        },
+      },
+    },
+    async (_request, reply) => {
+      const database = { kind: deps.database.kind, ok: true };
+      try {
+        await deps.database.db.execute(sql`SELECT 1`);
+      } catch {
+        return reply.status(503).send({ status: 'unavailable', version: VERSION, database: { ...database, ok: false } });
+      }
+      return { status: 'ok' as const, version: VERSION, database };
+    },
+  );
+  typed.get(
+    '/api/openapi.json',
+    { config: { access: 'public' }, schema: { hide: true } },
+    async () => app.swagger(),
+  );
+
+  authRoutes(app, deps);
+  clinicRoutes(app, deps);
+  adminRoutes(app, deps);
+  patientRoutes(app, deps);
+  insuranceRoutes(app, deps);
+  auditRoutes(app, deps);
+  cliRoutes(app, deps);
+
+  // The web app: static files, and index.html for every other non-API path (client routing).
+  const hasWeb = existsSync(`${WEB_DIST}/index.html`);
+  if (hasWeb) {
+    await app.register(fastifyStatic, { root: WEB_DIST, wildcard: false, index: false });
+  }
+  app.setNotFoundHandler((request, reply) => {
+    if (request.url.startsWith('/api/') || request.method !== 'GET') {
+      return reply.status(404).send(new AppError('not_found', 'There is no such API route.').toBody());
+    }
+    if (!hasWeb) {
+      return reply
+        .status(503)
+        .type('text/plain')
+        .send('The web app is not built. Run "npm run build" (or start Tend with "npm start").');
+    }
+    return reply.type('text/html').header('cache-control', 'no-cache').sendFile('index.html');
+  });
+
+  return app;
+}

@@ -1,0 +1,88 @@
+import { AppError, can, type RouteAccess } from '@tend/domain';
+import type { Db } from '@tend/db';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { authenticateSession, authenticateToken, TOKEN_PREFIX } from '../auth/service';
+import type { RequestContext, RequestOrigin } from '../context';
+
+export const SESSION_COOKIE = 'tend_session';
+/** Header the web app sets on polling requests, which must not count as user activity. */
+export const BACKGROUND_HEADER = 'x-tend-background';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The signed-in user's context; set on every route whose access is not `public`. */
+    ctx: RequestContext | null;
+  }
+  interface FastifyContextConfig {
+    access?: RouteAccess;
+  }
+}
+
+export function originOf(request: FastifyRequest): RequestOrigin {
+  const agent = request.headers['user-agent'];
+  return { ip: request.ip ?? null, userAgent: typeof agent === 'string' ? agent.slice(0, 300) : null };
+}
+
+/** The context of a route that requires sign-in (the access hook has run). */
+export function requireCtx(request: FastifyRequest): RequestContext {
+  if (!request.ctx) throw new AppError('unauthenticated', 'Please sign in.');
+  return request.ctx;
+}
+
+/**
+ * Access control, first of two layers: every `/api` route must declare `config.access`, or the
+ * server refuses to start. The service layer then checks the record (its clinic, its patient).
+ */
+export function registerAccessControl(app: FastifyInstance, db: Db): void {
+  app.decorateRequest('ctx', null);
+
+  app.addHook('onRoute', (route) => {
+    if (!route.url.startsWith('/api/') || route.url.startsWith('/api/docs')) return;
+    if (!route.config?.access) {
+      throw new Error(`Route ${route.method} ${route.url} declares no access (config.access); every API route must.`);
+    }
+  });
+
+  app.addHook('onRequest', async (request) => {
+    const access = request.routeOptions.config?.access;
+    if (!access || access === 'public' || access === 'local-cli') return;
+    request.ctx = await authenticate(db, request);
+    if (access !== 'authenticated' && !can(request.ctx.role, access)) {
+      throw AppError.forbidden();
+    }
+  });
+}
+
+async function authenticate(db: Db, request: FastifyRequest): Promise<RequestContext> {
+  const origin = originOf(request);
+  const authorization = request.headers.authorization;
+  if (authorization !== undefined) {
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization);
+    if (!match || !match[1].startsWith(TOKEN_PREFIX)) {
+      throw new AppError('unauthenticated', 'Use "Authorization: Bearer <API token>" with a token from Admin → API tokens.');
+    }
+    return authenticateToken(db, match[1], origin);
+  }
+  const cookie = request.cookies[SESSION_COOKIE];
+  if (!cookie) throw new AppError('unauthenticated', 'Please sign in.');
+  checkSameOrigin(request);
+  return authenticateSession(db, cookie, origin, { touch: request.headers[BACKGROUND_HEADER] === undefined });
+}
+
+/**
+ * Cookie-authenticated changes must come from Tend's own pages. SameSite=Strict cookies already
+ * stop cross-site requests in current browsers; this also refuses a foreign Origin header.
+ */
+function checkSameOrigin(request: FastifyRequest): void {
+  if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return;
+  const origin = request.headers.origin;
+  if (origin === undefined) return;
+  let originHost: string;
+  try {
+    originHost = new URL(origin).host;
+  } catch {
+    throw AppError.forbidden('This request came from another site and was refused.');
+  }
+  const host = request.headers['x-forwarded-host'] ?? request.headers.host;
+  if (originHost !== host) throw AppError.forbidden('This request came from another site and was refused.');
+}

@@ -1,0 +1,31 @@
+import { AppError, type ErrorBody } from '@tend/domain';
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+
+/** The one place where errors become HTTP responses: `{ error: { code, message, fields } }`. */
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof AppError) {
+      return reply.status(error.status).send(error.toBody());
+    }
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      const where = error.validationContext === 'body' ? '' : `${error.validationContext ?? 'request'}.`;
+      const fields = error.validation.map((issue) => ({
+        path: `${where}${issue.instancePath.replace(/^\//, '').replaceAll('/', '.')}` || '(body)',
+        message: issue.message ?? 'This value is not valid.',
+      }));
+      return reply.status(400).send(AppError.validation(fields).toBody());
+    }
+    if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+      // Fastify's own client errors: malformed JSON, body too large, wrong content type.
+      const body: ErrorBody = {
+        error: { code: error.statusCode === 429 ? 'rate_limited' : 'validation_failed', message: error.message, fields: [] },
+      };
+      return reply.status(error.statusCode).send(body);
+    }
+    request.log.error({ err: error }, 'request failed');
+    return reply
+      .status(500)
+      .send(new AppError('internal', 'Something went wrong on the server. Please try again; if it keeps happening, tell your administrator.').toBody());
+  });
+}

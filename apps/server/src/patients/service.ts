@@ -1,0 +1,322 @@
+import {
+  AppError,
+  checkPatientInClinic,
+  classifyPatientQuery,
+  compareBirthDates,
+  type DuplicateCandidate,
+  digitsOnly,
+  duplicateReasons,
+  normalizeName,
+  type Patient,
+  phoneticKey,
+  type PatientCreate,
+  type PatientPatch,
+  type PatientSummary,
+  type Phone,
+  todayIn,
+} from '@tend/domain';
+import { type Db, newId, queryRows, schema } from '@tend/db';
+import { and, desc, eq, sql } from 'drizzle-orm';
+import { recordAudit } from '../audit/service';
+import { getClinic } from '../auth/service';
+import type { RequestContext } from '../context';
+
+type PatientRow = typeof schema.patients.$inferSelect;
+
+export function toPatient(row: PatientRow): Patient {
+  return {
+    id: row.id,
+    mrn: row.mrn,
+    givenName: row.givenName,
+    familyName: row.familyName,
+    preferredName: row.preferredName,
+    birthDate: row.birthDate,
+    sex: row.sex,
+    phone: row.phones[0]?.number ?? null,
+    phones: row.phones,
+    email: row.email,
+    address: row.address ?? null,
+    preferredContactMethod: row.preferredContactMethod,
+    preferredLanguage: row.preferredLanguage,
+    emergencyContact: row.emergencyContact ?? null,
+    frontDeskNotes: row.frontDeskNotes,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+function toSummary(row: PatientRow): PatientSummary {
+  const { id, mrn, givenName, familyName, preferredName, birthDate, sex, phone, email } = toPatient(row);
+  return { id, mrn, givenName, familyName, preferredName, birthDate, sex, phone, email };
+}
+
+function searchName(p: { givenName: string; familyName: string; preferredName: string | null }): string {
+  return normalizeName([p.givenName, p.familyName, p.preferredName ?? ''].join(' '));
+}
+
+function searchPhones(phones: Phone[]): string {
+  return phones.map((p) => digitsOnly(p.number)).join(' ');
+}
+
+/** The patient, if it belongs to the caller's clinic; otherwise 404 (never "forbidden", which would confirm it exists). */
+export async function requirePatient(db: Db, ctx: RequestContext, patientId: string): Promise<PatientRow> {
+  const [row] = await db
+    .select()
+    .from(schema.patients)
+    .where(and(eq(schema.patients.id, patientId), eq(schema.patients.clinicId, ctx.clinicId)));
+  if (!row) throw AppError.notFound('The patient');
+  return row;
+}
+
+async function clinicRules(db: Db, ctx: RequestContext) {
+  const clinic = await getClinic(db, ctx.clinicId);
+  return { country: clinic.country, today: todayIn(clinic.timezone) };
+}
+
+export async function registerPatient(db: Db, ctx: RequestContext, input: PatientCreate): Promise<Patient> {
+  const checked = checkPatientInClinic(input, await clinicRules(db, ctx));
+  if (checked.errors.length) throw AppError.validation(checked.errors);
+  const phones = checked.phones ?? [];
+  const emergencyContact = input.emergencyContact
+    ? { ...input.emergencyContact, phone: checked.emergencyPhone ?? input.emergencyContact.phone }
+    : null;
+  const candidates = await findDuplicateCandidates(db, ctx, { ...input, phones });
+  if (candidates.length && !input.allowDuplicate) {
+    await recordAudit(db, ctx, {
+      action: 'patient.duplicate_warning',
+      details: { candidateIds: candidates.map((c) => c.id) },
+    });
+    throw new AppError(
+      'possible_duplicate',
+      'This patient may already be registered. Open the existing chart, or confirm that this is a different person.',
+      { details: { candidates } },
+    );
+  }
+  const id = newId();
+  const row = await db.transaction(async (tx) => {
+    const [counter] = await queryRows<{ value: string | number }>(
+      tx,
+      sql`INSERT INTO clinic_counters (clinic_id, name, next_value) VALUES (${ctx.clinicId}, 'mrn', 100002)
+          ON CONFLICT (clinic_id, name) DO UPDATE SET next_value = clinic_counters.next_value + 1
+          RETURNING next_value - 1 AS value`,
+    );
+    const [inserted] = await tx
+      .insert(schema.patients)
+      .values({
+        id,
+        clinicId: ctx.clinicId,
+        mrn: String(counter.value),
+        givenName: input.givenName,
+        familyName: input.familyName,
+        preferredName: input.preferredName,
+        birthDate: input.birthDate,
+        sex: input.sex,
+        phones,
+        email: input.email,
+        address: input.address,
+        preferredContactMethod: input.preferredContactMethod,
+        preferredLanguage: input.preferredLanguage,
+        emergencyContact,
+        frontDeskNotes: input.frontDeskNotes,
+        searchName: searchName(input),
+        searchPhonetic: phoneticKey(searchName(input)),
+        searchPhones: searchPhones(phones),
+        createdBy: ctx.userId,
+        updatedBy: ctx.userId,
+      })
+      .returning();
+    await recordAudit(tx, ctx, {
+      action: 'patient.create',
+      patientId: id,
+      entityType: 'patient',
+      entityId: id,
+      details: candidates.length ? { confirmedDifferentFrom: candidates.map((c) => c.id) } : null,
+    });
+    return inserted;
+  });
+  return toPatient(row);
+}
+
+/**
+ * Existing patients a new registration may duplicate: a close name with the same or a
+ * one-typo birth date, or the same phone number or email address.
+ */
+export async function findDuplicateCandidates(
+  db: Db,
+  ctx: RequestContext,
+  input: { givenName: string; familyName: string; birthDate: string; phones: Phone[]; email: string | null },
+  excludeId?: string,
+): Promise<DuplicateCandidate[]> {
+  const name = normalizeName(`${input.givenName} ${input.familyName}`);
+  const phoneDigits = input.phones.map((p) => digitsOnly(p.number)).join(' ');
+  const email = input.email?.toLowerCase() ?? '';
+  const rows = await queryRows<{ id: string; name_similarity: number; phone_match: boolean; email_match: boolean }>(
+    db,
+    sql`SELECT id,
+          similarity(search_name, ${name})::float8 AS name_similarity,
+          (${phoneDigits} <> '' AND string_to_array(search_phones, ' ') && string_to_array(${phoneDigits}, ' ')) AS phone_match,
+          (${email} <> '' AND lower(email) = ${email}) AS email_match
+        FROM patients
+        WHERE clinic_id = ${ctx.clinicId}
+          AND (${excludeId ?? null}::uuid IS NULL OR id <> ${excludeId ?? null}::uuid)
+          AND (similarity(search_name, ${name}) >= 0.4
+               OR (${phoneDigits} <> '' AND string_to_array(search_phones, ' ') && string_to_array(${phoneDigits}, ' '))
+               OR (${email} <> '' AND lower(email) = ${email}))
+        ORDER BY name_similarity DESC
+        LIMIT 50`,
+  );
+  if (!rows.length) return [];
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const patients = await db
+    .select()
+    .from(schema.patients)
+    .where(
+      and(
+        eq(schema.patients.clinicId, ctx.clinicId),
+        sql`${schema.patients.id} IN (${sql.join(
+          rows.map((r) => sql`${r.id}::uuid`),
+          sql`, `,
+        )})`,
+      ),
+    );
+  const candidates: DuplicateCandidate[] = [];
+  for (const patient of patients) {
+    const evidence = byId.get(patient.id)!;
+    const reasons = duplicateReasons({
+      nameSimilarity: Number(evidence.name_similarity),
+      birthDates: compareBirthDates(patient.birthDate, input.birthDate),
+      phoneMatch: Boolean(evidence.phone_match),
+      emailMatch: Boolean(evidence.email_match),
+    });
+    if (reasons.length) candidates.push({ ...toSummary(patient), reasons });
+  }
+  return candidates.slice(0, 10);
+}
+
+export async function getPatient(db: Db, ctx: RequestContext, patientId: string): Promise<Patient> {
+  const row = await requirePatient(db, ctx, patientId);
+  await recordAudit(db, ctx, { action: 'patient.read', patientId, entityType: 'patient', entityId: patientId });
+  return toPatient(row);
+}
+
+export async function searchPatients(
+  db: Db,
+  ctx: RequestContext,
+  options: { q?: string | undefined; limit: number; offset: number },
+): Promise<{ items: PatientSummary[] }> {
+  const clinic = await getClinic(db, ctx.clinicId);
+  const query = options.q ? classifyPatientQuery(options.q, clinic.country) : null;
+  let rows: PatientRow[];
+  const p = schema.patients;
+  if (options.q && !query) {
+    rows = [];
+  } else if (!query) {
+    rows = await db
+      .select()
+      .from(p)
+      .where(eq(p.clinicId, ctx.clinicId))
+      .orderBy(desc(p.updatedAt))
+      .limit(options.limit)
+      .offset(options.offset);
+  } else if (query.kind === 'birthDate') {
+    rows = await db
+      .select()
+      .from(p)
+      .where(and(eq(p.clinicId, ctx.clinicId), eq(p.birthDate, query.birthDate)))
+      .orderBy(p.familyName, p.givenName)
+      .limit(options.limit)
+      .offset(options.offset);
+  } else if (query.kind === 'digits') {
+    rows = await db
+      .select()
+      .from(p)
+      .where(
+        and(
+          eq(p.clinicId, ctx.clinicId),
+          sql`(${p.mrn} = ${query.digits} OR ${p.searchPhones} LIKE ${`%${query.digits}%`})`,
+        ),
+      )
+      .orderBy(sql`${p.mrn} = ${query.digits} DESC`, p.familyName, p.givenName)
+      .limit(options.limit)
+      .offset(options.offset);
+  } else {
+    // Typo-tolerant: trigram word similarity ("Jonathn"), Soundex of every word ("Jhon Smiht"),
+    // and prefixes of any word ("smi").
+    const name = query.name;
+    const phonetic = phoneticKey(name);
+    rows = await db.transaction(async (tx) => {
+      await tx.execute(sql`SELECT set_config('pg_trgm.word_similarity_threshold', '0.4', true)`);
+      return tx
+        .select()
+        .from(p)
+        .where(
+          and(
+            eq(p.clinicId, ctx.clinicId),
+            sql`(${name} <% ${p.searchName}
+                 OR string_to_array(${p.searchPhonetic}, ' ') @> string_to_array(${phonetic}, ' ')
+                 OR ${p.searchName} LIKE ${`${name}%`} OR ${p.searchName} LIKE ${`% ${name}%`})`,
+          ),
+        )
+        .orderBy(sql`word_similarity(${name}, ${p.searchName}) DESC`, p.familyName, p.givenName)
+        .limit(options.limit)
+        .offset(options.offset);
+    });
+  }
+  await recordAudit(db, ctx, {
+    action: 'patient.search',
+    entityType: 'patient',
+    details: { kind: query?.kind ?? 'recent', patientIds: rows.map((r) => r.id) },
+  });
+  return { items: rows.map(toSummary) };
+}
+
+export async function updatePatient(
+  db: Db,
+  ctx: RequestContext,
+  patientId: string,
+  patch: PatientPatch,
+): Promise<Patient> {
+  const current = await requirePatient(db, ctx, patientId);
+  const checked = checkPatientInClinic(
+    {
+      birthDate: patch.birthDate,
+      phone: patch.phone,
+      phones: patch.phone !== undefined && patch.phones === undefined ? current.phones.slice(1) : patch.phones,
+      emergencyContact: patch.emergencyContact,
+    },
+    await clinicRules(db, ctx),
+  );
+  if (checked.errors.length) throw AppError.validation(checked.errors);
+  const { phone: _phone, phones: _phones, ...rest } = patch;
+  const merged = { ...current, ...rest };
+  const phones = checked.phones ?? current.phones;
+  const emergencyContact =
+    patch.emergencyContact === undefined
+      ? current.emergencyContact
+      : patch.emergencyContact && { ...patch.emergencyContact, phone: checked.emergencyPhone ?? patch.emergencyContact.phone };
+  const row = await db.transaction(async (tx) => {
+    const [updated] = await tx
+      .update(schema.patients)
+      .set({
+        ...rest,
+        phones,
+        emergencyContact,
+        searchName: searchName(merged),
+        searchPhonetic: phoneticKey(searchName(merged)),
+        searchPhones: searchPhones(phones),
+        updatedAt: new Date(),
+        updatedBy: ctx.userId,
+      })
+      .where(and(eq(schema.patients.id, patientId), eq(schema.patients.clinicId, ctx.clinicId)))
+      .returning();
+    await recordAudit(tx, ctx, {
+      action: 'patient.update',
+      patientId,
+      entityType: 'patient',
+      entityId: patientId,
+      details: { fields: Object.keys(patch) },
+    });
+    return updated;
+  });
+  return toPatient(row);
+}

@@ -1,0 +1,112 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Database, migrate, openDatabase } from '@tend/db';
+import type { FastifyInstance } from 'fastify';
+import type { Config } from './config';
+import { buildApp } from './http/app';
+
+/** What a running Tend process leaves in its data folder so others know it owns it. */
+export interface DataDirLock {
+  pid: number;
+  port?: number;
+  secret?: string;
+}
+
+export function lockPath(dataDir: string): string {
+  return join(dataDir, 'tend.lock.json');
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The lock of another live process on this data folder, if any (a stale one is ignored). */
+export function readLiveLock(dataDir: string): DataDirLock | null {
+  const path = lockPath(dataDir);
+  if (!existsSync(path)) return null;
+  try {
+    const lock = JSON.parse(readFileSync(path, 'utf8')) as DataDirLock;
+    return lock.pid !== process.pid && isAlive(lock.pid) ? lock : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Takes the embedded data folder for this process, or explains who has it. */
+export function acquireDataDirLock(dataDir: string, lock: Omit<DataDirLock, 'pid'>): () => void {
+  mkdirSync(dataDir, { recursive: true });
+  const holder = readLiveLock(dataDir);
+  if (holder) {
+    throw new Error(
+      holder.port
+        ? `Another Tend server (process ${holder.pid}, port ${holder.port}) is using the data folder ${dataDir}. Stop it first, or use another TEND_DATA_DIR.`
+        : `Another Tend command (process ${holder.pid}) is using the data folder ${dataDir}. Wait for it to finish.`,
+    );
+  }
+  const path = lockPath(dataDir);
+  writeFileSync(path, JSON.stringify({ pid: process.pid, ...lock }), { mode: 0o600 });
+  chmodSync(path, 0o600);
+  return () => {
+    try {
+      const current = JSON.parse(readFileSync(path, 'utf8')) as DataDirLock;
+      if (current.pid === process.pid) rmSync(path);
+    } catch {
+      // Already gone.
+    }
+  };
+}
+
+export async function openConfiguredDatabase(config: Config): Promise<Database> {
+  return openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+}
+
+export interface RunningServer {
+  app: FastifyInstance;
+  database: Database;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Opens the database, applies migrations and serves Tend until stopped. */
+export async function startServer(config: Config): Promise<RunningServer> {
+  const embedded = !config.databaseUrl;
+  const cliSecret = embedded ? randomBytes(32).toString('hex') : null;
+  // Claim the folder before opening it (PGlite must not be opened twice); the port comes later.
+  let release = embedded ? acquireDataDirLock(config.dataDir, {}) : () => undefined;
+  let database: Database | undefined;
+  try {
+    database = await openConfiguredDatabase(config);
+    const ran = await migrate(database);
+    const app = await buildApp({ database, config, cliSecret }, { logLevel: config.logLevel });
+    if (ran.length) app.log.info({ migrations: ran }, 'migrations applied');
+    await app.listen({ port: config.port, host: config.host });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    if (embedded && cliSecret) {
+      release();
+      release = acquireDataDirLock(config.dataDir, { port, secret: cliSecret });
+    }
+    const url = `http://localhost:${port}`;
+    const db = database;
+    return {
+      app,
+      database: db,
+      url,
+      async stop() {
+        await app.close();
+        await db.close();
+        release();
+      },
+    };
+  } catch (error) {
+    await database?.close().catch(() => undefined);
+    release();
+    throw error;
+  }
+}

@@ -1,0 +1,194 @@
+import type { Address } from '@tend/domain';
+import {
+  bigint,
+  bigserial,
+  boolean,
+  char,
+  date,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+/**
+ * Typed view of the tables for queries. The tables themselves are made by the SQL files in
+ * `../migrations` (the source of truth); `schema.test.ts` checks that the two agree.
+ */
+
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
+
+export const clinics = pgTable('clinics', {
+  id: uuid('id').primaryKey(),
+  name: text('name').notNull(),
+  timezone: text('timezone').notNull(),
+  currency: char('currency', { length: 3 }).notNull(),
+  country: char('country', { length: 2 }).notNull(),
+  address: jsonb('address').$type<Address | null>(),
+  idleTimeoutMinutes: integer('idle_timeout_minutes').notNull(),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export const clinicCounters = pgTable(
+  'clinic_counters',
+  {
+    clinicId: uuid('clinic_id').notNull(),
+    name: text('name').notNull(),
+    nextValue: bigint('next_value', { mode: 'number' }).notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.clinicId, table.name] })],
+);
+
+export const users = pgTable('users', {
+  id: uuid('id').primaryKey(),
+  clinicId: uuid('clinic_id').notNull(),
+  email: text('email').notNull(),
+  name: text('name').notNull(),
+  role: text('role').notNull(),
+  passwordHash: text('password_hash').notNull(),
+  active: boolean('active').notNull().default(true),
+  failedSignIns: integer('failed_sign_ins').notNull().default(0),
+  lockedUntil: timestamp('locked_until', { withTimezone: true }),
+  lastSignInAt: timestamp('last_sign_in_at', { withTimezone: true }),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export const sessions = pgTable('sessions', {
+  id: text('id').primaryKey(),
+  userId: uuid('user_id').notNull(),
+  clinicId: uuid('clinic_id').notNull(),
+  createdAt: createdAt(),
+  lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  ip: text('ip'),
+  userAgent: text('user_agent'),
+});
+
+export const apiTokens = pgTable('api_tokens', {
+  id: uuid('id').primaryKey(),
+  clinicId: uuid('clinic_id').notNull(),
+  userId: uuid('user_id').notNull(),
+  name: text('name').notNull(),
+  tokenHash: text('token_hash').notNull(),
+  prefix: text('prefix').notNull(),
+  createdAt: createdAt(),
+  createdBy: uuid('created_by'),
+  expiresAt: timestamp('expires_at', { withTimezone: true }),
+  lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+  revokedAt: timestamp('revoked_at', { withTimezone: true }),
+});
+
+export const providers = pgTable('providers', {
+  id: uuid('id').primaryKey(),
+  clinicId: uuid('clinic_id').notNull(),
+  userId: uuid('user_id'),
+  name: text('name').notNull(),
+  title: text('title'),
+  credentials: text('credentials'),
+  npi: text('npi'),
+  color: text('color').notNull(),
+  active: boolean('active').notNull().default(true),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export const locations = pgTable('locations', {
+  id: uuid('id').primaryKey(),
+  clinicId: uuid('clinic_id').notNull(),
+  name: text('name').notNull(),
+  address: jsonb('address').$type<Address | null>(),
+  timezone: text('timezone').notNull(),
+  phone: text('phone'),
+  active: boolean('active').notNull().default(true),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export const payers = pgTable('payers', {
+  id: uuid('id').primaryKey(),
+  clinicId: uuid('clinic_id').notNull(),
+  name: text('name').notNull(),
+  payerCode: text('payer_code'),
+  memberIdPattern: text('member_id_pattern'),
+  memberIdExample: text('member_id_example'),
+  phone: text('phone'),
+  active: boolean('active').notNull().default(true),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export interface StoredPhone {
+  use: 'mobile' | 'home' | 'work';
+  number: string;
+}
+export interface StoredEmergencyContact {
+  name: string;
+  relationship: string | null;
+  phone: string;
+}
+
+export const patients = pgTable('patients', {
+  id: uuid('id').primaryKey(),
+  clinicId: uuid('clinic_id').notNull(),
+  mrn: text('mrn').notNull(),
+  givenName: text('given_name').notNull(),
+  familyName: text('family_name').notNull(),
+  preferredName: text('preferred_name'),
+  birthDate: date('birth_date', { mode: 'string' }).notNull(),
+  sex: text('sex').$type<'female' | 'male' | 'other' | 'unknown'>().notNull(),
+  phones: jsonb('phones').$type<StoredPhone[]>().notNull(),
+  email: text('email'),
+  address: jsonb('address').$type<Address | null>(),
+  preferredContactMethod: text('preferred_contact_method').$type<'phone' | 'sms' | 'email' | 'mail' | null>(),
+  preferredLanguage: text('preferred_language'),
+  emergencyContact: jsonb('emergency_contact').$type<StoredEmergencyContact | null>(),
+  frontDeskNotes: text('front_desk_notes'),
+  searchName: text('search_name').notNull(),
+  searchPhonetic: text('search_phonetic').notNull(),
+  searchPhones: text('search_phones').notNull(),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+  createdBy: uuid('created_by'),
+  updatedBy: uuid('updated_by'),
+});
+
+export const coverages = pgTable('coverages', {
+  id: uuid('id').primaryKey(),
+  clinicId: uuid('clinic_id').notNull(),
+  patientId: uuid('patient_id').notNull(),
+  payerId: uuid('payer_id').notNull(),
+  rank: text('rank').$type<'primary' | 'secondary' | 'tertiary'>().notNull(),
+  memberId: text('member_id').notNull(),
+  groupNumber: text('group_number'),
+  subscriberName: text('subscriber_name'),
+  subscriberRelationship: text('subscriber_relationship').$type<'self' | 'spouse' | 'child' | 'other'>().notNull(),
+  subscriberBirthDate: date('subscriber_birth_date', { mode: 'string' }),
+  copayCents: integer('copay_cents'),
+  validFrom: date('valid_from', { mode: 'string' }).notNull(),
+  validTo: date('valid_to', { mode: 'string' }),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export const auditEvents = pgTable('audit_events', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  clinicId: uuid('clinic_id'),
+  occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull().defaultNow(),
+  actorUserId: uuid('actor_user_id'),
+  actorRole: text('actor_role'),
+  action: text('action').notNull(),
+  outcome: text('outcome').$type<'success' | 'failure'>().notNull().default('success'),
+  patientId: uuid('patient_id'),
+  entityType: text('entity_type'),
+  entityId: text('entity_id'),
+  ip: text('ip'),
+  userAgent: text('user_agent'),
+  details: jsonb('details').$type<Record<string, unknown> | null>(),
+});

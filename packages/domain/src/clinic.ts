@@ -1,0 +1,191 @@
+import { z } from 'zod';
+import { isRole, ROLES } from './permissions';
+import { t } from './i18n';
+import {
+  isValidPostalCode,
+  postalCodeRule,
+  zColor,
+  zCountry,
+  zCurrency,
+  zEmail,
+  zOptionalText,
+  zPassword,
+  zRequiredText,
+  zText,
+  zTimeZone,
+} from './validation';
+
+/** Clinic (tenant), its locations, providers and staff accounts. */
+
+export const zAddress = z
+  .object({
+    line1: zRequiredText(200),
+    line2: zOptionalText(200),
+    city: zRequiredText(100),
+    region: zOptionalText(100),
+    postalCode: zRequiredText(20),
+    country: zCountry,
+  })
+  .superRefine((address, ctx) => {
+    if (!isValidPostalCode(address.postalCode, address.country)) {
+      const rule = postalCodeRule(address.country);
+      ctx.addIssue({
+        code: 'custom',
+        path: ['postalCode'],
+        message: t('validation.postalCode', { country: address.country, example: rule.example }),
+      });
+    }
+  });
+export type Address = z.infer<typeof zAddress>;
+
+export const zIdleTimeoutMinutes = z.number().int().min(1).max(240);
+
+export const zClinicSetup = z.object({
+  clinicName: zRequiredText(200),
+  timezone: zTimeZone,
+  currency: zCurrency.default('USD'),
+  country: zCountry.default('US'),
+  address: zAddress.nullish().transform((v) => v ?? null),
+  adminName: zRequiredText(200).default('Administrator'),
+  adminEmail: zEmail,
+  adminPassword: zPassword,
+});
+export type ClinicSetupInput = z.input<typeof zClinicSetup>;
+
+export const zClinicSettingsPatch = z
+  .object({
+    name: zRequiredText(200),
+    timezone: zTimeZone,
+    currency: zCurrency,
+    country: zCountry,
+    address: zAddress.nullable(),
+    idleTimeoutMinutes: zIdleTimeoutMinutes,
+  })
+  .partial();
+
+export const zClinic = z.object({
+  id: z.string(),
+  name: z.string(),
+  timezone: z.string(),
+  currency: z.string(),
+  country: z.string(),
+  address: zAddress.nullable(),
+  idleTimeoutMinutes: z.number(),
+});
+export type Clinic = z.infer<typeof zClinic>;
+
+// ---- Staff accounts -----------------------------------------------------------------------
+
+export const zRole = z.enum(ROLES, { error: () => t('validation.role') });
+
+export const zUserCreate = z.object({
+  email: zEmail,
+  name: zRequiredText(200),
+  role: zRole,
+  password: zPassword,
+});
+
+export const zUserPatch = z
+  .object({
+    name: zRequiredText(200),
+    role: zRole,
+    active: z.boolean(),
+    password: zPassword,
+  })
+  .partial();
+
+export const zUser = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string(),
+  role: zRole,
+  active: z.boolean(),
+  lockedUntil: z.string().nullable(),
+  lastSignInAt: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type User = z.infer<typeof zUser>;
+
+export { isRole };
+
+// ---- Providers ----------------------------------------------------------------------------
+
+/** NPI check digit: Luhn over "80840" + the first nine digits. */
+export function isValidNpi(npi: string): boolean {
+  if (!/^\d{10}$/.test(npi)) return false;
+  const digits = `80840${npi.slice(0, 9)}`;
+  let sum = 0;
+  for (let i = 0; i < digits.length; i++) {
+    let d = Number(digits[digits.length - 1 - i]);
+    if (i % 2 === 0) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+  }
+  return (10 - (sum % 10)) % 10 === Number(npi[9]);
+}
+
+const zNpi = zOptionalText(10).refine((v) => v === null || isValidNpi(v), { error: () => t('validation.npi') });
+
+export const zProviderCreate = z.object({
+  name: zRequiredText(200),
+  title: zOptionalText(50),
+  credentials: zOptionalText(100),
+  npi: zNpi,
+  color: zColor.default('#228be6'),
+  userId: z.uuid().nullish().transform((v) => v ?? null),
+});
+export const zProviderPatch = zProviderCreate.partial().extend({ active: z.boolean().optional() });
+
+export const zProvider = z.object({
+  id: z.string(),
+  name: z.string(),
+  title: z.string().nullable(),
+  credentials: z.string().nullable(),
+  npi: z.string().nullable(),
+  color: z.string(),
+  userId: z.string().nullable(),
+  active: z.boolean(),
+});
+export type Provider = z.infer<typeof zProvider>;
+
+// ---- Locations ----------------------------------------------------------------------------
+
+export const zLocationCreate = z.object({
+  name: zRequiredText(200),
+  address: zAddress.nullish().transform((v) => v ?? null),
+  timezone: zTimeZone,
+  phone: zOptionalText(40),
+});
+export const zLocationPatch = zLocationCreate.partial().extend({ active: z.boolean().optional() });
+
+export const zLocation = z.object({
+  id: z.string(),
+  name: z.string(),
+  address: zAddress.nullable(),
+  timezone: z.string(),
+  phone: z.string().nullable(),
+  active: z.boolean(),
+});
+export type Location = z.infer<typeof zLocation>;
+
+// ---- API tokens ---------------------------------------------------------------------------
+
+export const zTokenCreate = z.object({
+  name: zText(100).default('API token'),
+  expiresInDays: z.number().int().min(1).max(3650).nullish(),
+});
+
+export const zApiToken = z.object({
+  id: z.string(),
+  name: z.string(),
+  userId: z.string(),
+  userEmail: z.string(),
+  prefix: z.string(),
+  createdAt: z.string(),
+  expiresAt: z.string().nullable(),
+  lastUsedAt: z.string().nullable(),
+  revokedAt: z.string().nullable(),
+});
+export type ApiToken = z.infer<typeof zApiToken>;

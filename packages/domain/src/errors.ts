@@ -1,0 +1,83 @@
+/**
+ * The one error type of Tend. Services throw it; the HTTP edge maps `code` to a status
+ * (see `httpStatusFor`), and the web client parses the same shape back.
+ */
+export const ERROR_CODES = {
+  validation_failed: 400,
+  unauthenticated: 401,
+  session_expired: 401,
+  invalid_credentials: 401,
+  account_locked: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  possible_duplicate: 409,
+  already_set_up: 409,
+  not_set_up: 409,
+  rate_limited: 429,
+  internal: 500,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export interface FieldError {
+  /** Dotted path of the offending field, e.g. `address.postalCode`. */
+  path: string;
+  message: string;
+}
+
+export interface ErrorBody {
+  error: {
+    code: ErrorCode;
+    message: string;
+    fields: FieldError[];
+    /** Extra data some codes carry, e.g. the candidates of `possible_duplicate`. */
+    details?: unknown;
+  };
+}
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly fields: FieldError[];
+  readonly details: unknown;
+
+  constructor(code: ErrorCode, message: string, options: { fields?: FieldError[]; details?: unknown } = {}) {
+    super(message);
+    this.name = 'AppError';
+    this.code = code;
+    this.fields = options.fields ?? [];
+    this.details = options.details;
+  }
+
+  get status(): number {
+    return httpStatusFor(this.code);
+  }
+
+  toBody(): ErrorBody {
+    const body: ErrorBody = { error: { code: this.code, message: this.message, fields: this.fields } };
+    if (this.details !== undefined) body.error.details = this.details;
+    return body;
+  }
+
+  static validation(fields: FieldError[], message = 'Some fields need attention.'): AppError {
+    return new AppError('validation_failed', message, { fields });
+  }
+
+  static notFound(what: string): AppError {
+    return new AppError('not_found', `${what} was not found.`);
+  }
+
+  static forbidden(message = 'Your role does not allow this action.'): AppError {
+    return new AppError('forbidden', message);
+  }
+}
+
+export function httpStatusFor(code: ErrorCode): number {
+  return ERROR_CODES[code] ?? 500;
+}
+
+export function isErrorBody(value: unknown): value is ErrorBody {
+  if (typeof value !== 'object' || value === null || !('error' in value)) return false;
+  const error = (value as { error: unknown }).error;
+  return typeof error === 'object' && error !== null && 'code' in error && 'message' in error;
+}

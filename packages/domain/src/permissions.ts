@@ -1,0 +1,50 @@
+/**
+ * The permission matrix: every action Tend offers and the roles allowed to take it.
+ * Every API route declares one of these (or `public` / `authenticated`), and the route test
+ * walks every route × role against this table. Minimum necessary: receptionists and billing
+ * never read clinical notes.
+ */
+export const ROLES = ['admin', 'manager', 'receptionist', 'provider', 'nurse', 'billing'] as const;
+export type Role = (typeof ROLES)[number];
+
+const ALL: readonly Role[] = ROLES;
+const CLINICAL: readonly Role[] = ['provider', 'nurse'];
+
+export const PERMISSIONS = {
+  /** Demographics, contacts, front-desk notes. */
+  'patient.read': ALL,
+  'patient.write': ['admin', 'manager', 'receptionist', 'provider', 'nurse'],
+  'coverage.read': ALL,
+  'coverage.write': ['admin', 'manager', 'receptionist', 'billing'],
+  'payer.read': ALL,
+  'payer.manage': ['admin', 'manager', 'billing'],
+  /** Clinical notes, diagnoses, vitals — added by the visit documentation issue. */
+  'clinical.read': CLINICAL,
+  'clinical.write': CLINICAL,
+  'audit.read': ['admin', 'manager'],
+  'user.read': ['admin', 'manager'],
+  'user.manage': ['admin'],
+  'provider.read': ALL,
+  'provider.manage': ['admin'],
+  'location.read': ALL,
+  'location.manage': ['admin'],
+  'clinic.manage': ['admin'],
+  'token.manage': ['admin'],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+/**
+ * What a route declares: a permission; `authenticated` (any signed-in user, e.g. their own
+ * session); `public` (health, sign-in, first-run setup); or `local-cli` (the command line on
+ * the same machine, authenticated by a secret in the data folder).
+ */
+export type RouteAccess = Permission | 'public' | 'authenticated' | 'local-cli';
+
+export function can(role: Role, permission: Permission): boolean {
+  return (PERMISSIONS[permission] as readonly Role[]).includes(role);
+}
+
+export function isRole(value: unknown): value is Role {
+  return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+}
