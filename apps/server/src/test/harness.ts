@@ -1,0 +1,193 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { type Database, migrate, openDatabase } from '@tend/db';
+import type { Role } from '@tend/domain';
+import type { FastifyInstance } from 'fastify';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { createUser } from '../admin/service';
+import { contextForUser } from '../auth/service';
+import { createClinic } from '../clinic/service';
+import { loadConfig } from '../config';
+import type { RequestContext } from '../context';
+import { buildApp } from '../http/app';
+
+/**
+ * A real database per test file — embedded (a copy of a migrated template) or a fresh
+ * PostgreSQL database with a random name — and the real HTTP app on top of it.
+ */
+export async function createTestDatabase(): Promise<{ database: Database; drop: () => Promise<void> }> {
+  const serverUrl = process.env.TEND_TEST_DATABASE_URL;
+  if (!serverUrl) {
+    const template = readFileSync(inject('pgliteTemplate'));
+    const database = await openDatabase({ loadDataDir: new Blob([template]) });
+    return { database, drop: () => database.close() };
+  }
+  const name = `tend_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const database = await openDatabase({ databaseUrl: url.toString(), poolSize: 5 });
+  await migrate(database);
+  return {
+    database,
+    drop: async () => {
+      await database.close();
+      const dropper = new pg.Client({ connectionString: serverUrl });
+      await dropper.connect();
+      await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await dropper.end();
+    },
+  };
+}
+
+export interface TestClinic {
+  clinicId: string;
+  admin: { email: string; password: string };
+  /** Creates a staff account with this role and returns its credentials. */
+  addUser(role: Role): Promise<{ email: string; password: string; userId: string }>;
+  /** Acting as the administrator, for calling services directly. */
+  adminCtx(): Promise<RequestContext>;
+}
+
+export interface TestApp {
+  app: FastifyInstance;
+  database: Database;
+  createClinic(options?: { timezone?: string; country?: string }): Promise<TestClinic>;
+  /** Signs in and returns a client that sends the session cookie. */
+  signIn(credentials: { email: string; password: string }): Promise<ApiClient>;
+  close(): Promise<void>;
+}
+
+export interface ApiResponse {
+  status: number;
+  // biome-ignore lint/suspicious/noExplicitAny: tests read response JSON freely and assert on it
+  body: any;
+  headers: Record<string, unknown>;
+}
+
+export interface ApiClient {
+  cookie: string;
+  get(url: string, headers?: Record<string, string>): Promise<ApiResponse>;
+  post(url: string, body?: unknown): Promise<ApiResponse>;
+  patch(url: string, body?: unknown): Promise<ApiResponse>;
+  delete(url: string): Promise<ApiResponse>;
+}
+
+export function unique(prefix: string): string {
+  return `${prefix}-${randomBytes(4).toString('hex')}`;
+}
+
+export async function request(
+  app: FastifyInstance,
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+  url: string,
+  options: { body?: unknown; headers?: Record<string, string> } = {},
+): Promise<ApiResponse> {
+  const response = await app.inject({
+    method,
+    url,
+    headers: options.headers,
+    ...(options.body === undefined ? {} : { payload: options.body as object }),
+  });
+  let body: unknown = null;
+  if (response.body) {
+    try {
+      body = JSON.parse(response.body);
+    } catch {
+      body = response.body;
+    }
+  }
+  return { status: response.statusCode, body, headers: response.headers };
+}
+
+export function clientWithHeaders(app: FastifyInstance, headers: Record<string, string>, cookie = ''): ApiClient {
+  return {
+    cookie,
+    get: (url, extra) => request(app, 'GET', url, { headers: { ...headers, ...extra } }),
+    post: (url, body) => request(app, 'POST', url, { body: body ?? {}, headers }),
+    patch: (url, body) => request(app, 'PATCH', url, { body: body ?? {}, headers }),
+    delete: (url) => request(app, 'DELETE', url, { headers }),
+  };
+}
+
+export async function createTestApp(): Promise<TestApp> {
+  const { database, drop } = await createTestDatabase();
+  const config = { ...loadConfig({}), port: 0 };
+  const app = await buildApp({ database, config, cliSecret: null }, { logLevel: false });
+  await app.ready();
+  const origin = { ip: '127.0.0.1', userAgent: 'test' };
+
+  return {
+    app,
+    database,
+    async createClinic(options = {}) {
+      const admin = { email: `${unique('admin')}@clinic.test`, password: 'admin-password-123' };
+      const { clinicId } = await createClinic(
+        database.db,
+        {
+          clinicName: unique('Clinic'),
+          timezone: options.timezone ?? 'America/New_York',
+          currency: 'USD',
+          country: options.country ?? 'US',
+          address: null,
+          adminName: 'Ada Admin',
+          adminEmail: admin.email,
+          adminPassword: admin.password,
+        },
+        origin,
+        { onlyIfEmpty: false },
+      );
+      const adminCtx = () => contextForUser(database.db, admin.email);
+      return {
+        clinicId,
+        admin,
+        adminCtx,
+        async addUser(role) {
+          const credentials = { email: `${unique(role)}@clinic.test`, password: `${role}-password-123` };
+          const user = await createUser(database.db, await adminCtx(), {
+            ...credentials,
+            name: `Test ${role}`,
+            role,
+          });
+          return { ...credentials, userId: user.id };
+        },
+      };
+    },
+    async signIn(credentials) {
+      const response = await app.inject({ method: 'POST', url: '/api/auth/sign-in', payload: credentials });
+      if (response.statusCode !== 200) throw new Error(`sign-in failed: ${response.statusCode} ${response.body}`);
+      const cookie = response.cookies.find((c) => c.name === 'tend_session');
+      if (!cookie) throw new Error('no session cookie');
+      const header = `tend_session=${cookie.value}`;
+      return clientWithHeaders(app, { cookie: header }, header);
+    },
+    async close() {
+      await app.close();
+      await drop();
+    },
+  };
+}
+
+function randomLetters(length: number): string {
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz';
+  return Array.from(randomBytes(length), (b) => alphabet[b % 26]).join('');
+}
+
+/** A valid, random patient registration body (unlikely to look like another); override what the test is about. */
+export function patientBody(overrides: Record<string, unknown> = {}) {
+  const [y, m, d] = randomBytes(3);
+  const family = randomLetters(9);
+  return {
+    givenName: `${randomLetters(1).toUpperCase()}${randomLetters(7)}`,
+    familyName: `${family[0].toUpperCase()}${family.slice(1)}`,
+    birthDate: `${1940 + (y % 70)}-${String(1 + (m % 12)).padStart(2, '0')}-${String(1 + (d % 28)).padStart(2, '0')}`,
+    sex: 'female',
+    phone: `617-555-${String(randomBytes(2).readUInt16BE() % 10_000).padStart(4, '0')}`,
+    email: `${family}@example.com`,
+    ...overrides,
+  };
+}
