@@ -58,7 +58,9 @@ if (!only || only === 'unit') {
     run('unit and API tests — PostgreSQL server', 'npx', [...vitest, `--outputFile=${postgresReport}`]);
     countVitest(postgresReport);
   } else {
-    console.log('\n(PostgreSQL run skipped: set TEND_TEST_DATABASE_URL=postgres://user@host:5432/postgres to run the same tests on a server.)');
+    console.log(
+      '\n(PostgreSQL run skipped: set TEND_TEST_DATABASE_URL=postgres://user@host:5432/postgres to run the same tests on a server.)',
+    );
   }
 }
 

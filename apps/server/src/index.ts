@@ -1,3 +1,3 @@
-export { loadConfig, type Config } from './config';
+export { type Config, loadConfig } from './config';
 export { buildApp } from './http/app';
 export { startServer } from './server';

@@ -1,5 +1,5 @@
 export * from './database';
 export * from './ids';
 export * from './migrate';
-export * as schema from './schema';
 export type { StoredEmergencyContact, StoredPhone } from './schema';
+export * as schema from './schema';

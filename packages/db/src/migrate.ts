@@ -32,9 +32,12 @@ export async function migrate(database: Database, dir = MIGRATIONS_DIR): Promise
     await database.execScript(`CREATE TABLE IF NOT EXISTS tend_migrations (
       name text PRIMARY KEY, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
     const applied = new Map(
-      (await queryRows<{ name: string; checksum: string }>(database.db, sql`SELECT name, checksum FROM tend_migrations`)).map(
-        (row) => [row.name, row.checksum],
-      ),
+      (
+        await queryRows<{ name: string; checksum: string }>(
+          database.db,
+          sql`SELECT name, checksum FROM tend_migrations`,
+        )
+      ).map((row) => [row.name, row.checksum]),
     );
     const ran: string[] = [];
     for (const migration of listMigrations(dir)) {

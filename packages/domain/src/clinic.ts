@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { isRole, ROLES } from './permissions';
 import { t } from './i18n';
+import { isRole, ROLES } from './permissions';
 import {
   isValidPostalCode,
   postalCodeRule,
@@ -134,7 +134,10 @@ export const zProviderCreate = z.object({
   credentials: zOptionalText(100),
   npi: zNpi,
   color: zColor.default('#228be6'),
-  userId: z.uuid().nullish().transform((v) => v ?? null),
+  userId: z
+    .uuid()
+    .nullish()
+    .transform((v) => v ?? null),
 });
 export const zProviderPatch = zProviderCreate.partial().extend({ active: z.boolean().optional() });
 

@@ -45,7 +45,10 @@ const patientFields = {
   phones: z.array(zPhone).max(5).optional(),
   email: zOptionalEmail,
   address: zAddress.nullish().transform((v) => v ?? null),
-  preferredContactMethod: z.enum(CONTACT_METHODS).nullish().transform((v) => v ?? null),
+  preferredContactMethod: z
+    .enum(CONTACT_METHODS)
+    .nullish()
+    .transform((v) => v ?? null),
   preferredLanguage: zLanguage.nullish().transform((v) => v ?? null),
   emergencyContact: zEmergencyContact.nullish().transform((v) => v ?? null),
   frontDeskNotes: zOptionalText(2000),
@@ -129,7 +132,8 @@ export function checkPatientInClinic(
   const example = phoneExample(clinic.country);
   if (input.birthDate !== undefined) {
     if (input.birthDate > clinic.today) errors.push({ path: 'birthDate', message: t('validation.birthDateFuture') });
-    else if (input.birthDate < '1900-01-01') errors.push({ path: 'birthDate', message: t('validation.birthDateTooOld') });
+    else if (input.birthDate < '1900-01-01')
+      errors.push({ path: 'birthDate', message: t('validation.birthDateTooOld') });
   }
   let phones: Phone[] | undefined;
   if (input.phones !== undefined || input.phone !== undefined) {
@@ -172,9 +176,24 @@ export function soundex(word: string): string {
   const letters = normalizeName(word).replace(/[^a-z]/g, '');
   if (!letters) return '';
   const codes: Record<string, string> = {
-    b: '1', f: '1', p: '1', v: '1',
-    c: '2', g: '2', j: '2', k: '2', q: '2', s: '2', x: '2', z: '2',
-    d: '3', t: '3', l: '4', m: '5', n: '5', r: '6',
+    b: '1',
+    f: '1',
+    p: '1',
+    v: '1',
+    c: '2',
+    g: '2',
+    j: '2',
+    k: '2',
+    q: '2',
+    s: '2',
+    x: '2',
+    z: '2',
+    d: '3',
+    t: '3',
+    l: '4',
+    m: '5',
+    n: '5',
+    r: '6',
   };
   let result = letters[0].toUpperCase();
   let previous = codes[letters[0]] ?? '';

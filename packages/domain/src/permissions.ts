@@ -48,3 +48,13 @@ export function can(role: Role, permission: Permission): boolean {
 export function isRole(value: unknown): value is Role {
   return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
 }
+
+/** The matrix as a Markdown table (rendered into docs/security.md; a test keeps them equal). */
+export function permissionMatrixMarkdown(): string {
+  const header = `| permission | ${ROLES.join(' | ')} |`;
+  const rule = `|---|${ROLES.map(() => ':-:').join('|')}|`;
+  const rows = (Object.keys(PERMISSIONS) as Permission[]).map(
+    (permission) => `| \`${permission}\` | ${ROLES.map((role) => (can(role, permission) ? '✓' : '')).join(' | ')} |`,
+  );
+  return [header, rule, ...rows].join('\n');
+}

@@ -43,7 +43,10 @@ export function isCalendarDate(value: string): boolean {
   return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
-export const zDate = z.string().trim().refine(isCalendarDate, { error: () => t('validation.date') });
+export const zDate = z
+  .string()
+  .trim()
+  .refine(isCalendarDate, { error: () => t('validation.date') });
 
 /** Today's date in an IANA time zone, as `YYYY-MM-DD`. */
 export function todayIn(timeZone: string, now: Date = new Date()): string {
@@ -84,7 +87,10 @@ export function isTimeZone(value: string): boolean {
   }
 }
 
-export const zTimeZone = z.string().trim().refine(isTimeZone, { error: () => t('validation.timezone') });
+export const zTimeZone = z
+  .string()
+  .trim()
+  .refine(isTimeZone, { error: () => t('validation.timezone') });
 
 export const zCurrency = z
   .string()
@@ -103,7 +109,10 @@ export const zColor = z
   .regex(/^#[0-9a-fA-F]{6}$/, { error: () => t('validation.color') });
 
 /** Passwords: length is what matters (NIST 800-63B); composition rules are not. */
-export const zPassword = z.string().min(12, { error: () => t('validation.password') }).max(200);
+export const zPassword = z
+  .string()
+  .min(12, { error: () => t('validation.password') })
+  .max(200);
 
 /** Money entered as integer cents (the API) — never floats. */
 export const zCents = z
@@ -137,7 +146,7 @@ export function phoneExample(country: string): string {
  */
 export function normalizePhone(input: string, defaultCountry: string): string | null {
   const parsed = parsePhoneNumberFromString(input.trim(), defaultCountry as CountryCode);
-  if (!parsed || !parsed.isPossible()) return null;
+  if (!parsed?.isPossible()) return null;
   return parsed.number;
 }
 

@@ -39,14 +39,22 @@ export function adminRoutes(server: FastifyInstance, deps: Deps): void {
   // ---- Staff accounts
   app.get(
     '/api/users',
-    { config: { access: 'user.read' }, schema: { tags: ['staff'], summary: 'Staff accounts', response: { 200: list(zUser), ...errorResponses } } },
+    {
+      config: { access: 'user.read' },
+      schema: { tags: ['staff'], summary: 'Staff accounts', response: { 200: list(zUser), ...errorResponses } },
+    },
     async (request) => ({ items: await listUsers(db, requireCtx(request)) }),
   );
   app.post(
     '/api/users',
     {
       config: { access: 'user.manage' },
-      schema: { tags: ['staff'], summary: 'Create a staff account', body: zUserCreate, response: { 201: zUser, ...errorResponses } },
+      schema: {
+        tags: ['staff'],
+        summary: 'Create a staff account',
+        body: zUserCreate,
+        response: { 201: zUser, ...errorResponses },
+      },
     },
     async (request, reply) => reply.status(201).send(await createUser(db, requireCtx(request), request.body)),
   );
@@ -68,14 +76,22 @@ export function adminRoutes(server: FastifyInstance, deps: Deps): void {
   // ---- Providers
   app.get(
     '/api/providers',
-    { config: { access: 'provider.read' }, schema: { tags: ['providers'], summary: 'Providers', response: { 200: list(zProvider), ...errorResponses } } },
+    {
+      config: { access: 'provider.read' },
+      schema: { tags: ['providers'], summary: 'Providers', response: { 200: list(zProvider), ...errorResponses } },
+    },
     async (request) => ({ items: await listProviders(db, requireCtx(request)) }),
   );
   app.post(
     '/api/providers',
     {
       config: { access: 'provider.manage' },
-      schema: { tags: ['providers'], summary: 'Add a provider', body: zProviderCreate, response: { 201: zProvider, ...errorResponses } },
+      schema: {
+        tags: ['providers'],
+        summary: 'Add a provider',
+        body: zProviderCreate,
+        response: { 201: zProvider, ...errorResponses },
+      },
     },
     async (request, reply) => reply.status(201).send(await createProvider(db, requireCtx(request), request.body)),
   );
@@ -83,7 +99,13 @@ export function adminRoutes(server: FastifyInstance, deps: Deps): void {
     '/api/providers/:id',
     {
       config: { access: 'provider.manage' },
-      schema: { tags: ['providers'], summary: 'Change a provider', params: zIdParams, body: zProviderPatch, response: { 200: zProvider, ...errorResponses } },
+      schema: {
+        tags: ['providers'],
+        summary: 'Change a provider',
+        params: zIdParams,
+        body: zProviderPatch,
+        response: { 200: zProvider, ...errorResponses },
+      },
     },
     async (request) => updateProvider(db, requireCtx(request), request.params.id, request.body),
   );
@@ -91,14 +113,22 @@ export function adminRoutes(server: FastifyInstance, deps: Deps): void {
   // ---- Locations
   app.get(
     '/api/locations',
-    { config: { access: 'location.read' }, schema: { tags: ['locations'], summary: 'Locations', response: { 200: list(zLocation), ...errorResponses } } },
+    {
+      config: { access: 'location.read' },
+      schema: { tags: ['locations'], summary: 'Locations', response: { 200: list(zLocation), ...errorResponses } },
+    },
     async (request) => ({ items: await listLocations(db, requireCtx(request)) }),
   );
   app.post(
     '/api/locations',
     {
       config: { access: 'location.manage' },
-      schema: { tags: ['locations'], summary: 'Add a location', body: zLocationCreate, response: { 201: zLocation, ...errorResponses } },
+      schema: {
+        tags: ['locations'],
+        summary: 'Add a location',
+        body: zLocationCreate,
+        response: { 201: zLocation, ...errorResponses },
+      },
     },
     async (request, reply) => reply.status(201).send(await createLocation(db, requireCtx(request), request.body)),
   );
@@ -106,7 +136,13 @@ export function adminRoutes(server: FastifyInstance, deps: Deps): void {
     '/api/locations/:id',
     {
       config: { access: 'location.manage' },
-      schema: { tags: ['locations'], summary: 'Change a location', params: zIdParams, body: zLocationPatch, response: { 200: zLocation, ...errorResponses } },
+      schema: {
+        tags: ['locations'],
+        summary: 'Change a location',
+        params: zIdParams,
+        body: zLocationPatch,
+        response: { 200: zLocation, ...errorResponses },
+      },
     },
     async (request) => updateLocation(db, requireCtx(request), request.params.id, request.body),
   );
@@ -114,7 +150,14 @@ export function adminRoutes(server: FastifyInstance, deps: Deps): void {
   // ---- API tokens
   app.get(
     '/api/tokens',
-    { config: { access: 'token.manage' }, schema: { tags: ['tokens'], summary: 'Personal API tokens', response: { 200: list(zApiToken), ...errorResponses } } },
+    {
+      config: { access: 'token.manage' },
+      schema: {
+        tags: ['tokens'],
+        summary: 'Personal API tokens',
+        response: { 200: list(zApiToken), ...errorResponses },
+      },
+    },
     async (request) => ({ items: await listApiTokens(db, requireCtx(request)) }),
   );
   app.post(
@@ -134,7 +177,12 @@ export function adminRoutes(server: FastifyInstance, deps: Deps): void {
     '/api/tokens/:id',
     {
       config: { access: 'token.manage' },
-      schema: { tags: ['tokens'], summary: 'Revoke an API token', params: zIdParams, response: { 204: z.null(), ...errorResponses } },
+      schema: {
+        tags: ['tokens'],
+        summary: 'Revoke an API token',
+        params: zIdParams,
+        response: { 204: z.null(), ...errorResponses },
+      },
     },
     async (request, reply) => {
       await revokeApiToken(db, requireCtx(request), request.params.id);

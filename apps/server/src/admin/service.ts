@@ -1,3 +1,4 @@
+import { type Db, newId, schema, sqlState } from '@tend/db';
 import {
   AppError,
   type Location,
@@ -10,12 +11,11 @@ import {
   type zUserCreate,
   type zUserPatch,
 } from '@tend/domain';
-import { type Db, newId, schema, sqlState } from '@tend/db';
 import { and, asc, eq, ne, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import { recordAudit } from '../audit/service';
-import { revokeUserAccess } from '../auth/service';
 import { hashPassword } from '../auth/secrets';
+import { revokeUserAccess } from '../auth/service';
 import type { RequestContext } from '../context';
 
 /** Staff accounts, providers and locations: what an administrator manages. */
@@ -95,7 +95,10 @@ export async function updateUser(
         ),
       );
     if (others.n === 0) {
-      throw new AppError('conflict', 'This is the last active administrator. Make someone else an administrator first.');
+      throw new AppError(
+        'conflict',
+        'This is the last active administrator. Make someone else an administrator first.',
+      );
     }
   }
   const passwordHash = patch.password ? await hashPassword(patch.password) : undefined;

@@ -1,5 +1,5 @@
-import type { AuditAction, AuditEvent } from '@tend/domain';
 import { type Db, schema } from '@tend/db';
+import type { AuditAction, AuditEvent } from '@tend/domain';
 import { and, desc, eq, gte, lte, sql } from 'drizzle-orm';
 import type { RequestContext, RequestOrigin } from '../context';
 
@@ -91,10 +91,7 @@ export async function listAuditEvents(
     .orderBy(desc(a.occurredAt), desc(a.id))
     .limit(filter.limit)
     .offset(filter.offset);
-  const [{ total }] = await db
-    .select({ total: sql<number>`count(*)::int` })
-    .from(a)
-    .where(where);
+  const [{ total }] = await db.select({ total: sql<number>`count(*)::int` }).from(a).where(where);
   await recordAudit(db, ctx, {
     action: 'audit.read',
     patientId: filter.patientId ?? null,

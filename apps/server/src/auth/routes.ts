@@ -1,4 +1,4 @@
-import { zEmail, zClinic, zRole } from '@tend/domain';
+import { zClinic, zEmail, zRole } from '@tend/domain';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -48,7 +48,11 @@ export function authRoutes(server: FastifyInstance, deps: Deps): void {
     '/api/auth/session',
     {
       config: { access: 'authenticated' },
-      schema: { tags: ['auth'], summary: 'The signed-in user and clinic', response: { 200: zSessionBody, ...errorResponses } },
+      schema: {
+        tags: ['auth'],
+        summary: 'The signed-in user and clinic',
+        response: { 200: zSessionBody, ...errorResponses },
+      },
     },
     async (request) => {
       const ctx = requireCtx(request);

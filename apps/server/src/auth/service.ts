@@ -1,5 +1,5 @@
-import { AppError, type Clinic, type Role, isRole } from '@tend/domain';
 import { type Db, newId, schema } from '@tend/db';
+import { AppError, type Clinic, isRole, type Role } from '@tend/domain';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { recordAnonymousAudit, recordAudit } from '../audit/service';
 import type { RequestContext, RequestOrigin } from '../context';
@@ -32,10 +32,7 @@ export async function signIn(
   now = new Date(),
 ): Promise<SignedIn> {
   const email = input.email.trim().toLowerCase();
-  const [user] = await db
-    .select()
-    .from(schema.users)
-    .where(sql`lower(${schema.users.email}) = ${email}`);
+  const [user] = await db.select().from(schema.users).where(sql`lower(${schema.users.email}) = ${email}`);
   const invalid = new AppError('invalid_credentials', 'The email or password is not right. Check both and try again.');
   if (!user) {
     await verifyPassword(await dummyPasswordHash(), input.password);
@@ -150,8 +147,15 @@ export async function authenticateSession(
   };
   if (now.getTime() - session.lastSeenAt.getTime() > row.idle * 60_000) {
     await db.update(schema.sessions).set({ revokedAt: now }).where(eq(schema.sessions.id, session.id));
-    await recordAudit(db, ctx, { action: 'auth.session_expired', entityType: 'session', details: { idleMinutes: row.idle } });
-    throw new AppError('session_expired', 'You were signed out after a period of inactivity. Sign in again to continue.');
+    await recordAudit(db, ctx, {
+      action: 'auth.session_expired',
+      entityType: 'session',
+      details: { idleMinutes: row.idle },
+    });
+    throw new AppError(
+      'session_expired',
+      'You were signed out after a period of inactivity. Sign in again to continue.',
+    );
   }
   if (options.touch && now.getTime() - session.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
     await db.update(schema.sessions).set({ lastSeenAt: now }).where(eq(schema.sessions.id, session.id));
@@ -267,7 +271,12 @@ export async function createApiToken(
       createdBy: ctx.userId,
       expiresAt: input.expiresInDays ? new Date(Date.now() + input.expiresInDays * 86_400_000) : null,
     });
-    await recordAudit(tx, ctx, { action: 'token.create', entityType: 'api_token', entityId: id, details: { userId: user.id } });
+    await recordAudit(tx, ctx, {
+      action: 'token.create',
+      entityType: 'api_token',
+      entityId: id,
+      details: { userId: user.id },
+    });
   });
   return { token, id };
 }

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import { AppError, fieldErrorsFromZod, zTokenCreate, zUserCreate } from '@tend/domain';
 import { type Database, migrate, schema } from '@tend/db';
+import { AppError, fieldErrorsFromZod, zTokenCreate, zUserCreate } from '@tend/domain';
 import { and, asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { createUser } from '../admin/service';
@@ -43,7 +43,9 @@ async function adminContext(database: Database, asEmail: string | undefined): Pr
     .orderBy(asc(schema.users.createdAt));
   if (admins.length === 0) throw new AppError('not_set_up', 'Tend is not set up yet: run "tend setup" first.');
   if (new Set(admins.map((a) => a.clinicId)).size > 1) {
-    throw AppError.validation([{ path: 'as', message: 'Several clinics exist: say which administrator acts with --as EMAIL.' }]);
+    throw AppError.validation([
+      { path: 'as', message: 'Several clinics exist: say which administrator acts with --as EMAIL.' },
+    ]);
   }
   return contextForUser(database.db, admins[0].email);
 }
@@ -80,7 +82,8 @@ export async function runCommand(database: Database, argv: string[]): Promise<st
       return ran.length ? `Applied migrations: ${ran.join(', ')}` : 'The database is up to date.';
     }
     case 'setup': {
-      if (await isSetUp(database.db)) throw new AppError('already_set_up', 'Tend is already set up; nothing was changed.');
+      if (await isSetUp(database.db))
+        throw new AppError('already_set_up', 'Tend is already set up; nothing was changed.');
       const { clinicId } = await setupClinic(
         database.db,
         {
@@ -130,7 +133,9 @@ export async function runCommand(database: Database, argv: string[]): Promise<st
 
 export function formatError(error: unknown): string {
   if (error instanceof AppError) {
-    const fields = error.fields.map((f) => `  --${f.path.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: ${f.message}`);
+    const fields = error.fields.map(
+      (f) => `  --${f.path.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: ${f.message}`,
+    );
     return [error.message, ...fields].join('\n');
   }
   return error instanceof Error ? error.message : String(error);

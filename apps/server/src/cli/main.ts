@@ -3,8 +3,8 @@ import { migrate, openDatabase } from '@tend/db';
 import { isErrorBody } from '@tend/domain';
 import { loadConfig } from '../config';
 import { acquireDataDirLock, readLiveLock, startServer } from '../server';
-import { CLI_SECRET_HEADER } from './routes';
 import { formatError, runCommand, USAGE } from './commands';
+import { CLI_SECRET_HEADER } from './routes';
 
 async function main(argv: string[]): Promise<number> {
   const config = loadConfig();

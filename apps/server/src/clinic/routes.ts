@@ -17,7 +17,11 @@ export function clinicRoutes(server: FastifyInstance, deps: Deps): void {
     '/api/setup',
     {
       config: { access: 'public' },
-      schema: { tags: ['setup'], summary: 'Whether the first-run setup is done', response: { 200: z.object({ setUp: z.boolean() }) } },
+      schema: {
+        tags: ['setup'],
+        summary: 'Whether the first-run setup is done',
+        response: { 200: z.object({ setUp: z.boolean() }) },
+      },
     },
     async () => ({ setUp: await isSetUp(db) }),
   );
@@ -36,7 +40,11 @@ export function clinicRoutes(server: FastifyInstance, deps: Deps): void {
     async (request, reply) => {
       const origin = originOf(request);
       const { clinicId } = await createClinic(db, request.body, origin, { onlyIfEmpty: true });
-      const { token } = await signIn(db, { email: request.body.adminEmail, password: request.body.adminPassword }, origin);
+      const { token } = await signIn(
+        db,
+        { email: request.body.adminEmail, password: request.body.adminPassword },
+        origin,
+      );
       setSessionCookie(reply, deps, token);
       return reply.status(201).send({ clinicId });
     },

@@ -1,10 +1,10 @@
-import { AppError, type Clinic, type ClinicSetupInput, zClinicSetup, type zClinicSettingsPatch } from '@tend/domain';
 import { type Db, newId, schema } from '@tend/db';
+import { AppError, type Clinic, type ClinicSetupInput, type zClinicSettingsPatch, zClinicSetup } from '@tend/domain';
 import { eq, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import { recordAnonymousAudit, recordAudit } from '../audit/service';
-import { getClinic } from '../auth/service';
 import { hashPassword } from '../auth/secrets';
+import { getClinic } from '../auth/service';
 import type { RequestContext, RequestOrigin } from '../context';
 
 export async function isSetUp(db: Db): Promise<boolean> {

@@ -15,11 +15,11 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { authRoutes } from '../auth/routes';
 import { adminRoutes } from '../admin/routes';
 import { auditRoutes } from '../audit/routes';
-import { clinicRoutes } from '../clinic/routes';
+import { authRoutes } from '../auth/routes';
 import { cliRoutes } from '../cli/routes';
+import { clinicRoutes } from '../clinic/routes';
 import { insuranceRoutes } from '../insurance/routes';
 import { patientRoutes } from '../patients/routes';
 import { registerAccessControl } from './auth';
@@ -45,7 +45,12 @@ export async function buildApp(deps: Deps, options: { logLevel: string | false }
   // both may hold patient names.
   app.addHook('onResponse', async (request, reply) => {
     request.log.info(
-      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      {
+        method: request.method,
+        route: request.routeOptions.url ?? 'unmatched',
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+      },
       'request',
     );
   });
@@ -91,8 +96,16 @@ export async function buildApp(deps: Deps, options: { logLevel: string | false }
         tags: ['health'],
         summary: 'Liveness and database status',
         response: {
-          200: z.object({ status: z.literal('ok'), version: z.string(), database: z.object({ kind: z.string(), ok: z.boolean() }) }),
-          503: z.object({ status: z.literal('unavailable'), version: z.string(), database: z.object({ kind: z.string(), ok: z.boolean() }) }),
+          200: z.object({
+            status: z.literal('ok'),
+            version: z.string(),
+            database: z.object({ kind: z.string(), ok: z.boolean() }),
+          }),
+          503: z.object({
+            status: z.literal('unavailable'),
+            version: z.string(),
+            database: z.object({ kind: z.string(), ok: z.boolean() }),
+          }),
         },
       },
     },
@@ -101,16 +114,14 @@ export async function buildApp(deps: Deps, options: { logLevel: string | false }
       try {
         await deps.database.db.execute(sql`SELECT 1`);
       } catch {
-        return reply.status(503).send({ status: 'unavailable', version: VERSION, database: { ...database, ok: false } });
+        return reply
+          .status(503)
+          .send({ status: 'unavailable', version: VERSION, database: { ...database, ok: false } });
       }
       return { status: 'ok' as const, version: VERSION, database };
     },
   );
-  typed.get(
-    '/api/openapi.json',
-    { config: { access: 'public' }, schema: { hide: true } },
-    async () => app.swagger(),
-  );
+  typed.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
 
   authRoutes(app, deps);
   clinicRoutes(app, deps);

@@ -1,5 +1,5 @@
-import { AppError, can, type RouteAccess } from '@tend/domain';
 import type { Db } from '@tend/db';
+import { AppError, can, type RouteAccess } from '@tend/domain';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { authenticateSession, authenticateToken, TOKEN_PREFIX } from '../auth/service';
 import type { RequestContext, RequestOrigin } from '../context';
@@ -58,8 +58,11 @@ async function authenticate(db: Db, request: FastifyRequest): Promise<RequestCon
   const authorization = request.headers.authorization;
   if (authorization !== undefined) {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization);
-    if (!match || !match[1].startsWith(TOKEN_PREFIX)) {
-      throw new AppError('unauthenticated', 'Use "Authorization: Bearer <API token>" with a token from Admin → API tokens.');
+    if (!match?.[1].startsWith(TOKEN_PREFIX)) {
+      throw new AppError(
+        'unauthenticated',
+        'Use "Authorization: Bearer <API token>" with a token from Admin → API tokens.',
+      );
     }
     return authenticateToken(db, match[1], origin);
   }

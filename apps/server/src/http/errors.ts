@@ -19,13 +19,22 @@ export function registerErrorHandling(app: FastifyInstance): void {
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
       // Fastify's own client errors: malformed JSON, body too large, wrong content type.
       const body: ErrorBody = {
-        error: { code: error.statusCode === 429 ? 'rate_limited' : 'validation_failed', message: error.message, fields: [] },
+        error: {
+          code: error.statusCode === 429 ? 'rate_limited' : 'validation_failed',
+          message: error.message,
+          fields: [],
+        },
       };
       return reply.status(error.statusCode).send(body);
     }
     request.log.error({ err: error }, 'request failed');
     return reply
       .status(500)
-      .send(new AppError('internal', 'Something went wrong on the server. Please try again; if it keeps happening, tell your administrator.').toBody());
+      .send(
+        new AppError(
+          'internal',
+          'Something went wrong on the server. Please try again; if it keeps happening, tell your administrator.',
+        ).toBody(),
+      );
   });
 }

@@ -15,7 +15,11 @@ export function insuranceRoutes(server: FastifyInstance, deps: Deps): void {
     '/api/payers',
     {
       config: { access: 'payer.read' },
-      schema: { tags: ['insurance'], summary: 'The clinic’s payer list', response: { 200: z.object({ items: z.array(zPayer) }), ...errorResponses } },
+      schema: {
+        tags: ['insurance'],
+        summary: 'The clinic’s payer list',
+        response: { 200: z.object({ items: z.array(zPayer) }), ...errorResponses },
+      },
     },
     async (request) => ({ items: await listPayers(db, requireCtx(request)) }),
   );
@@ -36,7 +40,13 @@ export function insuranceRoutes(server: FastifyInstance, deps: Deps): void {
     '/api/payers/:id',
     {
       config: { access: 'payer.manage' },
-      schema: { tags: ['insurance'], summary: 'Change a payer', params: zIdParams, body: zPayerPatch, response: { 200: zPayer, ...errorResponses } },
+      schema: {
+        tags: ['insurance'],
+        summary: 'Change a payer',
+        params: zIdParams,
+        body: zPayerPatch,
+        response: { 200: zPayer, ...errorResponses },
+      },
     },
     async (request) => updatePayer(db, requireCtx(request), request.params.id, request.body),
   );

@@ -1,15 +1,15 @@
+import { type Db, newId, schema, sqlConstraint, sqlState } from '@tend/db';
 import {
   AppError,
   type Coverage,
   type CoverageCreate,
   type CoveragePatch,
-  type Payer,
   memberIdError,
   memberIdMatches,
+  type Payer,
   type zPayerCreate,
   type zPayerPatch,
 } from '@tend/domain';
-import { type Db, newId, schema, sqlConstraint, sqlState } from '@tend/db';
 import { and, asc, eq } from 'drizzle-orm';
 import type { z } from 'zod';
 import { recordAudit } from '../audit/service';

@@ -17,7 +17,8 @@ export function patientRoutes(server: FastifyInstance, deps: Deps): void {
       config: { access: 'patient.read' },
       schema: {
         tags: ['patients'],
-        summary: 'Search patients by name fragment (typo-tolerant), MRN, phone or birth date; recent patients without q',
+        summary:
+          'Search patients by name fragment (typo-tolerant), MRN, phone or birth date; recent patients without q',
         querystring: zPage.extend({ q: z.string().max(100).optional() }),
         response: { 200: z.object({ items: z.array(zPatientSummary) }), ...errorResponses },
       },
@@ -31,7 +32,8 @@ export function patientRoutes(server: FastifyInstance, deps: Deps): void {
       config: { access: 'patient.write' },
       schema: {
         tags: ['patients'],
-        summary: 'Register a patient. A likely duplicate gives 409 possible_duplicate with the candidates, unless allowDuplicate is true',
+        summary:
+          'Register a patient. A likely duplicate gives 409 possible_duplicate with the candidates, unless allowDuplicate is true',
         body: zPatientCreate,
         response: { 201: zPatient, ...errorResponses },
       },
@@ -43,7 +45,12 @@ export function patientRoutes(server: FastifyInstance, deps: Deps): void {
     '/api/patients/:id',
     {
       config: { access: 'patient.read' },
-      schema: { tags: ['patients'], summary: 'A patient’s demographics and contacts', params: zIdParams, response: { 200: zPatient, ...errorResponses } },
+      schema: {
+        tags: ['patients'],
+        summary: 'A patient’s demographics and contacts',
+        params: zIdParams,
+        response: { 200: zPatient, ...errorResponses },
+      },
     },
     async (request) => getPatient(db, requireCtx(request), request.params.id),
   );

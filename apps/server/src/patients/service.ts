@@ -1,3 +1,4 @@
+import { type Db, newId, queryRows, schema } from '@tend/db';
 import {
   AppError,
   checkPatientInClinic,
@@ -8,14 +9,13 @@ import {
   duplicateReasons,
   normalizeName,
   type Patient,
-  phoneticKey,
   type PatientCreate,
   type PatientPatch,
   type PatientSummary,
   type Phone,
+  phoneticKey,
   todayIn,
 } from '@tend/domain';
-import { type Db, newId, queryRows, schema } from '@tend/db';
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { recordAudit } from '../audit/service';
 import { getClinic } from '../auth/service';
@@ -293,7 +293,10 @@ export async function updatePatient(
   const emergencyContact =
     patch.emergencyContact === undefined
       ? current.emergencyContact
-      : patch.emergencyContact && { ...patch.emergencyContact, phone: checked.emergencyPhone ?? patch.emergencyContact.phone };
+      : patch.emergencyContact && {
+          ...patch.emergencyContact,
+          phone: checked.emergencyPhone ?? patch.emergencyContact.phone,
+        };
   const row = await db.transaction(async (tx) => {
     const [updated] = await tx
       .update(schema.patients)

@@ -23,7 +23,5 @@ export function registerCatalogue(language: string, catalogue: Catalogue): void 
 export function t(key: MessageKey, vars?: Record<string, string | number>): string {
   const template = current[key] ?? en[key] ?? key;
   if (!vars) return template;
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
-    name in vars ? String(vars[name]) : whole,
-  );
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
 }
