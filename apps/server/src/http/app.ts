@@ -30,10 +30,15 @@ export const WEB_DIST = fileURLToPath(new URL('../../../web/dist', import.meta.u
 export const VERSION = '0.1.0';
 
 /** Builds the whole HTTP application: API, OpenAPI docs and the web app. */
-export async function buildApp(deps: Deps, options: { logLevel: string | false }): Promise<FastifyInstance> {
+export async function buildApp(
+  deps: Deps,
+  options: { logLevel: string | false; logStream?: NodeJS.WritableStream },
+): Promise<FastifyInstance> {
   const app = Fastify({
     // Structured JSON logs (pino). Requests are logged by the hook below, without patient data.
-    logger: options.logLevel ? { level: options.logLevel, base: { service: 'tend' } } : false,
+    logger: options.logLevel
+      ? { level: options.logLevel, base: { service: 'tend' }, ...(options.logStream ? { stream: options.logStream } : {}) }
+      : false,
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: deps.config.trustProxy,
     bodyLimit: 1_048_576,
