@@ -38,6 +38,19 @@ export const zAddress = z
   });
 export type Address = z.infer<typeof zAddress>;
 
+/**
+ * An address as stored and returned. Response schemas describe data only: the input schema's
+ * transforms cannot run backwards when the server serialises a response.
+ */
+export const zStoredAddress = z.object({
+  line1: z.string(),
+  line2: z.string().nullable(),
+  city: z.string(),
+  region: z.string().nullable(),
+  postalCode: z.string(),
+  country: z.string(),
+});
+
 export const zIdleTimeoutMinutes = z.number().int().min(1).max(240);
 
 export const zClinicSetup = z.object({
@@ -69,7 +82,7 @@ export const zClinic = z.object({
   timezone: z.string(),
   currency: z.string(),
   country: z.string(),
-  address: zAddress.nullable(),
+  address: zStoredAddress.nullable(),
   idleTimeoutMinutes: z.number(),
 });
 export type Clinic = z.infer<typeof zClinic>;
@@ -139,7 +152,11 @@ export const zProviderCreate = z.object({
     .nullish()
     .transform((v) => v ?? null),
 });
-export const zProviderPatch = zProviderCreate.partial().extend({ active: z.boolean().optional() });
+// No default colour in a patch: a change that does not mention the colour must not reset it.
+export const zProviderPatch = zProviderCreate
+  .extend({ color: zColor })
+  .partial()
+  .extend({ active: z.boolean().optional() });
 
 export const zProvider = z.object({
   id: z.string(),
@@ -166,7 +183,7 @@ export const zLocationPatch = zLocationCreate.partial().extend({ active: z.boole
 export const zLocation = z.object({
   id: z.string(),
   name: z.string(),
-  address: zAddress.nullable(),
+  address: zStoredAddress.nullable(),
   timezone: z.string(),
   phone: z.string().nullable(),
   active: z.boolean(),

@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { zAddress } from './clinic';
+import { zAddress, zStoredAddress } from './clinic';
 import type { FieldError } from './errors';
 import { t } from './i18n';
 import {
+  isCalendarDate,
   normalizePhone,
   phoneExample,
   zDate,
@@ -32,6 +33,12 @@ export const zEmergencyContact = z.object({
   name: zPersonName,
   relationship: zOptionalText(60),
   phone: zRequiredText(40),
+});
+/** An emergency contact as stored and returned (no transforms in response schemas). */
+export const zStoredEmergencyContact = z.object({
+  name: z.string(),
+  relationship: z.string().nullable(),
+  phone: z.string(),
 });
 
 const patientFields = {
@@ -92,10 +99,10 @@ export const zPatient = z.object({
   phone: z.string().nullable(),
   phones: z.array(z.object({ use: z.enum(PHONE_USES), number: z.string() })),
   email: z.string().nullable(),
-  address: zAddress.nullable(),
+  address: zStoredAddress.nullable(),
   preferredContactMethod: z.enum(CONTACT_METHODS).nullable(),
   preferredLanguage: z.string().nullable(),
-  emergencyContact: zEmergencyContact.nullable(),
+  emergencyContact: zStoredEmergencyContact.nullable(),
   frontDeskNotes: z.string().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -224,16 +231,19 @@ export type PatientQuery =
 /**
  * What the global search box was given: a birth date (2019-03-04, 03/04/2019 in the US,
  * 04/03/2019 elsewhere), digits (an MRN or part of a phone number), or a name fragment.
+ * A date that does not exist (2019-02-30) searches nothing: no birth date can match it.
  */
 export function classifyPatientQuery(q: string, country = 'US'): PatientQuery | null {
   const trimmed = q.trim();
   if (!trimmed) return null;
-  if (/^\d{4}-\d{2}-\d{2}$/.test(trimmed)) return { kind: 'birthDate', birthDate: trimmed };
+  const birthDate = (date: string): PatientQuery | null =>
+    isCalendarDate(date) ? { kind: 'birthDate', birthDate: date } : null;
+  if (/^\d{4}-\d{2}-\d{2}$/.test(trimmed)) return birthDate(trimmed);
   const slashed = /^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$/.exec(trimmed);
   if (slashed) {
     const [a, b, year] = [slashed[1].padStart(2, '0'), slashed[2].padStart(2, '0'), slashed[3]];
     const [month, day] = country === 'US' ? [a, b] : [b, a];
-    return { kind: 'birthDate', birthDate: `${year}-${month}-${day}` };
+    return birthDate(`${year}-${month}-${day}`);
   }
   if (/^[\d\s()+.-]+$/.test(trimmed)) {
     const digits = digitsOnly(trimmed);

@@ -85,16 +85,25 @@ export async function listAuditEvents(
       patientFamily: schema.patients.familyName,
     })
     .from(a)
-    .leftJoin(schema.users, eq(schema.users.id, a.actorUserId))
-    .leftJoin(schema.patients, eq(schema.patients.id, a.patientId))
+    // Names only from this clinic's own users and patients, whatever a row points at.
+    .leftJoin(schema.users, and(eq(schema.users.id, a.actorUserId), eq(schema.users.clinicId, a.clinicId)))
+    .leftJoin(schema.patients, and(eq(schema.patients.id, a.patientId), eq(schema.patients.clinicId, a.clinicId)))
     .where(where)
     .orderBy(desc(a.occurredAt), desc(a.id))
     .limit(filter.limit)
     .offset(filter.offset);
   const [{ total }] = await db.select({ total: sql<number>`count(*)::int` }).from(a).where(where);
+  // Link the patient whose history was read only when it is this clinic's: an id of another
+  // clinic's patient must not become a row of this clinic's log that names that patient.
+  const [patient] = filter.patientId
+    ? await db
+        .select({ id: schema.patients.id })
+        .from(schema.patients)
+        .where(and(eq(schema.patients.id, filter.patientId), eq(schema.patients.clinicId, ctx.clinicId)))
+    : [];
   await recordAudit(db, ctx, {
     action: 'audit.read',
-    patientId: filter.patientId ?? null,
+    patientId: patient?.id ?? null,
     details: { filter: { ...filter, limit: undefined, offset: undefined }, resultCount: rows.length },
   });
   return {

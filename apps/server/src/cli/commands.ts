@@ -35,7 +35,17 @@ function zodArgs<T extends z.ZodType>(schema: T, values: unknown): z.output<T> {
 
 /** The first active administrator of the only clinic, or of the one `asEmail` belongs to. */
 async function adminContext(database: Database, asEmail: string | undefined): Promise<RequestContext> {
-  if (asEmail) return { ...(await contextForUser(database.db, asEmail)), ip: 'cli', userAgent: 'tend-cli' };
+  if (asEmail) {
+    const ctx = await contextForUser(database.db, asEmail);
+    const [user] = await database.db
+      .select({ active: schema.users.active })
+      .from(schema.users)
+      .where(eq(schema.users.id, ctx.userId));
+    if (ctx.role !== 'admin' || !user?.active) {
+      throw AppError.validation([{ path: 'as', message: `${asEmail} is not an active administrator.` }]);
+    }
+    return ctx;
+  }
   const admins = await database.db
     .select({ email: schema.users.email, clinicId: schema.users.clinicId })
     .from(schema.users)

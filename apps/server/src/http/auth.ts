@@ -16,6 +16,16 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     access?: RouteAccess;
   }
+  interface FastifyInstance {
+    /** Every `/api` route as registered, with the access it declares (for the route × role test). */
+    apiRoutes: readonly ApiRoute[];
+  }
+}
+
+export interface ApiRoute {
+  method: string;
+  url: string;
+  access: RouteAccess;
 }
 
 export function originOf(request: FastifyRequest): RequestOrigin {
@@ -35,12 +45,16 @@ export function requireCtx(request: FastifyRequest): RequestContext {
  */
 export function registerAccessControl(app: FastifyInstance, db: Db): void {
   app.decorateRequest('ctx', null);
+  const apiRoutes: ApiRoute[] = [];
+  app.decorate('apiRoutes', apiRoutes);
 
   app.addHook('onRoute', (route) => {
     if (!route.url.startsWith('/api/') || route.url.startsWith('/api/docs')) return;
-    if (!route.config?.access) {
+    const access = route.config?.access;
+    if (!access) {
       throw new Error(`Route ${route.method} ${route.url} declares no access (config.access); every API route must.`);
     }
+    for (const method of [route.method].flat()) apiRoutes.push({ method, url: route.url, access });
   });
 
   app.addHook('onRequest', async (request) => {

@@ -1,5 +1,7 @@
+import { zPatientCreate } from '@tend/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiClient, createTestApp, patientBody, type TestApp, type TestClinic } from '../test/harness';
+import { registerPatient, searchPatients } from './service';
 
 let t: TestApp;
 let clinic: TestClinic;
@@ -28,9 +30,15 @@ describe('patient registration', () => {
   });
 
   it('stops a likely duplicate (close name, same birth date) and shows the candidate', async () => {
-    const first = await reception.post('/api/patients', patientBody({ givenName: 'Jonathan', familyName: 'Whitfield', birthDate: '1971-03-09' }));
+    const first = await reception.post(
+      '/api/patients',
+      patientBody({ givenName: 'Jonathan', familyName: 'Whitfield', birthDate: '1971-03-09' }),
+    );
     expect(first.status).toBe(201);
-    const dup = await reception.post('/api/patients', patientBody({ givenName: 'Jonathon', familyName: 'Whitfeld', birthDate: '1971-03-09' }));
+    const dup = await reception.post(
+      '/api/patients',
+      patientBody({ givenName: 'Jonathon', familyName: 'Whitfeld', birthDate: '1971-03-09' }),
+    );
     expect(dup.status).toBe(409);
     expect(dup.body.error.code).toBe('possible_duplicate');
     expect(dup.body.error.details.candidates.map((c: { id: string }) => c.id)).toContain(first.body.id);
@@ -42,22 +50,227 @@ describe('patient registration', () => {
   });
 
   it('finds a patient by a misspelt name', async () => {
-    const created = await reception.post('/api/patients', patientBody({ givenName: 'Catherine', familyName: 'Oyelaran' }));
+    const created = await reception.post(
+      '/api/patients',
+      patientBody({ givenName: 'Catherine', familyName: 'Oyelaran' }),
+    );
     for (const q of ['Katherine Oyelaran', 'oyelarn', 'Cathrine', 'Oyel']) {
       const res = await reception.get(`/api/patients?q=${encodeURIComponent(q)}`);
       expect(res.status, q).toBe(200);
-      expect(res.body.items.map((p: { id: string }) => p.id), q).toContain(created.body.id);
+      expect(
+        res.body.items.map((p: { id: string }) => p.id),
+        q,
+      ).toContain(created.body.id);
     }
   });
 
   it('refuses impossible input with a message per field and saves nothing', async () => {
     const before = await reception.get('/api/patients?limit=100');
-    const res = await reception.post('/api/patients', patientBody({ birthDate: '2023-02-30', email: 'not-an-email', phone: '12' }));
+    const res = await reception.post(
+      '/api/patients',
+      patientBody({ birthDate: '2023-02-30', email: 'not-an-email', phone: '12' }),
+    );
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('validation_failed');
     const paths = res.body.error.fields.map((f: { path: string }) => f.path);
     expect(paths).toEqual(expect.arrayContaining(['birthDate', 'email']));
     const after = await reception.get('/api/patients?limit=100');
     expect(after.body.items.length).toBe(before.body.items.length);
+  });
+});
+
+const found = async (client: ApiClient, q: string) =>
+  (await client.get(`/api/patients?limit=100&q=${encodeURIComponent(q)}`)).body.items.map((p: { id: string }) => p.id);
+
+describe('patient search', () => {
+  it('finds a patient by MRN, first', async () => {
+    const created = await reception.post('/api/patients', patientBody());
+    const ids = await found(reception, created.body.mrn);
+    expect(ids[0]).toBe(created.body.id);
+  });
+
+  it('finds a patient by any fragment of any of their phone numbers, however it is typed', async () => {
+    const created = await reception.post(
+      '/api/patients',
+      patientBody({ phone: '(212) 867-5301', phones: [{ use: 'work', number: '212-439-8812' }] }),
+    );
+    expect(created.status).toBe(201);
+    for (const q of ['8675301', '867-5301', '(212) 867', '+1 212 867 5301', '4398812']) {
+      expect(await found(reception, q), q).toContain(created.body.id);
+    }
+    expect(await found(reception, '8675302')).not.toContain(created.body.id);
+  });
+
+  it('finds a patient by birth date typed as ISO or as the clinic’s local format', async () => {
+    const created = await reception.post('/api/patients', patientBody({ birthDate: '1932-11-27' }));
+    expect(await found(reception, '1932-11-27')).toEqual([created.body.id]);
+    expect(await found(reception, '11/27/1932')).toEqual([created.body.id]);
+    expect(await found(reception, '27/11/1932')).toEqual([]);
+  });
+
+  it('reads day-first dates in a clinic outside the US', async () => {
+    const uk = await t.createClinic({ country: 'GB', timezone: 'Europe/London' });
+    const ctx = await uk.adminCtx();
+    const patient = await registerPatient(
+      t.database.db,
+      ctx,
+      zPatientCreate.parse(patientBody({ birthDate: '1932-11-07', phone: '020 7946 0958' })),
+    );
+    expect(patient.phone).toBe('+442079460958');
+    const search = (q: string) => searchPatients(t.database.db, ctx, { q, limit: 25, offset: 0 });
+    expect((await search('07/11/1932')).items.map((p) => p.id)).toEqual([patient.id]);
+    expect((await search('11/07/1932')).items).toEqual([]);
+  });
+
+  it('answers a date that does not exist with no results, not an error', async () => {
+    for (const q of ['1932-02-30', '13/45/1990']) {
+      const res = await reception.get(`/api/patients?q=${encodeURIComponent(q)}`);
+      expect(res.status, q).toBe(200);
+      expect(res.body.items).toEqual([]);
+    }
+  });
+});
+
+describe('duplicate check', () => {
+  const reasonsFor = (
+    res: { body: { error: { details: { candidates: { id: string; reasons: string[] }[] } } } },
+    id: string,
+  ) => res.body.error.details.candidates.find((c) => c.id === id)?.reasons;
+
+  it('flags another person registered with the same phone number', async () => {
+    const first = await reception.post('/api/patients', patientBody({ phone: '(305) 555-0143' }));
+    const second = await reception.post('/api/patients', patientBody({ phone: '305.555.0143' }));
+    expect(second.status).toBe(409);
+    expect(reasonsFor(second, first.body.id)).toEqual(['phone']);
+  });
+
+  it('flags another person registered with the same email address, in any letter case', async () => {
+    const first = await reception.post('/api/patients', patientBody({ email: 'shared.inbox@example.com' }));
+    const second = await reception.post('/api/patients', patientBody({ email: 'Shared.Inbox@Example.com' }));
+    expect(second.status).toBe(409);
+    expect(reasonsFor(second, first.body.id)).toEqual(['email']);
+  });
+
+  it('flags the same name with day and month of the birth date swapped', async () => {
+    const first = await reception.post(
+      '/api/patients',
+      patientBody({ givenName: 'Marguerite', familyName: 'Okonkwo', birthDate: '1984-03-07' }),
+    );
+    const second = await reception.post(
+      '/api/patients',
+      patientBody({ givenName: 'Marguerite', familyName: 'Okonkwo', birthDate: '1984-07-03' }),
+    );
+    expect(second.status).toBe(409);
+    expect(reasonsFor(second, first.body.id)).toEqual(['name_and_birth_date']);
+  });
+
+  it('does not flag the same name with an unrelated birth date', async () => {
+    await reception.post(
+      '/api/patients',
+      patientBody({ givenName: 'Theodora', familyName: 'Blackwood', birthDate: '1950-01-15' }),
+    );
+    const other = await reception.post(
+      '/api/patients',
+      patientBody({ givenName: 'Theodora', familyName: 'Blackwood', birthDate: '1988-09-23' }),
+    );
+    expect(other.status).toBe(201);
+  });
+});
+
+describe('changing a patient', () => {
+  it('replaces the primary phone, keeps the other numbers and fields, and search follows', async () => {
+    const created = await reception.post(
+      '/api/patients',
+      patientBody({
+        phone: '(415) 555-0161',
+        phones: [{ use: 'home', number: '415-555-0162' }],
+        preferredName: 'Bea',
+        frontDeskNotes: 'Prefers mornings',
+      }),
+    );
+    const res = await reception.patch(`/api/patients/${created.body.id}`, { phone: '415 555 0177' });
+    expect(res.status).toBe(200);
+    expect(res.body.phone).toBe('+14155550177');
+    expect(res.body.phones).toEqual([
+      { use: 'mobile', number: '+14155550177' },
+      { use: 'home', number: '+14155550162' },
+    ]);
+    expect(res.body).toMatchObject({
+      email: created.body.email,
+      preferredName: 'Bea',
+      frontDeskNotes: 'Prefers mornings',
+      birthDate: created.body.birthDate,
+    });
+    expect(await found(reception, '5550177')).toContain(created.body.id);
+    expect(await found(reception, '5550161')).not.toContain(created.body.id);
+  });
+
+  it('finds the patient by a corrected name, no longer by the old one', async () => {
+    const created = await reception.post('/api/patients', patientBody({ familyName: 'Fitzwilliamz' }));
+    await reception.patch(`/api/patients/${created.body.id}`, { familyName: 'Pemberton-Fitzgerald' });
+    expect(await found(reception, 'Pemberton')).toContain(created.body.id);
+    expect(await found(reception, 'Fitzwilliamz')).not.toContain(created.body.id);
+  });
+
+  it('refuses a future birth date on the birthDate field, and changes nothing', async () => {
+    const created = await reception.post('/api/patients', patientBody());
+    const res = await reception.patch(`/api/patients/${created.body.id}`, {
+      birthDate: '2999-01-01',
+      givenName: 'Changed',
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.fields.map((f: { path: string }) => f.path)).toEqual(['birthDate']);
+    const after = await reception.get(`/api/patients/${created.body.id}`);
+    expect(after.body).toMatchObject({
+      birthDate: created.body.birthDate,
+      givenName: created.body.givenName,
+      updatedAt: created.body.updatedAt,
+    });
+  });
+
+  it('checks the postal code against the address’s country', async () => {
+    const address = { line1: '1 Main St', city: 'Cambridge', postalCode: 'ABCDE', country: 'US' };
+    const res = await reception.post('/api/patients', patientBody({ address }));
+    expect(res.status).toBe(400);
+    expect(res.body.error.fields.map((f: { path: string }) => f.path)).toEqual(['address.postalCode']);
+    expect(res.body.error.fields[0].message).toContain('02139');
+
+    const created = await reception.post(
+      '/api/patients',
+      patientBody({ address: { ...address, postalCode: '02139' } }),
+    );
+    expect(created.status).toBe(201);
+    const patch = await reception.patch(`/api/patients/${created.body.id}`, {
+      address: { ...address, postalCode: '2139' },
+    });
+    expect(patch.status).toBe(400);
+    expect(patch.body.error.fields.map((f: { path: string }) => f.path)).toEqual(['address.postalCode']);
+  });
+
+  it('checks and normalises the emergency contact’s phone', async () => {
+    const bad = await reception.post(
+      '/api/patients',
+      patientBody({ emergencyContact: { name: 'Tom Jones', phone: '12' } }),
+    );
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.fields.map((f: { path: string }) => f.path)).toEqual(['emergencyContact.phone']);
+    const good = await reception.post(
+      '/api/patients',
+      patientBody({ emergencyContact: { name: 'Tom Jones', relationship: 'Brother', phone: '(617) 555-0100' } }),
+    );
+    expect(good.body.emergencyContact).toEqual({ name: 'Tom Jones', relationship: 'Brother', phone: '+16175550100' });
+    const patch = await reception.patch(`/api/patients/${good.body.id}`, {
+      emergencyContact: { name: 'Tom Jones', phone: 'nope' },
+    });
+    expect(patch.body.error.fields.map((f: { path: string }) => f.path)).toEqual(['emergencyContact.phone']);
+  });
+
+  it('answers 404 for an id that does not exist and 400 for one that is not an id', async () => {
+    const missing = '0190a0b4-8b5a-7c4e-9f3d-0123456789ab';
+    expect((await reception.get(`/api/patients/${missing}`)).status).toBe(404);
+    expect((await reception.patch(`/api/patients/${missing}`, { givenName: 'Nobody' })).status).toBe(404);
+    const bad = await reception.get('/api/patients/not-a-uuid');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.fields.map((f: { path: string }) => f.path)).toEqual(['params.id']);
   });
 });

@@ -186,7 +186,9 @@ export function patientBody(overrides: Record<string, unknown> = {}) {
     familyName: `${family[0].toUpperCase()}${family.slice(1)}`,
     birthDate: `${1940 + (y % 70)}-${String(1 + (m % 12)).padStart(2, '0')}-${String(1 + (d % 28)).padStart(2, '0')}`,
     sex: 'female',
-    phone: `617-555-${String(randomBytes(2).readUInt16BE() % 10_000).padStart(4, '0')}`,
+    // Seven random digits: with only four, two of a file's ~50 patients share a number (a
+    // "possible duplicate") often enough to make tests flaky.
+    phone: `617-${200 + (randomBytes(2).readUInt16BE() % 800)}-${String(randomBytes(2).readUInt16BE() % 10_000).padStart(4, '0')}`,
     email: `${family}@example.com`,
     ...overrides,
   };

@@ -1,0 +1,226 @@
+import { type Database, queryRows } from '@tend/db';
+import { AppError } from '@tend/domain';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { authenticateToken } from '../auth/service';
+import { formatError, runCommand } from '../cli/commands';
+import { clientWithHeaders, createTestApp, createTestDatabase, request, type TestApp } from '../test/harness';
+
+/** First run, on databases without any clinic: the setup page and `tend setup`. */
+
+const setupBody = {
+  clinicName: 'Riverside Family Practice',
+  timezone: 'America/Chicago',
+  country: 'US',
+  currency: 'USD',
+  adminName: 'Rita Admin',
+  adminEmail: 'Rita@Riverside.test',
+  adminPassword: 'correct-horse-battery',
+  address: { line1: '200 River Rd', city: 'Chicago', region: 'IL', postalCode: '60601', country: 'US' },
+};
+
+describe('the setup page (POST /api/setup)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+
+  const setUp = () => request(t.app, 'GET', '/api/setup');
+  const post = (body: unknown) => request(t.app, 'POST', '/api/setup', { body });
+
+  it('reports an empty installation as not set up', async () => {
+    expect((await setUp()).body).toEqual({ setUp: false });
+  });
+
+  it('refuses a bad time zone or a short password with the fields to fix, and creates nothing', async () => {
+    const res = await post({ ...setupBody, timezone: 'Mars/Olympus_Mons', adminPassword: 'short' });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('validation_failed');
+    expect(res.body.error.fields.map((f: { path: string }) => f.path).sort()).toEqual(['adminPassword', 'timezone']);
+    const badEmail = await post({ ...setupBody, adminEmail: 'not-an-email' });
+    expect(badEmail.body.error.fields.map((f: { path: string }) => f.path)).toEqual(['adminEmail']);
+    expect((await setUp()).body).toEqual({ setUp: false });
+  });
+
+  it('creates the clinic, its administrator and a first location, and signs the administrator in — once, even when sent twice at once', async () => {
+    const results = await Promise.all([post(setupBody), post(setupBody)]);
+    expect(results.map((r) => r.status).sort()).toEqual([201, 409]);
+    const res = results.find((r) => r.status === 201)!;
+    const [clinics] = await queryRows<{ n: number }>(t.database.db, sql`SELECT count(*)::int AS n FROM clinics`);
+    expect(clinics.n).toBe(1);
+    const cookie = String(res.headers['set-cookie']).split(';')[0];
+    expect(cookie).toMatch(/^tend_session=.+/);
+    const admin = clientWithHeaders(t.app, { cookie }, cookie);
+
+    const session = await admin.get('/api/auth/session');
+    expect(session.body.user).toMatchObject({ email: 'rita@riverside.test', name: 'Rita Admin', role: 'admin' });
+    expect(session.body.clinic).toMatchObject({
+      id: res.body.clinicId,
+      name: 'Riverside Family Practice',
+      timezone: 'America/Chicago',
+      idleTimeoutMinutes: 15,
+      address: { ...setupBody.address, line2: null },
+    });
+    const locations = await admin.get('/api/locations');
+    expect(locations.body.items).toEqual([
+      expect.objectContaining({
+        name: 'Riverside Family Practice',
+        timezone: 'America/Chicago',
+        address: { ...setupBody.address, line2: null },
+        active: true,
+      }),
+    ]);
+    expect((await setUp()).body).toEqual({ setUp: true });
+
+    const audit = await admin.get('/api/audit-events?action=clinic.setup');
+    expect(audit.body.items).toHaveLength(1);
+  });
+
+  it('cannot be replayed once set up', async () => {
+    const res = await post({ ...setupBody, clinicName: 'Hostile Takeover', adminEmail: 'mallory@evil.test' });
+    expect(res.status).toBe(409);
+    expect(res.body.error.code).toBe('already_set_up');
+    expect(res.headers['set-cookie']).toBeUndefined();
+    const signIn = await request(t.app, 'POST', '/api/auth/sign-in', {
+      body: { email: 'mallory@evil.test', password: setupBody.adminPassword },
+    });
+    expect(signIn.status).toBe(401);
+  });
+});
+
+describe('the command line (tend setup, user add, token create)', () => {
+  let database: Database;
+  let drop: () => Promise<void>;
+  beforeAll(async () => {
+    ({ database, drop } = await createTestDatabase());
+  });
+  afterAll(() => drop());
+
+  const tend = (...argv: string[]) => runCommand(database, argv);
+  const failure = async (promise: Promise<unknown>): Promise<AppError> => {
+    const error = await promise.then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(AppError);
+    return error as AppError;
+  };
+  const setupArgs = [
+    '--clinic',
+    'Hillside Clinic',
+    '--timezone',
+    'Europe/Dublin',
+    '--country',
+    'IE',
+    '--currency',
+    'EUR',
+  ];
+
+  it('needs setup before anything else', async () => {
+    const error = await failure(
+      tend(
+        'user',
+        'add',
+        '--email',
+        'x@hillside.test',
+        '--name',
+        'X',
+        '--role',
+        'nurse',
+        '--password',
+        'long-enough-password',
+      ),
+    );
+    expect(error.code).toBe('not_set_up');
+  });
+
+  it('explains bad options per option name', async () => {
+    const error = await failure(
+      tend(
+        'setup',
+        ...setupArgs.slice(0, 2),
+        '--timezone',
+        'Nowhere/Land',
+        '--admin-email',
+        'a@hillside.test',
+        '--admin-password',
+        'short',
+      ),
+    );
+    expect(error.code).toBe('validation_failed');
+    expect(error.fields.map((f) => f.path).sort()).toEqual(['adminPassword', 'timezone']);
+    expect(formatError(error)).toContain('--admin-password:');
+    await failure(tend('setup', '--clinic'));
+    await failure(tend('setup', '--unknown-option', 'x'));
+  });
+
+  it('sets up the clinic, adds staff and prints a working API token', async () => {
+    const out = await tend(
+      'setup',
+      ...setupArgs,
+      '--admin-email',
+      'owner@hillside.test',
+      '--admin-password',
+      'owner-password-123',
+    );
+    expect(out).toContain('Hillside Clinic');
+
+    const added = await tend(
+      'user',
+      'add',
+      '--email',
+      'Nina@Hillside.test',
+      '--name',
+      'Nina Nurse',
+      '--role',
+      'nurse',
+      '--password',
+      'nina-password-123',
+    );
+    expect(added).toBe('Created nurse Nina Nurse <nina@hillside.test>.');
+    const badRole = await failure(
+      tend(
+        'user',
+        'add',
+        '--email',
+        'r@hillside.test',
+        '--name',
+        'R',
+        '--role',
+        'root',
+        '--password',
+        'long-enough-password',
+      ),
+    );
+    expect(badRole.fields.map((f) => f.path)).toEqual(['role']);
+    const duplicate = await failure(
+      tend(
+        'user',
+        'add',
+        '--email',
+        'nina@hillside.test',
+        '--name',
+        'N2',
+        '--role',
+        'nurse',
+        '--password',
+        'long-enough-password',
+      ),
+    );
+    expect(duplicate.fields.map((f) => f.path)).toEqual(['email']);
+
+    const token = await tend('token', 'create', '--email', 'nina@hillside.test');
+    const ctx = await authenticateToken(database.db, token, { ip: null, userAgent: null });
+    expect(ctx).toMatchObject({ email: 'nina@hillside.test', role: 'nurse' });
+  });
+
+  it('refuses to set up twice and changes nothing', async () => {
+    const error = await failure(
+      tend('setup', ...setupArgs, '--admin-email', 'other@hillside.test', '--admin-password', 'other-password-123'),
+    );
+    expect(error.code).toBe('already_set_up');
+    const missing = await failure(tend('token', 'create', '--email', 'other@hillside.test'));
+    expect(missing.code).toBe('not_found');
+  });
+});

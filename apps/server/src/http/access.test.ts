@@ -1,0 +1,213 @@
+import { randomUUID } from 'node:crypto';
+import { queryRows } from '@tend/db';
+import { can, PERMISSIONS, type Permission, ROLES, type Role, type RouteAccess } from '@tend/domain';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../config';
+import { type ApiClient, createTestApp, request, type TestApp } from '../test/harness';
+import { buildApp } from './app';
+import type { ApiRoute } from './auth';
+
+/**
+ * The route × role matrix: every registered API route, tried as every role, must answer exactly
+ * as the permission table in packages/domain/src/permissions.ts says.
+ */
+
+let t: TestApp;
+const as = {} as Record<Role, ApiClient>;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  const clinic = await t.createClinic();
+  await Promise.all(
+    ROLES.map(async (role) => {
+      as[role] = await t.signIn(role === 'admin' ? clinic.admin : await clinic.addUser(role));
+    }),
+  );
+});
+afterAll(() => t.close());
+
+const isPermission = (access: RouteAccess): access is Permission => access in PERMISSIONS;
+const routes = (): ApiRoute[] => t.app.apiRoutes.filter((route) => route.method !== 'HEAD');
+const name = (route: ApiRoute) => `${route.method} ${route.url}`;
+
+/** A request of the right shape: random ids in the path (so nothing real is touched), an empty body. */
+function call(route: ApiRoute, headers: Record<string, string> = {}) {
+  const url = route.url.replace(/:\w+/g, () => randomUUID());
+  const method = route.method as 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  return request(t.app, method, url, { headers, body: method === 'POST' || method === 'PATCH' ? {} : undefined });
+}
+
+describe('every API route declares its access', () => {
+  it('collects every route, documented or hidden', () => {
+    const collected = new Set(routes().map(name));
+    const documented = Object.entries(t.app.swagger().paths ?? {}).flatMap(([path, operations]) =>
+      Object.keys(operations ?? {}).map((method) => `${method.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`),
+    );
+    expect(documented.length).toBeGreaterThan(25);
+    for (const route of documented) expect(collected, route).toContain(route);
+    // Hidden routes are enumerated too.
+    expect(collected).toContain('POST /api/internal/cli');
+    expect(collected).toContain('GET /api/openapi.json');
+  });
+
+  it('declares a known access on every route', () => {
+    for (const route of t.app.apiRoutes) {
+      const known = isPermission(route.access) || ['public', 'authenticated', 'local-cli'].includes(route.access);
+      expect(known, `${name(route)} declares "${route.access}"`).toBe(true);
+    }
+  });
+
+  it('declares the permission each action needs (a change here is a security decision)', () => {
+    const declared = Object.fromEntries(routes().map((route) => [name(route), route.access]));
+    expect(declared).toEqual({
+      // Public: liveness, API docs, sign-in and the first-run setup (refused once set up).
+      'GET /api/health': 'public',
+      'GET /api/openapi.json': 'public',
+      'POST /api/auth/sign-in': 'public',
+      'GET /api/setup': 'public',
+      'POST /api/setup': 'public',
+      'GET /api/auth/session': 'authenticated',
+      'POST /api/auth/sign-out': 'authenticated',
+      'POST /api/auth/sign-out-everywhere': 'authenticated',
+      'GET /api/clinic': 'authenticated',
+      'PATCH /api/clinic': 'clinic.manage',
+      'GET /api/users': 'user.read',
+      'POST /api/users': 'user.manage',
+      'PATCH /api/users/:id': 'user.manage',
+      'GET /api/providers': 'provider.read',
+      'POST /api/providers': 'provider.manage',
+      'PATCH /api/providers/:id': 'provider.manage',
+      'GET /api/locations': 'location.read',
+      'POST /api/locations': 'location.manage',
+      'PATCH /api/locations/:id': 'location.manage',
+      'GET /api/tokens': 'token.manage',
+      'POST /api/tokens': 'token.manage',
+      'DELETE /api/tokens/:id': 'token.manage',
+      'GET /api/patients': 'patient.read',
+      'POST /api/patients': 'patient.write',
+      'GET /api/patients/:id': 'patient.read',
+      'PATCH /api/patients/:id': 'patient.write',
+      'GET /api/payers': 'payer.read',
+      'POST /api/payers': 'payer.manage',
+      'PATCH /api/payers/:id': 'payer.manage',
+      'GET /api/patients/:id/coverages': 'coverage.read',
+      'POST /api/patients/:id/coverages': 'coverage.write',
+      'PATCH /api/patients/:id/coverages/:coverageId': 'coverage.write',
+      'GET /api/audit-events': 'audit.read',
+      'POST /api/internal/cli': 'local-cli',
+    });
+  });
+
+  it('refuses to start when an API route declares no access', async () => {
+    const app = await buildApp({ database: t.database, config: loadConfig({}), cliSecret: null }, { logLevel: false });
+    try {
+      expect(() => app.get('/api/unguarded', async () => ({ secret: true }))).toThrow(/declares no access/);
+      // Routes outside /api (the web app) need no declaration.
+      expect(() => app.get('/unguarded-page', async () => 'page')).not.toThrow();
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('route × role', () => {
+  it('refuses each role exactly the routes its permissions do not allow (403 forbidden)', async () => {
+    const mismatches: string[] = [];
+    let checked = 0;
+    for (const route of routes()) {
+      if (!isPermission(route.access)) continue;
+      const permission = route.access;
+      for (const role of ROLES) {
+        const res = await call(route, { cookie: as[role].cookie });
+        checked++;
+        const allowed = can(role, permission);
+        if (allowed && (res.status === 401 || res.status === 403)) {
+          mismatches.push(`${name(route)} as ${role}: ${permission} allows it, got ${res.status}`);
+        }
+        if (allowed && route.method === 'GET' && !route.url.includes(':') && res.status !== 200) {
+          mismatches.push(`${name(route)} as ${role}: expected 200, got ${res.status}`);
+        }
+        if (!allowed && (res.status !== 403 || res.body?.error?.code !== 'forbidden')) {
+          mismatches.push(`${name(route)} as ${role}: ${permission} forbids it, got ${res.status}`);
+        }
+      }
+    }
+    expect(mismatches).toEqual([]);
+    expect(checked).toBeGreaterThanOrEqual(20 * ROLES.length);
+  });
+
+  it('lets every role use the routes that only need a signed-in user', async () => {
+    for (const route of routes().filter((r) => r.access === 'authenticated' && r.method === 'GET')) {
+      for (const role of ROLES) {
+        const res = await call(route, { cookie: as[role].cookie });
+        expect(res.status, `${name(route)} as ${role}`).toBe(200);
+      }
+    }
+    const session = await as.nurse.get('/api/auth/session');
+    expect(session.body.user.role).toBe('nurse');
+  });
+});
+
+describe('without a session', () => {
+  it('answers 401 on every route that is not public, and never runs it', async () => {
+    const guarded = t.app.apiRoutes.filter((route) => route.access !== 'public' && route.access !== 'local-cli');
+    expect(guarded.length).toBeGreaterThan(20);
+    const before = await auditCount();
+    for (const route of guarded) {
+      const attempts: Record<string, string>[] = [
+        {},
+        { cookie: 'tend_session=forged-session-value' },
+        { authorization: 'Bearer tend_forged' },
+      ];
+      for (const headers of attempts) {
+        const res = await call(route, headers);
+        expect(res.status, `${name(route)} with ${JSON.stringify(headers)}`).toBe(401);
+        if (route.method !== 'HEAD') expect(res.body.error.code).toBe('unauthenticated');
+      }
+    }
+    expect(await auditCount()).toBe(before);
+  });
+
+  it('serves the public routes to anyone', async () => {
+    expect((await request(t.app, 'GET', '/api/health')).status).toBe(200);
+    expect((await request(t.app, 'GET', '/api/setup')).body).toEqual({ setUp: true });
+    const openapi = await request(t.app, 'GET', '/api/openapi.json');
+    expect(openapi.status).toBe(200);
+    expect(openapi.body.paths['/api/patients']).toBeDefined();
+  });
+});
+
+describe('the command-line route', () => {
+  const secret = 'a'.repeat(64);
+
+  it('runs a command only for the local command line presenting the data folder’s secret', async () => {
+    const app = await buildApp(
+      { database: t.database, config: loadConfig({}), cliSecret: secret },
+      { logLevel: false },
+    );
+    try {
+      const run = (headers: Record<string, string>, args = ['migrate']) =>
+        request(app, 'POST', '/api/internal/cli', { headers, body: { args } });
+      expect((await run({})).status).toBe(403);
+      expect((await run({ 'x-tend-cli-secret': 'b'.repeat(64) })).status).toBe(403);
+      expect((await run({ 'x-tend-cli-secret': 'short' })).status).toBe(403);
+      // A signed-in administrator is not the command line.
+      expect((await run({ cookie: as.admin.cookie })).status).toBe(403);
+      const ok = await run({ 'x-tend-cli-secret': secret });
+      expect(ok.status).toBe(200);
+      expect(ok.body.output).toBe('The database is up to date.');
+      // Only the commands that make sense inside a running server.
+      expect((await run({ 'x-tend-cli-secret': secret }, ['start'])).status).toBe(400);
+      // The server started with the embedded database's secret only; a server without one refuses all.
+      expect((await request(t.app, 'POST', '/api/internal/cli', { body: { args: ['migrate'] } })).status).toBe(403);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+async function auditCount(): Promise<number> {
+  const [row] = await queryRows<{ n: number }>(t.database.db, sql`SELECT count(*)::int AS n FROM audit_events`);
+  return row.n;
+}

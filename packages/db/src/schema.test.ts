@@ -1,0 +1,187 @@
+import { randomBytes } from 'node:crypto';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { is, sql } from 'drizzle-orm';
+import { getTableConfig, PgTable } from 'drizzle-orm/pg-core';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { type Database, openDatabase, queryRows } from './database';
+import { listMigrations, MIGRATIONS_DIR, migrate } from './migrate';
+import * as schema from './schema';
+
+/**
+ * The SQL migrations are the source of truth; `schema.ts` is the typed view the code queries
+ * through. They must agree, or a query compiles and fails at run time.
+ */
+
+let database: Database;
+let drop: () => Promise<void>;
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    pgliteTemplate: string;
+  }
+}
+
+/**
+ * A freshly migrated database: on PostgreSQL a new random database migrated here; embedded, a
+ * copy of the template the global setup migrated from empty (a second migration would only
+ * cost time on the embedded engine).
+ */
+async function migratedDatabase(): Promise<{ database: Database; drop: () => Promise<void> }> {
+  const serverUrl = process.env.TEND_TEST_DATABASE_URL;
+  if (!serverUrl) {
+    const embedded = await openDatabase({ loadDataDir: new Blob([readFileSync(inject('pgliteTemplate'))]) });
+    return { database: embedded, drop: () => embedded.close() };
+  }
+  const name = `tend_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const server = await openDatabase({ databaseUrl: url.toString(), poolSize: 2 });
+  expect(await migrate(server)).toEqual(listMigrations().map((m) => m.name));
+  return {
+    database: server,
+    drop: async () => {
+      await server.close();
+      const dropper = new pg.Client({ connectionString: serverUrl });
+      await dropper.connect();
+      await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await dropper.end();
+    },
+  };
+}
+
+beforeAll(async () => {
+  ({ database, drop } = await migratedDatabase());
+});
+afterAll(() => drop());
+
+interface DbColumn {
+  table_name: string;
+  column_name: string;
+  is_nullable: 'YES' | 'NO';
+  data_type: string;
+  character_maximum_length: number | null;
+}
+
+const tables = (Object.values(schema) as unknown[])
+  .filter((value): value is PgTable => is(value, PgTable))
+  .map((table) => getTableConfig(table));
+
+/** drizzle's SQL type in information_schema's words. */
+function informationSchemaType(sqlType: string): { type: string; length: number | null } {
+  const char = /^char\((\d+)\)$/.exec(sqlType);
+  if (char) return { type: 'character', length: Number(char[1]) };
+  if (sqlType === 'bigserial') return { type: 'bigint', length: null };
+  return { type: sqlType, length: null };
+}
+
+async function databaseColumns(): Promise<Map<string, DbColumn>> {
+  const rows = await queryRows<DbColumn>(
+    database.db,
+    sql`SELECT table_name, column_name, is_nullable, data_type, character_maximum_length
+        FROM information_schema.columns
+        WHERE table_schema = 'public' AND table_name <> 'tend_migrations'`,
+  );
+  return new Map(rows.map((row) => [`${row.table_name}.${row.column_name}`, row]));
+}
+
+describe('schema.ts and the migrated database', () => {
+  it('describe the same tables', async () => {
+    const inDatabase = new Set([...(await databaseColumns()).values()].map((c) => c.table_name));
+    expect(tables.map((t) => t.name).sort()).toEqual([...inDatabase].sort());
+  });
+
+  it('agree on every column of schema.ts: it exists, with the same nullability and type', async () => {
+    const columns = await databaseColumns();
+    const problems: string[] = [];
+    for (const table of tables) {
+      for (const column of table.columns) {
+        const key = `${table.name}.${column.name}`;
+        const actual = columns.get(key);
+        if (!actual) {
+          problems.push(`${key} is in schema.ts but not in the database`);
+          continue;
+        }
+        if ((actual.is_nullable === 'NO') !== column.notNull) {
+          problems.push(
+            `${key}: schema.ts says ${column.notNull ? 'NOT NULL' : 'nullable'}, the database ${actual.is_nullable === 'NO' ? 'NOT NULL' : 'nullable'}`,
+          );
+        }
+        const expected = informationSchemaType(column.getSQLType());
+        if (
+          expected.type !== actual.data_type ||
+          (expected.length !== null && expected.length !== actual.character_maximum_length)
+        ) {
+          problems.push(`${key}: schema.ts says ${column.getSQLType()}, the database ${actual.data_type}`);
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('agree on every column of the database: each is in schema.ts', async () => {
+    const declared = new Set(tables.flatMap((t) => t.columns.map((c) => `${t.name}.${c.name}`)));
+    const missing = [...(await databaseColumns()).keys()].filter((key) => !declared.has(key));
+    expect(missing).toEqual([]);
+  });
+});
+
+describe('migrate', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'tend-migrations-'));
+    cpSync(MIGRATIONS_DIR, dir, { recursive: true });
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const appliedNames = async () =>
+    (await queryRows<{ name: string }>(database.db, sql`SELECT name FROM tend_migrations ORDER BY name`)).map(
+      (r) => r.name,
+    );
+
+  it('applies each migration once; running it again is a no-op', async () => {
+    expect(await appliedNames()).toEqual(['0001_foundation.sql']);
+    expect(await migrate(database)).toEqual([]);
+    expect(await migrate(database)).toEqual([]);
+    expect(await appliedNames()).toEqual(['0001_foundation.sql']);
+  });
+
+  it('applies a new migration after the applied ones, once', async () => {
+    writeFileSync(join(dir, '0002_probe.sql'), "COMMENT ON TABLE clinics IS 'probe';\n");
+    expect(await migrate(database, dir)).toEqual(['0002_probe.sql']);
+    expect(await migrate(database, dir)).toEqual([]);
+    const [comment] = await queryRows<{ c: string }>(
+      database.db,
+      sql`SELECT obj_description('clinics'::regclass) AS c`,
+    );
+    expect(comment.c).toBe('probe');
+  });
+
+  it('applies nothing of a migration that fails, and records nothing', async () => {
+    writeFileSync(join(dir, '0003_broken.sql'), "COMMENT ON TABLE users IS 'half-done';\nSELECT 1 / 0;\n");
+    await expect(migrate(database, dir)).rejects.toThrow();
+    const [comment] = await queryRows<{ c: string | null }>(
+      database.db,
+      sql`SELECT obj_description('users'::regclass) AS c`,
+    );
+    expect(comment.c).toBeNull();
+    expect(await appliedNames()).toEqual(['0001_foundation.sql', '0002_probe.sql']);
+    rmSync(join(dir, '0003_broken.sql'));
+  });
+
+  it('refuses a migration that was changed after it was applied', async () => {
+    writeFileSync(join(dir, '0002_probe.sql'), "COMMENT ON TABLE clinics IS 'edited afterwards';\n");
+    await expect(migrate(database, dir)).rejects.toThrow(/0002_probe\.sql was changed/);
+    const [comment] = await queryRows<{ c: string }>(
+      database.db,
+      sql`SELECT obj_description('clinics'::regclass) AS c`,
+    );
+    expect(comment.c).toBe('probe');
+  });
+});
