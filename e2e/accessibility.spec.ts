@@ -1,0 +1,26 @@
+import { expect, test } from '@playwright/test';
+import { ADMIN, expectAccessible, signIn } from './fixtures';
+
+const PAGES: Array<[string, string | RegExp]> = [
+  ['/', /^Good (morning|afternoon|evening), Alice Admin$/],
+  ['/patients', 'Patients'],
+  ['/patients/new', 'Register patient'],
+  ['/admin/staff', 'Staff'],
+  ['/admin/providers', 'Providers'],
+  ['/admin/locations', 'Locations'],
+  ['/admin/payers', 'Payers'],
+  ['/admin/tokens', 'API tokens'],
+  ['/admin/audit', 'Audit log'],
+  ['/admin/clinic', 'Clinic settings'],
+];
+
+test('every page has no serious accessibility violation', async ({ page }) => {
+  await page.goto('/');
+  await expectAccessible(page, 'the sign-in page');
+  await signIn(page, ADMIN);
+  for (const [path, heading] of PAGES) {
+    await page.goto(path);
+    await expect(page.getByRole('heading', { level: 1, name: heading })).toBeVisible();
+    await expectAccessible(page, path);
+  }
+});

@@ -1,0 +1,25 @@
+import AxeBuilder from '@axe-core/playwright';
+import { expect, type Page } from '@playwright/test';
+
+/** Accounts the setup test creates; the other tests sign in with them. */
+export const ADMIN = { name: 'Alice Admin', email: 'alice@riverside.test', password: 'riverside-admin-2026' };
+export const RECEPTIONIST = { name: 'Rita Reyes', email: 'rita@riverside.test', password: 'front-desk-pass-2026' };
+export const CLINIC = 'Riverside Family Clinic';
+
+export async function signIn(page: Page, account: { email: string; password: string }): Promise<void> {
+  await page.goto('/');
+  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+  await page.getByLabel('Email').fill(account.email);
+  await page.getByLabel('Password').fill(account.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('navigation')).toBeVisible();
+}
+
+/** Runs axe on the page and fails on any serious or critical violation, naming them. */
+export async function expectAccessible(page: Page, what: string): Promise<void> {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  const serious = results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+  expect(serious, `accessibility violations on ${what}`).toEqual([]);
+}
