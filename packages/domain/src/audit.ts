@@ -8,7 +8,6 @@ export const AUDIT_ACTIONS = [
   'auth.sign_out',
   'auth.sign_out_everywhere',
   'auth.session_expired',
-  'auth.unlock',
   'clinic.setup',
   'clinic.update',
   'user.create',

@@ -130,6 +130,8 @@ export function checkPatientInClinic(
   input: {
     birthDate?: string;
     phone?: string | null;
+    /** What kind of number `phone` is (an edit keeps the kind of the number it replaces). */
+    phoneUse?: Phone['use'];
     phones?: Phone[];
     emergencyContact?: { phone: string } | null;
   },
@@ -145,7 +147,7 @@ export function checkPatientInClinic(
   let phones: Phone[] | undefined;
   if (input.phones !== undefined || input.phone !== undefined) {
     const entries: Array<Phone & { path: string }> = [];
-    if (input.phone) entries.push({ use: 'mobile', number: input.phone, path: 'phone' });
+    if (input.phone) entries.push({ use: input.phoneUse ?? 'mobile', number: input.phone, path: 'phone' });
     for (const [i, p] of (input.phones ?? []).entries()) entries.push({ ...p, path: `phones.${i}.number` });
     phones = [];
     for (const entry of entries) {

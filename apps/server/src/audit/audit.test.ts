@@ -63,13 +63,14 @@ async function history(): Promise<Row[]> {
 }
 
 describe('who looked at this record', () => {
-  it('lists every create, read, update and coverage change of the patient, with who, role and where from', async () => {
+  it('lists every create, read, search hit, update and coverage change of the patient, with who, role and where from', async () => {
     const rows = await history();
     const mine = rows.filter((row) => row.actorUserId === receptionist.userId);
     expect(mine.map((row) => row.action).sort()).toEqual([
       'coverage.create',
       'patient.create',
       'patient.read',
+      'patient.search',
       'patient.update',
     ]);
     for (const row of mine) {
@@ -94,14 +95,17 @@ describe('who looked at this record', () => {
     expect(dump).not.toContain('5550199');
   });
 
-  it('records who saw the patient in search results', async () => {
+  it('records who saw the patient in search results, in that patient’s own history', async () => {
     const res = await manager.get(`/api/audit-events?action=patient.search&userId=${receptionist.userId}`);
     expect(res.body.items).toHaveLength(1);
     expect(res.body.items[0]).toMatchObject({
       actorRole: 'receptionist',
       ip: '127.0.0.1',
-      details: { kind: 'name', patientIds: [patientId] },
+      patientId,
+      details: { kind: 'name', resultCount: 1 },
     });
+    const patientHistory = await manager.get(`/api/audit-events?patientId=${patientId}&action=patient.search`);
+    expect(patientHistory.body.items.map((row: { actorRole: string }) => row.actorRole)).toContain('receptionist');
   });
 
   it('records reading the audit log itself', async () => {

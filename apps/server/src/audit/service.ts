@@ -25,6 +25,27 @@ export async function recordAudit(db: Db, ctx: RequestContext, entry: AuditEntry
   });
 }
 
+/** One audit row per patient shown (a search result list), or one row without a patient when none was. */
+export async function recordPatientsAccess(
+  db: Db,
+  ctx: RequestContext,
+  action: AuditAction,
+  patientIds: string[],
+  details: Record<string, unknown>,
+): Promise<void> {
+  const ids: Array<string | null> = patientIds.length ? patientIds : [null];
+  await db.insert(schema.auditEvents).values(
+    ids.map((patientId) => ({
+      clinicId: ctx.clinicId,
+      actorUserId: ctx.userId,
+      actorRole: ctx.role,
+      ip: ctx.ip,
+      userAgent: ctx.userAgent,
+      ...auditColumns({ action, patientId, entityType: 'patient', entityId: patientId, details }),
+    })),
+  );
+}
+
 /** Audit for events without a signed-in user (failed sign-ins, setup). */
 export async function recordAnonymousAudit(
   db: Db,

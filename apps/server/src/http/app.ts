@@ -37,7 +37,11 @@ export async function buildApp(
   const app = Fastify({
     // Structured JSON logs (pino). Requests are logged by the hook below, without patient data.
     logger: options.logLevel
-      ? { level: options.logLevel, base: { service: 'tend' }, ...(options.logStream ? { stream: options.logStream } : {}) }
+      ? {
+          level: options.logLevel,
+          base: { service: 'tend' },
+          ...(options.logStream ? { stream: options.logStream } : {}),
+        }
       : false,
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: deps.config.trustProxy,
@@ -139,7 +143,9 @@ export async function buildApp(
   // The web app: static files, and index.html for every other non-API path (client routing).
   const hasWeb = existsSync(`${WEB_DIST}/index.html`);
   if (hasWeb) {
-    await app.register(fastifyStatic, { root: WEB_DIST, wildcard: false, index: false });
+    // wildcard: files are looked up per request, so a rebuilt web app is served without a restart;
+    // a missing file falls through to the not-found handler below.
+    await app.register(fastifyStatic, { root: WEB_DIST, wildcard: true, index: false });
   }
   app.setNotFoundHandler((request, reply) => {
     if (request.url.startsWith('/api/') || request.method !== 'GET') {

@@ -39,9 +39,7 @@ it('logs requests as structured JSON without patient names, query strings or bod
   await request(app, 'GET', '/api/patients?q=Quixotic', { headers: { cookie } });
 
   const requestLines = lines.map((line) => JSON.parse(line)).filter((entry) => entry.msg === 'request');
-  expect(requestLines.map((entry) => entry.route)).toEqual(
-    expect.arrayContaining(['/api/setup', '/api/patients']),
-  );
+  expect(requestLines.map((entry) => entry.route)).toEqual(expect.arrayContaining(['/api/setup', '/api/patients']));
   const all = lines.join('\n');
   for (const secret of ['Zebulon', 'Quixotic', 'admin-password-123', '1 42 68 53 00', created.body.email]) {
     expect(all).not.toContain(secret);

@@ -273,4 +273,23 @@ describe('changing a patient', () => {
     expect(bad.status).toBe(400);
     expect(bad.body.error.fields.map((f: { path: string }) => f.path)).toEqual(['params.id']);
   });
+
+  it('finds a patient when every word of the name is misspelt', async () => {
+    const created = await reception.post(
+      '/api/patients',
+      patientBody({ givenName: 'Jonathan', familyName: 'Smithers' }),
+    );
+    const res = await reception.get(`/api/patients?q=${encodeURIComponent('Jonh Smithrs')}`);
+    expect(res.body.items.map((p: { id: string }) => p.id)).toContain(created.body.id);
+  });
+
+  it('keeps the kind of the primary number when the phone is edited at check-in', async () => {
+    const created = await reception.post('/api/patients', {
+      ...patientBody({ phone: null }),
+      phones: [{ use: 'home', number: '617-555-0111' }],
+    });
+    const res = await reception.patch(`/api/patients/${created.body.id}`, { phone: '617-555-0122' });
+    expect(res.status).toBe(200);
+    expect(res.body.phones).toEqual([{ use: 'home', number: '+16175550122' }]);
+  });
 });

@@ -17,7 +17,7 @@ import {
   todayIn,
 } from '@tend/domain';
 import { and, desc, eq, sql } from 'drizzle-orm';
-import { recordAudit } from '../audit/service';
+import { recordAudit, recordPatientsAccess } from '../audit/service';
 import { getClinic } from '../auth/service';
 import type { RequestContext } from '../context';
 
@@ -240,10 +240,13 @@ export async function searchPatients(
       .limit(options.limit)
       .offset(options.offset);
   } else {
-    // Typo-tolerant: trigram word similarity ("Jonathn"), Soundex of every word ("Jhon Smiht"),
-    // and prefixes of any word ("smi").
+    // Typo-tolerant: trigram word similarity ("Jonathn"), Soundex of any word ("Jonh Smiht"
+    // finds the Smiths), and prefixes of any word ("smi"). Patients matching more of the
+    // words, and more closely, come first.
     const name = query.name;
     const phonetic = phoneticKey(name);
+    const phoneticWords = sql`string_to_array(${p.searchPhonetic}, ' ')`;
+    const queryWords = sql`string_to_array(${phonetic}, ' ')`;
     rows = await db.transaction(async (tx) => {
       await tx.execute(sql`SELECT set_config('pg_trgm.word_similarity_threshold', '0.4', true)`);
       return tx
@@ -253,20 +256,29 @@ export async function searchPatients(
           and(
             eq(p.clinicId, ctx.clinicId),
             sql`(${name} <% ${p.searchName}
-                 OR string_to_array(${p.searchPhonetic}, ' ') @> string_to_array(${phonetic}, ' ')
+                 OR ${phoneticWords} && ${queryWords}
                  OR ${p.searchName} LIKE ${`${name}%`} OR ${p.searchName} LIKE ${`% ${name}%`})`,
           ),
         )
-        .orderBy(sql`word_similarity(${name}, ${p.searchName}) DESC`, p.familyName, p.givenName)
+        .orderBy(
+          sql`cardinality(ARRAY(SELECT unnest(${phoneticWords}) INTERSECT SELECT unnest(${queryWords}))) DESC`,
+          sql`word_similarity(${name}, ${p.searchName}) DESC`,
+          p.familyName,
+          p.givenName,
+        )
         .limit(options.limit)
         .offset(options.offset);
     });
   }
-  await recordAudit(db, ctx, {
-    action: 'patient.search',
-    entityType: 'patient',
-    details: { kind: query?.kind ?? 'recent', patientIds: rows.map((r) => r.id) },
-  });
+  // Every patient shown in a result list was looked at: one audit row each, so the patient's
+  // "who looked at this record" includes searches that displayed them.
+  await recordPatientsAccess(
+    db,
+    ctx,
+    'patient.search',
+    rows.map((r) => r.id),
+    { kind: query?.kind ?? 'recent', resultCount: rows.length },
+  );
   return { items: rows.map(toSummary) };
 }
 
@@ -281,6 +293,7 @@ export async function updatePatient(
     {
       birthDate: patch.birthDate,
       phone: patch.phone,
+      phoneUse: current.phones[0]?.use,
       phones: patch.phone !== undefined && patch.phones === undefined ? current.phones.slice(1) : patch.phones,
       emergencyContact: patch.emergencyContact,
     },

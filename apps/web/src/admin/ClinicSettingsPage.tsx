@@ -1,0 +1,140 @@
+import { Alert, Button, Group, NumberInput, SimpleGrid, Stack, TextInput } from '@mantine/core';
+import { useForm } from '@mantine/form';
+import { IconAlertCircle } from '@tabler/icons-react';
+import { t, zClinicSettingsPatch } from '@tend/domain';
+import { useState } from 'react';
+import { isApiError } from '../api/client';
+import { useSession } from '../auth/session';
+import { AddressFields, type AddressValues, addressFromApi, addressToInput } from '../components/AddressFields';
+import { FormSection } from '../components/FormSection';
+import { applyServerErrors, focusFirstError, zodValidator } from '../components/form';
+import { errorMessage, notifySuccess } from '../components/notify';
+import { PageHeader } from '../components/PageHeader';
+import { CountrySelect, CurrencySelect, TimeZoneSelect } from '../components/selects';
+import { useUpdateClinic } from './api';
+
+interface ClinicValues {
+  name: string;
+  timezone: string;
+  currency: string;
+  country: string;
+  address: AddressValues;
+  idleTimeoutMinutes: number | string;
+}
+
+function toInput(values: ClinicValues) {
+  return {
+    name: values.name,
+    timezone: values.timezone,
+    currency: values.currency,
+    country: values.country,
+    address: addressToInput(values.address),
+    idleTimeoutMinutes: typeof values.idleTimeoutMinutes === 'number' ? values.idleTimeoutMinutes : Number.NaN,
+  };
+}
+
+export function ClinicSettingsPage() {
+  const { clinic, setClinic } = useSession();
+  const update = useUpdateClinic();
+  const [error, setError] = useState<string | null>(null);
+  const initial = (): ClinicValues => ({
+    name: clinic.name,
+    timezone: clinic.timezone,
+    currency: clinic.currency,
+    country: clinic.country,
+    address: addressFromApi(clinic.address, clinic.country),
+    idleTimeoutMinutes: clinic.idleTimeoutMinutes,
+  });
+  const form = useForm<ClinicValues>({
+    initialValues: initial(),
+    validate: zodValidator(zClinicSettingsPatch, toInput, {
+      extra: (input) =>
+        Number.isInteger(input.idleTimeoutMinutes) && input.idleTimeoutMinutes >= 1 && input.idleTimeoutMinutes <= 240
+          ? []
+          : [{ path: 'idleTimeoutMinutes', message: t('clinic.idleRange') }],
+    }),
+  });
+
+  const submit = form.onSubmit(async (values) => {
+    setError(null);
+    try {
+      const saved = await update.mutateAsync(toInput(values));
+      setClinic(saved);
+      form.resetDirty();
+      notifySuccess(t('clinic.saved'));
+    } catch (caught) {
+      const leftovers = applyServerErrors(form, caught, (path) => (path === 'address' ? 'address.line1' : path));
+      if (!isApiError(caught) || !caught.fields.length || leftovers.length) {
+        setError(leftovers.length ? leftovers.join(' ') : errorMessage(caught));
+      }
+    }
+  }, focusFirstError(form));
+
+  return (
+    <>
+      <PageHeader title={t('clinic.title')} description={t('clinic.description')} />
+      <form onSubmit={submit} noValidate>
+        <Stack gap="lg" maw={880}>
+          <FormSection title={t('clinic.general')}>
+            <TextInput label={t('clinic.name')} required {...form.getInputProps('name')} />
+            <TimeZoneSelect
+              label={t('clinic.timezone')}
+              description={t('clinic.timezoneHint')}
+              inputWrapperOrder={['label', 'input', 'description', 'error']}
+              required
+              {...form.getInputProps('timezone')}
+            />
+            <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="md">
+              <CountrySelect
+                label={t('clinic.country')}
+                description={t('clinic.countryHint')}
+                inputWrapperOrder={['label', 'input', 'description', 'error']}
+                required
+                {...form.getInputProps('country')}
+              />
+              <CurrencySelect label={t('clinic.currency')} required {...form.getInputProps('currency')} />
+            </SimpleGrid>
+          </FormSection>
+          <FormSection title={t('clinic.address')} description={t('clinic.addressHint')}>
+            <AddressFields
+              field={(name) => form.getInputProps(`address.${name}`)}
+              country={form.values.address.country}
+            />
+          </FormSection>
+          <FormSection title={t('clinic.privacy')}>
+            <NumberInput
+              label={t('clinic.idleTimeout')}
+              description={t('clinic.idleTimeoutHint')}
+              inputWrapperOrder={['label', 'input', 'description', 'error']}
+              min={1}
+              max={240}
+              step={1}
+              allowDecimal={false}
+              allowNegative={false}
+              required
+              styles={{ wrapper: { maxWidth: 220 } }}
+              {...form.getInputProps('idleTimeoutMinutes')}
+            />
+          </FormSection>
+          {error && (
+            <Alert color="red" variant="light" icon={<IconAlertCircle aria-hidden />} role="alert">
+              {error}
+            </Alert>
+          )}
+          <Group justify="flex-end" gap="sm">
+            <Button
+              variant="default"
+              onClick={() => form.setValues(initial())}
+              disabled={!form.isDirty() || update.isPending}
+            >
+              {t('clinic.discard')}
+            </Button>
+            <Button type="submit" loading={update.isPending}>
+              {t('common.saveChanges')}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </>
+  );
+}

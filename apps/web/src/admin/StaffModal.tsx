@@ -1,0 +1,164 @@
+import { Alert, Button, Group, Modal, NativeSelect, PasswordInput, Stack, Switch, TextInput } from '@mantine/core';
+import { useForm } from '@mantine/form';
+import { IconAlertCircle, IconInfoCircle } from '@tabler/icons-react';
+import { ROLES, type Role, t, type User, zUserCreate, zUserPatch } from '@tend/domain';
+import { useState } from 'react';
+import { isApiError } from '../api/client';
+import { useSession } from '../auth/session';
+import { ConfirmDialog } from '../components/ConfirmDialog';
+import { applyServerErrors, focusFirstError, zodValidator } from '../components/form';
+import { formatDateTime } from '../components/format';
+import { errorMessage, notifySuccess } from '../components/notify';
+import { useSave } from './api';
+
+interface StaffValues {
+  name: string;
+  email: string;
+  role: Role;
+  active: boolean;
+  password: string;
+}
+
+const roleOptions = () => ROLES.map((role) => ({ value: role, label: t(`role.${role}`) }));
+
+/** Only what changed: an unchanged role must not sign the person out. */
+function patchOf(user: User, values: StaffValues) {
+  const patch: { name?: string; role?: Role; active?: boolean; password?: string } = {};
+  if (values.name.trim() !== user.name) patch.name = values.name;
+  if (values.role !== user.role) patch.role = values.role;
+  if (values.active !== user.active) patch.active = values.active;
+  if (values.password) patch.password = values.password;
+  return patch;
+}
+
+function StaffForm({ user, onClose }: { user: User | null; onClose: () => void }) {
+  const session = useSession();
+  const save = useSave<User>('users');
+  const [error, setError] = useState<string | null>(null);
+  const [confirming, setConfirming] = useState<StaffValues | null>(null);
+  const form = useForm<StaffValues>({
+    initialValues: user
+      ? { name: user.name, email: user.email, role: user.role, active: user.active, password: '' }
+      : { name: '', email: '', role: 'receptionist', active: true, password: '' },
+    validate: user
+      ? zodValidator(zUserPatch, (values: StaffValues) => ({ ...patchOf(user, values) }))
+      : zodValidator(zUserCreate, (values: StaffValues) => ({
+          name: values.name,
+          email: values.email,
+          role: values.role,
+          password: values.password,
+        })),
+  });
+  const self = user?.id === session.user.id;
+  const locked = user?.lockedUntil && new Date(user.lockedUntil) > new Date();
+
+  const send = async (values: StaffValues) => {
+    setError(null);
+    try {
+      if (user) {
+        await save.mutateAsync({ id: user.id, body: patchOf(user, values) });
+        notifySuccess(t('staff.saved', { name: values.name.trim() }));
+      } else {
+        const { name, email, role, password } = values;
+        await save.mutateAsync({ body: { name, email, role, password } });
+        notifySuccess(t('staff.created', { name: name.trim() }));
+      }
+      onClose();
+    } catch (caught) {
+      const leftovers = applyServerErrors(form, caught);
+      if (!isApiError(caught) || !caught.fields.length || leftovers.length) {
+        setError(leftovers.length ? leftovers.join(' ') : errorMessage(caught));
+      }
+    }
+  };
+
+  const submit = form.onSubmit((values) => {
+    if (user?.active && !values.active) setConfirming(values);
+    else void send(values);
+  }, focusFirstError(form));
+
+  return (
+    <>
+      <form onSubmit={submit} noValidate>
+        <Stack gap="md">
+          {locked && user?.lockedUntil && (
+            <Alert color="orange" variant="light" icon={<IconInfoCircle aria-hidden />}>
+              {t('staff.lockedNotice', { until: formatDateTime(user.lockedUntil, session.clinic.timezone) })}
+            </Alert>
+          )}
+          <TextInput label={t('staff.name')} required data-autofocus {...form.getInputProps('name')} />
+          <TextInput
+            label={t('staff.email')}
+            type="email"
+            required
+            disabled={user !== null}
+            description={user ? t('staff.emailFixed') : undefined}
+            {...form.getInputProps('email')}
+          />
+          <NativeSelect
+            label={t('staff.role')}
+            data={roleOptions()}
+            description={user ? t('staff.roleHint') : t(`roleHint.${form.values.role}`)}
+            {...form.getInputProps('role')}
+          />
+          {user && (
+            <Switch
+              label={t('staff.active')}
+              description={t('staff.activeHint')}
+              disabled={self}
+              {...form.getInputProps('active', { type: 'checkbox' })}
+            />
+          )}
+          <PasswordInput
+            label={user ? t('staff.newPassword') : t('staff.password')}
+            description={user ? t('staff.newPasswordHint') : t('staff.passwordHint')}
+            autoComplete="new-password"
+            required={!user}
+            {...form.getInputProps('password')}
+          />
+          {self && (
+            <Alert color="gray" variant="light" icon={<IconInfoCircle aria-hidden />}>
+              {t('staff.selfNotice')}
+            </Alert>
+          )}
+          {error && (
+            <Alert color="red" variant="light" icon={<IconAlertCircle aria-hidden />} role="alert">
+              {error}
+            </Alert>
+          )}
+          <Group justify="flex-end" gap="sm">
+            <Button variant="default" onClick={onClose} disabled={save.isPending}>
+              {t('common.cancel')}
+            </Button>
+            <Button type="submit" loading={save.isPending}>
+              {user ? t('common.saveChanges') : t('staff.create')}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+      <ConfirmDialog
+        opened={confirming !== null}
+        onClose={() => setConfirming(null)}
+        title={t('staff.deactivateTitle', { name: user?.name ?? '' })}
+        confirmLabel={t('staff.deactivate')}
+        danger
+        onConfirm={() => (confirming ? send(confirming) : undefined)}
+      >
+        {t('staff.deactivateBody')}
+      </ConfirmDialog>
+    </>
+  );
+}
+
+export function StaffModal({ user, onClose }: { user: User | 'new' | null; onClose: () => void }) {
+  return (
+    <Modal
+      opened={user !== null}
+      onClose={onClose}
+      title={user === 'new' ? t('staff.addTitle') : t('staff.editTitle')}
+      size="md"
+    >
+      {user !== null && <StaffForm user={user === 'new' ? null : user} onClose={onClose} />}
+    </Modal>
+  );
+}

@@ -1,0 +1,311 @@
+import {
+  Alert,
+  Anchor,
+  Badge,
+  Button,
+  Code,
+  CopyButton,
+  Group,
+  Modal,
+  NativeSelect,
+  Paper,
+  Select,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  VisuallyHidden,
+} from '@mantine/core';
+import { useForm } from '@mantine/form';
+import { IconAlertTriangle, IconCheck, IconCopy, IconKey, IconPlus } from '@tabler/icons-react';
+import { type ApiToken, t } from '@tend/domain';
+import { useState } from 'react';
+import { useSession } from '../auth/session';
+import { ConfirmDialog } from '../components/ConfirmDialog';
+import { focusFirstError } from '../components/form';
+import { formatDateTime } from '../components/format';
+import { ListSearch } from '../components/ListParts';
+import { errorMessage, notifySuccess } from '../components/notify';
+import { PageHeader } from '../components/PageHeader';
+import { TotalPager } from '../components/Pager';
+import { EmptyState, ErrorState, Loading } from '../components/states';
+import { useClientList } from '../components/useClientList';
+import { useCreateToken, useRevokeToken, useTokens, useUsers } from './api';
+
+type TokenStatus = 'active' | 'revoked' | 'expired';
+
+function statusOf(token: ApiToken): TokenStatus {
+  if (token.revokedAt) return 'revoked';
+  if (token.expiresAt && new Date(token.expiresAt) <= new Date()) return 'expired';
+  return 'active';
+}
+
+const STATUS_COLOR: Record<TokenStatus, string> = { active: 'green', revoked: 'red', expired: 'gray' };
+const EXPIRY_CHOICES = ['30', '90', '365', 'never'] as const;
+
+function CreateTokenForm({ onCreated, onClose }: { onCreated: (token: string) => void; onClose: () => void }) {
+  const users = useUsers();
+  const create = useCreateToken();
+  const [error, setError] = useState<string | null>(null);
+  const form = useForm({
+    initialValues: { userId: '', name: t('tokens.defaultName'), expires: '90' as (typeof EXPIRY_CHOICES)[number] },
+    validate: {
+      userId: (value) => (value ? null : t('validation.required')),
+      name: (value) =>
+        value.trim()
+          ? value.trim().length > 100
+            ? t('validation.tooLong', { max: 100 })
+            : null
+          : t('validation.required'),
+    },
+  });
+  const submit = form.onSubmit(async (values) => {
+    setError(null);
+    try {
+      const created = await create.mutateAsync({
+        userId: values.userId,
+        name: values.name.trim(),
+        expiresInDays: values.expires === 'never' ? null : Number(values.expires),
+      });
+      onCreated(created.token);
+    } catch (caught) {
+      setError(errorMessage(caught));
+    }
+  }, focusFirstError(form));
+  const userOptions = (users.data ?? [])
+    .filter((user) => user.active)
+    .map((user) => ({ value: user.id, label: `${user.name} (${user.email}) · ${t(`role.${user.role}`)}` }));
+  return (
+    <form onSubmit={submit} noValidate>
+      <Stack gap="md">
+        <Select
+          label={t('tokens.user')}
+          description={t('tokens.userHint')}
+          inputWrapperOrder={['label', 'input', 'description', 'error']}
+          data={userOptions}
+          searchable
+          required
+          data-autofocus
+          nothingFoundMessage={t('common.nothingFound')}
+          {...form.getInputProps('userId')}
+          onChange={(value) => form.setFieldValue('userId', value ?? '')}
+        />
+        <TextInput
+          label={t('tokens.name')}
+          description={t('tokens.nameHint')}
+          inputWrapperOrder={['label', 'input', 'description', 'error']}
+          required
+          {...form.getInputProps('name')}
+        />
+        <NativeSelect
+          label={t('tokens.expires')}
+          data={EXPIRY_CHOICES.map((choice) => ({ value: choice, label: t(`tokens.expiry.${choice}`) }))}
+          {...form.getInputProps('expires')}
+        />
+        {error && (
+          <Alert color="red" variant="light" role="alert">
+            {error}
+          </Alert>
+        )}
+        <Group justify="flex-end" gap="sm">
+          <Button variant="default" onClick={onClose} disabled={create.isPending}>
+            {t('common.cancel')}
+          </Button>
+          <Button type="submit" loading={create.isPending}>
+            {t('tokens.create')}
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}
+
+/** The new token, shown this once, with a copy button. */
+function NewToken({ token, onClose }: { token: string; onClose: () => void }) {
+  return (
+    <Stack gap="md">
+      <Alert color="orange" variant="light" icon={<IconAlertTriangle aria-hidden />} title={t('tokens.onceTitle')}>
+        {t('tokens.onceBody')}
+      </Alert>
+      <div>
+        <Text size="sm" fw={600} mb={4} id="new-token-label">
+          {t('tokens.newToken')}
+        </Text>
+        <Code
+          block
+          aria-labelledby="new-token-label"
+          data-testid="new-token"
+          style={{ wordBreak: 'break-all', whiteSpace: 'pre-wrap' }}
+        >
+          {token}
+        </Code>
+      </div>
+      <Group justify="space-between">
+        <CopyButton value={token}>
+          {({ copied, copy }) => (
+            <Button
+              variant={copied ? 'light' : 'filled'}
+              color={copied ? 'green' : undefined}
+              leftSection={copied ? <IconCheck size={16} aria-hidden /> : <IconCopy size={16} aria-hidden />}
+              onClick={copy}
+            >
+              {copied ? t('tokens.copied') : t('tokens.copy')}
+            </Button>
+          )}
+        </CopyButton>
+        <Button variant="default" onClick={onClose}>
+          {t('tokens.done')}
+        </Button>
+      </Group>
+    </Stack>
+  );
+}
+
+const searchText = (token: ApiToken) => `${token.name} ${token.prefix} ${token.userEmail}`;
+
+export function TokensPage() {
+  const { clinic } = useSession();
+  const tokens = useTokens();
+  const revoke = useRevokeToken();
+  const list = useClientList(tokens.data, searchText);
+  const [creating, setCreating] = useState(false);
+  const [created, setCreated] = useState<string | null>(null);
+  const [revoking, setRevoking] = useState<ApiToken | null>(null);
+  const closeCreate = () => {
+    setCreating(false);
+    setCreated(null);
+  };
+  const when = (iso: string | null, empty: string) =>
+    iso ? (
+      formatDateTime(iso, clinic.timezone)
+    ) : (
+      <Text span c="dimmed" size="sm">
+        {empty}
+      </Text>
+    );
+
+  return (
+    <>
+      <PageHeader
+        title={t('tokens.title')}
+        description={
+          <>
+            {t('tokens.description')}{' '}
+            <Anchor href="/api/docs" target="_blank" rel="noreferrer" underline="always">
+              {t('tokens.docs')}
+            </Anchor>
+          </>
+        }
+        documentTitle={t('tokens.title')}
+        actions={
+          <Button leftSection={<IconPlus size={18} aria-hidden />} onClick={() => setCreating(true)}>
+            {t('tokens.add')}
+          </Button>
+        }
+      />
+      <Paper withBorder radius="md" p={{ base: 'md', sm: 'lg' }}>
+        <ListSearch label={t('tokens.search')} value={list.query} onChange={list.setQuery} count={list.total} />
+        {tokens.isPending ? (
+          <Loading />
+        ) : tokens.isError ? (
+          <ErrorState error={tokens.error} onRetry={() => void tokens.refetch()} />
+        ) : list.total === 0 ? (
+          <EmptyState
+            icon={<IconKey aria-hidden />}
+            title={list.query ? t('list.noMatch') : t('tokens.none')}
+            description={list.query ? undefined : t('tokens.noneHint')}
+          />
+        ) : (
+          <>
+            <Table.ScrollContainer minWidth={900}>
+              <Table>
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th>{t('tokens.name')}</Table.Th>
+                    <Table.Th>{t('tokens.prefix')}</Table.Th>
+                    <Table.Th>{t('tokens.user')}</Table.Th>
+                    <Table.Th>{t('tokens.created')}</Table.Th>
+                    <Table.Th>{t('tokens.lastUsed')}</Table.Th>
+                    <Table.Th>{t('tokens.expiresAt')}</Table.Th>
+                    <Table.Th>{t('common.status')}</Table.Th>
+                    <Table.Th>
+                      <VisuallyHidden>{t('common.actions')}</VisuallyHidden>
+                    </Table.Th>
+                  </Table.Tr>
+                </Table.Thead>
+                <Table.Tbody>
+                  {list.pageItems.map((token) => {
+                    const status = statusOf(token);
+                    return (
+                      <Table.Tr key={token.id}>
+                        <Table.Td fw={600}>{token.name}</Table.Td>
+                        <Table.Td>
+                          <Code>{token.prefix}…</Code>
+                        </Table.Td>
+                        <Table.Td>{token.userEmail}</Table.Td>
+                        <Table.Td>{when(token.createdAt, '')}</Table.Td>
+                        <Table.Td>{when(token.lastUsedAt, t('tokens.neverUsed'))}</Table.Td>
+                        <Table.Td>{when(token.expiresAt, t('tokens.noExpiry'))}</Table.Td>
+                        <Table.Td>
+                          <Badge
+                            variant="light"
+                            color={STATUS_COLOR[status]}
+                            size="sm"
+                            title={token.revokedAt ? formatDateTime(token.revokedAt, clinic.timezone) : undefined}
+                          >
+                            {t(`tokens.status.${status}`)}
+                          </Badge>
+                        </Table.Td>
+                        <Table.Td ta="right">
+                          {status === 'active' && (
+                            <Button
+                              variant="subtle"
+                              color="red"
+                              size="xs"
+                              onClick={() => setRevoking(token)}
+                              aria-label={t('tokens.revokeNamed', { name: token.name, prefix: token.prefix })}
+                            >
+                              {t('tokens.revoke')}
+                            </Button>
+                          )}
+                        </Table.Td>
+                      </Table.Tr>
+                    );
+                  })}
+                </Table.Tbody>
+              </Table>
+            </Table.ScrollContainer>
+            <TotalPager page={list.page} pageSize={list.pageSize} total={list.total} onChange={list.setPage} />
+          </>
+        )}
+      </Paper>
+      <Modal
+        opened={creating}
+        onClose={closeCreate}
+        title={created ? t('tokens.createdTitle') : t('tokens.addTitle')}
+        size="lg"
+        closeOnClickOutside={!created}
+      >
+        {created ? (
+          <NewToken token={created} onClose={closeCreate} />
+        ) : (
+          <CreateTokenForm onCreated={setCreated} onClose={closeCreate} />
+        )}
+      </Modal>
+      <ConfirmDialog
+        opened={revoking !== null}
+        onClose={() => setRevoking(null)}
+        title={t('tokens.revokeTitle', { name: revoking?.name ?? '' })}
+        confirmLabel={t('tokens.revoke')}
+        danger
+        onConfirm={async () => {
+          if (!revoking) return;
+          await revoke.mutateAsync(revoking.id);
+          notifySuccess(t('tokens.revoked', { name: revoking.name }));
+        }}
+      >
+        {revoking && t('tokens.revokeBody', { prefix: revoking.prefix, user: revoking.userEmail })}
+      </ConfirmDialog>
+    </>
+  );
+}

@@ -1,0 +1,101 @@
+import { NavLink, ScrollArea, Stack, Text } from '@mantine/core';
+import {
+  IconBuildingHospital,
+  IconHome,
+  IconId,
+  IconKey,
+  IconMapPin,
+  IconSettings,
+  IconShieldCheck,
+  IconStethoscope,
+  IconUserPlus,
+  IconUsers,
+  IconUsersGroup,
+} from '@tabler/icons-react';
+import { Link, useLocation } from '@tanstack/react-router';
+import { type MessageKey, type Permission, t } from '@tend/domain';
+import type { ComponentType } from 'react';
+import { useSession } from '../auth/session';
+
+interface Item {
+  to: string;
+  label: MessageKey;
+  icon: ComponentType<{ size?: number; stroke?: number; 'aria-hidden'?: boolean }>;
+  permission?: Permission;
+  /** Active on this path only (not its sub-paths). */
+  exact?: boolean;
+  /** Not active on these sub-paths. */
+  except?: string[];
+}
+
+const MAIN: Item[] = [
+  { to: '/', label: 'nav.home', icon: IconHome, exact: true },
+  { to: '/patients', label: 'nav.patients', icon: IconUsers, permission: 'patient.read', except: ['/patients/new'] },
+  { to: '/patients/new', label: 'nav.registerPatient', icon: IconUserPlus, permission: 'patient.write' },
+];
+
+const ADMIN: Item[] = [
+  { to: '/admin/staff', label: 'nav.staff', icon: IconUsersGroup, permission: 'user.read' },
+  { to: '/admin/providers', label: 'nav.providers', icon: IconStethoscope, permission: 'provider.manage' },
+  { to: '/admin/locations', label: 'nav.locations', icon: IconMapPin, permission: 'location.manage' },
+  { to: '/admin/payers', label: 'nav.payers', icon: IconId, permission: 'payer.manage' },
+  { to: '/admin/tokens', label: 'nav.tokens', icon: IconKey, permission: 'token.manage' },
+  { to: '/admin/audit', label: 'nav.audit', icon: IconShieldCheck, permission: 'audit.read' },
+  { to: '/admin/clinic', label: 'nav.clinic', icon: IconSettings, permission: 'clinic.manage' },
+];
+
+function isActive(item: Item, pathname: string): boolean {
+  if (item.except?.some((path) => pathname === path)) return false;
+  if (item.exact) return pathname === item.to;
+  return pathname === item.to || pathname.startsWith(`${item.to}/`);
+}
+
+export function NavLinks({ onNavigate }: { onNavigate: () => void }) {
+  const { can } = useSession();
+  const { pathname } = useLocation();
+  const render = (item: Item) => {
+    const Icon = item.icon;
+    return (
+      <NavLink
+        key={item.to}
+        component={Link}
+        to={item.to}
+        // Which item is current is decided here (Patients is current on a chart, not on Register).
+        activeOptions={{ exact: true, includeSearch: false }}
+        label={t(item.label)}
+        leftSection={<Icon size={18} stroke={1.7} aria-hidden />}
+        active={isActive(item, pathname)}
+        aria-current={isActive(item, pathname) ? 'page' : undefined}
+        onClick={onNavigate}
+        variant="light"
+        style={{ borderRadius: 'var(--mantine-radius-md)' }}
+      />
+    );
+  };
+  const admin = ADMIN.filter((item) => !item.permission || can(item.permission));
+  return (
+    <ScrollArea type="scroll" h="100%">
+      <Stack gap={2}>{MAIN.filter((item) => !item.permission || can(item.permission)).map(render)}</Stack>
+      {admin.length > 0 && (
+        <Stack gap={2} mt="lg">
+          <Text
+            size="xs"
+            fw={700}
+            c="dimmed"
+            tt="uppercase"
+            px="sm"
+            mb={4}
+            className="tend-section-title"
+            id="nav-admin"
+          >
+            <IconBuildingHospital size={12} aria-hidden style={{ marginRight: 6, verticalAlign: -1 }} />
+            {t('nav.admin')}
+          </Text>
+          <Stack gap={2} role="group" aria-labelledby="nav-admin">
+            {admin.map(render)}
+          </Stack>
+        </Stack>
+      )}
+    </ScrollArea>
+  );
+}

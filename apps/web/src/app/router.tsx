@@ -1,0 +1,89 @@
+import { createRootRoute, createRoute, createRouter } from '@tanstack/react-router';
+import type { Permission } from '@tend/domain';
+import type { ComponentType } from 'react';
+import { ClinicSettingsPage } from '../admin/ClinicSettingsPage';
+import { LocationsPage } from '../admin/LocationsPage';
+import { PayersPage } from '../admin/PayersPage';
+import { ProvidersPage } from '../admin/ProvidersPage';
+import { StaffPage } from '../admin/StaffPage';
+import { TokensPage } from '../admin/TokensPage';
+import { AuditLogPage } from '../audit/AuditLogPage';
+import { HomePage } from '../home/HomePage';
+import { PatientChartPage } from '../patients/PatientChartPage';
+import { PatientsPage } from '../patients/PatientsPage';
+import { RegisterPatientPage } from '../patients/RegisterPatientPage';
+import { NotFoundPage, RequirePermission } from './guards';
+import { Shell } from './Shell';
+
+const rootRoute = createRootRoute({ component: Shell, notFoundComponent: NotFoundPage });
+
+function guarded(permission: Permission, Page: ComponentType) {
+  return function Guarded() {
+    return (
+      <RequirePermission permission={permission}>
+        <Page />
+      </RequirePermission>
+    );
+  };
+}
+
+export const CHART_TABS = ['details', 'insurance', 'history'] as const;
+export type ChartTab = (typeof CHART_TABS)[number];
+
+function positiveInt(value: unknown): number | undefined {
+  const n = Number(value);
+  return Number.isInteger(n) && n > 1 ? n : undefined;
+}
+
+const homeRoute = createRoute({ getParentRoute: () => rootRoute, path: '/', component: HomePage });
+
+const patientsRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/patients',
+  validateSearch: (search: Record<string, unknown>): { q?: string; page?: number } => ({
+    q: typeof search.q === 'string' && search.q ? search.q : undefined,
+    page: positiveInt(search.page),
+  }),
+  component: guarded('patient.read', PatientsPage),
+});
+
+const registerRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/patients/new',
+  component: guarded('patient.write', RegisterPatientPage),
+});
+
+const chartRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/patients/$patientId',
+  validateSearch: (search: Record<string, unknown>): { tab?: ChartTab } => ({
+    tab: CHART_TABS.find((tab) => tab === search.tab && tab !== 'details'),
+  }),
+  component: guarded('patient.read', PatientChartPage),
+});
+
+function adminRoute<const Path extends string>(path: Path, permission: Permission, page: ComponentType) {
+  return createRoute({ getParentRoute: () => rootRoute, path, component: guarded(permission, page) });
+}
+
+const routeTree = rootRoute.addChildren([
+  homeRoute,
+  patientsRoute,
+  registerRoute,
+  chartRoute,
+  adminRoute('/admin/staff', 'user.read', StaffPage),
+  adminRoute('/admin/providers', 'provider.read', ProvidersPage),
+  adminRoute('/admin/locations', 'location.read', LocationsPage),
+  adminRoute('/admin/payers', 'payer.read', PayersPage),
+  adminRoute('/admin/tokens', 'token.manage', TokensPage),
+  adminRoute('/admin/audit', 'audit.read', AuditLogPage),
+  adminRoute('/admin/clinic', 'clinic.manage', ClinicSettingsPage),
+]);
+
+export const router = createRouter({ routeTree, defaultPreload: false, scrollRestoration: true });
+
+declare module '@tanstack/react-router' {
+  interface Register {
+    router: typeof router;
+  }
+}

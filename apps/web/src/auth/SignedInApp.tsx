@@ -1,0 +1,173 @@
+import { notifications } from '@mantine/notifications';
+import { t } from '@tend/domain';
+import { type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { api, dropHeldRequests, holdRequests, openRequests, setAuthHandlers } from '../api/client';
+import { PORTAL_TARGET } from '../app/theme';
+import { LockScreen } from './LockScreen';
+import { clearLockFlag, onLockFlagChange, readLockFlag, writeLockFlag, writeSharedActivity } from './lockFlag';
+import { type Session, SessionContext, sessionValue } from './session';
+import { useIdleTimer } from './useIdleTimer';
+
+interface SignedInAppProps {
+  initial: Session;
+  /** Just signed in (rather than a reload with a live session). */
+  fresh: boolean;
+  onSignedOut: (options?: { notice?: string; home?: boolean }) => void;
+  children: ReactNode;
+}
+
+interface LockOptions {
+  /** End the server session too (idle or manual lock); not when it has already ended. */
+  endSession: boolean;
+  /** Tell the other tabs (not when they told us). */
+  broadcast: boolean;
+}
+
+/**
+ * The signed-in app and its lock. Locking hides the app (it stays mounted, so unsaved input
+ * survives), holds back every request and ends the server session; unlocking signs in again
+ * with the same email and shows the app exactly as it was.
+ */
+export function SignedInApp({ initial, fresh, onSignedOut, children }: SignedInAppProps) {
+  const [session, setSession] = useState(initial);
+  const [locked, setLocked] = useState(false);
+  const lockedRef = useRef(false);
+  const focusBeforeLock = useRef<HTMLElement | null>(null);
+  const userId = session.user.id;
+
+  const lock = useCallback(
+    ({ endSession, broadcast }: LockOptions) => {
+      if (lockedRef.current) return;
+      lockedRef.current = true;
+      holdRequests();
+      focusBeforeLock.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+      if (broadcast) writeLockFlag(userId);
+      notifications.clean();
+      if (endSession) {
+        void api('/auth/sign-out', { method: 'POST', body: {}, authFlow: true }).catch(() => undefined);
+      }
+      setLocked(true);
+    },
+    [userId],
+  );
+
+  const finishUnlock = useCallback(() => {
+    lockedRef.current = false;
+    writeSharedActivity(Date.now());
+    setLocked(false);
+    openRequests();
+    const previous = focusBeforeLock.current;
+    window.requestAnimationFrame(() => {
+      if (previous?.isConnected) previous.focus();
+    });
+  }, []);
+
+  const unlock = useCallback(
+    async (password: string) => {
+      const next = await api<Session>('/auth/sign-in', {
+        method: 'POST',
+        body: { email: session.user.email, password },
+        authFlow: true,
+      });
+      setSession(next);
+      clearLockFlag();
+      finishUnlock();
+    },
+    [session.user.email, finishUnlock],
+  );
+
+  const switchUser = useCallback(() => {
+    dropHeldRequests();
+    clearLockFlag();
+    lockedRef.current = false;
+    onSignedOut({ home: true });
+  }, [onSignedOut]);
+
+  const signOut = useCallback(
+    async ({ everywhere = false }: { everywhere?: boolean } = {}) => {
+      try {
+        await api(everywhere ? '/auth/sign-out-everywhere' : '/auth/sign-out', {
+          method: 'POST',
+          body: {},
+          authFlow: true,
+        });
+      } catch {
+        // Signed out already: nothing to end.
+      }
+      onSignedOut({ home: true });
+    },
+    [onSignedOut],
+  );
+
+  // 401s from any request: an idled-out session locks; a missing session goes to sign-in.
+  useEffect(() => {
+    setAuthHandlers({
+      onSessionExpired: () => lock({ endSession: false, broadcast: true }),
+      onUnauthenticated: () => {
+        if (lockedRef.current) return;
+        dropHeldRequests();
+        onSignedOut({ notice: t('signIn.sessionEnded') });
+      },
+    });
+    return () => setAuthHandlers({ onSessionExpired: () => undefined, onUnauthenticated: () => undefined });
+  }, [lock, onSignedOut]);
+
+  // A reload while another tab is locked stays locked; other tabs lock and unlock with this one.
+  useEffect(() => {
+    if (!fresh && readLockFlag() === userId) lock({ endSession: true, broadcast: false });
+    return onLockFlagChange((isLocked) => {
+      if (isLocked) {
+        lock({ endSession: false, broadcast: false });
+        return;
+      }
+      if (!lockedRef.current) return;
+      // Unlocked in another tab: the browser's new session is ours only if it is the same person.
+      api<Session>('/auth/session', { authFlow: true, background: true })
+        .then((current) => {
+          if (current.user.id !== userId) throw new Error('another user');
+          setSession(current);
+          finishUnlock();
+        })
+        .catch(() => switchUser());
+    });
+  }, [fresh, userId, lock, finishUnlock, switchUser]);
+
+  // Menus and dialogs live outside the app's root element: hide them with it.
+  useEffect(() => {
+    const portals = document.querySelector<HTMLElement>(PORTAL_TARGET);
+    if (portals) portals.hidden = locked;
+  }, [locked]);
+
+  const refreshSession = useCallback((background: boolean) => {
+    api<Session>('/auth/session', { background })
+      .then((current) => setSession((previous) => ({ ...previous, clinic: current.clinic })))
+      .catch(() => undefined);
+  }, []);
+
+  useIdleTimer({
+    enabled: !locked,
+    timeoutMinutes: session.clinic.idleTimeoutMinutes,
+    onIdle: () => lock({ endSession: true, broadcast: true }),
+    onHeartbeat: () => refreshSession(false),
+    onCheck: () => refreshSession(true),
+  });
+
+  const value = useMemo(
+    () =>
+      sessionValue(session, locked, {
+        setClinic: (clinic) => setSession((previous) => ({ ...previous, clinic })),
+        signOut,
+        lock: () => lock({ endSession: true, broadcast: true }),
+      }),
+    [session, locked, signOut, lock],
+  );
+
+  return (
+    <SessionContext.Provider value={value}>
+      <div hidden={locked} data-testid="app-content">
+        {children}
+      </div>
+      {locked && <LockScreen user={session.user} onUnlock={unlock} onSwitchUser={switchUser} />}
+    </SessionContext.Provider>
+  );
+}

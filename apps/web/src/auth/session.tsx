@@ -1,0 +1,55 @@
+import { type Clinic, type Permission, type Role, can as roleCan, todayIn } from '@tend/domain';
+import { createContext, useContext } from 'react';
+
+/** The signed-in user and their clinic, as `GET /api/auth/session` and sign-in return them. */
+export interface SessionUser {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+}
+
+export interface Session {
+  user: SessionUser;
+  clinic: Clinic;
+}
+
+export interface SessionContextValue extends Session {
+  /** The lock screen is up (the app is hidden; keyboard shortcuts must not act). */
+  locked: boolean;
+  can: (permission: Permission) => boolean;
+  /** Today in the clinic's time zone, YYYY-MM-DD. */
+  today: () => string;
+  /** After the clinic settings changed. */
+  setClinic: (clinic: Clinic) => void;
+  signOut: (options?: { everywhere?: boolean }) => Promise<void>;
+  /** Lock now (the user steps away from the desk). */
+  lock: () => void;
+}
+
+export const SessionContext = createContext<SessionContextValue | null>(null);
+
+export function useSession(): SessionContextValue {
+  const value = useContext(SessionContext);
+  if (!value) throw new Error('useSession must be used inside the signed-in app.');
+  return value;
+}
+
+/** The session when signed in; null on the setup and sign-in pages. */
+export function useOptionalSession(): SessionContextValue | null {
+  return useContext(SessionContext);
+}
+
+export function sessionValue(
+  session: Session,
+  locked: boolean,
+  actions: Pick<SessionContextValue, 'setClinic' | 'signOut' | 'lock'>,
+): SessionContextValue {
+  return {
+    ...session,
+    ...actions,
+    locked,
+    can: (permission) => roleCan(session.user.role, permission),
+    today: () => todayIn(session.clinic.timezone),
+  };
+}

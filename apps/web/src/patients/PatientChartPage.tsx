@@ -1,0 +1,92 @@
+import { Button, Tabs } from '@mantine/core';
+import { IconClipboardText, IconHistory, IconId, IconUserQuestion } from '@tabler/icons-react';
+import { getRouteApi, Link, useNavigate } from '@tanstack/react-router';
+import { t } from '@tend/domain';
+import { isApiError } from '../api/client';
+import type { ChartTab } from '../app/router';
+import { PatientHistory } from '../audit/PatientHistory';
+import { useSession } from '../auth/session';
+import { PageHeader } from '../components/PageHeader';
+import { EmptyState, ErrorState, Loading } from '../components/states';
+import { useDocumentTitle } from '../components/useDocumentTitle';
+import { InsuranceTab } from '../insurance/InsuranceTab';
+import { usePatient } from './api';
+import { PatientDetails } from './PatientDetails';
+import { PatientHeader } from './PatientHeader';
+
+const route = getRouteApi('/patients/$patientId');
+
+export function PatientChartPage() {
+  const { patientId } = route.useParams();
+  const { tab = 'details' } = route.useSearch();
+  const navigate = useNavigate();
+  const { can } = useSession();
+  const patient = usePatient(patientId);
+  // The tab title never names the patient (screens are seen by others).
+  useDocumentTitle(t('chart.documentTitle'));
+
+  if (patient.isPending) return <Loading />;
+  if (patient.isError) {
+    if (isApiError(patient.error) && (patient.error.status === 404 || patient.error.status === 400)) {
+      return (
+        <>
+          <PageHeader title={t('chart.notFoundTitle')} documentTitle={t('chart.documentTitle')} />
+          <EmptyState
+            icon={<IconUserQuestion aria-hidden />}
+            title={t('chart.notFound')}
+            description={t('chart.notFoundHint')}
+            action={
+              <Button component={Link} to="/patients">
+                {t('chart.backToPatients')}
+              </Button>
+            }
+          />
+        </>
+      );
+    }
+    return <ErrorState error={patient.error} onRetry={() => void patient.refetch()} />;
+  }
+
+  const setTab = (value: string | null) => {
+    const next = (value ?? 'details') as ChartTab;
+    void navigate({
+      to: '/patients/$patientId',
+      params: { patientId },
+      search: { tab: next === 'details' ? undefined : next },
+      replace: true,
+    });
+  };
+  const showHistory = can('audit.read');
+
+  return (
+    <>
+      <PatientHeader patient={patient.data} />
+      <Tabs value={tab === 'history' && !showHistory ? 'details' : tab} onChange={setTab} keepMounted={false}>
+        <Tabs.List mb="lg">
+          <Tabs.Tab value="details" leftSection={<IconClipboardText size={16} aria-hidden />}>
+            {t('chart.tabDetails')}
+          </Tabs.Tab>
+          <Tabs.Tab value="insurance" leftSection={<IconId size={16} aria-hidden />}>
+            {t('chart.tabInsurance')}
+          </Tabs.Tab>
+          {showHistory && (
+            <Tabs.Tab value="history" leftSection={<IconHistory size={16} aria-hidden />}>
+              {t('chart.tabHistory')}
+            </Tabs.Tab>
+          )}
+        </Tabs.List>
+        <Tabs.Panel value="details">
+          <PatientDetails patient={patient.data} />
+        </Tabs.Panel>
+        <Tabs.Panel value="insurance">
+          <InsuranceTab patientId={patientId} />
+        </Tabs.Panel>
+        {showHistory && (
+          <Tabs.Panel value="history">
+            <PatientHistory patientId={patientId} />
+          </Tabs.Panel>
+        )}
+      </Tabs>
+    </>
+  );
+}

@@ -1,0 +1,95 @@
+import { Alert, Button, Group, Stack } from '@mantine/core';
+import { useForm } from '@mantine/form';
+import { IconAlertCircle } from '@tabler/icons-react';
+import { useNavigate } from '@tanstack/react-router';
+import { type DuplicateCandidate, t, zDuplicateCandidate } from '@tend/domain';
+import { useState } from 'react';
+import { isApiError } from '../api/client';
+import { useSession } from '../auth/session';
+import { applyServerErrors, focusFirstError } from '../components/form';
+import { errorMessage, notifySuccess } from '../components/notify';
+import { PageHeader } from '../components/PageHeader';
+import { UnsavedChangesGuard } from '../components/UnsavedChangesGuard';
+import { patientName, useRegisterPatient } from './api';
+import { DuplicateDialog } from './DuplicateDialog';
+import { PatientFormFields } from './PatientFormFields';
+import {
+  emptyPatientValues,
+  type PatientFormValues,
+  patientPathMapper,
+  patientToInput,
+  patientValidator,
+} from './patientForm';
+
+function duplicateCandidates(error: unknown): DuplicateCandidate[] | null {
+  if (!isApiError(error) || error.code !== 'possible_duplicate') return null;
+  const details = error.details as { candidates?: unknown } | undefined;
+  const parsed = zDuplicateCandidate.array().safeParse(details?.candidates);
+  return parsed.success ? parsed.data : [];
+}
+
+export function RegisterPatientPage() {
+  const session = useSession();
+  const navigate = useNavigate();
+  const register = useRegisterPatient();
+  const [candidates, setCandidates] = useState<DuplicateCandidate[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const form = useForm<PatientFormValues>({
+    initialValues: emptyPatientValues(session.clinic.country),
+    validate: patientValidator({ country: session.clinic.country, today: session.today }),
+  });
+
+  const save = async (values: PatientFormValues, allowDuplicate: boolean) => {
+    setError(null);
+    try {
+      const patient = await register.mutateAsync({ ...patientToInput(values), allowDuplicate });
+      setCandidates(null);
+      form.resetDirty();
+      notifySuccess(t('register.done', { name: patientName(patient), mrn: patient.mrn }));
+      await navigate({ to: '/patients/$patientId', params: { patientId: patient.id } });
+    } catch (caught) {
+      const duplicates = duplicateCandidates(caught);
+      if (duplicates) {
+        setCandidates(duplicates);
+        return;
+      }
+      setCandidates(null);
+      const leftovers = applyServerErrors(form, caught, patientPathMapper(values));
+      if (!isApiError(caught) || !caught.fields.length || leftovers.length) {
+        setError(leftovers.length ? leftovers.join(' ') : errorMessage(caught));
+      }
+    }
+  };
+
+  return (
+    <>
+      <PageHeader title={t('register.title')} description={t('register.description')} />
+      <form onSubmit={form.onSubmit((values) => save(values, false), focusFirstError(form))} noValidate>
+        <Stack gap="lg">
+          <PatientFormFields form={form} country={session.clinic.country} autoFocus />
+          {error && (
+            <Alert color="red" variant="light" icon={<IconAlertCircle aria-hidden />} role="alert">
+              {error}
+            </Alert>
+          )}
+          <Group justify="flex-end" gap="sm">
+            <Button variant="default" onClick={() => navigate({ to: '/patients' })}>
+              {t('common.cancel')}
+            </Button>
+            <Button type="submit" loading={register.isPending && candidates === null}>
+              {t('register.submit')}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+      <UnsavedChangesGuard when={() => candidates === null && !register.isPending && form.isDirty()} />
+      <DuplicateDialog
+        candidates={candidates}
+        busy={register.isPending}
+        onClose={() => setCandidates(null)}
+        onRegisterAnyway={() => void save(form.getValues(), true)}
+        onOpenChart={(patientId) => void navigate({ to: '/patients/$patientId', params: { patientId } })}
+      />
+    </>
+  );
+}

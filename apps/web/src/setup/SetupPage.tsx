@@ -1,0 +1,172 @@
+import { Alert, Button, Divider, PasswordInput, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
+import { useForm } from '@mantine/form';
+import { IconAlertCircle } from '@tabler/icons-react';
+import { t, zClinicSetup } from '@tend/domain';
+import { useState } from 'react';
+import { api } from '../api/client';
+import type { Session } from '../auth/session';
+import { AddressFields, type AddressValues, addressToInput, emptyAddress } from '../components/AddressFields';
+import { CenteredCard } from '../components/CenteredCard';
+import { applyServerErrors, focusFirstError, zodValidator } from '../components/form';
+import { errorMessage } from '../components/notify';
+import { browserTimeZone, CountrySelect, CurrencySelect, TimeZoneSelect } from '../components/selects';
+import { useDocumentTitle } from '../components/useDocumentTitle';
+
+interface SetupValues {
+  clinicName: string;
+  timezone: string;
+  country: string;
+  currency: string;
+  address: AddressValues;
+  adminName: string;
+  adminEmail: string;
+  adminPassword: string;
+  confirmPassword: string;
+}
+
+function toInput(values: SetupValues) {
+  return {
+    clinicName: values.clinicName,
+    timezone: values.timezone,
+    country: values.country,
+    currency: values.currency,
+    address: addressToInput({ ...values.address, country: values.country }),
+    adminName: values.adminName,
+    adminEmail: values.adminEmail,
+    adminPassword: values.adminPassword,
+  };
+}
+
+/** First run: the clinic and its first administrator, then straight into the app. */
+export function SetupPage({ onDone }: { onDone: (session: Session) => void }) {
+  useDocumentTitle(t('setup.title'));
+  const [error, setError] = useState<string | null>(null);
+  const form = useForm<SetupValues>({
+    initialValues: {
+      clinicName: '',
+      timezone: browserTimeZone(),
+      country: 'US',
+      currency: 'USD',
+      address: emptyAddress('US'),
+      adminName: '',
+      adminEmail: '',
+      adminPassword: '',
+      confirmPassword: '',
+    },
+    validate: zodValidator(zClinicSetup, toInput, {
+      extra: (_input, values) =>
+        values.confirmPassword !== values.adminPassword
+          ? [{ path: 'confirmPassword', message: t('setup.passwordMismatch') }]
+          : [],
+    }),
+  });
+
+  const submit = form.onSubmit(async (values) => {
+    setError(null);
+    try {
+      await api('/setup', { method: 'POST', body: toInput(values), authFlow: true });
+      const session = await api<Session>('/auth/session', { authFlow: true });
+      onDone(session);
+    } catch (caught) {
+      const leftovers = applyServerErrors(form, caught);
+      if (leftovers.length || !form.errors || Object.keys(form.errors).length === 0) {
+        setError(leftovers.join(' ') || errorMessage(caught));
+      }
+    }
+  }, focusFirstError(form));
+
+  return (
+    <CenteredCard width={680}>
+      <form onSubmit={submit} noValidate>
+        <Stack gap="lg">
+          <div>
+            <Title order={1} size="h2">
+              {t('setup.title')}
+            </Title>
+            <Text c="dimmed" size="sm" mt={4}>
+              {t('setup.subtitle')}
+            </Text>
+          </div>
+
+          <Stack gap="md">
+            <Title order={2} size="h4">
+              {t('setup.clinicSection')}
+            </Title>
+            <TextInput label={t('setup.clinicName')} required autoFocus {...form.getInputProps('clinicName')} />
+            <TimeZoneSelect
+              label={t('setup.timezone')}
+              description={t('setup.timezoneHint')}
+              required
+              {...form.getInputProps('timezone')}
+            />
+            <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="md">
+              <CountrySelect label={t('setup.country')} required {...form.getInputProps('country')} />
+              <CurrencySelect label={t('setup.currency')} required {...form.getInputProps('currency')} />
+            </SimpleGrid>
+          </Stack>
+
+          <Divider />
+          <Stack gap="md">
+            <div>
+              <Title order={2} size="h4">
+                {t('setup.addressSection')}
+              </Title>
+              <Text size="sm" c="dimmed">
+                {t('setup.addressHint')}
+              </Text>
+            </div>
+            <AddressFields
+              field={(name) => form.getInputProps(`address.${name}`)}
+              country={form.values.country}
+              withCountry={false}
+            />
+          </Stack>
+
+          <Divider />
+          <Stack gap="md">
+            <div>
+              <Title order={2} size="h4">
+                {t('setup.adminSection')}
+              </Title>
+              <Text size="sm" c="dimmed">
+                {t('setup.adminHint')}
+              </Text>
+            </div>
+            <TextInput label={t('setup.adminName')} required {...form.getInputProps('adminName')} />
+            <TextInput
+              label={t('setup.adminEmail')}
+              type="email"
+              autoComplete="username"
+              required
+              {...form.getInputProps('adminEmail')}
+            />
+            <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="md">
+              <PasswordInput
+                label={t('setup.adminPassword')}
+                description={t('setup.passwordHint')}
+                autoComplete="new-password"
+                required
+                {...form.getInputProps('adminPassword')}
+              />
+              <PasswordInput
+                label={t('setup.confirmPassword')}
+                autoComplete="new-password"
+                required
+                {...form.getInputProps('confirmPassword')}
+              />
+            </SimpleGrid>
+          </Stack>
+
+          {error && (
+            <Alert color="red" variant="light" icon={<IconAlertCircle aria-hidden />} role="alert">
+              {error}
+            </Alert>
+          )}
+          <Button type="submit" size="md" loading={form.submitting}>
+            {t('setup.submit')}
+          </Button>
+        </Stack>
+      </form>
+    </CenteredCard>
+  );
+}
