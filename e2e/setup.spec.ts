@@ -29,7 +29,10 @@ test('a new clinic is set up in the browser and its first receptionist is added'
   await dialog.getByLabel('Name').fill(RECEPTIONIST.name);
   await dialog.getByLabel('Email').fill(RECEPTIONIST.email);
   await dialog.getByLabel('Role').selectOption('receptionist');
-  await dialog.getByLabel(/password/i).first().fill(RECEPTIONIST.password);
+  await dialog
+    .getByLabel(/password/i)
+    .first()
+    .fill(RECEPTIONIST.password);
   await dialog.getByRole('button', { name: 'Create account' }).click();
   await expect(page.getByRole('cell', { name: RECEPTIONIST.email })).toBeVisible();
 

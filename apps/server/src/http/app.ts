@@ -145,10 +145,17 @@ export async function buildApp(
   if (hasWeb) {
     // wildcard: files are looked up per request, so a rebuilt web app is served without a restart;
     // a missing file falls through to the not-found handler below.
-    await app.register(fastifyStatic, { root: WEB_DIST, wildcard: true, index: false });
+    await app.register(fastifyStatic, {
+      root: WEB_DIST,
+      wildcard: true,
+      index: 'index.html',
+      // Hashed assets never change; the page itself is always revalidated.
+      setHeaders: (reply, path) =>
+        reply.header('cache-control', path.endsWith('.html') ? 'no-cache' : 'public, max-age=31536000, immutable'),
+    });
   }
   app.setNotFoundHandler((request, reply) => {
-    if (request.url.startsWith('/api/') || request.method !== 'GET') {
+    if (request.url.startsWith('/api/') || (request.method !== 'GET' && request.method !== 'HEAD')) {
       return reply.status(404).send(new AppError('not_found', 'There is no such API route.').toBody());
     }
     if (!hasWeb) {

@@ -1,6 +1,14 @@
-import { AppError, type ErrorBody } from '@tend/domain';
+import { AppError, type ErrorBody, type ErrorCode } from '@tend/domain';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+
+const CLIENT_ERROR_CODES: Record<number, ErrorCode> = {
+  401: 'unauthenticated',
+  403: 'forbidden',
+  404: 'not_found',
+  409: 'conflict',
+  429: 'rate_limited',
+};
 
 /** The one place where errors become HTTP responses: `{ error: { code, message, fields } }`. */
 export function registerErrorHandling(app: FastifyInstance): void {
@@ -18,13 +26,8 @@ export function registerErrorHandling(app: FastifyInstance): void {
     }
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
       // Fastify's own client errors: malformed JSON, body too large, wrong content type.
-      const body: ErrorBody = {
-        error: {
-          code: error.statusCode === 429 ? 'rate_limited' : 'validation_failed',
-          message: error.message,
-          fields: [],
-        },
-      };
+      const code = CLIENT_ERROR_CODES[error.statusCode] ?? 'validation_failed';
+      const body: ErrorBody = { error: { code, message: error.message, fields: [] } };
       return reply.status(error.statusCode).send(body);
     }
     request.log.error({ err: error }, 'request failed');
