@@ -1,33 +1,16 @@
-import {
-  Alert,
-  Badge,
-  Button,
-  Code,
-  Group,
-  Modal,
-  Paper,
-  SimpleGrid,
-  Stack,
-  Switch,
-  Table,
-  Text,
-  TextInput,
-  VisuallyHidden,
-} from '@mantine/core';
+import { Badge, Code, Paper, SimpleGrid, Stack, Switch, Table, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { IconAlertCircle, IconCheck, IconId, IconPencil, IconPlus, IconX } from '@tabler/icons-react';
+import { IconCheck, IconId, IconX } from '@tabler/icons-react';
 import { isValidPattern, memberIdMatches, type Payer, t, zPayerCreate } from '@tend/domain';
 import { useState } from 'react';
-import { isApiError } from '../api/client';
 import { useSession } from '../auth/session';
-import { ConfirmDialog } from '../components/ConfirmDialog';
-import { applyServerErrors, focusFirstError, orNull, zodValidator } from '../components/form';
-import { ActiveBadge, ListSearch } from '../components/ListParts';
-import { errorMessage, notifySuccess } from '../components/notify';
+import { EditModal } from '../components/EditModal';
+import { orNull, zodValidator } from '../components/form';
+import { ListCard } from '../components/ListCard';
+import { ActiveBadge, AddButton, EditButton } from '../components/ListParts';
+import { notifySuccess } from '../components/notify';
 import { PageHeader } from '../components/PageHeader';
-import { TotalPager } from '../components/Pager';
-import { EmptyState, ErrorState, Loading } from '../components/states';
-import { useClientList } from '../components/useClientList';
+import { RecordForm } from '../components/RecordForm';
 import { usePayers, useSavePayer } from '../insurance/api';
 
 interface PayerValues {
@@ -89,8 +72,6 @@ function MemberIdTester({ pattern }: { pattern: string }) {
 
 function PayerForm({ payer, onClose }: { payer: Payer | null; onClose: () => void }) {
   const save = useSavePayer();
-  const [error, setError] = useState<string | null>(null);
-  const [confirming, setConfirming] = useState<PayerValues | null>(null);
   const form = useForm<PayerValues>({
     initialValues: {
       name: payer?.name ?? '',
@@ -111,91 +92,63 @@ function PayerForm({ payer, onClose }: { payer: Payer | null; onClose: () => voi
     }),
   });
 
-  const send = async (values: PayerValues) => {
-    setError(null);
-    try {
-      const body = payer ? { ...toInput(values), active: values.active } : toInput(values);
-      await save.mutateAsync({ id: payer?.id, body });
-      notifySuccess(
-        payer ? t('payers.saved', { name: values.name.trim() }) : t('payers.created', { name: values.name.trim() }),
-      );
-      onClose();
-    } catch (caught) {
-      const leftovers = applyServerErrors(form, caught);
-      if (!isApiError(caught) || !caught.fields.length || leftovers.length) {
-        setError(leftovers.length ? leftovers.join(' ') : errorMessage(caught));
-      }
-    }
+  const onSave = async (values: PayerValues) => {
+    const body = payer ? { ...toInput(values), active: values.active } : toInput(values);
+    await save.mutateAsync({ id: payer?.id, body });
+    notifySuccess(
+      payer ? t('payers.saved', { name: values.name.trim() }) : t('payers.created', { name: values.name.trim() }),
+    );
   };
-  const submit = form.onSubmit((values) => {
-    if (payer?.active && !values.active) setConfirming(values);
-    else void send(values);
-  }, focusFirstError(form));
 
   return (
-    <>
-      <form onSubmit={submit} noValidate>
-        <Stack gap="md">
-          <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="md">
-            <TextInput label={t('payers.name')} required data-autofocus {...form.getInputProps('name')} />
-            <TextInput
-              label={t('payers.code')}
-              description={t('payers.codeHint')}
-              inputWrapperOrder={['label', 'input', 'description', 'error']}
-              {...form.getInputProps('payerCode')}
-            />
-          </SimpleGrid>
-          <TextInput
-            label={t('payers.pattern')}
-            description={t('payers.patternHint')}
-            inputWrapperOrder={['label', 'input', 'description', 'error']}
-            styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
-            spellCheck={false}
-            {...form.getInputProps('memberIdPattern')}
-          />
-          <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="md">
-            <TextInput
-              label={t('payers.example')}
-              description={t('payers.exampleHint')}
-              inputWrapperOrder={['label', 'input', 'description', 'error']}
-              {...form.getInputProps('memberIdExample')}
-            />
-            <TextInput label={t('payers.phone')} type="tel" {...form.getInputProps('phone')} />
-          </SimpleGrid>
-          <MemberIdTester pattern={form.values.memberIdPattern} />
-          {payer && (
-            <Switch
-              label={t('payers.active')}
-              description={t('payers.activeHint')}
-              {...form.getInputProps('active', { type: 'checkbox' })}
-            />
-          )}
-          {error && (
-            <Alert color="red" variant="light" icon={<IconAlertCircle aria-hidden />} role="alert">
-              {error}
-            </Alert>
-          )}
-          <Group justify="flex-end" gap="sm">
-            <Button variant="default" onClick={onClose} disabled={save.isPending}>
-              {t('common.cancel')}
-            </Button>
-            <Button type="submit" loading={save.isPending}>
-              {payer ? t('common.saveChanges') : t('payers.add')}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-      <ConfirmDialog
-        opened={confirming !== null}
-        onClose={() => setConfirming(null)}
-        title={t('payers.deactivateTitle', { name: payer?.name ?? '' })}
-        confirmLabel={t('payers.deactivate')}
-        danger
-        onConfirm={() => (confirming ? send(confirming) : undefined)}
-      >
-        {t('payers.deactivateBody')}
-      </ConfirmDialog>
-    </>
+    <RecordForm
+      form={form}
+      wasActive={payer?.active ?? false}
+      onSave={onSave}
+      onClose={onClose}
+      pending={save.isPending}
+      submitLabel={payer ? t('common.saveChanges') : t('payers.add')}
+      deactivate={{
+        title: t('payers.deactivateTitle', { name: payer?.name ?? '' }),
+        confirmLabel: t('payers.deactivate'),
+        body: t('payers.deactivateBody'),
+      }}
+    >
+      <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="md">
+        <TextInput label={t('payers.name')} required data-autofocus {...form.getInputProps('name')} />
+        <TextInput
+          label={t('payers.code')}
+          description={t('payers.codeHint')}
+          inputWrapperOrder={['label', 'input', 'description', 'error']}
+          {...form.getInputProps('payerCode')}
+        />
+      </SimpleGrid>
+      <TextInput
+        label={t('payers.pattern')}
+        description={t('payers.patternHint')}
+        inputWrapperOrder={['label', 'input', 'description', 'error']}
+        styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
+        spellCheck={false}
+        {...form.getInputProps('memberIdPattern')}
+      />
+      <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="md">
+        <TextInput
+          label={t('payers.example')}
+          description={t('payers.exampleHint')}
+          inputWrapperOrder={['label', 'input', 'description', 'error']}
+          {...form.getInputProps('memberIdExample')}
+        />
+        <TextInput label={t('payers.phone')} type="tel" {...form.getInputProps('phone')} />
+      </SimpleGrid>
+      <MemberIdTester pattern={form.values.memberIdPattern} />
+      {payer && (
+        <Switch
+          label={t('payers.active')}
+          description={t('payers.activeHint')}
+          {...form.getInputProps('active', { type: 'checkbox' })}
+        />
+      )}
+    </RecordForm>
   );
 }
 
@@ -204,7 +157,6 @@ const searchText = (p: Payer) => [p.name, p.payerCode, p.phone].filter(Boolean).
 export function PayersPage() {
   const { can } = useSession();
   const payers = usePayers();
-  const list = useClientList(payers.data, searchText);
   const [editing, setEditing] = useState<Payer | 'new' | null>(null);
   const canManage = can('payer.manage');
 
@@ -213,99 +165,57 @@ export function PayersPage() {
       <PageHeader
         title={t('payers.title')}
         description={t('payers.description')}
-        actions={
-          canManage && (
-            <Button leftSection={<IconPlus size={18} aria-hidden />} onClick={() => setEditing('new')}>
-              {t('payers.add')}
-            </Button>
-          )
-        }
+        actions={canManage && <AddButton onClick={() => setEditing('new')}>{t('payers.add')}</AddButton>}
       />
-      <Paper withBorder radius="md" p={{ base: 'md', sm: 'lg' }}>
-        <ListSearch label={t('payers.search')} value={list.query} onChange={list.setQuery} count={list.total} />
-        {payers.isPending ? (
-          <Loading />
-        ) : payers.isError ? (
-          <ErrorState error={payers.error} onRetry={() => void payers.refetch()} />
-        ) : list.total === 0 ? (
-          <EmptyState
-            icon={<IconId aria-hidden />}
-            title={list.query ? t('list.noMatch') : t('payers.none')}
-            description={list.query ? undefined : t('payers.noneHint')}
-          />
-        ) : (
+      <ListCard
+        query={payers}
+        searchText={searchText}
+        searchLabel={t('payers.search')}
+        empty={{ icon: <IconId aria-hidden />, title: t('payers.none'), description: t('payers.noneHint') }}
+        columns={[t('payers.name'), t('payers.code'), t('payers.format'), t('payers.phone'), t('common.status')]}
+        cells={(payer) => (
           <>
-            <Table.ScrollContainer minWidth={760}>
-              <Table>
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>{t('payers.name')}</Table.Th>
-                    <Table.Th>{t('payers.code')}</Table.Th>
-                    <Table.Th>{t('payers.format')}</Table.Th>
-                    <Table.Th>{t('payers.phone')}</Table.Th>
-                    <Table.Th>{t('common.status')}</Table.Th>
-                    {canManage && (
-                      <Table.Th>
-                        <VisuallyHidden>{t('common.actions')}</VisuallyHidden>
-                      </Table.Th>
-                    )}
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {list.pageItems.map((payer) => (
-                    <Table.Tr key={payer.id}>
-                      <Table.Td fw={600}>{payer.name}</Table.Td>
-                      <Table.Td>{payer.payerCode ?? ''}</Table.Td>
-                      <Table.Td>
-                        {payer.memberIdPattern ? (
-                          <Stack gap={2}>
-                            <Code>{payer.memberIdPattern}</Code>
-                            {payer.memberIdExample && (
-                              <Text size="xs" c="dimmed">
-                                {t('payers.exampleShort', { example: payer.memberIdExample })}
-                              </Text>
-                            )}
-                          </Stack>
-                        ) : (
-                          <Badge variant="light" color="gray" size="sm">
-                            {t('payers.anyFormat')}
-                          </Badge>
-                        )}
-                      </Table.Td>
-                      <Table.Td>{payer.phone ?? ''}</Table.Td>
-                      <Table.Td>
-                        <ActiveBadge active={payer.active} />
-                      </Table.Td>
-                      {canManage && (
-                        <Table.Td ta="right">
-                          <Button
-                            variant="subtle"
-                            size="xs"
-                            leftSection={<IconPencil size={14} aria-hidden />}
-                            onClick={() => setEditing(payer)}
-                            aria-label={t('payers.editNamed', { name: payer.name })}
-                          >
-                            {t('common.edit')}
-                          </Button>
-                        </Table.Td>
-                      )}
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
-            </Table.ScrollContainer>
-            <TotalPager page={list.page} pageSize={list.pageSize} total={list.total} onChange={list.setPage} />
+            <Table.Td fw={600}>{payer.name}</Table.Td>
+            <Table.Td>{payer.payerCode ?? ''}</Table.Td>
+            <Table.Td>
+              {payer.memberIdPattern ? (
+                <Stack gap={2}>
+                  <Code>{payer.memberIdPattern}</Code>
+                  {payer.memberIdExample && (
+                    <Text size="xs" c="dimmed">
+                      {t('payers.exampleShort', { example: payer.memberIdExample })}
+                    </Text>
+                  )}
+                </Stack>
+              ) : (
+                <Badge variant="light" color="gray" size="sm">
+                  {t('payers.anyFormat')}
+                </Badge>
+              )}
+            </Table.Td>
+            <Table.Td>{payer.phone ?? ''}</Table.Td>
+            <Table.Td>
+              <ActiveBadge active={payer.active} />
+            </Table.Td>
           </>
         )}
-      </Paper>
-      <Modal
-        opened={editing !== null}
+        action={
+          canManage
+            ? (payer) => (
+                <EditButton label={t('payers.editNamed', { name: payer.name })} onClick={() => setEditing(payer)} />
+              )
+            : undefined
+        }
+      />
+      <EditModal
+        editing={editing}
         onClose={() => setEditing(null)}
-        title={editing === 'new' ? t('payers.addTitle') : t('payers.editTitle')}
+        addTitle={t('payers.addTitle')}
+        editTitle={t('payers.editTitle')}
         size="lg"
       >
-        {editing !== null && <PayerForm payer={editing === 'new' ? null : editing} onClose={() => setEditing(null)} />}
-      </Modal>
+        {(payer) => <PayerForm payer={payer} onClose={() => setEditing(null)} />}
+      </EditModal>
     </>
   );
 }

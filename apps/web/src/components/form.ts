@@ -1,6 +1,7 @@
 import type { FormErrors } from '@mantine/form';
 import type { FieldError } from '@tend/domain';
 import { isApiError } from '../api/client';
+import { errorMessage } from './notify';
 
 /**
  * Forms validate with the same zod schemas as the server. Form values are what the inputs hold
@@ -83,6 +84,16 @@ export function applyServerErrors(form: FormLike, error: unknown, mapPath: PathM
   const first = Object.keys(errors)[0];
   if (first) focusField(form, first);
   return leftovers;
+}
+
+/**
+ * After a failed save: the server's field errors go next to their fields, and what is left to
+ * say above the buttons is returned (null when every message found its field).
+ */
+export function saveErrorMessage(form: FormLike, error: unknown, mapPath?: PathMapper): string | null {
+  const leftovers = applyServerErrors(form, error, mapPath);
+  if (leftovers.length) return leftovers.join(' ');
+  return isApiError(error) && error.fields.length ? null : errorMessage(error);
 }
 
 function hasPath(values: Record<string, unknown>, path: string): boolean {

@@ -1,5 +1,6 @@
 import { Alert, Button, Center, Loader, EmptyState as MantineEmptyState, Stack, VisuallyHidden } from '@mantine/core';
 import { IconAlertTriangle } from '@tabler/icons-react';
+import type { UseQueryResult } from '@tanstack/react-query';
 import { t } from '@tend/domain';
 import type { ReactNode } from 'react';
 import { errorMessage } from './notify';
@@ -46,4 +47,21 @@ export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () =>
       </Stack>
     </Alert>
   );
+}
+
+/** A query's loading and error states, then the empty state or what its data shows. */
+export function QueryView<Data>({
+  query,
+  isEmpty,
+  empty,
+  children,
+}: {
+  query: UseQueryResult<Data>;
+  isEmpty: (data: Data) => boolean;
+  empty: ReactNode;
+  children: (data: Data) => ReactNode;
+}) {
+  if (query.isPending) return <Loading />;
+  if (query.isError) return <ErrorState error={query.error} onRetry={() => void query.refetch()} />;
+  return isEmpty(query.data) ? empty : children(query.data);
 }
