@@ -1,14 +1,13 @@
-import { Alert, Button, Group, NumberInput, SimpleGrid, Stack, TextInput } from '@mantine/core';
+import { NumberInput, SimpleGrid, Stack, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { IconAlertCircle } from '@tabler/icons-react';
 import { t, zClinicSettingsPatch } from '@tend/domain';
 import { useState } from 'react';
-import { isApiError } from '../api/client';
 import { useSession } from '../auth/session';
 import { AddressFields, type AddressValues, addressFromApi, addressToInput } from '../components/AddressFields';
+import { FormFooter } from '../components/FormFooter';
 import { FormSection } from '../components/FormSection';
-import { applyServerErrors, focusFirstError, zodValidator } from '../components/form';
-import { errorMessage, notifySuccess } from '../components/notify';
+import { focusFirstError, saveErrorMessage, zodValidator } from '../components/form';
+import { notifySuccess } from '../components/notify';
 import { PageHeader } from '../components/PageHeader';
 import { CountrySelect, CurrencySelect, TimeZoneSelect } from '../components/selects';
 import { useUpdateClinic } from './api';
@@ -63,10 +62,7 @@ export function ClinicSettingsPage() {
       form.resetDirty();
       notifySuccess(t('clinic.saved'));
     } catch (caught) {
-      const leftovers = applyServerErrors(form, caught, (path) => (path === 'address' ? 'address.line1' : path));
-      if (!isApiError(caught) || !caught.fields.length || leftovers.length) {
-        setError(leftovers.length ? leftovers.join(' ') : errorMessage(caught));
-      }
+      setError(saveErrorMessage(form, caught, (path) => (path === 'address' ? 'address.line1' : path)));
     }
   }, focusFirstError(form));
 
@@ -116,23 +112,14 @@ export function ClinicSettingsPage() {
               {...form.getInputProps('idleTimeoutMinutes')}
             />
           </FormSection>
-          {error && (
-            <Alert color="red" variant="light" icon={<IconAlertCircle aria-hidden />} role="alert">
-              {error}
-            </Alert>
-          )}
-          <Group justify="flex-end" gap="sm">
-            <Button
-              variant="default"
-              onClick={() => form.setValues(initial())}
-              disabled={!form.isDirty() || update.isPending}
-            >
-              {t('clinic.discard')}
-            </Button>
-            <Button type="submit" loading={update.isPending}>
-              {t('common.saveChanges')}
-            </Button>
-          </Group>
+          <FormFooter
+            error={error}
+            submitLabel={t('common.saveChanges')}
+            pending={update.isPending}
+            onCancel={() => form.setValues(initial())}
+            cancelLabel={t('clinic.discard')}
+            cancelDisabled={!form.isDirty() || update.isPending}
+          />
         </Stack>
       </form>
     </>

@@ -1,14 +1,13 @@
-import { Alert, Button, Group, Modal, NativeSelect, PasswordInput, Stack, Switch, TextInput } from '@mantine/core';
+import { Alert, NativeSelect, PasswordInput, Switch, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { IconAlertCircle, IconInfoCircle } from '@tabler/icons-react';
+import { IconInfoCircle } from '@tabler/icons-react';
 import { ROLES, type Role, t, type User, zUserCreate, zUserPatch } from '@tend/domain';
-import { useState } from 'react';
-import { isApiError } from '../api/client';
 import { useSession } from '../auth/session';
-import { ConfirmDialog } from '../components/ConfirmDialog';
-import { applyServerErrors, focusFirstError, zodValidator } from '../components/form';
+import { EditModal } from '../components/EditModal';
+import { zodValidator } from '../components/form';
 import { formatDateTime } from '../components/format';
-import { errorMessage, notifySuccess } from '../components/notify';
+import { notifySuccess } from '../components/notify';
+import { RecordForm } from '../components/RecordForm';
 import { useSave } from './api';
 
 interface StaffValues {
@@ -34,8 +33,6 @@ function patchOf(user: User, values: StaffValues) {
 function StaffForm({ user, onClose }: { user: User | null; onClose: () => void }) {
   const session = useSession();
   const save = useSave<User>('users');
-  const [error, setError] = useState<string | null>(null);
-  const [confirming, setConfirming] = useState<StaffValues | null>(null);
   const form = useForm<StaffValues>({
     initialValues: user
       ? { name: user.name, email: user.email, role: user.role, active: user.active, password: '' }
@@ -52,113 +49,85 @@ function StaffForm({ user, onClose }: { user: User | null; onClose: () => void }
   const self = user?.id === session.user.id;
   const locked = user?.lockedUntil && new Date(user.lockedUntil) > new Date();
 
-  const send = async (values: StaffValues) => {
-    setError(null);
-    try {
-      if (user) {
-        await save.mutateAsync({ id: user.id, body: patchOf(user, values) });
-        notifySuccess(t('staff.saved', { name: values.name.trim() }));
-      } else {
-        const { name, email, role, password } = values;
-        await save.mutateAsync({ body: { name, email, role, password } });
-        notifySuccess(t('staff.created', { name: name.trim() }));
-      }
-      onClose();
-    } catch (caught) {
-      const leftovers = applyServerErrors(form, caught);
-      if (!isApiError(caught) || !caught.fields.length || leftovers.length) {
-        setError(leftovers.length ? leftovers.join(' ') : errorMessage(caught));
-      }
+  const onSave = async (values: StaffValues) => {
+    if (user) {
+      await save.mutateAsync({ id: user.id, body: patchOf(user, values) });
+      notifySuccess(t('staff.saved', { name: values.name.trim() }));
+    } else {
+      const { name, email, role, password } = values;
+      await save.mutateAsync({ body: { name, email, role, password } });
+      notifySuccess(t('staff.created', { name: name.trim() }));
     }
   };
 
-  const submit = form.onSubmit((values) => {
-    if (user?.active && !values.active) setConfirming(values);
-    else void send(values);
-  }, focusFirstError(form));
-
   return (
-    <>
-      <form onSubmit={submit} noValidate>
-        <Stack gap="md">
-          {locked && user?.lockedUntil && (
-            <Alert color="orange" variant="light" icon={<IconInfoCircle aria-hidden />}>
-              {t('staff.lockedNotice', { until: formatDateTime(user.lockedUntil, session.clinic.timezone) })}
-            </Alert>
-          )}
-          <TextInput label={t('staff.name')} required data-autofocus {...form.getInputProps('name')} />
-          <TextInput
-            label={t('staff.email')}
-            type="email"
-            required
-            disabled={user !== null}
-            description={user ? t('staff.emailFixed') : undefined}
-            {...form.getInputProps('email')}
-          />
-          <NativeSelect
-            label={t('staff.role')}
-            data={roleOptions()}
-            description={user ? t('staff.roleHint') : t(`roleHint.${form.values.role}`)}
-            {...form.getInputProps('role')}
-          />
-          {user && (
-            <Switch
-              label={t('staff.active')}
-              description={t('staff.activeHint')}
-              disabled={self}
-              {...form.getInputProps('active', { type: 'checkbox' })}
-            />
-          )}
-          <PasswordInput
-            label={user ? t('staff.newPassword') : t('staff.password')}
-            description={user ? t('staff.newPasswordHint') : t('staff.passwordHint')}
-            autoComplete="new-password"
-            required={!user}
-            {...form.getInputProps('password')}
-          />
-          {self && (
-            <Alert color="gray" variant="light" icon={<IconInfoCircle aria-hidden />}>
-              {t('staff.selfNotice')}
-            </Alert>
-          )}
-          {error && (
-            <Alert color="red" variant="light" icon={<IconAlertCircle aria-hidden />} role="alert">
-              {error}
-            </Alert>
-          )}
-          <Group justify="flex-end" gap="sm">
-            <Button variant="default" onClick={onClose} disabled={save.isPending}>
-              {t('common.cancel')}
-            </Button>
-            <Button type="submit" loading={save.isPending}>
-              {user ? t('common.saveChanges') : t('staff.create')}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-      <ConfirmDialog
-        opened={confirming !== null}
-        onClose={() => setConfirming(null)}
-        title={t('staff.deactivateTitle', { name: user?.name ?? '' })}
-        confirmLabel={t('staff.deactivate')}
-        danger
-        onConfirm={() => (confirming ? send(confirming) : undefined)}
-      >
-        {t('staff.deactivateBody')}
-      </ConfirmDialog>
-    </>
+    <RecordForm
+      form={form}
+      wasActive={user?.active ?? false}
+      onSave={onSave}
+      onClose={onClose}
+      pending={save.isPending}
+      submitLabel={user ? t('common.saveChanges') : t('staff.create')}
+      deactivate={{
+        title: t('staff.deactivateTitle', { name: user?.name ?? '' }),
+        confirmLabel: t('staff.deactivate'),
+        body: t('staff.deactivateBody'),
+      }}
+    >
+      {locked && user?.lockedUntil && (
+        <Alert color="orange" variant="light" icon={<IconInfoCircle aria-hidden />}>
+          {t('staff.lockedNotice', { until: formatDateTime(user.lockedUntil, session.clinic.timezone) })}
+        </Alert>
+      )}
+      <TextInput label={t('staff.name')} required data-autofocus {...form.getInputProps('name')} />
+      <TextInput
+        label={t('staff.email')}
+        type="email"
+        required
+        disabled={user !== null}
+        description={user ? t('staff.emailFixed') : undefined}
+        {...form.getInputProps('email')}
+      />
+      <NativeSelect
+        label={t('staff.role')}
+        data={roleOptions()}
+        description={user ? t('staff.roleHint') : t(`roleHint.${form.values.role}`)}
+        {...form.getInputProps('role')}
+      />
+      {user && (
+        <Switch
+          label={t('staff.active')}
+          description={t('staff.activeHint')}
+          disabled={self}
+          {...form.getInputProps('active', { type: 'checkbox' })}
+        />
+      )}
+      <PasswordInput
+        label={user ? t('staff.newPassword') : t('staff.password')}
+        description={user ? t('staff.newPasswordHint') : t('staff.passwordHint')}
+        autoComplete="new-password"
+        required={!user}
+        {...form.getInputProps('password')}
+      />
+      {self && (
+        <Alert color="gray" variant="light" icon={<IconInfoCircle aria-hidden />}>
+          {t('staff.selfNotice')}
+        </Alert>
+      )}
+    </RecordForm>
   );
 }
 
 export function StaffModal({ user, onClose }: { user: User | 'new' | null; onClose: () => void }) {
   return (
-    <Modal
-      opened={user !== null}
+    <EditModal
+      editing={user}
       onClose={onClose}
-      title={user === 'new' ? t('staff.addTitle') : t('staff.editTitle')}
+      addTitle={t('staff.addTitle')}
+      editTitle={t('staff.editTitle')}
       size="md"
     >
-      {user !== null && <StaffForm user={user === 'new' ? null : user} onClose={onClose} />}
-    </Modal>
+      {(record) => <StaffForm user={record} onClose={onClose} />}
+    </EditModal>
   );
 }

@@ -8,28 +8,25 @@ import {
   Group,
   Modal,
   NativeSelect,
-  Paper,
   Select,
   Stack,
   Table,
   Text,
   TextInput,
-  VisuallyHidden,
 } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { IconAlertTriangle, IconCheck, IconCopy, IconKey, IconPlus } from '@tabler/icons-react';
+import { IconAlertTriangle, IconCheck, IconCopy, IconKey } from '@tabler/icons-react';
 import { type ApiToken, t } from '@tend/domain';
 import { useState } from 'react';
 import { useSession } from '../auth/session';
 import { ConfirmDialog } from '../components/ConfirmDialog';
+import { FormFooter } from '../components/FormFooter';
 import { focusFirstError } from '../components/form';
 import { formatDateTime } from '../components/format';
-import { ListSearch } from '../components/ListParts';
+import { ListCard } from '../components/ListCard';
+import { AddButton } from '../components/ListParts';
 import { errorMessage, notifySuccess } from '../components/notify';
 import { PageHeader } from '../components/PageHeader';
-import { TotalPager } from '../components/Pager';
-import { EmptyState, ErrorState, Loading } from '../components/states';
-import { useClientList } from '../components/useClientList';
 import { useCreateToken, useRevokeToken, useTokens, useUsers } from './api';
 
 type TokenStatus = 'active' | 'revoked' | 'expired';
@@ -102,19 +99,13 @@ function CreateTokenForm({ onCreated, onClose }: { onCreated: (token: string) =>
           data={EXPIRY_CHOICES.map((choice) => ({ value: choice, label: t(`tokens.expiry.${choice}`) }))}
           {...form.getInputProps('expires')}
         />
-        {error && (
-          <Alert color="red" variant="light" role="alert">
-            {error}
-          </Alert>
-        )}
-        <Group justify="flex-end" gap="sm">
-          <Button variant="default" onClick={onClose} disabled={create.isPending}>
-            {t('common.cancel')}
-          </Button>
-          <Button type="submit" loading={create.isPending}>
-            {t('tokens.create')}
-          </Button>
-        </Group>
+        <FormFooter
+          error={error}
+          errorIcon={null}
+          submitLabel={t('tokens.create')}
+          pending={create.isPending}
+          onCancel={onClose}
+        />
       </Stack>
     </form>
   );
@@ -167,7 +158,6 @@ export function TokensPage() {
   const { clinic } = useSession();
   const tokens = useTokens();
   const revoke = useRevokeToken();
-  const list = useClientList(tokens.data, searchText);
   const [creating, setCreating] = useState(false);
   const [created, setCreated] = useState<string | null>(null);
   const [revoking, setRevoking] = useState<ApiToken | null>(null);
@@ -197,88 +187,62 @@ export function TokensPage() {
           </>
         }
         documentTitle={t('tokens.title')}
-        actions={
-          <Button leftSection={<IconPlus size={18} aria-hidden />} onClick={() => setCreating(true)}>
-            {t('tokens.add')}
-          </Button>
+        actions={<AddButton onClick={() => setCreating(true)}>{t('tokens.add')}</AddButton>}
+      />
+      <ListCard
+        query={tokens}
+        searchText={searchText}
+        searchLabel={t('tokens.search')}
+        empty={{ icon: <IconKey aria-hidden />, title: t('tokens.none'), description: t('tokens.noneHint') }}
+        columns={[
+          t('tokens.name'),
+          t('tokens.prefix'),
+          t('tokens.user'),
+          t('tokens.created'),
+          t('tokens.lastUsed'),
+          t('tokens.expiresAt'),
+          t('common.status'),
+        ]}
+        minWidth={900}
+        cells={(token) => {
+          const status = statusOf(token);
+          return (
+            <>
+              <Table.Td fw={600}>{token.name}</Table.Td>
+              <Table.Td>
+                <Code>{token.prefix}…</Code>
+              </Table.Td>
+              <Table.Td>{token.userEmail}</Table.Td>
+              <Table.Td>{when(token.createdAt, '')}</Table.Td>
+              <Table.Td>{when(token.lastUsedAt, t('tokens.neverUsed'))}</Table.Td>
+              <Table.Td>{when(token.expiresAt, t('tokens.noExpiry'))}</Table.Td>
+              <Table.Td>
+                <Badge
+                  variant="light"
+                  color={STATUS_COLOR[status]}
+                  size="sm"
+                  title={token.revokedAt ? formatDateTime(token.revokedAt, clinic.timezone) : undefined}
+                >
+                  {t(`tokens.status.${status}`)}
+                </Badge>
+              </Table.Td>
+            </>
+          );
+        }}
+        action={(token) =>
+          statusOf(token) === 'active' && (
+            <Button
+              variant="subtle"
+              color="red"
+              size="xs"
+              onClick={() => setRevoking(token)}
+              aria-label={t('tokens.revokeNamed', { name: token.name, prefix: token.prefix })}
+            >
+              {t('tokens.revoke')}
+            </Button>
+          )
         }
       />
-      <Paper withBorder radius="md" p={{ base: 'md', sm: 'lg' }}>
-        <ListSearch label={t('tokens.search')} value={list.query} onChange={list.setQuery} count={list.total} />
-        {tokens.isPending ? (
-          <Loading />
-        ) : tokens.isError ? (
-          <ErrorState error={tokens.error} onRetry={() => void tokens.refetch()} />
-        ) : list.total === 0 ? (
-          <EmptyState
-            icon={<IconKey aria-hidden />}
-            title={list.query ? t('list.noMatch') : t('tokens.none')}
-            description={list.query ? undefined : t('tokens.noneHint')}
-          />
-        ) : (
-          <>
-            <Table.ScrollContainer minWidth={900}>
-              <Table>
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>{t('tokens.name')}</Table.Th>
-                    <Table.Th>{t('tokens.prefix')}</Table.Th>
-                    <Table.Th>{t('tokens.user')}</Table.Th>
-                    <Table.Th>{t('tokens.created')}</Table.Th>
-                    <Table.Th>{t('tokens.lastUsed')}</Table.Th>
-                    <Table.Th>{t('tokens.expiresAt')}</Table.Th>
-                    <Table.Th>{t('common.status')}</Table.Th>
-                    <Table.Th>
-                      <VisuallyHidden>{t('common.actions')}</VisuallyHidden>
-                    </Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {list.pageItems.map((token) => {
-                    const status = statusOf(token);
-                    return (
-                      <Table.Tr key={token.id}>
-                        <Table.Td fw={600}>{token.name}</Table.Td>
-                        <Table.Td>
-                          <Code>{token.prefix}…</Code>
-                        </Table.Td>
-                        <Table.Td>{token.userEmail}</Table.Td>
-                        <Table.Td>{when(token.createdAt, '')}</Table.Td>
-                        <Table.Td>{when(token.lastUsedAt, t('tokens.neverUsed'))}</Table.Td>
-                        <Table.Td>{when(token.expiresAt, t('tokens.noExpiry'))}</Table.Td>
-                        <Table.Td>
-                          <Badge
-                            variant="light"
-                            color={STATUS_COLOR[status]}
-                            size="sm"
-                            title={token.revokedAt ? formatDateTime(token.revokedAt, clinic.timezone) : undefined}
-                          >
-                            {t(`tokens.status.${status}`)}
-                          </Badge>
-                        </Table.Td>
-                        <Table.Td ta="right">
-                          {status === 'active' && (
-                            <Button
-                              variant="subtle"
-                              color="red"
-                              size="xs"
-                              onClick={() => setRevoking(token)}
-                              aria-label={t('tokens.revokeNamed', { name: token.name, prefix: token.prefix })}
-                            >
-                              {t('tokens.revoke')}
-                            </Button>
-                          )}
-                        </Table.Td>
-                      </Table.Tr>
-                    );
-                  })}
-                </Table.Tbody>
-              </Table>
-            </Table.ScrollContainer>
-            <TotalPager page={list.page} pageSize={list.pageSize} total={list.total} onChange={list.setPage} />
-          </>
-        )}
-      </Paper>
       <Modal
         opened={creating}
         onClose={closeCreate}

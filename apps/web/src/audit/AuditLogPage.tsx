@@ -1,4 +1,4 @@
-import { Button, Group, Paper, Select, SimpleGrid, Stack } from '@mantine/core';
+import { Button, Group, Paper, SimpleGrid, Stack } from '@mantine/core';
 import { IconFilterOff, IconShieldCheck } from '@tabler/icons-react';
 import { isCalendarDate, t } from '@tend/domain';
 import { useMemo, useState } from 'react';
@@ -7,9 +7,9 @@ import { useSession } from '../auth/session';
 import { DateField } from '../components/DateField';
 import { nextDay, startOfDayIn } from '../components/format';
 import { PageHeader } from '../components/PageHeader';
-import { TotalPager } from '../components/Pager';
-import { EmptyState, ErrorState, Loading } from '../components/states';
-import { AuditTable } from './AuditTable';
+import { OptionalSelect } from '../components/selects';
+import { EmptyState } from '../components/states';
+import { AuditEventsPanel } from './AuditEventsPanel';
 import { useAuditEvents } from './api';
 import { auditActionOptions } from './labels';
 
@@ -67,27 +67,19 @@ export function AuditLogPage() {
       <Stack gap="md">
         <Paper withBorder radius="md" p="md" component="section" aria-label={t('audit.filters')}>
           <SimpleGrid cols={{ base: 1, sm: 2, lg: 4 }} spacing="md">
-            <Select
+            <OptionalSelect
               label={t('audit.filterAction')}
               placeholder={t('audit.anyAction')}
               data={actionOptions}
-              searchable
-              clearable
-              allowDeselect
               value={filters.action}
               onChange={(action) => set({ action })}
-              nothingFoundMessage={t('common.nothingFound')}
             />
-            <Select
+            <OptionalSelect
               label={t('audit.filterUser')}
               placeholder={t('audit.anyone')}
               data={userOptions}
-              searchable
-              clearable
-              allowDeselect
               value={filters.userId}
               onChange={(userId) => set({ userId })}
-              nothingFoundMessage={t('common.nothingFound')}
             />
             <DateField
               label={t('audit.from')}
@@ -113,20 +105,14 @@ export function AuditLogPage() {
             </Group>
           )}
         </Paper>
-        <Paper withBorder radius="md" p="md">
-          {events.isPending ? (
-            <Loading />
-          ) : events.isError ? (
-            <ErrorState error={events.error} onRetry={() => void events.refetch()} />
-          ) : events.data.items.length === 0 ? (
-            <EmptyState icon={<IconShieldCheck aria-hidden />} title={t('audit.none')} />
-          ) : (
-            <>
-              <AuditTable events={events.data.items} caption={t('audit.title')} />
-              <TotalPager page={page} pageSize={PAGE_SIZE} total={events.data.total} onChange={setPage} />
-            </>
-          )}
-        </Paper>
+        <AuditEventsPanel
+          events={events}
+          page={page}
+          pageSize={PAGE_SIZE}
+          onPageChange={setPage}
+          empty={<EmptyState icon={<IconShieldCheck aria-hidden />} title={t('audit.none')} />}
+          caption={t('audit.title')}
+        />
       </Stack>
     </>
   );

@@ -1,10 +1,10 @@
-import { Paper, Stack, Text, Title } from '@mantine/core';
+import { Stack } from '@mantine/core';
 import { IconHistory } from '@tabler/icons-react';
 import { t } from '@tend/domain';
 import { useState } from 'react';
-import { TotalPager } from '../components/Pager';
-import { EmptyState, ErrorState, Loading } from '../components/states';
-import { AuditTable } from './AuditTable';
+import { Heading } from '../components/Heading';
+import { EmptyState } from '../components/states';
+import { AuditEventsPanel } from './AuditEventsPanel';
 import { useAuditEvents } from './api';
 
 const PAGE_SIZE = 25;
@@ -15,28 +15,16 @@ export function PatientHistory({ patientId }: { patientId: string }) {
   const events = useAuditEvents({ patientId, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
   return (
     <Stack gap="md">
-      <div>
-        <Title order={2} size="h3">
-          {t('history.title')}
-        </Title>
-        <Text size="sm" c="dimmed">
-          {t('history.description')}
-        </Text>
-      </div>
-      <Paper withBorder radius="md" p="md">
-        {events.isPending ? (
-          <Loading />
-        ) : events.isError ? (
-          <ErrorState error={events.error} onRetry={() => void events.refetch()} />
-        ) : events.data.items.length === 0 ? (
-          <EmptyState icon={<IconHistory aria-hidden />} title={t('history.none')} />
-        ) : (
-          <>
-            <AuditTable events={events.data.items} showPatient={false} caption={t('history.title')} />
-            <TotalPager page={page} pageSize={PAGE_SIZE} total={events.data.total} onChange={setPage} />
-          </>
-        )}
-      </Paper>
+      <Heading order={2} size="h3" title={t('history.title')} description={t('history.description')} />
+      <AuditEventsPanel
+        events={events}
+        page={page}
+        pageSize={PAGE_SIZE}
+        onPageChange={setPage}
+        empty={<EmptyState icon={<IconHistory aria-hidden />} title={t('history.none')} />}
+        caption={t('history.title')}
+        showPatient={false}
+      />
     </Stack>
   );
 }

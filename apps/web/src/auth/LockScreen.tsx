@@ -1,21 +1,9 @@
-import {
-  Alert,
-  Avatar,
-  Box,
-  Button,
-  Center,
-  Group,
-  Loader,
-  Paper,
-  PasswordInput,
-  Stack,
-  Text,
-  Title,
-} from '@mantine/core';
+import { Avatar, Box, Button, Center, Group, Loader, Paper, PasswordInput, Stack, Text, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { IconAlertCircle, IconLock } from '@tabler/icons-react';
+import { IconLock } from '@tabler/icons-react';
 import { t } from '@tend/domain';
 import { useEffect, useRef, useState } from 'react';
+import { FormError } from '../components/FormFooter';
 import { Logo } from '../components/Logo';
 import { errorMessage } from '../components/notify';
 import type { SessionUser } from './session';
@@ -102,11 +90,7 @@ export function LockScreen({ user, onUnlock, onSwitchUser }: LockScreenProps) {
                   </div>
                 </Group>
                 <Text size="sm">{t('lock.explanation')}</Text>
-                {error && (
-                  <Alert color="red" variant="light" icon={<IconAlertCircle aria-hidden />} role="alert">
-                    {error}
-                  </Alert>
-                )}
+                <FormError error={error} />
                 <PasswordInput
                   label={t('lock.password')}
                   autoComplete="current-password"

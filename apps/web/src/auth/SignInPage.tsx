@@ -1,10 +1,12 @@
-import { Alert, Button, Loader, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Loader, PasswordInput, Stack, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { IconAlertCircle, IconInfoCircle } from '@tabler/icons-react';
+import { IconInfoCircle } from '@tabler/icons-react';
 import { t } from '@tend/domain';
 import { useRef, useState } from 'react';
 import { api } from '../api/client';
 import { CenteredCard } from '../components/CenteredCard';
+import { FormError } from '../components/FormFooter';
+import { Heading } from '../components/Heading';
 import { errorMessage } from '../components/notify';
 import { useDocumentTitle } from '../components/useDocumentTitle';
 import type { Session } from './session';
@@ -47,24 +49,13 @@ export function SignInPage({ notice, onSignedIn }: { notice?: string; onSignedIn
     <CenteredCard>
       <form onSubmit={submit} noValidate>
         <Stack gap="md">
-          <div>
-            <Title order={1} size="h2">
-              {t('signIn.title')}
-            </Title>
-            <Text c="dimmed" size="sm" mt={4}>
-              {t('signIn.subtitle')}
-            </Text>
-          </div>
+          <Heading order={1} size="h2" title={t('signIn.title')} description={t('signIn.subtitle')} gap={4} />
           {notice && !error && (
             <Alert color="gray" variant="light" icon={<IconInfoCircle aria-hidden />}>
               {notice}
             </Alert>
           )}
-          {error && (
-            <Alert color="red" variant="light" icon={<IconAlertCircle aria-hidden />} role="alert">
-              {error}
-            </Alert>
-          )}
+          <FormError error={error} />
           <TextInput
             label={t('signIn.email')}
             type="email"

@@ -4,7 +4,13 @@ import { t } from '@tend/domain';
 import type { ReactNode } from 'react';
 
 /** What went wrong with a form that belongs to no one field, above its buttons. */
-export function FormError({ error, icon = <IconAlertCircle aria-hidden /> }: { error: string | null; icon?: ReactNode }) {
+export function FormError({
+  error,
+  icon = <IconAlertCircle aria-hidden />,
+}: {
+  error: string | null;
+  icon?: ReactNode;
+}) {
   if (!error) return null;
   return (
     <Alert color="red" variant="light" icon={icon} role="alert">

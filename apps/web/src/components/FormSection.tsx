@@ -1,5 +1,6 @@
-import { Paper, Stack, Text, Title } from '@mantine/core';
+import { Paper, Stack } from '@mantine/core';
 import type { ReactNode } from 'react';
+import { Heading } from './Heading';
 
 /** A titled group of fields (a card with an h2). */
 export function FormSection({
@@ -14,16 +15,7 @@ export function FormSection({
   return (
     <Paper withBorder radius="md" p={{ base: 'md', sm: 'lg' }} component="section">
       <Stack gap="md">
-        <div>
-          <Title order={2} size="h4">
-            {title}
-          </Title>
-          {description && (
-            <Text size="sm" c="dimmed" mt={2}>
-              {description}
-            </Text>
-          )}
-        </div>
+        <Heading order={2} size="h4" title={title} description={description} gap={2} />
         {children}
       </Stack>
     </Paper>

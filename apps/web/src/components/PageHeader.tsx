@@ -1,5 +1,6 @@
-import { Group, Text, Title } from '@mantine/core';
+import { Group } from '@mantine/core';
 import type { ReactNode } from 'react';
+import { Heading } from './Heading';
 import { useDocumentTitle } from './useDocumentTitle';
 
 interface PageHeaderProps {
@@ -15,14 +16,7 @@ export function PageHeader({ title, documentTitle, description, actions }: PageH
   useDocumentTitle(documentTitle ?? (typeof title === 'string' ? title : ''));
   return (
     <Group justify="space-between" align="flex-start" mb="lg" gap="md">
-      <div>
-        <Title order={1}>{title}</Title>
-        {description && (
-          <Text c="dimmed" size="sm" mt={4}>
-            {description}
-          </Text>
-        )}
-      </div>
+      <Heading order={1} title={title} description={description} gap={4} />
       {actions && <Group gap="sm">{actions}</Group>}
     </Group>
   );

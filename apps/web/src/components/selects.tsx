@@ -21,6 +21,11 @@ function Picker({ onChange, data, ...props }: PickerProps & { data: { value: str
   );
 }
 
+/** A searchable choice that may be left empty (a filter, an optional link): it can be cleared. */
+export function OptionalSelect(props: SelectProps) {
+  return <Select searchable clearable allowDeselect nothingFoundMessage={t('common.nothingFound')} {...props} />;
+}
+
 export function timeZones(): string[] {
   const zones = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
   return zones.includes('UTC') ? zones : [...zones, 'UTC'];
@@ -41,7 +46,8 @@ export function TimeZoneSelect(props: PickerProps) {
 }
 
 /** Pseudo-regions Intl knows that are not countries. */
-const NOT_COUNTRIES = new Set(['EU', 'EZ', 'UN', 'QO', 'XA', 'XB', 'ZZ', 'AA']);
+// 'UK' is only reserved for the United Kingdom; its ISO code is GB.
+const NOT_COUNTRIES = new Set(['EU', 'EZ', 'UN', 'QO', 'XA', 'XB', 'ZZ', 'AA', 'UK']);
 
 export function countryOptions(): { value: string; label: string }[] {
   const names = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' });

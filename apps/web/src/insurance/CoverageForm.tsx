@@ -1,14 +1,13 @@
-import { Alert, Button, Group, NativeSelect, Select, SimpleGrid, Stack, TextInput } from '@mantine/core';
+import { NativeSelect, Select, SimpleGrid, Stack, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { IconAlertCircle } from '@tabler/icons-react';
 import { COVERAGE_RANKS, type Coverage, type Payer, RELATIONSHIPS, t } from '@tend/domain';
 import { useState } from 'react';
-import { isApiError } from '../api/client';
 import { useSession } from '../auth/session';
 import { DateField } from '../components/DateField';
-import { applyServerErrors, focusFirstError } from '../components/form';
+import { FormFooter } from '../components/FormFooter';
+import { focusFirstError, saveErrorMessage } from '../components/form';
 import { MoneyInput } from '../components/MoneyInput';
-import { errorMessage, notifySuccess } from '../components/notify';
+import { notifySuccess } from '../components/notify';
 import { useSaveCoverage } from './api';
 import {
   type CoverageFormValues,
@@ -52,10 +51,7 @@ export function CoverageForm({ patientId, payers, coverage, defaultRank, onDone 
       notifySuccess(coverage ? t('coverage.updated') : t('coverage.added'));
       onDone();
     } catch (caught) {
-      const leftovers = applyServerErrors(form, caught, coveragePath);
-      if (!isApiError(caught) || !caught.fields.length || leftovers.length) {
-        setError(leftovers.length ? leftovers.join(' ') : errorMessage(caught));
-      }
+      setError(saveErrorMessage(form, caught, coveragePath));
     }
   }, focusFirstError(form));
 
@@ -128,19 +124,12 @@ export function CoverageForm({ patientId, payers, coverage, defaultRank, onDone 
             {...form.getInputProps('validTo')}
           />
         </SimpleGrid>
-        {error && (
-          <Alert color="red" variant="light" icon={<IconAlertCircle aria-hidden />} role="alert">
-            {error}
-          </Alert>
-        )}
-        <Group justify="flex-end" gap="sm">
-          <Button variant="default" onClick={onDone} disabled={save.isPending}>
-            {t('common.cancel')}
-          </Button>
-          <Button type="submit" loading={save.isPending}>
-            {coverage ? t('common.saveChanges') : t('coverage.add')}
-          </Button>
-        </Group>
+        <FormFooter
+          error={error}
+          submitLabel={coverage ? t('common.saveChanges') : t('coverage.add')}
+          pending={save.isPending}
+          onCancel={onDone}
+        />
       </Stack>
     </form>
   );

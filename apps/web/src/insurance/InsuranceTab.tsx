@@ -1,10 +1,11 @@
-import { Anchor, Badge, Button, Group, Modal, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Button, Group, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { IconId, IconPencil, IconPlus } from '@tabler/icons-react';
 import { Link } from '@tanstack/react-router';
 import { COVERAGE_RANKS, type Coverage, formatCents, t } from '@tend/domain';
 import { useState } from 'react';
 import { useSession } from '../auth/session';
 import { ConfirmDialog } from '../components/ConfirmDialog';
+import { EditModal } from '../components/EditModal';
 import { formatDate } from '../components/format';
 import { EmptyState, ErrorState, Loading } from '../components/states';
 import { useCoverages, usePayers, useSaveCoverage } from './api';
@@ -178,22 +179,23 @@ export function InsuranceTab({ patientId }: { patientId: string }) {
           ))}
         </SimpleGrid>
       )}
-      <Modal
-        opened={editing !== null}
+      <EditModal
+        editing={editing}
         onClose={() => setEditing(null)}
-        title={editing === 'new' ? t('coverage.addTitle') : t('coverage.editTitle')}
+        addTitle={t('coverage.addTitle')}
+        editTitle={t('coverage.editTitle')}
         size="lg"
       >
-        {editing !== null && (
+        {(coverage) => (
           <CoverageForm
             patientId={patientId}
             payers={payers.data}
-            coverage={editing === 'new' ? null : editing}
+            coverage={coverage}
             defaultRank={defaultRank}
             onDone={() => setEditing(null)}
           />
         )}
-      </Modal>
+      </EditModal>
       <ConfirmDialog
         opened={ending !== null}
         onClose={() => setEnding(null)}

@@ -1,14 +1,14 @@
-import { Alert, Button, DataList, Group, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Button, DataList, Group, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { IconAlertCircle, IconPencil } from '@tabler/icons-react';
+import { IconPencil } from '@tabler/icons-react';
 import { type Patient, t } from '@tend/domain';
 import { type ReactNode, useState } from 'react';
-import { isApiError } from '../api/client';
 import { useSession } from '../auth/session';
 import { formatAddress } from '../components/AddressFields';
-import { applyServerErrors, focusFirstError } from '../components/form';
+import { FormFooter } from '../components/FormFooter';
+import { focusFirstError, saveErrorMessage } from '../components/form';
 import { displayPhone, formatBirthDate, formatDateTime } from '../components/format';
-import { errorMessage, notifySuccess } from '../components/notify';
+import { notifySuccess } from '../components/notify';
 import { UnsavedChangesGuard } from '../components/UnsavedChangesGuard';
 import { useUpdatePatient } from './api';
 import { PatientFormFields } from './PatientFormFields';
@@ -154,10 +154,7 @@ function DetailsEdit({ patient, onDone }: { patient: Patient; onDone: () => void
       notifySuccess(t('chart.saved'));
       onDone();
     } catch (caught) {
-      const leftovers = applyServerErrors(form, caught, patientPathMapper(values));
-      if (!isApiError(caught) || !caught.fields.length || leftovers.length) {
-        setError(leftovers.length ? leftovers.join(' ') : errorMessage(caught));
-      }
+      setError(saveErrorMessage(form, caught, patientPathMapper(values)));
     }
   }, focusFirstError(form));
   return (
@@ -165,19 +162,7 @@ function DetailsEdit({ patient, onDone }: { patient: Patient; onDone: () => void
       <UnsavedChangesGuard when={() => !update.isPending && form.isDirty()} />
       <Stack gap="lg">
         <PatientFormFields form={form} country={session.clinic.country} autoFocus />
-        {error && (
-          <Alert color="red" variant="light" icon={<IconAlertCircle aria-hidden />} role="alert">
-            {error}
-          </Alert>
-        )}
-        <Group justify="flex-end" gap="sm">
-          <Button variant="default" onClick={onDone} disabled={update.isPending}>
-            {t('common.cancel')}
-          </Button>
-          <Button type="submit" loading={update.isPending}>
-            {t('chart.saveChanges')}
-          </Button>
-        </Group>
+        <FormFooter error={error} submitLabel={t('chart.saveChanges')} pending={update.isPending} onCancel={onDone} />
       </Stack>
     </form>
   );

@@ -1,13 +1,13 @@
-import { Alert, Button, Group, Stack } from '@mantine/core';
+import { Stack } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { IconAlertCircle } from '@tabler/icons-react';
 import { useNavigate } from '@tanstack/react-router';
 import { type DuplicateCandidate, t, zDuplicateCandidate } from '@tend/domain';
 import { useState } from 'react';
 import { isApiError } from '../api/client';
 import { useSession } from '../auth/session';
-import { applyServerErrors, focusFirstError } from '../components/form';
-import { errorMessage, notifySuccess } from '../components/notify';
+import { FormFooter } from '../components/FormFooter';
+import { focusFirstError, saveErrorMessage } from '../components/form';
+import { notifySuccess } from '../components/notify';
 import { PageHeader } from '../components/PageHeader';
 import { UnsavedChangesGuard } from '../components/UnsavedChangesGuard';
 import { patientName, useRegisterPatient } from './api';
@@ -54,10 +54,7 @@ export function RegisterPatientPage() {
         return;
       }
       setCandidates(null);
-      const leftovers = applyServerErrors(form, caught, patientPathMapper(values));
-      if (!isApiError(caught) || !caught.fields.length || leftovers.length) {
-        setError(leftovers.length ? leftovers.join(' ') : errorMessage(caught));
-      }
+      setError(saveErrorMessage(form, caught, patientPathMapper(values)));
     }
   };
 
@@ -67,19 +64,13 @@ export function RegisterPatientPage() {
       <form onSubmit={form.onSubmit((values) => save(values, false), focusFirstError(form))} noValidate>
         <Stack gap="lg">
           <PatientFormFields form={form} country={session.clinic.country} autoFocus />
-          {error && (
-            <Alert color="red" variant="light" icon={<IconAlertCircle aria-hidden />} role="alert">
-              {error}
-            </Alert>
-          )}
-          <Group justify="flex-end" gap="sm">
-            <Button variant="default" onClick={() => navigate({ to: '/patients' })}>
-              {t('common.cancel')}
-            </Button>
-            <Button type="submit" loading={register.isPending && candidates === null}>
-              {t('register.submit')}
-            </Button>
-          </Group>
+          <FormFooter
+            error={error}
+            submitLabel={t('register.submit')}
+            pending={register.isPending && candidates === null}
+            onCancel={() => navigate({ to: '/patients' })}
+            cancelDisabled={false}
+          />
         </Stack>
       </form>
       <UnsavedChangesGuard when={() => candidates === null && !register.isPending && form.isDirty()} />

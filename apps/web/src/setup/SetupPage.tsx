@@ -1,13 +1,14 @@
-import { Alert, Button, Divider, PasswordInput, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Button, Divider, PasswordInput, SimpleGrid, Stack, TextInput, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { IconAlertCircle } from '@tabler/icons-react';
 import { t, zClinicSetup } from '@tend/domain';
 import { useState } from 'react';
 import { api } from '../api/client';
 import type { Session } from '../auth/session';
 import { AddressFields, type AddressValues, addressToInput, emptyAddress } from '../components/AddressFields';
 import { CenteredCard } from '../components/CenteredCard';
+import { FormError } from '../components/FormFooter';
 import { applyServerErrors, focusFirstError, zodValidator } from '../components/form';
+import { Heading } from '../components/Heading';
 import { errorMessage } from '../components/notify';
 import { browserTimeZone, CountrySelect, CurrencySelect, TimeZoneSelect } from '../components/selects';
 import { useDocumentTitle } from '../components/useDocumentTitle';
@@ -79,14 +80,7 @@ export function SetupPage({ onDone }: { onDone: (session: Session) => void }) {
     <CenteredCard width={680}>
       <form onSubmit={submit} noValidate>
         <Stack gap="lg">
-          <div>
-            <Title order={1} size="h2">
-              {t('setup.title')}
-            </Title>
-            <Text c="dimmed" size="sm" mt={4}>
-              {t('setup.subtitle')}
-            </Text>
-          </div>
+          <Heading order={1} size="h2" title={t('setup.title')} description={t('setup.subtitle')} gap={4} />
 
           <Stack gap="md">
             <Title order={2} size="h4">
@@ -107,14 +101,7 @@ export function SetupPage({ onDone }: { onDone: (session: Session) => void }) {
 
           <Divider />
           <Stack gap="md">
-            <div>
-              <Title order={2} size="h4">
-                {t('setup.addressSection')}
-              </Title>
-              <Text size="sm" c="dimmed">
-                {t('setup.addressHint')}
-              </Text>
-            </div>
+            <Heading order={2} size="h4" title={t('setup.addressSection')} description={t('setup.addressHint')} />
             <AddressFields
               field={(name) => form.getInputProps(`address.${name}`)}
               country={form.values.country}
@@ -124,14 +111,7 @@ export function SetupPage({ onDone }: { onDone: (session: Session) => void }) {
 
           <Divider />
           <Stack gap="md">
-            <div>
-              <Title order={2} size="h4">
-                {t('setup.adminSection')}
-              </Title>
-              <Text size="sm" c="dimmed">
-                {t('setup.adminHint')}
-              </Text>
-            </div>
+            <Heading order={2} size="h4" title={t('setup.adminSection')} description={t('setup.adminHint')} />
             <TextInput label={t('setup.adminName')} required {...form.getInputProps('adminName')} />
             <TextInput
               label={t('setup.adminEmail')}
@@ -157,11 +137,7 @@ export function SetupPage({ onDone }: { onDone: (session: Session) => void }) {
             </SimpleGrid>
           </Stack>
 
-          {error && (
-            <Alert color="red" variant="light" icon={<IconAlertCircle aria-hidden />} role="alert">
-              {error}
-            </Alert>
-          )}
+          <FormError error={error} />
           <Button type="submit" size="md" loading={form.submitting}>
             {t('setup.submit')}
           </Button>
