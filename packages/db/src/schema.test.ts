@@ -1,14 +1,13 @@
-import { randomBytes } from 'node:crypto';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { is, sql } from 'drizzle-orm';
 import { getTableConfig, PgTable } from 'drizzle-orm/pg-core';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type Database, openDatabase, queryRows } from './database';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Database, queryRows } from './database';
 import { listMigrations, MIGRATIONS_DIR, migrate } from './migrate';
 import * as schema from './schema';
+import { createTestDatabase } from './testing';
 
 /**
  * The SQL migrations are the source of truth; `schema.ts` is the typed view the code queries
@@ -18,46 +17,11 @@ import * as schema from './schema';
 let database: Database;
 let drop: () => Promise<void>;
 
-declare module 'vitest' {
-  export interface ProvidedContext {
-    pgliteTemplate: string;
-  }
-}
-
-/**
- * A freshly migrated database: on PostgreSQL a new random database migrated here; embedded, a
- * copy of the template the global setup migrated from empty (a second migration would only
- * cost time on the embedded engine).
- */
-async function migratedDatabase(): Promise<{ database: Database; drop: () => Promise<void> }> {
-  const serverUrl = process.env.TEND_TEST_DATABASE_URL;
-  if (!serverUrl) {
-    const embedded = await openDatabase({ loadDataDir: new Blob([readFileSync(inject('pgliteTemplate'))]) });
-    return { database: embedded, drop: () => embedded.close() };
-  }
-  const name = `tend_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const server = await openDatabase({ databaseUrl: url.toString(), poolSize: 2 });
-  expect(await migrate(server)).toEqual(listMigrations().map((m) => m.name));
-  return {
-    database: server,
-    drop: async () => {
-      await server.close();
-      const dropper = new pg.Client({ connectionString: serverUrl });
-      await dropper.connect();
-      await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await dropper.end();
-    },
-  };
-}
-
 beforeAll(async () => {
-  ({ database, drop } = await migratedDatabase());
+  const created = await createTestDatabase();
+  ({ database, drop } = created);
+  // On PostgreSQL the database was empty: every migration ran, in order.
+  if (process.env.TEND_TEST_DATABASE_URL) expect(created.migrated).toEqual(listMigrations().map((m) => m.name));
 });
 afterAll(() => drop());
 

@@ -2,14 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { migrate, openDatabase } from '@tend/db';
+import type {} from '@tend/db/testing'; // the ProvidedContext type of `pgliteTemplate`
 import type { TestProject } from 'vitest/node';
-
-declare module 'vitest' {
-  export interface ProvidedContext {
-    /** A migrated embedded database, dumped once; each test file starts from a copy. */
-    pgliteTemplate: string;
-  }
-}
 
 export default async function setup(project: TestProject) {
   if (process.env.TEND_TEST_DATABASE_URL) {

@@ -1,48 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { type Database, migrate, openDatabase } from '@tend/db';
+import type { Database } from '@tend/db';
+import { createTestDatabase } from '@tend/db/testing';
+
+export { createTestDatabase };
+
 import type { Role } from '@tend/domain';
 import type { FastifyInstance } from 'fastify';
-import pg from 'pg';
-import { inject } from 'vitest';
 import { createUser } from '../admin/service';
 import { contextForUser } from '../auth/service';
 import { createClinic } from '../clinic/service';
 import { loadConfig } from '../config';
 import type { RequestContext } from '../context';
 import { buildApp } from '../http/app';
-
-/**
- * A real database per test file — embedded (a copy of a migrated template) or a fresh
- * PostgreSQL database with a random name — and the real HTTP app on top of it.
- */
-export async function createTestDatabase(): Promise<{ database: Database; drop: () => Promise<void> }> {
-  const serverUrl = process.env.TEND_TEST_DATABASE_URL;
-  if (!serverUrl) {
-    const template = readFileSync(inject('pgliteTemplate'));
-    const database = await openDatabase({ loadDataDir: new Blob([template]) });
-    return { database, drop: () => database.close() };
-  }
-  const name = `tend_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const database = await openDatabase({ databaseUrl: url.toString(), poolSize: 5 });
-  await migrate(database);
-  return {
-    database,
-    drop: async () => {
-      await database.close();
-      const dropper = new pg.Client({ connectionString: serverUrl });
-      await dropper.connect();
-      await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await dropper.end();
-    },
-  };
-}
 
 export interface TestClinic {
   clinicId: string;

@@ -1,0 +1,51 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { type Database, openDatabase } from './database';
+import { migrate } from './migrate';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** A migrated embedded database, dumped once by the global setup; each test file starts from a copy. */
+    pgliteTemplate: string;
+  }
+}
+
+/**
+ * A real, migrated database for one test file: on PostgreSQL (TEND_TEST_DATABASE_URL) a new
+ * database with a random name, dropped afterwards; embedded, a copy of the migrated template.
+ * `migrated` lists the migrations this call applied (none for the embedded copy).
+ */
+export async function createTestDatabase(): Promise<{
+  database: Database;
+  migrated: string[];
+  drop: () => Promise<void>;
+}> {
+  const serverUrl = process.env.TEND_TEST_DATABASE_URL;
+  if (!serverUrl) {
+    const template = readFileSync(inject('pgliteTemplate'));
+    const database = await openDatabase({ loadDataDir: new Blob([template]) });
+    return { database, migrated: [], drop: () => database.close() };
+  }
+  const name = `tend_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const database = await openDatabase({ databaseUrl: url.toString(), poolSize: 5 });
+  const migrated = await migrate(database);
+  return {
+    database,
+    migrated,
+    drop: async () => {
+      await database.close();
+      const dropper = new pg.Client({ connectionString: serverUrl });
+      await dropper.connect();
+      await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await dropper.end();
+    },
+  };
+}
