@@ -50,7 +50,14 @@ export function acquireDataDirLock(dataDir: string, lock: Omit<DataDirLock, 'pid
     );
   }
   const path = lockPath(dataDir);
-  writeFileSync(path, JSON.stringify({ pid: process.pid, ...lock }), { mode: 0o600 });
+  // A lock left by a process that is gone is replaced; creating with 'wx' makes the claim
+  // atomic, so of two processes starting at once only one gets the folder.
+  rmSync(path, { force: true });
+  try {
+    writeFileSync(path, JSON.stringify({ pid: process.pid, ...lock }), { mode: 0o600, flag: 'wx' });
+  } catch {
+    throw new Error(`Another Tend process claimed the data folder ${dataDir} at the same moment. Try again.`);
+  }
   chmodSync(path, 0o600);
   return () => {
     try {
@@ -78,7 +85,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const embedded = !config.databaseUrl;
   const cliSecret = embedded ? randomBytes(32).toString('hex') : null;
   // Claim the folder before opening it (PGlite must not be opened twice); the port comes later.
-  let release = embedded ? acquireDataDirLock(config.dataDir, {}) : () => undefined;
+  const release = embedded ? acquireDataDirLock(config.dataDir, {}) : () => undefined;
   let database: Database | undefined;
   try {
     database = await openConfiguredDatabase(config);
@@ -89,8 +96,9 @@ export async function startServer(config: Config): Promise<RunningServer> {
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     if (embedded && cliSecret) {
-      release();
-      release = acquireDataDirLock(config.dataDir, { port, secret: cliSecret });
+      // Still ours: now it also tells the command line where to find this server.
+      const lock: DataDirLock = { pid: process.pid, port, secret: cliSecret };
+      writeFileSync(lockPath(config.dataDir), JSON.stringify(lock), { mode: 0o600 });
     }
     const url = `http://localhost:${port}`;
     const db = database;

@@ -4,9 +4,33 @@ import { zCents, zDate, zOptionalPersonName, zOptionalText, zRequiredText } from
 
 /** Payers (insurers) and patients' insurance coverages. */
 
+const PATTERN_ATOM = /^(?:\[(?:\\.|[^\]\\])+\]|\\[dDwWsS]|\\[^\w\s]|\.|[\p{L}\p{N} _\-/#])/u;
+const PATTERN_QUANTIFIER = /^(?:\{\d{1,2}(?:,\d{0,2})?\}|[?*+])/;
+const MAX_VARIABLE_ATOMS = 3;
+
+/**
+ * A member-ID format is a small regular expression: character classes (`[A-Z]`), `\d`, `\w`,
+ * literals and quantifiers (`{3}`, `{6,9}`, `?`, `+`, `*`) — no groups, alternation or
+ * back-references, and at most three variable-length parts. That keeps every format fast to
+ * match (a pattern such as `(a+)+` could otherwise stall the server on one typed ID).
+ */
 export function isValidPattern(pattern: string): boolean {
+  let rest = pattern;
+  let variable = 0;
+  if (!rest) return false;
+  while (rest) {
+    const atom = PATTERN_ATOM.exec(rest);
+    if (!atom) return false;
+    rest = rest.slice(atom[0].length);
+    const quantifier = PATTERN_QUANTIFIER.exec(rest);
+    if (quantifier) {
+      rest = rest.slice(quantifier[0].length);
+      if (!/^\{\d+\}$/.test(quantifier[0])) variable++;
+    }
+  }
+  if (variable > MAX_VARIABLE_ATOMS) return false;
   try {
-    new RegExp(`^(?:${pattern})$`);
+    new RegExp(`^(?:${pattern})$`, 'u');
     return true;
   } catch {
     return false;
@@ -15,8 +39,8 @@ export function isValidPattern(pattern: string): boolean {
 
 /** A member ID matches the payer's format when the payer defines one (whole-string match). */
 export function memberIdMatches(memberId: string, pattern: string | null): boolean {
-  if (!pattern) return true;
-  return new RegExp(`^(?:${pattern})$`, 'i').test(memberId.trim());
+  if (!pattern || !isValidPattern(pattern)) return true;
+  return new RegExp(`^(?:${pattern})$`, 'iu').test(memberId.trim());
 }
 
 export const zPayerCreate = z.object({

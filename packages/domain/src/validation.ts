@@ -11,7 +11,14 @@ export function zText(max: number) {
   return z
     .string()
     .trim()
-    .max(max, { error: () => t('validation.tooLong', { max }) });
+    .max(max, { error: () => t('validation.tooLong', { max }) })
+    .refine((v) => !hasControlCharacters(v), { error: () => t('validation.controlCharacters') });
+}
+
+/** NUL and other control characters (except tab and line breaks) are never meant, and NUL cannot be stored. */
+export function hasControlCharacters(value: string): boolean {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: detecting them is the point
+  return /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(value);
 }
 
 export function zRequiredText(max: number) {

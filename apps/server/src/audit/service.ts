@@ -15,14 +15,20 @@ export interface AuditEntry {
 
 /** Writes one audit event, in the caller's transaction when `db` is one. */
 export async function recordAudit(db: Db, ctx: RequestContext, entry: AuditEntry): Promise<void> {
-  await db.insert(schema.auditEvents).values({
+  await db.insert(schema.auditEvents).values(actorColumns(ctx, entry));
+}
+
+/** Who acted; a request made with an API token names the token, since its creator may not be its owner. */
+function actorColumns(ctx: RequestContext, entry: AuditEntry) {
+  const columns = {
     clinicId: ctx.clinicId,
     actorUserId: ctx.userId,
     actorRole: ctx.role,
     ip: ctx.ip,
     userAgent: ctx.userAgent,
     ...auditColumns(entry),
-  });
+  };
+  return ctx.tokenId ? { ...columns, details: { ...columns.details, viaApiToken: ctx.tokenId } } : columns;
 }
 
 /** One audit row per patient shown (a search result list), or one row without a patient when none was. */
@@ -34,16 +40,13 @@ export async function recordPatientsAccess(
   details: Record<string, unknown>,
 ): Promise<void> {
   const ids: Array<string | null> = patientIds.length ? patientIds : [null];
-  await db.insert(schema.auditEvents).values(
-    ids.map((patientId) => ({
-      clinicId: ctx.clinicId,
-      actorUserId: ctx.userId,
-      actorRole: ctx.role,
-      ip: ctx.ip,
-      userAgent: ctx.userAgent,
-      ...auditColumns({ action, patientId, entityType: 'patient', entityId: patientId, details }),
-    })),
-  );
+  await db
+    .insert(schema.auditEvents)
+    .values(
+      ids.map((patientId) =>
+        actorColumns(ctx, { action, patientId, entityType: 'patient', entityId: patientId, details }),
+      ),
+    );
 }
 
 /** Audit for events without a signed-in user (failed sign-ins, setup). */

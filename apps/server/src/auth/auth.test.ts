@@ -115,6 +115,21 @@ describe('signing in', () => {
     expect((await signIn(billing)).status).toBe(200);
   });
 
+  it('counts wrong passwords sent all at once, so a burst of guesses still locks the account', async () => {
+    const nurse = await clinic.addUser('nurse');
+    const guesses = Array.from({ length: 12 }, (_, i) => signIn({ email: nurse.email, password: `burst-guess-${i}` }));
+    for (const res of await Promise.all(guesses)) expect(res.body.error.code).toBe('invalid_credentials');
+    expect((await signIn(nurse)).body.error.code).toBe('account_locked');
+  });
+
+  it('answers a wrong password on a locked account like any wrong password (the lock does not reveal the account)', async () => {
+    const provider = await clinic.addUser('provider');
+    for (let i = 0; i < MAX_FAILED_SIGN_INS; i++) await signIn({ email: provider.email, password: `wrong-${i}` });
+    const wrong = await signIn({ email: provider.email, password: 'still-wrong' });
+    const unknown = await signIn({ email: 'nobody-here@clinic.test', password: 'still-wrong' });
+    expect(wrong.body).toEqual(unknown.body);
+  });
+
   it('forgets earlier failures after a successful sign-in', async () => {
     const manager = await clinic.addUser('manager');
     const fail = () => signIn({ email: manager.email, password: 'wrong-password-1' });
@@ -273,6 +288,18 @@ describe('API tokens', () => {
     expect(session.status).toBe(200);
     expect(session.body.user).toMatchObject({ email: receptionist.email, role: 'receptionist' });
     expect((await bearer(token).get('/api/audit-events')).status).toBe(403);
+  });
+
+  it('names the token on every audit row of a request made with it', async () => {
+    const nurse = await clinic.addUser('nurse');
+    const created = await admin.post('/api/tokens', { userId: nurse.userId, name: 'Made by the admin' });
+    const patient = await bearer(created.body.token).post('/api/patients', patientBody());
+    expect(patient.status).toBe(201);
+    const history = await admin.get(`/api/audit-events?patientId=${patient.body.id}&action=patient.create`);
+    expect(history.body.items[0]).toMatchObject({
+      actorUserId: nurse.userId,
+      details: { viaApiToken: created.body.id },
+    });
   });
 
   it('an administrator creates, lists and revokes a token; a revoked token is refused', async () => {

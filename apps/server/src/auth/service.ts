@@ -1,4 +1,4 @@
-import { type Db, newId, schema } from '@tend/db';
+import { type Db, newId, queryRows, schema } from '@tend/db';
 import { AppError, type Clinic, isRole, type Role } from '@tend/domain';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { recordAnonymousAudit, recordAudit } from '../audit/service';
@@ -55,6 +55,24 @@ export async function signIn(
       entityId: user.id,
       details: { reason },
     });
+  // The password is checked before the lock, so a locked account answers like any wrong
+  // password unless the right one is given: the lock alone does not tell who has an account.
+  const passwordOk = await verifyPassword(user.passwordHash, input.password);
+  if (!passwordOk) {
+    // One atomic UPDATE, so concurrent wrong attempts all count.
+    const lockUntil = new Date(now.getTime() + LOCKOUT_MINUTES * 60_000);
+    const [counted] = await queryRows<{ locked: boolean }>(
+      db,
+      sql`UPDATE users SET
+            failed_sign_ins = CASE WHEN failed_sign_ins + 1 >= ${MAX_FAILED_SIGN_INS} THEN 0 ELSE failed_sign_ins + 1 END,
+            locked_until = CASE WHEN failed_sign_ins + 1 >= ${MAX_FAILED_SIGN_INS} THEN ${lockUntil.toISOString()}::timestamptz
+                                ELSE locked_until END
+          WHERE id = ${user.id}
+          RETURNING locked_until = ${lockUntil.toISOString()}::timestamptz AS locked`,
+    );
+    await failure(counted?.locked ? 'bad_password_locked' : 'bad_password');
+    throw invalid;
+  }
   if (user.lockedUntil && user.lockedUntil > now) {
     await failure('locked');
     const minutes = Math.ceil((user.lockedUntil.getTime() - now.getTime()) / 60_000);
@@ -63,22 +81,8 @@ export async function signIn(
       `Too many failed sign-ins: this account is locked for ${minutes} more minute(s). An administrator can unlock it sooner.`,
     );
   }
-  const passwordOk = await verifyPassword(user.passwordHash, input.password);
-  if (!passwordOk || !user.active || !isRole(user.role)) {
-    if (!passwordOk) {
-      const failed = user.failedSignIns + 1;
-      const lock = failed >= MAX_FAILED_SIGN_INS;
-      await db
-        .update(schema.users)
-        .set({
-          failedSignIns: lock ? 0 : failed,
-          lockedUntil: lock ? new Date(now.getTime() + LOCKOUT_MINUTES * 60_000) : user.lockedUntil,
-        })
-        .where(eq(schema.users.id, user.id));
-      await failure(lock ? 'bad_password_locked' : 'bad_password');
-    } else {
-      await failure('inactive');
-    }
+  if (!user.active || !isRole(user.role)) {
+    await failure('inactive');
     throw invalid;
   }
   const token = newSecret();

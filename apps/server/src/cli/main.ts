@@ -2,7 +2,7 @@
 import { migrate, openDatabase } from '@tend/db';
 import { isErrorBody } from '@tend/domain';
 import { loadConfig } from '../config';
-import { acquireDataDirLock, readLiveLock, startServer } from '../server';
+import { acquireDataDirLock, lockPath, readLiveLock, startServer } from '../server';
 import { formatError, runCommand, USAGE } from './commands';
 import { CLI_SECRET_HEADER } from './routes';
 
@@ -38,7 +38,14 @@ async function main(argv: string[]): Promise<number> {
         method: 'POST',
         headers: { 'content-type': 'application/json', [CLI_SECRET_HEADER]: server.secret },
         body: JSON.stringify({ args: argv }),
-      });
+      }).catch(() => null);
+      if (!response) {
+        console.error(
+          `${lockPath(config.dataDir)} says a Tend server (process ${server.pid}) runs on port ${server.port}, but it does not answer.\n` +
+            'If no Tend server is running, delete that file and try again.',
+        );
+        return 1;
+      }
       const body: unknown = await response.json();
       if (response.ok) {
         console.log((body as { output: string }).output);

@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { AppError } from '@tend/domain';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -7,6 +7,9 @@ import type { Deps } from '../http/deps';
 import { REMOTE_COMMANDS, runCommand } from './commands';
 
 export const CLI_SECRET_HEADER = 'x-tend-cli-secret';
+
+/** Equal-length digests, so the comparison takes the same time whatever was sent. */
+const digest = (value: string) => createHash('sha256').update(value).digest();
 
 /**
  * On the embedded database only the server may open the data folder, so the command line hands
@@ -27,8 +30,7 @@ export function cliRoutes(server: FastifyInstance, deps: Deps): void {
         deps.cliSecret !== null &&
         loopback &&
         typeof presented === 'string' &&
-        presented.length === deps.cliSecret.length &&
-        timingSafeEqual(Buffer.from(presented), Buffer.from(deps.cliSecret));
+        timingSafeEqual(digest(presented), digest(deps.cliSecret));
       if (!ok) throw AppError.forbidden('Only the Tend command line on this machine may use this route.');
       if (!REMOTE_COMMANDS.has(request.body.args[0] ?? '')) {
         throw AppError.validation([], `"${request.body.args[0]}" cannot run while the server is running.`);

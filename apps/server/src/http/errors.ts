@@ -1,3 +1,4 @@
+import { sqlConstraint, sqlState } from '@tend/db';
 import { AppError, type ErrorBody, type ErrorCode } from '@tend/domain';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
@@ -30,7 +31,29 @@ export function registerErrorHandling(app: FastifyInstance): void {
       const body: ErrorBody = { error: { code, message: error.message, fields: [] } };
       return reply.status(error.statusCode).send(body);
     }
-    request.log.error({ err: error }, 'request failed');
+    if (sqlState(error) === '22021' || sqlState(error) === '22P05') {
+      // A character the database cannot store (e.g. NUL) that got past validation.
+      return reply
+        .status(400)
+        .send(
+          AppError.validation(
+            [],
+            'Some text contains a character that cannot be stored; remove it and try again.',
+          ).toBody(),
+        );
+    }
+    // Never the message: a database error's message carries the query's parameters (patient data).
+    request.log.error(
+      {
+        err: {
+          type: error.name,
+          sqlState: sqlState(error),
+          constraint: sqlConstraint(error),
+          stack: error.stack?.split('\n').slice(1, 10).join('\n'),
+        },
+      },
+      'request failed',
+    );
     return reply
       .status(500)
       .send(

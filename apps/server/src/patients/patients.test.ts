@@ -1,4 +1,6 @@
+import { schema } from '@tend/db';
 import { zPatientCreate } from '@tend/domain';
+import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiClient, createTestApp, patientBody, type TestApp, type TestClinic } from '../test/harness';
 import { registerPatient, searchPatients } from './service';
@@ -42,6 +44,17 @@ describe('patient registration', () => {
     expect(dup.status).toBe(409);
     expect(dup.body.error.code).toBe('possible_duplicate');
     expect(dup.body.error.details.candidates.map((c: { id: string }) => c.id)).toContain(first.body.id);
+    // Showing the candidate is a look at that patient's record, audited against that patient.
+    const warnings = await t.database.db
+      .select()
+      .from(schema.auditEvents)
+      .where(
+        and(
+          eq(schema.auditEvents.action, 'patient.duplicate_warning'),
+          eq(schema.auditEvents.patientId, first.body.id),
+        ),
+      );
+    expect(warnings).toHaveLength(1);
     const confirmed = await reception.post('/api/patients', {
       ...patientBody({ givenName: 'Jonathon', familyName: 'Whitfeld', birthDate: '1971-03-09' }),
       allowDuplicate: true,
@@ -291,5 +304,12 @@ describe('changing a patient', () => {
     const res = await reception.patch(`/api/patients/${created.body.id}`, { phone: '617-555-0122' });
     expect(res.status).toBe(200);
     expect(res.body.phones).toEqual([{ use: 'home', number: '+16175550122' }]);
+  });
+
+  it('refuses invisible control characters with a message on the field, not a server error', async () => {
+    const res = await reception.post('/api/patients', patientBody({ frontDeskNotes: 'needs\u0000 ramp' }));
+    expect(res.status).toBe(400);
+    expect(res.body.error.fields.map((f: { path: string }) => f.path)).toEqual(['frontDeskNotes']);
+    expect((await reception.get('/api/patients?q=ab%00c')).status).toBe(400);
   });
 });

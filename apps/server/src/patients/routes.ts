@@ -1,4 +1,4 @@
-import { zPatient, zPatientCreate, zPatientPatch, zPatientSummary } from '@tend/domain';
+import { zPatient, zPatientCreate, zPatientPatch, zPatientSummary, zText } from '@tend/domain';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -19,7 +19,7 @@ export function patientRoutes(server: FastifyInstance, deps: Deps): void {
         tags: ['patients'],
         summary:
           'Search patients by name fragment (typo-tolerant), MRN, phone or birth date; recent patients without q',
-        querystring: zPage.extend({ q: z.string().max(100).optional() }),
+        querystring: zPage.extend({ q: zText(100).optional() }),
         response: { 200: z.object({ items: z.array(zPatientSummary) }), ...errorResponses },
       },
     },

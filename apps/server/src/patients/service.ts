@@ -82,10 +82,14 @@ export async function registerPatient(db: Db, ctx: RequestContext, input: Patien
     : null;
   const candidates = await findDuplicateCandidates(db, ctx, { ...input, phones });
   if (candidates.length && !input.allowDuplicate) {
-    await recordAudit(db, ctx, {
-      action: 'patient.duplicate_warning',
-      details: { candidateIds: candidates.map((c) => c.id) },
-    });
+    // The candidates' details are shown to the user: each of them was looked at.
+    await recordPatientsAccess(
+      db,
+      ctx,
+      'patient.duplicate_warning',
+      candidates.map((c) => c.id),
+      { candidateCount: candidates.length },
+    );
     throw new AppError(
       'possible_duplicate',
       'This patient may already be registered. Open the existing chart, or confirm that this is a different person.',
