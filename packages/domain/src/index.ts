@@ -5,4 +5,5 @@ export * from './i18n';
 export * from './insurance';
 export * from './patients';
 export * from './permissions';
+export * from './scheduling';
 export * from './validation';

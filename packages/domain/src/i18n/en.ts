@@ -6,6 +6,7 @@ export const en = {
   // Validation — used by the shared zod schemas, so the server and the forms say the same thing.
   'validation.required': 'This field is required.',
   'validation.tooLong': 'Use at most {max} characters.',
+  'validation.controlCharacters': 'Remove the invisible control characters from this text.',
   'validation.name': 'Use letters, spaces, apostrophes, hyphens and periods only.',
   'validation.date': 'Enter a real date as YYYY-MM-DD.',
   'validation.birthDateFuture': 'The birth date cannot be in the future.',
@@ -19,7 +20,8 @@ export const en = {
   'validation.currency': 'Use a three-letter currency code such as USD.',
   'validation.password': 'Use at least 12 characters.',
   'validation.memberId': 'This member ID does not match {payer}’s format{example}.',
-  'validation.memberIdPattern': 'This is not a valid pattern (regular expression).',
+  'validation.memberIdPattern':
+    'Use a simple format: letters, digits, classes like [A-Z], \\d for a digit and counts like {6} or {8,9} — no groups, | or back-references, at most three variable-length parts.',
   'validation.npi': 'An NPI is 10 digits with a valid check digit.',
   'validation.color': 'Use a color like #228be6.',
   'validation.money': 'Enter an amount like 25.00.',
@@ -28,4 +30,13 @@ export const en = {
   'validation.sex': 'Choose female, male, other or unknown.',
   'validation.uuid': 'This is not a valid id.',
   'validation.emergencyPhone': 'An emergency contact needs a phone number.',
+  'validation.time': 'Enter a time as HH:MM, e.g. 08:00.',
+  'validation.timeOrder': 'The end time must be after the start time.',
+  'validation.weekday': 'Choose a weekday from 1 (Monday) to 7 (Sunday).',
+  'validation.blocksOverlap': 'This block overlaps another block on the same day.',
+  'validation.dateTime': 'Enter a date and time with its offset, e.g. 2026-03-09T08:00:00-05:00.',
+  'validation.endAfterStart': 'The end must be after the start.',
+  'validation.rangeTooLong': 'Choose a range of at most {days} days.',
+  'validation.minutes': 'Enter a whole number of minutes from {min} to {max}.',
+  'validation.overrideReason': 'Give a reason of at least 3 characters for booking outside working hours.',
 } as const;

@@ -1,0 +1,10 @@
+export type { AppointmentAction, AppointmentStatus } from './appointments';
+export { ACTIVE_STATUSES, APPOINTMENT_ACTIONS, APPOINTMENT_STATUSES, nextStatus } from './appointments';
+export type { LocatedInterval, ScheduleVersion, Weekday, WorkingBlock } from './availability';
+export { expandAvailability } from './availability';
+export type { Interval } from './intervals';
+export { isWithinAvailability, mergeIntervals, subtractIntervals } from './intervals';
+export * from './schemas';
+export type { OpenSlot } from './slots';
+export { findOpenSlots } from './slots';
+export { instantToIsoInZone, instantToZoned, zonedTimeToInstant } from './zoned-time';
