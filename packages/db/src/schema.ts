@@ -192,3 +192,116 @@ export const auditEvents = pgTable('audit_events', {
   userAgent: text('user_agent'),
   details: jsonb('details').$type<Record<string, unknown> | null>(),
 });
+
+// ---- Scheduling (0002) ----------------------------------------------------------------------
+
+/** A block of weekly working hours, local to the location's time zone. */
+export interface StoredWorkingBlock {
+  weekday: 1 | 2 | 3 | 4 | 5 | 6 | 7;
+  start: string;
+  end: string;
+}
+
+export type StoredAppointmentStatus =
+  | 'booked'
+  | 'confirmed'
+  | 'checked_in'
+  | 'in_progress'
+  | 'completed'
+  | 'cancelled'
+  | 'no_show';
+
+export const appointmentTypes = pgTable('appointment_types', {
+  id: uuid('id').primaryKey(),
+  clinicId: uuid('clinic_id').notNull(),
+  name: text('name').notNull(),
+  durationMinutes: integer('duration_minutes').notNull(),
+  color: text('color').notNull(),
+  bufferAfterMinutes: integer('buffer_after_minutes').notNull().default(0),
+  roomType: text('room_type'),
+  active: boolean('active').notNull().default(true),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export const appointmentTypeProviders = pgTable(
+  'appointment_type_providers',
+  {
+    clinicId: uuid('clinic_id').notNull(),
+    appointmentTypeId: uuid('appointment_type_id').notNull(),
+    providerId: uuid('provider_id').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.appointmentTypeId, table.providerId] })],
+);
+
+export const rooms = pgTable('rooms', {
+  id: uuid('id').primaryKey(),
+  clinicId: uuid('clinic_id').notNull(),
+  locationId: uuid('location_id').notNull(),
+  name: text('name').notNull(),
+  roomType: text('room_type').notNull(),
+  active: boolean('active').notNull().default(true),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export const providerSchedules = pgTable('provider_schedules', {
+  id: uuid('id').primaryKey(),
+  clinicId: uuid('clinic_id').notNull(),
+  providerId: uuid('provider_id').notNull(),
+  locationId: uuid('location_id').notNull(),
+  validFrom: date('valid_from', { mode: 'string' }).notNull(),
+  validTo: date('valid_to', { mode: 'string' }),
+  blocks: jsonb('blocks').$type<StoredWorkingBlock[]>().notNull(),
+  createdAt: createdAt(),
+  createdBy: uuid('created_by'),
+});
+
+export const providerExtraHours = pgTable('provider_extra_hours', {
+  id: uuid('id').primaryKey(),
+  clinicId: uuid('clinic_id').notNull(),
+  providerId: uuid('provider_id').notNull(),
+  locationId: uuid('location_id').notNull(),
+  startAt: timestamp('start_at', { withTimezone: true }).notNull(),
+  endAt: timestamp('end_at', { withTimezone: true }).notNull(),
+  createdAt: createdAt(),
+  createdBy: uuid('created_by'),
+});
+
+export const timeOff = pgTable('time_off', {
+  id: uuid('id').primaryKey(),
+  clinicId: uuid('clinic_id').notNull(),
+  providerId: uuid('provider_id'),
+  startAt: timestamp('start_at', { withTimezone: true }).notNull(),
+  endAt: timestamp('end_at', { withTimezone: true }).notNull(),
+  reason: text('reason').notNull(),
+  createdAt: createdAt(),
+  createdBy: uuid('created_by'),
+});
+
+export const appointments = pgTable('appointments', {
+  id: uuid('id').primaryKey(),
+  clinicId: uuid('clinic_id').notNull(),
+  patientId: uuid('patient_id').notNull(),
+  providerId: uuid('provider_id').notNull(),
+  locationId: uuid('location_id').notNull(),
+  appointmentTypeId: uuid('appointment_type_id').notNull(),
+  roomId: uuid('room_id'),
+  startAt: timestamp('start_at', { withTimezone: true }).notNull(),
+  endAt: timestamp('end_at', { withTimezone: true }).notNull(),
+  bufferEndAt: timestamp('buffer_end_at', { withTimezone: true }).notNull(),
+  status: text('status').$type<StoredAppointmentStatus>().notNull().default('booked'),
+  notes: text('notes'),
+  overrideReason: text('override_reason'),
+  bookedAt: timestamp('booked_at', { withTimezone: true }).notNull().defaultNow(),
+  confirmedAt: timestamp('confirmed_at', { withTimezone: true }),
+  checkedInAt: timestamp('checked_in_at', { withTimezone: true }),
+  startedAt: timestamp('started_at', { withTimezone: true }),
+  completedAt: timestamp('completed_at', { withTimezone: true }),
+  cancelledAt: timestamp('cancelled_at', { withTimezone: true }),
+  noShowAt: timestamp('no_show_at', { withTimezone: true }),
+  cancelReason: text('cancel_reason'),
+  createdBy: uuid('created_by'),
+  seriesId: uuid('series_id'),
+  updatedAt: updatedAt(),
+});

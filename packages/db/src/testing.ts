@@ -15,9 +15,10 @@ declare module 'vitest' {
 /**
  * A real, migrated database for one test file: on PostgreSQL (TEND_TEST_DATABASE_URL) a new
  * database with a random name, dropped afterwards; embedded, a copy of the migrated template.
- * `migrated` lists the migrations this call applied (none for the embedded copy).
+ * `migrated` lists the migrations this call applied (none for the embedded copy). `poolSize`
+ * (PostgreSQL) lets concurrency tests really run requests side by side.
  */
-export async function createTestDatabase(): Promise<{
+export async function createTestDatabase(options: { poolSize?: number } = {}): Promise<{
   database: Database;
   migrated: string[];
   drop: () => Promise<void>;
@@ -35,7 +36,7 @@ export async function createTestDatabase(): Promise<{
   await admin.end();
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
-  const database = await openDatabase({ databaseUrl: url.toString(), poolSize: 5 });
+  const database = await openDatabase({ databaseUrl: url.toString(), poolSize: options.poolSize ?? 5 });
   const migrated = await migrate(database);
   return {
     database,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { zText } from './validation';
 
 /** Audit events: who did what to which record, from where. Append-only. */
 
@@ -31,6 +32,20 @@ export const AUDIT_ACTIONS = [
   'coverage.update',
   'coverage.read',
   'audit.read',
+  'appointment_type.create',
+  'appointment_type.update',
+  'room.create',
+  'schedule.update',
+  'time_off.create',
+  'appointment.book',
+  'appointment.override',
+  'appointment.reschedule',
+  'appointment.cancel',
+  'appointment.confirm',
+  'appointment.check_in',
+  'appointment.start',
+  'appointment.complete',
+  'appointment.no_show',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -56,7 +71,7 @@ export type AuditEvent = z.infer<typeof zAuditEvent>;
 export const zAuditQuery = z.object({
   patientId: z.uuid().optional(),
   userId: z.uuid().optional(),
-  action: z.string().max(60).optional(),
+  action: zText(60).optional(),
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),

@@ -14,6 +14,12 @@ export const ERROR_CODES = {
   possible_duplicate: 409,
   already_set_up: 409,
   not_set_up: 409,
+  /** The provider or room is already booked then; `details.conflictingAppointmentId` names the booking. */
+  slot_taken: 409,
+  /** The time is outside the provider's working hours; a manager or receptionist may override with a reason. */
+  outside_availability: 409,
+  /** The patient already has an appointment at an overlapping time; confirm with `allowPatientOverlap`. */
+  patient_overlap: 409,
   rate_limited: 429,
   internal: 500,
 } as const;

@@ -28,6 +28,14 @@ export const PERMISSIONS = {
   'provider.manage': ['admin'],
   'location.read': ALL,
   'location.manage': ['admin'],
+  /** Appointments, open slots, working hours, appointment types and rooms. */
+  'schedule.read': ALL,
+  /** Book, reschedule, cancel and move appointments through their day. */
+  'appointment.write': ['admin', 'manager', 'receptionist', 'provider', 'nurse'],
+  /** Book outside a provider's working hours, with a reason (audited). */
+  'appointment.override': ['admin', 'manager', 'receptionist'],
+  /** Working hours, time off, appointment types, rooms. */
+  'schedule.manage': ['admin', 'manager'],
   'clinic.manage': ['admin'],
   'token.manage': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;

@@ -22,6 +22,7 @@ import { cliRoutes } from '../cli/routes';
 import { clinicRoutes } from '../clinic/routes';
 import { insuranceRoutes } from '../insurance/routes';
 import { patientRoutes } from '../patients/routes';
+import { schedulingRoutes } from '../scheduling/routes';
 import { registerAccessControl } from './auth';
 import type { Deps } from './deps';
 import { registerErrorHandling } from './errors';
@@ -137,6 +138,7 @@ export async function buildApp(
   adminRoutes(app, deps);
   patientRoutes(app, deps);
   insuranceRoutes(app, deps);
+  schedulingRoutes(app, deps);
   auditRoutes(app, deps);
   cliRoutes(app, deps);
 

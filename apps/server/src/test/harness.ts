@@ -43,6 +43,7 @@ export interface ApiClient {
   get(url: string, headers?: Record<string, string>): Promise<ApiResponse>;
   post(url: string, body?: unknown): Promise<ApiResponse>;
   patch(url: string, body?: unknown): Promise<ApiResponse>;
+  put(url: string, body?: unknown): Promise<ApiResponse>;
   delete(url: string): Promise<ApiResponse>;
 }
 
@@ -52,7 +53,7 @@ export function unique(prefix: string): string {
 
 export async function request(
   app: FastifyInstance,
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE',
   url: string,
   options: { body?: unknown; headers?: Record<string, string> } = {},
 ): Promise<ApiResponse> {
@@ -79,12 +80,13 @@ export function clientWithHeaders(app: FastifyInstance, headers: Record<string, 
     get: (url, extra) => request(app, 'GET', url, { headers: { ...headers, ...extra } }),
     post: (url, body) => request(app, 'POST', url, { body: body ?? {}, headers }),
     patch: (url, body) => request(app, 'PATCH', url, { body: body ?? {}, headers }),
+    put: (url, body) => request(app, 'PUT', url, { body: body ?? {}, headers }),
     delete: (url) => request(app, 'DELETE', url, { headers }),
   };
 }
 
-export async function createTestApp(): Promise<TestApp> {
-  const { database, drop } = await createTestDatabase();
+export async function createTestApp(options: { poolSize?: number } = {}): Promise<TestApp> {
+  const { database, drop } = await createTestDatabase(options);
   const config = { ...loadConfig({}), port: 0 };
   const app = await buildApp({ database, config, cliSecret: null }, { logLevel: false });
   await app.ready();

@@ -1,0 +1,171 @@
+import { type Db, schema } from '@tend/db';
+import { ACTIVE_STATUSES, type Interval, type LocatedInterval, type ScheduleVersion } from '@tend/domain';
+import { and, eq, gt, inArray, isNull, lt, ne, or } from 'drizzle-orm';
+
+/** SQL of scheduling: what is booked, when providers work. No business rules. */
+
+const a = schema.appointments;
+
+/** Active (time-holding) appointments of a provider overlapping [from, to), with their buffers. */
+export async function busyOfProviders(
+  db: Db,
+  clinicId: string,
+  providerIds: string[],
+  from: Date,
+  to: Date,
+): Promise<Map<string, Interval[]>> {
+  const busy = new Map<string, Interval[]>(providerIds.map((id) => [id, []]));
+  if (!providerIds.length) return busy;
+  const rows = await db
+    .select({ providerId: a.providerId, startAt: a.startAt, bufferEndAt: a.bufferEndAt })
+    .from(a)
+    .where(
+      and(
+        eq(a.clinicId, clinicId),
+        inArray(a.providerId, providerIds),
+        inArray(a.status, [...ACTIVE_STATUSES]),
+        lt(a.startAt, to),
+        gt(a.bufferEndAt, from),
+      ),
+    );
+  for (const row of rows) {
+    busy.get(row.providerId)?.push({ start: row.startAt.getTime(), end: row.bufferEndAt.getTime() });
+  }
+  return busy;
+}
+
+export interface ProviderCalendar {
+  versions: ScheduleVersion[];
+  extraHours: LocatedInterval[];
+  timeOff: Interval[];
+}
+
+/** Schedule versions, extra hours and time off (own and clinic-wide) of each provider around [from, to). */
+export async function calendarsOfProviders(
+  db: Db,
+  clinicId: string,
+  providerIds: string[],
+  from: Date,
+  to: Date,
+): Promise<{ calendars: Map<string, ProviderCalendar>; timezones: Map<string, string> }> {
+  const calendars = new Map<string, ProviderCalendar>(
+    providerIds.map((id) => [id, { versions: [], extraHours: [], timeOff: [] }]),
+  );
+  const timezones = new Map<string, string>();
+  if (!providerIds.length) return { calendars, timezones };
+  const s = schema.providerSchedules;
+  const x = schema.providerExtraHours;
+  const o = schema.timeOff;
+  const [versions, extra, off, locations] = await Promise.all([
+    db
+      .select()
+      .from(s)
+      .where(and(eq(s.clinicId, clinicId), inArray(s.providerId, providerIds))),
+    db
+      .select()
+      .from(x)
+      .where(and(eq(x.clinicId, clinicId), inArray(x.providerId, providerIds), lt(x.startAt, to), gt(x.endAt, from))),
+    db
+      .select()
+      .from(o)
+      .where(
+        and(
+          eq(o.clinicId, clinicId),
+          or(inArray(o.providerId, providerIds), isNull(o.providerId)),
+          lt(o.startAt, to),
+          gt(o.endAt, from),
+        ),
+      ),
+    db
+      .select({ id: schema.locations.id, timezone: schema.locations.timezone })
+      .from(schema.locations)
+      .where(eq(schema.locations.clinicId, clinicId)),
+  ]);
+  for (const location of locations) timezones.set(location.id, location.timezone);
+  for (const version of versions) {
+    const timezone = timezones.get(version.locationId);
+    if (!timezone) continue;
+    calendars.get(version.providerId)?.versions.push({
+      locationId: version.locationId,
+      timezone,
+      validFrom: version.validFrom,
+      validTo: version.validTo,
+      blocks: version.blocks,
+    });
+  }
+  for (const hours of extra) {
+    calendars.get(hours.providerId)?.extraHours.push({
+      locationId: hours.locationId,
+      start: hours.startAt.getTime(),
+      end: hours.endAt.getTime(),
+    });
+  }
+  for (const row of off) {
+    const interval = { start: row.startAt.getTime(), end: row.endAt.getTime() };
+    if (row.providerId === null) for (const calendar of calendars.values()) calendar.timeOff.push(interval);
+    else calendars.get(row.providerId)?.timeOff.push(interval);
+  }
+  return { calendars, timezones };
+}
+
+/** The active appointment of a provider (or room) that holds any of [start, end). */
+export async function findConflictingAppointment(
+  db: Db,
+  clinicId: string,
+  by: { providerId: string } | { roomId: string },
+  start: Date,
+  end: Date,
+  excludeId?: string,
+): Promise<string | null> {
+  const [row] = await db
+    .select({ id: a.id })
+    .from(a)
+    .where(
+      and(
+        eq(a.clinicId, clinicId),
+        'providerId' in by ? eq(a.providerId, by.providerId) : eq(a.roomId, by.roomId),
+        inArray(a.status, [...ACTIVE_STATUSES]),
+        lt(a.startAt, end),
+        gt(a.bufferEndAt, start),
+        excludeId ? ne(a.id, excludeId) : undefined,
+      ),
+    )
+    .limit(1);
+  return row?.id ?? null;
+}
+
+/** Active rooms of a type at a location not held by an active appointment during [start, end). */
+export async function freeRooms(
+  db: Db,
+  clinicId: string,
+  locationId: string,
+  roomType: string,
+  start: Date,
+  end: Date,
+  excludeAppointmentId?: string,
+): Promise<string[]> {
+  const r = schema.rooms;
+  const rooms = await db
+    .select({ id: r.id })
+    .from(r)
+    .where(and(eq(r.clinicId, clinicId), eq(r.locationId, locationId), eq(r.roomType, roomType), eq(r.active, true)))
+    .orderBy(r.name);
+  if (!rooms.length) return [];
+  const held = await db
+    .select({ roomId: a.roomId, id: a.id })
+    .from(a)
+    .where(
+      and(
+        eq(a.clinicId, clinicId),
+        inArray(
+          a.roomId,
+          rooms.map((room) => room.id),
+        ),
+        inArray(a.status, [...ACTIVE_STATUSES]),
+        lt(a.startAt, end),
+        gt(a.bufferEndAt, start),
+      ),
+    );
+  const taken = new Set(held.filter((h) => h.id !== excludeAppointmentId).map((h) => h.roomId));
+  return rooms.map((room) => room.id).filter((id) => !taken.has(id));
+}

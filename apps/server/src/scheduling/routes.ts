@@ -1,0 +1,296 @@
+import {
+  type AppointmentAction,
+  zAppointmentCreate,
+  zAppointmentTypeCreate,
+  zCancelBody,
+  zRescheduleBody,
+  zSlotsQuery,
+  zTimeOffCreate,
+  zWorkingHoursPut,
+} from '@tend/domain';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { requireCtx } from '../http/auth';
+import type { Deps } from '../http/deps';
+import { errorResponses, zIdParams } from '../http/schemas';
+import {
+  zAppointment,
+  zAppointmentsQuery,
+  zAppointmentType,
+  zAppointmentTypePatch,
+  zNextSlotQuery,
+  zRoom,
+  zRoomCreate,
+  zScheduleVersionOut,
+  zSlot,
+  zTimeOff,
+  zTimeOffQuery,
+} from './schemas';
+import {
+  bookAppointment,
+  changeAppointmentStatus,
+  createAppointmentType,
+  createRoom,
+  createTimeOff,
+  findNextSlot,
+  findSlots,
+  getAppointment,
+  getWorkingHours,
+  listAppointments,
+  listAppointmentTypes,
+  listRooms,
+  listTimeOff,
+  putWorkingHours,
+  rescheduleAppointment,
+  updateAppointmentType,
+} from './service';
+
+export function schedulingRoutes(server: FastifyInstance, deps: Deps): void {
+  const app = server.withTypeProvider<ZodTypeProvider>();
+  const { db } = deps.database;
+  const tags = ['scheduling'];
+
+  // ---- Appointment types and rooms ----
+  app.get(
+    '/api/appointment-types',
+    {
+      config: { access: 'schedule.read' },
+      schema: {
+        tags,
+        summary: 'The clinic’s appointment types, with the providers who offer each',
+        response: { 200: z.object({ items: z.array(zAppointmentType) }), ...errorResponses },
+      },
+    },
+    async (request) => ({ items: await listAppointmentTypes(db, requireCtx(request)) }),
+  );
+  app.post(
+    '/api/appointment-types',
+    {
+      config: { access: 'schedule.manage' },
+      schema: {
+        tags,
+        summary: 'Add an appointment type (duration, colour, providers, buffer after, room type needed)',
+        body: zAppointmentTypeCreate,
+        response: { 201: zAppointmentType, ...errorResponses },
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(await createAppointmentType(db, requireCtx(request), request.body)),
+  );
+  app.patch(
+    '/api/appointment-types/:id',
+    {
+      config: { access: 'schedule.manage' },
+      schema: {
+        tags,
+        summary: 'Change an appointment type (only the fields given; providerIds replaces the list)',
+        params: zIdParams,
+        body: zAppointmentTypePatch,
+        response: { 200: zAppointmentType, ...errorResponses },
+      },
+    },
+    async (request) => updateAppointmentType(db, requireCtx(request), request.params.id, request.body),
+  );
+  app.get(
+    '/api/rooms',
+    {
+      config: { access: 'schedule.read' },
+      schema: {
+        tags,
+        summary: 'The clinic’s rooms',
+        response: { 200: z.object({ items: z.array(zRoom) }), ...errorResponses },
+      },
+    },
+    async (request) => ({ items: await listRooms(db, requireCtx(request)) }),
+  );
+  app.post(
+    '/api/rooms',
+    {
+      config: { access: 'schedule.manage' },
+      schema: {
+        tags,
+        summary: 'Add a room of a type (e.g. exam, x-ray) at a location',
+        body: zRoomCreate,
+        response: { 201: zRoom, ...errorResponses },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await createRoom(db, requireCtx(request), request.body)),
+  );
+
+  // ---- Working hours and time off ----
+  app.get(
+    '/api/providers/:id/working-hours',
+    {
+      config: { access: 'schedule.read' },
+      schema: {
+        tags,
+        summary: 'A provider’s weekly working hours: every schedule version, per location',
+        params: zIdParams,
+        response: { 200: z.object({ items: z.array(zScheduleVersionOut) }), ...errorResponses },
+      },
+    },
+    async (request) => getWorkingHours(db, requireCtx(request), request.params.id),
+  );
+  app.put(
+    '/api/providers/:id/working-hours',
+    {
+      config: { access: 'schedule.manage' },
+      schema: {
+        tags,
+        summary:
+          'Replace a provider’s weekly hours at a location from validFrom (default today); the previous version ends the day before',
+        params: zIdParams,
+        body: zWorkingHoursPut,
+        response: { 200: z.object({ items: z.array(zScheduleVersionOut) }), ...errorResponses },
+      },
+    },
+    async (request) => putWorkingHours(db, requireCtx(request), request.params.id, request.body),
+  );
+  app.get(
+    '/api/providers/:id/time-off',
+    {
+      config: { access: 'schedule.read' },
+      schema: {
+        tags,
+        summary: 'A provider’s time off and the clinic’s closures, optionally within [from, to)',
+        params: zIdParams,
+        querystring: zTimeOffQuery,
+        response: { 200: z.object({ items: z.array(zTimeOff) }), ...errorResponses },
+      },
+    },
+    async (request) => listTimeOff(db, requireCtx(request), request.params.id, request.query),
+  );
+  app.post(
+    '/api/providers/:id/time-off',
+    {
+      config: { access: 'schedule.manage' },
+      schema: {
+        tags,
+        summary: 'Block time for a provider (vacation, an afternoon); existing appointments are kept',
+        params: zIdParams,
+        body: zTimeOffCreate,
+        response: { 201: zTimeOff, ...errorResponses },
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(await createTimeOff(db, requireCtx(request), request.params.id, request.body)),
+  );
+
+  // ---- Open slots ----
+  app.get(
+    '/api/slots',
+    {
+      config: { access: 'schedule.read' },
+      schema: {
+        tags,
+        summary:
+          'Bookable start times of an appointment type in [from, to) (at most 62 days): working hours − time off − bookings and buffers',
+        querystring: zSlotsQuery,
+        response: { 200: z.object({ items: z.array(zSlot) }), ...errorResponses },
+      },
+    },
+    async (request) => findSlots(db, requireCtx(request), request.query),
+  );
+  app.get(
+    '/api/slots/next',
+    {
+      config: { access: 'schedule.read' },
+      schema: {
+        tags,
+        summary: 'The earliest open slot of a type across every provider who offers it (searches 62 days ahead)',
+        querystring: zNextSlotQuery,
+        response: { 200: z.object({ slot: zSlot.nullable() }), ...errorResponses },
+      },
+    },
+    async (request) => findNextSlot(db, requireCtx(request), request.query),
+  );
+
+  // ---- Appointments ----
+  app.get(
+    '/api/appointments',
+    {
+      config: { access: 'schedule.read' },
+      schema: {
+        tags,
+        summary: 'Appointments overlapping [from, to) (at most 62 days), optionally of one provider or patient',
+        querystring: zAppointmentsQuery,
+        response: { 200: z.object({ items: z.array(zAppointment) }), ...errorResponses },
+      },
+    },
+    async (request) => listAppointments(db, requireCtx(request), request.query),
+  );
+  app.post(
+    '/api/appointments',
+    {
+      config: { access: 'appointment.write' },
+      schema: {
+        tags,
+        summary:
+          'Book an appointment. 409 slot_taken names the conflicting appointment; outside_availability unless override (with a reason); patient_overlap unless allowPatientOverlap',
+        body: zAppointmentCreate,
+        response: { 201: zAppointment, ...errorResponses },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await bookAppointment(db, requireCtx(request), request.body)),
+  );
+  app.get(
+    '/api/appointments/:id',
+    {
+      config: { access: 'schedule.read' },
+      schema: {
+        tags,
+        summary: 'One appointment with its status timestamps',
+        params: zIdParams,
+        response: { 200: zAppointment, ...errorResponses },
+      },
+    },
+    async (request) => getAppointment(db, requireCtx(request), request.params.id),
+  );
+  app.post(
+    '/api/appointments/:id/reschedule',
+    {
+      config: { access: 'appointment.write' },
+      schema: {
+        tags,
+        summary: 'Move an appointment atomically: the new time is taken, or nothing changes (409 slot_taken)',
+        params: zIdParams,
+        body: zRescheduleBody,
+        response: { 200: zAppointment, ...errorResponses },
+      },
+    },
+    async (request) => rescheduleAppointment(db, requireCtx(request), request.params.id, request.body),
+  );
+  app.post(
+    '/api/appointments/:id/cancel',
+    {
+      config: { access: 'appointment.write' },
+      schema: {
+        tags,
+        summary: 'Cancel an appointment with a reason; its time becomes free',
+        params: zIdParams,
+        body: zCancelBody,
+        response: { 200: zAppointment, ...errorResponses },
+      },
+    },
+    async (request) => changeAppointmentStatus(db, requireCtx(request), request.params.id, 'cancel', request.body),
+  );
+
+  const transitions: Array<{ action: Exclude<AppointmentAction, 'cancel'>; summary: string }> = [
+    { action: 'confirm', summary: 'Mark an appointment confirmed by the patient' },
+    { action: 'check-in', summary: 'Check the patient in (records the arrival time)' },
+    { action: 'start', summary: 'Start the visit (records the time the patient was seen)' },
+    { action: 'complete', summary: 'Complete the visit (check-out time)' },
+    { action: 'no-show', summary: 'Mark a no-show; its time becomes free' },
+  ];
+  for (const { action, summary } of transitions) {
+    app.post(
+      `/api/appointments/:id/${action}`,
+      {
+        config: { access: 'appointment.write' },
+        schema: { tags, summary, params: zIdParams, response: { 200: zAppointment, ...errorResponses } },
+      },
+      async (request) => changeAppointmentStatus(db, requireCtx(request), request.params.id, action),
+    );
+  }
+}
