@@ -15,6 +15,15 @@ import { requireCtx } from '../http/auth';
 import type { Deps } from '../http/deps';
 import { errorResponses, zIdParams } from '../http/schemas';
 import {
+  bookAppointment,
+  changeAppointmentStatus,
+  getAppointment,
+  listAppointments,
+  rescheduleAppointment,
+} from './appointments';
+import { createTimeOff, findNextSlot, findSlots, getWorkingHours, listTimeOff, putWorkingHours } from './availability';
+import { createAppointmentType, createRoom, listAppointmentTypes, listRooms, updateAppointmentType } from './catalogue';
+import {
   zAppointment,
   zAppointmentsQuery,
   zAppointmentType,
@@ -27,24 +36,6 @@ import {
   zTimeOff,
   zTimeOffQuery,
 } from './schemas';
-import {
-  bookAppointment,
-  changeAppointmentStatus,
-  createAppointmentType,
-  createRoom,
-  createTimeOff,
-  findNextSlot,
-  findSlots,
-  getAppointment,
-  getWorkingHours,
-  listAppointments,
-  listAppointmentTypes,
-  listRooms,
-  listTimeOff,
-  putWorkingHours,
-  rescheduleAppointment,
-  updateAppointmentType,
-} from './service';
 
 export function schedulingRoutes(server: FastifyInstance, deps: Deps): void {
   const app = server.withTypeProvider<ZodTypeProvider>();

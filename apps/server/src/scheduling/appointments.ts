@@ -1,0 +1,499 @@
+import { type Db, newId, schema, sqlConstraint, sqlState } from '@tend/db';
+import {
+  ACTIVE_STATUSES,
+  AppError,
+  type AppointmentAction,
+  type AppointmentCreate,
+  type AppointmentStatus,
+  type AuditAction,
+  type CancelBody,
+  can,
+  expandAvailability,
+  isWithinAvailability,
+  nextStatus,
+  type RescheduleBody,
+  subtractIntervals,
+} from '@tend/domain';
+import { and, asc, eq, gt, inArray, lt, ne } from 'drizzle-orm';
+import { recordAudit } from '../audit/service';
+import type { RequestContext } from '../context';
+import { requirePatient } from '../patients/service';
+import { calendarsOfProviders, findConflictingAppointment, freeRooms } from './repository';
+import type { Appointment, AppointmentsQuery } from './schemas';
+import {
+  type AppointmentRow,
+  DAY,
+  iso,
+  isoOrNull,
+  MINUTE,
+  offers,
+  requireAppointment,
+  requireProvider,
+  requireType,
+  type TypeRow,
+} from './shared';
+
+/** Booking, rescheduling and the status lifecycle of appointments. */
+
+// ---- Appointments -------------------------------------------------------------------------------
+
+function toAppointment(row: AppointmentRow, patientName: string): Appointment {
+  return {
+    id: row.id,
+    patientId: row.patientId,
+    patientName,
+    providerId: row.providerId,
+    locationId: row.locationId,
+    appointmentTypeId: row.appointmentTypeId,
+    roomId: row.roomId,
+    start: iso(row.startAt),
+    end: iso(row.endAt),
+    bufferEnd: iso(row.bufferEndAt),
+    status: row.status,
+    notes: row.notes,
+    overrideReason: row.overrideReason,
+    bookedAt: iso(row.bookedAt),
+    confirmedAt: isoOrNull(row.confirmedAt),
+    checkedInAt: isoOrNull(row.checkedInAt),
+    startedAt: isoOrNull(row.startedAt),
+    completedAt: isoOrNull(row.completedAt),
+    cancelledAt: isoOrNull(row.cancelledAt),
+    noShowAt: isoOrNull(row.noShowAt),
+    cancelReason: row.cancelReason,
+    seriesId: row.seriesId,
+  };
+}
+
+const nameOf = (p: { givenName: string; familyName: string }) => `${p.givenName} ${p.familyName}`;
+
+async function patientNameOf(db: Db, ctx: RequestContext, patientId: string): Promise<string> {
+  return nameOf(await requirePatient(db, ctx, patientId));
+}
+
+/**
+ * Where [start, end) falls in the provider's calendar: inside working hours (minus time off) or
+ * not, and at which location (the block that holds the start; else the provider's schedule, else
+ * the clinic's first location, for an override).
+ */
+async function placeInCalendar(
+  db: Db,
+  ctx: RequestContext,
+  providerId: string,
+  start: number,
+  end: number,
+): Promise<{ within: boolean; locationId: string }> {
+  const from = start - DAY;
+  const to = end + DAY;
+  const { calendars } = await calendarsOfProviders(db, ctx.clinicId, [providerId], new Date(from), new Date(to));
+  const calendar = calendars.get(providerId) ?? { versions: [], extraHours: [], timeOff: [] };
+  const availability = expandAvailability({ versions: calendar.versions, extraHours: calendar.extraHours, from, to });
+  const free = subtractIntervals(availability, calendar.timeOff);
+  const within = isWithinAvailability(free, start, end);
+  let locationId =
+    availability.find((block) => block.start <= start && start < block.end)?.locationId ??
+    calendar.versions[0]?.locationId;
+  if (!locationId) {
+    const [first] = await db
+      .select({ id: schema.locations.id })
+      .from(schema.locations)
+      .where(and(eq(schema.locations.clinicId, ctx.clinicId), eq(schema.locations.active, true)))
+      .orderBy(asc(schema.locations.name))
+      .limit(1);
+    if (!first) throw AppError.validation([{ path: 'providerId', message: 'Add a location to the clinic first.' }]);
+    locationId = first.id;
+  }
+  return { within, locationId };
+}
+
+function outsideAvailability(providerName: string): AppError {
+  const message = `${providerName} is not working at this time (outside working hours or during time off). Choose an open slot, or book anyway with an override and a reason.`;
+  return new AppError('outside_availability', message, { fields: [{ path: 'start', message }] });
+}
+
+/** Which constraint of no double booking an error broke, if any. */
+function doubleBooking(error: unknown): 'provider' | 'room' | null {
+  if (sqlState(error) !== '23P01') return null;
+  const constraint = sqlConstraint(error);
+  if (constraint === 'appointments_no_provider_overlap') return 'provider';
+  if (constraint === 'appointments_no_room_overlap') return 'room';
+  return null;
+}
+
+async function slotTaken(
+  db: Db,
+  ctx: RequestContext,
+  what: 'provider' | 'room',
+  ids: { providerId: string; roomId: string | null },
+  start: Date,
+  end: Date,
+  excludeId?: string,
+): Promise<AppError> {
+  const by = what === 'room' && ids.roomId ? { roomId: ids.roomId } : { providerId: ids.providerId };
+  const conflictingAppointmentId = await findConflictingAppointment(db, ctx.clinicId, by, start, end, excludeId);
+  const message =
+    what === 'room'
+      ? 'The room is already booked at this time. Choose another time or room.'
+      : 'The provider is already booked at this time. Choose another slot.';
+  return new AppError('slot_taken', message, {
+    fields: [{ path: 'start', message }],
+    details: { conflictingAppointmentId },
+  });
+}
+
+/**
+ * The rooms to try, in order: none when the type needs no room and none was chosen; the chosen
+ * room; or the free rooms of the type at the location (the first that is still free wins).
+ */
+async function roomsToTry(
+  db: Db,
+  ctx: RequestContext,
+  type: TypeRow,
+  chosenRoomId: string | null,
+  locationId: string,
+  start: Date,
+  holdUntil: Date,
+  excludeAppointmentId?: string,
+): Promise<{ rooms: Array<string | null>; chosen: boolean }> {
+  if (chosenRoomId) {
+    const [room] = await db
+      .select()
+      .from(schema.rooms)
+      .where(and(eq(schema.rooms.id, chosenRoomId), eq(schema.rooms.clinicId, ctx.clinicId)));
+    if (!room?.active)
+      throw AppError.validation([{ path: 'roomId', message: 'Choose an active room of this clinic.' }]);
+    if (type.roomType && room.roomType !== type.roomType) {
+      throw AppError.validation([{ path: 'roomId', message: `This appointment type needs a ${type.roomType} room.` }]);
+    }
+    return { rooms: [room.id], chosen: true };
+  }
+  if (!type.roomType) return { rooms: [null], chosen: false };
+  const free = await freeRooms(db, ctx.clinicId, locationId, type.roomType, start, holdUntil, excludeAppointmentId);
+  if (!free.length) {
+    const message = `No ${type.roomType} room is free at this time. Choose another time.`;
+    throw new AppError('conflict', message, { fields: [{ path: 'start', message }] });
+  }
+  return { rooms: free, chosen: false };
+}
+
+export async function bookAppointment(db: Db, ctx: RequestContext, input: AppointmentCreate): Promise<Appointment> {
+  const patientName = await patientNameOf(db, ctx, input.patientId);
+  const provider = await requireProvider(db, ctx, input.providerId);
+  const type = await requireType(db, ctx, input.appointmentTypeId);
+  if (!type.active) {
+    throw AppError.validation([{ path: 'appointmentTypeId', message: 'This appointment type is no longer offered.' }]);
+  }
+  if (!offers(type, provider.id)) {
+    throw AppError.validation([{ path: 'providerId', message: `${provider.name} does not offer ${type.name}.` }]);
+  }
+  const start = new Date(input.start);
+  const end = new Date(start.getTime() + type.durationMinutes * MINUTE);
+  const holdUntil = new Date(end.getTime() + type.bufferAfterMinutes * MINUTE);
+
+  const placement = await placeInCalendar(db, ctx, provider.id, start.getTime(), end.getTime());
+  let overrideReason: string | null = null;
+  if (!placement.within) {
+    if (!input.override) throw outsideAvailability(provider.name);
+    if (!can(ctx.role, 'appointment.override')) {
+      throw AppError.forbidden('Your role cannot book outside working hours. Ask a manager or the front desk.');
+    }
+    overrideReason = input.override.reason;
+  }
+
+  if (!input.allowPatientOverlap) {
+    const a = schema.appointments;
+    const overlapping = await db
+      .select({ id: a.id })
+      .from(a)
+      .where(
+        and(
+          eq(a.clinicId, ctx.clinicId),
+          eq(a.patientId, input.patientId),
+          ne(a.providerId, provider.id),
+          inArray(a.status, [...ACTIVE_STATUSES]),
+          lt(a.startAt, end),
+          gt(a.endAt, start),
+        ),
+      );
+    if (overlapping.length) {
+      throw new AppError(
+        'patient_overlap',
+        'This patient already has an appointment at an overlapping time with another provider. Book anyway only if both visits are intended.',
+        { details: { conflictingAppointmentIds: overlapping.map((o) => o.id) } },
+      );
+    }
+  }
+
+  const { rooms, chosen } = await roomsToTry(
+    db,
+    ctx,
+    type,
+    input.roomId ?? null,
+    placement.locationId,
+    start,
+    holdUntil,
+  );
+  const id = newId();
+  for (const [attempt, roomId] of rooms.entries()) {
+    try {
+      const row = await db.transaction(async (tx) => {
+        const [inserted] = await tx
+          .insert(schema.appointments)
+          .values({
+            id,
+            clinicId: ctx.clinicId,
+            patientId: input.patientId,
+            providerId: provider.id,
+            locationId: placement.locationId,
+            appointmentTypeId: type.id,
+            roomId,
+            startAt: start,
+            endAt: end,
+            bufferEndAt: holdUntil,
+            notes: input.notes,
+            overrideReason,
+            createdBy: ctx.userId,
+          })
+          .returning();
+        const audit = { patientId: input.patientId, entityType: 'appointment', entityId: id };
+        await recordAudit(tx, ctx, {
+          action: 'appointment.book',
+          ...audit,
+          details: {
+            providerId: provider.id,
+            appointmentTypeId: type.id,
+            start: iso(start),
+            roomId,
+            override: overrideReason !== null,
+            patientOverlapConfirmed: input.allowPatientOverlap,
+          },
+        });
+        if (overrideReason !== null) {
+          await recordAudit(tx, ctx, { action: 'appointment.override', ...audit, details: { reason: overrideReason } });
+        }
+        return inserted;
+      });
+      return toAppointment(row, patientName);
+    } catch (error) {
+      const broken = doubleBooking(error);
+      // Another booking took this room meanwhile: try the next free one.
+      if (broken === 'room' && !chosen && attempt < rooms.length - 1) continue;
+      if (broken) throw await slotTaken(db, ctx, broken, { providerId: provider.id, roomId }, start, holdUntil);
+      throw error;
+    }
+  }
+  throw new AppError('conflict', 'No room is free at this time. Choose another time.');
+}
+
+export async function listAppointments(
+  db: Db,
+  ctx: RequestContext,
+  query: AppointmentsQuery,
+): Promise<{ items: Appointment[] }> {
+  const a = schema.appointments;
+  const p = schema.patients;
+  const rows = await db
+    .select({ appointment: a, givenName: p.givenName, familyName: p.familyName })
+    .from(a)
+    .innerJoin(p, and(eq(p.id, a.patientId), eq(p.clinicId, a.clinicId)))
+    .where(
+      and(
+        eq(a.clinicId, ctx.clinicId),
+        lt(a.startAt, new Date(query.to)),
+        gt(a.endAt, new Date(query.from)),
+        query.providerId ? eq(a.providerId, query.providerId) : undefined,
+        query.patientId ? eq(a.patientId, query.patientId) : undefined,
+      ),
+    )
+    .orderBy(asc(a.startAt), asc(a.providerId))
+    .limit(5000);
+  return { items: rows.map((r) => toAppointment(r.appointment, nameOf(r))) };
+}
+
+export async function getAppointment(db: Db, ctx: RequestContext, appointmentId: string): Promise<Appointment> {
+  const row = await requireAppointment(db, ctx, appointmentId);
+  return toAppointment(row, await patientNameOf(db, ctx, row.patientId));
+}
+
+const RESCHEDULABLE: AppointmentStatus[] = ['booked', 'confirmed'];
+
+/**
+ * Moves an appointment in one UPDATE: either the new time is free and taken, or the exclusion
+ * constraint refuses and nothing changes. A moved visit needs confirming again.
+ */
+export async function rescheduleAppointment(
+  db: Db,
+  ctx: RequestContext,
+  appointmentId: string,
+  body: RescheduleBody,
+): Promise<Appointment> {
+  const current = await requireAppointment(db, ctx, appointmentId);
+  if (!RESCHEDULABLE.includes(current.status)) {
+    throw new AppError(
+      'conflict',
+      `This appointment is ${STATUS_WORDS[current.status]}; only booked or confirmed appointments can be rescheduled.`,
+    );
+  }
+  const type = await requireType(db, ctx, current.appointmentTypeId);
+  const provider = await requireProvider(db, ctx, body.providerId ?? current.providerId);
+  if (provider.id !== current.providerId && !offers(type, provider.id)) {
+    throw AppError.validation([{ path: 'providerId', message: `${provider.name} does not offer ${type.name}.` }]);
+  }
+  // The visit keeps its length and buffer.
+  const start = new Date(body.start);
+  const end = new Date(start.getTime() + (current.endAt.getTime() - current.startAt.getTime()));
+  const holdUntil = new Date(end.getTime() + (current.bufferEndAt.getTime() - current.endAt.getTime()));
+  const placement = await placeInCalendar(db, ctx, provider.id, start.getTime(), end.getTime());
+  if (!placement.within) throw outsideAvailability(provider.name);
+
+  let rooms: Array<string | null> = [current.roomId];
+  if (type.roomType && current.roomId) {
+    const free = await freeRooms(db, ctx.clinicId, placement.locationId, type.roomType, start, holdUntil, current.id);
+    // Keep the same room when it is free.
+    rooms = free.includes(current.roomId) ? [current.roomId, ...free.filter((r) => r !== current.roomId)] : free;
+    if (!rooms.length) {
+      const message = `No ${type.roomType} room is free at this time. Choose another time.`;
+      throw new AppError('conflict', message, { fields: [{ path: 'start', message }] });
+    }
+  }
+  const patientName = await patientNameOf(db, ctx, current.patientId);
+  const a = schema.appointments;
+  for (const [attempt, roomId] of rooms.entries()) {
+    try {
+      const row = await db.transaction(async (tx) => {
+        const [updated] = await tx
+          .update(a)
+          .set({
+            startAt: start,
+            endAt: end,
+            bufferEndAt: holdUntil,
+            providerId: provider.id,
+            locationId: placement.locationId,
+            roomId,
+            status: 'booked',
+            confirmedAt: null,
+            updatedAt: new Date(),
+          })
+          .where(and(eq(a.id, current.id), eq(a.clinicId, ctx.clinicId), inArray(a.status, RESCHEDULABLE)))
+          .returning();
+        if (!updated) {
+          throw new AppError(
+            'conflict',
+            'This appointment was changed by someone else meanwhile. Reload and try again.',
+          );
+        }
+        await recordAudit(tx, ctx, {
+          action: 'appointment.reschedule',
+          patientId: current.patientId,
+          entityType: 'appointment',
+          entityId: current.id,
+          details: {
+            from: { start: iso(current.startAt), providerId: current.providerId, roomId: current.roomId },
+            to: { start: iso(start), providerId: provider.id, roomId },
+          },
+        });
+        return updated;
+      });
+      return toAppointment(row, patientName);
+    } catch (error) {
+      const broken = doubleBooking(error);
+      if (broken === 'room' && attempt < rooms.length - 1) continue;
+      if (broken) {
+        throw await slotTaken(db, ctx, broken, { providerId: provider.id, roomId }, start, holdUntil, current.id);
+      }
+      throw error;
+    }
+  }
+  throw new AppError('conflict', 'No room is free at this time. Choose another time.');
+}
+
+const STATUS_WORDS: Record<AppointmentStatus, string> = {
+  booked: 'booked',
+  confirmed: 'confirmed',
+  checked_in: 'checked in',
+  in_progress: 'in progress',
+  completed: 'completed',
+  cancelled: 'cancelled',
+  no_show: 'marked as a no-show',
+};
+
+const ACTION_WORDS: Record<AppointmentAction, string> = {
+  confirm: 'confirmed',
+  'check-in': 'checked in',
+  start: 'started',
+  complete: 'completed',
+  cancel: 'cancelled',
+  'no-show': 'marked as a no-show',
+};
+
+const ACTION_AUDIT: Record<AppointmentAction, AuditAction> = {
+  confirm: 'appointment.confirm',
+  'check-in': 'appointment.check_in',
+  start: 'appointment.start',
+  complete: 'appointment.complete',
+  cancel: 'appointment.cancel',
+  'no-show': 'appointment.no_show',
+};
+
+/** The timestamp each action records (they feed the on-time report). */
+function actionTimestamp(action: AppointmentAction, now: Date) {
+  switch (action) {
+    case 'confirm':
+      return { confirmedAt: now };
+    case 'check-in':
+      return { checkedInAt: now };
+    case 'start':
+      return { startedAt: now };
+    case 'complete':
+      return { completedAt: now };
+    case 'cancel':
+      return { cancelledAt: now };
+    case 'no-show':
+      return { noShowAt: now };
+  }
+}
+
+/** Confirm, check in, start, complete, cancel (with a reason) or mark a no-show. */
+export async function changeAppointmentStatus(
+  db: Db,
+  ctx: RequestContext,
+  appointmentId: string,
+  action: AppointmentAction,
+  cancel?: CancelBody,
+): Promise<Appointment> {
+  const current = await requireAppointment(db, ctx, appointmentId);
+  const next = nextStatus(current.status, action);
+  if (!next) {
+    throw new AppError(
+      'conflict',
+      `This appointment is ${STATUS_WORDS[current.status]}, so it cannot be ${ACTION_WORDS[action]}.`,
+      { details: { status: current.status, action } },
+    );
+  }
+  const a = schema.appointments;
+  const now = new Date();
+  const row = await db.transaction(async (tx) => {
+    const [updated] = await tx
+      .update(a)
+      .set({
+        status: next,
+        ...actionTimestamp(action, now),
+        ...(action === 'cancel' ? { cancelReason: cancel?.reason ?? null } : {}),
+        updatedAt: now,
+      })
+      // Only from the status it was read in: two clicks at once make one transition.
+      .where(and(eq(a.id, current.id), eq(a.clinicId, ctx.clinicId), eq(a.status, current.status)))
+      .returning();
+    if (!updated) {
+      throw new AppError('conflict', 'This appointment was changed by someone else meanwhile. Reload and try again.');
+    }
+    await recordAudit(tx, ctx, {
+      action: ACTION_AUDIT[action],
+      patientId: current.patientId,
+      entityType: 'appointment',
+      entityId: current.id,
+      details: { from: current.status, to: next },
+    });
+    return updated;
+  });
+  return toAppointment(row, await patientNameOf(db, ctx, row.patientId));
+}

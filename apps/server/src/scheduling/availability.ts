@@ -1,0 +1,373 @@
+import { type Db, newId, schema, sqlState } from '@tend/db';
+import {
+  ACTIVE_STATUSES,
+  AppError,
+  expandAvailability,
+  findOpenSlots,
+  type Interval,
+  type SlotsQuery,
+  type TimeOffCreate,
+  todayIn,
+  type WorkingHoursPut,
+} from '@tend/domain';
+import { and, asc, eq, gt, inArray, lt, sql } from 'drizzle-orm';
+import { recordAudit } from '../audit/service';
+import type { RequestContext } from '../context';
+import { busyOfProviders, calendarsOfProviders } from './repository';
+import type { ScheduleVersionOut, Slot, TimeOff } from './schemas';
+import {
+  addDays,
+  DAY,
+  GRID_MINUTES,
+  iso,
+  MINUTE,
+  NEXT_AVAILABLE_DAYS,
+  offers,
+  requireLocationField,
+  requireProvider,
+  requireType,
+  type TypeRow,
+} from './shared';
+
+/** Working hours (schedule versions), time off, and the open slots they leave. */
+
+// ---- Working hours (schedule versions) -------------------------------------------------------
+
+export async function getWorkingHours(
+  db: Db,
+  ctx: RequestContext,
+  providerId: string,
+): Promise<{ items: ScheduleVersionOut[] }> {
+  await requireProvider(db, ctx, providerId);
+  const s = schema.providerSchedules;
+  const rows = await db
+    .select({ version: s, timezone: schema.locations.timezone })
+    .from(s)
+    .innerJoin(schema.locations, eq(schema.locations.id, s.locationId))
+    .where(and(eq(s.providerId, providerId), eq(s.clinicId, ctx.clinicId)))
+    .orderBy(asc(s.locationId), asc(s.validFrom));
+  return {
+    items: rows.map(({ version, timezone }) => ({
+      id: version.id,
+      locationId: version.locationId,
+      timezone,
+      validFrom: version.validFrom,
+      validTo: version.validTo,
+      blocks: version.blocks,
+    })),
+  };
+}
+
+/**
+ * Replaces the provider's weekly hours at a location from `validFrom` (today there by default)
+ * to `validTo` (open-ended by default). The version in force before is ended the day before; a
+ * version reaching past `validTo` resumes the day after; versions wholly inside are replaced.
+ */
+export async function putWorkingHours(
+  db: Db,
+  ctx: RequestContext,
+  providerId: string,
+  input: WorkingHoursPut,
+): Promise<{ items: ScheduleVersionOut[] }> {
+  await requireProvider(db, ctx, providerId);
+  const location = await requireLocationField(db, ctx, input.locationId);
+  const validFrom = input.validFrom ?? todayIn(location.timezone);
+  const validTo = input.validTo ?? null;
+  if (validTo !== null && validTo < validFrom) {
+    throw AppError.validation([{ path: 'validTo', message: 'The end date must not be before the start date.' }]);
+  }
+  const s = schema.providerSchedules;
+  try {
+    await db.transaction(async (tx) => {
+      // One schedule change per provider at a time.
+      await tx.execute(sql`SELECT id FROM providers WHERE id = ${providerId} FOR UPDATE`);
+      const existing = await tx
+        .select()
+        .from(s)
+        .where(
+          and(
+            eq(s.providerId, providerId),
+            eq(s.locationId, location.id),
+            eq(s.clinicId, ctx.clinicId),
+            sql`daterange(${s.validFrom}, ${s.validTo}, '[]') && daterange(${validFrom}::date, ${validTo}::date, '[]')`,
+          ),
+        );
+      const reachesPast = (end: string | null) => validTo !== null && (end === null || end > validTo);
+      for (const version of existing) {
+        if (version.validFrom < validFrom) {
+          await tx
+            .update(s)
+            .set({ validTo: addDays(validFrom, -1) })
+            .where(eq(s.id, version.id));
+          if (validTo !== null && reachesPast(version.validTo)) {
+            await tx.insert(s).values({
+              id: newId(),
+              clinicId: ctx.clinicId,
+              providerId,
+              locationId: location.id,
+              validFrom: addDays(validTo, 1),
+              validTo: version.validTo,
+              blocks: version.blocks,
+              createdBy: ctx.userId,
+            });
+          }
+        } else if (validTo !== null && reachesPast(version.validTo)) {
+          await tx
+            .update(s)
+            .set({ validFrom: addDays(validTo, 1) })
+            .where(eq(s.id, version.id));
+        } else {
+          await tx.delete(s).where(eq(s.id, version.id));
+        }
+      }
+      const id = newId();
+      await tx.insert(s).values({
+        id,
+        clinicId: ctx.clinicId,
+        providerId,
+        locationId: location.id,
+        validFrom,
+        validTo,
+        blocks: input.blocks,
+        createdBy: ctx.userId,
+      });
+      await recordAudit(tx, ctx, {
+        action: 'schedule.update',
+        entityType: 'provider',
+        entityId: providerId,
+        details: {
+          locationId: location.id,
+          validFrom,
+          validTo,
+          blocks: input.blocks.length,
+          replaced: existing.length,
+        },
+      });
+    });
+  } catch (error) {
+    if (sqlState(error) === '23P01') {
+      throw new AppError(
+        'conflict',
+        'These working hours were changed by someone else meanwhile. Reload and try again.',
+      );
+    }
+    throw error;
+  }
+  return getWorkingHours(db, ctx, providerId);
+}
+
+// ---- Time off -----------------------------------------------------------------------------------
+
+function toTimeOff(row: typeof schema.timeOff.$inferSelect): TimeOff {
+  return { id: row.id, providerId: row.providerId, start: iso(row.startAt), end: iso(row.endAt), reason: row.reason };
+}
+
+export async function createTimeOff(
+  db: Db,
+  ctx: RequestContext,
+  providerId: string,
+  input: TimeOffCreate,
+): Promise<TimeOff> {
+  await requireProvider(db, ctx, providerId);
+  const id = newId();
+  const row = await db.transaction(async (tx) => {
+    const [inserted] = await tx
+      .insert(schema.timeOff)
+      .values({
+        id,
+        clinicId: ctx.clinicId,
+        providerId,
+        startAt: new Date(input.start),
+        endAt: new Date(input.end),
+        reason: input.reason,
+        createdBy: ctx.userId,
+      })
+      .returning();
+    await recordAudit(tx, ctx, {
+      action: 'time_off.create',
+      entityType: 'time_off',
+      entityId: id,
+      details: { providerId, start: iso(inserted.startAt), end: iso(inserted.endAt) },
+    });
+    return inserted;
+  });
+  return toTimeOff(row);
+}
+
+/** The provider's time off and the clinic's closures, optionally those touching [from, to). */
+export async function listTimeOff(
+  db: Db,
+  ctx: RequestContext,
+  providerId: string,
+  range: { from?: string | undefined; to?: string | undefined },
+): Promise<{ items: TimeOff[] }> {
+  await requireProvider(db, ctx, providerId);
+  const o = schema.timeOff;
+  const rows = await db
+    .select()
+    .from(o)
+    .where(
+      and(
+        eq(o.clinicId, ctx.clinicId),
+        sql`(${o.providerId} = ${providerId} OR ${o.providerId} IS NULL)`,
+        range.to ? lt(o.startAt, new Date(range.to)) : undefined,
+        range.from ? gt(o.endAt, new Date(range.from)) : undefined,
+      ),
+    )
+    .orderBy(asc(o.startAt))
+    .limit(1000);
+  return { items: rows.map(toTimeOff) };
+}
+
+// ---- Open slots ---------------------------------------------------------------------------------
+
+/** The providers to search: the one asked for (who must offer the type), or every active one who does. */
+async function providersOffering(db: Db, ctx: RequestContext, type: TypeRow, providerId?: string): Promise<string[]> {
+  if (providerId) {
+    const provider = await requireProvider(db, ctx, providerId);
+    if (!offers(type, provider.id)) {
+      throw AppError.validation([{ path: 'providerId', message: `${provider.name} does not offer ${type.name}.` }]);
+    }
+    return [provider.id];
+  }
+  const rows = await db
+    .select({ id: schema.providers.id })
+    .from(schema.providers)
+    .where(and(eq(schema.providers.clinicId, ctx.clinicId), eq(schema.providers.active, true)));
+  return rows.map((r) => r.id).filter((id) => offers(type, id));
+}
+
+/** Held intervals of each room of a type, by location, for types that need a room. */
+async function roomHolds(
+  db: Db,
+  ctx: RequestContext,
+  roomType: string,
+  from: Date,
+  to: Date,
+): Promise<Map<string, Interval[][]>> {
+  const rooms = await db
+    .select({ id: schema.rooms.id, locationId: schema.rooms.locationId })
+    .from(schema.rooms)
+    .where(
+      and(eq(schema.rooms.clinicId, ctx.clinicId), eq(schema.rooms.roomType, roomType), eq(schema.rooms.active, true)),
+    );
+  const byLocation = new Map<string, Interval[][]>();
+  if (!rooms.length) return byLocation;
+  const a = schema.appointments;
+  const held = await db
+    .select({ roomId: a.roomId, startAt: a.startAt, bufferEndAt: a.bufferEndAt })
+    .from(a)
+    .where(
+      and(
+        eq(a.clinicId, ctx.clinicId),
+        inArray(
+          a.roomId,
+          rooms.map((r) => r.id),
+        ),
+        inArray(a.status, [...ACTIVE_STATUSES]),
+        lt(a.startAt, to),
+        gt(a.bufferEndAt, from),
+      ),
+    );
+  for (const room of rooms) {
+    const intervals = held
+      .filter((h) => h.roomId === room.id)
+      .map((h) => ({ start: h.startAt.getTime(), end: h.bufferEndAt.getTime() }));
+    const list = byLocation.get(room.locationId) ?? [];
+    list.push(intervals);
+    byLocation.set(room.locationId, list);
+  }
+  return byLocation;
+}
+
+async function openSlots(
+  db: Db,
+  ctx: RequestContext,
+  type: TypeRow,
+  providerIds: string[],
+  range: { from: number; to: number; locationId?: string | undefined },
+): Promise<Slot[]> {
+  if (!providerIds.length) return [];
+  const need = (type.durationMinutes + type.bufferAfterMinutes) * MINUTE;
+  const loadFrom = new Date(range.from - DAY);
+  const loadTo = new Date(range.to + need + DAY);
+  const [{ calendars, timezones }, busy, rooms] = await Promise.all([
+    calendarsOfProviders(db, ctx.clinicId, providerIds, loadFrom, loadTo),
+    busyOfProviders(db, ctx.clinicId, providerIds, loadFrom, loadTo),
+    type.roomType ? roomHolds(db, ctx, type.roomType, loadFrom, loadTo) : Promise.resolve(null),
+  ]);
+  const notBefore = Date.now();
+  const slots: Slot[] = [];
+  for (const providerId of providerIds) {
+    const calendar = calendars.get(providerId);
+    if (!calendar) continue;
+    const atLocation = <T extends { locationId: string }>(items: T[]) =>
+      range.locationId ? items.filter((item) => item.locationId === range.locationId) : items;
+    const availability = expandAvailability({
+      versions: atLocation(calendar.versions),
+      extraHours: atLocation(calendar.extraHours),
+      from: range.from,
+      to: range.to + need,
+    });
+    const found = findOpenSlots({
+      availability,
+      timeOff: calendar.timeOff,
+      busy: busy.get(providerId) ?? [],
+      durationMinutes: type.durationMinutes,
+      bufferAfterMinutes: type.bufferAfterMinutes,
+      gridMinutes: GRID_MINUTES,
+      timezoneOf: (locationId) => timezones.get(locationId) ?? 'UTC',
+      from: range.from,
+      to: range.to,
+      notBefore,
+    });
+    for (const slot of found) {
+      if (rooms) {
+        const holdEnd = slot.start + need;
+        const roomFree = (rooms.get(slot.locationId) ?? []).some((held) =>
+          held.every((h) => h.end <= slot.start || h.start >= holdEnd),
+        );
+        if (!roomFree) continue;
+      }
+      slots.push({
+        providerId,
+        locationId: slot.locationId,
+        start: iso(new Date(slot.start)),
+        end: iso(new Date(slot.end)),
+      });
+    }
+  }
+  return slots.sort((x, y) => x.start.localeCompare(y.start) || x.providerId.localeCompare(y.providerId));
+}
+
+export async function findSlots(db: Db, ctx: RequestContext, query: SlotsQuery): Promise<{ items: Slot[] }> {
+  const type = await requireType(db, ctx, query.appointmentTypeId);
+  const providerIds = await providersOffering(db, ctx, type, query.providerId);
+  const items = await openSlots(db, ctx, type, providerIds, {
+    from: Date.parse(query.from),
+    to: Date.parse(query.to),
+    locationId: query.locationId,
+  });
+  return { items };
+}
+
+/** The earliest open slot of the type across every provider who offers it, a week at a time. */
+export async function findNextSlot(
+  db: Db,
+  ctx: RequestContext,
+  query: { appointmentTypeId: string; from?: string | undefined; locationId?: string | undefined },
+): Promise<{ slot: Slot | null }> {
+  const type = await requireType(db, ctx, query.appointmentTypeId);
+  const providerIds = await providersOffering(db, ctx, type);
+  const start = Math.max(query.from ? Date.parse(query.from) : Date.now(), Date.now());
+  const horizon = start + NEXT_AVAILABLE_DAYS * DAY;
+  for (let from = start; from < horizon; from += 7 * DAY) {
+    const items = await openSlots(db, ctx, type, providerIds, {
+      from,
+      to: Math.min(from + 7 * DAY, horizon),
+      locationId: query.locationId,
+    });
+    if (items.length) return { slot: items[0] };
+  }
+  return { slot: null };
+}

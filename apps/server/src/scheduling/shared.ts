@@ -1,0 +1,77 @@
+import { type Db, schema } from '@tend/db';
+import { AppError, MAX_SLOT_RANGE_DAYS } from '@tend/domain';
+import { and, eq } from 'drizzle-orm';
+import type { RequestContext } from '../context';
+
+/** What the scheduling services share: constants, lookups scoped to the clinic. */
+
+export const MINUTE = 60_000;
+export const DAY = 86_400_000;
+/** Start times are offered every 15 minutes of local time (a per-clinic setting later). */
+export const GRID_MINUTES = 15;
+/** How far "next available" looks ahead. */
+export const NEXT_AVAILABLE_DAYS = MAX_SLOT_RANGE_DAYS;
+
+export const iso = (date: Date) => date.toISOString();
+export const isoOrNull = (date: Date | null) => (date ? date.toISOString() : null);
+
+/** 'YYYY-MM-DD' plus `days`. */
+export function addDays(date: string, days: number): string {
+  const [y, m, d] = date.split('-').map(Number);
+  return new Date(Date.UTC(y, m - 1, d) + days * DAY).toISOString().slice(0, 10);
+}
+
+// ---- Records of the caller's clinic (another clinic's id is a 404) -------------------------------
+
+export async function requireProvider(db: Db, ctx: RequestContext, providerId: string) {
+  const [row] = await db
+    .select()
+    .from(schema.providers)
+    .where(and(eq(schema.providers.id, providerId), eq(schema.providers.clinicId, ctx.clinicId)));
+  if (!row) throw AppError.notFound('The provider');
+  return row;
+}
+
+export async function requireLocationField(db: Db, ctx: RequestContext, locationId: string) {
+  const [row] = await db
+    .select()
+    .from(schema.locations)
+    .where(and(eq(schema.locations.id, locationId), eq(schema.locations.clinicId, ctx.clinicId)));
+  if (!row) throw AppError.validation([{ path: 'locationId', message: 'Choose one of the clinic’s locations.' }]);
+  return row;
+}
+
+export type TypeRow = typeof schema.appointmentTypes.$inferSelect & { providerIds: string[] };
+
+export async function requireType(db: Db, ctx: RequestContext, typeId: string): Promise<TypeRow> {
+  const t = schema.appointmentTypes;
+  const [row] = await db
+    .select()
+    .from(t)
+    .where(and(eq(t.id, typeId), eq(t.clinicId, ctx.clinicId)));
+  if (!row) throw AppError.notFound('The appointment type');
+  const links = await db
+    .select({ providerId: schema.appointmentTypeProviders.providerId })
+    .from(schema.appointmentTypeProviders)
+    .where(eq(schema.appointmentTypeProviders.appointmentTypeId, typeId));
+  return { ...row, providerIds: links.map((l) => l.providerId) };
+}
+
+export type AppointmentRow = typeof schema.appointments.$inferSelect;
+
+export async function requireAppointment(db: Db, ctx: RequestContext, appointmentId: string): Promise<AppointmentRow> {
+  const a = schema.appointments;
+  const [row] = await db
+    .select()
+    .from(a)
+    .where(and(eq(a.id, appointmentId), eq(a.clinicId, ctx.clinicId)));
+  if (!row) throw AppError.notFound('The appointment');
+  return row;
+}
+
+/** An empty provider list means every provider offers the type. */
+export function offers(type: TypeRow, providerId: string): boolean {
+  return type.providerIds.length === 0 || type.providerIds.includes(providerId);
+}
+
+// ---- Appointment types ------------------------------------------------------------------------
