@@ -15,7 +15,7 @@ import {
   subtractIntervals,
 } from '@tend/domain';
 import { and, asc, eq, gt, inArray, lt, ne } from 'drizzle-orm';
-import { recordAudit } from '../audit/service';
+import { recordAudit, recordPatientsAccess } from '../audit/service';
 import type { RequestContext } from '../context';
 import { requirePatient } from '../patients/service';
 import { calendarsOfProviders, findConflictingAppointment, freeRooms } from './repository';
@@ -110,6 +110,61 @@ function outsideAvailability(providerName: string): AppError {
   return new AppError('outside_availability', message, { fields: [{ path: 'start', message }] });
 }
 
+/**
+ * Outside availability, the override's reason (the caller's role must allow overrides); inside,
+ * null (no override is recorded).
+ */
+function overrideReasonFor(
+  ctx: RequestContext,
+  within: boolean,
+  providerName: string,
+  override: { reason: string } | null | undefined,
+): string | null {
+  if (within) return null;
+  if (!override) throw outsideAvailability(providerName);
+  if (!can(ctx.role, 'appointment.override')) {
+    throw AppError.forbidden('Your role cannot book outside working hours. Ask a manager or the front desk.');
+  }
+  return override.reason;
+}
+
+/**
+ * Refuses (409 patient_overlap) when the patient holds an active appointment with another
+ * provider overlapping [start, end); staff confirm and send allowPatientOverlap to go ahead.
+ */
+async function refusePatientOverlap(
+  db: Db,
+  ctx: RequestContext,
+  patientId: string,
+  providerId: string,
+  start: Date,
+  end: Date,
+  excludeId?: string,
+): Promise<void> {
+  const a = schema.appointments;
+  const overlapping = await db
+    .select({ id: a.id })
+    .from(a)
+    .where(
+      and(
+        eq(a.clinicId, ctx.clinicId),
+        eq(a.patientId, patientId),
+        ne(a.providerId, providerId),
+        inArray(a.status, [...ACTIVE_STATUSES]),
+        lt(a.startAt, end),
+        gt(a.endAt, start),
+        excludeId ? ne(a.id, excludeId) : undefined,
+      ),
+    );
+  if (overlapping.length) {
+    throw new AppError(
+      'patient_overlap',
+      'This patient already has an appointment at an overlapping time with another provider. Book anyway only if both visits are intended.',
+      { details: { conflictingAppointmentIds: overlapping.map((o) => o.id) } },
+    );
+  }
+}
+
 /** Which constraint of no double booking an error broke, if any. */
 function doubleBooking(error: unknown): 'provider' | 'room' | null {
   if (sqlState(error) !== '23P01') return null;
@@ -190,38 +245,9 @@ export async function bookAppointment(db: Db, ctx: RequestContext, input: Appoin
   const holdUntil = new Date(end.getTime() + type.bufferAfterMinutes * MINUTE);
 
   const placement = await placeInCalendar(db, ctx, provider.id, start.getTime(), end.getTime());
-  let overrideReason: string | null = null;
-  if (!placement.within) {
-    if (!input.override) throw outsideAvailability(provider.name);
-    if (!can(ctx.role, 'appointment.override')) {
-      throw AppError.forbidden('Your role cannot book outside working hours. Ask a manager or the front desk.');
-    }
-    overrideReason = input.override.reason;
-  }
+  const overrideReason = overrideReasonFor(ctx, placement.within, provider.name, input.override);
 
-  if (!input.allowPatientOverlap) {
-    const a = schema.appointments;
-    const overlapping = await db
-      .select({ id: a.id })
-      .from(a)
-      .where(
-        and(
-          eq(a.clinicId, ctx.clinicId),
-          eq(a.patientId, input.patientId),
-          ne(a.providerId, provider.id),
-          inArray(a.status, [...ACTIVE_STATUSES]),
-          lt(a.startAt, end),
-          gt(a.endAt, start),
-        ),
-      );
-    if (overlapping.length) {
-      throw new AppError(
-        'patient_overlap',
-        'This patient already has an appointment at an overlapping time with another provider. Book anyway only if both visits are intended.',
-        { details: { conflictingAppointmentIds: overlapping.map((o) => o.id) } },
-      );
-    }
-  }
+  if (!input.allowPatientOverlap) await refusePatientOverlap(db, ctx, input.patientId, provider.id, start, end);
 
   const { rooms, chosen } = await roomsToTry(
     db,
@@ -306,12 +332,20 @@ export async function listAppointments(
     )
     .orderBy(asc(a.startAt), asc(a.providerId))
     .limit(5000);
+  // Seeing who is booked when is reading patient data: one audit row per patient shown.
+  const patientIds = [...new Set(rows.map((r) => r.appointment.patientId))];
+  await recordPatientsAccess(db, ctx, 'appointment.read', patientIds, {
+    query: { from: query.from, to: query.to, providerId: query.providerId, patientId: query.patientId },
+    resultCount: rows.length,
+  });
   return { items: rows.map((r) => toAppointment(r.appointment, nameOf(r))) };
 }
 
 export async function getAppointment(db: Db, ctx: RequestContext, appointmentId: string): Promise<Appointment> {
   const row = await requireAppointment(db, ctx, appointmentId);
-  return toAppointment(row, await patientNameOf(db, ctx, row.patientId));
+  const appointment = toAppointment(row, await patientNameOf(db, ctx, row.patientId));
+  await recordPatientsAccess(db, ctx, 'appointment.read', [row.patientId], { appointmentId: row.id });
+  return appointment;
 }
 
 const RESCHEDULABLE: AppointmentStatus[] = ['booked', 'confirmed'];
@@ -343,7 +377,11 @@ export async function rescheduleAppointment(
   const end = new Date(start.getTime() + (current.endAt.getTime() - current.startAt.getTime()));
   const holdUntil = new Date(end.getTime() + (current.bufferEndAt.getTime() - current.endAt.getTime()));
   const placement = await placeInCalendar(db, ctx, provider.id, start.getTime(), end.getTime());
-  if (!placement.within) throw outsideAvailability(provider.name);
+  const overrideReason = overrideReasonFor(ctx, placement.within, provider.name, body.override);
+  const allowPatientOverlap = body.allowPatientOverlap ?? false;
+  if (!allowPatientOverlap) {
+    await refusePatientOverlap(db, ctx, current.patientId, provider.id, start, end, current.id);
+  }
 
   let rooms: Array<string | null> = [current.roomId];
   if (type.roomType && current.roomId) {
@@ -369,6 +407,7 @@ export async function rescheduleAppointment(
             providerId: provider.id,
             locationId: placement.locationId,
             roomId,
+            overrideReason,
             status: 'booked',
             confirmedAt: null,
             updatedAt: new Date(),
@@ -381,16 +420,20 @@ export async function rescheduleAppointment(
             'This appointment was changed by someone else meanwhile. Reload and try again.',
           );
         }
+        const audit = { patientId: current.patientId, entityType: 'appointment', entityId: current.id };
         await recordAudit(tx, ctx, {
           action: 'appointment.reschedule',
-          patientId: current.patientId,
-          entityType: 'appointment',
-          entityId: current.id,
+          ...audit,
           details: {
             from: { start: iso(current.startAt), providerId: current.providerId, roomId: current.roomId },
             to: { start: iso(start), providerId: provider.id, roomId },
+            override: overrideReason !== null,
+            patientOverlapConfirmed: allowPatientOverlap,
           },
         });
+        if (overrideReason !== null) {
+          await recordAudit(tx, ctx, { action: 'appointment.override', ...audit, details: { reason: overrideReason } });
+        }
         return updated;
       });
       return toAppointment(row, patientName);

@@ -2,6 +2,7 @@ import { type Db, newId, schema, sqlState } from '@tend/db';
 import {
   ACTIVE_STATUSES,
   AppError,
+  type ExtraHoursCreate,
   expandAvailability,
   findOpenSlots,
   type Interval,
@@ -10,11 +11,11 @@ import {
   todayIn,
   type WorkingHoursPut,
 } from '@tend/domain';
-import { and, asc, eq, gt, inArray, lt, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, lt, sql } from 'drizzle-orm';
 import { recordAudit } from '../audit/service';
 import type { RequestContext } from '../context';
 import { busyOfProviders, calendarsOfProviders } from './repository';
-import type { ScheduleVersionOut, Slot, TimeOff } from './schemas';
+import type { ExtraHours, ScheduleVersionOut, Slot, TimeOff } from './schemas';
 import {
   addDays,
   DAY,
@@ -23,6 +24,7 @@ import {
   MINUTE,
   NEXT_AVAILABLE_DAYS,
   offers,
+  requireLocation,
   requireLocationField,
   requireProvider,
   requireType,
@@ -156,19 +158,91 @@ export async function putWorkingHours(
   return getWorkingHours(db, ctx, providerId);
 }
 
+// ---- Extra hours -------------------------------------------------------------------------------
+
+function toExtraHours(row: typeof schema.providerExtraHours.$inferSelect): ExtraHours {
+  return {
+    id: row.id,
+    providerId: row.providerId,
+    locationId: row.locationId,
+    start: iso(row.startAt),
+    end: iso(row.endAt),
+  };
+}
+
+/** One-off working hours outside the weekly schedule (a Saturday clinic); open slots include them. */
+export async function createExtraHours(
+  db: Db,
+  ctx: RequestContext,
+  providerId: string,
+  input: ExtraHoursCreate,
+): Promise<ExtraHours> {
+  await requireProvider(db, ctx, providerId);
+  const location = await requireLocation(db, ctx, input.locationId);
+  const id = newId();
+  const row = await db.transaction(async (tx) => {
+    const [inserted] = await tx
+      .insert(schema.providerExtraHours)
+      .values({
+        id,
+        clinicId: ctx.clinicId,
+        providerId,
+        locationId: location.id,
+        startAt: new Date(input.start),
+        endAt: new Date(input.end),
+        createdBy: ctx.userId,
+      })
+      .returning();
+    await recordAudit(tx, ctx, {
+      action: 'schedule.extra_hours',
+      entityType: 'provider',
+      entityId: providerId,
+      details: { extraHoursId: id, locationId: location.id, start: iso(inserted.startAt), end: iso(inserted.endAt) },
+    });
+    return inserted;
+  });
+  return toExtraHours(row);
+}
+
+/** The provider's extra hours, optionally those touching [from, to). */
+export async function listExtraHours(
+  db: Db,
+  ctx: RequestContext,
+  providerId: string,
+  range: { from?: string | undefined; to?: string | undefined },
+): Promise<{ items: ExtraHours[] }> {
+  await requireProvider(db, ctx, providerId);
+  const x = schema.providerExtraHours;
+  const rows = await db
+    .select()
+    .from(x)
+    .where(
+      and(
+        eq(x.clinicId, ctx.clinicId),
+        eq(x.providerId, providerId),
+        range.to ? lt(x.startAt, new Date(range.to)) : undefined,
+        range.from ? gt(x.endAt, new Date(range.from)) : undefined,
+      ),
+    )
+    .orderBy(asc(x.startAt))
+    .limit(1000);
+  return { items: rows.map(toExtraHours) };
+}
+
 // ---- Time off -----------------------------------------------------------------------------------
 
 function toTimeOff(row: typeof schema.timeOff.$inferSelect): TimeOff {
   return { id: row.id, providerId: row.providerId, start: iso(row.startAt), end: iso(row.endAt), reason: row.reason };
 }
 
+/** Time off of one provider, or of the whole clinic (a holiday) when `providerId` is null. */
 export async function createTimeOff(
   db: Db,
   ctx: RequestContext,
-  providerId: string,
+  providerId: string | null,
   input: TimeOffCreate,
 ): Promise<TimeOff> {
-  await requireProvider(db, ctx, providerId);
+  if (providerId !== null) await requireProvider(db, ctx, providerId);
   const id = newId();
   const row = await db.transaction(async (tx) => {
     const [inserted] = await tx
@@ -210,6 +284,29 @@ export async function listTimeOff(
       and(
         eq(o.clinicId, ctx.clinicId),
         sql`(${o.providerId} = ${providerId} OR ${o.providerId} IS NULL)`,
+        range.to ? lt(o.startAt, new Date(range.to)) : undefined,
+        range.from ? gt(o.endAt, new Date(range.from)) : undefined,
+      ),
+    )
+    .orderBy(asc(o.startAt))
+    .limit(1000);
+  return { items: rows.map(toTimeOff) };
+}
+
+/** The clinic's closures (time off of every provider), optionally those touching [from, to). */
+export async function listClinicTimeOff(
+  db: Db,
+  ctx: RequestContext,
+  range: { from?: string | undefined; to?: string | undefined },
+): Promise<{ items: TimeOff[] }> {
+  const o = schema.timeOff;
+  const rows = await db
+    .select()
+    .from(o)
+    .where(
+      and(
+        eq(o.clinicId, ctx.clinicId),
+        isNull(o.providerId),
         range.to ? lt(o.startAt, new Date(range.to)) : undefined,
         range.from ? gt(o.endAt, new Date(range.from)) : undefined,
       ),

@@ -3,6 +3,7 @@ import {
   zAppointmentCreate,
   zAppointmentTypeCreate,
   zCancelBody,
+  zExtraHoursCreate,
   zRescheduleBody,
   zSlotsQuery,
   zTimeOffCreate,
@@ -21,13 +22,24 @@ import {
   listAppointments,
   rescheduleAppointment,
 } from './appointments';
-import { createTimeOff, findNextSlot, findSlots, getWorkingHours, listTimeOff, putWorkingHours } from './availability';
+import {
+  createExtraHours,
+  createTimeOff,
+  findNextSlot,
+  findSlots,
+  getWorkingHours,
+  listClinicTimeOff,
+  listExtraHours,
+  listTimeOff,
+  putWorkingHours,
+} from './availability';
 import { createAppointmentType, createRoom, listAppointmentTypes, listRooms, updateAppointmentType } from './catalogue';
 import {
   zAppointment,
   zAppointmentsQuery,
   zAppointmentType,
   zAppointmentTypePatch,
+  zExtraHours,
   zNextSlotQuery,
   zRoom,
   zRoomCreate,
@@ -166,6 +178,63 @@ export function schedulingRoutes(server: FastifyInstance, deps: Deps): void {
     },
     async (request, reply) =>
       reply.status(201).send(await createTimeOff(db, requireCtx(request), request.params.id, request.body)),
+  );
+
+  app.get(
+    '/api/providers/:id/extra-hours',
+    {
+      config: { access: 'schedule.read' },
+      schema: {
+        tags,
+        summary: 'A provider’s one-off extra hours outside the weekly schedule, optionally within [from, to)',
+        params: zIdParams,
+        querystring: zTimeOffQuery,
+        response: { 200: z.object({ items: z.array(zExtraHours) }), ...errorResponses },
+      },
+    },
+    async (request) => listExtraHours(db, requireCtx(request), request.params.id, request.query),
+  );
+  app.post(
+    '/api/providers/:id/extra-hours',
+    {
+      config: { access: 'schedule.manage' },
+      schema: {
+        tags,
+        summary:
+          'Add one-off working hours at a location (a Saturday clinic, at most 24 hours); open slots include them',
+        params: zIdParams,
+        body: zExtraHoursCreate,
+        response: { 201: zExtraHours, ...errorResponses },
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(await createExtraHours(db, requireCtx(request), request.params.id, request.body)),
+  );
+  app.get(
+    '/api/time-off',
+    {
+      config: { access: 'schedule.read' },
+      schema: {
+        tags,
+        summary: 'The clinic’s closures (holidays: time off of every provider), optionally within [from, to)',
+        querystring: zTimeOffQuery,
+        response: { 200: z.object({ items: z.array(zTimeOff) }), ...errorResponses },
+      },
+    },
+    async (request) => listClinicTimeOff(db, requireCtx(request), request.query),
+  );
+  app.post(
+    '/api/time-off',
+    {
+      config: { access: 'schedule.manage' },
+      schema: {
+        tags,
+        summary: 'Close the clinic (a holiday): no provider has open slots then; existing appointments are kept',
+        body: zTimeOffCreate,
+        response: { 201: zTimeOff, ...errorResponses },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await createTimeOff(db, requireCtx(request), null, request.body)),
   );
 
   // ---- Open slots ----

@@ -81,6 +81,15 @@ export const zTimeOff = z.object({
 });
 export type TimeOff = z.infer<typeof zTimeOff>;
 
+export const zExtraHours = z.object({
+  id: z.string(),
+  providerId: z.string(),
+  locationId: z.string(),
+  start: z.string(),
+  end: z.string(),
+});
+export type ExtraHours = z.infer<typeof zExtraHours>;
+
 export const zAppointment = z.object({
   id: z.string(),
   patientId: z.string(),

@@ -41,6 +41,16 @@ export async function requireLocationField(db: Db, ctx: RequestContext, location
   return row;
 }
 
+/** A location named in the path or in a body of its own kind (extra hours): another clinic's is a 404. */
+export async function requireLocation(db: Db, ctx: RequestContext, locationId: string) {
+  const [row] = await db
+    .select()
+    .from(schema.locations)
+    .where(and(eq(schema.locations.id, locationId), eq(schema.locations.clinicId, ctx.clinicId)));
+  if (!row) throw AppError.notFound('The location');
+  return row;
+}
+
 export type TypeRow = typeof schema.appointmentTypes.$inferSelect & { providerIds: string[] };
 
 export async function requireType(db: Db, ctx: RequestContext, typeId: string): Promise<TypeRow> {

@@ -37,6 +37,7 @@ export const en = {
   'validation.dateTime': 'Enter a date and time with its offset, e.g. 2026-03-09T08:00:00-05:00.',
   'validation.endAfterStart': 'The end must be after the start.',
   'validation.rangeTooLong': 'Choose a range of at most {days} days.',
+  'validation.extraHoursTooLong': 'Extra hours can last at most 24 hours.',
   'validation.minutes': 'Enter a whole number of minutes from {min} to {max}.',
   'validation.overrideReason': 'Give a reason of at least 3 characters for booking outside working hours.',
 } as const;

@@ -6,6 +6,7 @@ import {
   zAppointmentCreate,
   zAppointmentTypeCreate,
   zCancelBody,
+  zExtraHoursCreate,
   zRescheduleBody,
   zSlotsQuery,
   zTimeOffCreate,
@@ -198,10 +199,36 @@ describe('zRescheduleBody and zCancelBody', () => {
   it('validate their fields', () => {
     expect(zRescheduleBody.parse({ start: '2026-03-09T12:00:00Z' })).toEqual({ start: '2026-03-09T12:00:00Z' });
     expect(errors(zRescheduleBody, { start: '2026-03-09T12:00:00Z', providerId: 'x' })[0].path).toBe('providerId');
+    const moved = { start: '2026-03-09T12:00:00Z', allowPatientOverlap: true, override: { reason: ' Late shift ' } };
+    expect(zRescheduleBody.parse(moved)).toEqual({ ...moved, override: { reason: 'Late shift' } });
+    expect(errors(zRescheduleBody, { ...moved, override: { reason: 'x' } })).toEqual([
+      { path: 'override.reason', message: 'Give a reason of at least 3 characters for booking outside working hours.' },
+    ]);
+    expect(errors(zRescheduleBody, { ...moved, allowPatientOverlap: 'yes' })[0].path).toBe('allowPatientOverlap');
     expect(zCancelBody.parse({ reason: ' Patient ill ' })).toEqual({ reason: 'Patient ill' });
     expect(errors(zCancelBody, { reason: '  ' })).toEqual([{ path: 'reason', message: 'This field is required.' }]);
     expect(errors(zCancelBody, { reason: 'x'.repeat(201) })).toEqual([
       { path: 'reason', message: 'Use at most 200 characters.' },
     ]);
+  });
+});
+
+describe('zExtraHoursCreate', () => {
+  const body = { locationId: ID, start: '2026-03-14T09:00:00-05:00', end: '2026-03-14T12:00:00-05:00' };
+
+  it('accepts up to 24 hours at a location', () => {
+    expect(zExtraHoursCreate.parse(body)).toEqual(body);
+    expect(errors(zExtraHoursCreate, { ...body, end: '2026-03-15T09:00:00-05:00' })).toEqual([]);
+  });
+
+  it('refuses an end not after the start, more than 24 hours, or a bad instant', () => {
+    expect(errors(zExtraHoursCreate, { ...body, end: body.start })).toEqual([
+      { path: 'end', message: 'The end must be after the start.' },
+    ]);
+    expect(errors(zExtraHoursCreate, { ...body, end: '2026-03-15T09:00:01-05:00' })).toEqual([
+      { path: 'end', message: 'Extra hours can last at most 24 hours.' },
+    ]);
+    expect(errors(zExtraHoursCreate, { ...body, start: 'Saturday' }).map((e) => e.path)).toEqual(['start']);
+    expect(errors(zExtraHoursCreate, { ...body, locationId: 'x' }).map((e) => e.path)).toEqual(['locationId']);
   });
 });

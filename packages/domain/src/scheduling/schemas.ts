@@ -95,6 +95,25 @@ export const zTimeOffCreate = z
   });
 export type TimeOffCreate = z.output<typeof zTimeOffCreate>;
 
+/** Longest one-off block of extra hours. */
+export const MAX_EXTRA_HOURS_MS = 24 * 60 * MINUTE;
+
+/** One-off hours outside the weekly schedule (a Saturday clinic), at one of the clinic's locations. */
+export const zExtraHoursCreate = z
+  .object({
+    locationId: zId,
+    start: zInstant,
+    end: zInstant,
+  })
+  .superRefine((value, ctx) => {
+    if (endNotAfterStart(value.start, value.end)) {
+      ctx.addIssue({ code: 'custom', path: ['end'], message: t('validation.endAfterStart') });
+    } else if (Date.parse(value.end) - Date.parse(value.start) > MAX_EXTRA_HOURS_MS) {
+      ctx.addIssue({ code: 'custom', path: ['end'], message: t('validation.extraHoursTooLong') });
+    }
+  });
+export type ExtraHoursCreate = z.output<typeof zExtraHoursCreate>;
+
 const zMinutes = (min: number, max: number) =>
   z
     .number({ error: () => t('validation.minutes', { min, max }) })
@@ -112,6 +131,9 @@ export const zAppointmentTypeCreate = z.object({
 });
 export type AppointmentTypeCreate = z.output<typeof zAppointmentTypeCreate>;
 
+/** Book (or move) outside working hours anyway (managers and receptionists); the reason is audited. */
+const zOverride = z.object({ reason: zText(200).min(3, { error: () => t('validation.overrideReason') }) });
+
 export const zAppointmentCreate = z.object({
   patientId: zId,
   providerId: zId,
@@ -120,7 +142,7 @@ export const zAppointmentCreate = z.object({
   roomId: zId.nullish(),
   notes: zOptionalText(2000),
   /** Book outside working hours anyway (managers and receptionists); the reason is audited. */
-  override: z.object({ reason: zText(200).min(3, { error: () => t('validation.overrideReason') }) }).nullish(),
+  override: zOverride.nullish(),
   /** Set after staff confirmed the patient may be booked twice at overlapping times. */
   allowPatientOverlap: z.boolean().default(false),
 });
@@ -150,6 +172,10 @@ export type SlotsQuery = z.output<typeof zSlotsQuery>;
 export const zRescheduleBody = z.object({
   start: zInstant,
   providerId: zId.optional(),
+  /** Move outside working hours anyway, with the same rules and audit as booking. */
+  override: zOverride.nullish(),
+  /** Set after staff confirmed the patient may be booked twice at overlapping times. */
+  allowPatientOverlap: z.boolean().optional(),
 });
 export type RescheduleBody = z.output<typeof zRescheduleBody>;
 
