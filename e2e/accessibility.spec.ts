@@ -15,6 +15,7 @@ const PAGES: Array<[string, string | RegExp]> = [
 ];
 
 test('every page has no serious accessibility violation', async ({ page }) => {
+  test.setTimeout(180_000); // ten pages, each analysed by axe
   await page.goto('/');
   await expectAccessible(page, 'the sign-in page');
   await signIn(page, ADMIN);

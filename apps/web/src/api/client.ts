@@ -34,7 +34,7 @@ export function isApiError(error: unknown): error is ApiError {
 export type QueryValue = string | number | boolean | null | undefined;
 
 export interface ApiOptions {
-  method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   body?: unknown;
   query?: Record<string, QueryValue>;
   /** Polling and other requests the user did not cause: they must not keep the session alive. */
@@ -186,6 +186,7 @@ export const http = {
     api<T>(path, { ...options, query }),
   post: <T>(path: string, body?: unknown, options: ApiOptions = {}) =>
     api<T>(path, { ...options, method: 'POST', body: body ?? {} }),
+  put: <T>(path: string, body: unknown, options: ApiOptions = {}) => api<T>(path, { ...options, method: 'PUT', body }),
   patch: <T>(path: string, body: unknown, options: ApiOptions = {}) =>
     api<T>(path, { ...options, method: 'PATCH', body }),
   delete: <T = void>(path: string, options: ApiOptions = {}) => api<T>(path, { ...options, method: 'DELETE' }),

@@ -1,6 +1,9 @@
 import { NavLink, ScrollArea, Stack, Text } from '@mantine/core';
 import {
   IconBuildingHospital,
+  IconCalendarCog,
+  IconCalendarEvent,
+  IconClockHour4,
   IconHome,
   IconId,
   IconKey,
@@ -32,12 +35,20 @@ const MAIN: Item[] = [
   { to: '/', label: 'nav.home', icon: IconHome, exact: true },
   { to: '/patients', label: 'nav.patients', icon: IconUsers, permission: 'patient.read', except: ['/patients/new'] },
   { to: '/patients/new', label: 'nav.registerPatient', icon: IconUserPlus, permission: 'patient.write' },
+  { to: '/schedule', label: 'nav.schedule', icon: IconCalendarEvent, permission: 'schedule.read' },
 ];
 
 const ADMIN: Item[] = [
   { to: '/admin/staff', label: 'nav.staff', icon: IconUsersGroup, permission: 'user.read' },
   { to: '/admin/providers', label: 'nav.providers', icon: IconStethoscope, permission: 'provider.manage' },
   { to: '/admin/locations', label: 'nav.locations', icon: IconMapPin, permission: 'location.manage' },
+  { to: '/admin/working-hours', label: 'nav.workingHours', icon: IconClockHour4, permission: 'schedule.manage' },
+  {
+    to: '/admin/appointment-types',
+    label: 'nav.appointmentTypes',
+    icon: IconCalendarCog,
+    permission: 'schedule.manage',
+  },
   { to: '/admin/payers', label: 'nav.payers', icon: IconId, permission: 'payer.manage' },
   { to: '/admin/tokens', label: 'nav.tokens', icon: IconKey, permission: 'token.manage' },
   { to: '/admin/audit', label: 'nav.audit', icon: IconShieldCheck, permission: 'audit.read' },

@@ -1,17 +1,20 @@
 import { createRootRoute, createRoute, createRouter } from '@tanstack/react-router';
 import type { Permission } from '@tend/domain';
 import type { ComponentType } from 'react';
+import { AppointmentTypesPage } from '../admin/AppointmentTypesPage';
 import { ClinicSettingsPage } from '../admin/ClinicSettingsPage';
 import { LocationsPage } from '../admin/LocationsPage';
 import { PayersPage } from '../admin/PayersPage';
 import { ProvidersPage } from '../admin/ProvidersPage';
 import { StaffPage } from '../admin/StaffPage';
 import { TokensPage } from '../admin/TokensPage';
+import { WorkingHoursPage } from '../admin/WorkingHoursPage';
 import { AuditLogPage } from '../audit/AuditLogPage';
 import { HomePage } from '../home/HomePage';
 import { PatientChartPage } from '../patients/PatientChartPage';
 import { PatientsPage } from '../patients/PatientsPage';
 import { RegisterPatientPage } from '../patients/RegisterPatientPage';
+import { SchedulePage } from '../schedule/SchedulePage';
 import { NotFoundPage, RequirePermission } from './guards';
 import { Shell } from './Shell';
 
@@ -66,14 +69,23 @@ function adminRoute<const Path extends string>(path: Path, permission: Permissio
   return createRoute({ getParentRoute: () => rootRoute, path, component: guarded(permission, page) });
 }
 
+const scheduleRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/schedule',
+  component: guarded('schedule.read', SchedulePage),
+});
+
 const routeTree = rootRoute.addChildren([
   homeRoute,
   patientsRoute,
   registerRoute,
   chartRoute,
+  scheduleRoute,
   adminRoute('/admin/staff', 'user.read', StaffPage),
   adminRoute('/admin/providers', 'provider.read', ProvidersPage),
   adminRoute('/admin/locations', 'location.read', LocationsPage),
+  adminRoute('/admin/working-hours', 'schedule.read', WorkingHoursPage),
+  adminRoute('/admin/appointment-types', 'schedule.read', AppointmentTypesPage),
   adminRoute('/admin/payers', 'payer.read', PayersPage),
   adminRoute('/admin/tokens', 'token.manage', TokensPage),
   adminRoute('/admin/audit', 'audit.read', AuditLogPage),

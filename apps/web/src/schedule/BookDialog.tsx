@@ -1,0 +1,289 @@
+import { Alert, Button, Group, Modal, Radio, Select, Stack, Text, TextInput } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { IconAlertTriangle, IconSearch } from '@tabler/icons-react';
+import { type Provider, t } from '@tend/domain';
+import { useState } from 'react';
+import { isApiError } from '../api/client';
+import { formatDate } from '../components/format';
+import { errorMessage, notifySuccess } from '../components/notify';
+import { OptionalSelect } from '../components/selects';
+import { patientName, usePatientSearch } from '../patients/api';
+import { type AppointmentType, fetchNextSlot, fetchSlots, type Slot, useBook } from './api';
+import { SlotPicker, slotKey } from './SlotPicker';
+import { providerName } from './shared';
+import { addDays, instantIso, laterIso, zoned } from './time';
+
+export interface BookPrefill {
+  providerId: string | null;
+  /** Search from this wall-clock date and time (clinic time); from now when absent. */
+  date: string | null;
+  time: string | null;
+}
+
+const MAX_SLOTS = 12;
+
+/** Open slots from `from`: the first day that has any, for one provider or for everyone. */
+async function searchSlots(appointmentTypeId: string, providerId: string | null, from: string, timezone: string) {
+  if (providerId) {
+    const to = new Date(Date.parse(from) + 31 * 86_400_000).toISOString();
+    const all = await fetchSlots({ appointmentTypeId, providerId, from, to });
+    const first = all[0];
+    if (!first) return [];
+    const day = zoned(first.start, timezone).date;
+    return all.filter((slot) => zoned(slot.start, timezone).date === day).slice(0, MAX_SLOTS);
+  }
+  const next = await fetchNextSlot({ appointmentTypeId, from });
+  if (!next) return [];
+  const day = zoned(next.start, timezone).date;
+  const slots = await fetchSlots({
+    appointmentTypeId,
+    from: next.start,
+    to: instantIso(addDays(day, 1), '00:00', timezone),
+  });
+  return slots.slice(0, MAX_SLOTS);
+}
+
+function PatientPicker({ value, onChange }: { value: string | null; onChange: (id: string, name: string) => void }) {
+  const [q, setQ] = useState('');
+  const [debounced] = useDebouncedValue(q.trim(), 250);
+  const search = usePatientSearch(debounced, 1, 8, { enabled: debounced.length >= 2 });
+  return (
+    <Stack gap="xs">
+      <TextInput
+        label={t('schedule.patientSearch')}
+        description={t('schedule.patientSearchHint')}
+        leftSection={<IconSearch size={16} aria-hidden />}
+        value={q}
+        onChange={(event) => setQ(event.currentTarget.value)}
+        autoComplete="off"
+      />
+      {debounced.length >= 2 && search.isSuccess && search.items.length === 0 && (
+        <Text size="sm" c="dimmed" role="status">
+          {t('schedule.noPatients')}
+        </Text>
+      )}
+      {debounced.length >= 2 && search.items.length > 0 && (
+        <Radio.Group
+          label={t('schedule.patient')}
+          value={value}
+          onChange={(id) => {
+            const patient = search.items.find((p) => p.id === id);
+            if (patient) onChange(id, patientName(patient));
+          }}
+        >
+          <Stack gap={4} mt={4}>
+            {search.items.map((patient) => (
+              <Radio
+                key={patient.id}
+                value={patient.id}
+                label={`${patientName(patient)} · ${patient.birthDate} · ${patient.mrn}`}
+              />
+            ))}
+          </Stack>
+        </Radio.Group>
+      )}
+    </Stack>
+  );
+}
+
+/** "Find next available": type (and provider) → open slots → patient → book. */
+export function BookDialog({
+  prefill,
+  onClose,
+  onBooked,
+  providers,
+  types,
+  timezone,
+}: {
+  prefill: BookPrefill | null;
+  onClose: () => void;
+  /** After booking: the clinic date of the new appointment (the day view shows it). */
+  onBooked: (date: string) => void;
+  providers: Provider[];
+  types: AppointmentType[];
+  timezone: string;
+}) {
+  return (
+    <Modal opened={prefill !== null} onClose={onClose} title={t('schedule.bookTitle')} size="lg">
+      {prefill && (
+        <BookForm
+          prefill={prefill}
+          onClose={onClose}
+          onBooked={onBooked}
+          providers={providers}
+          types={types}
+          timezone={timezone}
+        />
+      )}
+    </Modal>
+  );
+}
+
+function BookForm({
+  prefill,
+  onClose,
+  onBooked,
+  providers,
+  types,
+  timezone,
+}: {
+  prefill: BookPrefill;
+  onClose: () => void;
+  onBooked: (date: string) => void;
+  providers: Provider[];
+  types: AppointmentType[];
+  timezone: string;
+}) {
+  const activeTypes = types.filter((type) => type.active);
+  const offered = prefill.providerId
+    ? activeTypes.filter((type) => type.providerIds.includes(prefill.providerId ?? ''))
+    : activeTypes;
+  const [typeId, setTypeId] = useState<string | null>(offered.length === 1 ? offered[0].id : null);
+  const [providerId, setProviderId] = useState<string | null>(prefill.providerId);
+  const [slots, setSlots] = useState<Slot[] | null>(null);
+  const [searching, setSearching] = useState(false);
+  const [searchError, setSearchError] = useState<string | null>(null);
+  const [slot, setSlot] = useState<string | null>(null);
+  const [patient, setPatient] = useState<{ id: string; name: string } | null>(null);
+  const [bookError, setBookError] = useState<{ code: string; message: string } | null>(null);
+  const book = useBook();
+
+  const type = activeTypes.find((item) => item.id === typeId);
+  const providerOptions = providers
+    .filter((p) => !type || type.providerIds.includes(p.id))
+    .map((p) => ({ value: p.id, label: providerName(p) }));
+
+  const search = async (forType: string | null = typeId, forProvider: string | null = providerId) => {
+    if (!forType) return;
+    setSearching(true);
+    setSearchError(null);
+    setSlot(null);
+    try {
+      const now = new Date().toISOString();
+      const from = prefill.date && prefill.time ? instantIso(prefill.date, prefill.time, timezone) : now;
+      const result = await searchSlots(forType, forProvider, laterIso(from, now), timezone);
+      setSlots(result);
+      if (result[0]) setSlot(slotKey(result[0]));
+    } catch (error) {
+      setSearchError(errorMessage(error));
+    } finally {
+      setSearching(false);
+    }
+  };
+
+  const chosen = slots?.find((item) => slotKey(item) === slot) ?? null;
+
+  const submit = async (allowPatientOverlap = false) => {
+    if (!chosen || !patient || !typeId) return;
+    setBookError(null);
+    try {
+      await book.mutateAsync({
+        patientId: patient.id,
+        providerId: chosen.providerId,
+        appointmentTypeId: typeId,
+        start: chosen.start,
+        allowPatientOverlap,
+      });
+      const at = zoned(chosen.start, timezone);
+      notifySuccess(t('schedule.booked', { patient: patient.name, date: formatDate(at.date), time: at.time }));
+      onBooked(at.date);
+      onClose();
+    } catch (error) {
+      setBookError({ code: isApiError(error) ? error.code : 'unexpected', message: errorMessage(error) });
+      if (isApiError(error) && error.code === 'slot_taken') void search();
+    }
+  };
+
+  return (
+    <Stack gap="md">
+      <Group align="flex-end" gap="sm" wrap="wrap">
+        <Select
+          label={t('schedule.type')}
+          placeholder={t('common.choose')}
+          data={offered.map((item) => ({
+            value: item.id,
+            label: `${item.name} (${t('schedule.minutes', { count: item.durationMinutes })})`,
+          }))}
+          value={typeId}
+          onChange={(value) => {
+            setTypeId(value);
+            setSlots(null);
+            // Opened from an empty cell: show that provider's times at once.
+            if (value && prefill.time) void search(value);
+          }}
+          required
+          searchable
+          nothingFoundMessage={t('common.nothingFound')}
+          style={{ flex: 2, minWidth: 200 }}
+          data-autofocus
+        />
+        <OptionalSelect
+          label={t('schedule.provider')}
+          placeholder={t('schedule.anyProvider')}
+          data={providerOptions}
+          value={providerId}
+          onChange={(value) => {
+            setProviderId(value);
+            setSlots(null);
+          }}
+          style={{ flex: 1, minWidth: 180 }}
+        />
+        <Button
+          onClick={() => void search()}
+          loading={searching}
+          disabled={!typeId}
+          leftSection={<IconSearch size={16} aria-hidden />}
+        >
+          {t('schedule.search')}
+        </Button>
+      </Group>
+      {prefill.date && prefill.time && (
+        <Text size="sm" c="dimmed">
+          {t('schedule.searchFrom', { date: formatDate(prefill.date), time: prefill.time })}
+        </Text>
+      )}
+      {searchError && (
+        <Alert color="red" variant="light" icon={<IconAlertTriangle aria-hidden />} role="alert">
+          {searchError}
+        </Alert>
+      )}
+      {slots && (
+        <SlotPicker
+          slots={slots}
+          providers={providers}
+          timezone={timezone}
+          value={slot}
+          onChange={setSlot}
+          label={t('schedule.openSlots')}
+        />
+      )}
+      {chosen && <PatientPicker value={patient?.id ?? null} onChange={(id, name) => setPatient({ id, name })} />}
+      {bookError && (
+        <Alert
+          color="red"
+          variant="light"
+          icon={<IconAlertTriangle aria-hidden />}
+          role="alert"
+          title={t('schedule.notBooked')}
+        >
+          <Stack gap="xs" align="flex-start">
+            <span>{bookError.message}</span>
+            {bookError.code === 'patient_overlap' && (
+              <Button size="xs" variant="default" onClick={() => void submit(true)}>
+                {t('schedule.bookAnyway')}
+              </Button>
+            )}
+          </Stack>
+        </Alert>
+      )}
+      <Group justify="flex-end" gap="sm">
+        <Button variant="default" onClick={onClose}>
+          {t('common.cancel')}
+        </Button>
+        <Button onClick={() => void submit()} disabled={!chosen || !patient} loading={book.isPending}>
+          {t('schedule.book')}
+        </Button>
+      </Group>
+    </Stack>
+  );
+}
