@@ -12,6 +12,7 @@ import {
   type WorkingHoursPut,
 } from '@tend/domain';
 import { and, asc, eq, gt, inArray, isNull, lt, sql } from 'drizzle-orm';
+import type { PgColumn } from 'drizzle-orm/pg-core';
 import { recordAudit } from '../audit/service';
 import type { RequestContext } from '../context';
 import { busyOfProviders, calendarsOfProviders } from './repository';
@@ -204,6 +205,14 @@ export async function createExtraHours(
   return toExtraHours(row);
 }
 
+/** Rows whose [start, end) touches the optional range [from, to). */
+function touching(start: PgColumn, end: PgColumn, range: { from?: string | undefined; to?: string | undefined }) {
+  return and(
+    range.to ? lt(start, new Date(range.to)) : undefined,
+    range.from ? gt(end, new Date(range.from)) : undefined,
+  );
+}
+
 /** The provider's extra hours, optionally those touching [from, to). */
 export async function listExtraHours(
   db: Db,
@@ -216,14 +225,7 @@ export async function listExtraHours(
   const rows = await db
     .select()
     .from(x)
-    .where(
-      and(
-        eq(x.clinicId, ctx.clinicId),
-        eq(x.providerId, providerId),
-        range.to ? lt(x.startAt, new Date(range.to)) : undefined,
-        range.from ? gt(x.endAt, new Date(range.from)) : undefined,
-      ),
-    )
+    .where(and(eq(x.clinicId, ctx.clinicId), eq(x.providerId, providerId), touching(x.startAt, x.endAt, range)))
     .orderBy(asc(x.startAt))
     .limit(1000);
   return { items: rows.map(toExtraHours) };
@@ -284,8 +286,7 @@ export async function listTimeOff(
       and(
         eq(o.clinicId, ctx.clinicId),
         sql`(${o.providerId} = ${providerId} OR ${o.providerId} IS NULL)`,
-        range.to ? lt(o.startAt, new Date(range.to)) : undefined,
-        range.from ? gt(o.endAt, new Date(range.from)) : undefined,
+        touching(o.startAt, o.endAt, range),
       ),
     )
     .orderBy(asc(o.startAt))
@@ -303,14 +304,7 @@ export async function listClinicTimeOff(
   const rows = await db
     .select()
     .from(o)
-    .where(
-      and(
-        eq(o.clinicId, ctx.clinicId),
-        isNull(o.providerId),
-        range.to ? lt(o.startAt, new Date(range.to)) : undefined,
-        range.from ? gt(o.endAt, new Date(range.from)) : undefined,
-      ),
-    )
+    .where(and(eq(o.clinicId, ctx.clinicId), isNull(o.providerId), touching(o.startAt, o.endAt, range)))
     .orderBy(asc(o.startAt))
     .limit(1000);
   return { items: rows.map(toTimeOff) };
