@@ -12,6 +12,8 @@ export interface Config {
   secureCookies: boolean;
   /** Trust X-Forwarded-* from a reverse proxy / load balancer. */
   trustProxy: boolean;
+  /** How often an open live-updates stream checks its session is still valid (and keeps the line open). */
+  eventsHeartbeatMs: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -27,5 +29,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL ?? 'info',
     secureCookies: env.TEND_SECURE_COOKIES === '1' || env.TEND_SECURE_COOKIES === 'true',
     trustProxy: env.TEND_TRUST_PROXY === '1' || env.TEND_TRUST_PROXY === 'true',
+    eventsHeartbeatMs: 15_000,
   };
 }

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import type { SQL } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -21,6 +21,14 @@ export interface Database {
   execScript(script: string): Promise<void>;
   /** Runs `fn` holding an exclusive lock across all processes sharing this database. */
   withExclusiveLock<T>(fn: () => Promise<T>): Promise<T>;
+  /**
+   * Calls `onPayload` for every notification on `channel` (PostgreSQL LISTEN): on PostgreSQL from
+   * every process sharing the database, embedded from this one. Notifications sent inside a
+   * transaction arrive only when it commits. After a lost connection is re-established (PostgreSQL),
+   * `onReconnect` is called: notifications sent meanwhile were missed. Returns a function that
+   * stops listening.
+   */
+  listen(channel: string, onPayload: (payload: string) => void, onReconnect?: () => void): Promise<() => Promise<void>>;
   /** The PGlite instance, for embedded databases (fixtures dump and clone it). */
   readonly pglite?: PGlite;
   close(): Promise<void>;
@@ -59,6 +67,7 @@ async function openEmbedded(dataDir: string | undefined, loadDataDir: Blob | Fil
     },
     // One process owns the data folder, and PGlite runs one transaction at a time.
     withExclusiveLock: (fn) => fn(),
+    listen: (channel, onPayload) => client.listen(channel, onPayload),
     close: () => client.close(),
   };
 }
@@ -72,6 +81,7 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   // Fail fast with a clear message when the server is unreachable.
   const probe = await pool.connect();
   probe.release();
+  const listener = new PgListener(url);
   return {
     kind: 'postgres',
     db,
@@ -98,8 +108,105 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
         client.release();
       }
     },
-    close: () => pool.end(),
+    listen: (channel, onPayload, onReconnect) => listener.listen(channel, onPayload, onReconnect),
+    async close() {
+      await listener.close();
+      await pool.end();
+    },
   };
+}
+
+/**
+ * One dedicated connection per process for LISTEN (a pooled one would be handed to others).
+ * When the connection drops it reconnects with back-off and listens again; notifications sent
+ * while it was down are lost, so the `onReconnect` callbacks let callers refresh what they show.
+ */
+class PgListener {
+  private client: pg.Client | null = null;
+  private connecting: Promise<pg.Client> | null = null;
+  private readonly handlers = new Map<string, Set<(payload: string) => void>>();
+  private readonly reconnected = new Set<() => void>();
+  private everConnected = false;
+  private closed = false;
+  private retryMs = 250;
+
+  constructor(private readonly url: string) {}
+
+  async listen(
+    channel: string,
+    onPayload: (payload: string) => void,
+    onReconnect?: () => void,
+  ): Promise<() => Promise<void>> {
+    if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error(`Invalid channel name: ${channel}`);
+    let set = this.handlers.get(channel);
+    if (!set) {
+      set = new Set();
+      this.handlers.set(channel, set);
+      const client = await this.connection();
+      await client.query(`LISTEN ${channel}`);
+    }
+    set.add(onPayload);
+    if (onReconnect) this.reconnected.add(onReconnect);
+    return async () => {
+      set.delete(onPayload);
+      if (onReconnect) this.reconnected.delete(onReconnect);
+      if (set.size === 0 && this.handlers.get(channel) === set) {
+        this.handlers.delete(channel);
+        await this.client?.query(`UNLISTEN ${channel}`).catch(() => undefined);
+      }
+    };
+  }
+
+  private connection(): Promise<pg.Client> {
+    if (this.client) return Promise.resolve(this.client);
+    this.connecting ??= this.connect().finally(() => {
+      this.connecting = null;
+    });
+    return this.connecting;
+  }
+
+  private async connect(): Promise<pg.Client> {
+    const client = new pg.Client({ connectionString: this.url });
+    client.on('notification', (message) => {
+      for (const handler of this.handlers.get(message.channel) ?? []) handler(message.payload ?? '');
+    });
+    const lost = () => {
+      if (this.client !== client) return;
+      this.client = null;
+      client.end().catch(() => undefined);
+      if (!this.closed) setTimeout(() => this.reconnect(), this.retryMs).unref();
+    };
+    client.on('error', lost);
+    client.on('end', lost);
+    await client.connect();
+    for (const channel of this.handlers.keys()) await client.query(`LISTEN ${channel}`);
+    this.client = client;
+    this.retryMs = 250;
+    if (this.everConnected) for (const callback of this.reconnected) callback();
+    this.everConnected = true;
+    return client;
+  }
+
+  private reconnect(): void {
+    if (this.closed || this.client || this.handlers.size === 0) return;
+    this.connection().catch(() => {
+      this.retryMs = Math.min(this.retryMs * 2, 10_000);
+      setTimeout(() => this.reconnect(), this.retryMs).unref();
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const client = this.client;
+    this.client = null;
+    this.handlers.clear();
+    await client?.end().catch(() => undefined);
+  }
+}
+
+/** Sends a notification; inside a transaction it is delivered only if the transaction commits. */
+export async function notify(db: Db, channel: string, payload: string): Promise<void> {
+  await db.execute(sql`SELECT pg_notify(${channel}, ${payload})`);
 }
 
 /** Rows of a raw query, on either driver. */

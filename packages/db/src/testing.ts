@@ -21,6 +21,8 @@ declare module 'vitest' {
 export async function createTestDatabase(options: { poolSize?: number } = {}): Promise<{
   database: Database;
   migrated: string[];
+  /** The PostgreSQL database's URL, for opening a second connection pool as another server process would. */
+  url?: string;
   drop: () => Promise<void>;
 }> {
   const serverUrl = process.env.TEND_TEST_DATABASE_URL;
@@ -41,6 +43,7 @@ export async function createTestDatabase(options: { poolSize?: number } = {}): P
   return {
     database,
     migrated,
+    url: url.toString(),
     drop: async () => {
       await database.close();
       const dropper = new pg.Client({ connectionString: serverUrl });

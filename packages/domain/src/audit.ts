@@ -37,7 +37,9 @@ export const AUDIT_ACTIONS = [
   'room.create',
   'schedule.update',
   'schedule.extra_hours',
+  'schedule.extra_hours_remove',
   'time_off.create',
+  'time_off.remove',
   'appointment.read',
   'appointment.book',
   'appointment.override',
@@ -48,6 +50,10 @@ export const AUDIT_ACTIONS = [
   'appointment.start',
   'appointment.complete',
   'appointment.no_show',
+  'appointment.series_book',
+  'waitlist.add',
+  'waitlist.remove',
+  'waitlist.book',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

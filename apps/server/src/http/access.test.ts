@@ -4,7 +4,7 @@ import { can, PERMISSIONS, type Permission, ROLES, type Role, type RouteAccess }
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config';
-import { type ApiClient, createTestApp, request, type TestApp } from '../test/harness';
+import { type ApiClient, type ApiResponse, createTestApp, request, type TestApp } from '../test/harness';
 import { buildApp } from './app';
 import type { ApiRoute } from './auth';
 
@@ -14,10 +14,12 @@ import type { ApiRoute } from './auth';
  */
 
 let t: TestApp;
+let baseUrl: string;
 const as = {} as Record<Role, ApiClient>;
 
 beforeAll(async () => {
   t = await createTestApp();
+  baseUrl = await t.app.listen({ port: 0, host: '127.0.0.1' });
   const clinic = await t.createClinic();
   await Promise.all(
     ROLES.map(async (role) => {
@@ -40,9 +42,21 @@ const SAMPLE_QUERIES: Record<string, string> = {
 };
 const NAMES_A_RECORD_IN_QUERY = new Set(['/api/slots', '/api/slots/next']);
 
+/** Routes that stream (server-sent events): asked over real HTTP, and left once the status is known. */
+const STREAMS = new Set(['/api/events']);
+
+async function callStream(url: string, headers: Record<string, string>): Promise<ApiResponse> {
+  const controller = new AbortController();
+  const response = await fetch(`${baseUrl}${url}`, { headers, signal: controller.signal });
+  const body = response.headers.get('content-type')?.includes('json') ? await response.json() : null;
+  controller.abort();
+  return { status: response.status, body, headers: {} };
+}
+
 /** A request of the right shape: random ids in the path (so nothing real is touched), an empty body. */
 function call(route: ApiRoute, headers: Record<string, string> = {}) {
   const url = route.url.replace(/:\w+/g, () => randomUUID()) + (SAMPLE_QUERIES[route.url] ?? '');
+  if (STREAMS.has(route.url)) return callStream(url, headers);
   const method = route.method as 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
   return request(t.app, method, url, {
     headers,
@@ -133,6 +147,9 @@ describe('every API route declares its access', () => {
       'POST /api/appointments/:id/complete': 'appointment.write',
       'POST /api/appointments/:id/no-show': 'appointment.write',
       'POST /api/internal/cli': 'local-cli',
+      'GET /api/events': 'schedule.read',
+      'DELETE /api/time-off/:id': 'schedule.manage',
+      'DELETE /api/providers/:id/extra-hours/:extraHoursId': 'schedule.manage',
     });
   });
 

@@ -20,12 +20,21 @@ import { auditRoutes } from '../audit/routes';
 import { authRoutes } from '../auth/routes';
 import { cliRoutes } from '../cli/routes';
 import { clinicRoutes } from '../clinic/routes';
+import { type EventHub, startEventHub } from '../events/hub';
+import { eventRoutes } from '../events/routes';
 import { insuranceRoutes } from '../insurance/routes';
 import { patientRoutes } from '../patients/routes';
 import { schedulingRoutes } from '../scheduling/routes';
 import { registerAccessControl } from './auth';
 import type { Deps } from './deps';
 import { registerErrorHandling } from './errors';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Live updates of every clinic served by this process. */
+    events: EventHub;
+  }
+}
 
 export const WEB_DIST = fileURLToPath(new URL('../../../web/dist', import.meta.url));
 export const VERSION = '0.1.0';
@@ -139,6 +148,10 @@ export async function buildApp(
   patientRoutes(app, deps);
   insuranceRoutes(app, deps);
   schedulingRoutes(app, deps);
+  const events = await startEventHub(deps.database, () => app.log.warn('ignored a malformed live-update event'));
+  app.decorate('events', events);
+  app.addHook('onClose', () => events.close());
+  eventRoutes(app, deps, events);
   auditRoutes(app, deps);
   cliRoutes(app, deps);
 

@@ -67,7 +67,11 @@ export function registerAccessControl(app: FastifyInstance, db: Db): void {
   });
 }
 
-async function authenticate(db: Db, request: FastifyRequest): Promise<RequestContext> {
+/**
+ * Who sent the request: its API token or session cookie. Polling (the background header) and
+ * live-update streams do not count as the user's activity.
+ */
+export async function authenticate(db: Db, request: FastifyRequest): Promise<RequestContext> {
   const origin = originOf(request);
   const authorization = request.headers.authorization;
   if (authorization !== undefined) {
@@ -83,7 +87,9 @@ async function authenticate(db: Db, request: FastifyRequest): Promise<RequestCon
   const cookie = request.cookies[SESSION_COOKIE];
   if (!cookie) throw new AppError('unauthenticated', 'Please sign in.');
   checkSameOrigin(request);
-  return authenticateSession(db, cookie, origin, { touch: request.headers[BACKGROUND_HEADER] === undefined });
+  const background =
+    request.headers[BACKGROUND_HEADER] !== undefined || request.headers.accept?.includes('text/event-stream') === true;
+  return authenticateSession(db, cookie, origin, { touch: !background });
 }
 
 /**

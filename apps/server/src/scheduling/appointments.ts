@@ -17,6 +17,7 @@ import {
 import { and, asc, eq, gt, inArray, lt, ne } from 'drizzle-orm';
 import { recordAudit, recordPatientsAccess } from '../audit/service';
 import type { RequestContext } from '../context';
+import { publishEvent } from '../events/hub';
 import { requirePatient } from '../patients/service';
 import { calendarsOfProviders, findConflictingAppointment, freeRooms } from './repository';
 import type { Appointment, AppointmentsQuery } from './schemas';
@@ -62,6 +63,35 @@ function toAppointment(row: AppointmentRow, patientName: string): Appointment {
     cancelReason: row.cancelReason,
     seriesId: row.seriesId,
   };
+}
+
+/** Tells every open schedule screen of the clinic (after commit) what happened to an appointment. */
+async function announce(
+  tx: Db,
+  action: AppointmentAction | 'book' | 'reschedule',
+  row: AppointmentRow,
+  previous?: AppointmentRow,
+): Promise<void> {
+  // The time the appointment held before, if this change gave it up.
+  const heldBefore = previous && ACTIVE_STATUSES.includes(previous.status);
+  const releases =
+    action === 'cancel' ||
+    action === 'no-show' ||
+    (action === 'reschedule' &&
+      previous &&
+      (previous.startAt.getTime() !== row.startAt.getTime() || previous.providerId !== row.providerId));
+  await publishEvent(tx, row.clinicId, {
+    kind: 'appointment',
+    action,
+    appointmentId: row.id,
+    providerId: row.providerId,
+    start: iso(row.startAt),
+    end: iso(row.endAt),
+    status: row.status,
+    ...(heldBefore && releases
+      ? { freed: { providerId: previous.providerId, start: iso(previous.startAt), end: iso(previous.bufferEndAt) } }
+      : {}),
+  });
 }
 
 const nameOf = (p: { givenName: string; familyName: string }) => `${p.givenName} ${p.familyName}`;
@@ -296,6 +326,7 @@ export async function bookAppointment(db: Db, ctx: RequestContext, input: Appoin
         if (overrideReason !== null) {
           await recordAudit(tx, ctx, { action: 'appointment.override', ...audit, details: { reason: overrideReason } });
         }
+        await announce(tx, 'book', inserted);
         return inserted;
       });
       return toAppointment(row, patientName);
@@ -434,6 +465,7 @@ export async function rescheduleAppointment(
         if (overrideReason !== null) {
           await recordAudit(tx, ctx, { action: 'appointment.override', ...audit, details: { reason: overrideReason } });
         }
+        await announce(tx, 'reschedule', updated, current);
         return updated;
       });
       return toAppointment(row, patientName);
@@ -536,6 +568,7 @@ export async function changeAppointmentStatus(
       entityId: current.id,
       details: { from: current.status, to: next },
     });
+    await announce(tx, action, updated, current);
     return updated;
   });
   return toAppointment(row, await patientNameOf(db, ctx, row.patientId));

@@ -15,6 +15,7 @@ import { and, asc, eq, gt, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import { recordAudit } from '../audit/service';
 import type { RequestContext } from '../context';
+import { publishEvent } from '../events/hub';
 import { busyOfProviders, calendarsOfProviders } from './repository';
 import type { ExtraHours, ScheduleVersionOut, Slot, TimeOff } from './schemas';
 import {
@@ -146,6 +147,7 @@ export async function putWorkingHours(
           replaced: existing.length,
         },
       });
+      await publishEvent(tx, ctx.clinicId, { kind: 'availability', providerId });
     });
   } catch (error) {
     if (sqlState(error) === '23P01') {
@@ -200,9 +202,34 @@ export async function createExtraHours(
       entityId: providerId,
       details: { extraHoursId: id, locationId: location.id, start: iso(inserted.startAt), end: iso(inserted.endAt) },
     });
+    await publishEvent(tx, ctx.clinicId, { kind: 'availability', providerId });
     return inserted;
   });
   return toExtraHours(row);
+}
+
+/** Removes one-off extra hours; appointments already booked in them stay (they were booked then). */
+export async function removeExtraHours(
+  db: Db,
+  ctx: RequestContext,
+  providerId: string,
+  extraHoursId: string,
+): Promise<void> {
+  const x = schema.providerExtraHours;
+  await db.transaction(async (tx) => {
+    const [removed] = await tx
+      .delete(x)
+      .where(and(eq(x.id, extraHoursId), eq(x.providerId, providerId), eq(x.clinicId, ctx.clinicId)))
+      .returning();
+    if (!removed) throw AppError.notFound('The extra hours');
+    await recordAudit(tx, ctx, {
+      action: 'schedule.extra_hours_remove',
+      entityType: 'provider',
+      entityId: providerId,
+      details: { extraHoursId, start: iso(removed.startAt), end: iso(removed.endAt) },
+    });
+    await publishEvent(tx, ctx.clinicId, { kind: 'availability', providerId });
+  });
 }
 
 /** Rows whose [start, end) touches the optional range [from, to). */
@@ -265,9 +292,34 @@ export async function createTimeOff(
       entityId: id,
       details: { providerId, start: iso(inserted.startAt), end: iso(inserted.endAt) },
     });
+    await publishEvent(tx, ctx.clinicId, { kind: 'availability', providerId });
     return inserted;
   });
   return toTimeOff(row);
+}
+
+/** Removes time off (a cancelled vacation, a holiday entered by mistake); its time is bookable again. */
+export async function removeTimeOff(db: Db, ctx: RequestContext, timeOffId: string): Promise<void> {
+  const o = schema.timeOff;
+  await db.transaction(async (tx) => {
+    const [removed] = await tx
+      .delete(o)
+      .where(and(eq(o.id, timeOffId), eq(o.clinicId, ctx.clinicId)))
+      .returning();
+    if (!removed) throw AppError.notFound('The time off');
+    await recordAudit(tx, ctx, {
+      action: 'time_off.remove',
+      entityType: 'time_off',
+      entityId: removed.id,
+      details: {
+        providerId: removed.providerId,
+        start: iso(removed.startAt),
+        end: iso(removed.endAt),
+        reason: removed.reason,
+      },
+    });
+    await publishEvent(tx, ctx.clinicId, { kind: 'availability', providerId: removed.providerId });
+  });
 }
 
 /** The provider's time off and the clinic's closures, optionally those touching [from, to). */

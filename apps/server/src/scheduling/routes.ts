@@ -32,6 +32,8 @@ import {
   listExtraHours,
   listTimeOff,
   putWorkingHours,
+  removeExtraHours,
+  removeTimeOff,
 } from './availability';
 import { createAppointmentType, createRoom, listAppointmentTypes, listRooms, updateAppointmentType } from './catalogue';
 import {
@@ -210,6 +212,22 @@ export function schedulingRoutes(server: FastifyInstance, deps: Deps): void {
     async (request, reply) =>
       reply.status(201).send(await createExtraHours(db, requireCtx(request), request.params.id, request.body)),
   );
+  app.delete(
+    '/api/providers/:id/extra-hours/:extraHoursId',
+    {
+      config: { access: 'schedule.manage' },
+      schema: {
+        tags,
+        summary: 'Remove one-off extra hours (appointments already booked in them are kept)',
+        params: zIdParams.extend({ extraHoursId: zIdParams.shape.id }),
+        response: { 204: z.null(), ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      await removeExtraHours(db, requireCtx(request), request.params.id, request.params.extraHoursId);
+      return reply.status(204).send(null);
+    },
+  );
   app.get(
     '/api/time-off',
     {
@@ -235,6 +253,22 @@ export function schedulingRoutes(server: FastifyInstance, deps: Deps): void {
       },
     },
     async (request, reply) => reply.status(201).send(await createTimeOff(db, requireCtx(request), null, request.body)),
+  );
+  app.delete(
+    '/api/time-off/:id',
+    {
+      config: { access: 'schedule.manage' },
+      schema: {
+        tags,
+        summary: 'Remove time off of a provider or a clinic closure; its time is bookable again',
+        params: zIdParams,
+        response: { 204: z.null(), ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      await removeTimeOff(db, requireCtx(request), request.params.id);
+      return reply.status(204).send(null);
+    },
   );
 
   // ---- Open slots ----

@@ -9,7 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import { createUser } from '../admin/service';
 import { contextForUser } from '../auth/service';
 import { createClinic } from '../clinic/service';
-import { loadConfig } from '../config';
+import { type Config, loadConfig } from '../config';
 import type { RequestContext } from '../context';
 import { buildApp } from '../http/app';
 
@@ -25,6 +25,8 @@ export interface TestClinic {
 export interface TestApp {
   app: FastifyInstance;
   database: Database;
+  /** PostgreSQL only: the test database's URL (a second server process would connect to it). */
+  databaseUrl: string | undefined;
   createClinic(options?: { timezone?: string; country?: string }): Promise<TestClinic>;
   /** Signs in and returns a client that sends the session cookie. */
   signIn(credentials: { email: string; password: string }): Promise<ApiClient>;
@@ -85,9 +87,9 @@ export function clientWithHeaders(app: FastifyInstance, headers: Record<string, 
   };
 }
 
-export async function createTestApp(options: { poolSize?: number } = {}): Promise<TestApp> {
-  const { database, drop } = await createTestDatabase(options);
-  const config = { ...loadConfig({}), port: 0 };
+export async function createTestApp(options: { poolSize?: number; config?: Partial<Config> } = {}): Promise<TestApp> {
+  const { database, drop, url } = await createTestDatabase(options);
+  const config = { ...loadConfig({}), port: 0, ...options.config };
   const app = await buildApp({ database, config, cliSecret: null }, { logLevel: false });
   await app.ready();
   const origin = { ip: '127.0.0.1', userAgent: 'test' };
@@ -95,6 +97,7 @@ export async function createTestApp(options: { poolSize?: number } = {}): Promis
   return {
     app,
     database,
+    databaseUrl: url,
     async createClinic(options = {}) {
       const admin = { email: `${unique('admin')}@clinic.test`, password: 'admin-password-123' };
       const { clinicId } = await createClinic(

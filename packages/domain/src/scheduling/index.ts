@@ -2,6 +2,7 @@ export type { AppointmentAction, AppointmentStatus } from './appointments';
 export { ACTIVE_STATUSES, APPOINTMENT_ACTIONS, APPOINTMENT_STATUSES, nextStatus } from './appointments';
 export type { LocatedInterval, ScheduleVersion, Weekday, WorkingBlock } from './availability';
 export { expandAvailability } from './availability';
+export * from './events';
 export type { Interval } from './intervals';
 export { isWithinAvailability, mergeIntervals, subtractIntervals } from './intervals';
 export * from './schemas';
