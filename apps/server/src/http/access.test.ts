@@ -148,6 +148,8 @@ describe('every API route declares its access', () => {
       'POST /api/appointments/:id/no-show': 'appointment.write',
       'POST /api/internal/cli': 'local-cli',
       'GET /api/events': 'schedule.read',
+      'POST /api/appointments/series/plan': 'appointment.write',
+      'POST /api/appointments/series': 'appointment.write',
       'DELETE /api/time-off/:id': 'schedule.manage',
       'DELETE /api/providers/:id/extra-hours/:extraHoursId': 'schedule.manage',
     });

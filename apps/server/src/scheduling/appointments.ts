@@ -38,7 +38,7 @@ import {
 
 // ---- Appointments -------------------------------------------------------------------------------
 
-function toAppointment(row: AppointmentRow, patientName: string): Appointment {
+export function toAppointment(row: AppointmentRow, patientName: string): Appointment {
   return {
     id: row.id,
     patientId: row.patientId,
@@ -96,7 +96,7 @@ async function announce(
 
 const nameOf = (p: { givenName: string; familyName: string }) => `${p.givenName} ${p.familyName}`;
 
-async function patientNameOf(db: Db, ctx: RequestContext, patientId: string): Promise<string> {
+export async function patientNameOf(db: Db, ctx: RequestContext, patientId: string): Promise<string> {
   return nameOf(await requirePatient(db, ctx, patientId));
 }
 
@@ -105,7 +105,7 @@ async function patientNameOf(db: Db, ctx: RequestContext, patientId: string): Pr
  * not, and at which location (the block that holds the start; else the provider's schedule, else
  * the clinic's first location, for an override).
  */
-async function placeInCalendar(
+export async function placeInCalendar(
   db: Db,
   ctx: RequestContext,
   providerId: string,
@@ -158,11 +158,8 @@ function overrideReasonFor(
   return override.reason;
 }
 
-/**
- * Refuses (409 patient_overlap) when the patient holds an active appointment with another
- * provider overlapping [start, end); staff confirm and send allowPatientOverlap to go ahead.
- */
-async function refusePatientOverlap(
+/** Active appointments of the patient with another provider overlapping [start, end). */
+export async function patientOverlaps(
   db: Db,
   ctx: RequestContext,
   patientId: string,
@@ -170,7 +167,7 @@ async function refusePatientOverlap(
   start: Date,
   end: Date,
   excludeId?: string,
-): Promise<void> {
+): Promise<string[]> {
   const a = schema.appointments;
   const overlapping = await db
     .select({ id: a.id })
@@ -186,11 +183,28 @@ async function refusePatientOverlap(
         excludeId ? ne(a.id, excludeId) : undefined,
       ),
     );
+  return overlapping.map((o) => o.id);
+}
+
+/**
+ * Refuses (409 patient_overlap) when the patient holds an active appointment with another
+ * provider overlapping [start, end); staff confirm and send allowPatientOverlap to go ahead.
+ */
+async function refusePatientOverlap(
+  db: Db,
+  ctx: RequestContext,
+  patientId: string,
+  providerId: string,
+  start: Date,
+  end: Date,
+  excludeId?: string,
+): Promise<void> {
+  const overlapping = await patientOverlaps(db, ctx, patientId, providerId, start, end, excludeId);
   if (overlapping.length) {
     throw new AppError(
       'patient_overlap',
       'This patient already has an appointment at an overlapping time with another provider. Book anyway only if both visits are intended.',
-      { details: { conflictingAppointmentIds: overlapping.map((o) => o.id) } },
+      { details: { conflictingAppointmentIds: overlapping } },
     );
   }
 }
@@ -260,10 +274,43 @@ async function roomsToTry(
   return { rooms: free, chosen: false };
 }
 
-export async function bookAppointment(db: Db, ctx: RequestContext, input: AppointmentCreate): Promise<Appointment> {
-  const patientName = await patientNameOf(db, ctx, input.patientId);
+/** A booking checked against the calendar, ready to insert (the database has the last word). */
+export interface PreparedBooking {
+  patientId: string;
+  providerId: string;
+  type: TypeRow;
+  start: Date;
+  end: Date;
+  holdUntil: Date;
+  locationId: string;
+  overrideReason: string | null;
+  /** Rooms to try in order (`null`: no room); `chosenRoom` when staff picked one. */
+  rooms: Array<string | null>;
+  chosenRoom: boolean;
+  notes: string | null | undefined;
+  allowPatientOverlap: boolean;
+}
+
+/**
+ * Everything a booking must pass before it is inserted: the provider offers the type, the time is
+ * within working hours (or overridden with a reason), the patient is not elsewhere then (unless
+ * confirmed), and a room of the needed kind is free.
+ */
+export async function prepareBooking(
+  db: Db,
+  ctx: RequestContext,
+  type: TypeRow,
+  input: {
+    patientId: string;
+    providerId: string;
+    start: string;
+    roomId?: string | null | undefined;
+    notes?: string | null | undefined;
+    override?: { reason: string } | null | undefined;
+    allowPatientOverlap: boolean;
+  },
+): Promise<PreparedBooking> {
   const provider = await requireProvider(db, ctx, input.providerId);
-  const type = await requireType(db, ctx, input.appointmentTypeId);
   if (!type.active) {
     throw AppError.validation([{ path: 'appointmentTypeId', message: 'This appointment type is no longer offered.' }]);
   }
@@ -276,9 +323,7 @@ export async function bookAppointment(db: Db, ctx: RequestContext, input: Appoin
 
   const placement = await placeInCalendar(db, ctx, provider.id, start.getTime(), end.getTime());
   const overrideReason = overrideReasonFor(ctx, placement.within, provider.name, input.override);
-
   if (!input.allowPatientOverlap) await refusePatientOverlap(db, ctx, input.patientId, provider.id, start, end);
-
   const { rooms, chosen } = await roomsToTry(
     db,
     ctx,
@@ -288,54 +333,100 @@ export async function bookAppointment(db: Db, ctx: RequestContext, input: Appoin
     start,
     holdUntil,
   );
+  return {
+    patientId: input.patientId,
+    providerId: provider.id,
+    type,
+    start,
+    end,
+    holdUntil,
+    locationId: placement.locationId,
+    overrideReason,
+    rooms,
+    chosenRoom: chosen,
+    notes: input.notes,
+    allowPatientOverlap: input.allowPatientOverlap,
+  };
+}
+
+/** Inserts a prepared booking in `tx` with its audit rows and live-update event. */
+export async function insertBooking(
+  tx: Db,
+  ctx: RequestContext,
+  booking: PreparedBooking,
+  roomId: string | null,
+  seriesId: string | null = null,
+): Promise<AppointmentRow> {
   const id = newId();
-  for (const [attempt, roomId] of rooms.entries()) {
+  const [inserted] = await tx
+    .insert(schema.appointments)
+    .values({
+      id,
+      clinicId: ctx.clinicId,
+      patientId: booking.patientId,
+      providerId: booking.providerId,
+      locationId: booking.locationId,
+      appointmentTypeId: booking.type.id,
+      roomId,
+      startAt: booking.start,
+      endAt: booking.end,
+      bufferEndAt: booking.holdUntil,
+      notes: booking.notes,
+      overrideReason: booking.overrideReason,
+      createdBy: ctx.userId,
+      seriesId,
+    })
+    .returning();
+  const audit = { patientId: booking.patientId, entityType: 'appointment', entityId: id };
+  await recordAudit(tx, ctx, {
+    action: 'appointment.book',
+    ...audit,
+    details: {
+      providerId: booking.providerId,
+      appointmentTypeId: booking.type.id,
+      start: iso(booking.start),
+      roomId,
+      override: booking.overrideReason !== null,
+      patientOverlapConfirmed: booking.allowPatientOverlap,
+      ...(seriesId ? { seriesId } : {}),
+    },
+  });
+  if (booking.overrideReason !== null) {
+    await recordAudit(tx, ctx, {
+      action: 'appointment.override',
+      ...audit,
+      details: { reason: booking.overrideReason },
+    });
+  }
+  await announce(tx, 'book', inserted);
+  return inserted;
+}
+
+/** Which constraint of no double booking an error broke, as a 409 naming the appointment in the way. */
+export async function asSlotTaken(
+  db: Db,
+  ctx: RequestContext,
+  error: unknown,
+  booking: PreparedBooking,
+  roomId: string | null,
+): Promise<AppError | null> {
+  const broken = doubleBooking(error);
+  if (!broken) return null;
+  return slotTaken(db, ctx, broken, { providerId: booking.providerId, roomId }, booking.start, booking.holdUntil);
+}
+
+export async function bookAppointment(db: Db, ctx: RequestContext, input: AppointmentCreate): Promise<Appointment> {
+  const patientName = await patientNameOf(db, ctx, input.patientId);
+  const type = await requireType(db, ctx, input.appointmentTypeId);
+  const booking = await prepareBooking(db, ctx, type, input);
+  for (const [attempt, roomId] of booking.rooms.entries()) {
     try {
-      const row = await db.transaction(async (tx) => {
-        const [inserted] = await tx
-          .insert(schema.appointments)
-          .values({
-            id,
-            clinicId: ctx.clinicId,
-            patientId: input.patientId,
-            providerId: provider.id,
-            locationId: placement.locationId,
-            appointmentTypeId: type.id,
-            roomId,
-            startAt: start,
-            endAt: end,
-            bufferEndAt: holdUntil,
-            notes: input.notes,
-            overrideReason,
-            createdBy: ctx.userId,
-          })
-          .returning();
-        const audit = { patientId: input.patientId, entityType: 'appointment', entityId: id };
-        await recordAudit(tx, ctx, {
-          action: 'appointment.book',
-          ...audit,
-          details: {
-            providerId: provider.id,
-            appointmentTypeId: type.id,
-            start: iso(start),
-            roomId,
-            override: overrideReason !== null,
-            patientOverlapConfirmed: input.allowPatientOverlap,
-          },
-        });
-        if (overrideReason !== null) {
-          await recordAudit(tx, ctx, { action: 'appointment.override', ...audit, details: { reason: overrideReason } });
-        }
-        await announce(tx, 'book', inserted);
-        return inserted;
-      });
+      const row = await db.transaction((tx) => insertBooking(tx, ctx, booking, roomId));
       return toAppointment(row, patientName);
     } catch (error) {
-      const broken = doubleBooking(error);
       // Another booking took this room meanwhile: try the next free one.
-      if (broken === 'room' && !chosen && attempt < rooms.length - 1) continue;
-      if (broken) throw await slotTaken(db, ctx, broken, { providerId: provider.id, roomId }, start, holdUntil);
-      throw error;
+      if (doubleBooking(error) === 'room' && !booking.chosenRoom && attempt < booking.rooms.length - 1) continue;
+      throw (await asSlotTaken(db, ctx, error, booking, roomId)) ?? error;
     }
   }
   throw new AppError('conflict', 'No room is free at this time. Choose another time.');

@@ -365,7 +365,12 @@ export async function listClinicTimeOff(
 // ---- Open slots ---------------------------------------------------------------------------------
 
 /** The providers to search: the one asked for (who must offer the type), or every active one who does. */
-async function providersOffering(db: Db, ctx: RequestContext, type: TypeRow, providerId?: string): Promise<string[]> {
+export async function providersOffering(
+  db: Db,
+  ctx: RequestContext,
+  type: TypeRow,
+  providerId?: string,
+): Promise<string[]> {
   if (providerId) {
     const provider = await requireProvider(db, ctx, providerId);
     if (!offers(type, provider.id)) {
@@ -423,7 +428,7 @@ async function roomHolds(
   return byLocation;
 }
 
-async function openSlots(
+export async function openSlots(
   db: Db,
   ctx: RequestContext,
   type: TypeRow,

@@ -77,6 +77,18 @@ describe('extra hours', () => {
     const audit = await auditRows(sql`action = 'schedule.extra_hours' AND entity_id = ${providerId}`);
     expect(audit).toHaveLength(1);
     expect(audit[0].details).toMatchObject({ extraHoursId: created.body.id, locationId: s.locationId });
+
+    // Removed: no more open slots that morning; the visit already booked stays.
+    const removeUrl = `/api/providers/${providerId}/extra-hours/${created.body.id}`;
+    expect((await s.reception.delete(removeUrl)).status).toBe(403);
+    expect((await s.manager.delete(removeUrl)).status).toBe(204);
+    expect((await s.manager.delete(removeUrl)).status).toBe(404);
+    expect((await s.reception.get(slotsUrl)).body.items).toEqual([]);
+    expect((await s.reception.get(`/api/appointments/${booked.body.id}`)).body.status).toBe('booked');
+    const removed = await auditRows(sql`action = 'schedule.extra_hours_remove' AND entity_id = ${providerId}`);
+    expect(removed.map((r) => r.details)).toEqual([
+      { extraHoursId: created.body.id, start: utc(SATURDAY, '09:00'), end: utc(SATURDAY, '11:00') },
+    ]);
   });
 
   it('are refused when the end is not after the start, longer than a day, or added by the front desk', async () => {
@@ -162,6 +174,13 @@ describe('clinic-wide time off (holidays)', () => {
       `/api/slots?appointmentTypeId=${cleaning.id}&providerId=${own}&${dayRange(holiday)}`,
     );
     expect(ownSlots.body.items.length).toBeGreaterThan(0);
+
+    // Only its own clinic can remove it; once removed, the day is bookable again.
+    expect((await s.manager.delete(`/api/time-off/${created.body.id}`)).status).toBe(404);
+    expect((await h.reception.delete(`/api/time-off/${created.body.id}`)).status).toBe(403);
+    expect((await h.manager.delete(`/api/time-off/${created.body.id}`)).status).toBe(204);
+    expect((await slots(holiday)).body.items.length).toBeGreaterThan(0);
+    expect(await auditRows(sql`action = 'time_off.remove' AND entity_id = ${created.body.id}`)).toHaveLength(1);
   });
 });
 

@@ -5,6 +5,8 @@ import {
   zCancelBody,
   zExtraHoursCreate,
   zRescheduleBody,
+  zSeriesBookBody,
+  zSeriesPlanBody,
   zSlotsQuery,
   zTimeOffCreate,
   zWorkingHoursPut,
@@ -43,6 +45,7 @@ import {
   zAppointmentTypePatch,
   zExtraHours,
   zNextSlotQuery,
+  zPlannedVisit,
   zRoom,
   zRoomCreate,
   zScheduleVersionOut,
@@ -50,6 +53,7 @@ import {
   zTimeOff,
   zTimeOffQuery,
 } from './schemas';
+import { bookSeries, planSeries } from './series';
 
 export function schedulingRoutes(server: FastifyInstance, deps: Deps): void {
   const app = server.withTypeProvider<ZodTypeProvider>();
@@ -340,6 +344,37 @@ export function schedulingRoutes(server: FastifyInstance, deps: Deps): void {
       },
     },
     async (request) => getAppointment(db, requireCtx(request), request.params.id),
+  );
+  app.post(
+    '/api/appointments/series/plan',
+    {
+      config: { access: 'appointment.write' },
+      schema: {
+        tags,
+        summary:
+          'Plan recurring visits (every 1–4 weeks, 2–52 visits, same local time): which are free, and for the others why not and up to 3 alternatives',
+        body: zSeriesPlanBody,
+        response: { 200: z.object({ occurrences: z.array(zPlannedVisit) }), ...errorResponses },
+      },
+    },
+    async (request) => planSeries(db, requireCtx(request), request.body),
+  );
+  app.post(
+    '/api/appointments/series',
+    {
+      config: { access: 'appointment.write' },
+      schema: {
+        tags,
+        summary:
+          'Book a series of visits in one go: every visit is booked, or none is (409 names the visit in the way, with details.occurrence)',
+        body: zSeriesBookBody,
+        response: {
+          201: z.object({ seriesId: z.string(), items: z.array(zAppointment) }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await bookSeries(db, requireCtx(request), request.body)),
   );
   app.post(
     '/api/appointments/:id/reschedule',

@@ -153,3 +153,14 @@ export const zSlot = z.object({
   end: z.string(),
 });
 export type Slot = z.infer<typeof zSlot>;
+
+export const zPlannedVisit = z.object({
+  start: z.string(),
+  end: z.string(),
+  providerId: z.string(),
+  /** free: bookable as planned; the others need a choice (an alternative, an override, or leaving it out). */
+  status: z.enum(['free', 'slot_taken', 'outside_availability', 'patient_overlap', 'past']),
+  message: z.string().nullable(),
+  alternatives: z.array(zSlot),
+});
+export type PlannedVisit = z.infer<typeof zPlannedVisit>;

@@ -5,6 +5,7 @@ export { expandAvailability } from './availability';
 export * from './events';
 export type { Interval } from './intervals';
 export { isWithinAvailability, mergeIntervals, subtractIntervals } from './intervals';
+export * from './recurrence';
 export * from './schemas';
 export type { OpenSlot } from './slots';
 export { findOpenSlots } from './slots';

@@ -132,7 +132,7 @@ export const zAppointmentTypeCreate = z.object({
 export type AppointmentTypeCreate = z.output<typeof zAppointmentTypeCreate>;
 
 /** Book (or move) outside working hours anyway (managers and receptionists); the reason is audited. */
-const zOverride = z.object({ reason: zText(200).min(3, { error: () => t('validation.overrideReason') }) });
+export const zOverride = z.object({ reason: zText(200).min(3, { error: () => t('validation.overrideReason') }) });
 
 export const zAppointmentCreate = z.object({
   patientId: zId,
