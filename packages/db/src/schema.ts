@@ -30,6 +30,7 @@ export const clinics = pgTable('clinics', {
   country: char('country', { length: 2 }).notNull(),
   address: jsonb('address').$type<Address | null>(),
   idleTimeoutMinutes: integer('idle_timeout_minutes').notNull(),
+  slotGridMinutes: integer('slot_grid_minutes').notNull().default(15),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });
@@ -304,4 +305,24 @@ export const appointments = pgTable('appointments', {
   createdBy: uuid('created_by'),
   seriesId: uuid('series_id'),
   updatedAt: updatedAt(),
+});
+
+// ---- Waitlist (0003) -----------------------------------------------------------------------
+
+export const waitlistEntries = pgTable('waitlist_entries', {
+  id: uuid('id').primaryKey(),
+  clinicId: uuid('clinic_id').notNull(),
+  patientId: uuid('patient_id').notNull(),
+  appointmentTypeId: uuid('appointment_type_id').notNull(),
+  providerId: uuid('provider_id'),
+  availableFrom: date('available_from', { mode: 'string' }),
+  availableUntil: date('available_until', { mode: 'string' }),
+  note: text('note'),
+  status: text('status').$type<'waiting' | 'booked' | 'removed'>().notNull().default('waiting'),
+  appointmentId: uuid('appointment_id'),
+  removeReason: text('remove_reason'),
+  createdAt: createdAt(),
+  createdBy: uuid('created_by'),
+  resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+  resolvedBy: uuid('resolved_by'),
 });

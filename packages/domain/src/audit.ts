@@ -51,6 +51,7 @@ export const AUDIT_ACTIONS = [
   'appointment.complete',
   'appointment.no_show',
   'appointment.series_book',
+  'waitlist.read',
   'waitlist.add',
   'waitlist.remove',
   'waitlist.book',

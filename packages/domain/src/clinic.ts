@@ -53,6 +53,10 @@ export const zStoredAddress = z.object({
 
 export const zIdleTimeoutMinutes = z.number().int().min(1).max(240);
 
+/** Open slots start every this many minutes of local time. */
+export const SLOT_GRID_CHOICES = [5, 10, 15, 20, 30, 60] as const;
+export const zSlotGridMinutes = z.literal(SLOT_GRID_CHOICES, { error: () => t('validation.slotGrid') });
+
 export const zClinicSetup = z.object({
   clinicName: zRequiredText(200),
   timezone: zTimeZone,
@@ -73,6 +77,7 @@ export const zClinicSettingsPatch = z
     country: zCountry,
     address: zAddress.nullable(),
     idleTimeoutMinutes: zIdleTimeoutMinutes,
+    slotGridMinutes: zSlotGridMinutes,
   })
   .partial();
 
@@ -84,6 +89,7 @@ export const zClinic = z.object({
   country: z.string(),
   address: zStoredAddress.nullable(),
   idleTimeoutMinutes: z.number(),
+  slotGridMinutes: z.number(),
 });
 export type Clinic = z.infer<typeof zClinic>;
 

@@ -332,5 +332,6 @@ export function toClinic(clinic: typeof schema.clinics.$inferSelect): Clinic {
     country: clinic.country,
     address: clinic.address ?? null,
     idleTimeoutMinutes: clinic.idleTimeoutMinutes,
+    slotGridMinutes: clinic.slotGridMinutes,
   };
 }

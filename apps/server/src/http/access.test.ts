@@ -39,8 +39,9 @@ const SAMPLE_QUERIES: Record<string, string> = {
   // The appointment type is a random id: 404 for those allowed, which is enough here.
   '/api/slots': `?appointmentTypeId=${randomUUID()}&from=2030-01-01T00:00:00Z&to=2030-01-02T00:00:00Z`,
   '/api/slots/next': `?appointmentTypeId=${randomUUID()}`,
+  '/api/waitlist/matches': `?providerId=${randomUUID()}&start=2030-01-01T09:00:00Z&end=2030-01-01T10:00:00Z`,
 };
-const NAMES_A_RECORD_IN_QUERY = new Set(['/api/slots', '/api/slots/next']);
+const NAMES_A_RECORD_IN_QUERY = new Set(['/api/slots', '/api/slots/next', '/api/waitlist/matches']);
 
 /** Routes that stream (server-sent events): asked over real HTTP, and left once the status is known. */
 const STREAMS = new Set(['/api/events']);
@@ -150,6 +151,10 @@ describe('every API route declares its access', () => {
       'GET /api/events': 'schedule.read',
       'POST /api/appointments/series/plan': 'appointment.write',
       'POST /api/appointments/series': 'appointment.write',
+      'GET /api/waitlist': 'schedule.read',
+      'POST /api/waitlist': 'appointment.write',
+      'POST /api/waitlist/:id/remove': 'appointment.write',
+      'GET /api/waitlist/matches': 'schedule.read',
       'DELETE /api/time-off/:id': 'schedule.manage',
       'DELETE /api/providers/:id/extra-hours/:extraHoursId': 'schedule.manage',
     });

@@ -25,6 +25,7 @@ import { eventRoutes } from '../events/routes';
 import { insuranceRoutes } from '../insurance/routes';
 import { patientRoutes } from '../patients/routes';
 import { schedulingRoutes } from '../scheduling/routes';
+import { waitlistRoutes } from '../waitlist/routes';
 import { registerAccessControl } from './auth';
 import type { Deps } from './deps';
 import { registerErrorHandling } from './errors';
@@ -148,6 +149,7 @@ export async function buildApp(
   patientRoutes(app, deps);
   insuranceRoutes(app, deps);
   schedulingRoutes(app, deps);
+  waitlistRoutes(app, deps);
   const events = await startEventHub(deps.database, () => app.log.warn('ignored a malformed live-update event'));
   app.decorate('events', events);
   app.addHook('onClose', () => events.close());

@@ -19,6 +19,7 @@ import { recordAudit, recordPatientsAccess } from '../audit/service';
 import type { RequestContext } from '../context';
 import { publishEvent } from '../events/hub';
 import { requirePatient } from '../patients/service';
+import { markWaitlistBooked } from '../waitlist/service';
 import { calendarsOfProviders, findConflictingAppointment, freeRooms } from './repository';
 import type { Appointment, AppointmentsQuery } from './schemas';
 import {
@@ -289,6 +290,8 @@ export interface PreparedBooking {
   chosenRoom: boolean;
   notes: string | null | undefined;
   allowPatientOverlap: boolean;
+  /** The patient's waitlist entry this booking fulfils. */
+  waitlistEntryId: string | null;
 }
 
 /**
@@ -308,6 +311,7 @@ export async function prepareBooking(
     notes?: string | null | undefined;
     override?: { reason: string } | null | undefined;
     allowPatientOverlap: boolean;
+    waitlistEntryId?: string | null | undefined;
   },
 ): Promise<PreparedBooking> {
   const provider = await requireProvider(db, ctx, input.providerId);
@@ -346,6 +350,7 @@ export async function prepareBooking(
     chosenRoom: chosen,
     notes: input.notes,
     allowPatientOverlap: input.allowPatientOverlap,
+    waitlistEntryId: input.waitlistEntryId ?? null,
   };
 }
 
@@ -396,6 +401,13 @@ export async function insertBooking(
       action: 'appointment.override',
       ...audit,
       details: { reason: booking.overrideReason },
+    });
+  }
+  if (booking.waitlistEntryId) {
+    await markWaitlistBooked(tx, ctx, booking.waitlistEntryId, {
+      appointmentId: id,
+      patientId: booking.patientId,
+      appointmentTypeId: booking.type.id,
     });
   }
   await announce(tx, 'book', inserted);

@@ -21,7 +21,6 @@ import type { ExtraHours, ScheduleVersionOut, Slot, TimeOff } from './schemas';
 import {
   addDays,
   DAY,
-  GRID_MINUTES,
   iso,
   MINUTE,
   NEXT_AVAILABLE_DAYS,
@@ -439,10 +438,14 @@ export async function openSlots(
   const need = (type.durationMinutes + type.bufferAfterMinutes) * MINUTE;
   const loadFrom = new Date(range.from - DAY);
   const loadTo = new Date(range.to + need + DAY);
-  const [{ calendars, timezones }, busy, rooms] = await Promise.all([
+  const [{ calendars, timezones }, busy, rooms, [clinic]] = await Promise.all([
     calendarsOfProviders(db, ctx.clinicId, providerIds, loadFrom, loadTo),
     busyOfProviders(db, ctx.clinicId, providerIds, loadFrom, loadTo),
     type.roomType ? roomHolds(db, ctx, type.roomType, loadFrom, loadTo) : Promise.resolve(null),
+    db
+      .select({ gridMinutes: schema.clinics.slotGridMinutes })
+      .from(schema.clinics)
+      .where(eq(schema.clinics.id, ctx.clinicId)),
   ]);
   const notBefore = Date.now();
   const slots: Slot[] = [];
@@ -463,7 +466,7 @@ export async function openSlots(
       busy: busy.get(providerId) ?? [],
       durationMinutes: type.durationMinutes,
       bufferAfterMinutes: type.bufferAfterMinutes,
-      gridMinutes: GRID_MINUTES,
+      gridMinutes: clinic?.gridMinutes ?? 15,
       timezoneOf: (locationId) => timezones.get(locationId) ?? 'UTC',
       from: range.from,
       to: range.to,

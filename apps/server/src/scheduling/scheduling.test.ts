@@ -434,6 +434,29 @@ describe('open slots', () => {
   });
 });
 
+describe('the clinic’s slot grid', () => {
+  it('offers start times every 15 minutes by default, or as often as the clinic sets', async () => {
+    const g = await schedulingScenario(t);
+    const providerId = await g.addProvider({ blocks: [{ weekday: 2, start: '09:00', end: '11:00' }] });
+    const type = await g.addType({ durationMinutes: 30 });
+    const times = async () =>
+      (
+        await g.reception.get(`/api/slots?appointmentTypeId=${type.id}&providerId=${providerId}&${range(TUESDAY)}`)
+      ).body.items.map((slot: { start: string }) => slot.start);
+    expect(await times()).toHaveLength(7);
+
+    const bad = await g.admin.patch('/api/clinic', { slotGridMinutes: 7 });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.fields).toEqual([
+      { path: 'slotGridMinutes', message: 'Choose a slot grid of 5, 10, 15, 20, 30 or 60 minutes.' },
+    ]);
+    expect((await g.manager.patch('/api/clinic', { slotGridMinutes: 30 })).status).toBe(403);
+    const changed = await g.admin.patch('/api/clinic', { slotGridMinutes: 30 });
+    expect(changed.body.slotGridMinutes).toBe(30);
+    expect(await times()).toEqual(['09:00', '09:30', '10:00', '10:30'].map((time) => utc(TUESDAY, time)));
+  });
+});
+
 describe('open slots across time zones and daylight saving', () => {
   it('keep local wall-clock hours through the spring change and at a location in another zone', async () => {
     const providerId = await s.addProvider({

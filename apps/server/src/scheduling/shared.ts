@@ -7,8 +7,6 @@ import type { RequestContext } from '../context';
 
 export const MINUTE = 60_000;
 export const DAY = 86_400_000;
-/** Start times are offered every 15 minutes of local time (a per-clinic setting later). */
-export const GRID_MINUTES = 15;
 /** How far "next available" looks ahead. */
 export const NEXT_AVAILABLE_DAYS = MAX_SLOT_RANGE_DAYS;
 

@@ -405,6 +405,7 @@ export const enUi = {
   'auditAction.time_off.create': 'Added time off',
   'auditAction.time_off.remove': 'Removed time off',
   'auditAction.appointment.series_book': 'Booked a recurring series',
+  'auditAction.waitlist.read': 'Viewed the waitlist',
   'auditAction.waitlist.add': 'Added to the waitlist',
   'auditAction.waitlist.remove': 'Removed from the waitlist',
   'auditAction.waitlist.book': 'Booked from the waitlist',

@@ -39,6 +39,7 @@ export const en = {
   'validation.rangeTooLong': 'Choose a range of at most {days} days.',
   'validation.extraHoursTooLong': 'Extra hours can last at most 24 hours.',
   'validation.minutes': 'Enter a whole number of minutes from {min} to {max}.',
+  'validation.slotGrid': 'Choose a slot grid of 5, 10, 15, 20, 30 or 60 minutes.',
   'validation.seriesEvery': 'Choose how often: every 1 to {max} weeks.',
   'validation.seriesCount': 'Choose between 2 and {max} visits.',
   'validation.seriesRepeat': 'Two visits of the series are at the same time.',

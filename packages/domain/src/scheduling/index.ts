@@ -9,4 +9,5 @@ export * from './recurrence';
 export * from './schemas';
 export type { OpenSlot } from './slots';
 export { findOpenSlots } from './slots';
+export * from './waitlist';
 export { instantToIsoInZone, instantToZoned, zonedTimeToInstant } from './zoned-time';

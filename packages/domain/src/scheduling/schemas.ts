@@ -145,6 +145,8 @@ export const zAppointmentCreate = z.object({
   override: zOverride.nullish(),
   /** Set after staff confirmed the patient may be booked twice at overlapping times. */
   allowPatientOverlap: z.boolean().default(false),
+  /** Booked for this waitlist entry (the patient's): the entry is marked booked with it. */
+  waitlistEntryId: zId.nullish(),
 });
 export type AppointmentCreate = z.output<typeof zAppointmentCreate>;
 
