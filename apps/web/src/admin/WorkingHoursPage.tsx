@@ -8,6 +8,7 @@ import { PageHeader } from '../components/PageHeader';
 import { ErrorState, Loading } from '../components/states';
 import { type ScheduleVersion, useSaveWorkingHours, useWorkingHours, type WorkingBlock } from '../schedule/api';
 import { providerName } from '../schedule/shared';
+import { ClinicClosures, ProviderExceptions } from './AvailabilityExceptions';
 import { useLocations, useProviders } from './api';
 
 const WEEKDAYS: { day: number; label: MessageKey }[] = [
@@ -168,7 +169,7 @@ function HoursEditor({
 }
 
 export function WorkingHoursPage() {
-  const { can } = useSession();
+  const { can, clinic, today } = useSession();
   const providers = useProviders();
   const locations = useLocations();
   const [providerId, setProviderId] = useState<string | null>(null);
@@ -220,6 +221,18 @@ export function WorkingHoursPage() {
         ) : (
           <Text c="dimmed">{t('schedule.noProvidersHint')}</Text>
         )}
+        {provider && location && zone && (
+          <ProviderExceptions
+            key={`${provider}-${location}`}
+            providerId={provider}
+            providerLabel={providerName(activeProviders.find((p) => p.id === provider))}
+            locationId={location}
+            timezone={zone}
+            today={today()}
+            canManage={can('schedule.manage')}
+          />
+        )}
+        <ClinicClosures timezone={clinic.timezone} today={today()} canManage={can('schedule.manage')} />
       </Stack>
     </>
   );

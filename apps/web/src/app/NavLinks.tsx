@@ -3,6 +3,7 @@ import {
   IconBuildingHospital,
   IconCalendarCog,
   IconCalendarEvent,
+  IconClipboardList,
   IconClockHour4,
   IconHome,
   IconId,
@@ -18,6 +19,7 @@ import {
 import { Link, useLocation } from '@tanstack/react-router';
 import { type MessageKey, type Permission, t } from '@tend/domain';
 import type { ComponentType } from 'react';
+import { useProviders } from '../admin/api';
 import { useSession } from '../auth/session';
 
 interface Item {
@@ -35,8 +37,22 @@ const MAIN: Item[] = [
   { to: '/', label: 'nav.home', icon: IconHome, exact: true },
   { to: '/patients', label: 'nav.patients', icon: IconUsers, permission: 'patient.read', except: ['/patients/new'] },
   { to: '/patients/new', label: 'nav.registerPatient', icon: IconUserPlus, permission: 'patient.write' },
-  { to: '/schedule', label: 'nav.schedule', icon: IconCalendarEvent, permission: 'schedule.read' },
+  {
+    to: '/schedule',
+    label: 'nav.schedule',
+    icon: IconCalendarEvent,
+    permission: 'schedule.read',
+    except: ['/schedule/my-day'],
+  },
 ];
+
+/** Shown to providers and to anyone whose staff account is linked to a provider. */
+const MY_DAY: Item = {
+  to: '/schedule/my-day',
+  label: 'nav.myDay',
+  icon: IconClipboardList,
+  permission: 'schedule.read',
+};
 
 const ADMIN: Item[] = [
   { to: '/admin/staff', label: 'nav.staff', icon: IconUsersGroup, permission: 'user.read' },
@@ -62,8 +78,11 @@ function isActive(item: Item, pathname: string): boolean {
 }
 
 export function NavLinks({ onNavigate }: { onNavigate: () => void }) {
-  const { can } = useSession();
+  const { can, user } = useSession();
   const { pathname } = useLocation();
+  const providers = useProviders();
+  const linked = (providers.data ?? []).some((p) => p.userId === user.id);
+  const main = [...MAIN, ...(linked || user.role === 'provider' ? [MY_DAY] : [])];
   const render = (item: Item) => {
     const Icon = item.icon;
     return (
@@ -86,7 +105,7 @@ export function NavLinks({ onNavigate }: { onNavigate: () => void }) {
   const admin = ADMIN.filter((item) => !item.permission || can(item.permission));
   return (
     <ScrollArea type="scroll" h="100%">
-      <Stack gap={2}>{MAIN.filter((item) => !item.permission || can(item.permission)).map(render)}</Stack>
+      <Stack gap={2}>{main.filter((item) => !item.permission || can(item.permission)).map(render)}</Stack>
       {admin.length > 0 && (
         <Stack gap={2} mt="lg">
           <Text

@@ -14,6 +14,7 @@ import { HomePage } from '../home/HomePage';
 import { PatientChartPage } from '../patients/PatientChartPage';
 import { PatientsPage } from '../patients/PatientsPage';
 import { RegisterPatientPage } from '../patients/RegisterPatientPage';
+import { MyDayPage } from '../schedule/MyDayPage';
 import { SchedulePage } from '../schedule/SchedulePage';
 import { NotFoundPage, RequirePermission } from './guards';
 import { Shell } from './Shell';
@@ -75,12 +76,19 @@ const scheduleRoute = createRoute({
   component: guarded('schedule.read', SchedulePage),
 });
 
+const myDayRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/schedule/my-day',
+  component: guarded('schedule.read', MyDayPage),
+});
+
 const routeTree = rootRoute.addChildren([
   homeRoute,
   patientsRoute,
   registerRoute,
   chartRoute,
   scheduleRoute,
+  myDayRoute,
   adminRoute('/admin/staff', 'user.read', StaffPage),
   adminRoute('/admin/providers', 'provider.read', ProvidersPage),
   adminRoute('/admin/locations', 'location.read', LocationsPage),

@@ -1,7 +1,8 @@
-import { Alert, Button, Group, Modal, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Alert, Button, Group, Modal, Select, Stack, Table, Text, TextInput } from '@mantine/core';
 import { IconAlertTriangle } from '@tabler/icons-react';
 import { type AppointmentAction, type MessageKey, nextStatus, type Provider, t } from '@tend/domain';
 import { useState } from 'react';
+import { isApiError } from '../api/client';
 import { DateField } from '../components/DateField';
 import { formatDate, formatDateTime } from '../components/format';
 import { errorMessage, notifySuccess } from '../components/notify';
@@ -9,10 +10,12 @@ import {
   type Appointment,
   type AppointmentType,
   fetchSlots,
+  type Override,
   type Slot,
   useAppointmentAction,
   useReschedule,
 } from './api';
+import { OverrideFields } from './OverrideFields';
 import { SlotPicker, slotKey } from './SlotPicker';
 import { providerName, StatusBadge } from './shared';
 import { addDays, instantIso, isDate, laterIso, longDate, zoned } from './time';
@@ -88,6 +91,13 @@ function AppointmentDetails({
   const [slots, setSlots] = useState<Slot[] | null>(null);
   const [slot, setSlot] = useState<string | null>(null);
   const [loadingSlots, setLoadingSlots] = useState(false);
+  const [moveProvider, setMoveProvider] = useState(appointment.providerId);
+  const [exactTime, setExactTime] = useState('');
+  const [outside, setOutside] = useState(false);
+  const exact = /^([01]\d|2[0-3]):[0-5]\d$/.test(exactTime.trim()) ? exactTime.trim() : null;
+  const moveProviders = providers.filter(
+    (p) => p.id === appointment.providerId || (p.active && (type?.providerIds.includes(p.id) ?? false)),
+  );
 
   const run = async (action: AppointmentAction, done: MessageKey) => {
     setError(null);
@@ -100,7 +110,7 @@ function AppointmentDetails({
     }
   };
 
-  const loadSlots = async (day: string) => {
+  const loadSlots = async (day: string, providerId: string = moveProvider) => {
     if (!isDate(day)) return;
     setLoadingSlots(true);
     setError(null);
@@ -109,7 +119,7 @@ function AppointmentDetails({
       const from = instantIso(day, '00:00', timezone);
       const result = await fetchSlots({
         appointmentTypeId: appointment.appointmentTypeId,
-        providerId: appointment.providerId,
+        providerId,
         from: laterIso(from, now),
         to: instantIso(addDays(day, 1), '00:00', timezone),
       });
@@ -122,12 +132,25 @@ function AppointmentDetails({
     }
   };
 
-  const move = async () => {
-    const chosen = slots?.find((item) => slotKey(item) === slot);
+  const move = async (override: Override | null = null) => {
+    const picked = slots?.find((item) => slotKey(item) === slot);
+    // A typed time wins over the open times: it may be outside working hours (then an override).
+    const chosen =
+      exact && isDate(date)
+        ? { start: instantIso(date, exact, timezone), providerId: moveProvider }
+        : picked
+          ? { start: picked.start, providerId: picked.providerId }
+          : null;
     if (!chosen) return;
     setError(null);
+    setOutside(false);
     try {
-      await reschedule.mutateAsync({ id: appointment.id, start: chosen.start, providerId: chosen.providerId });
+      await reschedule.mutateAsync({
+        id: appointment.id,
+        start: chosen.start,
+        providerId: chosen.providerId,
+        override,
+      });
       const at = zoned(chosen.start, timezone);
       notifySuccess(
         t('schedule.done.reschedule', { patient: appointment.patientName, date: formatDate(at.date), time: at.time }),
@@ -135,6 +158,7 @@ function AppointmentDetails({
       onClose();
     } catch (err) {
       setError(errorMessage(err));
+      setOutside(isApiError(err) && err.code === 'outside_availability');
     }
   };
 
@@ -196,7 +220,17 @@ function AppointmentDetails({
       </Table>
       {error && (
         <Alert color="red" variant="light" icon={<IconAlertTriangle aria-hidden />} role="alert">
-          {error}
+          <Stack gap="xs" align="flex-start">
+            <span>{error}</span>
+            {outside && mode === 'reschedule' && (
+              <OverrideFields
+                label={t('schedule.override.move')}
+                confirm={t('schedule.override.moveConfirm')}
+                loading={reschedule.isPending}
+                onConfirm={(why) => void move({ reason: why })}
+              />
+            )}
+          </Stack>
         </Alert>
       )}
       {canWrite && mode === 'view' && (
@@ -261,6 +295,18 @@ function AppointmentDetails({
         <Stack gap="sm">
           <Group align="flex-end" gap="sm">
             <DateField label={t('schedule.newDate')} value={date} onChange={setDate} style={{ flex: 1 }} />
+            <Select
+              label={t('schedule.provider')}
+              data={moveProviders.map((p) => ({ value: p.id, label: providerName(p) }))}
+              value={moveProvider}
+              onChange={(value) => {
+                if (!value) return;
+                setMoveProvider(value);
+                void loadSlots(date, value);
+              }}
+              allowDeselect={false}
+              style={{ flex: 1 }}
+            />
             <Button variant="default" onClick={() => void loadSlots(date)} loading={loadingSlots}>
               {t('schedule.showTimes')}
             </Button>
@@ -276,11 +322,19 @@ function AppointmentDetails({
               showProvider={false}
             />
           )}
+          <TextInput
+            type="time"
+            label={t('schedule.exactTime')}
+            description={t('schedule.exactTimeHint')}
+            value={exactTime}
+            onChange={(event) => setExactTime(event.currentTarget.value)}
+            w={220}
+          />
           <Group justify="flex-end" gap="sm">
             <Button variant="default" onClick={() => setMode('view')}>
               {t('schedule.back')}
             </Button>
-            <Button disabled={!slot} loading={reschedule.isPending} onClick={() => void move()}>
+            <Button disabled={!slot && !exact} loading={reschedule.isPending} onClick={() => void move()}>
               {t('schedule.moveConfirm')}
             </Button>
           </Group>

@@ -2,13 +2,14 @@ import { Alert, Button, Group, Modal, Radio, Select, Stack, Text, TextInput } fr
 import { useDebouncedValue } from '@mantine/hooks';
 import { IconAlertTriangle, IconSearch } from '@tabler/icons-react';
 import { type Provider, t } from '@tend/domain';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { isApiError } from '../api/client';
 import { formatDate } from '../components/format';
 import { errorMessage, notifySuccess } from '../components/notify';
 import { OptionalSelect } from '../components/selects';
 import { patientName, usePatientSearch } from '../patients/api';
-import { type AppointmentType, fetchNextSlot, fetchSlots, type Slot, useBook } from './api';
+import { type AppointmentType, fetchNextSlot, fetchSlots, type Override, type Slot, useBook } from './api';
+import { OverrideFields } from './OverrideFields';
 import { SlotPicker, slotKey } from './SlotPicker';
 import { providerName } from './shared';
 import { addDays, instantIso, laterIso, zoned } from './time';
@@ -18,6 +19,8 @@ export interface BookPrefill {
   /** Search from this wall-clock date and time (clinic time); from now when absent. */
   date: string | null;
   time: string | null;
+  /** Opened from a greyed cell: the time is outside the provider's working hours. */
+  outside?: boolean;
 }
 
 const MAX_SLOTS = 12;
@@ -146,6 +149,7 @@ function BookForm({
   const [slot, setSlot] = useState<string | null>(null);
   const [patient, setPatient] = useState<{ id: string; name: string } | null>(null);
   const [bookError, setBookError] = useState<{ code: string; message: string } | null>(null);
+  const [lastOverride, setLastOverride] = useState<Override | null>(null);
   const book = useBook();
 
   const type = activeTypes.find((item) => item.id === typeId);
@@ -162,6 +166,12 @@ function BookForm({
       const now = new Date().toISOString();
       const from = prefill.date && prefill.time ? instantIso(prefill.date, prefill.time, timezone) : now;
       const result = await searchSlots(forType, forProvider, laterIso(from, now), timezone);
+      // A greyed cell was clicked: offer exactly that time first (booking it needs an override).
+      const type = activeTypes.find((item) => item.id === forType);
+      if (prefill.outside && forProvider && type && from > now && !result.some((item) => item.start === from)) {
+        const end = new Date(Date.parse(from) + type.durationMinutes * 60_000).toISOString();
+        result.unshift({ providerId: forProvider, locationId: '', start: from, end, outside: true });
+      }
       setSlots(result);
       if (result[0]) setSlot(slotKey(result[0]));
     } catch (error) {
@@ -173,9 +183,16 @@ function BookForm({
 
   const chosen = slots?.find((item) => slotKey(item) === slot) ?? null;
 
-  const submit = async (allowPatientOverlap = false) => {
+  // Opened from a cell with the type already known: show that provider's times at once.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: once, when the dialog opens
+  useEffect(() => {
+    if (typeId && prefill.time) void search(typeId);
+  }, []);
+
+  const submit = async (allowPatientOverlap = false, override: Override | null = lastOverride) => {
     if (!chosen || !patient || !typeId) return;
     setBookError(null);
+    setLastOverride(override);
     try {
       await book.mutateAsync({
         patientId: patient.id,
@@ -183,6 +200,7 @@ function BookForm({
         appointmentTypeId: typeId,
         start: chosen.start,
         allowPatientOverlap,
+        override,
       });
       const at = zoned(chosen.start, timezone);
       notifySuccess(t('schedule.booked', { patient: patient.name, date: formatDate(at.date), time: at.time }));
@@ -239,7 +257,10 @@ function BookForm({
       </Group>
       {prefill.date && prefill.time && (
         <Text size="sm" c="dimmed">
-          {t('schedule.searchFrom', { date: formatDate(prefill.date), time: prefill.time })}
+          {t(prefill.outside ? 'schedule.searchFromOutside' : 'schedule.searchFrom', {
+            date: formatDate(prefill.date),
+            time: prefill.time,
+          })}
         </Text>
       )}
       {searchError && (
@@ -273,6 +294,14 @@ function BookForm({
                 {t('schedule.bookAnyway')}
               </Button>
             )}
+            {bookError.code === 'outside_availability' && (
+              <OverrideFields
+                label={t('schedule.override.book')}
+                confirm={t('schedule.override.bookConfirm')}
+                loading={book.isPending}
+                onConfirm={(reason) => void submit(false, { reason })}
+              />
+            )}
           </Stack>
         </Alert>
       )}
@@ -280,7 +309,7 @@ function BookForm({
         <Button variant="default" onClick={onClose}>
           {t('common.cancel')}
         </Button>
-        <Button onClick={() => void submit()} disabled={!chosen || !patient} loading={book.isPending}>
+        <Button onClick={() => void submit(false, null)} disabled={!chosen || !patient} loading={book.isPending}>
           {t('schedule.book')}
         </Button>
       </Group>

@@ -1,10 +1,29 @@
-import { Button, Group, Paper, Stack, Table, Text, Title, VisuallyHidden } from '@mantine/core';
-import { IconCalendarSearch, IconChevronLeft, IconChevronRight, IconStethoscope } from '@tabler/icons-react';
-import { t } from '@tend/domain';
+import {
+  Button,
+  Group,
+  Paper,
+  SegmentedControl,
+  Select,
+  Stack,
+  Table,
+  Text,
+  Title,
+  VisuallyHidden,
+} from '@mantine/core';
+import {
+  IconCalendarSearch,
+  IconChevronLeft,
+  IconChevronRight,
+  IconPrinter,
+  IconStethoscope,
+} from '@tabler/icons-react';
+import { type Provider, t } from '@tend/domain';
 import { useState } from 'react';
 import { useProviders } from '../admin/api';
+import { isApiError } from '../api/client';
 import { useSession } from '../auth/session';
 import { DateField } from '../components/DateField';
+import { formatDate } from '../components/format';
 import { notifyError, notifySuccess } from '../components/notify';
 import { PageHeader } from '../components/PageHeader';
 import { EmptyState, ErrorState, Loading } from '../components/states';
@@ -12,31 +31,39 @@ import { AppointmentDialog } from './AppointmentDialog';
 import {
   type Appointment,
   type AppointmentType,
+  type Override,
   useAppointmentAction,
   useAppointments,
   useAppointmentTypes,
+  useAvailability,
+  useReschedule,
 } from './api';
 import { BookDialog, type BookPrefill } from './BookDialog';
-import { DayGrid } from './DayGrid';
+import { dropStart, openRows, weekDates } from './layout';
+import { type MoveConflict, MoveConflictDialog } from './MoveConflictDialog';
+import { PrintableSchedule, type PrintGroup } from './PrintableSchedule';
+import { type GridColumn, ScheduleGrid } from './ScheduleGrid';
 import { providerName, StatusBadge } from './shared';
-import { addDays, dayRange, isDate, longDate, zoned } from './time';
+import { addDays, instantIso, isDate, longDate, shortDate, zoned } from './time';
+
+type View = 'day' | 'week';
 
 /** Today's booked and confirmed visits, each with a "Check in" button. */
 function Arrivals({
-  appointments,
+  query,
   types,
   timezone,
   providerNames,
   canWrite,
 }: {
-  appointments: Appointment[];
+  query: ReturnType<typeof useAppointments>;
   types: AppointmentType[];
   timezone: string;
   providerNames: Map<string, string>;
   canWrite: boolean;
 }) {
   const act = useAppointmentAction();
-  const waiting = appointments
+  const waiting = (query.data ?? [])
     .filter((a) => a.status === 'booked' || a.status === 'confirmed')
     .sort((a, b) => a.start.localeCompare(b.start));
   const checkIn = async (appointment: Appointment) => {
@@ -52,7 +79,11 @@ function Arrivals({
       <Title order={2} size="h4" id="arrivals-heading" mb="xs">
         {t('schedule.arrivals')}
       </Title>
-      {waiting.length === 0 ? (
+      {query.isPending ? (
+        <Loading />
+      ) : query.isError ? (
+        <ErrorState error={query.error} onRetry={() => void query.refetch()} />
+      ) : waiting.length === 0 ? (
         <Text size="sm" c="dimmed">
           {t('schedule.noArrivals')}
         </Text>
@@ -104,115 +135,276 @@ function Arrivals({
 }
 
 export function SchedulePage() {
-  const { clinic, today, can } = useSession();
+  const { clinic, today, can, user } = useSession();
   const timezone = clinic.timezone;
+  const [view, setView] = useState<View>('day');
   const [date, setDate] = useState(today());
   const [typed, setTyped] = useState(date);
+  const [chosenProvider, setChosenProvider] = useState<string | null>(null);
   const [booking, setBooking] = useState<BookPrefill | null>(null);
   const [openId, setOpenId] = useState<string | null>(null);
+  const [moving, setMoving] = useState<Map<string, { start: string; end: string; providerId: string }>>(new Map());
+  const [conflict, setConflict] = useState<MoveConflict | null>(null);
   const canWrite = can('appointment.write');
+  const reschedule = useReschedule();
 
   const providers = useProviders();
   const types = useAppointmentTypes();
-  const range = dayRange(date, timezone);
-  const appointments = useAppointments(range.from, range.to);
-  const todayRange = dayRange(today(), timezone);
-  const todays = useAppointments(todayRange.from, todayRange.to);
+  const active = (providers.data ?? []).filter((p) => p.active);
+  // The week shows one provider: the one chosen, else the user's own, else the first.
+  const weekProvider: Provider | undefined =
+    active.find((p) => p.id === chosenProvider) ?? active.find((p) => p.userId === user.id) ?? active[0];
+
+  const days = view === 'week' ? weekDates(date) : [date];
+  const from = instantIso(days[0], '00:00', timezone);
+  const to = instantIso(addDays(days[days.length - 1], 1), '00:00', timezone);
+  const appointments = useAppointments(
+    from,
+    to,
+    view === 'week' ? { providerId: weekProvider?.id, enabled: weekProvider !== undefined } : {},
+  );
+  const todayFrom = instantIso(today(), '00:00', timezone);
+  const todayTo = instantIso(addDays(today(), 1), '00:00', timezone);
+  const todays = useAppointments(todayFrom, todayTo);
+  const shownProviders = view === 'week' ? (weekProvider ? [weekProvider] : []) : active;
+  const availability = useAvailability(
+    shownProviders.map((p) => p.id),
+    from,
+    to,
+  );
 
   const go = (next: string) => {
     setDate(next);
     setTyped(next);
   };
-  const active = (providers.data ?? []).filter((p) => p.active);
+  const step = view === 'week' ? 7 : 1;
   const typeList = types.data ?? [];
-  const visible = (appointments.data ?? []).filter((a) => a.status !== 'cancelled');
+  const visible = (appointments.data ?? [])
+    .filter((a) => a.status !== 'cancelled')
+    .map((a) => {
+      const moved = moving.get(a.id);
+      return moved ? { ...a, ...moved } : a;
+    });
   const open = [...(appointments.data ?? []), ...(todays.data ?? [])].find((a) => a.id === openId) ?? null;
   const providerNames = new Map((providers.data ?? []).map((p) => [p.id, providerName(p)]));
 
+  const columns: GridColumn[] =
+    view === 'week'
+      ? weekProvider
+        ? days.map((day) => ({
+            key: day,
+            providerId: weekProvider.id,
+            date: day,
+            title: shortDate(day),
+            where: `${providerName(weekProvider)}, ${shortDate(day)}`,
+            color: weekProvider.color,
+            open: availability ? openRows(availability.get(weekProvider.id) ?? [], day, timezone) : null,
+          }))
+        : []
+      : active.map((provider) => ({
+          key: provider.id,
+          providerId: provider.id,
+          date,
+          title: providerName(provider),
+          where: providerName(provider),
+          color: provider.color,
+          open: availability ? openRows(availability.get(provider.id) ?? [], date, timezone) : null,
+        }));
+
+  /** Moves an appointment; the block shows at its new place until the server answered. */
+  const moveTo = async (
+    appointment: Appointment,
+    providerId: string,
+    start: string,
+    extra: { override?: Override; allowPatientOverlap?: boolean } = {},
+  ) => {
+    const end = new Date(Date.parse(start) + Date.parse(appointment.end) - Date.parse(appointment.start)).toISOString();
+    setMoving((all) => new Map(all).set(appointment.id, { start, end, providerId }));
+    try {
+      await reschedule.mutateAsync({ id: appointment.id, start, providerId, ...extra });
+      const at = zoned(start, timezone);
+      notifySuccess(
+        t('schedule.done.reschedule', { patient: appointment.patientName, date: formatDate(at.date), time: at.time }),
+      );
+      setConflict(null);
+    } finally {
+      // Back to what the server says: the new place after success, the old one (snap back) after a refusal.
+      setMoving((all) => {
+        const next = new Map(all);
+        next.delete(appointment.id);
+        return next;
+      });
+    }
+  };
+
+  const drop = async (appointment: Appointment, column: GridColumn, minutes: number, grabRows: number) => {
+    const start = dropStart(column.date, minutes, grabRows, timezone);
+    if (start === new Date(appointment.start).toISOString() && column.providerId === appointment.providerId) return;
+    try {
+      await moveTo(appointment, column.providerId, start);
+    } catch (error) {
+      if (isApiError(error) && (error.code === 'outside_availability' || error.code === 'patient_overlap')) {
+        setConflict({ appointment, providerId: column.providerId, start, code: error.code, message: error.message });
+      } else {
+        notifyError(error, t('schedule.notMoved'));
+      }
+    }
+  };
+
+  const printGroups: PrintGroup[] =
+    view === 'week'
+      ? days.map((day) => ({
+          key: day,
+          heading: longDate(day),
+          appointments: visible.filter((a) => zoned(a.start, timezone).date === day),
+        }))
+      : active.map((provider) => ({
+          key: provider.id,
+          heading: providerName(provider),
+          appointments: visible.filter((a) => a.providerId === provider.id),
+        }));
+  const title =
+    view === 'week'
+      ? t('schedule.weekOf', {
+          provider: providerName(weekProvider),
+          from: shortDate(days[0]),
+          to: shortDate(days[6]),
+        })
+      : longDate(date);
+
   return (
     <>
-      <PageHeader
-        title={t('schedule.title')}
-        description={longDate(date)}
-        actions={
-          canWrite && (
-            <Button
-              leftSection={<IconCalendarSearch size={18} aria-hidden />}
-              onClick={() => setBooking({ providerId: null, date: null, time: null })}
-            >
-              {t('schedule.findNext')}
-            </Button>
-          )
-        }
-      />
-      <Stack gap="md">
-        <Arrivals
-          appointments={todays.data ?? []}
+      <div className="tend-no-print">
+        <PageHeader
+          title={t('schedule.title')}
+          description={title}
+          actions={
+            <>
+              <Button
+                variant="default"
+                leftSection={<IconPrinter size={18} aria-hidden />}
+                onClick={() => window.print()}
+                disabled={active.length === 0}
+              >
+                {t('schedule.print')}
+              </Button>
+              {canWrite && (
+                <Button
+                  leftSection={<IconCalendarSearch size={18} aria-hidden />}
+                  onClick={() => setBooking({ providerId: null, date: null, time: null })}
+                >
+                  {t('schedule.findNext')}
+                </Button>
+              )}
+            </>
+          }
+        />
+        <Stack gap="md">
+          <Arrivals
+            query={todays}
+            types={typeList}
+            timezone={timezone}
+            providerNames={providerNames}
+            canWrite={canWrite}
+          />
+          <Group gap="sm" align="flex-end" wrap="wrap">
+            <SegmentedControl
+              aria-label={t('schedule.view')}
+              value={view}
+              onChange={(value) => setView(value === 'week' ? 'week' : 'day')}
+              data={[
+                { value: 'day', label: t('schedule.view.day') },
+                { value: 'week', label: t('schedule.view.week') },
+              ]}
+            />
+            {view === 'week' && (
+              <Select
+                label={t('schedule.provider')}
+                data={active.map((p) => ({ value: p.id, label: providerName(p) }))}
+                value={weekProvider?.id ?? null}
+                onChange={setChosenProvider}
+                allowDeselect={false}
+                searchable
+                w={230}
+              />
+            )}
+            <DateField
+              label={t('schedule.date')}
+              value={typed}
+              onChange={(value) => {
+                setTyped(value);
+                if (isDate(value)) setDate(value);
+              }}
+              w={170}
+            />
+            <Button.Group>
+              <Button
+                variant="default"
+                onClick={() => go(addDays(date, -step))}
+                leftSection={<IconChevronLeft size={16} aria-hidden />}
+              >
+                {t(view === 'week' ? 'schedule.previousWeek' : 'schedule.previousDay')}
+              </Button>
+              <Button variant="default" onClick={() => go(today())}>
+                {t('schedule.today')}
+              </Button>
+              <Button
+                variant="default"
+                onClick={() => go(addDays(date, step))}
+                rightSection={<IconChevronRight size={16} aria-hidden />}
+              >
+                {t(view === 'week' ? 'schedule.nextWeek' : 'schedule.nextDay')}
+              </Button>
+            </Button.Group>
+            <Text size="sm" c="dimmed" ml="auto">
+              {t('schedule.count', { count: visible.length })}
+            </Text>
+          </Group>
+          {providers.isPending || types.isPending || (appointments.isPending && active.length > 0) ? (
+            <Loading />
+          ) : providers.isError ? (
+            <ErrorState error={providers.error} onRetry={() => void providers.refetch()} />
+          ) : appointments.isError ? (
+            <ErrorState error={appointments.error} onRetry={() => void appointments.refetch()} />
+          ) : active.length === 0 ? (
+            <EmptyState
+              icon={<IconStethoscope aria-hidden />}
+              title={t('schedule.noProviders')}
+              description={t('schedule.noProvidersHint')}
+            />
+          ) : (
+            <section aria-label={view === 'week' ? title : t('schedule.dayLabel', { date: longDate(date) })}>
+              {canWrite && (
+                <Text size="xs" c="dimmed" mb={6}>
+                  {t('schedule.dragHint')}
+                </Text>
+              )}
+              <ScheduleGrid
+                columns={columns}
+                timezone={timezone}
+                appointments={visible}
+                types={typeList}
+                canBook={canWrite}
+                canMove={canWrite}
+                onEmpty={(column, time, inside) =>
+                  setBooking({ providerId: column.providerId, date: column.date, time, outside: !inside })
+                }
+                onOpen={(appointment) => setOpenId(appointment.id)}
+                onMove={(appointment, column, minutes, grabRows) => void drop(appointment, column, minutes, grabRows)}
+              />
+            </section>
+          )}
+        </Stack>
+      </div>
+      {active.length > 0 && (
+        <PrintableSchedule
+          clinicName={clinic.name}
+          title={title}
+          groups={printGroups}
           types={typeList}
           timezone={timezone}
-          providerNames={providerNames}
-          canWrite={canWrite}
         />
-        <Group gap="sm" align="flex-end" wrap="wrap">
-          <DateField
-            label={t('schedule.date')}
-            value={typed}
-            onChange={(value) => {
-              setTyped(value);
-              if (isDate(value)) setDate(value);
-            }}
-            w={170}
-          />
-          <Button.Group>
-            <Button
-              variant="default"
-              onClick={() => go(addDays(date, -1))}
-              leftSection={<IconChevronLeft size={16} aria-hidden />}
-            >
-              {t('schedule.previousDay')}
-            </Button>
-            <Button variant="default" onClick={() => go(today())}>
-              {t('schedule.today')}
-            </Button>
-            <Button
-              variant="default"
-              onClick={() => go(addDays(date, 1))}
-              rightSection={<IconChevronRight size={16} aria-hidden />}
-            >
-              {t('schedule.nextDay')}
-            </Button>
-          </Button.Group>
-          <Text size="sm" c="dimmed" ml="auto">
-            {t('schedule.count', { count: visible.length })}
-          </Text>
-        </Group>
-        {providers.isPending || appointments.isPending || types.isPending ? (
-          <Loading />
-        ) : providers.isError ? (
-          <ErrorState error={providers.error} onRetry={() => void providers.refetch()} />
-        ) : appointments.isError ? (
-          <ErrorState error={appointments.error} onRetry={() => void appointments.refetch()} />
-        ) : active.length === 0 ? (
-          <EmptyState
-            icon={<IconStethoscope aria-hidden />}
-            title={t('schedule.noProviders')}
-            description={t('schedule.noProvidersHint')}
-          />
-        ) : (
-          <section aria-label={t('schedule.dayLabel', { date: longDate(date) })}>
-            <DayGrid
-              date={date}
-              timezone={timezone}
-              providers={active}
-              appointments={visible}
-              types={typeList}
-              canBook={canWrite}
-              onEmpty={(providerId, time) => setBooking({ providerId, date, time })}
-              onOpen={(appointment) => setOpenId(appointment.id)}
-            />
-          </section>
-        )}
-      </Stack>
+      )}
       <BookDialog
         prefill={booking}
         onClose={() => setBooking(null)}
@@ -228,6 +420,12 @@ export function SchedulePage() {
         types={typeList}
         timezone={timezone}
         canWrite={canWrite}
+      />
+      <MoveConflictDialog
+        conflict={conflict}
+        timezone={timezone}
+        onClose={() => setConflict(null)}
+        onRetry={(c, extra) => moveTo(c.appointment, c.providerId, c.start, extra)}
       />
     </>
   );

@@ -54,6 +54,12 @@ export function SlotPicker({
                   {t('schedule.slotWith', { provider: providerName(provider) })}
                 </Text>
               )}
+              {slot.outside && (
+                <Text span size="sm" c="orange.9">
+                  {' · '}
+                  {t('schedule.outsideHours')}
+                </Text>
+              )}
             </Radio.Card>
           );
         })}

@@ -1,5 +1,12 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { AppointmentAction, AppointmentStatus } from '@tend/domain';
+import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
+import {
+  type AppointmentAction,
+  type AppointmentStatus,
+  expandAvailability,
+  type Interval,
+  subtractIntervals,
+  type Weekday,
+} from '@tend/domain';
 import { http } from '../api/client';
 
 /** The scheduling API as the front desk uses it: appointments, open slots, types and working hours. */
@@ -42,6 +49,8 @@ export interface Slot {
   locationId: string;
   start: string;
   end: string;
+  /** Not an open slot: a time the user chose outside working hours (booking it needs an override). */
+  outside?: boolean;
 }
 
 export interface WorkingBlock {
@@ -59,18 +68,50 @@ export interface ScheduleVersion {
   blocks: WorkingBlock[];
 }
 
+/** A provider's time off or, with providerId null, a clinic-wide closure. */
+export interface TimeOff {
+  id: string;
+  providerId: string | null;
+  start: string;
+  end: string;
+  reason: string;
+}
+
+/** One-off working hours outside the weekly schedule. */
+export interface ExtraHours {
+  id: string;
+  providerId: string;
+  locationId: string;
+  start: string;
+  end: string;
+}
+
+/** Booking or moving outside working hours anyway, with a reason (audited). */
+export interface Override {
+  reason: string;
+}
+
 export const scheduleKeys = {
   appointments: ['appointments'] as const,
-  range: (from: string, to: string) => ['appointments', { from, to }] as const,
+  range: (from: string, to: string, providerId?: string) =>
+    ['appointments', providerId ? { from, to, providerId } : { from, to }] as const,
   types: ['appointment-types'] as const,
   hours: (providerId: string) => ['working-hours', providerId] as const,
+  timeOff: ['time-off'] as const,
+  extraHours: ['extra-hours'] as const,
 };
 
-export function useAppointments(from: string, to: string) {
+export function useAppointments(from: string, to: string, options: { providerId?: string; enabled?: boolean } = {}) {
+  const { providerId, enabled = true } = options;
   return useQuery({
-    queryKey: scheduleKeys.range(from, to),
+    queryKey: scheduleKeys.range(from, to, providerId),
     queryFn: ({ signal }) =>
-      http.get<{ items: Appointment[] }>('/appointments', { from, to }, { signal }).then((r) => r.items),
+      http
+        .get<{ items: Appointment[] }>('/appointments', providerId ? { from, to, providerId } : { from, to }, {
+          signal,
+        })
+        .then((r) => r.items),
+    enabled,
   });
 }
 
@@ -95,9 +136,10 @@ export function fetchNextSlot(query: { appointmentTypeId: string; from: string }
   return http.get<{ slot: Slot | null }>('/slots/next', query).then((r) => r.slot);
 }
 
+/** Refetches the appointments shown; mutations wait for it, so the screen never shows the old place. */
 function useRefreshDay() {
   const client = useQueryClient();
-  return () => void client.invalidateQueries({ queryKey: scheduleKeys.appointments });
+  return () => client.invalidateQueries({ queryKey: scheduleKeys.appointments });
 }
 
 export function useBook() {
@@ -110,6 +152,7 @@ export function useBook() {
       start: string;
       notes?: string | null;
       allowPatientOverlap?: boolean;
+      override?: Override | null;
     }) => http.post<Appointment>('/appointments', body),
     onSuccess: refresh,
   });
@@ -127,8 +170,16 @@ export function useAppointmentAction() {
 export function useReschedule() {
   const refresh = useRefreshDay();
   return useMutation({
-    mutationFn: ({ id, start, providerId }: { id: string; start: string; providerId?: string }) =>
-      http.post<Appointment>(`/appointments/${id}/reschedule`, { start, providerId }),
+    mutationFn: ({
+      id,
+      ...body
+    }: {
+      id: string;
+      start: string;
+      providerId?: string;
+      override?: Override | null;
+      allowPatientOverlap?: boolean;
+    }) => http.post<Appointment>(`/appointments/${id}/reschedule`, body),
     onSuccess: refresh,
   });
 }
@@ -162,4 +213,121 @@ export function useSaveAppointmentType() {
         : http.post<AppointmentType>('/appointment-types', body),
     onSuccess: () => void client.invalidateQueries({ queryKey: scheduleKeys.types }),
   });
+}
+
+type Range = { from?: string; to?: string };
+
+function rangeQuery(range: Range): Record<string, string> {
+  const query: Record<string, string> = {};
+  if (range.from) query.from = range.from;
+  if (range.to) query.to = range.to;
+  return query;
+}
+
+/** A provider's time off, with the clinic's closures (the API lists both), overlapping the range. */
+export function useTimeOff(providerId: string | null, range: Range) {
+  return useQuery({
+    queryKey: [...scheduleKeys.timeOff, providerId, range],
+    queryFn: ({ signal }) =>
+      http
+        .get<{ items: TimeOff[] }>(`/providers/${providerId}/time-off`, rangeQuery(range), { signal })
+        .then((r) => r.items),
+    enabled: providerId !== null,
+  });
+}
+
+export function useExtraHours(providerId: string | null, range: Range) {
+  return useQuery({
+    queryKey: [...scheduleKeys.extraHours, providerId, range],
+    queryFn: ({ signal }) =>
+      http
+        .get<{ items: ExtraHours[] }>(`/providers/${providerId}/extra-hours`, rangeQuery(range), { signal })
+        .then((r) => r.items),
+    enabled: providerId !== null,
+  });
+}
+
+/** The clinic's closures (holidays). */
+export function useClinicClosures(range: Range) {
+  return useQuery({
+    queryKey: [...scheduleKeys.timeOff, 'clinic', range],
+    queryFn: ({ signal }) =>
+      http.get<{ items: TimeOff[] }>('/time-off', rangeQuery(range), { signal }).then((r) => r.items),
+  });
+}
+
+/** Add time off for a provider, or (providerId null) close the whole clinic. */
+export function useAddTimeOff() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ providerId, ...body }: { providerId: string | null; start: string; end: string; reason: string }) =>
+      http.post<TimeOff>(providerId ? `/providers/${providerId}/time-off` : '/time-off', body),
+    onSuccess: () => client.invalidateQueries({ queryKey: scheduleKeys.timeOff }),
+  });
+}
+
+export function useAddExtraHours() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ providerId, ...body }: { providerId: string; locationId: string; start: string; end: string }) =>
+      http.post<ExtraHours>(`/providers/${providerId}/extra-hours`, body),
+    onSuccess: () => client.invalidateQueries({ queryKey: scheduleKeys.extraHours }),
+  });
+}
+
+/**
+ * When each provider can be booked in [from, to): weekly hours and extra hours, less their time
+ * off and the clinic's closures — the same sums the server makes for open slots. Null while loading
+ * (the grid then greys nothing).
+ */
+export function useAvailability(providerIds: string[], from: string, to: string): Map<string, Interval[]> | null {
+  const range = { from, to };
+  const queries = useQueries({
+    queries: providerIds.flatMap((id) => [
+      {
+        queryKey: scheduleKeys.hours(id),
+        queryFn: ({ signal }: { signal: AbortSignal }) =>
+          http
+            .get<{ items: ScheduleVersion[] }>(`/providers/${id}/working-hours`, undefined, { signal })
+            .then((r) => r.items as unknown),
+      },
+      {
+        queryKey: [...scheduleKeys.extraHours, id, range],
+        queryFn: ({ signal }: { signal: AbortSignal }) =>
+          http
+            .get<{ items: ExtraHours[] }>(`/providers/${id}/extra-hours`, range, { signal })
+            .then((r) => r.items as unknown),
+      },
+      {
+        queryKey: [...scheduleKeys.timeOff, id, range],
+        queryFn: ({ signal }: { signal: AbortSignal }) =>
+          http
+            .get<{ items: TimeOff[] }>(`/providers/${id}/time-off`, range, { signal })
+            .then((r) => r.items as unknown),
+      },
+    ]),
+  });
+  if (queries.some((query) => !query.data)) return null;
+  const fromMs = Date.parse(from);
+  const toMs = Date.parse(to);
+  const result = new Map<string, Interval[]>();
+  providerIds.forEach((id, i) => {
+    const versions = queries[i * 3].data as ScheduleVersion[];
+    const extra = queries[i * 3 + 1].data as ExtraHours[];
+    const off = queries[i * 3 + 2].data as TimeOff[];
+    const working = expandAvailability({
+      versions: versions.map((v) => ({ ...v, blocks: v.blocks.map((b) => ({ ...b, weekday: b.weekday as Weekday })) })),
+      extraHours: extra.map((e) => ({ start: Date.parse(e.start), end: Date.parse(e.end), locationId: e.locationId })),
+      from: fromMs,
+      to: toMs,
+    });
+    result.set(
+      id,
+      subtractIntervals(
+        working,
+        off.map((o) => ({ start: Date.parse(o.start), end: Date.parse(o.end) })),
+      ),
+    );
+  });
+  return result;
 }

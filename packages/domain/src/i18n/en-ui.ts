@@ -714,7 +714,7 @@ export const enUi = {
   'schedule.hours.end': '{day} block {n} end',
   'schedule.hours.remove': 'Remove {day} block {n}',
   'schedule.hours.add': 'Add block',
-  'schedule.hours.addNamed': 'Add a block on {day}',
+  'schedule.hours.addNamed': 'Add block on {day}',
   'schedule.hours.saved': 'Working hours saved.',
   'schedule.hours.monday': 'Monday',
   'schedule.hours.tuesday': 'Tuesday',
