@@ -1,6 +1,6 @@
-import { NumberInput, SimpleGrid, Stack, TextInput } from '@mantine/core';
+import { NumberInput, Select, SimpleGrid, Stack, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { t, zClinicSettingsPatch } from '@tend/domain';
+import { SLOT_GRID_CHOICES, t, zClinicSettingsPatch } from '@tend/domain';
 import { useState } from 'react';
 import { useSession } from '../auth/session';
 import { AddressFields, type AddressValues, addressFromApi, addressToInput } from '../components/AddressFields';
@@ -19,6 +19,7 @@ interface ClinicValues {
   country: string;
   address: AddressValues;
   idleTimeoutMinutes: number | string;
+  slotGridMinutes: string;
 }
 
 function toInput(values: ClinicValues) {
@@ -29,6 +30,7 @@ function toInput(values: ClinicValues) {
     country: values.country,
     address: addressToInput(values.address),
     idleTimeoutMinutes: typeof values.idleTimeoutMinutes === 'number' ? values.idleTimeoutMinutes : Number.NaN,
+    slotGridMinutes: Number(values.slotGridMinutes),
   };
 }
 
@@ -43,6 +45,7 @@ export function ClinicSettingsPage() {
     country: clinic.country,
     address: addressFromApi(clinic.address, clinic.country),
     idleTimeoutMinutes: clinic.idleTimeoutMinutes,
+    slotGridMinutes: String(clinic.slotGridMinutes),
   });
   const form = useForm<ClinicValues>({
     initialValues: initial(),
@@ -95,6 +98,20 @@ export function ClinicSettingsPage() {
             <AddressFields
               field={(name) => form.getInputProps(`address.${name}`)}
               country={form.values.address.country}
+            />
+          </FormSection>
+          <FormSection title={t('clinic.scheduling')}>
+            <Select
+              label={t('clinic.slotGrid')}
+              description={t('clinic.slotGridHint')}
+              inputWrapperOrder={['label', 'input', 'description', 'error']}
+              data={SLOT_GRID_CHOICES.map((minutes) => ({
+                value: String(minutes),
+                label: t('clinic.slotGridMinutes', { minutes: String(minutes) }),
+              }))}
+              allowDeselect={false}
+              styles={{ wrapper: { maxWidth: 220 } }}
+              {...form.getInputProps('slotGridMinutes')}
             />
           </FormSection>
           <FormSection title={t('clinic.privacy')}>

@@ -1,0 +1,72 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { FreedTime, WaitlistEntry } from '@tend/domain';
+import { http } from '../api/client';
+
+/** The waitlist API: who waits for an earlier slot, and whom a freed time suits. */
+
+const keys = {
+  all: ['waitlist'] as const,
+  waiting: ['waitlist', 'waiting'] as const,
+  matches: (freed: FreedTime) => ['waitlist', 'matches', freed] as const,
+};
+
+export function useWaitlist(options: { enabled?: boolean } = {}) {
+  return useQuery({
+    queryKey: keys.waiting,
+    queryFn: ({ signal }) =>
+      http.get<{ items: WaitlistEntry[] }>('/waitlist', undefined, { signal }).then((r) => r.items),
+    enabled: options.enabled ?? true,
+  });
+}
+
+export function useWaitlistMatches(freed: FreedTime) {
+  return useQuery({
+    queryKey: keys.matches(freed),
+    queryFn: ({ signal }) =>
+      http.get<{ items: WaitlistEntry[] }>('/waitlist/matches', { ...freed }, { signal }).then((r) => r.items),
+  });
+}
+
+export function useAddToWaitlist() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: {
+      patientId: string;
+      appointmentTypeId: string;
+      providerId: string | null;
+      availableFrom: string | null;
+      availableUntil: string | null;
+      note: string | null;
+    }) => http.post<WaitlistEntry>('/waitlist', body),
+    onSuccess: () => client.invalidateQueries({ queryKey: keys.all }),
+  });
+}
+
+export function useRemoveFromWaitlist() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, reason }: { id: string; reason: string }) =>
+      http.post<WaitlistEntry>(`/waitlist/${id}/remove`, { reason }),
+    onSuccess: () => client.invalidateQueries({ queryKey: keys.all }),
+  });
+}
+
+/** Books a waiting patient into freed time; the entry leaves the list in the same step. */
+export function useBookFromWaitlist() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ entry, freed }: { entry: WaitlistEntry; freed: FreedTime }) =>
+      http.post<{ id: string }>('/appointments', {
+        patientId: entry.patientId,
+        appointmentTypeId: entry.appointmentTypeId,
+        providerId: freed.providerId,
+        start: freed.start,
+        waitlistEntryId: entry.id,
+      }),
+    onSuccess: () =>
+      Promise.all([
+        client.invalidateQueries({ queryKey: keys.all }),
+        client.invalidateQueries({ queryKey: ['appointments'] }),
+      ]),
+  });
+}
