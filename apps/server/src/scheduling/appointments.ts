@@ -14,13 +14,13 @@ import {
   type RescheduleBody,
   subtractIntervals,
 } from '@tend/domain';
-import { and, asc, eq, gt, inArray, lt, ne } from 'drizzle-orm';
+import { and, asc, eq, inArray, ne } from 'drizzle-orm';
 import { recordAudit, recordPatientsAccess } from '../audit/service';
 import type { RequestContext } from '../context';
 import { publishEvent } from '../events/hub';
 import { requirePatient } from '../patients/service';
 import { markWaitlistBooked } from '../waitlist/service';
-import { calendarsOfProviders, findConflictingAppointment, freeRooms } from './repository';
+import { calendarsOfProviders, findConflictingAppointment, freeRooms, overlapping } from './repository';
 import type { Appointment, AppointmentsQuery } from './schemas';
 import {
   type AppointmentRow,
@@ -170,7 +170,7 @@ export async function patientOverlaps(
   excludeId?: string,
 ): Promise<string[]> {
   const a = schema.appointments;
-  const overlapping = await db
+  const rows = await db
     .select({ id: a.id })
     .from(a)
     .where(
@@ -179,12 +179,11 @@ export async function patientOverlaps(
         eq(a.patientId, patientId),
         ne(a.providerId, providerId),
         inArray(a.status, [...ACTIVE_STATUSES]),
-        lt(a.startAt, end),
-        gt(a.endAt, start),
+        overlapping(start, end, a.endAt),
         excludeId ? ne(a.id, excludeId) : undefined,
       ),
     );
-  return overlapping.map((o) => o.id);
+  return rows.map((o) => o.id);
 }
 
 /**
@@ -458,8 +457,7 @@ export async function listAppointments(
     .where(
       and(
         eq(a.clinicId, ctx.clinicId),
-        lt(a.startAt, new Date(query.to)),
-        gt(a.endAt, new Date(query.from)),
+        overlapping(new Date(query.from), new Date(query.to), a.endAt),
         query.providerId ? eq(a.providerId, query.providerId) : undefined,
         query.patientId ? eq(a.patientId, query.patientId) : undefined,
       ),

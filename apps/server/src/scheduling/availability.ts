@@ -16,7 +16,7 @@ import type { PgColumn } from 'drizzle-orm/pg-core';
 import { recordAudit } from '../audit/service';
 import type { RequestContext } from '../context';
 import { publishEvent } from '../events/hub';
-import { busyOfProviders, calendarsOfProviders } from './repository';
+import { busyOfProviders, calendarsOfProviders, overlapping } from './repository';
 import type { ExtraHours, ScheduleVersionOut, Slot, TimeOff } from './schemas';
 import {
   addDays,
@@ -412,8 +412,7 @@ async function roomHolds(
           rooms.map((r) => r.id),
         ),
         inArray(a.status, [...ACTIVE_STATUSES]),
-        lt(a.startAt, to),
-        gt(a.bufferEndAt, from),
+        overlapping(from, to),
       ),
     );
   for (const room of rooms) {

@@ -6,6 +6,21 @@ import { and, eq, gt, inArray, isNull, lt, ne, or } from 'drizzle-orm';
 
 const a = schema.appointments;
 
+/**
+ * The longest time one appointment holds: 480 minutes plus a 120-minute buffer, the limits the
+ * appointment_types CHECK constraints allow.
+ */
+const MAX_HOLD_MS = (480 + 120) * 60_000;
+
+/**
+ * Appointments whose [start, `end` column) overlaps [from, to). The lower bound on start_at is
+ * implied by MAX_HOLD_MS and lets the (…, start_at) indexes skip the history before `from`
+ * instead of reading every appointment since the clinic opened.
+ */
+export function overlapping(from: Date, to: Date, end: typeof a.endAt | typeof a.bufferEndAt = a.bufferEndAt) {
+  return and(lt(a.startAt, to), gt(end, from), gt(a.startAt, new Date(from.getTime() - MAX_HOLD_MS)));
+}
+
 /** Active (time-holding) appointments of a provider overlapping [from, to), with their buffers. */
 export async function busyOfProviders(
   db: Db,
@@ -24,8 +39,7 @@ export async function busyOfProviders(
         eq(a.clinicId, clinicId),
         inArray(a.providerId, providerIds),
         inArray(a.status, [...ACTIVE_STATUSES]),
-        lt(a.startAt, to),
-        gt(a.bufferEndAt, from),
+        overlapping(from, to),
       ),
     );
   for (const row of rows) {
@@ -125,8 +139,7 @@ export async function findConflictingAppointment(
         eq(a.clinicId, clinicId),
         'providerId' in by ? eq(a.providerId, by.providerId) : eq(a.roomId, by.roomId),
         inArray(a.status, [...ACTIVE_STATUSES]),
-        lt(a.startAt, end),
-        gt(a.bufferEndAt, start),
+        overlapping(start, end),
         excludeId ? ne(a.id, excludeId) : undefined,
       ),
     )
@@ -162,8 +175,7 @@ export async function freeRooms(
           rooms.map((room) => room.id),
         ),
         inArray(a.status, [...ACTIVE_STATUSES]),
-        lt(a.startAt, end),
-        gt(a.bufferEndAt, start),
+        overlapping(start, end),
       ),
     );
   const taken = new Set(held.filter((h) => h.id !== excludeAppointmentId).map((h) => h.roomId));

@@ -176,6 +176,36 @@ describe('booking', () => {
     expect(after.status).toBe(201);
   });
 
+  it('holds the longest visit there is (8 hours and a 2-hour buffer) to its last minute', async () => {
+    const providerId = await s.addProvider({
+      blocks: [1, 2, 3, 4, 5].map((weekday) => ({ weekday, start: '06:00', end: '20:00' })),
+    });
+    const longest = await s.addType({ durationMinutes: 480, bufferAfterMinutes: 120 });
+    const held = await s.book({
+      patientId: await s.addPatient(),
+      providerId,
+      appointmentTypeId: longest.id,
+      start: at(TUESDAY, '07:00'),
+    });
+    expect(held.status).toBe(201);
+    // Held until 17:00: the slot search and the conflict message both still see it at 16:45.
+    const slots = await s.reception.get(
+      `/api/slots?appointmentTypeId=${cleaning.id}&providerId=${providerId}&from=${utc(TUESDAY, '16:30')}&to=${utc(TUESDAY, '17:30')}`,
+    );
+    expect(slots.body.items.map((slot: { start: string }) => slot.start)).toEqual([
+      utc(TUESDAY, '17:00'),
+      utc(TUESDAY, '17:15'),
+    ]);
+    const late = await s.book({
+      patientId: await s.addPatient(),
+      providerId,
+      appointmentTypeId: cleaning.id,
+      start: at(TUESDAY, '16:45'),
+    });
+    expect(late.status).toBe(409);
+    expect(late.body.error.details.conflictingAppointmentId).toBe(held.body.id);
+  });
+
   it('refuses outside working hours, and allows it with an audited override for the front desk only', async () => {
     const providerId = await s.addProvider();
     const patientId = await s.addPatient();
