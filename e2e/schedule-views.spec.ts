@@ -1,4 +1,4 @@
-import { type APIRequestContext, type APIResponse, expect, type Page, test } from '@playwright/test';
+import { type APIRequestContext, type APIResponse, expect, type Locator, type Page, test } from '@playwright/test';
 import { ADMIN, CLINIC, expectAccessible, RECEPTIONIST, signIn } from './fixtures';
 
 /**
@@ -108,6 +108,24 @@ async function book(
   );
 }
 
+/** Drags a block (grabbed near its top) onto a cell, with the mouse in small steps as a person would. */
+async function drag(page: Page, block: Locator, target: Locator) {
+  await block.evaluate((element) => element.scrollIntoView({ block: 'center' }));
+  // Keep both ends on the screen and clear of the sticky header.
+  const before = await target.boundingBox();
+  if (before && (before.y < 120 || before.y > 740))
+    await page.mouse.wheel(0, before.y < 120 ? before.y - 200 : before.y - 600);
+  await page.waitForTimeout(100);
+  const from = await block.boundingBox();
+  const to = await target.boundingBox();
+  if (!from || !to) throw new Error('The block or the cell is not on the screen.');
+  await page.mouse.move(from.x + 20, from.y + 5);
+  await page.mouse.down();
+  await page.mouse.move(from.x + 26, from.y + 12, { steps: 4 });
+  await page.mouse.move(to.x + 20, to.y + 6, { steps: 12 });
+  await page.mouse.up();
+}
+
 async function openWeek(page: Page, provider: string, date: string) {
   await page.goto('/schedule');
   await expect(page.getByRole('heading', { name: 'Schedule', level: 1 })).toBeVisible();
@@ -154,17 +172,21 @@ test('the week view shows one provider’s appointments on their days; dragging 
   await expectAccessible(page, 'the week view');
 
   // Drag (grabbed at its top) from Tuesday 10:00 to Wednesday 11:00.
-  await tuesdayBlock.dragTo(page.getByRole('button', { name: `Book at 11:00 with ${who(wednesday)}`, exact: true }), {
-    sourcePosition: { x: 30, y: 5 },
-  });
+  await drag(
+    page,
+    tuesdayBlock,
+    page.getByRole('button', { name: `Book at 11:00 with ${who(wednesday)}`, exact: true }),
+  );
   const wednesdayBlock = page.getByRole('button', { name: `11:00 Elena Vasquez with ${who(wednesday)}` });
   await expect(wednesdayBlock).toBeVisible();
   await expect(tuesdayBlock).toBeHidden();
 
   // Onto Omar's time: the server refuses (slot taken), says why, and the block snaps back.
-  await wednesdayBlock.dragTo(page.getByRole('button', { name: `Book at 14:00 with ${who(thursday)}`, exact: true }), {
-    sourcePosition: { x: 30, y: 5 },
-  });
+  await drag(
+    page,
+    wednesdayBlock,
+    page.getByRole('button', { name: `Book at 14:00 with ${who(thursday)}`, exact: true }),
+  );
   await expect(page.getByRole('alert').filter({ hasText: 'Not moved' })).toBeVisible();
   await expect(wednesdayBlock).toBeVisible();
   await expect(page.getByRole('button', { name: /Elena Vasquez with .*Thu/ })).toHaveCount(0);
@@ -175,9 +197,10 @@ test('the week view shows one provider’s appointments on their days; dragging 
   await expect(wednesdayBlock).toBeVisible();
 
   // Outside working hours: the server's message, then the override with a reason.
-  await wednesdayBlock.dragTo(
+  await drag(
+    page,
+    wednesdayBlock,
     page.getByRole('button', { name: `Book at 07:30 with ${who(wednesday)} (outside working hours)` }),
-    { sourcePosition: { x: 30, y: 5 } },
   );
   const conflict = page.getByRole('dialog', { name: 'Not moved' });
   await expect(conflict).toContainText(/working hours/i);

@@ -1,4 +1,4 @@
-import { Group, Text, Title, UnstyledButton } from '@mantine/core';
+import { Group, Text, Title } from '@mantine/core';
 import { t } from '@tend/domain';
 import { type DragEvent, useState } from 'react';
 import type { Appointment, AppointmentType } from './api';
@@ -179,7 +179,10 @@ export function ScheduleGrid({
                   }}
                 >
                   <Group gap={6} wrap="nowrap" justify="space-between" align="flex-start">
-                    <UnstyledButton
+                    {/* biome-ignore lint/a11y/useSemanticElements: Chromium starts no drag from inside a <button>, and the whole block is both the opener and the drag handle */}
+                    <div
+                      role="button"
+                      tabIndex={0}
                       className="tend-schedule-open"
                       aria-label={t('schedule.blockName', {
                         time: start.time,
@@ -188,11 +191,17 @@ export function ScheduleGrid({
                       })}
                       aria-describedby={`${describedBy}-type ${describedBy}-status`}
                       onClick={() => onOpen(appointment)}
+                      onKeyDown={(event) => {
+                        if (event.key === 'Enter' || event.key === ' ') {
+                          event.preventDefault();
+                          onOpen(appointment);
+                        }
+                      }}
                     >
                       <Text span size="xs" fw={700} truncate display="block">
                         {start.time} {appointment.patientName}
                       </Text>
-                    </UnstyledButton>
+                    </div>
                     <StatusBadge status={appointment.status} id={`${describedBy}-status`} />
                   </Group>
                   <Text size="xs" truncate c="dark.6" id={`${describedBy}-type`}>
