@@ -303,6 +303,13 @@ test('a provider’s My day lists today’s patients with who has arrived; an un
 
   await page.context().clearCookies();
   await signIn(page, RECEPTIONIST);
+  // The front desk's Arrivals today lists who is still expected (not who has arrived).
+  await page.getByRole('link', { name: 'Schedule' }).click();
+  const arrivals = page.getByRole('region', { name: 'Arrivals today' });
+  await expect(arrivals.getByRole('row').filter({ hasText: 'Chloe Dubois' })).toContainText(
+    '10:30Chloe DuboisConsultationDr. Lena Fischer',
+  );
+  await expect(arrivals.getByRole('row').filter({ hasText: 'Ravi Menon' })).toHaveCount(0);
   await page.goto('/schedule/my-day');
   await expect(page.getByText('Your account is not linked to a provider')).toBeVisible();
   await expect(page.getByText(/Admin → Providers/)).toBeVisible();

@@ -19,8 +19,8 @@ import {
 import { Link, useLocation } from '@tanstack/react-router';
 import { type MessageKey, type Permission, t } from '@tend/domain';
 import type { ComponentType } from 'react';
-import { useProviders } from '../admin/api';
 import { useSession } from '../auth/session';
+import { useLinkedProvider } from '../schedule/api';
 
 interface Item {
   to: string;
@@ -80,8 +80,7 @@ function isActive(item: Item, pathname: string): boolean {
 export function NavLinks({ onNavigate }: { onNavigate: () => void }) {
   const { can, user } = useSession();
   const { pathname } = useLocation();
-  const providers = useProviders();
-  const linked = (providers.data ?? []).some((p) => p.userId === user.id);
+  const linked = Boolean(useLinkedProvider(user.id).data);
   const main = [...MAIN, ...(linked || user.role === 'provider' ? [MY_DAY] : [])];
   const render = (item: Item) => {
     const Icon = item.icon;

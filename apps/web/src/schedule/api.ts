@@ -1,4 +1,5 @@
 import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { Provider } from '@tend/domain';
 import {
   type AppointmentAction,
   type AppointmentStatus,
@@ -330,4 +331,18 @@ export function useAvailability(providerIds: string[], from: string, to: string)
     );
   });
   return result;
+}
+
+/**
+ * The provider the signed-in user is (providers.userId), for the menu's "My day". Its own cache
+ * entry, so a menu loaded at sign-in does not hold back the provider list the schedule shows.
+ */
+export function useLinkedProvider(userId: string) {
+  return useQuery({
+    queryKey: ['providers', 'linked', userId],
+    queryFn: ({ signal }) =>
+      http
+        .get<{ items: Provider[] }>('/providers', undefined, { signal })
+        .then((r) => r.items.find((p) => p.userId === userId) ?? null),
+  });
 }
