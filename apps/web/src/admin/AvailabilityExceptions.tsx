@@ -88,7 +88,7 @@ function TimeOffForm({ providerId, timezone, today }: { providerId: string | nul
 
   return (
     <Stack gap="xs" mt="sm">
-      <Group gap="sm" align="flex-end" wrap="wrap">
+      <Group gap="sm" align="flex-start" wrap="wrap">
         <DateField label={t(`${what}.from`)} value={fromDate} onChange={setFromDate} w={150} required />
         <TextInput
           type="time"

@@ -55,6 +55,7 @@ export function ScheduleGrid({
 }) {
   const typeById = new Map(types.map((type) => [type.id, type]));
   const rows = rowMinutes();
+  const minColumn = columns.length > 5 ? 124 : 180;
   const [dragging, setDragging] = useState<string | null>(null);
 
   const startDrag = (event: DragEvent<HTMLDivElement>, appointment: Appointment) => {
@@ -93,7 +94,9 @@ export function ScheduleGrid({
       <div
         className="tend-schedule-grid"
         style={{
-          gridTemplateColumns: `64px repeat(${columns.length}, minmax(${columns.length > 5 ? 124 : 180}px, 1fr))`,
+          // Columns share the width; below their minimum the grid scrolls sideways.
+          minWidth: 64 + columns.length * minColumn,
+          gridTemplateColumns: `64px repeat(${columns.length}, minmax(${minColumn}px, 1fr))`,
           gridTemplateRows: `auto repeat(${ROWS}, ${ROW_HEIGHT}px)`,
         }}
       >
