@@ -1,18 +1,27 @@
 import { Alert, Button, Group, Paper, Stack, Table, Text, TextInput, Title } from '@mantine/core';
-import { IconAlertTriangle, IconPlus } from '@tabler/icons-react';
+import { IconAlertTriangle, IconPlus, IconTrash } from '@tabler/icons-react';
 import { t, zExtraHoursCreate, zTimeOffCreate } from '@tend/domain';
 import { type ReactNode, useState } from 'react';
+import { ConfirmDialog } from '../components/ConfirmDialog';
 import { DateField } from '../components/DateField';
 import { formatDate } from '../components/format';
 import { errorMessage, notifySuccess } from '../components/notify';
 import { ErrorState, Loading } from '../components/states';
-import { useAddExtraHours, useAddTimeOff, useClinicClosures, useExtraHours, useTimeOff } from '../schedule/api';
+import {
+  useAddExtraHours,
+  useAddTimeOff,
+  useClinicClosures,
+  useExtraHours,
+  useRemoveExtraHours,
+  useRemoveTimeOff,
+  useTimeOff,
+} from '../schedule/api';
 import { addDays, instantIso, isDate, zoned } from '../schedule/time';
 
 /**
  * One-off changes to the weekly hours: a provider's extra hours (a Saturday clinic) and time off
- * (a vacation), and the clinic's closures (holidays). Open slots follow them at once. The API
- * keeps them (none can be removed yet), so they are listed from today on.
+ * (a vacation), and the clinic's closures (holidays). Open slots follow them at once. They are
+ * listed from today on; managers add and remove them (appointments already booked stay).
  */
 
 /** "Mar 3, 2026, 09:00–13:00" or "Mar 3, 2026, 00:00 – Mar 5, 2026, 00:00", in `timezone`. */
@@ -49,6 +58,38 @@ function FormError({ error }: { error: string | null }) {
     <Alert color="red" variant="light" icon={<IconAlertTriangle aria-hidden />} role="alert">
       {error}
     </Alert>
+  );
+}
+
+/** A Remove button that asks first; appointments already booked in that time are kept. */
+function RemoveAction({ what, onRemove }: { what: string; onRemove: () => Promise<unknown> }) {
+  const [asking, setAsking] = useState(false);
+  return (
+    <>
+      <Button
+        size="compact-sm"
+        variant="subtle"
+        color="red"
+        leftSection={<IconTrash size={14} aria-hidden />}
+        onClick={() => setAsking(true)}
+        aria-label={t('schedule.exceptions.removeNamed', { what })}
+      >
+        {t('schedule.exceptions.remove')}
+      </Button>
+      <ConfirmDialog
+        opened={asking}
+        title={t('schedule.exceptions.removeNamed', { what })}
+        confirmLabel={t('schedule.exceptions.remove')}
+        danger
+        onConfirm={async () => {
+          await onRemove();
+          notifySuccess(t('schedule.exceptions.removed'));
+        }}
+        onClose={() => setAsking(false)}
+      >
+        {t('schedule.exceptions.removeHint')}
+      </ConfirmDialog>
+    </>
   );
 }
 
@@ -132,12 +173,15 @@ function TimeOffList({
   timezone,
   empty,
   label,
+  canManage,
 }: {
   items: { id: string; start: string; end: string; reason: string }[];
   timezone: string;
   empty: string;
   label: string;
+  canManage: boolean;
 }) {
+  const remove = useRemoveTimeOff();
   if (items.length === 0) {
     return (
       <Text size="sm" c="dimmed">
@@ -151,6 +195,7 @@ function TimeOffList({
         <Table.Tr>
           <Table.Th>{t('schedule.exceptions.when')}</Table.Th>
           <Table.Th>{t('schedule.exceptions.reason')}</Table.Th>
+          {canManage && <Table.Th>{t('common.actions')}</Table.Th>}
         </Table.Tr>
       </Table.Thead>
       <Table.Tbody>
@@ -160,6 +205,14 @@ function TimeOffList({
             <Table.Tr key={item.id}>
               <Table.Td>{span(item.start, item.end, timezone)}</Table.Td>
               <Table.Td>{item.reason}</Table.Td>
+              {canManage && (
+                <Table.Td>
+                  <RemoveAction
+                    what={span(item.start, item.end, timezone)}
+                    onRemove={() => remove.mutateAsync(item.id)}
+                  />
+                </Table.Td>
+              )}
             </Table.Tr>
           ))}
       </Table.Tbody>
@@ -187,6 +240,7 @@ export function ProviderExceptions({
   const extra = useExtraHours(providerId, { from });
   const off = useTimeOff(providerId, { from });
   const addExtra = useAddExtraHours();
+  const removeExtra = useRemoveExtraHours();
   const [date, setDate] = useState(today);
   const [start, setStart] = useState('09:00');
   const [end, setEnd] = useState('13:00');
@@ -232,6 +286,7 @@ export function ProviderExceptions({
             <Table.Thead>
               <Table.Tr>
                 <Table.Th>{t('schedule.exceptions.when')}</Table.Th>
+                {canManage && <Table.Th>{t('common.actions')}</Table.Th>}
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -240,6 +295,14 @@ export function ProviderExceptions({
                 .map((item) => (
                   <Table.Tr key={item.id}>
                     <Table.Td>{span(item.start, item.end, timezone)}</Table.Td>
+                    {canManage && (
+                      <Table.Td>
+                        <RemoveAction
+                          what={span(item.start, item.end, timezone)}
+                          onRemove={() => removeExtra.mutateAsync({ providerId, id: item.id })}
+                        />
+                      </Table.Td>
+                    )}
                   </Table.Tr>
                 ))}
             </Table.Tbody>
@@ -288,6 +351,7 @@ export function ProviderExceptions({
             timezone={timezone}
             empty={t('schedule.timeOff.none')}
             label={t('schedule.timeOff.title', { provider: providerLabel })}
+            canManage={canManage}
           />
         )}
         {canManage && <TimeOffForm providerId={providerId} timezone={timezone} today={today} />}
@@ -319,6 +383,7 @@ export function ClinicClosures({
           timezone={timezone}
           empty={t('schedule.closures.none')}
           label={t('schedule.closures.title')}
+          canManage={canManage}
         />
       )}
       {canManage && <TimeOffForm providerId={null} timezone={timezone} today={today} />}

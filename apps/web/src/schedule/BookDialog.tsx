@@ -1,5 +1,4 @@
-import { Alert, Button, Group, Modal, Radio, Select, Stack, Text, TextInput } from '@mantine/core';
-import { useDebouncedValue } from '@mantine/hooks';
+import { Alert, Button, Group, Modal, Select, Stack, Text } from '@mantine/core';
 import { IconAlertTriangle, IconSearch } from '@tabler/icons-react';
 import { type Provider, t } from '@tend/domain';
 import { useEffect, useState } from 'react';
@@ -7,9 +6,9 @@ import { isApiError } from '../api/client';
 import { formatDate } from '../components/format';
 import { errorMessage, notifySuccess } from '../components/notify';
 import { OptionalSelect } from '../components/selects';
-import { patientName, usePatientSearch } from '../patients/api';
 import { type AppointmentType, fetchNextSlot, fetchSlots, type Override, type Slot, useBook } from './api';
 import { OverrideFields } from './OverrideFields';
+import { PatientPicker } from './PatientPicker';
 import { SlotPicker, slotKey } from './SlotPicker';
 import { providerName } from './shared';
 import { addDays, instantIso, laterIso, zoned } from './time';
@@ -44,49 +43,6 @@ async function searchSlots(appointmentTypeId: string, providerId: string | null,
     to: instantIso(addDays(day, 1), '00:00', timezone),
   });
   return slots.slice(0, MAX_SLOTS);
-}
-
-function PatientPicker({ value, onChange }: { value: string | null; onChange: (id: string, name: string) => void }) {
-  const [q, setQ] = useState('');
-  const [debounced] = useDebouncedValue(q.trim(), 250);
-  const search = usePatientSearch(debounced, 1, 8, { enabled: debounced.length >= 2 });
-  return (
-    <Stack gap="xs">
-      <TextInput
-        label={t('schedule.patientSearch')}
-        description={t('schedule.patientSearchHint')}
-        leftSection={<IconSearch size={16} aria-hidden />}
-        value={q}
-        onChange={(event) => setQ(event.currentTarget.value)}
-        autoComplete="off"
-      />
-      {debounced.length >= 2 && search.isSuccess && search.items.length === 0 && (
-        <Text size="sm" c="dimmed" role="status">
-          {t('schedule.noPatients')}
-        </Text>
-      )}
-      {debounced.length >= 2 && search.items.length > 0 && (
-        <Radio.Group
-          label={t('schedule.patient')}
-          value={value}
-          onChange={(id) => {
-            const patient = search.items.find((p) => p.id === id);
-            if (patient) onChange(id, patientName(patient));
-          }}
-        >
-          <Stack gap={4} mt={4}>
-            {search.items.map((patient) => (
-              <Radio
-                key={patient.id}
-                value={patient.id}
-                label={`${patientName(patient)} · ${patient.birthDate} · ${patient.mrn}`}
-              />
-            ))}
-          </Stack>
-        </Radio.Group>
-      )}
-    </Stack>
-  );
 }
 
 /** "Find next available": type (and provider) → open slots → patient → book. */

@@ -1,4 +1,5 @@
 import {
+  Badge,
   Button,
   Group,
   Paper,
@@ -8,17 +9,20 @@ import {
   Table,
   Text,
   Title,
+  Tooltip,
   VisuallyHidden,
 } from '@mantine/core';
 import {
   IconCalendarSearch,
   IconChevronLeft,
   IconChevronRight,
+  IconListDetails,
   IconPrinter,
+  IconRepeat,
   IconStethoscope,
 } from '@tabler/icons-react';
-import { type Provider, t } from '@tend/domain';
-import { useState } from 'react';
+import { type FreedTime, type Provider, t } from '@tend/domain';
+import { useCallback, useState } from 'react';
 import { useProviders } from '../admin/api';
 import { isApiError } from '../api/client';
 import { useSession } from '../auth/session';
@@ -27,6 +31,9 @@ import { formatDate } from '../components/format';
 import { notifyError, notifySuccess } from '../components/notify';
 import { PageHeader } from '../components/PageHeader';
 import { EmptyState, ErrorState, Loading } from '../components/states';
+import { useWaitlist } from '../waitlist/api';
+import { FreedSlots } from '../waitlist/FreedSlots';
+import { WaitlistDrawer } from '../waitlist/WaitlistDrawer';
 import { AppointmentDialog } from './AppointmentDialog';
 import {
   type Appointment,
@@ -40,13 +47,28 @@ import {
 } from './api';
 import { BookDialog, type BookPrefill } from './BookDialog';
 import { dropStart, openRows, weekDates } from './layout';
+import { type LiveStatus, useLiveSchedule } from './live';
 import { type MoveConflict, MoveConflictDialog } from './MoveConflictDialog';
 import { PrintableSchedule, type PrintGroup } from './PrintableSchedule';
 import { type GridColumn, ScheduleGrid } from './ScheduleGrid';
+import { SeriesDialog } from './SeriesDialog';
 import { providerName, StatusBadge } from './shared';
 import { addDays, instantIso, isDate, longDate, shortDate, zoned } from './time';
 
 type View = 'day' | 'week';
+
+const LIVE_COLORS: Record<LiveStatus, string> = { live: 'teal', connecting: 'yellow', offline: 'red' };
+
+/** Whether this screen is receiving others' changes as they happen. */
+function LiveBadge({ status }: { status: LiveStatus }) {
+  return (
+    <Tooltip label={t('live.hint')}>
+      <Badge color={LIVE_COLORS[status]} variant="dot" size="lg" role="status">
+        {t(`live.${status}`)}
+      </Badge>
+    </Tooltip>
+  );
+}
 
 /** Today's booked and confirmed visits, each with a "Check in" button. */
 function Arrivals({
@@ -147,6 +169,16 @@ export function SchedulePage() {
   const [conflict, setConflict] = useState<MoveConflict | null>(null);
   const canWrite = can('appointment.write');
   const reschedule = useReschedule();
+  const [freed, setFreed] = useState<FreedTime[]>([]);
+  const [waitlistOpen, setWaitlistOpen] = useState(false);
+  const [seriesOpen, setSeriesOpen] = useState(false);
+  const live = useLiveSchedule(
+    useCallback((time: FreedTime) => {
+      if (Date.parse(time.start) > Date.now()) setFreed((all) => [...all, time]);
+    }, []),
+  );
+  const dismissFreed = useCallback((time: FreedTime) => setFreed((all) => all.filter((x) => x !== time)), []);
+  const waitlist = useWaitlist();
 
   const providers = useProviders();
   const types = useAppointmentTypes();
@@ -280,6 +312,14 @@ export function SchedulePage() {
           description={title}
           actions={
             <>
+              <LiveBadge status={live} />
+              <Button
+                variant="default"
+                leftSection={<IconListDetails size={18} aria-hidden />}
+                onClick={() => setWaitlistOpen(true)}
+              >
+                {t('waitlist.open', { count: String(waitlist.data?.length ?? 0) })}
+              </Button>
               <Button
                 variant="default"
                 leftSection={<IconPrinter size={18} aria-hidden />}
@@ -288,6 +328,15 @@ export function SchedulePage() {
               >
                 {t('schedule.print')}
               </Button>
+              {canWrite && (
+                <Button
+                  variant="default"
+                  leftSection={<IconRepeat size={18} aria-hidden />}
+                  onClick={() => setSeriesOpen(true)}
+                >
+                  {t('series.open')}
+                </Button>
+              )}
               {canWrite && (
                 <Button
                   leftSection={<IconCalendarSearch size={18} aria-hidden />}
@@ -300,6 +349,7 @@ export function SchedulePage() {
           }
         />
         <Stack gap="md">
+          <FreedSlots freed={freed} onDismiss={dismissFreed} />
           <Arrivals
             query={todays}
             types={typeList}
@@ -421,6 +471,8 @@ export function SchedulePage() {
         timezone={timezone}
         canWrite={canWrite}
       />
+      <WaitlistDrawer opened={waitlistOpen} onClose={() => setWaitlistOpen(false)} />
+      {seriesOpen && <SeriesDialog onClose={() => setSeriesOpen(false)} />}
       <MoveConflictDialog
         conflict={conflict}
         timezone={timezone}

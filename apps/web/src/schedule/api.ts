@@ -267,6 +267,24 @@ export function useAddTimeOff() {
   });
 }
 
+/** Removes time off of a provider or a clinic closure: its time is bookable again. */
+export function useRemoveTimeOff() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => http.delete(`/time-off/${id}`),
+    onSuccess: () => client.invalidateQueries({ queryKey: scheduleKeys.timeOff }),
+  });
+}
+
+export function useRemoveExtraHours() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ providerId, id }: { providerId: string; id: string }) =>
+      http.delete(`/providers/${providerId}/extra-hours/${id}`),
+    onSuccess: () => client.invalidateQueries({ queryKey: scheduleKeys.extraHours }),
+  });
+}
+
 export function useAddExtraHours() {
   const client = useQueryClient();
   return useMutation({

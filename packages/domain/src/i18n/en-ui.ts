@@ -794,6 +794,11 @@ export const enUi = {
   'schedule.timeOff.to': 'Off until',
   'schedule.timeOff.add': 'Add time off',
   'schedule.timeOff.added': 'Time off added: those times can no longer be booked.',
+  'schedule.exceptions.remove': 'Remove',
+  'schedule.exceptions.removeNamed': 'Remove {what}',
+  'schedule.exceptions.removeHint':
+    'Open slots change at once. Appointments already booked in this time are kept; move or cancel them on the schedule if needed.',
+  'schedule.exceptions.removed': 'Removed.',
   'schedule.closures.title': 'Clinic closures',
   'schedule.closures.hint':
     'Holidays and other days the whole clinic is closed: nobody can be booked then. Times in {zone}.',
