@@ -2,6 +2,9 @@ import {
   ColorInput,
   type CSSVariablesResolver,
   createTheme,
+  Drawer,
+  DrawerHeader,
+  type DrawerHeaderProps,
   type MantineColorsTuple,
   Modal,
   ModalHeader,
@@ -59,6 +62,8 @@ export const theme = createTheme({
     Modal: Modal.extend({
       defaultProps: { centered: true, radius: 'md', closeButtonProps: { 'aria-label': t('common.close') } },
     }),
+    Drawer: Drawer.extend({ defaultProps: { closeButtonProps: { 'aria-label': t('common.close') } } }),
+    DrawerHeader: DrawerHeader.extend({ defaultProps: { component: 'div' } as Partial<DrawerHeaderProps> }),
     // A dialog's header is not a page banner (axe: one banner landmark per page).
     ModalHeader: ModalHeader.extend({ defaultProps: { component: 'div' } as Partial<ModalHeaderProps> }),
     Notification: Notification.extend({ defaultProps: { closeButtonProps: { 'aria-label': t('common.close') } } }),

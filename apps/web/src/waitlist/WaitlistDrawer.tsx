@@ -134,7 +134,7 @@ function WaitlistTable({
                     color="red"
                     leftSection={<IconUserMinus size={14} aria-hidden />}
                     onClick={() => setRemoving(entry)}
-                    aria-label={t('waitlist.removeOne', { patient: entry.patientName })}
+                    aria-label={t('waitlist.removeButton', { patient: entry.patientName })}
                   >
                     {t('waitlist.remove')}
                   </Button>
