@@ -84,7 +84,7 @@ test('a change at one desk shows at the other within a second; a cancellation of
   await expect(block(back, '11:00', 'Mei Tanaka')).toBeVisible(LIVE);
   await expect(freed).toBeHidden();
   await front.getByRole('button', { name: /^Waitlist/ }).click();
-  const drawer = front.getByRole('dialog', { name: 'Waitlist' });
+  const drawer = front.getByRole('dialog', { name: 'Waitlist', exact: true });
   await expect(drawer).toContainText('Nobody is waiting.');
   expect(((await (await api.get(`/api/appointments/${booked}`)).json()) as { status: string }).status).toBe(
     'cancelled',
@@ -105,7 +105,7 @@ test('the waitlist drawer adds and takes off patients', async ({ page }) => {
   await signIn(page, RECEPTIONIST);
   await page.getByRole('link', { name: 'Schedule' }).click();
   await page.getByRole('button', { name: /^Waitlist/ }).click();
-  const drawer = page.getByRole('dialog', { name: 'Waitlist' });
+  const drawer = page.getByRole('dialog', { name: 'Waitlist', exact: true });
   await drawer.getByRole('button', { name: 'Add to the waitlist' }).click();
   await drawer.getByLabel('Find the patient').fill('Aziz');
   await drawer.getByRole('radio', { name: /Noor Aziz/ }).check();

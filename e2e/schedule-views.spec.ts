@@ -219,7 +219,7 @@ test('extra hours, time off and closures added on the working hours page open an
   await extra.getByLabel('From').fill('09:00');
   await extra.getByLabel('Until').fill('12:00');
   await extra.getByRole('button', { name: 'Add extra hours' }).click();
-  await expect(extra.getByRole('cell')).toContainText('09:00–12:00');
+  await expect(extra.getByRole('row').nth(1)).toContainText('09:00–12:00');
 
   const off = page.getByRole('region', { name: 'Time off of Dr. Sofia Marchetti' });
   await off.getByRole('textbox', { name: 'Off from' }).fill(monday);
@@ -265,4 +265,18 @@ test('extra hours, time off and closures added on the working hours page open an
   await expect(
     page.getByRole('button', { name: `Book at 10:00 with ${closedWho} (outside working hours)` }),
   ).toBeVisible();
+
+  // The training is called off: removing the time off makes Monday bookable again.
+  await page.goto('/admin/working-hours');
+  await page.getByRole('combobox', { name: 'Provider' }).click();
+  await page.getByRole('option', { name: 'Dr. Sofia Marchetti', exact: true }).click();
+  const offAgain = page.getByRole('region', { name: 'Time off of Dr. Sofia Marchetti' });
+  await offAgain.getByRole('button', { name: /^Remove / }).click();
+  const ask = page.getByRole('dialog', { name: /^Remove / });
+  await expect(ask).toContainText('Appointments already booked in this time are kept');
+  await ask.getByRole('button', { name: 'Remove', exact: true }).click();
+  await expect(offAgain).toContainText('No time off from today on.');
+  await page.getByRole('link', { name: 'Schedule' }).click();
+  await openWeek(page, 'Dr. Sofia Marchetti', monday);
+  await expect(page.getByRole('button', { name: `Book at 10:00 with ${who(monday)}`, exact: true })).toBeVisible();
 });
