@@ -9,6 +9,7 @@ import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../apps/server/src/config';
 import { buildApp } from '../apps/server/src/http/app';
+import { busyQuery } from '../apps/server/src/scheduling/repository';
 import { addDays, type GeneratedClinic, generateClinic, prng, todayIn } from './generate';
 
 /**
@@ -247,7 +248,7 @@ async function doubleBookings(database: Database, clinicId: string): Promise<num
   return row.n;
 }
 
-/** EXPLAIN ANALYZE of the queries the slot search runs (same shape as scheduling/repository.ts). */
+/** EXPLAIN ANALYZE of the queries the slot search runs (the busy-time query is the server's own). */
 async function explainSlotQueries(database: Database, clinic: GeneratedClinic): Promise<ExplainResult[]> {
   const from = new Date(Date.now() - DAY);
   const to30 = new Date(Date.now() + 31 * DAY);
@@ -257,19 +258,14 @@ async function explainSlotQueries(database: Database, clinic: GeneratedClinic): 
     clinic.providerIds.map((id) => sql`${id}::uuid`),
     sql`, `,
   );
-  const active = sql`('booked', 'confirmed', 'checked_in', 'in_progress', 'completed')`;
   const queries: { name: string; query: ReturnType<typeof sql> }[] = [
     {
       name: 'busy of 1 provider, 30 days (GET /api/slots)',
-      query: sql`SELECT provider_id, start_at, buffer_end_at FROM appointments
-        WHERE clinic_id = ${clinic.clinicId} AND provider_id IN (${one}::uuid) AND status IN ${active}
-          AND start_at < ${to30.toISOString()}::timestamptz AND buffer_end_at > ${from.toISOString()}::timestamptz`,
+      query: busyQuery(database.db, clinic.clinicId, [one], from, to30).getSQL(),
     },
     {
       name: 'busy of 20 providers, 7 days (GET /api/slots/next, per week searched)',
-      query: sql`SELECT provider_id, start_at, buffer_end_at FROM appointments
-        WHERE clinic_id = ${clinic.clinicId} AND provider_id IN (${all}) AND status IN ${active}
-          AND start_at < ${to7.toISOString()}::timestamptz AND buffer_end_at > ${from.toISOString()}::timestamptz`,
+      query: busyQuery(database.db, clinic.clinicId, clinic.providerIds, from, to7).getSQL(),
     },
     {
       name: 'schedule versions of 20 providers',

@@ -21,17 +21,9 @@ export function overlapping(from: Date, to: Date, end: typeof a.endAt | typeof a
   return and(lt(a.startAt, to), gt(end, from), gt(a.startAt, new Date(from.getTime() - MAX_HOLD_MS)));
 }
 
-/** Active (time-holding) appointments of a provider overlapping [from, to), with their buffers. */
-export async function busyOfProviders(
-  db: Db,
-  clinicId: string,
-  providerIds: string[],
-  from: Date,
-  to: Date,
-): Promise<Map<string, Interval[]>> {
-  const busy = new Map<string, Interval[]>(providerIds.map((id) => [id, []]));
-  if (!providerIds.length) return busy;
-  const rows = await db
+/** The query of busy time: active appointments of the providers holding time in [from, to). */
+export function busyQuery(db: Db, clinicId: string, providerIds: string[], from: Date, to: Date) {
+  return db
     .select({ providerId: a.providerId, startAt: a.startAt, bufferEndAt: a.bufferEndAt })
     .from(a)
     .where(
@@ -42,6 +34,19 @@ export async function busyOfProviders(
         overlapping(from, to),
       ),
     );
+}
+
+/** Active (time-holding) appointments of a provider overlapping [from, to), with their buffers. */
+export async function busyOfProviders(
+  db: Db,
+  clinicId: string,
+  providerIds: string[],
+  from: Date,
+  to: Date,
+): Promise<Map<string, Interval[]>> {
+  const busy = new Map<string, Interval[]>(providerIds.map((id) => [id, []]));
+  if (!providerIds.length) return busy;
+  const rows = await busyQuery(db, clinicId, providerIds, from, to);
   for (const row of rows) {
     busy.get(row.providerId)?.push({ start: row.startAt.getTime(), end: row.bufferEndAt.getTime() });
   }
