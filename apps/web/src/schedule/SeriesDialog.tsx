@@ -13,7 +13,7 @@ import {
   TextInput,
 } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { MAX_SERIES_COUNT, MAX_SERIES_EVERY_WEEKS, type Provider, t } from '@tend/domain';
+import { MAX_SERIES_COUNT, MAX_SERIES_EVERY_WEEKS, type PlannedVisit, type Provider, t } from '@tend/domain';
 import { useState } from 'react';
 import { useProviders } from '../admin/api';
 import { http, isApiError } from '../api/client';
@@ -32,17 +32,8 @@ import { instantIso, zoned } from './time';
  * not with alternatives, choose, and book them all at once — or none, if one was taken meanwhile.
  */
 
-interface PlannedSlot {
-  providerId: string;
-  start: string;
-  end: string;
-}
-
-interface PlannedVisit extends PlannedSlot {
-  status: 'free' | 'slot_taken' | 'outside_availability' | 'patient_overlap' | 'past';
-  message: string | null;
-  alternatives: (PlannedSlot & { locationId: string })[];
-}
+/** A visit's time and provider (the planned one or an alternative). */
+type PlannedSlot = Pick<PlannedVisit, 'providerId' | 'start' | 'end'>;
 
 /** What the receptionist chose for one visit: its planned time, an alternative, or leave it out. */
 type Choice = { kind: 'planned' } | { kind: 'alternative'; slot: PlannedSlot } | { kind: 'skip' };

@@ -1,8 +1,15 @@
 import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { Provider } from '@tend/domain';
+import type {
+  Appointment,
+  AppointmentType,
+  Slot as DomainSlot,
+  ExtraHours,
+  Provider,
+  ScheduleVersionOut,
+  TimeOff,
+} from '@tend/domain';
 import {
   type AppointmentAction,
-  type AppointmentStatus,
   expandAvailability,
   type Interval,
   subtractIntervals,
@@ -12,80 +19,12 @@ import { http } from '../api/client';
 
 /** The scheduling API as the front desk uses it: appointments, open slots, types and working hours. */
 
-export interface AppointmentType {
-  id: string;
-  name: string;
-  durationMinutes: number;
-  color: string;
-  bufferAfterMinutes: number;
-  roomType: string | null;
-  providerIds: string[];
-  active: boolean;
-}
+export type { Appointment, AppointmentType, ExtraHours, TimeOff } from '@tend/domain';
 
-export interface Appointment {
-  id: string;
-  patientId: string;
-  patientName: string;
-  providerId: string;
-  locationId: string;
-  appointmentTypeId: string;
-  roomId: string | null;
-  start: string;
-  end: string;
-  status: AppointmentStatus;
-  notes: string | null;
-  bookedAt: string;
-  confirmedAt: string | null;
-  checkedInAt: string | null;
-  startedAt: string | null;
-  completedAt: string | null;
-  cancelledAt: string | null;
-  noShowAt: string | null;
-  cancelReason: string | null;
-}
-
-export interface Slot {
-  providerId: string;
-  locationId: string;
-  start: string;
-  end: string;
-  /** Not an open slot: a time the user chose outside working hours (booking it needs an override). */
-  outside?: boolean;
-}
-
-export interface WorkingBlock {
-  weekday: number;
-  start: string;
-  end: string;
-}
-
-export interface ScheduleVersion {
-  id: string;
-  locationId: string;
-  timezone: string;
-  validFrom: string;
-  validTo: string | null;
-  blocks: WorkingBlock[];
-}
-
-/** A provider's time off or, with providerId null, a clinic-wide closure. */
-export interface TimeOff {
-  id: string;
-  providerId: string | null;
-  start: string;
-  end: string;
-  reason: string;
-}
-
-/** One-off working hours outside the weekly schedule. */
-export interface ExtraHours {
-  id: string;
-  providerId: string;
-  locationId: string;
-  start: string;
-  end: string;
-}
+/** An open slot, or (`outside`) a time the user chose outside working hours (booking it needs an override). */
+export type Slot = DomainSlot & { outside?: boolean };
+export type ScheduleVersion = ScheduleVersionOut;
+export type WorkingBlock = ScheduleVersionOut['blocks'][number];
 
 /** Booking or moving outside working hours anyway, with a reason (audited). */
 export interface Override {

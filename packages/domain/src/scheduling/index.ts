@@ -6,6 +6,7 @@ export * from './events';
 export type { Interval } from './intervals';
 export { isWithinAvailability, mergeIntervals, subtractIntervals } from './intervals';
 export * from './recurrence';
+export * from './responses';
 export * from './schemas';
 export type { OpenSlot } from './slots';
 export { findOpenSlots } from './slots';
