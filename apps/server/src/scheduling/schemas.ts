@@ -1,11 +1,4 @@
-import {
-  MAX_SLOT_RANGE_DAYS,
-  zAppointmentTypeCreate,
-  zColor,
-  zId,
-  zInstant,
-  zRequiredText,
-} from '@tend/domain';
+import { MAX_SLOT_RANGE_DAYS, zAppointmentTypeCreate, zColor, zId, zInstant, zRequiredText } from '@tend/domain';
 import { z } from 'zod';
 
 export {
