@@ -9,6 +9,7 @@ import { PageHeader } from '../components/PageHeader';
 import { EmptyState, ErrorState, Loading } from '../components/states';
 import { AppointmentDialog } from './AppointmentDialog';
 import { type Appointment, useAppointments, useAppointmentTypes } from './api';
+import { useLiveSchedule } from './live';
 import { providerName, StatusBadge } from './shared';
 import { addDays, instantIso, longDate, zoned } from './time';
 
@@ -28,6 +29,8 @@ export function MyDayPage() {
   const providers = useProviders();
   const types = useAppointmentTypes();
   const [openId, setOpenId] = useState<string | null>(null);
+  // Arrivals checked in at the front desk show here at once.
+  useLiveSchedule();
   const provider = (providers.data ?? []).find((p) => p.userId === user.id);
   const day = today();
   const appointments = useAppointments(
