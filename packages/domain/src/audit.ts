@@ -35,6 +35,7 @@ export const AUDIT_ACTIONS = [
   'appointment_type.create',
   'appointment_type.update',
   'room.create',
+  'room.update',
   'schedule.update',
   'schedule.extra_hours',
   'schedule.extra_hours_remove',

@@ -127,6 +127,7 @@ describe('every API route declares its access', () => {
       'PATCH /api/appointment-types/:id': 'schedule.manage',
       'GET /api/rooms': 'schedule.read',
       'POST /api/rooms': 'schedule.manage',
+      'PATCH /api/rooms/:id': 'schedule.manage',
       'GET /api/providers/:id/working-hours': 'schedule.read',
       'PUT /api/providers/:id/working-hours': 'schedule.manage',
       'GET /api/providers/:id/time-off': 'schedule.read',

@@ -3,7 +3,7 @@ import { AppError, type AppointmentTypeCreate } from '@tend/domain';
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { recordAudit } from '../audit/service';
 import type { RequestContext } from '../context';
-import type { AppointmentType, AppointmentTypePatch, Room, RoomCreate } from './schemas';
+import type { AppointmentType, AppointmentTypePatch, Room, RoomCreate, RoomPatch } from './schemas';
 import { requireLocationField, requireType } from './shared';
 
 /** Appointment types and rooms: what can be booked, and where. */
@@ -161,9 +161,41 @@ export async function createRoom(db: Db, ctx: RequestContext, input: RoomCreate)
     });
     return toRoom(row);
   } catch (error) {
-    if (sqlState(error) === '23505') {
-      throw AppError.validation([{ path: 'name', message: 'This location already has a room with this name.' }]);
-    }
-    throw error;
+    duplicateRoomName(error);
+  }
+}
+
+function duplicateRoomName(error: unknown): never {
+  if (sqlState(error) === '23505') {
+    throw AppError.validation([{ path: 'name', message: 'This location already has a room with this name.' }]);
+  }
+  throw error;
+}
+
+/**
+ * Renames, retypes or (de)activates a room. Appointments already booked keep their room: only
+ * new bookings look at the type and the active flag.
+ */
+export async function updateRoom(db: Db, ctx: RequestContext, roomId: string, patch: RoomPatch): Promise<Room> {
+  const r = schema.rooms;
+  try {
+    const row = await db.transaction(async (tx) => {
+      const [updated] = await tx
+        .update(r)
+        .set({ ...patch, updatedAt: new Date() })
+        .where(and(eq(r.id, roomId), eq(r.clinicId, ctx.clinicId)))
+        .returning();
+      if (!updated) throw AppError.notFound('The room');
+      await recordAudit(tx, ctx, {
+        action: 'room.update',
+        entityType: 'room',
+        entityId: roomId,
+        details: { fields: Object.keys(patch) },
+      });
+      return updated;
+    });
+    return toRoom(row);
+  } catch (error) {
+    duplicateRoomName(error);
   }
 }

@@ -37,7 +37,14 @@ import {
   removeExtraHours,
   removeTimeOff,
 } from './availability';
-import { createAppointmentType, createRoom, listAppointmentTypes, listRooms, updateAppointmentType } from './catalogue';
+import {
+  createAppointmentType,
+  createRoom,
+  listAppointmentTypes,
+  listRooms,
+  updateAppointmentType,
+  updateRoom,
+} from './catalogue';
 import {
   zAppointment,
   zAppointmentsQuery,
@@ -48,6 +55,7 @@ import {
   zPlannedVisit,
   zRoom,
   zRoomCreate,
+  zRoomPatch,
   zScheduleVersionOut,
   zSlot,
   zTimeOff,
@@ -125,6 +133,20 @@ export function schedulingRoutes(server: FastifyInstance, deps: Deps): void {
       },
     },
     async (request, reply) => reply.status(201).send(await createRoom(db, requireCtx(request), request.body)),
+  );
+  app.patch(
+    '/api/rooms/:id',
+    {
+      config: { access: 'schedule.manage' },
+      schema: {
+        tags,
+        summary: 'Rename a room, change its type or take it out of use (booked appointments keep it)',
+        params: zIdParams,
+        body: zRoomPatch,
+        response: { 200: zRoom, ...errorResponses },
+      },
+    },
+    async (request) => updateRoom(db, requireCtx(request), request.params.id, request.body),
   );
 
   // ---- Working hours and time off ----

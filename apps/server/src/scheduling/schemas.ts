@@ -46,6 +46,14 @@ export const zRoomCreate = z.object({
 });
 export type RoomCreate = z.output<typeof zRoomCreate>;
 
+// A room stays at its location (its appointments were booked there); name, type and state change.
+export const zRoomPatch = z.object({
+  name: zRoomCreate.shape.name.optional(),
+  roomType: zRoomCreate.shape.roomType.optional(),
+  active: z.boolean().optional(),
+});
+export type RoomPatch = z.output<typeof zRoomPatch>;
+
 function rangeWithin(days: number) {
   return (value: { from: string; to: string }, ctx: z.RefinementCtx) => {
     const from = Date.parse(value.from);
