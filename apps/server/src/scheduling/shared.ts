@@ -1,5 +1,5 @@
 import { type Db, schema } from '@tend/db';
-import { AppError, MAX_SLOT_RANGE_DAYS } from '@tend/domain';
+import { AppError, MAX_SLOT_RANGE_DAYS, offeredBy } from '@tend/domain';
 import { and, eq } from 'drizzle-orm';
 import type { RequestContext } from '../context';
 
@@ -78,8 +78,6 @@ export async function requireAppointment(db: Db, ctx: RequestContext, appointmen
 }
 
 /** An empty provider list means every provider offers the type. */
-export function offers(type: TypeRow, providerId: string): boolean {
-  return type.providerIds.length === 0 || type.providerIds.includes(providerId);
-}
+export const offers = offeredBy;
 
 // ---- Appointment types ------------------------------------------------------------------------

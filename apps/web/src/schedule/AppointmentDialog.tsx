@@ -1,6 +1,6 @@
 import { Alert, Button, Group, Modal, Select, Stack, Table, Text, TextInput } from '@mantine/core';
 import { IconAlertTriangle } from '@tabler/icons-react';
-import { type AppointmentAction, type MessageKey, nextStatus, type Provider, t } from '@tend/domain';
+import { type AppointmentAction, type MessageKey, nextStatus, offeredBy, type Provider, t } from '@tend/domain';
 import { useState } from 'react';
 import { isApiError } from '../api/client';
 import { DateField } from '../components/DateField';
@@ -96,7 +96,7 @@ function AppointmentDetails({
   const [outside, setOutside] = useState(false);
   const exact = /^([01]\d|2[0-3]):[0-5]\d$/.test(exactTime.trim()) ? exactTime.trim() : null;
   const moveProviders = providers.filter(
-    (p) => p.id === appointment.providerId || (p.active && (type?.providerIds.includes(p.id) ?? false)),
+    (p) => p.id === appointment.providerId || (p.active && type !== undefined && offeredBy(type, p.id)),
   );
 
   const run = async (action: AppointmentAction, done: MessageKey) => {

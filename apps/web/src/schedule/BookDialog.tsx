@@ -1,7 +1,8 @@
 import { Alert, Button, Group, Modal, Select, Stack, Text } from '@mantine/core';
 import { IconAlertTriangle, IconSearch } from '@tabler/icons-react';
-import { type Provider, t } from '@tend/domain';
+import { offeredBy, type Provider, t } from '@tend/domain';
 import { useEffect, useState } from 'react';
+import { useLocations } from '../admin/api';
 import { isApiError } from '../api/client';
 import { formatDate } from '../components/format';
 import { errorMessage, notifySuccess } from '../components/notify';
@@ -24,23 +25,31 @@ export interface BookPrefill {
 
 const MAX_SLOTS = 12;
 
-/** Open slots from `from`: the first day that has any, for one provider or for everyone. */
-async function searchSlots(appointmentTypeId: string, providerId: string | null, from: string, timezone: string) {
+/** Open slots from `from`: the first day that has any, for one provider or for everyone (at one location or any). */
+async function searchSlots(
+  appointmentTypeId: string,
+  providerId: string | null,
+  locationId: string | null,
+  from: string,
+  timezone: string,
+) {
+  const where = locationId ? { locationId } : {};
   if (providerId) {
     const to = new Date(Date.parse(from) + 31 * 86_400_000).toISOString();
-    const all = await fetchSlots({ appointmentTypeId, providerId, from, to });
+    const all = await fetchSlots({ appointmentTypeId, providerId, from, to, ...where });
     const first = all[0];
     if (!first) return [];
     const day = zoned(first.start, timezone).date;
     return all.filter((slot) => zoned(slot.start, timezone).date === day).slice(0, MAX_SLOTS);
   }
-  const next = await fetchNextSlot({ appointmentTypeId, from });
+  const next = await fetchNextSlot({ appointmentTypeId, from, ...where });
   if (!next) return [];
   const day = zoned(next.start, timezone).date;
   const slots = await fetchSlots({
     appointmentTypeId,
     from: next.start,
     to: instantIso(addDays(day, 1), '00:00', timezone),
+    ...where,
   });
   return slots.slice(0, MAX_SLOTS);
 }
@@ -95,10 +104,12 @@ function BookForm({
 }) {
   const activeTypes = types.filter((type) => type.active);
   const offered = prefill.providerId
-    ? activeTypes.filter((type) => type.providerIds.includes(prefill.providerId ?? ''))
+    ? activeTypes.filter((type) => offeredBy(type, prefill.providerId ?? ''))
     : activeTypes;
   const [typeId, setTypeId] = useState<string | null>(offered.length === 1 ? offered[0].id : null);
   const [providerId, setProviderId] = useState<string | null>(prefill.providerId);
+  const [locationId, setLocationId] = useState<string | null>(null);
+  const locations = (useLocations().data ?? []).filter((location) => location.active);
   const [slots, setSlots] = useState<Slot[] | null>(null);
   const [searching, setSearching] = useState(false);
   const [searchError, setSearchError] = useState<string | null>(null);
@@ -110,7 +121,7 @@ function BookForm({
 
   const type = activeTypes.find((item) => item.id === typeId);
   const providerOptions = providers
-    .filter((p) => !type || type.providerIds.includes(p.id))
+    .filter((p) => !type || offeredBy(type, p.id))
     .map((p) => ({ value: p.id, label: providerName(p) }));
 
   const search = async (forType: string | null = typeId, forProvider: string | null = providerId) => {
@@ -121,7 +132,7 @@ function BookForm({
     try {
       const now = new Date().toISOString();
       const from = prefill.date && prefill.time ? instantIso(prefill.date, prefill.time, timezone) : now;
-      const result = await searchSlots(forType, forProvider, laterIso(from, now), timezone);
+      const result = await searchSlots(forType, forProvider, locationId, laterIso(from, now), timezone);
       // A greyed cell was clicked: offer exactly that time first (booking it needs an override).
       const type = activeTypes.find((item) => item.id === forType);
       if (prefill.outside && forProvider && type && from > now && !result.some((item) => item.start === from)) {
@@ -202,6 +213,19 @@ function BookForm({
           }}
           style={{ flex: 1, minWidth: 180 }}
         />
+        {locations.length > 1 && (
+          <OptionalSelect
+            label={t('schedule.location')}
+            placeholder={t('schedule.anyLocation')}
+            data={locations.map((location) => ({ value: location.id, label: location.name }))}
+            value={locationId}
+            onChange={(value) => {
+              setLocationId(value);
+              setSlots(null);
+            }}
+            style={{ flex: 1, minWidth: 160 }}
+          />
+        )}
         <Button
           onClick={() => void search()}
           loading={searching}

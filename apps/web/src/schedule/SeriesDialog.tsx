@@ -13,7 +13,7 @@ import {
   TextInput,
 } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { MAX_SERIES_COUNT, MAX_SERIES_EVERY_WEEKS, type PlannedVisit, type Provider, t } from '@tend/domain';
+import { MAX_SERIES_COUNT, MAX_SERIES_EVERY_WEEKS, offeredBy, type PlannedVisit, type Provider, t } from '@tend/domain';
 import { useState } from 'react';
 import { useProviders } from '../admin/api';
 import { http, isApiError } from '../api/client';
@@ -63,9 +63,7 @@ export function SeriesDialog({ onClose }: { onClose: () => void }) {
   const [choices, setChoices] = useState<Choice[]>([]);
 
   const type = types.data?.find((x) => x.id === typeId);
-  const offering = (providers.data ?? []).filter(
-    (p: Provider) => p.active && (!type || type.providerIds.length === 0 || type.providerIds.includes(p.id)),
-  );
+  const offering = (providers.data ?? []).filter((p: Provider) => p.active && (!type || offeredBy(type, p.id)));
 
   const planIt = useMutation({
     mutationFn: () =>

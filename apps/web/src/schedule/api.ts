@@ -68,11 +68,16 @@ export function fetchSlots(query: {
   from: string;
   to: string;
   providerId?: string;
+  locationId?: string;
 }): Promise<Slot[]> {
   return http.get<{ items: Slot[] }>('/slots', query).then((r) => r.items);
 }
 
-export function fetchNextSlot(query: { appointmentTypeId: string; from: string }): Promise<Slot | null> {
+export function fetchNextSlot(query: {
+  appointmentTypeId: string;
+  from: string;
+  locationId?: string;
+}): Promise<Slot | null> {
   return http.get<{ slot: Slot | null }>('/slots/next', query).then((r) => r.slot);
 }
 

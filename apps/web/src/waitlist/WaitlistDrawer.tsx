@@ -14,7 +14,7 @@ import {
   Title,
 } from '@mantine/core';
 import { IconPlus, IconUserMinus } from '@tabler/icons-react';
-import { type Provider, t, type WaitlistEntry } from '@tend/domain';
+import { offeredBy, type Provider, t, type WaitlistEntry } from '@tend/domain';
 import { useState } from 'react';
 import { useProviders } from '../admin/api';
 import { isApiError } from '../api/client';
@@ -212,9 +212,7 @@ function AddToWaitlist({
   const [until, setUntil] = useState<string | null>(null);
   const [note, setNote] = useState('');
   const type = types.find((x) => x.id === typeId);
-  const offering = providers.filter(
-    (p) => p.active && (!type || type.providerIds.length === 0 || type.providerIds.includes(p.id)),
-  );
+  const offering = providers.filter((p) => p.active && (!type || offeredBy(type, p.id)));
   const fieldError = (path: string) =>
     isApiError(add.error) ? add.error.fields.find((f) => f.path === path)?.message : undefined;
   return (

@@ -6,6 +6,7 @@ import {
   type AppointmentAction,
   type AppointmentStatus,
   nextStatus,
+  offeredBy,
 } from './appointments';
 
 /** The whole table, written out: every status × every action. */
@@ -63,5 +64,13 @@ describe('ACTIVE_STATUSES', () => {
     expect([...ACTIVE_STATUSES].sort()).toEqual(
       APPOINTMENT_STATUSES.filter((s) => s !== 'cancelled' && s !== 'no_show').sort(),
     );
+  });
+});
+
+describe('offeredBy', () => {
+  it('is true for every provider when the type names none, else only for those it names', () => {
+    expect(offeredBy({ providerIds: [] }, 'anyone')).toBe(true);
+    expect(offeredBy({ providerIds: ['a', 'b'] }, 'b')).toBe(true);
+    expect(offeredBy({ providerIds: ['a', 'b'] }, 'c')).toBe(false);
   });
 });

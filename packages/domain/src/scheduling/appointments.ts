@@ -43,3 +43,8 @@ export const ACTIVE_STATUSES: readonly AppointmentStatus[] = [
   'in_progress',
   'completed',
 ];
+
+/** Whether a provider offers an appointment type: an empty list means every provider does. */
+export function offeredBy(type: { providerIds: readonly string[] }, providerId: string): boolean {
+  return type.providerIds.length === 0 || type.providerIds.includes(providerId);
+}
