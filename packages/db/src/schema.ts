@@ -326,3 +326,16 @@ export const waitlistEntries = pgTable('waitlist_entries', {
   resolvedAt: timestamp('resolved_at', { withTimezone: true }),
   resolvedBy: uuid('resolved_by'),
 });
+
+/** ICD-10-CM diagnosis codes, shared by every clinic of the installation (migration 0004). */
+export const icd10Codes = pgTable('icd10_codes', {
+  /** As CMS writes it, without the dot: `E119`. */
+  code: text('code').primaryKey(),
+  description: text('description').notNull(),
+  billable: boolean('billable').notNull(),
+  /** `curated` (shipped with Tend) or `cms-YYYY` (imported from that year's CMS file). */
+  source: text('source').notNull(),
+  /** One of the curated common codes: ranks first in searches. */
+  common: boolean('common').notNull().default(false),
+  updatedAt: updatedAt(),
+});

@@ -1,5 +1,6 @@
 export * from './audit';
 export * from './clinic';
+export * from './codes';
 export * from './errors';
 export * from './i18n';
 export * from './insurance';

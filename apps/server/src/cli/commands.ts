@@ -1,3 +1,5 @@
+import { readFile, stat } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type Database, migrate, schema } from '@tend/db';
 import { AppError, fieldErrorsFromZod, zTokenCreate, zUserCreate } from '@tend/domain';
@@ -6,6 +8,7 @@ import { z } from 'zod';
 import { createUser } from '../admin/service';
 import { contextForUser, createApiToken } from '../auth/service';
 import { isSetUp, setupClinic } from '../clinic/service';
+import { importIcd10Codes } from '../codes/service';
 import type { RequestContext } from '../context';
 
 export const USAGE = `Usage: tend <command> [options]
@@ -20,12 +23,24 @@ Commands:
                             Create a staff account (roles: admin, manager, receptionist, provider, nurse, billing)
   token create --email E [--name NAME] [--expires-days N]
                             Print a new personal API token for that user (use as "Authorization: Bearer <token>")
+  import icd10 FILE [--year YYYY]
+                            Load the CMS ICD-10-CM code-descriptions file (icd10cm-codes-YYYY.txt):
+                            adds and updates codes, marks the codes it no longer lists not billable
   help                      Show this help
 
 Environment: PORT (3000), TEND_DATA_DIR (./data), DATABASE_URL (postgres://… for a PostgreSQL server)`;
 
 /** Commands that can run inside a running server (on behalf of the command line). */
-export const REMOTE_COMMANDS = new Set(['setup', 'user', 'token', 'migrate']);
+export const REMOTE_COMMANDS = new Set(['setup', 'user', 'token', 'migrate', 'import']);
+
+/**
+ * Commands whose operand is a file: the command line makes its path absolute before a running
+ * server reads it, from the folder the user typed it in (npm run/npx may have moved to the package).
+ */
+export function absoluteFileOperands(argv: string[], cwd = process.env.INIT_CWD ?? process.cwd()): string[] {
+  if (argv[0] !== 'import' || argv.length < 3 || argv[2]?.startsWith('-')) return argv;
+  return [...argv.slice(0, 2), resolve(cwd, argv[2] as string), ...argv.slice(3)];
+}
 
 function zodArgs<T extends z.ZodType>(schema: T, values: unknown): z.output<T> {
   const parsed = schema.safeParse(values);
@@ -63,7 +78,7 @@ async function adminContext(database: Database, asEmail: string | undefined): Pr
 /** Runs one command (not `start`) and returns what it prints. */
 export async function runCommand(database: Database, argv: string[]): Promise<string> {
   const [command, sub] = argv;
-  const rest = argv.slice(command === 'user' || command === 'token' ? 2 : 1);
+  const rest = argv.slice(command === 'user' || command === 'token' || command === 'import' ? 2 : 1);
   const options = {
     clinic: { type: 'string' },
     timezone: { type: 'string' },
@@ -78,10 +93,17 @@ export async function runCommand(database: Database, argv: string[]): Promise<st
     password: { type: 'string' },
     as: { type: 'string' },
     'expires-days': { type: 'string' },
+    year: { type: 'string' },
   } as const;
   let values: ReturnType<typeof parseArgs<{ options: typeof options }>>['values'];
+  let positionals: string[];
   try {
-    ({ values } = parseArgs({ args: rest, options, allowPositionals: false, strict: true }));
+    ({ values, positionals } = parseArgs({
+      args: rest,
+      options,
+      allowPositionals: command === 'import',
+      strict: true,
+    }));
   } catch (error) {
     throw AppError.validation([], `${(error as Error).message}\n\n${USAGE}`);
   }
@@ -134,11 +156,50 @@ export async function runCommand(database: Database, argv: string[]): Promise<st
       const { token } = await createApiToken(database.db, ctx, { ...input, userId: ctx.userId });
       return token;
     }
+    case 'import': {
+      if (sub !== 'icd10') break;
+      return importIcd10Command(database, positionals, values.year);
+    }
     case 'help':
     case undefined:
       return USAGE;
   }
   throw AppError.validation([], `Unknown command "${argv.join(' ')}".\n\n${USAGE}`);
+}
+
+const MAX_IMPORT_BYTES = 50 * 1024 * 1024;
+
+async function importIcd10Command(database: Database, files: string[], year: string | undefined): Promise<string> {
+  if (files.length !== 1) {
+    throw AppError.validation([], 'Say which file to import: tend import icd10 FILE (the CMS icd10cm-codes-YYYY.txt).');
+  }
+  const path = resolve(files[0] as string);
+  const name = basename(path);
+  const found = await stat(path).catch(() => null);
+  if (!found?.isFile()) throw AppError.validation([{ path: 'file', message: `There is no file ${path}.` }]);
+  if (found.size > MAX_IMPORT_BYTES) {
+    throw AppError.validation([
+      { path: 'file', message: `${name} is larger than 50 MB: it is not a CMS code-descriptions file.` },
+    ]);
+  }
+  const fileYear = year ?? /(?:^|\D)(20\d\d)(?:\D|$)/.exec(name)?.[1];
+  if (!fileYear || !/^\d{4}$/.test(fileYear)) {
+    throw AppError.validation([
+      {
+        path: 'year',
+        message:
+          'Say which year’s code set this is with --year YYYY (the CMS file name, e.g. icd10cm-codes-2025.txt, says it).',
+      },
+    ]);
+  }
+  const text = await readFile(path, 'utf8');
+  const result = await importIcd10Codes(database.db, text, `cms-${fileYear}`, name);
+  const n = (value: number) => value.toLocaleString('en-US');
+  return (
+    `Imported ${n(result.total)} ICD-10-CM codes from ${name} (${result.source}): ` +
+    `${n(result.added)} added, ${n(result.updated)} updated, ${n(result.unchanged)} unchanged, ` +
+    `${n(result.retired)} retired (no longer billable, kept for old visits).`
+  );
 }
 
 export function formatError(error: unknown): string {

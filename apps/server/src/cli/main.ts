@@ -3,11 +3,13 @@ import { migrate, openDatabase } from '@tend/db';
 import { isErrorBody } from '@tend/domain';
 import { loadConfig } from '../config';
 import { acquireDataDirLock, lockPath, readLiveLock, startServer } from '../server';
-import { formatError, runCommand, USAGE } from './commands';
+import { absoluteFileOperands, formatError, runCommand, USAGE } from './commands';
 import { CLI_SECRET_HEADER } from './routes';
 
-async function main(argv: string[]): Promise<number> {
+async function main(args: string[]): Promise<number> {
   const config = loadConfig();
+  // A running server reads files from its own working folder: name them absolutely.
+  const argv = absoluteFileOperands(args);
   const command = argv[0];
   if (command === 'start') {
     const server = await startServer(config);

@@ -20,6 +20,7 @@ import { auditRoutes } from '../audit/routes';
 import { authRoutes } from '../auth/routes';
 import { cliRoutes } from '../cli/routes';
 import { clinicRoutes } from '../clinic/routes';
+import { codeRoutes } from '../codes/routes';
 import { type EventHub, startEventHub } from '../events/hub';
 import { eventRoutes } from '../events/routes';
 import { insuranceRoutes } from '../insurance/routes';
@@ -150,6 +151,7 @@ export async function buildApp(
   insuranceRoutes(app, deps);
   schedulingRoutes(app, deps);
   waitlistRoutes(app, deps);
+  codeRoutes(app, deps);
   const events = await startEventHub(deps.database, () => app.log.warn('ignored a malformed live-update event'));
   app.decorate('events', events);
   app.addHook('onClose', () => events.close());
