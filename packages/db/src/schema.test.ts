@@ -30,6 +30,7 @@ interface DbColumn {
   column_name: string;
   is_nullable: 'YES' | 'NO';
   data_type: string;
+  udt_name: string;
   character_maximum_length: number | null;
 }
 
@@ -37,18 +38,22 @@ const tables = (Object.values(schema) as unknown[])
   .filter((value): value is PgTable => is(value, PgTable))
   .map((table) => getTableConfig(table));
 
-/** drizzle's SQL type in information_schema's words. */
-function informationSchemaType(sqlType: string): { type: string; length: number | null } {
+/** Element types of arrays as information_schema's udt_name spells them. */
+const ARRAY_ELEMENTS: Record<string, string> = { text: '_text', integer: '_int4' };
+
+/** drizzle's SQL type in information_schema's words (arrays: ARRAY and the element's udt_name). */
+function informationSchemaType(sqlType: string): { type: string; length: number | null; udt?: string } {
   const char = /^char\((\d+)\)$/.exec(sqlType);
   if (char) return { type: 'character', length: Number(char[1]) };
   if (sqlType === 'bigserial') return { type: 'bigint', length: null };
+  if (sqlType.endsWith('[]')) return { type: 'ARRAY', length: null, udt: ARRAY_ELEMENTS[sqlType.slice(0, -2)] };
   return { type: sqlType, length: null };
 }
 
 async function databaseColumns(): Promise<Map<string, DbColumn>> {
   const rows = await queryRows<DbColumn>(
     database.db,
-    sql`SELECT table_name, column_name, is_nullable, data_type, character_maximum_length
+    sql`SELECT table_name, column_name, is_nullable, data_type, udt_name, character_maximum_length
         FROM information_schema.columns
         WHERE table_schema = 'public' AND table_name <> 'tend_migrations'`,
   );
@@ -80,9 +85,12 @@ describe('schema.ts and the migrated database', () => {
         const expected = informationSchemaType(column.getSQLType());
         if (
           expected.type !== actual.data_type ||
+          (expected.udt !== undefined && expected.udt !== actual.udt_name) ||
           (expected.length !== null && expected.length !== actual.character_maximum_length)
         ) {
-          problems.push(`${key}: schema.ts says ${column.getSQLType()}, the database ${actual.data_type}`);
+          problems.push(
+            `${key}: schema.ts says ${column.getSQLType()}, the database ${actual.data_type} (${actual.udt_name})`,
+          );
         }
       }
     }

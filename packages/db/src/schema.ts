@@ -31,6 +31,7 @@ export const clinics = pgTable('clinics', {
   address: jsonb('address').$type<Address | null>(),
   idleTimeoutMinutes: integer('idle_timeout_minutes').notNull(),
   slotGridMinutes: integer('slot_grid_minutes').notNull().default(15),
+  unitSystem: text('unit_system').$type<'us' | 'metric'>().notNull().default('us'),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });
@@ -325,6 +326,196 @@ export const waitlistEntries = pgTable('waitlist_entries', {
   createdBy: uuid('created_by'),
   resolvedAt: timestamp('resolved_at', { withTimezone: true }),
   resolvedBy: uuid('resolved_by'),
+});
+
+// ---- Visit documentation (0005) --------------------------------------------------------------
+
+export const services = pgTable('services', {
+  id: uuid('id').primaryKey(),
+  clinicId: uuid('clinic_id').notNull(),
+  code: text('code').notNull(),
+  codeSystem: text('code_system').$type<'CPT' | 'HCPCS' | 'CDT' | 'CLINIC'>().notNull(),
+  description: text('description').notNull(),
+  feeCents: integer('fee_cents').notNull(),
+  defaultUnits: integer('default_units').notNull().default(1),
+  diagnosisPrefixes: text('diagnosis_prefixes').array().notNull().default([]),
+  active: boolean('active').notNull().default(true),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export const noteTemplates = pgTable('note_templates', {
+  id: uuid('id').primaryKey(),
+  clinicId: uuid('clinic_id').notNull(),
+  appointmentTypeId: uuid('appointment_type_id'),
+  name: text('name').notNull(),
+  subjective: text('subjective').notNull().default(''),
+  objective: text('objective').notNull().default(''),
+  assessment: text('assessment').notNull().default(''),
+  plan: text('plan').notNull().default(''),
+  active: boolean('active').notNull().default(true),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export const encounters = pgTable('encounters', {
+  id: uuid('id').primaryKey(),
+  clinicId: uuid('clinic_id').notNull(),
+  patientId: uuid('patient_id').notNull(),
+  providerId: uuid('provider_id').notNull(),
+  locationId: uuid('location_id').notNull(),
+  appointmentId: uuid('appointment_id'),
+  serviceDate: date('service_date', { mode: 'string' }).notNull(),
+  status: text('status').$type<'in_progress' | 'signed'>().notNull().default('in_progress'),
+  chiefComplaint: text('chief_complaint').notNull().default(''),
+  subjective: text('subjective').notNull().default(''),
+  objective: text('objective').notNull().default(''),
+  assessment: text('assessment').notNull().default(''),
+  plan: text('plan').notNull().default(''),
+  version: integer('version').notNull().default(1),
+  createdAt: createdAt(),
+  createdBy: uuid('created_by'),
+  updatedAt: updatedAt(),
+  signedAt: timestamp('signed_at', { withTimezone: true }),
+  signedBy: uuid('signed_by'),
+});
+
+export const encounterAddenda = pgTable('encounter_addenda', {
+  id: uuid('id').primaryKey(),
+  clinicId: uuid('clinic_id').notNull(),
+  encounterId: uuid('encounter_id').notNull(),
+  authorId: uuid('author_id').notNull(),
+  reason: text('reason').notNull(),
+  text: text('text').notNull().default(''),
+  changes: jsonb('changes').$type<Record<string, unknown>>().notNull().default({}),
+  createdAt: createdAt(),
+});
+
+export const encounterDiagnoses = pgTable('encounter_diagnoses', {
+  id: uuid('id').primaryKey(),
+  clinicId: uuid('clinic_id').notNull(),
+  encounterId: uuid('encounter_id').notNull(),
+  position: integer('position').notNull(),
+  code: text('code').notNull(),
+  description: text('description').notNull(),
+  chronic: boolean('chronic').notNull().default(false),
+  addendumId: uuid('addendum_id'),
+});
+
+export const encounterServices = pgTable('encounter_services', {
+  id: uuid('id').primaryKey(),
+  clinicId: uuid('clinic_id').notNull(),
+  encounterId: uuid('encounter_id').notNull(),
+  serviceId: uuid('service_id').notNull(),
+  code: text('code').notNull(),
+  codeSystem: text('code_system').notNull(),
+  description: text('description').notNull(),
+  units: integer('units').notNull(),
+  feeCents: integer('fee_cents').notNull(),
+  diagnosisPointers: integer('diagnosis_pointers').array().notNull(),
+  addedByAddendumId: uuid('added_by_addendum_id'),
+  removedByAddendumId: uuid('removed_by_addendum_id'),
+  createdAt: createdAt(),
+});
+
+export const charges = pgTable('charges', {
+  id: uuid('id').primaryKey(),
+  clinicId: uuid('clinic_id').notNull(),
+  encounterId: uuid('encounter_id').notNull(),
+  serviceLineId: uuid('service_line_id').notNull(),
+  patientId: uuid('patient_id').notNull(),
+  providerId: uuid('provider_id').notNull(),
+  locationId: uuid('location_id').notNull(),
+  serviceDate: date('service_date', { mode: 'string' }).notNull(),
+  code: text('code').notNull(),
+  codeSystem: text('code_system').notNull(),
+  description: text('description').notNull(),
+  units: integer('units').notNull(),
+  unitFeeCents: integer('unit_fee_cents').notNull(),
+  amountCents: integer('amount_cents').notNull(),
+  diagnosisCodes: text('diagnosis_codes').array().notNull(),
+  status: text('status').$type<'open' | 'void'>().notNull().default('open'),
+  addendumId: uuid('addendum_id'),
+  createdAt: createdAt(),
+  createdBy: uuid('created_by'),
+  voidedAt: timestamp('voided_at', { withTimezone: true }),
+  voidedBy: uuid('voided_by'),
+  voidReason: text('void_reason'),
+});
+
+export const vitals = pgTable('vitals', {
+  id: uuid('id').primaryKey(),
+  clinicId: uuid('clinic_id').notNull(),
+  encounterId: uuid('encounter_id').notNull(),
+  patientId: uuid('patient_id').notNull(),
+  takenAt: timestamp('taken_at', { withTimezone: true }).notNull().defaultNow(),
+  recordedBy: uuid('recorded_by'),
+  systolic: integer('systolic'),
+  diastolic: integer('diastolic'),
+  heartRate: integer('heart_rate'),
+  respiratoryRate: integer('respiratory_rate'),
+  temperatureDc: integer('temperature_dc'),
+  spo2: integer('spo2'),
+  heightMm: integer('height_mm'),
+  weightG: integer('weight_g'),
+  pain: integer('pain'),
+  flags: text('flags').array().notNull().default([]),
+});
+
+export const problems = pgTable('problems', {
+  id: uuid('id').primaryKey(),
+  clinicId: uuid('clinic_id').notNull(),
+  patientId: uuid('patient_id').notNull(),
+  code: text('code').notNull(),
+  description: text('description').notNull(),
+  status: text('status').$type<'active' | 'resolved'>().notNull().default('active'),
+  encounterId: uuid('encounter_id'),
+  createdAt: createdAt(),
+  createdBy: uuid('created_by'),
+  resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+});
+
+export const allergies = pgTable('allergies', {
+  id: uuid('id').primaryKey(),
+  clinicId: uuid('clinic_id').notNull(),
+  patientId: uuid('patient_id').notNull(),
+  substance: text('substance').notNull(),
+  reaction: text('reaction').notNull().default(''),
+  severity: text('severity').$type<'mild' | 'moderate' | 'severe' | 'unknown'>().notNull().default('unknown'),
+  code: text('code'),
+  active: boolean('active').notNull().default(true),
+  createdAt: createdAt(),
+  createdBy: uuid('created_by'),
+  updatedAt: updatedAt(),
+});
+
+export const medications = pgTable('medications', {
+  id: uuid('id').primaryKey(),
+  clinicId: uuid('clinic_id').notNull(),
+  patientId: uuid('patient_id').notNull(),
+  name: text('name').notNull(),
+  dose: text('dose').notNull().default(''),
+  code: text('code'),
+  active: boolean('active').notNull().default(true),
+  createdAt: createdAt(),
+  createdBy: uuid('created_by'),
+  updatedAt: updatedAt(),
+});
+
+export const followUps = pgTable('follow_ups', {
+  id: uuid('id').primaryKey(),
+  clinicId: uuid('clinic_id').notNull(),
+  patientId: uuid('patient_id').notNull(),
+  encounterId: uuid('encounter_id').notNull(),
+  providerId: uuid('provider_id').notNull(),
+  appointmentTypeId: uuid('appointment_type_id'),
+  dueDate: date('due_date', { mode: 'string' }).notNull(),
+  reason: text('reason').notNull(),
+  status: text('status').$type<'open' | 'booked' | 'dismissed'>().notNull().default('open'),
+  appointmentId: uuid('appointment_id'),
+  createdAt: createdAt(),
+  createdBy: uuid('created_by'),
+  resolvedAt: timestamp('resolved_at', { withTimezone: true }),
 });
 
 /** ICD-10-CM diagnosis codes, shared by every clinic of the installation (migration 0004). */

@@ -8,3 +8,4 @@ export * from './patients';
 export * from './permissions';
 export * from './scheduling';
 export * from './validation';
+export * from './visits';

@@ -18,9 +18,23 @@ export const PERMISSIONS = {
   'coverage.write': ['admin', 'manager', 'receptionist', 'billing'],
   'payer.read': ALL,
   'payer.manage': ['admin', 'manager', 'billing'],
-  /** Clinical notes, diagnoses, vitals — added by the visit documentation issue. */
+  /** Visit notes, vitals, problem list, allergies, medications. Every read of a note is audited. */
   'clinical.read': CLINICAL,
+  /** Open a visit, record vitals and intake (chief complaint), allergies and medications. */
   'clinical.write': CLINICAL,
+  /** The note itself (SOAP), diagnoses, services, follow-ups and addenda: the provider's. */
+  'note.write': ['provider'],
+  /** Only the provider signs (and only their own visits). */
+  'encounter.sign': ['provider'],
+  /** The charges visits create, with their codes (never the note text). */
+  'charge.read': ['admin', 'manager', 'provider', 'billing'],
+  'service.read': ALL,
+  /** The service catalogue and its fees. */
+  'service.manage': ['admin', 'manager', 'billing'],
+  /** SOAP templates per appointment type. */
+  'template.manage': ['admin', 'manager', 'provider'],
+  /** The to-book list of follow-ups ("return in 2 weeks"). */
+  'followup.read': ['admin', 'manager', 'receptionist', 'provider', 'nurse'],
   'audit.read': ['admin', 'manager'],
   'user.read': ['admin', 'manager'],
   'user.manage': ['admin'],

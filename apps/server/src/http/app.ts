@@ -26,6 +26,7 @@ import { eventRoutes } from '../events/routes';
 import { insuranceRoutes } from '../insurance/routes';
 import { patientRoutes } from '../patients/routes';
 import { schedulingRoutes } from '../scheduling/routes';
+import { visitRoutes } from '../visits/routes';
 import { waitlistRoutes } from '../waitlist/routes';
 import { registerAccessControl } from './auth';
 import type { Deps } from './deps';
@@ -151,6 +152,7 @@ export async function buildApp(
   insuranceRoutes(app, deps);
   schedulingRoutes(app, deps);
   waitlistRoutes(app, deps);
+  visitRoutes(app, deps);
   codeRoutes(app, deps);
   const events = await startEventHub(deps.database, () => app.log.warn('ignored a malformed live-update event'));
   app.decorate('events', events);

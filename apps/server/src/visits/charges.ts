@@ -1,0 +1,117 @@
+import { type Db, newId, schema } from '@tend/db';
+import { type Charge, formatIcd10Code } from '@tend/domain';
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import { recordPatientsAccess } from '../audit/service';
+import type { RequestContext } from '../context';
+
+/**
+ * Charges: what a signed visit bills, one per service line — units, fee, diagnosis pointers,
+ * provider, date of service. Never deleted or changed: a line removed by an addendum voids its
+ * charge, and a line added by one makes a new charge, so every amount traces to a line.
+ */
+
+const c = schema.charges;
+type ChargeRow = typeof c.$inferSelect;
+
+function toCharge(row: ChargeRow): Charge {
+  return {
+    id: row.id,
+    encounterId: row.encounterId,
+    serviceLineId: row.serviceLineId,
+    patientId: row.patientId,
+    providerId: row.providerId,
+    locationId: row.locationId,
+    serviceDate: row.serviceDate,
+    code: row.code,
+    codeSystem: row.codeSystem,
+    description: row.description,
+    units: row.units,
+    unitFeeCents: row.unitFeeCents,
+    amountCents: row.amountCents,
+    diagnosisCodes: row.diagnosisCodes.map(formatIcd10Code),
+    status: row.status,
+    addendumId: row.addendumId,
+    createdAt: row.createdAt.toISOString(),
+    voidedAt: row.voidedAt ? row.voidedAt.toISOString() : null,
+    voidReason: row.voidReason,
+  };
+}
+
+export async function createCharges(
+  tx: Db,
+  ctx: RequestContext,
+  encounter: typeof schema.encounters.$inferSelect,
+  lines: readonly {
+    id: string;
+    code: string;
+    codeSystem: string;
+    description: string;
+    units: number;
+    feeCents: number;
+    diagnosisPointers: number[];
+    removedByAddendumId: string | null;
+  }[],
+  diagnoses: readonly { position: number; code: string }[],
+  addendumId: string | null,
+): Promise<ChargeRow[]> {
+  const billed = lines.filter((line) => !line.removedByAddendumId);
+  if (!billed.length) return [];
+  return tx
+    .insert(c)
+    .values(
+      billed.map((line) => ({
+        id: newId(),
+        clinicId: ctx.clinicId,
+        encounterId: encounter.id,
+        serviceLineId: line.id,
+        patientId: encounter.patientId,
+        providerId: encounter.providerId,
+        locationId: encounter.locationId,
+        serviceDate: encounter.serviceDate,
+        code: line.code,
+        codeSystem: line.codeSystem,
+        description: line.description,
+        units: line.units,
+        unitFeeCents: line.feeCents,
+        amountCents: line.units * line.feeCents,
+        diagnosisCodes: line.diagnosisPointers.map(
+          (pointer) => diagnoses.find((diagnosis) => diagnosis.position === pointer)?.code ?? '',
+        ),
+        addendumId,
+        createdBy: ctx.userId,
+      })),
+    )
+    .returning();
+}
+
+export async function voidCharges(tx: Db, ctx: RequestContext, serviceLineIds: string[], reason: string) {
+  await tx
+    .update(c)
+    .set({ status: 'void', voidedAt: new Date(), voidedBy: ctx.userId, voidReason: reason })
+    .where(and(inArray(c.serviceLineId, serviceLineIds), eq(c.status, 'open')));
+}
+
+export async function listCharges(
+  db: Db,
+  ctx: RequestContext,
+  query: { encounterId?: string | undefined; patientId?: string | undefined; status?: 'open' | 'void' | undefined },
+): Promise<{ items: Charge[] }> {
+  const rows = await db
+    .select()
+    .from(c)
+    .where(
+      and(
+        eq(c.clinicId, ctx.clinicId),
+        query.encounterId ? eq(c.encounterId, query.encounterId) : undefined,
+        query.patientId ? eq(c.patientId, query.patientId) : undefined,
+        query.status ? eq(c.status, query.status) : undefined,
+      ),
+    )
+    .orderBy(asc(c.serviceDate), asc(c.createdAt))
+    .limit(1000);
+  await recordPatientsAccess(db, ctx, 'charge.read', [...new Set(rows.map((r) => r.patientId))], {
+    charges: rows.length,
+    query,
+  });
+  return { items: rows.map(toCharge) };
+}

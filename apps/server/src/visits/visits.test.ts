@@ -1,0 +1,379 @@
+import { queryRows } from '@tend/db';
+import { todayIn } from '@tend/domain';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type SchedulingScenario, schedulingScenario } from '../scheduling/scenario';
+import { type ApiClient, createTestApp, type TestApp } from '../test/harness';
+
+/**
+ * Visit documentation end to end through the API: open from a checked-in appointment, vitals,
+ * the note, codes, signing into charges, addenda, the chart's lists, follow-ups, and who may do what.
+ */
+
+let t: TestApp;
+let s: SchedulingScenario;
+let doctor: ApiClient;
+let otherDoctor: ApiClient;
+let nurse: ApiClient;
+let billing: ApiClient;
+let providerId: string;
+let typeId: string;
+let visitService: { id: string };
+let flushot: { id: string };
+
+beforeAll(async () => {
+  t = await createTestApp();
+  s = await schedulingScenario(t);
+  const doctorUser = await s.clinic.addUser('provider');
+  doctor = await t.signIn(doctorUser);
+  otherDoctor = await t.signIn(await s.clinic.addUser('provider'));
+  nurse = await t.signIn(await s.clinic.addUser('nurse'));
+  billing = await t.signIn(await s.clinic.addUser('billing'));
+  // A provider who works every day all day (visits happen "today" whatever the time of the run).
+  providerId = await s.addProvider({
+    validFrom: '2020-01-01',
+    blocks: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '00:00', end: '24:00' })),
+  });
+  expect((await s.admin.patch(`/api/providers/${providerId}`, { userId: doctorUser.userId })).status).toBe(200);
+  typeId = (await s.addType({ name: 'Sick visit', durationMinutes: 15 })).id;
+  visitService = (
+    await billing.post('/api/services', {
+      code: '99213',
+      codeSystem: 'CPT',
+      description: 'Office visit, established patient, low complexity',
+      feeCents: 12_500,
+    })
+  ).body;
+  flushot = (
+    await billing.post('/api/services', {
+      code: '90686',
+      codeSystem: 'CPT',
+      description: 'Influenza vaccine, quadrivalent',
+      feeCents: 3_850,
+    })
+  ).body;
+});
+afterAll(() => t.close());
+
+let booked = 0;
+
+/** A patient booked soon with the doctor (each at the next free quarter hour) and checked in. */
+async function checkedIn(): Promise<{ patientId: string; appointmentId: string; start: string }> {
+  const patientId = await s.addPatient();
+  booked += 1;
+  const start = new Date(Math.ceil(Date.now() / 900_000) * 900_000 + booked * 900_000).toISOString();
+  const appointment = await s.book({ patientId, providerId, appointmentTypeId: typeId, start });
+  expect(appointment.status, JSON.stringify(appointment.body)).toBe(201);
+  expect((await s.reception.post(`/api/appointments/${appointment.body.id}/check-in`)).status).toBe(200);
+  return { patientId, appointmentId: appointment.body.id, start };
+}
+
+async function openVisit(): Promise<{ id: string; version: number; patientId: string; appointmentId: string }> {
+  const { patientId, appointmentId } = await checkedIn();
+  const opened = await nurse.post('/api/encounters', { appointmentId });
+  expect(opened.status, JSON.stringify(opened.body)).toBe(201);
+  return { id: opened.body.id, version: opened.body.version, patientId, appointmentId };
+}
+
+async function auditCount(action: string, entityId: string): Promise<number> {
+  const [row] = await queryRows<{ n: number }>(
+    t.database.db,
+    sql`SELECT count(*)::int AS n FROM audit_events WHERE action = ${action} AND entity_id = ${entityId}`,
+  );
+  return row.n;
+}
+
+describe('a visit from check-in to charges', () => {
+  it('is opened from a checked-in appointment (starting it) with the type’s template, once', async () => {
+    expect(
+      (
+        await s.manager.post('/api/note-templates', {
+          name: 'Sick visit',
+          appointmentTypeId: typeId,
+          subjective: 'Onset:\nSymptoms:',
+          plan: 'Return if worse.',
+        })
+      ).status,
+    ).toBe(201);
+    const { patientId, appointmentId, start } = await checkedIn();
+    const opened = await nurse.post('/api/encounters', { appointmentId });
+    expect(opened.status).toBe(201);
+    expect(opened.body).toMatchObject({
+      patientId,
+      providerId,
+      appointmentId,
+      status: 'in_progress',
+      subjective: 'Onset:\nSymptoms:',
+      plan: 'Return if worse.',
+      // The appointment's date in the location's zone, not the server's or UTC's.
+      serviceDate: todayIn('America/New_York', new Date(start)),
+    });
+    expect((await s.reception.get(`/api/appointments/${appointmentId}`)).body.status).toBe('in_progress');
+    const again = await doctor.post('/api/encounters', { appointmentId });
+    expect(again.status).toBe(200);
+    expect(again.body.id).toBe(opened.body.id);
+
+    // Not yet checked in: refused, and said why.
+    const patient = await s.addPatient();
+    const later = await s.book({
+      patientId: patient,
+      providerId,
+      appointmentTypeId: typeId,
+      start: new Date(Date.now() + 5 * 86_400_000).toISOString().slice(0, 13) + ':00:00Z',
+    });
+    const early = await doctor.post('/api/encounters', { appointmentId: later.body.id });
+    expect(early.status).toBe(409);
+    expect(early.body.error.message).toMatch(/Check the patient in first/);
+  });
+
+  it('signs into exactly the expected charges: fee × units, diagnosis pointers, provider and date', async () => {
+    const visit = await openVisit();
+    const saved = await doctor.patch(`/api/encounters/${visit.id}`, {
+      version: visit.version,
+      subjective: 'Fever and cough for 2 days.',
+      assessment: 'Influenza.',
+      diagnoses: [{ code: 'j11.1' }, { code: 'I10', chronic: true }],
+      services: [
+        { serviceId: visitService.id, diagnosisPointers: [1, 2] },
+        { serviceId: flushot.id, units: 2, diagnosisPointers: [1] },
+      ],
+    });
+    expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+    expect(saved.body.diagnoses.map((d: { code: string; position: number }) => [d.position, d.code])).toEqual([
+      [1, 'J11.1'],
+      [2, 'I10'],
+    ]);
+    expect(
+      (
+        await t.app.inject({
+          method: 'GET',
+          url: `/api/charges?encounterId=${visit.id}`,
+          headers: { cookie: billing.cookie },
+        })
+      ).json().items,
+    ).toEqual([]);
+
+    const signed = await doctor.post(`/api/encounters/${visit.id}/sign`);
+    expect(signed.status, JSON.stringify(signed.body)).toBe(200);
+    expect(signed.body.status).toBe('signed');
+    const charges = (await billing.get(`/api/charges?encounterId=${visit.id}`)).body.items;
+    expect(
+      charges.map((c: Record<string, unknown>) => [c.code, c.units, c.unitFeeCents, c.amountCents, c.diagnosisCodes]),
+    ).toEqual([
+      ['99213', 1, 12_500, 12_500, ['J11.1', 'I10']],
+      ['90686', 2, 3_850, 7_700, ['J11.1']],
+    ]);
+    expect(charges[0]).toMatchObject({
+      providerId,
+      patientId: visit.patientId,
+      serviceDate: signed.body.serviceDate,
+      status: 'open',
+    });
+    // The chronic diagnosis is on the problem list.
+    const chart = await doctor.get(`/api/patients/${visit.patientId}/chart`);
+    expect(chart.body.problems.map((p: { code: string }) => p.code)).toEqual(['I10']);
+  });
+
+  it('locks a signed note: edits are refused (also by the database), corrections are addenda that change charges visibly', async () => {
+    const visit = await openVisit();
+    await doctor.patch(`/api/encounters/${visit.id}`, {
+      version: visit.version,
+      assessment: 'Influenza.',
+      diagnoses: [{ code: 'J11.1' }],
+      services: [{ serviceId: visitService.id, diagnosisPointers: [1] }],
+    });
+    await doctor.post(`/api/encounters/${visit.id}/sign`);
+    const edit = await doctor.patch(`/api/encounters/${visit.id}`, { version: 2, assessment: 'Changed afterwards' });
+    expect(edit.status).toBe(409);
+    expect(edit.body.error.message).toMatch(/signed and locked/);
+    await expect(
+      t.database.db.execute(sql`UPDATE encounters SET assessment = 'tampered' WHERE id = ${visit.id}`),
+    ).rejects.toThrow();
+
+    const [line] = (await doctor.get(`/api/encounters/${visit.id}`)).body.services;
+    const addendum = await doctor.post(`/api/encounters/${visit.id}/addenda`, {
+      reason: 'Vaccine given after signing',
+      text: 'Flu shot given before the patient left.',
+      addServices: [{ serviceId: flushot.id, diagnosisPointers: [1] }],
+    });
+    expect(addendum.status, JSON.stringify(addendum.body)).toBe(201);
+    expect(addendum.body.assessment).toBe('Influenza.');
+    expect(addendum.body.addenda).toHaveLength(1);
+    expect(addendum.body.addenda[0]).toMatchObject({
+      reason: 'Vaccine given after signing',
+      authorName: 'Test provider',
+    });
+    let charges = (await billing.get(`/api/charges?encounterId=${visit.id}`)).body.items;
+    expect(charges.map((c: { code: string; status: string }) => [c.code, c.status])).toEqual([
+      ['99213', 'open'],
+      ['90686', 'open'],
+    ]);
+    expect(charges[1].addendumId).toBe(addendum.body.addenda[0].id);
+
+    const removal = await doctor.post(`/api/encounters/${visit.id}/addenda`, {
+      reason: 'Billed in error',
+      removeServiceLineIds: [line.id],
+    });
+    expect(removal.status).toBe(201);
+    charges = (await billing.get(`/api/charges?encounterId=${visit.id}`)).body.items;
+    expect(
+      charges.map((c: { code: string; status: string; voidReason: string | null }) => [c.code, c.status, c.voidReason]),
+    ).toEqual([
+      ['99213', 'void', 'Addendum: Billed in error'],
+      ['90686', 'open', null],
+    ]);
+    expect(await auditCount('encounter.addendum', visit.id)).toBe(2);
+  });
+
+  it('refuses header and unknown codes, pointers to missing diagnoses, and stale autosaves', async () => {
+    const visit = await openVisit();
+    const header = await doctor.patch(`/api/encounters/${visit.id}`, {
+      version: visit.version,
+      diagnoses: [{ code: 'E11' }],
+    });
+    expect(header.status).toBe(400);
+    expect(header.body.error.fields[0]).toMatchObject({ path: 'diagnoses.0.code' });
+    expect(header.body.error.fields[0].message).toMatch(/E11 is a category, not a billable code/);
+    const pointer = await doctor.patch(`/api/encounters/${visit.id}`, {
+      version: visit.version,
+      diagnoses: [{ code: 'J11.1' }],
+      services: [{ serviceId: visitService.id, diagnosisPointers: [2] }],
+    });
+    expect(pointer.status).toBe(400);
+    expect(pointer.body.error.fields[0]).toMatchObject({ path: 'services.0.diagnosisPointers' });
+
+    const first = await doctor.patch(`/api/encounters/${visit.id}`, {
+      version: visit.version,
+      subjective: 'First tab',
+    });
+    expect(first.status).toBe(200);
+    const stale = await doctor.patch(`/api/encounters/${visit.id}`, {
+      version: visit.version,
+      subjective: 'Second tab',
+    });
+    expect(stale.status).toBe(409);
+    expect(stale.body.error.message).toMatch(/changed in another window/);
+    expect((await doctor.get(`/api/encounters/${visit.id}`)).body.subjective).toBe('First tab');
+  });
+
+  it('flags a visit signed without any service for the manager', async () => {
+    const visit = await openVisit();
+    await doctor.patch(`/api/encounters/${visit.id}`, { version: visit.version, assessment: 'Well.' });
+    await doctor.post(`/api/encounters/${visit.id}/sign`);
+    const flagged = await s.manager.get('/api/encounters/without-charge');
+    expect(flagged.status).toBe(200);
+    expect(flagged.body.items.map((v: { id: string }) => v.id)).toContain(visit.id);
+  });
+});
+
+describe('who may do what', () => {
+  it('keeps note text from the front desk and billing, lets nurses write the intake only, and only the visit’s provider sign', async () => {
+    const visit = await openVisit();
+    expect((await s.reception.get(`/api/encounters/${visit.id}`)).status).toBe(403);
+    expect((await billing.get(`/api/encounters/${visit.id}`)).status).toBe(403);
+    expect((await s.reception.get(`/api/patients/${visit.patientId}/chart`)).status).toBe(403);
+    const intake = await nurse.patch(`/api/encounters/${visit.id}`, {
+      version: visit.version,
+      chiefComplaint: 'Cough',
+    });
+    expect(intake.status).toBe(200);
+    const note = await nurse.patch(`/api/encounters/${visit.id}`, { version: intake.body.version, assessment: 'Flu' });
+    expect(note.status).toBe(403);
+    expect((await nurse.post(`/api/encounters/${visit.id}/sign`)).status).toBe(403);
+    const stranger = await otherDoctor.post(`/api/encounters/${visit.id}/sign`);
+    expect(stranger.status).toBe(403);
+    expect(stranger.body.error.message).toMatch(/the visit's provider/);
+    expect((await doctor.post(`/api/encounters/${visit.id}/sign`)).status).toBe(200);
+    // Reading a note is audited every time.
+    await doctor.get(`/api/encounters/${visit.id}`);
+    await nurse.get(`/api/encounters/${visit.id}`);
+    expect(await auditCount('encounter.read', visit.id)).toBeGreaterThanOrEqual(4);
+  });
+});
+
+describe('vitals', () => {
+  it('refuse the implausible with a message, flag the borderline, and convert named units', async () => {
+    const visit = await openVisit();
+    const impossible = await nurse.post(`/api/encounters/${visit.id}/vitals`, { systolic: 400, diastolic: 20 });
+    expect(impossible.status).toBe(400);
+    expect(impossible.body.error.fields.map((f: { path: string }) => f.path)).toEqual(['systolic']);
+    expect(impossible.body.error.fields[0].message).toMatch(/between 50 and 300/);
+    const inverted = await nurse.post(`/api/encounters/${visit.id}/vitals`, { systolic: 80, diastolic: 120 });
+    expect(inverted.body.error.fields[0]).toMatchObject({ path: 'diastolic' });
+    const unitless = await nurse.post(`/api/encounters/${visit.id}/vitals`, { temperature: { value: 101.3 } });
+    expect(unitless.status).toBe(400);
+
+    const recorded = await nurse.post(`/api/encounters/${visit.id}/vitals`, {
+      systolic: 186,
+      diastolic: 95,
+      heartRate: 88,
+      temperature: { value: 101.3, unit: 'F' },
+      height: { value: 70, unit: 'in' },
+      weight: { value: 180, unit: 'lb' },
+      spo2: 97,
+      pain: 3,
+    });
+    expect(recorded.status, JSON.stringify(recorded.body)).toBe(201);
+    expect(recorded.body).toMatchObject({
+      systolic: 186,
+      temperatureC: 38.5,
+      heightCm: 177.8,
+      weightKg: 81.647,
+      bmi: 25.8,
+      flags: ['systolic'],
+    });
+    const history = await doctor.get(`/api/patients/${visit.patientId}/vitals`);
+    expect(history.body.items).toHaveLength(1);
+    expect((await s.reception.get(`/api/patients/${visit.patientId}/vitals`)).status).toBe(403);
+  });
+});
+
+describe('the chart and follow-ups', () => {
+  it('keeps allergies and medications, and puts "return in 2 weeks" on the front desk’s list', async () => {
+    const visit = await openVisit();
+    const allergy = await nurse.post(`/api/patients/${visit.patientId}/allergies`, {
+      substance: 'Penicillin',
+      reaction: 'Hives',
+      severity: 'moderate',
+    });
+    expect(allergy.status).toBe(201);
+    expect(
+      (await nurse.post(`/api/patients/${visit.patientId}/medications`, { name: 'Lisinopril', dose: '10 mg daily' }))
+        .status,
+    ).toBe(201);
+    const chart = await doctor.get(`/api/patients/${visit.patientId}/chart`);
+    expect(chart.body.allergies.map((a: { substance: string }) => a.substance)).toEqual(['Penicillin']);
+    expect(chart.body.medications.map((m: { name: string; dose: string }) => `${m.name} ${m.dose}`)).toEqual([
+      'Lisinopril 10 mg daily',
+    ]);
+    expect((await nurse.patch(`/api/allergies/${allergy.body.id}`, { active: false })).body.active).toBe(false);
+
+    const followUp = await doctor.post(`/api/encounters/${visit.id}/follow-ups`, {
+      inWeeks: 2,
+      reason: 'Recheck blood pressure',
+      appointmentTypeId: typeId,
+    });
+    expect(followUp.status, JSON.stringify(followUp.body)).toBe(201);
+    const encounter = (await doctor.get(`/api/encounters/${visit.id}`)).body;
+    const [y, m, d] = encounter.serviceDate.split('-').map(Number);
+    expect(followUp.body.dueDate).toBe(new Date(Date.UTC(y, m - 1, d + 14)).toISOString().slice(0, 10));
+    const list = await s.reception.get('/api/follow-ups');
+    expect(list.body.items.map((f: { id: string; reason: string }) => [f.id, f.reason])).toContainEqual([
+      followUp.body.id,
+      'Recheck blood pressure',
+    ]);
+    expect((await nurse.post(`/api/encounters/${visit.id}/follow-ups`, { inWeeks: 2, reason: 'x' })).status).toBe(403);
+    expect((await billing.get('/api/follow-ups')).status).toBe(403);
+    expect((await s.reception.post(`/api/follow-ups/${followUp.body.id}/dismiss`)).status).toBe(204);
+    expect((await s.reception.get('/api/follow-ups')).body.items.map((f: { id: string }) => f.id)).not.toContain(
+      followUp.body.id,
+    );
+  });
+
+  it('opens a walk-in visit without an appointment', async () => {
+    const patientId = await s.addPatient();
+    const walkIn = await doctor.post('/api/encounters', { patientId, providerId });
+    expect(walkIn.status).toBe(201);
+    expect(walkIn.body).toMatchObject({ appointmentId: null, status: 'in_progress', patientId });
+  });
+});
