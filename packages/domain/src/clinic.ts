@@ -78,6 +78,8 @@ export const zClinicSettingsPatch = z
     address: zAddress.nullable(),
     idleTimeoutMinutes: zIdleTimeoutMinutes,
     slotGridMinutes: zSlotGridMinutes,
+    /** How vitals are shown: °F, lb, in ('us') or °C, kg, cm ('metric'); always stored metric. */
+    unitSystem: z.enum(['us', 'metric']),
   })
   .partial();
 
@@ -90,6 +92,7 @@ export const zClinic = z.object({
   address: zStoredAddress.nullable(),
   idleTimeoutMinutes: z.number(),
   slotGridMinutes: z.number(),
+  unitSystem: z.enum(['us', 'metric']),
 });
 export type Clinic = z.infer<typeof zClinic>;
 

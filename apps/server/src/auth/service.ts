@@ -333,5 +333,6 @@ export function toClinic(clinic: typeof schema.clinics.$inferSelect): Clinic {
     address: clinic.address ?? null,
     idleTimeoutMinutes: clinic.idleTimeoutMinutes,
     slotGridMinutes: clinic.slotGridMinutes,
+    unitSystem: clinic.unitSystem,
   };
 }

@@ -58,6 +58,8 @@ export async function createClinic(
       country: input.country,
       address: input.address,
       idleTimeoutMinutes: 15,
+      // Vitals in °F/lb/in where that is the custom (the US), metric everywhere else.
+      unitSystem: input.country === 'US' ? 'us' : 'metric',
     });
     await tx.insert(schema.users).values({
       id: adminUserId,

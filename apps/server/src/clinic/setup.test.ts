@@ -60,6 +60,8 @@ describe('the setup page (POST /api/setup)', () => {
       name: 'Riverside Family Practice',
       timezone: 'America/Chicago',
       idleTimeoutMinutes: 15,
+      slotGridMinutes: 15,
+      unitSystem: 'us',
       address: { ...setupBody.address, line2: null },
     });
     const locations = await admin.get('/api/locations');
@@ -75,6 +77,14 @@ describe('the setup page (POST /api/setup)', () => {
 
     const audit = await admin.get('/api/audit-events?action=clinic.setup');
     expect(audit.body.items).toHaveLength(1);
+  });
+
+  it('shows vitals in metric units outside the US, and lets the administrator change it', async () => {
+    const clinic = await t.createClinic({ country: 'GB', timezone: 'Europe/London' });
+    const admin = await t.signIn(clinic.admin);
+    expect((await admin.get('/api/auth/session')).body.clinic.unitSystem).toBe('metric');
+    expect((await admin.patch('/api/clinic', { unitSystem: 'us' })).body.unitSystem).toBe('us');
+    expect((await admin.patch('/api/clinic', { unitSystem: 'imperial' })).status).toBe(400);
   });
 
   it('cannot be replayed once set up', async () => {

@@ -20,6 +20,7 @@ interface ClinicValues {
   address: AddressValues;
   idleTimeoutMinutes: number | string;
   slotGridMinutes: string;
+  unitSystem: 'us' | 'metric';
 }
 
 function toInput(values: ClinicValues) {
@@ -31,6 +32,7 @@ function toInput(values: ClinicValues) {
     address: addressToInput(values.address),
     idleTimeoutMinutes: typeof values.idleTimeoutMinutes === 'number' ? values.idleTimeoutMinutes : Number.NaN,
     slotGridMinutes: Number(values.slotGridMinutes),
+    unitSystem: values.unitSystem,
   };
 }
 
@@ -46,6 +48,7 @@ export function ClinicSettingsPage() {
     address: addressFromApi(clinic.address, clinic.country),
     idleTimeoutMinutes: clinic.idleTimeoutMinutes,
     slotGridMinutes: String(clinic.slotGridMinutes),
+    unitSystem: clinic.unitSystem,
   });
   const form = useForm<ClinicValues>({
     initialValues: initial(),
@@ -112,6 +115,20 @@ export function ClinicSettingsPage() {
               allowDeselect={false}
               styles={{ wrapper: { maxWidth: 220 } }}
               {...form.getInputProps('slotGridMinutes')}
+            />
+          </FormSection>
+          <FormSection title={t('clinic.clinical')}>
+            <Select
+              label={t('clinic.unitSystem')}
+              description={t('clinic.unitSystemHint')}
+              inputWrapperOrder={['label', 'input', 'description', 'error']}
+              data={[
+                { value: 'us', label: t('clinic.unitSystem.us') },
+                { value: 'metric', label: t('clinic.unitSystem.metric') },
+              ]}
+              allowDeselect={false}
+              styles={{ wrapper: { maxWidth: 320 } }}
+              {...form.getInputProps('unitSystem')}
             />
           </FormSection>
           <FormSection title={t('clinic.privacy')}>
