@@ -19,6 +19,7 @@ import { recordAudit, recordPatientsAccess } from '../audit/service';
 import type { RequestContext } from '../context';
 import { publishEvent } from '../events/hub';
 import { requirePatient } from '../patients/service';
+import { markFollowUpBooked } from '../visits/followups';
 import { markWaitlistBooked } from '../waitlist/service';
 import { calendarsOfProviders, findConflictingAppointment, freeRooms, overlapping } from './repository';
 import type { Appointment, AppointmentsQuery } from './schemas';
@@ -291,6 +292,8 @@ export interface PreparedBooking {
   allowPatientOverlap: boolean;
   /** The patient's waitlist entry this booking fulfils. */
   waitlistEntryId: string | null;
+  /** The patient's follow-up request this booking fulfils. */
+  followUpId: string | null;
 }
 
 /**
@@ -311,6 +314,7 @@ export async function prepareBooking(
     override?: { reason: string } | null | undefined;
     allowPatientOverlap: boolean;
     waitlistEntryId?: string | null | undefined;
+    followUpId?: string | null | undefined;
   },
 ): Promise<PreparedBooking> {
   const provider = await requireProvider(db, ctx, input.providerId);
@@ -350,6 +354,7 @@ export async function prepareBooking(
     notes: input.notes,
     allowPatientOverlap: input.allowPatientOverlap,
     waitlistEntryId: input.waitlistEntryId ?? null,
+    followUpId: input.followUpId ?? null,
   };
 }
 
@@ -408,6 +413,9 @@ export async function insertBooking(
       patientId: booking.patientId,
       appointmentTypeId: booking.type.id,
     });
+  }
+  if (booking.followUpId) {
+    await markFollowUpBooked(tx, ctx, booking.followUpId, { appointmentId: id, patientId: booking.patientId });
   }
   await announce(tx, 'book', inserted);
   return inserted;

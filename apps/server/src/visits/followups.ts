@@ -93,6 +93,25 @@ export async function listFollowUps(
   return { items };
 }
 
+/** Marks the patient's open follow-up booked with `appointmentId`, in the booking's transaction. */
+export async function markFollowUpBooked(
+  tx: Db,
+  ctx: RequestContext,
+  id: string,
+  booking: { appointmentId: string; patientId: string },
+): Promise<void> {
+  const [booked] = await tx
+    .update(f)
+    .set({ status: 'booked', appointmentId: booking.appointmentId, resolvedAt: new Date() })
+    .where(and(eq(f.id, id), eq(f.clinicId, ctx.clinicId), eq(f.patientId, booking.patientId), eq(f.status, 'open')))
+    .returning({ id: f.id });
+  if (!booked) {
+    throw AppError.validation([
+      { path: 'followUpId', message: 'This follow-up is not open for this patient any more. Reload the list.' },
+    ]);
+  }
+}
+
 export async function dismissFollowUp(db: Db, ctx: RequestContext, id: string): Promise<void> {
   await db.transaction(async (tx) => {
     const [dismissed] = await tx

@@ -363,6 +363,24 @@ describe('the chart and follow-ups', () => {
       'Recheck blood pressure',
     ]);
     expect((await nurse.post(`/api/encounters/${visit.id}/follow-ups`, { inWeeks: 2, reason: 'x' })).status).toBe(403);
+
+    // Booking it takes it off the list, in the same step; another patient's follow-up is refused.
+    const booking = {
+      providerId,
+      appointmentTypeId: typeId,
+      start: new Date(Date.parse(`${followUp.body.dueDate}T15:00:00Z`)).toISOString(),
+    };
+    const wrong = await s.book({ ...booking, patientId: await s.addPatient(), followUpId: followUp.body.id });
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.error.fields[0].path).toBe('followUpId');
+    const again = await doctor.post(`/api/encounters/${visit.id}/follow-ups`, { inMonths: 6, reason: 'Yearly check' });
+    const bookedFollowUp = await s.book({ ...booking, patientId: visit.patientId, followUpId: again.body.id });
+    expect(bookedFollowUp.status, JSON.stringify(bookedFollowUp.body)).toBe(201);
+    const done = await s.reception.get('/api/follow-ups?status=booked');
+    expect(done.body.items.find((f: { id: string }) => f.id === again.body.id)).toMatchObject({
+      status: 'booked',
+      appointmentId: bookedFollowUp.body.id,
+    });
     expect((await billing.get('/api/follow-ups')).status).toBe(403);
     expect((await s.reception.post(`/api/follow-ups/${followUp.body.id}/dismiss`)).status).toBe(204);
     expect((await s.reception.get('/api/follow-ups')).body.items.map((f: { id: string }) => f.id)).not.toContain(

@@ -131,6 +131,14 @@ export const zAppointmentTypeCreate = z.object({
 });
 export type AppointmentTypeCreate = z.output<typeof zAppointmentTypeCreate>;
 
+/** A room of a kind (exam, x-ray…) at a location; a type that needs that kind takes a free one. */
+export const zRoomCreate = z.object({
+  locationId: zId,
+  name: zRequiredText(100),
+  roomType: zRequiredText(60),
+});
+export type RoomCreate = z.output<typeof zRoomCreate>;
+
 /** Book (or move) outside working hours anyway (managers and receptionists); the reason is audited. */
 export const zOverride = z.object({ reason: zText(200).min(3, { error: () => t('validation.overrideReason') }) });
 
@@ -147,6 +155,8 @@ export const zAppointmentCreate = z.object({
   allowPatientOverlap: z.boolean().default(false),
   /** Booked for this waitlist entry (the patient's): the entry is marked booked with it. */
   waitlistEntryId: zId.nullish(),
+  /** Booked for this follow-up request (the patient's): it leaves the to-book list. */
+  followUpId: zId.nullish(),
 });
 export type AppointmentCreate = z.output<typeof zAppointmentCreate>;
 
