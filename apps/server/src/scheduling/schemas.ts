@@ -1,4 +1,4 @@
-import { MAX_SLOT_RANGE_DAYS, zAppointmentTypeCreate, zColor, zId, zInstant, zRequiredText } from '@tend/domain';
+import { MAX_SLOT_RANGE_DAYS, zAppointmentTypeCreate, zColor, zId, zInstant, zRoomCreate } from '@tend/domain';
 import { z } from 'zod';
 
 export {
@@ -7,6 +7,7 @@ export {
   type ExtraHours,
   type PlannedVisit,
   type Room,
+  type RoomCreate,
   type ScheduleVersionOut,
   type Slot,
   type TimeOff,
@@ -15,13 +16,14 @@ export {
   zExtraHours,
   zPlannedVisit,
   zRoom,
+  zRoomCreate,
   zScheduleVersionOut,
   zSlot,
   zTimeOff,
 } from '@tend/domain';
 
 /**
- * The few request shapes of the scheduling API the shared contract does not define (rooms, type
+ * The few request shapes of the scheduling API the shared contract does not define (room and type
  * changes, list queries); the response shapes live in @tend/domain (scheduling/responses.ts).
  */
 
@@ -38,13 +40,6 @@ export const zAppointmentTypePatch = z.object({
   active: z.boolean().optional(),
 });
 export type AppointmentTypePatch = z.output<typeof zAppointmentTypePatch>;
-
-export const zRoomCreate = z.object({
-  locationId: zId,
-  name: zRequiredText(100),
-  roomType: zRequiredText(60),
-});
-export type RoomCreate = z.output<typeof zRoomCreate>;
 
 // A room stays at its location (its appointments were booked there); name, type and state change.
 export const zRoomPatch = z.object({

@@ -1,4 +1,6 @@
 import {
+  Alert,
+  Autocomplete,
   ColorInput,
   ColorSwatch,
   Group,
@@ -10,7 +12,7 @@ import {
   TextInput,
 } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { IconCalendarCog } from '@tabler/icons-react';
+import { IconAlertTriangle, IconCalendarCog } from '@tabler/icons-react';
 import { t, zAppointmentTypeCreate } from '@tend/domain';
 import { useState } from 'react';
 import { useSession } from '../auth/session';
@@ -21,7 +23,13 @@ import { ActiveBadge, AddButton, EditButton } from '../components/ListParts';
 import { notifySuccess } from '../components/notify';
 import { PageHeader } from '../components/PageHeader';
 import { RecordForm } from '../components/RecordForm';
-import { type AppointmentType, useAppointmentTypes, useSaveAppointmentType } from '../schedule/api';
+import {
+  type AppointmentType,
+  roomTypeSuggestions,
+  useAppointmentTypes,
+  useRooms,
+  useSaveAppointmentType,
+} from '../schedule/api';
 import { providerName } from '../schedule/shared';
 import { useProviders } from './api';
 
@@ -33,6 +41,7 @@ interface TypeValues {
   color: string;
   providerIds: string[];
   bufferAfterMinutes: number | string;
+  roomType: string;
   active: boolean;
 }
 
@@ -43,11 +52,14 @@ function toInput(values: TypeValues) {
     color: values.color,
     providerIds: values.providerIds,
     bufferAfterMinutes: Number(values.bufferAfterMinutes || 0),
+    roomType: values.roomType,
   };
 }
 
 function TypeForm({ type, onClose }: { type: AppointmentType | null; onClose: () => void }) {
   const providers = useProviders();
+  const rooms = useRooms();
+  const types = useAppointmentTypes();
   const save = useSaveAppointmentType();
   const form = useForm<TypeValues>({
     initialValues: type
@@ -57,9 +69,18 @@ function TypeForm({ type, onClose }: { type: AppointmentType | null; onClose: ()
           color: type.color,
           providerIds: type.providerIds,
           bufferAfterMinutes: type.bufferAfterMinutes,
+          roomType: type.roomType ?? '',
           active: type.active,
         }
-      : { name: '', durationMinutes: 30, color: SWATCHES[0], providerIds: [], bufferAfterMinutes: 0, active: true },
+      : {
+          name: '',
+          durationMinutes: 30,
+          color: SWATCHES[0],
+          providerIds: [],
+          bufferAfterMinutes: 0,
+          roomType: '',
+          active: true,
+        },
     validate: zodValidator(zAppointmentTypeCreate, toInput),
   });
   const onSave = async (values: TypeValues) => {
@@ -70,6 +91,10 @@ function TypeForm({ type, onClose }: { type: AppointmentType | null; onClose: ()
   const options = (providers.data ?? [])
     .filter((p) => p.active || type?.providerIds.includes(p.id))
     .map((p) => ({ value: p.id, label: providerName(p) }));
+  const roomType = form.values.roomType.trim();
+  // Bookings match the room type exactly: say so when no room in use has the one typed.
+  const noRoom =
+    roomType !== '' && rooms.data !== undefined && !rooms.data.some((r) => r.active && r.roomType === roomType);
   return (
     <RecordForm
       form={form}
@@ -118,6 +143,17 @@ function TypeForm({ type, onClose }: { type: AppointmentType | null; onClose: ()
         nothingFoundMessage={t('common.nothingFound')}
         {...form.getInputProps('providerIds')}
       />
+      <Autocomplete
+        label={t('schedule.types.roomType')}
+        description={t('schedule.types.roomTypeHint')}
+        data={roomTypeSuggestions(rooms.data, types.data)}
+        {...form.getInputProps('roomType')}
+      />
+      {noRoom && (
+        <Alert color="orange" variant="light" icon={<IconAlertTriangle aria-hidden />} py="xs">
+          {t('schedule.types.noRoomOfType')}
+        </Alert>
+      )}
       {type && <Switch label={t('schedule.types.active')} {...form.getInputProps('active', { type: 'checkbox' })} />}
     </RecordForm>
   );
@@ -155,6 +191,7 @@ export function AppointmentTypesPage() {
           t('schedule.types.duration'),
           t('schedule.types.buffer'),
           t('schedule.types.providers'),
+          t('schedule.types.room'),
           t('common.status'),
         ]}
         cells={(type) => (
@@ -168,6 +205,7 @@ export function AppointmentTypesPage() {
             <Table.Td>{t('schedule.minutes', { count: type.durationMinutes })}</Table.Td>
             <Table.Td>{t('schedule.minutes', { count: type.bufferAfterMinutes })}</Table.Td>
             <Table.Td>{names(type.providerIds)}</Table.Td>
+            <Table.Td>{type.roomType ?? ''}</Table.Td>
             <Table.Td>
               <ActiveBadge active={type.active} />
             </Table.Td>

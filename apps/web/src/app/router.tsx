@@ -6,6 +6,7 @@ import { ClinicSettingsPage } from '../admin/ClinicSettingsPage';
 import { LocationsPage } from '../admin/LocationsPage';
 import { PayersPage } from '../admin/PayersPage';
 import { ProvidersPage } from '../admin/ProvidersPage';
+import { RoomsPage } from '../admin/RoomsPage';
 import { StaffPage } from '../admin/StaffPage';
 import { TokensPage } from '../admin/TokensPage';
 import { WorkingHoursPage } from '../admin/WorkingHoursPage';
@@ -94,6 +95,7 @@ const routeTree = rootRoute.addChildren([
   adminRoute('/admin/locations', 'location.read', LocationsPage),
   adminRoute('/admin/working-hours', 'schedule.read', WorkingHoursPage),
   adminRoute('/admin/appointment-types', 'schedule.read', AppointmentTypesPage),
+  adminRoute('/admin/rooms', 'schedule.read', RoomsPage),
   adminRoute('/admin/payers', 'payer.read', PayersPage),
   adminRoute('/admin/tokens', 'token.manage', TokensPage),
   adminRoute('/admin/audit', 'audit.read', AuditLogPage),

@@ -1,4 +1,5 @@
 import {
+  Autocomplete,
   ColorInput,
   type CSSVariablesResolver,
   createTheme,
@@ -80,6 +81,9 @@ export const theme = createTheme({
       defaultProps: { allowDeselect: false, withAsterisk: false, comboboxProps: { shadow: 'md' } },
     }),
     NativeSelect: NativeSelect.extend({ defaultProps: { withAsterisk: false } }),
+    Autocomplete: Autocomplete.extend({
+      defaultProps: { autoComplete: 'off', withAsterisk: false, comboboxProps: { shadow: 'md' } },
+    }),
     Table: Table.extend({ defaultProps: { verticalSpacing: 'xs', highlightOnHover: true } }),
   },
 });

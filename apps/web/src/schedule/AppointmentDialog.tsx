@@ -14,6 +14,7 @@ import {
   type Slot,
   useAppointmentAction,
   useReschedule,
+  useRooms,
 } from './api';
 import { OverrideFields } from './OverrideFields';
 import { SlotPicker, slotKey } from './SlotPicker';
@@ -85,6 +86,8 @@ function AppointmentDetails({
   const reschedule = useReschedule();
   const provider = providers.find((p) => p.id === appointment.providerId);
   const type = types.find((item) => item.id === appointment.appointmentTypeId);
+  const rooms = useRooms({ enabled: appointment.roomId !== null });
+  const room = rooms.data?.find((r) => r.id === appointment.roomId);
   const start = zoned(appointment.start, timezone);
   const end = zoned(appointment.end, timezone);
   const [date, setDate] = useState(start.date);
@@ -190,6 +193,14 @@ function AppointmentDetails({
       </Group>
       <Table withRowBorders={false} verticalSpacing={2} fz="sm">
         <Table.Tbody>
+          {room && (
+            <Table.Tr>
+              <Table.Th w="40%" fw={500} c="dimmed">
+                {t('schedule.room')}
+              </Table.Th>
+              <Table.Td>{room.name}</Table.Td>
+            </Table.Tr>
+          )}
           {stamps
             .filter(([, at]) => at)
             .map(([label, at]) => (

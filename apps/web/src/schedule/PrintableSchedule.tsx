@@ -1,5 +1,5 @@
 import { t } from '@tend/domain';
-import type { Appointment, AppointmentType } from './api';
+import { type Appointment, type AppointmentType, useRooms } from './api';
 import { statusLabel } from './shared';
 import { zoned } from './time';
 
@@ -28,6 +28,12 @@ export function PrintableSchedule({
   timezone: string;
 }) {
   const typeName = new Map(types.map((type) => [type.id, type.name]));
+  const roomName = new Map((useRooms().data ?? []).map((room) => [room.id, room.name]));
+  // The room goes with the type (an x-ray visit · X-ray 2): no extra column on paper.
+  const what = (appointment: Appointment) =>
+    [typeName.get(appointment.appointmentTypeId), appointment.roomId && roomName.get(appointment.roomId)]
+      .filter(Boolean)
+      .join(' · ');
   return (
     <div className="tend-print-only tend-print-schedule">
       <header>
@@ -59,7 +65,7 @@ export function PrintableSchedule({
                         {zoned(appointment.start, timezone).time}–{zoned(appointment.end, timezone).time}
                       </td>
                       <td>{appointment.patientName}</td>
-                      <td>{typeName.get(appointment.appointmentTypeId) ?? ''}</td>
+                      <td>{what(appointment)}</td>
                       <td>{statusLabel(appointment.status)}</td>
                       <td>{appointment.notes ?? ''}</td>
                     </tr>

@@ -5,6 +5,7 @@ import type {
   Slot as DomainSlot,
   ExtraHours,
   Provider,
+  Room,
   ScheduleVersionOut,
   TimeOff,
 } from '@tend/domain';
@@ -19,7 +20,7 @@ import { http } from '../api/client';
 
 /** The scheduling API as the front desk uses it: appointments, open slots, types and working hours. */
 
-export type { Appointment, AppointmentType, ExtraHours, TimeOff } from '@tend/domain';
+export type { Appointment, AppointmentType, ExtraHours, Room, TimeOff } from '@tend/domain';
 
 /** An open slot, or (`outside`) a time the user chose outside working hours (booking it needs an override). */
 export type Slot = DomainSlot & { outside?: boolean };
@@ -36,6 +37,7 @@ export const scheduleKeys = {
   range: (from: string, to: string, providerId?: string) =>
     ['appointments', providerId ? { from, to, providerId } : { from, to }] as const,
   types: ['appointment-types'] as const,
+  rooms: ['rooms'] as const,
   hours: (providerId: string) => ['working-hours', providerId] as const,
   timeOff: ['time-off'] as const,
   extraHours: ['extra-hours'] as const,
@@ -158,6 +160,29 @@ export function useSaveAppointmentType() {
         : http.post<AppointmentType>('/appointment-types', body),
     onSuccess: () => void client.invalidateQueries({ queryKey: scheduleKeys.types }),
   });
+}
+
+export function useRooms(options: { enabled?: boolean } = {}) {
+  return useQuery({
+    queryKey: scheduleKeys.rooms,
+    queryFn: ({ signal }) => http.get<{ items: Room[] }>('/rooms', undefined, { signal }).then((r) => r.items),
+    enabled: options.enabled ?? true,
+  });
+}
+
+export function useSaveRoom() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, body }: { id?: string; body: Record<string, unknown> }) =>
+      id ? http.patch<Room>(`/rooms/${id}`, body) : http.post<Room>('/rooms', body),
+    onSuccess: () => void client.invalidateQueries({ queryKey: scheduleKeys.rooms }),
+  });
+}
+
+/** The kinds of room in use (by rooms and by appointment types), for suggestions. */
+export function roomTypeSuggestions(rooms: Room[] | undefined, types: AppointmentType[] | undefined): string[] {
+  const all = [...(rooms ?? []).map((r) => r.roomType), ...(types ?? []).map((type) => type.roomType ?? '')];
+  return [...new Set(all.filter(Boolean))].sort((a, b) => a.localeCompare(b));
 }
 
 type Range = { from?: string; to?: string };
