@@ -160,7 +160,7 @@ describe('every API route declares its access', () => {
       'GET /api/services': 'service.read',
       'POST /api/services': 'service.manage',
       'PATCH /api/services/:id': 'service.manage',
-      'GET /api/note-templates': 'clinical.read',
+      'GET /api/note-templates': 'authenticated',
       'POST /api/note-templates': 'template.manage',
       'PATCH /api/note-templates/:id': 'template.manage',
       'POST /api/encounters': 'clinical.write',

@@ -88,7 +88,8 @@ export function visitRoutes(server: FastifyInstance, deps: Deps): void {
   app.get(
     '/api/note-templates',
     {
-      config: { access: 'clinical.read' },
+      // Reference text without patient data: those who manage templates (managers) must see them too.
+      config: { access: 'authenticated' },
       schema: {
         tags,
         summary: 'SOAP note templates (per appointment type, or the default)',
