@@ -3,6 +3,7 @@ import {
   IconBuildingHospital,
   IconCalendarCog,
   IconCalendarEvent,
+  IconCalendarRepeat,
   IconClipboardList,
   IconClockHour4,
   IconDoor,
@@ -10,9 +11,12 @@ import {
   IconId,
   IconKey,
   IconMapPin,
+  IconReceipt,
+  IconReceipt2,
   IconSettings,
   IconShieldCheck,
   IconStethoscope,
+  IconTemplate,
   IconUserPlus,
   IconUsers,
   IconUsersGroup,
@@ -45,6 +49,8 @@ const MAIN: Item[] = [
     permission: 'schedule.read',
     except: ['/schedule/my-day'],
   },
+  { to: '/follow-ups', label: 'nav.followUps', icon: IconCalendarRepeat, permission: 'followup.read' },
+  { to: '/charges', label: 'nav.charges', icon: IconReceipt, permission: 'charge.read' },
 ];
 
 /** Shown to providers and to anyone whose staff account is linked to a provider. */
@@ -68,6 +74,8 @@ const ADMIN: Item[] = [
   },
   { to: '/admin/rooms', label: 'nav.rooms', icon: IconDoor, permission: 'schedule.manage' },
   { to: '/admin/payers', label: 'nav.payers', icon: IconId, permission: 'payer.manage' },
+  { to: '/admin/services', label: 'nav.services', icon: IconReceipt2, permission: 'service.manage' },
+  { to: '/admin/note-templates', label: 'nav.noteTemplates', icon: IconTemplate, permission: 'template.manage' },
   { to: '/admin/tokens', label: 'nav.tokens', icon: IconKey, permission: 'token.manage' },
   { to: '/admin/audit', label: 'nav.audit', icon: IconShieldCheck, permission: 'audit.read' },
   { to: '/admin/clinic', label: 'nav.clinic', icon: IconSettings, permission: 'clinic.manage' },

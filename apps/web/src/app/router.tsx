@@ -17,6 +17,11 @@ import { PatientsPage } from '../patients/PatientsPage';
 import { RegisterPatientPage } from '../patients/RegisterPatientPage';
 import { MyDayPage } from '../schedule/MyDayPage';
 import { SchedulePage } from '../schedule/SchedulePage';
+import { ChargesPage } from '../visits/ChargesPage';
+import { FollowUpsPage } from '../visits/FollowUpsPage';
+import { NoteTemplatesPage } from '../visits/NoteTemplatesPage';
+import { ServicesPage } from '../visits/ServicesPage';
+import { VisitPage } from '../visits/VisitPage';
 import { NotFoundPage, RequirePermission } from './guards';
 import { Shell } from './Shell';
 
@@ -83,6 +88,12 @@ const myDayRoute = createRoute({
   component: guarded('schedule.read', MyDayPage),
 });
 
+const visitRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/visits/$id',
+  component: guarded('clinical.read', VisitPage),
+});
+
 const routeTree = rootRoute.addChildren([
   homeRoute,
   patientsRoute,
@@ -90,6 +101,11 @@ const routeTree = rootRoute.addChildren([
   chartRoute,
   scheduleRoute,
   myDayRoute,
+  visitRoute,
+  adminRoute('/follow-ups', 'followup.read', FollowUpsPage),
+  adminRoute('/charges', 'charge.read', ChargesPage),
+  adminRoute('/admin/services', 'service.read', ServicesPage),
+  adminRoute('/admin/note-templates', 'template.manage', NoteTemplatesPage),
   adminRoute('/admin/staff', 'user.read', StaffPage),
   adminRoute('/admin/providers', 'provider.read', ProvidersPage),
   adminRoute('/admin/locations', 'location.read', LocationsPage),

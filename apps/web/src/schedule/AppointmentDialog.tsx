@@ -6,6 +6,7 @@ import { isApiError } from '../api/client';
 import { DateField } from '../components/DateField';
 import { formatDate, formatDateTime } from '../components/format';
 import { errorMessage, notifySuccess } from '../components/notify';
+import { OpenVisitButton } from '../visits/OpenVisitButton';
 import {
   type Appointment,
   type AppointmentType,
@@ -246,6 +247,7 @@ function AppointmentDetails({
       )}
       {canWrite && mode === 'view' && (
         <Group gap="xs">
+          <OpenVisitButton appointment={appointment} visit={undefined} onOpened={onClose} />
           {ACTIONS.filter(({ action }) => nextStatus(appointment.status, action) !== null).map(
             ({ action, label, done }) => (
               <Button

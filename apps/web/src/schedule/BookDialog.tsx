@@ -21,6 +21,10 @@ export interface BookPrefill {
   time: string | null;
   /** Opened from a greyed cell: the time is outside the provider's working hours. */
   outside?: boolean;
+  /** Booking a follow-up from the to-book list: its type, its patient, and the follow-up it books. */
+  appointmentTypeId?: string | null;
+  patient?: { id: string; name: string } | null;
+  followUpId?: string | null;
 }
 
 const MAX_SLOTS = 12;
@@ -106,7 +110,13 @@ function BookForm({
   const offered = prefill.providerId
     ? activeTypes.filter((type) => offeredBy(type, prefill.providerId ?? ''))
     : activeTypes;
-  const [typeId, setTypeId] = useState<string | null>(offered.length === 1 ? offered[0].id : null);
+  const [typeId, setTypeId] = useState<string | null>(
+    prefill.appointmentTypeId && activeTypes.some((type) => type.id === prefill.appointmentTypeId)
+      ? prefill.appointmentTypeId
+      : offered.length === 1
+        ? offered[0].id
+        : null,
+  );
   const [providerId, setProviderId] = useState<string | null>(prefill.providerId);
   const [locationId, setLocationId] = useState<string | null>(null);
   const locations = (useLocations().data ?? []).filter((location) => location.active);
@@ -114,7 +124,7 @@ function BookForm({
   const [searching, setSearching] = useState(false);
   const [searchError, setSearchError] = useState<string | null>(null);
   const [slot, setSlot] = useState<string | null>(null);
-  const [patient, setPatient] = useState<{ id: string; name: string } | null>(null);
+  const [patient, setPatient] = useState<{ id: string; name: string } | null>(prefill.patient ?? null);
   const [bookError, setBookError] = useState<{ code: string; message: string } | null>(null);
   const [lastOverride, setLastOverride] = useState<Override | null>(null);
   const book = useBook();
@@ -168,6 +178,7 @@ function BookForm({
         start: chosen.start,
         allowPatientOverlap,
         override,
+        followUpId: prefill.followUpId ?? null,
       });
       const at = zoned(chosen.start, timezone);
       notifySuccess(t('schedule.booked', { patient: patient.name, date: formatDate(at.date), time: at.time }));
@@ -258,7 +269,14 @@ function BookForm({
           label={t('schedule.openSlots')}
         />
       )}
-      {chosen && <PatientPicker value={patient?.id ?? null} onChange={(id, name) => setPatient({ id, name })} />}
+      {chosen &&
+        (prefill.patient ? (
+          <Text size="sm">
+            {t('schedule.patient')}: <strong>{prefill.patient.name}</strong>
+          </Text>
+        ) : (
+          <PatientPicker value={patient?.id ?? null} onChange={(id, name) => setPatient({ id, name })} />
+        ))}
       {bookError && (
         <Alert
           color="red"

@@ -1,12 +1,16 @@
-import { Anchor, Button, Paper, Table, Text } from '@mantine/core';
-import { IconCalendarOff, IconLink } from '@tabler/icons-react';
+import { Alert, Anchor, Button, Paper, Stack, Table, Text } from '@mantine/core';
+import { IconAlertTriangle, IconCalendarOff, IconLink } from '@tabler/icons-react';
 import { Link } from '@tanstack/react-router';
 import { t } from '@tend/domain';
 import { useState } from 'react';
 import { useProviders } from '../admin/api';
 import { useSession } from '../auth/session';
+import { formatDate } from '../components/format';
+import { AnchorLink } from '../components/links';
 import { PageHeader } from '../components/PageHeader';
 import { EmptyState, ErrorState, Loading } from '../components/states';
+import { useEncounters } from '../visits/api';
+import { NoteState, OpenVisitButton } from '../visits/OpenVisitButton';
 import { AppointmentDialog } from './AppointmentDialog';
 import { type Appointment, useAppointments, useAppointmentTypes } from './api';
 import { useLiveSchedule } from './live';
@@ -38,6 +42,12 @@ export function MyDayPage() {
     instantIso(addDays(day, 1), '00:00', timezone),
     { providerId: provider?.id, enabled: provider !== undefined },
   );
+  // The note of each appointment today, and the provider's notes left unsigned over a day.
+  const clinical = can('clinical.read');
+  const visits = useEncounters({ providerId: clinical ? provider?.id : undefined, date: day });
+  const unsigned = useEncounters({ providerId: clinical ? provider?.id : undefined, status: 'in_progress' });
+  const visitOf = new Map((visits.data ?? []).map((v) => [v.appointmentId, v]));
+  const overdue = (unsigned.data ?? []).filter((v) => v.overdue);
   const typeName = new Map((types.data ?? []).map((type) => [type.id, type.name]));
   const rows = [...(appointments.data ?? [])]
     .filter((a) => a.status !== 'cancelled')
@@ -93,6 +103,8 @@ export function MyDayPage() {
               <Table.Th>{t('schedule.type')}</Table.Th>
               <Table.Th>{t('common.status')}</Table.Th>
               <Table.Th>{t('schedule.myDay.arrival')}</Table.Th>
+              {clinical && <Table.Th>{t('visit.myDay.note')}</Table.Th>}
+              {clinical && <Table.Th>{t('visit.myDay.visit')}</Table.Th>}
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -129,6 +141,16 @@ export function MyDayPage() {
                     {arrival(appointment, timezone)}
                   </Text>
                 </Table.Td>
+                {clinical && (
+                  <Table.Td>
+                    <NoteState visit={visitOf.get(appointment.id)} />
+                  </Table.Td>
+                )}
+                {clinical && (
+                  <Table.Td>
+                    <OpenVisitButton appointment={appointment} visit={visitOf.get(appointment.id)} />
+                  </Table.Td>
+                )}
               </Table.Tr>
             ))}
           </Table.Tbody>
@@ -149,6 +171,23 @@ export function MyDayPage() {
           .filter(Boolean)
           .join(' · ')}
       />
+      {overdue.length > 0 && (
+        <Alert
+          color="orange"
+          variant="light"
+          icon={<IconAlertTriangle aria-hidden />}
+          title={t('visit.myDay.overdueTitle', { count: overdue.length })}
+          mb="md"
+        >
+          <Stack gap={2}>
+            {overdue.map((v) => (
+              <AnchorLink key={v.id} to="/visits/$id" params={{ id: v.id }} size="sm">
+                {t('visit.myDay.overdueItem', { patient: v.patientName, date: formatDate(v.serviceDate) })}
+              </AnchorLink>
+            ))}
+          </Stack>
+        </Alert>
+      )}
       {body()}
       <AppointmentDialog
         appointment={open}

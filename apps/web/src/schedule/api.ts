@@ -100,6 +100,7 @@ export function useBook() {
       notes?: string | null;
       allowPatientOverlap?: boolean;
       override?: Override | null;
+      followUpId?: string | null;
     }) => http.post<Appointment>('/appointments', body),
     onSuccess: refresh,
   });
