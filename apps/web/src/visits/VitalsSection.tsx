@@ -197,9 +197,7 @@ export function VitalsSection({ encounter, canRecord }: { encounter: Encounter; 
               value={bmi === null ? '' : String(bmi)}
               placeholder={t('visit.vitals.bmiHint')}
               data-testid="vitals-bmi"
-              styles={
-                flags.has('bmi') ? { input: { color: FLAG, fontWeight: 700 } } : undefined
-              }
+              styles={flags.has('bmi') ? { input: { color: FLAG, fontWeight: 700 } } : undefined}
             />
             {input('pain', t('visit.pain'), '0–10')}
           </SimpleGrid>
