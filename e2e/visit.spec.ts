@@ -19,6 +19,10 @@ const SCREENS = new URL('../.tend-test/screens', import.meta.url).pathname;
 async function screenshot(page: Page, name: string) {
   mkdirSync(SCREENS, { recursive: true });
   await page.mouse.move(0, 0);
+  await page.mouse.wheel(0, -100_000);
+  // Toasts would cover the header: close them first.
+  for (const close of await page.locator('.mantine-Notification-closeButton').all()) await close.click();
+  await expect(page.locator('.mantine-Notification-root')).toHaveCount(0);
   await page.screenshot({ path: `${SCREENS}/${name}.png` });
   await page.screenshot({ path: `${SCREENS}/${name}-full.png`, fullPage: true });
 }

@@ -377,7 +377,7 @@ export function VisitCharges({ encounterId, currency }: { encounterId: string; c
                 </Table.Td>
                 <Table.Td>
                   <Badge variant="light" size="sm" color={charge.status === 'void' ? 'red' : 'green'}>
-                    {charge.status === 'void' ? t('charges.void') : t('charges.open')}
+                    {charge.status === 'void' ? t('charges.void') : t('charges.statusOpen')}
                   </Badge>
                   {charge.voidReason && (
                     <Text size="xs" c="dimmed">

@@ -119,7 +119,7 @@ export function DiagnosesSection({
                     {d.position}
                   </Table.Td>
                   <Table.Td w={90}>
-                    <Badge variant="light" radius="sm" ff="monospace">
+                    <Badge variant="light" radius="sm" size="lg" tt="none" ff="monospace">
                       {d.code}
                     </Badge>
                   </Table.Td>
@@ -188,7 +188,7 @@ export function DiagnosesSection({
                     {index + 1}
                   </Table.Td>
                   <Table.Td w={90}>
-                    <Badge variant="light" radius="sm" ff="monospace">
+                    <Badge variant="light" radius="sm" size="lg" tt="none" ff="monospace">
                       {d.code}
                     </Badge>
                   </Table.Td>

@@ -1129,6 +1129,7 @@ export const enUi = {
   'charges.amount': 'Amount',
   'charges.total': 'Total of {count} charges',
   'charges.void': 'Voided',
+  'charges.statusOpen': 'Open',
   'charges.withoutCharge': 'Visits without charge',
   'charges.withoutChargeHint': 'Signed visits that billed nothing: check whether a service was forgotten.',
   'charges.withoutChargeNone': 'Every signed visit has a charge.',
