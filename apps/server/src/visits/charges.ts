@@ -13,12 +13,13 @@ import type { RequestContext } from '../context';
 const c = schema.charges;
 type ChargeRow = typeof c.$inferSelect;
 
-function toCharge(row: ChargeRow): Charge {
+function toCharge(row: ChargeRow, patientName: string): Charge {
   return {
     id: row.id,
     encounterId: row.encounterId,
     serviceLineId: row.serviceLineId,
     patientId: row.patientId,
+    patientName,
     providerId: row.providerId,
     locationId: row.locationId,
     serviceDate: row.serviceDate,
@@ -96,9 +97,11 @@ export async function listCharges(
   ctx: RequestContext,
   query: { encounterId?: string | undefined; patientId?: string | undefined; status?: 'open' | 'void' | undefined },
 ): Promise<{ items: Charge[] }> {
+  const p = schema.patients;
   const rows = await db
-    .select()
+    .select({ charge: c, given: p.givenName, family: p.familyName })
     .from(c)
+    .innerJoin(p, eq(p.id, c.patientId))
     .where(
       and(
         eq(c.clinicId, ctx.clinicId),
@@ -109,9 +112,9 @@ export async function listCharges(
     )
     .orderBy(asc(c.serviceDate), asc(c.createdAt))
     .limit(1000);
-  await recordPatientsAccess(db, ctx, 'charge.read', [...new Set(rows.map((r) => r.patientId))], {
+  await recordPatientsAccess(db, ctx, 'charge.read', [...new Set(rows.map((r) => r.charge.patientId))], {
     charges: rows.length,
     query,
   });
-  return { items: rows.map(toCharge) };
+  return { items: rows.map((r) => toCharge(r.charge, `${r.given} ${r.family}`)) };
 }

@@ -3,6 +3,7 @@ import { t } from '@tend/domain';
 import { type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api, dropHeldRequests, holdRequests, openRequests, setAuthHandlers } from '../api/client';
 import { PORTAL_TARGET } from '../app/theme';
+import { clearStoredDrafts } from '../visits/useVisitDraft';
 import { LockScreen } from './LockScreen';
 import { clearLockFlag, onLockFlagChange, readLockFlag, writeLockFlag, writeSharedActivity } from './lockFlag';
 import { type Session, SessionContext, sessionValue } from './session';
@@ -94,9 +95,10 @@ export function SignedInApp({ initial, fresh, onSignedOut, children }: SignedInA
       } catch {
         // Signed out already: nothing to end.
       }
+      clearStoredDrafts(userId);
       onSignedOut({ home: true });
     },
-    [onSignedOut],
+    [onSignedOut, userId],
   );
 
   // 401s from any request: an idled-out session locks; a missing session goes to sign-in.

@@ -1,37 +1,20 @@
 import { Badge, Paper, Stack, Table, Text, Title } from '@mantine/core';
 import { IconReceipt } from '@tabler/icons-react';
-import { useQueries } from '@tanstack/react-query';
-import { formatCents, type Patient, t } from '@tend/domain';
+import { formatCents, t } from '@tend/domain';
 import { useProviders } from '../admin/api';
-import { http } from '../api/client';
 import { useSession } from '../auth/session';
 import { formatDate } from '../components/format';
 import { AnchorLink } from '../components/links';
 import { PageHeader } from '../components/PageHeader';
 import { EmptyState, QueryView } from '../components/states';
-import { patientKeys, patientName } from '../patients/api';
 import { providerName } from '../schedule/shared';
 import { useCharges, useVisitsWithoutCharge } from './api';
-
-/** Patients' names for a list of ids (each one cached like the chart's). */
-function usePatientNames(ids: string[]): Map<string, string> {
-  const unique = [...new Set(ids)];
-  const results = useQueries({
-    queries: unique.map((id) => ({
-      queryKey: patientKeys.detail(id),
-      queryFn: () => http.get<Patient>(`/patients/${id}`),
-      staleTime: 60_000,
-    })),
-  });
-  return new Map(unique.map((id, i) => [id, results[i]?.data ? patientName(results[i].data) : '']));
-}
 
 /** Billing's view of what signed visits created: open charges, codes and amounts. */
 export function ChargesPage() {
   const { clinic, user } = useSession();
   const charges = useCharges({ status: 'open' });
   const providers = useProviders();
-  const names = usePatientNames((charges.data ?? []).map((c) => c.patientId));
   const providerOf = new Map((providers.data ?? []).map((p) => [p.id, providerName(p)]));
   const isManager = user.role === 'manager' || user.role === 'admin';
   const rows = [...(charges.data ?? [])].sort(
@@ -79,7 +62,7 @@ export function ChargesPage() {
                             size="sm"
                             fw={600}
                           >
-                            {names.get(charge.patientId) || '…'}
+                            {charge.patientName}
                           </AnchorLink>
                         </Table.Td>
                         <Table.Td>{providerOf.get(charge.providerId) ?? ''}</Table.Td>

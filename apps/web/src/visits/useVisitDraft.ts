@@ -111,6 +111,19 @@ export function clearStoredDraft(encounterId: string, userId: string): void {
   writeStoredDraft(encounterId, userId, {});
 }
 
+/**
+ * Forgets every unsaved note text of this user in this browser: on signing out, nothing clinical
+ * stays behind on a shared computer. (Locking keeps it: the same user comes back.)
+ */
+export function clearStoredDrafts(userId: string): void {
+  try {
+    const prefix = `tend.visit-draft.${userId}.`;
+    for (const key of Object.keys(window.localStorage)) if (key.startsWith(prefix)) window.localStorage.removeItem(key);
+  } catch {
+    // Storage disabled: nothing was kept.
+  }
+}
+
 /** The stored text that differs from the visit as saved (what "Restore" would bring back). */
 export function restorableText(encounter: Encounter, userId: string): StoredDraft | null {
   const stored = readStoredDraft(encounter.id, userId);

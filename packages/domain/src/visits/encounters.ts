@@ -281,6 +281,7 @@ export const zCharge = z.object({
   encounterId: z.string(),
   serviceLineId: z.string(),
   patientId: z.string(),
+  patientName: z.string(),
   providerId: z.string(),
   locationId: z.string(),
   serviceDate: z.string(),
