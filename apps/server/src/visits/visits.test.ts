@@ -166,6 +166,7 @@ describe('a visit from check-in to charges', () => {
     expect(charges[0]).toMatchObject({
       providerId,
       patientId: visit.patientId,
+      patientName: signed.body.patientName,
       serviceDate: signed.body.serviceDate,
       status: 'open',
     });
