@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { expect, type Page, test } from '@playwright/test';
-import { ADMIN, expectAccessible, signIn } from './fixtures';
+import { ADMIN, expectAccessible, RECEPTIONIST, signIn } from './fixtures';
 import { book, clinicToday, created, scenario } from './scheduling';
 
 /**
@@ -182,4 +182,36 @@ test('a provider documents and signs a visit; the charge reaches billing', async
   await expect(charge).toContainText('J11.1');
   await expect(charge).toContainText('$125.00');
   await expectAccessible(page, 'the charges page');
+});
+
+test('a walk-in visit starts from the chart’s clinical tab, which the front desk does not see', async ({ page }) => {
+  await signIn(page, ADMIN);
+  const api = page.request;
+  const account = { email: 'ian.walsh@riverside.test', password: 'provider-pass-2026' };
+  const userId = await created(
+    await api.post('/api/users', {
+      data: { name: 'Ian Walsh', email: account.email, role: 'provider', password: account.password },
+    }),
+  );
+  const ids = await scenario(api, { provider: 'Ian Walsh', type: 'Minor injury', given: 'Freya', family: 'Lund' });
+  expect((await api.patch(`/api/providers/${ids.providerId}`, { data: { userId } })).ok()).toBe(true);
+
+  await page.context().clearCookies();
+  await signIn(page, RECEPTIONIST);
+  await page.goto(`/patients/${ids.patientId}`);
+  await expect(page.getByRole('tab', { name: 'Insurance' })).toBeVisible();
+  await expect(page.getByRole('tab', { name: 'Clinical' })).toHaveCount(0);
+
+  await page.context().clearCookies();
+  await signIn(page, account);
+  await page.goto(`/patients/${ids.patientId}`);
+  await page.getByRole('tab', { name: 'Clinical' }).click();
+  await expect(page.getByText('No visits documented yet.')).toBeVisible();
+  await expectAccessible(page, 'the clinical tab');
+  await page.getByRole('button', { name: 'Start a walk-in visit' }).click();
+  await expect(page).toHaveURL(/\/visits\//);
+  await expect(page.getByRole('heading', { name: 'Freya Lund', level: 1 })).toBeVisible();
+  await expect(page.getByText('In progress', { exact: true }).first()).toBeVisible();
+  await page.goto(`/patients/${ids.patientId}?tab=clinical`);
+  await expect(page.getByRole('region', { name: 'Visits' }).getByRole('row')).toHaveCount(2);
 });

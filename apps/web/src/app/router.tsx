@@ -37,7 +37,7 @@ function guarded(permission: Permission, Page: ComponentType) {
   };
 }
 
-export const CHART_TABS = ['details', 'insurance', 'history'] as const;
+export const CHART_TABS = ['details', 'clinical', 'insurance', 'history'] as const;
 export type ChartTab = (typeof CHART_TABS)[number];
 
 function positiveInt(value: unknown): number | undefined {

@@ -1,5 +1,5 @@
 import { Button, Tabs } from '@mantine/core';
-import { IconClipboardText, IconHistory, IconId, IconUserQuestion } from '@tabler/icons-react';
+import { IconClipboardText, IconHistory, IconId, IconStethoscope, IconUserQuestion } from '@tabler/icons-react';
 import { getRouteApi, Link, useNavigate } from '@tanstack/react-router';
 import { t } from '@tend/domain';
 import { isApiError } from '../api/client';
@@ -10,6 +10,7 @@ import { PageHeader } from '../components/PageHeader';
 import { EmptyState, ErrorState, Loading } from '../components/states';
 import { useDocumentTitle } from '../components/useDocumentTitle';
 import { InsuranceTab } from '../insurance/InsuranceTab';
+import { ClinicalTab } from '../visits/ClinicalTab';
 import { usePatient } from './api';
 import { PatientDetails } from './PatientDetails';
 import { PatientHeader } from './PatientHeader';
@@ -57,15 +58,22 @@ export function PatientChartPage() {
     });
   };
   const showHistory = can('audit.read');
+  const showClinical = can('clinical.read');
+  const hidden = (tab === 'history' && !showHistory) || (tab === 'clinical' && !showClinical);
 
   return (
     <>
       <PatientHeader patient={patient.data} />
-      <Tabs value={tab === 'history' && !showHistory ? 'details' : tab} onChange={setTab} keepMounted={false}>
+      <Tabs value={hidden ? 'details' : tab} onChange={setTab} keepMounted={false}>
         <Tabs.List mb="lg">
           <Tabs.Tab value="details" leftSection={<IconClipboardText size={16} aria-hidden />}>
             {t('chart.tabDetails')}
           </Tabs.Tab>
+          {showClinical && (
+            <Tabs.Tab value="clinical" leftSection={<IconStethoscope size={16} aria-hidden />}>
+              {t('chart.tabClinical')}
+            </Tabs.Tab>
+          )}
           <Tabs.Tab value="insurance" leftSection={<IconId size={16} aria-hidden />}>
             {t('chart.tabInsurance')}
           </Tabs.Tab>
@@ -78,6 +86,11 @@ export function PatientChartPage() {
         <Tabs.Panel value="details">
           <PatientDetails patient={patient.data} />
         </Tabs.Panel>
+        {showClinical && (
+          <Tabs.Panel value="clinical">
+            <ClinicalTab patientId={patientId} />
+          </Tabs.Panel>
+        )}
         <Tabs.Panel value="insurance">
           <InsuranceTab patientId={patientId} />
         </Tabs.Panel>
