@@ -1,4 +1,5 @@
 export * from './audit';
+export * from './billing';
 export * from './clinic';
 export * from './codes';
 export * from './errors';
