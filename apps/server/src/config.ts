@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { EMAIL_MODES, type EmailMode } from '@tend/domain';
 
 export interface Config {
   port: number;
@@ -14,6 +15,12 @@ export interface Config {
   trustProxy: boolean;
   /** How often an open live-updates stream checks its session is still valid (and keeps the line open). */
   eventsHeartbeatMs: number;
+  /** TEND_EMAIL_MODE: `capture` keeps every email in the outbox viewer (development, training); `smtp` always sends; `auto` sends when the clinic has set up SMTP. */
+  emailMode: EmailMode;
+  /** TEND_SECRET_KEY: encrypts stored secrets (SMTP passwords); when unset, `secret.key` in the data folder. */
+  secretKey: string | undefined;
+  /** TEND_SMTP_CA_FILE: a PEM file of certificate authorities to trust for SMTP (a relay with a private CA). */
+  smtpCaFile: string | undefined;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -30,5 +37,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secureCookies: env.TEND_SECURE_COOKIES === '1' || env.TEND_SECURE_COOKIES === 'true',
     trustProxy: env.TEND_TRUST_PROXY === '1' || env.TEND_TRUST_PROXY === 'true',
     eventsHeartbeatMs: 15_000,
+    emailMode: emailMode(env.TEND_EMAIL_MODE),
+    secretKey: env.TEND_SECRET_KEY || undefined,
+    smtpCaFile: env.TEND_SMTP_CA_FILE ? resolve(env.TEND_SMTP_CA_FILE) : undefined,
   };
+}
+
+function emailMode(value: string | undefined): EmailMode {
+  if (!value) return 'auto';
+  if ((EMAIL_MODES as readonly string[]).includes(value)) return value as EmailMode;
+  throw new Error(`TEND_EMAIL_MODE must be one of ${EMAIL_MODES.join(', ')} (got "${value}").`);
 }

@@ -4,6 +4,7 @@ import {
   bigserial,
   boolean,
   char,
+  customType,
   date,
   integer,
   jsonb,
@@ -530,3 +531,60 @@ export const icd10Codes = pgTable('icd10_codes', {
   common: boolean('common').notNull().default(false),
   updatedAt: updatedAt(),
 });
+
+// ---- Email (0007) ----------------------------------------------------------------------------
+
+/** Raw bytes: node-postgres gives a Buffer, PGlite a Uint8Array; both are read as a Buffer. */
+const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
+  dataType: () => 'bytea',
+  fromDriver: (value) => (Buffer.isBuffer(value) ? value : Buffer.from(value)),
+});
+
+export const emailSettings = pgTable('email_settings', {
+  clinicId: uuid('clinic_id').primaryKey(),
+  host: text('host').notNull(),
+  port: integer('port').notNull(),
+  security: text('security').$type<'tls' | 'starttls' | 'none'>().notNull(),
+  username: text('username'),
+  /** `v1:<key id>:<iv>:<tag>:<ciphertext>` (AES-256-GCM, apps/server/src/email/secret-box.ts). */
+  passwordEncrypted: text('password_encrypted'),
+  fromAddress: text('from_address').notNull(),
+  fromName: text('from_name'),
+  enabled: boolean('enabled').notNull().default(true),
+  updatedAt: updatedAt(),
+  updatedBy: uuid('updated_by'),
+});
+
+export type EmailStatus = 'queued' | 'sent' | 'failed' | 'captured';
+
+export const emailMessages = pgTable('email_messages', {
+  id: uuid('id').primaryKey(),
+  clinicId: uuid('clinic_id').notNull(),
+  toAddress: text('to_address').notNull(),
+  subject: text('subject').notNull(),
+  textBody: text('text_body').notNull(),
+  htmlBody: text('html_body'),
+  status: text('status').$type<EmailStatus>().notNull().default('queued'),
+  error: text('error'),
+  attempts: integer('attempts').notNull().default(0),
+  relatedType: text('related_type'),
+  relatedId: uuid('related_id'),
+  messageId: text('message_id'),
+  createdBy: uuid('created_by'),
+  createdAt: createdAt(),
+  sentAt: timestamp('sent_at', { withTimezone: true }),
+});
+
+export const emailAttachments = pgTable(
+  'email_attachments',
+  {
+    messageId: uuid('message_id').notNull(),
+    position: integer('position').notNull(),
+    clinicId: uuid('clinic_id').notNull(),
+    filename: text('filename').notNull(),
+    contentType: text('content_type').notNull(),
+    sizeBytes: integer('size_bytes').notNull(),
+    content: bytea('content').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.messageId, table.position] })],
+);

@@ -76,6 +76,9 @@ export const AUDIT_ACTIONS = [
   'service.update',
   'note_template.create',
   'note_template.update',
+  'email.settings_update',
+  'email.send',
+  'email.retry',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -2,6 +2,7 @@ export * from './audit';
 export * from './billing';
 export * from './clinic';
 export * from './codes';
+export * from './email';
 export * from './errors';
 export * from './i18n';
 export * from './insurance';

@@ -51,6 +51,10 @@ export const PERMISSIONS = {
   /** Working hours, time off, appointment types, rooms. */
   'schedule.manage': ['admin', 'manager'],
   'clinic.manage': ['admin'],
+  /** The outbox: every email Tend sent, failed to send or captured, with its text and attachments. */
+  'email.read': ['admin', 'manager', 'billing'],
+  /** Send a failed email again. */
+  'email.send': ['admin', 'manager', 'billing'],
   'token.manage': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 

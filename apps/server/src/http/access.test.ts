@@ -187,6 +187,14 @@ describe('every API route declares its access', () => {
       // Code sets are reference data, not patient data: every signed-in role (docs/decisions.md).
       'GET /api/codes/icd10': 'authenticated',
       'GET /api/codes/icd10/:code': 'authenticated',
+      // Email: settings are the administrator's; the outbox is for those who send invoices and statements.
+      'GET /api/settings/email': 'clinic.manage',
+      'PUT /api/settings/email': 'clinic.manage',
+      'POST /api/settings/email/test': 'clinic.manage',
+      'GET /api/email/messages': 'email.read',
+      'GET /api/email/messages/:id': 'email.read',
+      'GET /api/email/messages/:id/attachments/:index': 'email.read',
+      'POST /api/email/messages/:id/retry': 'email.send',
     });
   });
 

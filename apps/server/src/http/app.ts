@@ -21,6 +21,7 @@ import { authRoutes } from '../auth/routes';
 import { cliRoutes } from '../cli/routes';
 import { clinicRoutes } from '../clinic/routes';
 import { codeRoutes } from '../codes/routes';
+import { emailRoutes } from '../email/routes';
 import { type EventHub, startEventHub } from '../events/hub';
 import { eventRoutes } from '../events/routes';
 import { insuranceRoutes } from '../insurance/routes';
@@ -154,6 +155,7 @@ export async function buildApp(
   waitlistRoutes(app, deps);
   visitRoutes(app, deps);
   codeRoutes(app, deps);
+  emailRoutes(app, deps);
   const events = await startEventHub(deps.database, () => app.log.warn('ignored a malformed live-update event'));
   app.decorate('events', events);
   app.addHook('onClose', () => events.close());
