@@ -91,7 +91,7 @@ test('a provider documents and signs a visit; the charge reaches billing', async
   await page.getByRole('link', { name: 'My day' }).click();
   const row = page.getByRole('row').filter({ hasText: 'Jonas Albright' });
   await expect(row).toContainText('Not started');
-  await row.getByRole('button', { name: 'Open the visit of Jonas Albright' }).click();
+  await row.getByRole('button', { name: 'Open visit of Jonas Albright' }).click();
   await expect(page.getByRole('heading', { name: 'Jonas Albright', level: 1 })).toBeVisible();
   await expect(page).toHaveURL(/\/visits\//);
   await expect(page.getByText('In progress').first()).toBeVisible();

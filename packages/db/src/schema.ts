@@ -174,6 +174,7 @@ export const coverages = pgTable('coverages', {
   subscriberRelationship: text('subscriber_relationship').$type<'self' | 'spouse' | 'child' | 'other'>().notNull(),
   subscriberBirthDate: date('subscriber_birth_date', { mode: 'string' }),
   copayCents: integer('copay_cents'),
+  coinsuranceBps: integer('coinsurance_bps').notNull().default(0),
   validFrom: date('valid_from', { mode: 'string' }).notNull(),
   validTo: date('valid_to', { mode: 'string' }),
   createdAt: createdAt(),
@@ -442,6 +443,10 @@ export const charges = pgTable('charges', {
   voidedAt: timestamp('voided_at', { withTimezone: true }),
   voidedBy: uuid('voided_by'),
   voidReason: text('void_reason'),
+  coverageId: uuid('coverage_id'),
+  payerId: uuid('payer_id'),
+  insurerCents: integer('insurer_cents').notNull().default(0),
+  patientCents: integer('patient_cents').notNull().default(0),
 });
 
 export const vitals = pgTable('vitals', {
@@ -588,3 +593,57 @@ export const emailAttachments = pgTable(
   },
   (table) => [primaryKey({ columns: [table.messageId, table.position] })],
 );
+
+// ---- Ledger (0006) --------------------------------------------------------------------------
+
+export const feeRates = pgTable('fee_rates', {
+  id: uuid('id').primaryKey(),
+  clinicId: uuid('clinic_id').notNull(),
+  serviceId: uuid('service_id').notNull(),
+  payerId: uuid('payer_id'),
+  feeCents: integer('fee_cents').notNull(),
+  validFrom: date('valid_from', { mode: 'string' }).notNull(),
+  validTo: date('valid_to', { mode: 'string' }),
+  createdAt: createdAt(),
+  createdBy: uuid('created_by'),
+});
+
+export const payments = pgTable('payments', {
+  id: uuid('id').primaryKey(),
+  clinicId: uuid('clinic_id').notNull(),
+  source: text('source').$type<'patient' | 'insurer'>().notNull(),
+  patientId: uuid('patient_id'),
+  payerId: uuid('payer_id'),
+  method: text('method').$type<'cash' | 'card' | 'check' | 'eft' | 'other'>().notNull(),
+  reference: text('reference'),
+  amountCents: integer('amount_cents').notNull(),
+  receivedOn: date('received_on', { mode: 'string' }).notNull(),
+  note: text('note'),
+  reversesId: uuid('reverses_id'),
+  postedBy: uuid('posted_by'),
+  postedAt: timestamp('posted_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const allocations = pgTable('allocations', {
+  id: uuid('id').primaryKey(),
+  clinicId: uuid('clinic_id').notNull(),
+  paymentId: uuid('payment_id').notNull(),
+  chargeId: uuid('charge_id').notNull(),
+  responsibility: text('responsibility').$type<'insurer' | 'patient'>().notNull(),
+  amountCents: integer('amount_cents').notNull(),
+  createdAt: createdAt(),
+});
+
+export const adjustments = pgTable('adjustments', {
+  id: uuid('id').primaryKey(),
+  clinicId: uuid('clinic_id').notNull(),
+  chargeId: uuid('charge_id').notNull(),
+  responsibility: text('responsibility').$type<'insurer' | 'patient'>().notNull(),
+  kind: text('kind').$type<'contractual' | 'discount' | 'bad_debt' | 'transfer' | 'correction'>().notNull(),
+  amountCents: integer('amount_cents').notNull(),
+  reason: text('reason').notNull(),
+  groupId: uuid('group_id'),
+  reversesId: uuid('reverses_id'),
+  postedBy: uuid('posted_by'),
+  postedAt: timestamp('posted_at', { withTimezone: true }).notNull().defaultNow(),
+});

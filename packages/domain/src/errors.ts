@@ -20,6 +20,8 @@ export const ERROR_CODES = {
   outside_availability: 409,
   /** The patient already has an appointment at an overlapping time; confirm with `allowPatientOverlap`. */
   patient_overlap: 409,
+  /** A payment with this reference is posted already: nothing is counted twice. */
+  duplicate_payment: 409,
   rate_limited: 429,
   internal: 500,
 } as const;

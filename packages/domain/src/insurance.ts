@@ -68,6 +68,12 @@ export type Payer = z.infer<typeof zPayer>;
 export const COVERAGE_RANKS = ['primary', 'secondary', 'tertiary'] as const;
 export const RELATIONSHIPS = ['self', 'spouse', 'child', 'other'] as const;
 
+const zCoinsurance = z
+  .number({ error: () => t('validation.coinsurance') })
+  .int({ error: () => t('validation.coinsurance') })
+  .min(0, { error: () => t('validation.coinsurance') })
+  .max(10_000, { error: () => t('validation.coinsurance') });
+
 const coverageFields = {
   payerId: z.uuid({ error: () => t('validation.required') }),
   rank: z.enum(COVERAGE_RANKS).default('primary'),
@@ -77,6 +83,8 @@ const coverageFields = {
   subscriberRelationship: z.enum(RELATIONSHIPS).default('self'),
   subscriberBirthDate: zDate.nullish().transform((v) => v ?? null),
   copayCents: zCents.nullish().transform((v) => v ?? null),
+  /** The patient's share after the copay, in basis points (2000 = 20 %). */
+  coinsuranceBps: zCoinsurance.default(0),
   validFrom: zDate,
   validTo: zDate.nullish().transform((v) => v ?? null),
 };
@@ -99,6 +107,7 @@ export const zCoveragePatch = z
     subscriberRelationship: z.enum(RELATIONSHIPS),
     subscriberBirthDate: zDate.nullable(),
     copayCents: zCents.nullable(),
+    coinsuranceBps: zCoinsurance,
     validFrom: zDate,
     validTo: zDate.nullable(),
   })
@@ -118,6 +127,7 @@ export const zCoverage = z.object({
   subscriberRelationship: z.enum(RELATIONSHIPS),
   subscriberBirthDate: z.string().nullable(),
   copayCents: z.number().nullable(),
+  coinsuranceBps: z.number().int(),
   validFrom: z.string(),
   validTo: z.string().nullable(),
   createdAt: z.string(),

@@ -28,6 +28,12 @@ export const PERMISSIONS = {
   'encounter.sign': ['provider'],
   /** The charges visits create, with their codes (never the note text). */
   'charge.read': ['admin', 'manager', 'provider', 'billing'],
+  /** Take a payment (a copay at check-in, a check, an insurer's payment). */
+  'payment.post': ['admin', 'manager', 'billing', 'receptionist'],
+  /** A patient's balance (the front desk asks for the copay). */
+  'balance.read': ['admin', 'manager', 'billing', 'receptionist'],
+  /** Adjustments, transfers, aging and work lists. */
+  'billing.manage': ['admin', 'manager', 'billing'],
   'service.read': ALL,
   /** The service catalogue and its fees. */
   'service.manage': ['admin', 'manager', 'billing'],

@@ -182,6 +182,11 @@ describe('every API route declares its access', () => {
       'GET /api/charges': 'charge.read',
       'GET /api/follow-ups': 'followup.read',
       'POST /api/follow-ups/:id/dismiss': 'appointment.write',
+      'POST /api/payments': 'payment.post',
+      'POST /api/adjustments': 'billing.manage',
+      'POST /api/adjustments/transfer': 'billing.manage',
+      'GET /api/patients/:id/balance': 'balance.read',
+      'GET /api/reports/ar-aging': 'billing.manage',
       'DELETE /api/time-off/:id': 'schedule.manage',
       'DELETE /api/providers/:id/extra-hours/:extraHoursId': 'schedule.manage',
       // Code sets are reference data, not patient data: every signed-in role (docs/decisions.md).

@@ -18,6 +18,7 @@ import { z } from 'zod';
 import { adminRoutes } from '../admin/routes';
 import { auditRoutes } from '../audit/routes';
 import { authRoutes } from '../auth/routes';
+import { billingRoutes } from '../billing/routes';
 import { cliRoutes } from '../cli/routes';
 import { clinicRoutes } from '../clinic/routes';
 import { codeRoutes } from '../codes/routes';
@@ -154,6 +155,7 @@ export async function buildApp(
   schedulingRoutes(app, deps);
   waitlistRoutes(app, deps);
   visitRoutes(app, deps);
+  billingRoutes(app, deps);
   codeRoutes(app, deps);
   emailRoutes(app, deps);
   const events = await startEventHub(deps.database, () => app.log.warn('ignored a malformed live-update event'));

@@ -110,6 +110,7 @@ function toCoverage(row: CoverageRow, payerName: string): Coverage {
     subscriberRelationship: row.subscriberRelationship,
     subscriberBirthDate: row.subscriberBirthDate,
     copayCents: row.copayCents,
+    coinsuranceBps: row.coinsuranceBps,
     validFrom: row.validFrom,
     validTo: row.validTo,
     createdAt: row.createdAt.toISOString(),

@@ -1,6 +1,6 @@
 import { type Db, newId, schema } from '@tend/db';
-import { type Charge, formatIcd10Code } from '@tend/domain';
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { type Charge, formatIcd10Code, splitVisit } from '@tend/domain';
+import { and, asc, eq, gte, inArray, isNull, lte, or } from 'drizzle-orm';
 import { recordPatientsAccess } from '../audit/service';
 import type { RequestContext } from '../context';
 
@@ -35,6 +35,9 @@ function toCharge(row: ChargeRow, patientName: string): Charge {
     createdAt: row.createdAt.toISOString(),
     voidedAt: row.voidedAt ? row.voidedAt.toISOString() : null,
     voidReason: row.voidReason,
+    payerId: row.payerId,
+    insurerCents: row.insurerCents,
+    patientCents: row.patientCents,
   };
 }
 
@@ -57,10 +60,17 @@ export async function createCharges(
 ): Promise<ChargeRow[]> {
   const billed = lines.filter((line) => !line.removedByAddendumId);
   if (!billed.length) return [];
+  // Who owes what: the primary coverage on the date of service (copay once per visit: not again
+  // on charges an addendum adds), else the patient (self-pay).
+  const coverage = await primaryCoverageOn(tx, encounter.patientId, encounter.serviceDate);
+  const portions = splitVisit(
+    billed.map((line) => line.units * line.feeCents),
+    coverage ? { copayCents: addendumId ? 0 : coverage.copayCents, coinsuranceBps: coverage.coinsuranceBps } : null,
+  );
   return tx
     .insert(c)
     .values(
-      billed.map((line) => ({
+      billed.map((line, index) => ({
         id: newId(),
         clinicId: ctx.clinicId,
         encounterId: encounter.id,
@@ -80,9 +90,31 @@ export async function createCharges(
         ),
         addendumId,
         createdBy: ctx.userId,
+        coverageId: coverage?.id ?? null,
+        payerId: coverage?.payerId ?? null,
+        insurerCents: portions[index].insurerCents,
+        patientCents: portions[index].patientCents,
       })),
     )
     .returning();
+}
+
+/** The patient's primary coverage in force on `date`, if any. */
+export async function primaryCoverageOn(db: Db, patientId: string, date: string) {
+  const v = schema.coverages;
+  const [coverage] = await db
+    .select()
+    .from(v)
+    .where(
+      and(
+        eq(v.patientId, patientId),
+        eq(v.rank, 'primary'),
+        lte(v.validFrom, date),
+        or(isNull(v.validTo), gte(v.validTo, date)),
+      ),
+    )
+    .limit(1);
+  return coverage ?? null;
 }
 
 export async function voidCharges(tx: Db, ctx: RequestContext, serviceLineIds: string[], reason: string) {

@@ -100,6 +100,14 @@ export function CoverageForm({ patientId, payers, coverage, defaultRank, onDone 
             inputWrapperOrder={['label', 'input', 'description', 'error']}
             {...form.getInputProps('copay')}
           />
+          <TextInput
+            label={t('coverage.coinsurance')}
+            description={t('coverage.coinsuranceHint')}
+            inputWrapperOrder={['label', 'input', 'description', 'error']}
+            rightSection="%"
+            inputMode="decimal"
+            {...form.getInputProps('coinsurance')}
+          />
         </SimpleGrid>
         <NativeSelect
           label={t('coverage.relationship')}

@@ -26,8 +26,19 @@ export interface CoverageFormValues {
   subscriberBirthDate: string;
   /** Dollars as typed ("25.00"); the API takes integer cents. */
   copay: string;
+  /** The patient's share after the copay, as typed ("20" or "12.5"); the API takes basis points. */
+  coinsurance: string;
   validFrom: string;
   validTo: string;
+}
+
+/** "20" → 2000 basis points; "" → 0; null when it is not a percentage with at most two decimals. */
+export function percentToBps(text: string): number | null {
+  const value = text.trim().replace(/\s*%$/, '');
+  if (!value) return 0;
+  if (!/^\d{1,3}(\.\d{1,2})?$/.test(value)) return null;
+  const bps = Math.round(Number(value) * 100);
+  return bps <= 10_000 ? bps : null;
 }
 
 export function newCoverageValues(today: string, rank: Rank): CoverageFormValues {
@@ -40,6 +51,7 @@ export function newCoverageValues(today: string, rank: Rank): CoverageFormValues
     subscriberName: '',
     subscriberBirthDate: '',
     copay: '',
+    coinsurance: '',
     validFrom: today,
     validTo: '',
   };
@@ -55,6 +67,7 @@ export function coverageToValues(coverage: Coverage): CoverageFormValues {
     subscriberName: coverage.subscriberName ?? '',
     subscriberBirthDate: coverage.subscriberBirthDate ?? '',
     copay: coverage.copayCents === null ? '' : (coverage.copayCents / 100).toFixed(2),
+    coinsurance: coverage.coinsuranceBps ? String(coverage.coinsuranceBps / 100) : '',
     validFrom: coverage.validFrom,
     validTo: coverage.validTo ?? '',
   };
@@ -73,6 +86,7 @@ export function coverageToInput(values: CoverageFormValues) {
     subscriberName: self ? null : orNull(values.subscriberName),
     subscriberBirthDate: self ? null : orNull(values.subscriberBirthDate),
     copayCents: copay ? parseMoneyToCents(copay) : null,
+    coinsuranceBps: percentToBps(values.coinsurance) ?? Number.NaN,
     validFrom: values.validFrom.trim(),
     validTo: orNull(values.validTo),
   };
@@ -84,7 +98,8 @@ export function coverageToPatch(values: CoverageFormValues) {
   return patch;
 }
 
-export const coveragePath = (path: string) => (path === 'copayCents' ? 'copay' : path);
+export const coveragePath = (path: string) =>
+  path === 'copayCents' ? 'copay' : path === 'coinsuranceBps' ? 'coinsurance' : path;
 
 /** The server's checks, before sending: schema, copay amount, the payer's member ID format. */
 export function coverageValidator(payers: Payer[]) {

@@ -1,2 +1,3 @@
 export * from './aging';
+export * from './ledger';
 export * from './responsibility';

@@ -297,6 +297,11 @@ export const zCharge = z.object({
   createdAt: z.string(),
   voidedAt: z.string().nullable(),
   voidReason: z.string().nullable(),
+  /** The insurer billed (primary coverage on the date of service), or null (self-pay). */
+  payerId: z.string().nullable(),
+  /** Who is expected to pay what: they always add up to the amount. */
+  insurerCents: z.number().int(),
+  patientCents: z.number().int(),
 });
 export type Charge = z.infer<typeof zCharge>;
 

@@ -1,0 +1,236 @@
+import { queryRows } from '@tend/db';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type SchedulingScenario, schedulingScenario } from '../scheduling/scenario';
+import { type ApiClient, createTestApp, type TestApp } from '../test/harness';
+
+/**
+ * The ledger through the API: a signed visit's charges split between insurer and patient, a
+ * copay paid at the desk, an insurer's payment with its contractual write-off, a transfer after a
+ * denial, balances and aging derived from the rows — and nothing counted twice, even at once.
+ */
+
+let t: TestApp;
+let s: SchedulingScenario;
+let doctor: ApiClient;
+let billing: ApiClient;
+let providerId: string;
+let payerId: string;
+let visitService: string;
+let today: string;
+
+beforeAll(async () => {
+  t = await createTestApp({ poolSize: 12 });
+  s = await schedulingScenario(t);
+  const doctorUser = await s.clinic.addUser('provider');
+  doctor = await t.signIn(doctorUser);
+  billing = await t.signIn(await s.clinic.addUser('billing'));
+  providerId = await s.addProvider({
+    validFrom: '2020-01-01',
+    blocks: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '00:00', end: '24:00' })),
+  });
+  await s.admin.patch(`/api/providers/${providerId}`, { userId: doctorUser.userId });
+  payerId = (await s.admin.post('/api/payers', { name: 'Acme Health' })).body.id;
+  visitService = (
+    await billing.post('/api/services', {
+      code: '99214',
+      codeSystem: 'CPT',
+      description: 'Office visit',
+      feeCents: 15_000,
+    })
+  ).body.id;
+  today = new Date().toISOString().slice(0, 10);
+});
+afterAll(() => t.close());
+
+/** A walk-in visit with one $150 service, signed; the patient's coverage as given. */
+async function signedVisit(coverage?: { copayCents: number; coinsuranceBps: number }) {
+  const patientId = await s.addPatient();
+  if (coverage) {
+    const added = await s.reception.post(`/api/patients/${patientId}/coverages`, {
+      payerId,
+      memberId: `M${Math.floor(Math.random() * 1e8)}`,
+      validFrom: '2020-01-01',
+      ...coverage,
+    });
+    expect(added.status, JSON.stringify(added.body)).toBe(201);
+  }
+  const visit = (await doctor.post('/api/encounters', { patientId, providerId })).body;
+  const saved = await doctor.patch(`/api/encounters/${visit.id}`, {
+    version: visit.version,
+    diagnoses: [{ code: 'J11.1' }],
+    services: [{ serviceId: visitService, diagnosisPointers: [1] }],
+  });
+  expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+  expect((await doctor.post(`/api/encounters/${visit.id}/sign`)).status).toBe(200);
+  const [charge] = (await billing.get(`/api/charges?encounterId=${visit.id}`)).body.items;
+  return { patientId, charge };
+}
+
+const balance = async (patientId: string) => (await billing.get(`/api/patients/${patientId}/balance`)).body;
+
+describe('from a signed visit to a zero balance', () => {
+  it('splits the charge by the coverage, takes the copay at the desk, then the insurer’s payment and write-off', async () => {
+    const { patientId, charge } = await signedVisit({ copayCents: 5_000, coinsuranceBps: 0 });
+    expect(charge).toMatchObject({ amountCents: 15_000, payerId, insurerCents: 10_000, patientCents: 5_000 });
+    expect(await balance(patientId)).toMatchObject({ patientBalanceCents: 5_000, insurerBalanceCents: 10_000 });
+
+    const copay = await s.reception.post('/api/payments', {
+      source: 'patient',
+      patientId,
+      method: 'card',
+      reference: `card-${charge.id}`,
+      amountCents: 5_000,
+      receivedOn: today,
+      allocations: [{ chargeId: charge.id, responsibility: 'patient', amountCents: 5_000 }],
+    });
+    expect(copay.status, JSON.stringify(copay.body)).toBe(201);
+    const again = await s.reception.post('/api/payments', {
+      source: 'patient',
+      patientId,
+      method: 'card',
+      reference: `CARD-${charge.id}`,
+      amountCents: 5_000,
+      receivedOn: today,
+    });
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('duplicate_payment');
+
+    // The insurer pays $80 of its $100; the contract writes off the other $20.
+    const eob = await billing.post('/api/payments', {
+      source: 'insurer',
+      payerId,
+      method: 'eft',
+      reference: `EFT-${charge.id}`,
+      amountCents: 8_000,
+      receivedOn: today,
+      allocations: [{ chargeId: charge.id, responsibility: 'insurer', amountCents: 8_000 }],
+    });
+    expect(eob.status, JSON.stringify(eob.body)).toBe(201);
+    const writeOff = await billing.post('/api/adjustments', {
+      chargeId: charge.id,
+      responsibility: 'insurer',
+      kind: 'contractual',
+      amountCents: 2_000,
+      reason: 'Contracted rate $80',
+    });
+    expect(writeOff.status).toBe(201);
+    expect(await balance(patientId)).toMatchObject({
+      patientBalanceCents: 0,
+      insurerBalanceCents: 0,
+      unappliedCents: 0,
+    });
+    // More than is owed is refused and changes nothing.
+    const tooMuch = await billing.post('/api/adjustments', {
+      chargeId: charge.id,
+      responsibility: 'insurer',
+      kind: 'discount',
+      amountCents: 1,
+      reason: 'x',
+    });
+    expect(tooMuch.status).toBe(400);
+  });
+
+  it('moves a denied amount to the patient, who owes it then', async () => {
+    const { patientId, charge } = await signedVisit({ copayCents: 0, coinsuranceBps: 2_000 });
+    expect(charge).toMatchObject({ insurerCents: 12_000, patientCents: 3_000 });
+    expect(
+      (
+        await billing.post('/api/adjustments/transfer', {
+          chargeId: charge.id,
+          from: 'insurer',
+          amountCents: 12_000,
+          reason: 'Denied: not covered',
+        })
+      ).status,
+    ).toBe(204);
+    expect(await balance(patientId)).toMatchObject({ patientBalanceCents: 15_000, insurerBalanceCents: 0 });
+  });
+
+  it('refuses a payment for someone else’s charge, an insurer paying a patient’s portion, and over-allocation', async () => {
+    const { charge } = await signedVisit({ copayCents: 5_000, coinsuranceBps: 0 });
+    const stranger = await s.addPatient();
+    const base = { method: 'cash', amountCents: 1_000, receivedOn: today };
+    const wrongPatient = await s.reception.post('/api/payments', {
+      ...base,
+      source: 'patient',
+      patientId: stranger,
+      allocations: [{ chargeId: charge.id, responsibility: 'patient', amountCents: 1_000 }],
+    });
+    expect(wrongPatient.status).toBe(400);
+    const insurerForPatient = await billing.post('/api/payments', {
+      ...base,
+      source: 'insurer',
+      payerId,
+      allocations: [{ chargeId: charge.id, responsibility: 'patient', amountCents: 1_000 }],
+    });
+    expect(insurerForPatient.status).toBe(400);
+    const over = await s.reception.post('/api/payments', {
+      ...base,
+      source: 'patient',
+      patientId: charge.patientId,
+      allocations: [{ chargeId: charge.id, responsibility: 'patient', amountCents: 2_000 }],
+    });
+    expect(over.status).toBe(400);
+    expect(over.body.error.fields[0].path).toBe('allocations');
+    // A self-pay visit: the patient owes it all.
+    const selfPay = await signedVisit();
+    expect(selfPay.charge).toMatchObject({ payerId: null, insurerCents: 0, patientCents: 15_000 });
+  });
+
+  it('never changes or deletes what was posted', async () => {
+    await expect(t.database.db.execute(sql`UPDATE payments SET amount_cents = 1`)).rejects.toThrow();
+    await expect(t.database.db.execute(sql`DELETE FROM allocations`)).rejects.toThrow();
+  });
+});
+
+describe('at the same moment', () => {
+  it('200 simultaneous $1 payments on a $150 balance: exactly 150 are taken, and the balance is exact', async () => {
+    const { patientId, charge } = await signedVisit();
+    const results = await Promise.all(
+      Array.from({ length: 200 }, (_, i) =>
+        s.reception.post('/api/payments', {
+          source: 'patient',
+          patientId,
+          method: 'cash',
+          reference: `R${i}-${charge.id}`,
+          amountCents: 100,
+          receivedOn: today,
+          allocations: [{ chargeId: charge.id, responsibility: 'patient', amountCents: 100 }],
+        }),
+      ),
+    );
+    expect(results.filter((r) => r.status === 201)).toHaveLength(150);
+    expect(results.filter((r) => r.status !== 201).every((r) => r.status === 400)).toBe(true);
+    expect(await balance(patientId)).toMatchObject({ patientBalanceCents: 0, unappliedCents: 0 });
+    const [sums] = await queryRows<{ allocated: number; paid: number }>(
+      t.database.db,
+      sql`SELECT (SELECT sum(amount_cents) FROM allocations WHERE charge_id = ${charge.id})::int AS allocated,
+                 (SELECT sum(amount_cents) FROM payments WHERE patient_id = ${patientId})::int AS paid`,
+    );
+    expect(sums).toEqual({ allocated: 15_000, paid: 15_000 });
+  });
+});
+
+describe('A/R aging', () => {
+  it('buckets open balances by days since the visit, by insurer and by patient, and reconciles', async () => {
+    const { patientId } = await signedVisit({ copayCents: 2_500, coinsuranceBps: 0 });
+    const report = (await billing.get('/api/reports/ar-aging')).body;
+    const mine = report.byPatient.find((row: { id: string }) => row.id === patientId);
+    expect(mine).toMatchObject({ d0to30: 2_500, total: 2_500 });
+    const acme = report.byPayer.find((row: { id: string }) => row.id === payerId);
+    expect(acme.name).toBe('Acme Health');
+    for (const side of ['insurer', 'patient'] as const) {
+      const totals = report.totals[side];
+      expect(totals.d0to30 + totals.d31to60 + totals.d61to90 + totals.d90plus).toBe(totals.total);
+    }
+    expect(report.byPatient.reduce((sum: number, row: { total: number }) => sum + row.total, 0)).toBe(
+      report.totals.patient.total,
+    );
+    // In 45 days the same amount is 31–60 days old.
+    const later = new Date(Date.now() + 45 * 86_400_000).toISOString().slice(0, 10);
+    const aged = (await billing.get(`/api/reports/ar-aging?asOf=${later}`)).body;
+    expect(aged.byPatient.find((row: { id: string }) => row.id === patientId)).toMatchObject({ d31to60: 2_500 });
+    expect((await s.reception.get('/api/reports/ar-aging')).status).toBe(403);
+  });
+});

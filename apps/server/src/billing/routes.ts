@@ -1,0 +1,103 @@
+import { zAdjustmentCreate, zDate, zPatientBalance, zPayment, zPaymentCreate, zTransferCreate } from '@tend/domain';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { requireCtx } from '../http/auth';
+import type { Deps } from '../http/deps';
+import { errorResponses, zIdParams } from '../http/schemas';
+import { arAging } from './aging';
+import { patientBalance, postAdjustment, postPayment, transferResponsibility } from './ledger';
+
+const zBuckets = z.object({
+  d0to30: z.number().int(),
+  d31to60: z.number().int(),
+  d61to90: z.number().int(),
+  d90plus: z.number().int(),
+  total: z.number().int(),
+});
+
+/** The ledger's API: payments with allocations, adjustments, transfers, balances and aging. */
+export function billingRoutes(server: FastifyInstance, deps: Deps): void {
+  const app = server.withTypeProvider<ZodTypeProvider>();
+  const { db } = deps.database;
+  const tags = ['billing'];
+
+  app.post(
+    '/api/payments',
+    {
+      config: { access: 'payment.post' },
+      schema: {
+        tags,
+        summary:
+          'Post a payment (a patient’s, or an insurer’s) with its allocations to charges. Each allocation fits what is still owed of that side; the same reference twice gets 409 duplicate_payment.',
+        body: zPaymentCreate,
+        response: { 201: zPayment, ...errorResponses },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await postPayment(db, requireCtx(request), request.body)),
+  );
+  app.post(
+    '/api/adjustments',
+    {
+      config: { access: 'billing.manage' },
+      schema: {
+        tags,
+        summary: 'Post an adjustment to a charge (contractual write-off, discount, bad debt, correction) with a reason',
+        body: zAdjustmentCreate,
+        response: { 201: z.object({ id: z.string() }), ...errorResponses },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await postAdjustment(db, requireCtx(request), request.body)),
+  );
+  app.post(
+    '/api/adjustments/transfer',
+    {
+      config: { access: 'billing.manage' },
+      schema: {
+        tags,
+        summary: 'Move an amount of a charge from the insurer to the patient (or back), e.g. after a denial',
+        body: zTransferCreate,
+        response: { 204: z.null(), ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      await transferResponsibility(db, requireCtx(request), request.body);
+      return reply.status(204).send(null);
+    },
+  );
+  app.get(
+    '/api/patients/:id/balance',
+    {
+      config: { access: 'balance.read' },
+      schema: {
+        tags,
+        summary: 'What the patient owes, what insurers still owe, and unapplied credit — each charge from the ledger',
+        params: zIdParams,
+        response: { 200: zPatientBalance, ...errorResponses },
+      },
+    },
+    async (request) => patientBalance(db, requireCtx(request), request.params.id),
+  );
+  app.get(
+    '/api/reports/ar-aging',
+    {
+      config: { access: 'billing.manage' },
+      schema: {
+        tags,
+        summary:
+          'A/R aging (0–30, 31–60, 61–90, 90+ days since the date of service) by insurer and by patient, in cents',
+        querystring: z.object({ asOf: zDate.optional() }),
+        response: {
+          200: z.object({
+            asOf: z.string(),
+            byPayer: z.array(zBuckets.extend({ id: z.string(), name: z.string() })),
+            byPatient: z.array(zBuckets.extend({ id: z.string(), name: z.string() })),
+            totals: z.object({ insurer: zBuckets, patient: zBuckets }),
+          }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => arAging(db, requireCtx(request), request.query.asOf),
+  );
+}
