@@ -10,6 +10,8 @@ import {
   IconHome,
   IconId,
   IconKey,
+  IconMail,
+  IconMailbox,
   IconMapPin,
   IconReceipt,
   IconReceipt2,
@@ -79,6 +81,8 @@ const ADMIN: Item[] = [
   { to: '/admin/tokens', label: 'nav.tokens', icon: IconKey, permission: 'token.manage' },
   { to: '/admin/audit', label: 'nav.audit', icon: IconShieldCheck, permission: 'audit.read' },
   { to: '/admin/clinic', label: 'nav.clinic', icon: IconSettings, permission: 'clinic.manage' },
+  { to: '/admin/email', label: 'nav.email', icon: IconMail, permission: 'clinic.manage' },
+  { to: '/admin/outbox', label: 'nav.outbox', icon: IconMailbox, permission: 'email.read' },
 ];
 
 function isActive(item: Item, pathname: string): boolean {

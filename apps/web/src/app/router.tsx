@@ -11,6 +11,8 @@ import { StaffPage } from '../admin/StaffPage';
 import { TokensPage } from '../admin/TokensPage';
 import { WorkingHoursPage } from '../admin/WorkingHoursPage';
 import { AuditLogPage } from '../audit/AuditLogPage';
+import { EmailSettingsPage } from '../email/EmailSettingsPage';
+import { OutboxPage } from '../email/OutboxPage';
 import { HomePage } from '../home/HomePage';
 import { PatientChartPage } from '../patients/PatientChartPage';
 import { PatientsPage } from '../patients/PatientsPage';
@@ -116,6 +118,8 @@ const routeTree = rootRoute.addChildren([
   adminRoute('/admin/tokens', 'token.manage', TokensPage),
   adminRoute('/admin/audit', 'audit.read', AuditLogPage),
   adminRoute('/admin/clinic', 'clinic.manage', ClinicSettingsPage),
+  adminRoute('/admin/email', 'clinic.manage', EmailSettingsPage),
+  adminRoute('/admin/outbox', 'email.read', OutboxPage),
 ]);
 
 export const router = createRouter({ routeTree, defaultPreload: false, scrollRestoration: true });

@@ -1,0 +1,297 @@
+import {
+  Alert,
+  Anchor,
+  Badge,
+  Button,
+  Drawer,
+  Group,
+  Paper,
+  SegmentedControl,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+  UnstyledButton,
+} from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import {
+  IconAlertCircle,
+  IconDownload,
+  IconMailbox,
+  IconPaperclip,
+  IconRefresh,
+  IconSearch,
+} from '@tabler/icons-react';
+import { EMAIL_STATUSES, type EmailMessage, type EmailStatus, t } from '@tend/domain';
+import { useState } from 'react';
+import { useSession } from '../auth/session';
+import { formatDateTime } from '../components/format';
+import { errorMessage, notifyError, notifySuccess } from '../components/notify';
+import { PageHeader } from '../components/PageHeader';
+import { TotalPager } from '../components/Pager';
+import { EmptyState, QueryView } from '../components/states';
+import { attachmentUrl, useEmailMessage, useEmailMessages, useRetryEmail } from './api';
+
+const PAGE_SIZE = 25;
+
+const STATUS_COLOR: Record<EmailStatus, string> = { queued: 'blue', sent: 'green', failed: 'red', captured: 'grape' };
+
+export function EmailStatusBadge({ status }: { status: EmailStatus }) {
+  return (
+    <Badge variant="light" color={STATUS_COLOR[status]} size="sm">
+      {t(`outbox.status.${status}`)}
+    </Badge>
+  );
+}
+
+function formatSize(bytes: number): string {
+  if (bytes < 1024) return t('outbox.size.bytes', { size: bytes });
+  if (bytes < 1024 * 1024) return t('outbox.size.kb', { size: Math.round(bytes / 102.4) / 10 });
+  return t('outbox.size.mb', { size: Math.round(bytes / (1024 * 102.4)) / 10 });
+}
+
+/** The outbox: every email, sent, failed or captured; open one to read it and download its files. */
+export function OutboxPage() {
+  const { clinic } = useSession();
+  const [status, setStatus] = useState<EmailStatus | 'all'>('all');
+  const [search, setSearch] = useState('');
+  const [q] = useDebouncedValue(search.trim(), 250);
+  const [page, setPage] = useState(1);
+  const [openId, setOpenId] = useState<string | null>(null);
+  const messages = useEmailMessages({ status: status === 'all' ? null : status, q, page, pageSize: PAGE_SIZE });
+  const filtered = status !== 'all' || q !== '';
+
+  return (
+    <>
+      <PageHeader title={t('outbox.title')} description={t('outbox.description')} />
+      <Paper withBorder radius="md" p={{ base: 'md', sm: 'lg' }}>
+        <Group justify="space-between" align="flex-end" mb="md" gap="md">
+          <TextInput
+            label={t('outbox.search')}
+            type="search"
+            leftSection={<IconSearch size={16} aria-hidden />}
+            value={search}
+            onChange={(event) => {
+              setSearch(event.currentTarget.value);
+              setPage(1);
+            }}
+            w={{ base: '100%', sm: 340 }}
+          />
+          <Stack gap={4}>
+            <Text size="sm" fw={500} id="outbox-status">
+              {t('outbox.status')}
+            </Text>
+            <SegmentedControl
+              aria-labelledby="outbox-status"
+              value={status}
+              onChange={(value) => {
+                setStatus(value as EmailStatus | 'all');
+                setPage(1);
+              }}
+              data={[
+                { value: 'all', label: t('outbox.status.all') },
+                ...EMAIL_STATUSES.filter((s) => s !== 'queued').map((s) => ({
+                  value: s,
+                  label: t(`outbox.status.${s}`),
+                })),
+              ]}
+            />
+          </Stack>
+        </Group>
+        <QueryView
+          query={messages}
+          isEmpty={(data) => data.total === 0}
+          empty={
+            <EmptyState
+              icon={<IconMailbox aria-hidden />}
+              title={filtered ? t('outbox.noMatch') : t('outbox.none')}
+              description={filtered ? undefined : t('outbox.noneHint')}
+            />
+          }
+        >
+          {(data) => (
+            <>
+              <Table.ScrollContainer minWidth={720}>
+                <Table fz="sm" verticalSpacing={8} highlightOnHover aria-label={t('outbox.messages')}>
+                  <Table.Thead>
+                    <Table.Tr>
+                      <Table.Th>{t('outbox.date')}</Table.Th>
+                      <Table.Th>{t('outbox.to')}</Table.Th>
+                      <Table.Th>{t('outbox.subject')}</Table.Th>
+                      <Table.Th>{t('outbox.status')}</Table.Th>
+                      <Table.Th>{t('outbox.by')}</Table.Th>
+                    </Table.Tr>
+                  </Table.Thead>
+                  <Table.Tbody>
+                    {data.items.map((message) => (
+                      <Table.Tr key={message.id}>
+                        <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                          {formatDateTime(message.createdAt, clinic.timezone)}
+                        </Table.Td>
+                        <Table.Td>{message.to}</Table.Td>
+                        <Table.Td>
+                          <UnstyledButton
+                            onClick={() => setOpenId(message.id)}
+                            aria-label={t('outbox.open', { to: message.to, subject: message.subject })}
+                          >
+                            <Text size="sm" fw={600} c="blue.8" td="underline">
+                              {message.subject}
+                            </Text>
+                          </UnstyledButton>
+                          {message.attachmentCount > 0 && (
+                            <Text size="xs" c="dimmed" span ml={6}>
+                              <IconPaperclip size={12} aria-hidden />{' '}
+                              {t('outbox.attachmentCount', { count: message.attachmentCount })}
+                            </Text>
+                          )}
+                        </Table.Td>
+                        <Table.Td>
+                          <EmailStatusBadge status={message.status} />
+                        </Table.Td>
+                        <Table.Td>{message.createdByName ?? ''}</Table.Td>
+                      </Table.Tr>
+                    ))}
+                  </Table.Tbody>
+                </Table>
+              </Table.ScrollContainer>
+              <TotalPager page={page} pageSize={PAGE_SIZE} total={data.total} onChange={setPage} />
+            </>
+          )}
+        </QueryView>
+      </Paper>
+      <Drawer
+        opened={openId !== null}
+        onClose={() => setOpenId(null)}
+        position="right"
+        size="xl"
+        title={t('outbox.message')}
+      >
+        {openId && <MessageView id={openId} />}
+      </Drawer>
+    </>
+  );
+}
+
+function MessageView({ id }: { id: string }) {
+  const message = useEmailMessage(id);
+  return (
+    <QueryView query={message} isEmpty={() => false} empty={null}>
+      {(data) => <MessageDetails message={data} />}
+    </QueryView>
+  );
+}
+
+function MessageDetails({ message }: { message: EmailMessage }) {
+  const { clinic, can } = useSession();
+  const retry = useRetryEmail();
+  const send = async () => {
+    try {
+      const result = await retry.mutateAsync(message.id);
+      if (result.status === 'failed') notifyError(new Error(result.error ?? ''), t('outbox.retryFailed'));
+      else notifySuccess(result.status === 'captured' ? t('outbox.retryCaptured') : t('outbox.retrySent'));
+    } catch (caught) {
+      notifyError(caught, t('outbox.retryFailed'));
+    }
+  };
+  const row = (label: string, value: string | null) =>
+    value ? (
+      <Table.Tr>
+        <Table.Th w={120} fw={500} c="dimmed">
+          {label}
+        </Table.Th>
+        <Table.Td>{value}</Table.Td>
+      </Table.Tr>
+    ) : null;
+  return (
+    <Stack gap="md">
+      <Group justify="space-between" align="flex-start" gap="sm">
+        <Title order={2} fz="lg" style={{ overflowWrap: 'anywhere' }}>
+          {message.subject}
+        </Title>
+        <EmailStatusBadge status={message.status} />
+      </Group>
+      <Table fz="sm" verticalSpacing={4} withRowBorders={false}>
+        <Table.Tbody>
+          {row(t('outbox.to'), message.to)}
+          {row(t('outbox.created'), formatDateTime(message.createdAt, clinic.timezone))}
+          {row(t('outbox.sentAt'), message.sentAt ? formatDateTime(message.sentAt, clinic.timezone) : null)}
+          {row(t('outbox.from'), message.createdByName)}
+          {row(t('outbox.attempts'), message.attempts > 1 ? String(message.attempts) : null)}
+          {row(t('outbox.related'), message.relatedType ? `${message.relatedType} ${message.relatedId}` : null)}
+        </Table.Tbody>
+      </Table>
+      {message.status === 'captured' && (
+        <Text size="sm" c="dimmed">
+          {t('outbox.capturedHint')}
+        </Text>
+      )}
+      {message.status === 'failed' && (
+        <Alert
+          color="red"
+          variant="light"
+          icon={<IconAlertCircle aria-hidden />}
+          title={t('outbox.error')}
+          role="alert"
+        >
+          <Stack gap="sm" align="flex-start">
+            <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
+              {message.error}
+            </Text>
+            {can('email.send') && (
+              <Button
+                size="xs"
+                leftSection={<IconRefresh size={14} aria-hidden />}
+                onClick={send}
+                loading={retry.isPending}
+              >
+                {t('outbox.retry')}
+              </Button>
+            )}
+          </Stack>
+        </Alert>
+      )}
+      <Stack gap={4}>
+        <Text size="sm" fw={600} id="outbox-text">
+          {t('outbox.text')}
+        </Text>
+        <Paper
+          withBorder
+          p="md"
+          radius="sm"
+          bg="gray.0"
+          aria-labelledby="outbox-text"
+          role="document"
+          style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere', fontSize: 'var(--mantine-font-size-sm)' }}
+        >
+          {message.text}
+        </Paper>
+      </Stack>
+      {message.attachments.length > 0 && (
+        <Stack gap={4}>
+          <Text size="sm" fw={600}>
+            {t('outbox.attachments')}
+          </Text>
+          {message.attachments.map((attachment) => (
+            <Group key={attachment.index} gap="xs">
+              <IconPaperclip size={14} aria-hidden />
+              <Anchor
+                href={attachmentUrl(message.id, attachment.index)}
+                download={attachment.filename}
+                size="sm"
+                aria-label={t('outbox.download', { filename: attachment.filename })}
+              >
+                {attachment.filename}
+              </Anchor>
+              <Text size="xs" c="dimmed">
+                {attachment.contentType} · {formatSize(attachment.size)}
+              </Text>
+              <IconDownload size={14} aria-hidden />
+            </Group>
+          ))}
+        </Stack>
+      )}
+      {retry.isError && <Text size="sm">{errorMessage(retry.error)}</Text>}
+    </Stack>
+  );
+}

@@ -1,0 +1,77 @@
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type {
+  EmailMessage,
+  EmailMessagePage,
+  EmailSettingsUpdate,
+  EmailSettingsView,
+  EmailStatus,
+  EmailTestResult,
+} from '@tend/domain';
+import { http } from '../api/client';
+
+/** The clinic's SMTP settings and the outbox. */
+
+export function useEmailSettings() {
+  return useQuery({ queryKey: ['email-settings'], queryFn: () => http.get<EmailSettingsView>('/settings/email') });
+}
+
+export function useSaveEmailSettings() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: EmailSettingsUpdate) => http.put<EmailSettingsView>('/settings/email', body),
+    onSuccess: (saved) => client.setQueryData(['email-settings'], saved),
+  });
+}
+
+export function useSendTestEmail() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (to: string) => http.post<EmailTestResult>('/settings/email/test', { to }),
+    onSettled: () => void client.invalidateQueries({ queryKey: ['email-messages'] }),
+  });
+}
+
+export interface OutboxFilter {
+  status: EmailStatus | null;
+  q: string;
+  page: number;
+  pageSize: number;
+}
+
+export function useEmailMessages(filter: OutboxFilter) {
+  return useQuery({
+    queryKey: ['email-messages', filter],
+    queryFn: () =>
+      http.get<EmailMessagePage>('/email/messages', {
+        status: filter.status,
+        q: filter.q || undefined,
+        limit: filter.pageSize,
+        offset: (filter.page - 1) * filter.pageSize,
+      }),
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useEmailMessage(id: string | null) {
+  return useQuery({
+    queryKey: ['email-message', id],
+    queryFn: () => http.get<EmailMessage>(`/email/messages/${id}`),
+    enabled: id !== null,
+  });
+}
+
+export function useRetryEmail() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) =>
+      http.post<{ id: string; status: EmailStatus; error: string | null }>(`/email/messages/${id}/retry`),
+    onSettled: (_result, _error, id) => {
+      void client.invalidateQueries({ queryKey: ['email-messages'] });
+      void client.invalidateQueries({ queryKey: ['email-message', id] });
+    },
+  });
+}
+
+export function attachmentUrl(messageId: string, index: number): string {
+  return `/api/email/messages/${messageId}/attachments/${index}`;
+}
