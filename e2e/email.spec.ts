@@ -73,4 +73,10 @@ test('an administrator sets up email, sends a test email that arrives, and reads
   await expect(failed).toHaveCount(1);
   await expect(failed.getByText('Failed')).toBeVisible();
   expect(smtp.received).toHaveLength(1);
+
+  // Sending turned off (this test's server goes away): later emails are kept in the outbox.
+  await page.getByRole('link', { name: 'Email', exact: true }).click();
+  await page.getByLabel('Send email through this server').uncheck({ force: true });
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await expect(page.getByText('Sending is turned off')).toBeVisible();
 });
