@@ -647,3 +647,28 @@ export const adjustments = pgTable('adjustments', {
   postedBy: uuid('posted_by'),
   postedAt: timestamp('posted_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+// ---- Invoices (0008) ------------------------------------------------------------------------
+
+export const invoices = pgTable('invoices', {
+  id: uuid('id').primaryKey(),
+  clinicId: uuid('clinic_id').notNull(),
+  number: integer('number').notNull(),
+  patientId: uuid('patient_id').notNull(),
+  encounterId: uuid('encounter_id'),
+  issuedOn: date('issued_on', { mode: 'string' }).notNull(),
+  dueOn: date('due_on', { mode: 'string' }).notNull(),
+  totalCents: integer('total_cents').notNull(),
+  createdAt: createdAt(),
+  createdBy: uuid('created_by'),
+  sentAt: timestamp('sent_at', { withTimezone: true }),
+  emailMessageId: uuid('email_message_id'),
+});
+
+export const invoiceLines = pgTable('invoice_lines', {
+  id: uuid('id').primaryKey(),
+  clinicId: uuid('clinic_id').notNull(),
+  invoiceId: uuid('invoice_id').notNull(),
+  chargeId: uuid('charge_id').notNull(),
+  amountCents: integer('amount_cents').notNull(),
+});

@@ -65,6 +65,8 @@ export const AUDIT_ACTIONS = [
   'payment.post',
   'adjustment.post',
   'balance.read',
+  'invoice.create',
+  'invoice.read',
   'vitals.record',
   'vitals.read',
   'chart.read',

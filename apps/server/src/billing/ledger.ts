@@ -27,7 +27,10 @@ const pay = schema.payments;
 type ChargeRow = typeof c.$inferSelect;
 
 /** What is still owed of each charge, per side. */
-async function balancesOf(db: Db, charges: readonly ChargeRow[]): Promise<Map<string, Record<Responsibility, number>>> {
+export async function balancesOf(
+  db: Db,
+  charges: readonly ChargeRow[],
+): Promise<Map<string, Record<Responsibility, number>>> {
   const ids = charges.map((charge) => charge.id);
   const balances = new Map<string, Record<Responsibility, number>>(
     charges.map((charge) => [

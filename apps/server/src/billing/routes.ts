@@ -1,4 +1,15 @@
-import { zAdjustmentCreate, zDate, zPatientBalance, zPayment, zPaymentCreate, zTransferCreate } from '@tend/domain';
+import {
+  zAdjustmentCreate,
+  zDate,
+  zId,
+  zInvoice,
+  zInvoiceCreate,
+  zInvoiceSend,
+  zPatientBalance,
+  zPayment,
+  zPaymentCreate,
+  zTransferCreate,
+} from '@tend/domain';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -6,6 +17,7 @@ import { requireCtx } from '../http/auth';
 import type { Deps } from '../http/deps';
 import { errorResponses, zIdParams } from '../http/schemas';
 import { arAging } from './aging';
+import { createInvoice, getInvoice, invoicePdf, listInvoices, sendInvoice } from './invoices';
 import { patientBalance, postAdjustment, postPayment, transferResponsibility } from './ledger';
 
 const zBuckets = z.object({
@@ -99,5 +111,84 @@ export function billingRoutes(server: FastifyInstance, deps: Deps): void {
       },
     },
     async (request) => arAging(db, requireCtx(request), request.query.asOf),
+  );
+
+  app.post(
+    '/api/invoices',
+    {
+      config: { access: 'billing.manage' },
+      schema: {
+        tags,
+        summary: 'Invoice the patient’s portion of a signed visit (once per visit; numbered per clinic)',
+        body: zInvoiceCreate,
+        response: { 201: zInvoice, ...errorResponses },
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(await createInvoice(db, requireCtx(request), request.body.encounterId)),
+  );
+  app.get(
+    '/api/invoices',
+    {
+      config: { access: 'billing.manage' },
+      schema: {
+        tags,
+        summary: 'Invoices (of one patient), with what is still due from the ledger',
+        querystring: z.object({ patientId: zId.optional() }),
+        response: { 200: z.object({ items: z.array(zInvoice) }), ...errorResponses },
+      },
+    },
+    async (request) => listInvoices(db, requireCtx(request), request.query),
+  );
+  app.get(
+    '/api/invoices/:id',
+    {
+      config: { access: 'billing.manage' },
+      schema: { tags, summary: 'One invoice', params: zIdParams, response: { 200: zInvoice, ...errorResponses } },
+    },
+    async (request) => getInvoice(db, requireCtx(request), request.params.id),
+  );
+  app.get(
+    '/api/invoices/:id/pdf',
+    {
+      config: { access: 'billing.manage' },
+      schema: { tags, summary: 'The invoice as a PDF (application/pdf)', params: zIdParams },
+    },
+    async (request, reply) => {
+      const { pdf, filename } = await invoicePdf(db, requireCtx(request), request.params.id);
+      return reply.type('application/pdf').header('content-disposition', `inline; filename="${filename}"`).send(pdf);
+    },
+  );
+  app.post(
+    '/api/invoices/:id/send',
+    {
+      config: { access: 'billing.manage' },
+      schema: {
+        tags,
+        summary:
+          'Email the invoice with its PDF to the patient (or `to`); the outbox keeps the message and its status (sent, captured or failed with the server’s answer)',
+        params: zIdParams,
+        body: zInvoiceSend,
+        response: {
+          200: z.object({ invoice: zInvoice, status: z.string(), error: z.string().nullable() }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => sendInvoice(db, requireCtx(request), request.params.id, request.body, deps.config),
+  );
+  app.get(
+    '/api/worklists/unpaid-invoices',
+    {
+      config: { access: 'billing.manage' },
+      schema: {
+        tags,
+        summary:
+          'The morning list: invoices still unpaid that were issued at least `olderThanDays` days ago (30 by default)',
+        querystring: z.object({ olderThanDays: z.coerce.number().int().min(0).max(3650).default(30) }),
+        response: { 200: z.object({ items: z.array(zInvoice) }), ...errorResponses },
+      },
+    },
+    async (request) => listInvoices(db, requireCtx(request), { unpaidOlderThanDays: request.query.olderThanDays }),
   );
 }

@@ -187,6 +187,12 @@ describe('every API route declares its access', () => {
       'POST /api/adjustments/transfer': 'billing.manage',
       'GET /api/patients/:id/balance': 'balance.read',
       'GET /api/reports/ar-aging': 'billing.manage',
+      'POST /api/invoices': 'billing.manage',
+      'GET /api/invoices': 'billing.manage',
+      'GET /api/invoices/:id': 'billing.manage',
+      'GET /api/invoices/:id/pdf': 'billing.manage',
+      'POST /api/invoices/:id/send': 'billing.manage',
+      'GET /api/worklists/unpaid-invoices': 'billing.manage',
       'DELETE /api/time-off/:id': 'schedule.manage',
       'DELETE /api/providers/:id/extra-hours/:extraHoursId': 'schedule.manage',
       // Code sets are reference data, not patient data: every signed-in role (docs/decisions.md).

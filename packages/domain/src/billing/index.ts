@@ -1,3 +1,4 @@
 export * from './aging';
 export * from './ledger';
 export * from './responsibility';
+export * from './invoices';

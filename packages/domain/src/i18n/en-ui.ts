@@ -423,6 +423,8 @@ export const enUi = {
   'auditAction.payment.post': 'Posted a payment',
   'auditAction.adjustment.post': 'Posted an adjustment',
   'auditAction.balance.read': 'Viewed a balance',
+  'auditAction.invoice.create': 'Issued an invoice',
+  'auditAction.invoice.read': 'Viewed invoices',
   'auditAction.vitals.record': 'Recorded vitals',
   'auditAction.vitals.read': 'Viewed vitals',
   'auditAction.chart.read': 'Viewed the chart lists',

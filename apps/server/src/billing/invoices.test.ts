@@ -1,0 +1,163 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Config } from '../config';
+import { startTestSmtpServer, TEST_CERT_FILE, type TestSmtpServer } from '../email/smtp-test-server';
+import { type SchedulingScenario, schedulingScenario } from '../scheduling/scenario';
+import { type ApiClient, createTestApp, type TestApp } from '../test/harness';
+
+/**
+ * Signed visit → invoice for the patient's portion → emailed with its PDF to a real SMTP server
+ * on loopback (the PDF read back with pdftotext) → the copay paid → nothing due, and off the
+ * morning list of unpaid invoices.
+ */
+
+const config: Partial<Config> = { emailMode: 'auto', secretKey: 'invoice-test-key', smtpCaFile: TEST_CERT_FILE };
+
+let t: TestApp;
+let s: SchedulingScenario;
+let doctor: ApiClient;
+let billing: ApiClient;
+let smtp: TestSmtpServer;
+let providerId: string;
+let payerId: string;
+let serviceId: string;
+
+beforeAll(async () => {
+  t = await createTestApp({ config });
+  s = await schedulingScenario(t);
+  const doctorUser = await s.clinic.addUser('provider');
+  doctor = await t.signIn(doctorUser);
+  billing = await t.signIn(await s.clinic.addUser('billing'));
+  providerId = await s.addProvider({
+    validFrom: '2020-01-01',
+    blocks: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '00:00', end: '24:00' })),
+  });
+  await s.admin.patch(`/api/providers/${providerId}`, { userId: doctorUser.userId });
+  payerId = (await s.admin.post('/api/payers', { name: 'Blue Harbor Health' })).body.id;
+  serviceId = (
+    await billing.post('/api/services', {
+      code: '99213',
+      codeSystem: 'CPT',
+      description: 'Office visit',
+      feeCents: 12_500,
+    })
+  ).body.id;
+  smtp = await startTestSmtpServer({ security: 'starttls' });
+  const saved = await s.admin.put('/api/settings/email', {
+    host: smtp.host,
+    port: smtp.port,
+    security: 'starttls',
+    fromAddress: 'billing@clinic.test',
+    fromName: 'Harbor Clinic Billing',
+    enabled: true,
+  });
+  expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+});
+afterAll(async () => {
+  await smtp?.close();
+  await t?.close();
+});
+
+async function signedVisitWithCopay(): Promise<{ patientId: string; encounterId: string; chargeId: string }> {
+  const patientId = await s.addPatient();
+  await s.reception.post(`/api/patients/${patientId}/coverages`, {
+    payerId,
+    memberId: `BH${Math.floor(Math.random() * 1e8)}`,
+    validFrom: '2020-01-01',
+    copayCents: 5_000,
+  });
+  const visit = (await doctor.post('/api/encounters', { patientId, providerId })).body;
+  await doctor.patch(`/api/encounters/${visit.id}`, {
+    version: visit.version,
+    diagnoses: [{ code: 'J11.1' }],
+    services: [{ serviceId, diagnosisPointers: [1] }],
+  });
+  expect((await doctor.post(`/api/encounters/${visit.id}/sign`)).status).toBe(200);
+  const [charge] = (await billing.get(`/api/charges?encounterId=${visit.id}`)).body.items;
+  return { patientId, encounterId: visit.id, chargeId: charge.id };
+}
+
+function pdfText(pdf: Buffer): string {
+  const dir = mkdtempSync(join(tmpdir(), 'tend-pdf-'));
+  try {
+    writeFileSync(join(dir, 'in.pdf'), pdf);
+    return execFileSync('pdftotext', ['-layout', join(dir, 'in.pdf'), '-'], { encoding: 'utf8' });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('the copay invoice', () => {
+  it('is issued for the patient’s portion, emailed with its PDF, paid, and then owes nothing', async () => {
+    const { patientId, encounterId, chargeId } = await signedVisitWithCopay();
+    const created = await billing.post('/api/invoices', { encounterId });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    expect(created.body).toMatchObject({ patientId, totalCents: 5_000, balanceCents: 5_000, creditedCents: 0 });
+    expect(created.body.lines).toEqual([expect.objectContaining({ chargeId, code: '99213', amountCents: 5_000 })]);
+    const again = await billing.post('/api/invoices', { encounterId });
+    expect(again.status).toBe(409);
+    expect(again.body.error.details.invoiceId).toBe(created.body.id);
+
+    const sent = await billing.post(`/api/invoices/${created.body.id}/send`, {});
+    expect(sent.status, JSON.stringify(sent.body)).toBe(200);
+    expect(sent.body.status).toBe('sent');
+    expect(sent.body.invoice.sentAt).not.toBeNull();
+    const [mail] = await smtp.waitFor(1);
+    const patient = (await s.reception.get(`/api/patients/${patientId}`)).body;
+    expect(mail.envelope.to).toEqual([patient.email]);
+    expect(mail.parsed.subject).toBe(
+      `Invoice ${created.body.number} from ${(await s.admin.get('/api/clinic')).body.name}`,
+    );
+    const [attachment] = mail.parsed.attachments;
+    expect(attachment).toMatchObject({
+      filename: `invoice-${created.body.number}.pdf`,
+      contentType: 'application/pdf',
+    });
+    const text = pdfText(attachment.content);
+    expect(text).toContain(`Invoice ${created.body.number}`);
+    expect(text).toContain(`${patient.givenName} ${patient.familyName}`);
+    expect(text).toMatch(/99213\s+Office visit\s+\$50\.00/);
+    expect(text).toMatch(/Balance due\s+\$50\.00/);
+
+    // Unpaid and issued today: on the list of unpaid invoices 0 days or older, not 30.
+    const ids = async (days: number) =>
+      (await billing.get(`/api/worklists/unpaid-invoices?olderThanDays=${days}`)).body.items.map(
+        (i: { id: string }) => i.id,
+      );
+    expect(await ids(0)).toContain(created.body.id);
+    expect(await ids(30)).not.toContain(created.body.id);
+
+    const paid = await s.reception.post('/api/payments', {
+      source: 'patient',
+      patientId,
+      method: 'card',
+      reference: `inv-${created.body.id}`,
+      amountCents: 5_000,
+      receivedOn: created.body.issuedOn,
+      allocations: [{ chargeId, responsibility: 'patient', amountCents: 5_000 }],
+    });
+    expect(paid.status).toBe(201);
+    const after = (await billing.get(`/api/invoices/${created.body.id}`)).body;
+    expect(after).toMatchObject({ totalCents: 5_000, creditedCents: 5_000, balanceCents: 0 });
+    expect(await ids(0)).not.toContain(created.body.id);
+    const pdf = await t.app.inject({
+      method: 'GET',
+      url: `/api/invoices/${created.body.id}/pdf`,
+      headers: { cookie: billing.cookie },
+    });
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+    expect(pdfText(pdf.rawPayload)).toMatch(/Balance due\s+\$0\.00/);
+  });
+
+  it('explains what cannot be invoiced, and keeps the front desk out', async () => {
+    const patientId = await s.addPatient();
+    const visit = (await doctor.post('/api/encounters', { patientId, providerId })).body;
+    const unsigned = await billing.post('/api/invoices', { encounterId: visit.id });
+    expect(unsigned.status).toBe(409);
+    expect(unsigned.body.error.message).toMatch(/Sign the visit first/);
+    expect((await s.reception.post('/api/invoices', { encounterId: visit.id })).status).toBe(403);
+  });
+});
