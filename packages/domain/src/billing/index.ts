@@ -1,4 +1,4 @@
 export * from './aging';
+export * from './invoices';
 export * from './ledger';
 export * from './responsibility';
-export * from './invoices';
