@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../config';
 import { startTestSmtpServer, TEST_CERT_FILE, type TestSmtpServer } from '../email/smtp-test-server';
-import { type SchedulingScenario, schedulingScenario } from '../scheduling/scenario';
 import { type ApiClient, createTestApp, type TestApp } from '../test/harness';
+import { type VisitScenario, visitScenario } from '../visits/scenario';
 
 /**
  * Signed visit → invoice for the patient's portion → emailed with its PDF to a real SMTP server
@@ -17,34 +17,19 @@ import { type ApiClient, createTestApp, type TestApp } from '../test/harness';
 const config: Partial<Config> = { emailMode: 'auto', secretKey: 'invoice-test-key', smtpCaFile: TEST_CERT_FILE };
 
 let t: TestApp;
-let s: SchedulingScenario;
+let s: VisitScenario;
 let doctor: ApiClient;
 let billing: ApiClient;
 let smtp: TestSmtpServer;
 let providerId: string;
-let payerId: string;
-let serviceId: string;
 
 beforeAll(async () => {
   t = await createTestApp({ config });
-  s = await schedulingScenario(t);
-  const doctorUser = await s.clinic.addUser('provider');
-  doctor = await t.signIn(doctorUser);
-  billing = await t.signIn(await s.clinic.addUser('billing'));
-  providerId = await s.addProvider({
-    validFrom: '2020-01-01',
-    blocks: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '00:00', end: '24:00' })),
+  s = await visitScenario(t, {
+    payer: 'Blue Harbor Health',
+    service: { code: '99213', description: 'Office visit', feeCents: 12_500 },
   });
-  await s.admin.patch(`/api/providers/${providerId}`, { userId: doctorUser.userId });
-  payerId = (await s.admin.post('/api/payers', { name: 'Blue Harbor Health' })).body.id;
-  serviceId = (
-    await billing.post('/api/services', {
-      code: '99213',
-      codeSystem: 'CPT',
-      description: 'Office visit',
-      feeCents: 12_500,
-    })
-  ).body.id;
+  ({ doctor, billing, providerId } = s);
   smtp = await startTestSmtpServer({ security: 'starttls' });
   const saved = await s.admin.put('/api/settings/email', {
     host: smtp.host,
@@ -62,22 +47,8 @@ afterAll(async () => {
 });
 
 async function signedVisitWithCopay(): Promise<{ patientId: string; encounterId: string; chargeId: string }> {
-  const patientId = await s.addPatient();
-  await s.reception.post(`/api/patients/${patientId}/coverages`, {
-    payerId,
-    memberId: `BH${Math.floor(Math.random() * 1e8)}`,
-    validFrom: '2020-01-01',
-    copayCents: 5_000,
-  });
-  const visit = (await doctor.post('/api/encounters', { patientId, providerId })).body;
-  await doctor.patch(`/api/encounters/${visit.id}`, {
-    version: visit.version,
-    diagnoses: [{ code: 'J11.1' }],
-    services: [{ serviceId, diagnosisPointers: [1] }],
-  });
-  expect((await doctor.post(`/api/encounters/${visit.id}/sign`)).status).toBe(200);
-  const [charge] = (await billing.get(`/api/charges?encounterId=${visit.id}`)).body.items;
-  return { patientId, encounterId: visit.id, chargeId: charge.id };
+  const { patientId, encounterId, charge } = await s.signedVisit({ copayCents: 5_000 });
+  return { patientId, encounterId, chargeId: charge.id };
 }
 
 function pdfText(pdf: Buffer): string {

@@ -1,8 +1,8 @@
 import { queryRows } from '@tend/db';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SchedulingScenario, schedulingScenario } from '../scheduling/scenario';
 import { type ApiClient, createTestApp, type TestApp } from '../test/harness';
+import { type VisitScenario, visitScenario } from '../visits/scenario';
 
 /**
  * The ledger through the API: a signed visit's charges split between insurer and patient, a
@@ -11,61 +11,23 @@ import { type ApiClient, createTestApp, type TestApp } from '../test/harness';
  */
 
 let t: TestApp;
-let s: SchedulingScenario;
-let doctor: ApiClient;
+let s: VisitScenario;
 let billing: ApiClient;
-let providerId: string;
 let payerId: string;
-let visitService: string;
 let today: string;
 
 beforeAll(async () => {
   t = await createTestApp({ poolSize: 12 });
-  s = await schedulingScenario(t);
-  const doctorUser = await s.clinic.addUser('provider');
-  doctor = await t.signIn(doctorUser);
-  billing = await t.signIn(await s.clinic.addUser('billing'));
-  providerId = await s.addProvider({
-    validFrom: '2020-01-01',
-    blocks: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '00:00', end: '24:00' })),
+  s = await visitScenario(t, {
+    payer: 'Acme Health',
+    service: { code: '99214', description: 'Office visit', feeCents: 15_000 },
   });
-  await s.admin.patch(`/api/providers/${providerId}`, { userId: doctorUser.userId });
-  payerId = (await s.admin.post('/api/payers', { name: 'Acme Health' })).body.id;
-  visitService = (
-    await billing.post('/api/services', {
-      code: '99214',
-      codeSystem: 'CPT',
-      description: 'Office visit',
-      feeCents: 15_000,
-    })
-  ).body.id;
+  ({ billing, payerId } = s);
   today = new Date().toISOString().slice(0, 10);
 });
 afterAll(() => t.close());
 
-/** A walk-in visit with one $150 service, signed; the patient's coverage as given. */
-async function signedVisit(coverage?: { copayCents: number; coinsuranceBps: number }) {
-  const patientId = await s.addPatient();
-  if (coverage) {
-    const added = await s.reception.post(`/api/patients/${patientId}/coverages`, {
-      payerId,
-      memberId: `M${Math.floor(Math.random() * 1e8)}`,
-      validFrom: '2020-01-01',
-      ...coverage,
-    });
-    expect(added.status, JSON.stringify(added.body)).toBe(201);
-  }
-  const visit = (await doctor.post('/api/encounters', { patientId, providerId })).body;
-  const saved = await doctor.patch(`/api/encounters/${visit.id}`, {
-    version: visit.version,
-    diagnoses: [{ code: 'J11.1' }],
-    services: [{ serviceId: visitService, diagnosisPointers: [1] }],
-  });
-  expect(saved.status, JSON.stringify(saved.body)).toBe(200);
-  expect((await doctor.post(`/api/encounters/${visit.id}/sign`)).status).toBe(200);
-  const [charge] = (await billing.get(`/api/charges?encounterId=${visit.id}`)).body.items;
-  return { patientId, charge };
-}
+const signedVisit = (coverage?: { copayCents: number; coinsuranceBps: number }) => s.signedVisit(coverage);
 
 const balance = async (patientId: string) => (await billing.get(`/api/patients/${patientId}/balance`)).body;
 
