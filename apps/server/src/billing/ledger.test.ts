@@ -196,3 +196,33 @@ describe('A/R aging', () => {
     expect((await s.reception.get('/api/reports/ar-aging')).status).toBe(403);
   });
 });
+
+describe('the fee schedule', () => {
+  it('bills the standard fee in force on the date of service; keeps insurers’ contracted amounts; refuses overlaps', async () => {
+    const own = await visitScenario(t, {
+      payer: 'Fee Test Health',
+      service: { code: '97110', description: 'Therapeutic exercise', feeCents: 4_000 },
+    });
+    const url = `/api/services/${own.serviceId}/fees`;
+    const nextYear = `${new Date().getUTCFullYear() + 1}-01-01`;
+    expect(
+      (await own.billing.post(url, { feeCents: 4_500, validFrom: '2020-01-01', validTo: '2099-12-31' })).status,
+    ).toBe(201);
+    const overlap = await own.billing.post(url, { feeCents: 5_000, validFrom: nextYear });
+    expect(overlap.status).toBe(400);
+    expect(overlap.body.error.fields[0].path).toBe('validFrom');
+    expect(
+      (await own.billing.post(url, { payerId: own.payerId, feeCents: 3_200, validFrom: '2020-01-01' })).status,
+    ).toBe(201);
+    expect((await own.reception.post(url, { feeCents: 1, validFrom: nextYear })).status).toBe(403);
+    const listed = await own.reception.get(url);
+    expect(
+      listed.body.items.map((rate: { payerId: string | null; feeCents: number }) => [rate.payerId, rate.feeCents]),
+    ).toEqual([
+      [own.payerId, 3_200],
+      [null, 4_500],
+    ]);
+    const { charge } = await own.signedVisit();
+    expect(charge).toMatchObject({ unitFeeCents: 4_500, amountCents: 4_500 });
+  });
+});

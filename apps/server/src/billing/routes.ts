@@ -1,6 +1,8 @@
 import {
   zAdjustmentCreate,
   zDate,
+  zFeeRate,
+  zFeeRateCreate,
   zId,
   zInvoice,
   zInvoiceCreate,
@@ -17,6 +19,7 @@ import { requireCtx } from '../http/auth';
 import type { Deps } from '../http/deps';
 import { errorResponses, zIdParams } from '../http/schemas';
 import { arAging } from './aging';
+import { addFeeRate, listFeeRates } from './fees';
 import { createInvoice, getInvoice, invoicePdf, listInvoices, sendInvoice } from './invoices';
 import { patientBalance, postAdjustment, postPayment, transferResponsibility } from './ledger';
 
@@ -190,5 +193,35 @@ export function billingRoutes(server: FastifyInstance, deps: Deps): void {
       },
     },
     async (request) => listInvoices(db, requireCtx(request), { unpaidOlderThanDays: request.query.olderThanDays }),
+  );
+
+  app.get(
+    '/api/services/:id/fees',
+    {
+      config: { access: 'service.read' },
+      schema: {
+        tags,
+        summary: 'The fee schedule of a service: standard fees (no payer) and insurers’ contracted amounts, by date',
+        params: zIdParams,
+        response: { 200: z.object({ items: z.array(zFeeRate) }), ...errorResponses },
+      },
+    },
+    async (request) => listFeeRates(db, requireCtx(request), request.params.id),
+  );
+  app.post(
+    '/api/services/:id/fees',
+    {
+      config: { access: 'service.manage' },
+      schema: {
+        tags,
+        summary:
+          'Add a fee from a date: without `payerId` the standard fee billed from then on (visits on those dates), with it an insurer’s contracted amount; dates may not overlap',
+        params: zIdParams,
+        body: zFeeRateCreate,
+        response: { 201: zFeeRate, ...errorResponses },
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(await addFeeRate(db, requireCtx(request), request.params.id, request.body)),
   );
 }

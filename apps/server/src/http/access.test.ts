@@ -193,6 +193,8 @@ describe('every API route declares its access', () => {
       'GET /api/invoices/:id/pdf': 'billing.manage',
       'POST /api/invoices/:id/send': 'billing.manage',
       'GET /api/worklists/unpaid-invoices': 'billing.manage',
+      'GET /api/services/:id/fees': 'service.read',
+      'POST /api/services/:id/fees': 'service.manage',
       'DELETE /api/time-off/:id': 'schedule.manage',
       'DELETE /api/providers/:id/extra-hours/:extraHoursId': 'schedule.manage',
       // Code sets are reference data, not patient data: every signed-in role (docs/decisions.md).

@@ -13,6 +13,7 @@ import {
 } from '@tend/domain';
 import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { recordAudit } from '../audit/service';
+import { standardFeesOn } from '../billing/fees';
 import { requireBillableIcd10 } from '../codes/service';
 import type { RequestContext } from '../context';
 import { requirePatient } from '../patients/service';
@@ -423,6 +424,14 @@ export async function signEncounter(db: Db, ctx: RequestContext, id: string): Pr
   for (const [index, diagnosis] of diagnoses.entries()) {
     await requireBillableIcd10(db, diagnosis.code, `diagnoses.${index}.code`);
   }
+  // The fee in force on the date of service (the fee schedule, else the catalogue).
+  const fees = await standardFeesOn(
+    db,
+    ctx.clinicId,
+    checked.map((line) => ({ id: line.serviceId, feeCents: line.feeCents })),
+    current.serviceDate,
+  );
+  for (const line of checked) line.feeCents = fees.get(line.serviceId) ?? line.feeCents;
   await db.transaction(async (tx) => {
     const now = new Date();
     const [signed] = await tx
@@ -506,6 +515,13 @@ export async function addAddendum(db: Db, ctx: RequestContext, id: string, input
   }
   const allDiagnoses = [...existing.diagnoses, ...added];
   const newLines = await checkLines(db, ctx, input.addServices, allDiagnoses, 'addServices');
+  const fees = await standardFeesOn(
+    db,
+    ctx.clinicId,
+    newLines.map((line) => ({ id: line.serviceId, feeCents: line.feeCents })),
+    current.serviceDate,
+  );
+  for (const line of newLines) line.feeCents = fees.get(line.serviceId) ?? line.feeCents;
   for (const [index, lineId] of input.removeServiceLineIds.entries()) {
     const line = existing.lines.find((x) => x.id === lineId);
     if (!line || line.removedByAddendumId) {

@@ -105,3 +105,28 @@ export const zPayment = z.object({
   ),
 });
 export type Payment = z.infer<typeof zPayment>;
+
+/** A fee from a date: the clinic's standard fee (no payer) or a payer's contracted (allowed) amount. */
+export const zFeeRateCreate = z
+  .object({
+    payerId: zId.nullish(),
+    feeCents: zCents,
+    validFrom: zDate,
+    validTo: zDate.nullish(),
+  })
+  .superRefine((value, ctx) => {
+    if (value.validTo && value.validTo < value.validFrom) {
+      ctx.addIssue({ code: 'custom', path: ['validTo'], message: t('validation.dateRange') });
+    }
+  });
+export type FeeRateCreate = z.output<typeof zFeeRateCreate>;
+
+export const zFeeRate = z.object({
+  id: z.string(),
+  serviceId: z.string(),
+  payerId: z.string().nullable(),
+  feeCents: z.number().int(),
+  validFrom: z.string(),
+  validTo: z.string().nullable(),
+});
+export type FeeRate = z.infer<typeof zFeeRate>;
