@@ -207,6 +207,18 @@ test('a walk-in visit starts from the chart’s clinical tab, which the front de
   await page.goto(`/patients/${ids.patientId}`);
   await page.getByRole('tab', { name: 'Clinical' }).click();
   await expect(page.getByText('No visits documented yet.')).toBeVisible();
+  // The chart's lists: an empty allergy is refused with the server's message, then one is added.
+  await page.getByRole('button', { name: 'Add allergy' }).click();
+  await page.getByRole('button', { name: 'Add allergy' }).click();
+  await expect(page.getByRole('textbox', { name: 'Substance' })).toHaveAccessibleDescription(/.+/);
+  await page.getByRole('textbox', { name: 'Substance' }).fill('Latex');
+  await page.getByRole('button', { name: 'Add allergy' }).click();
+  await expect(page.getByText('Allergy to Latex added.')).toBeVisible();
+  await page.getByRole('button', { name: 'Add medication' }).click();
+  await page.getByRole('textbox', { name: 'Medication' }).fill('Ibuprofen');
+  await page.getByRole('textbox', { name: 'Dose' }).fill('400 mg as needed');
+  await page.getByRole('button', { name: 'Add medication' }).click();
+  await expect(page.getByText('Ibuprofen', { exact: true })).toBeVisible();
   await expectAccessible(page, 'the clinical tab');
   await page.getByRole('button', { name: 'Start a walk-in visit' }).click();
   await expect(page).toHaveURL(/\/visits\//);

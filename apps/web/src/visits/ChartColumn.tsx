@@ -203,12 +203,25 @@ function EntryRow({
   );
 }
 
-function AllergyForm({ patientId }: { patientId: string }) {
-  const save = useChartEntry(patientId, 'allergies');
+/**
+ * An "Add …" link that opens a small form; saving shows the server's message on the first field
+ * (`error`) or, once saved, a confirmation and closes it (the fields are the caller's).
+ */
+function InlineEntryForm({
+  addLabel,
+  saveLabel,
+  pending,
+  onSave,
+  children,
+}: {
+  addLabel: string;
+  saveLabel: string;
+  pending: boolean;
+  /** Saves and returns the confirmation to show. */
+  onSave: () => Promise<string>;
+  children: (error: string | null) => ReactNode;
+}) {
   const [open, setOpen] = useState(false);
-  const [substance, setSubstance] = useState('');
-  const [reaction, setReaction] = useState('');
-  const [severity, setSeverity] = useState<string>('unknown');
   const [error, setError] = useState<string | null>(null);
   if (!open) {
     return (
@@ -219,7 +232,7 @@ function AllergyForm({ patientId }: { patientId: string }) {
         onClick={() => setOpen(true)}
         w="fit-content"
       >
-        {t('visit.allergyAdd')}
+        {addLabel}
       </Button>
     );
   }
@@ -227,11 +240,7 @@ function AllergyForm({ patientId }: { patientId: string }) {
     event.preventDefault();
     setError(null);
     try {
-      await save.mutateAsync({ body: { substance, reaction, severity } });
-      notifySuccess(t('visit.allergyAdded', { name: substance.trim() }));
-      setSubstance('');
-      setReaction('');
-      setSeverity('unknown');
+      notifySuccess(await onSave());
       setOpen(false);
     } catch (caught) {
       setError(isApiError(caught) && caught.fields.length ? caught.fields[0].message : errorMessage(caught));
@@ -240,35 +249,13 @@ function AllergyForm({ patientId }: { patientId: string }) {
   return (
     <form onSubmit={submit} noValidate>
       <Stack gap={6}>
-        <TextInput
-          size="xs"
-          label={t('visit.allergySubstance')}
-          value={substance}
-          onChange={(e) => setSubstance(e.currentTarget.value)}
-          error={error}
-          data-autofocus
-          required
-        />
-        <TextInput
-          size="xs"
-          label={t('visit.allergyReaction')}
-          value={reaction}
-          onChange={(e) => setReaction(e.currentTarget.value)}
-        />
-        <Select
-          size="xs"
-          label={t('visit.allergySeverity')}
-          data={ALLERGY_SEVERITIES.map((s) => ({ value: s, label: t(`visit.severity.${s}`) }))}
-          value={severity}
-          onChange={(value) => setSeverity(value ?? 'unknown')}
-          allowDeselect={false}
-        />
+        {children(error)}
         <Group gap="xs" justify="flex-end">
           <Button size="xs" variant="default" onClick={() => setOpen(false)}>
             {t('common.cancel')}
           </Button>
-          <Button size="xs" type="submit" loading={save.isPending}>
-            {t('visit.allergySave')}
+          <Button size="xs" type="submit" loading={pending}>
+            {saveLabel}
           </Button>
         </Group>
       </Stack>
@@ -276,66 +263,91 @@ function AllergyForm({ patientId }: { patientId: string }) {
   );
 }
 
+function AllergyForm({ patientId }: { patientId: string }) {
+  const save = useChartEntry(patientId, 'allergies');
+  const [substance, setSubstance] = useState('');
+  const [reaction, setReaction] = useState('');
+  const [severity, setSeverity] = useState<string>('unknown');
+  return (
+    <InlineEntryForm
+      addLabel={t('visit.allergyAdd')}
+      saveLabel={t('visit.allergySave')}
+      pending={save.isPending}
+      onSave={async () => {
+        await save.mutateAsync({ body: { substance, reaction, severity } });
+        setSubstance('');
+        setReaction('');
+        setSeverity('unknown');
+        return t('visit.allergyAdded', { name: substance.trim() });
+      }}
+    >
+      {(error) => (
+        <>
+          <TextInput
+            size="xs"
+            label={t('visit.allergySubstance')}
+            value={substance}
+            onChange={(e) => setSubstance(e.currentTarget.value)}
+            error={error}
+            data-autofocus
+            required
+          />
+          <TextInput
+            size="xs"
+            label={t('visit.allergyReaction')}
+            value={reaction}
+            onChange={(e) => setReaction(e.currentTarget.value)}
+          />
+          <Select
+            size="xs"
+            label={t('visit.allergySeverity')}
+            data={ALLERGY_SEVERITIES.map((s) => ({ value: s, label: t(`visit.severity.${s}`) }))}
+            value={severity}
+            onChange={(value) => setSeverity(value ?? 'unknown')}
+            allowDeselect={false}
+          />
+        </>
+      )}
+    </InlineEntryForm>
+  );
+}
+
 function MedicationForm({ patientId }: { patientId: string }) {
   const save = useChartEntry(patientId, 'medications');
-  const [open, setOpen] = useState(false);
   const [name, setName] = useState('');
   const [dose, setDose] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  if (!open) {
-    return (
-      <Button
-        variant="subtle"
-        size="xs"
-        leftSection={<IconPlus size={14} aria-hidden />}
-        onClick={() => setOpen(true)}
-        w="fit-content"
-      >
-        {t('visit.medicationAdd')}
-      </Button>
-    );
-  }
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setError(null);
-    try {
-      await save.mutateAsync({ body: { name, dose } });
-      notifySuccess(t('visit.medicationAdded', { name: name.trim() }));
-      setName('');
-      setDose('');
-      setOpen(false);
-    } catch (caught) {
-      setError(isApiError(caught) && caught.fields.length ? caught.fields[0].message : errorMessage(caught));
-    }
-  };
   return (
-    <form onSubmit={submit} noValidate>
-      <Stack gap={6}>
-        <TextInput
-          size="xs"
-          label={t('visit.medicationName')}
-          value={name}
-          onChange={(e) => setName(e.currentTarget.value)}
-          error={error}
-          data-autofocus
-          required
-        />
-        <TextInput
-          size="xs"
-          label={t('visit.medicationDose')}
-          placeholder={t('visit.medicationDoseExample')}
-          value={dose}
-          onChange={(e) => setDose(e.currentTarget.value)}
-        />
-        <Group gap="xs" justify="flex-end">
-          <Button size="xs" variant="default" onClick={() => setOpen(false)}>
-            {t('common.cancel')}
-          </Button>
-          <Button size="xs" type="submit" loading={save.isPending}>
-            {t('visit.medicationSave')}
-          </Button>
-        </Group>
-      </Stack>
-    </form>
+    <InlineEntryForm
+      addLabel={t('visit.medicationAdd')}
+      saveLabel={t('visit.medicationSave')}
+      pending={save.isPending}
+      onSave={async () => {
+        await save.mutateAsync({ body: { name, dose } });
+        setName('');
+        setDose('');
+        return t('visit.medicationAdded', { name: name.trim() });
+      }}
+    >
+      {(error) => (
+        <>
+          <TextInput
+            size="xs"
+            label={t('visit.medicationName')}
+            value={name}
+            onChange={(e) => setName(e.currentTarget.value)}
+            error={error}
+            data-autofocus
+            required
+          />
+          <TextInput
+            size="xs"
+            label={t('visit.medicationDose')}
+            placeholder={t('visit.medicationDoseExample')}
+            value={dose}
+            onChange={(e) => setDose(e.currentTarget.value)}
+          />
+        </>
+      )}
+    </InlineEntryForm>
   );
 }
