@@ -1,4 +1,4 @@
-import type { Address } from '@tend/domain';
+import type { Address, ClaimDataSet, ClaimRank, ClaimStatus } from '@tend/domain';
 import {
   bigint,
   bigserial,
@@ -33,6 +33,9 @@ export const clinics = pgTable('clinics', {
   idleTimeoutMinutes: integer('idle_timeout_minutes').notNull(),
   slotGridMinutes: integer('slot_grid_minutes').notNull().default(15),
   unitSystem: text('unit_system').$type<'us' | 'metric'>().notNull().default('us'),
+  billingNpi: text('billing_npi'),
+  taxId: text('tax_id'),
+  phone: text('phone'),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });
@@ -109,6 +112,7 @@ export const locations = pgTable('locations', {
   address: jsonb('address').$type<Address | null>(),
   timezone: text('timezone').notNull(),
   phone: text('phone'),
+  placeOfService: text('place_of_service').notNull().default('11'),
   active: boolean('active').notNull().default(true),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
@@ -622,6 +626,7 @@ export const payments = pgTable('payments', {
   reversesId: uuid('reverses_id'),
   postedBy: uuid('posted_by'),
   postedAt: timestamp('posted_at', { withTimezone: true }).notNull().defaultNow(),
+  claimId: uuid('claim_id'),
 });
 
 export const allocations = pgTable('allocations', {
@@ -671,4 +676,52 @@ export const invoiceLines = pgTable('invoice_lines', {
   invoiceId: uuid('invoice_id').notNull(),
   chargeId: uuid('charge_id').notNull(),
   amountCents: integer('amount_cents').notNull(),
+});
+
+// ---- Claims (0009) --------------------------------------------------------------------------
+
+export const claims = pgTable('claims', {
+  id: uuid('id').primaryKey(),
+  clinicId: uuid('clinic_id').notNull(),
+  number: integer('number').notNull(),
+  encounterId: uuid('encounter_id').notNull(),
+  patientId: uuid('patient_id').notNull(),
+  coverageId: uuid('coverage_id').notNull(),
+  payerId: uuid('payer_id').notNull(),
+  providerId: uuid('provider_id').notNull(),
+  locationId: uuid('location_id').notNull(),
+  rank: text('rank').$type<ClaimRank>().notNull(),
+  serviceDate: date('service_date', { mode: 'string' }).notNull(),
+  status: text('status').$type<ClaimStatus>().notNull().default('draft'),
+  totalCents: integer('total_cents').notNull(),
+  submittedData: jsonb('submitted_data').$type<ClaimDataSet | null>(),
+  createdAt: createdAt(),
+  createdBy: uuid('created_by'),
+  updatedAt: updatedAt(),
+  submittedAt: timestamp('submitted_at', { withTimezone: true }),
+  statusAt: timestamp('status_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const claimLines = pgTable('claim_lines', {
+  id: uuid('id').primaryKey(),
+  clinicId: uuid('clinic_id').notNull(),
+  claimId: uuid('claim_id').notNull(),
+  chargeId: uuid('charge_id').notNull(),
+  lineNumber: integer('line_number').notNull(),
+  modifiers: text('modifiers').array().notNull().default([]),
+  diagnosisPointers: integer('diagnosis_pointers').array().notNull(),
+  chargeCents: integer('charge_cents').notNull(),
+  adjudication: text('adjudication').$type<'paid' | 'denied'>(),
+});
+
+export const claimEvents = pgTable('claim_events', {
+  id: uuid('id').primaryKey(),
+  clinicId: uuid('clinic_id').notNull(),
+  claimId: uuid('claim_id').notNull(),
+  fromStatus: text('from_status').$type<ClaimStatus>(),
+  toStatus: text('to_status').$type<ClaimStatus>().notNull(),
+  note: text('note'),
+  paymentId: uuid('payment_id'),
+  createdAt: createdAt(),
+  createdBy: uuid('created_by'),
 });

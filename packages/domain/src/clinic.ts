@@ -80,6 +80,13 @@ export const zClinicSettingsPatch = z
     slotGridMinutes: zSlotGridMinutes,
     /** How vitals are shown: °F, lb, in ('us') or °C, kg, cm ('metric'); always stored metric. */
     unitSystem: z.enum(['us', 'metric']),
+    /** The clinic's (group) NPI as billing provider on claims (box 33a). */
+    billingNpi: zOptionalText(10).refine((v) => v === null || isValidNpi(v), { error: () => t('validation.npi') }),
+    /** Employer identification number on claims (box 25): 9 digits, stored without the dash. */
+    taxId: zOptionalText(10)
+      .transform((v) => (v === null ? null : v.replace(/-/g, '')))
+      .refine((v) => v === null || /^\d{9}$/.test(v), { error: () => t('validation.taxId') }),
+    phone: zOptionalText(40),
   })
   .partial();
 
@@ -93,6 +100,9 @@ export const zClinic = z.object({
   idleTimeoutMinutes: z.number(),
   slotGridMinutes: z.number(),
   unitSystem: z.enum(['us', 'metric']),
+  billingNpi: z.string().nullable(),
+  taxId: z.string().nullable(),
+  phone: z.string().nullable(),
 });
 export type Clinic = z.infer<typeof zClinic>;
 
@@ -186,6 +196,11 @@ export const zLocationCreate = z.object({
   address: zAddress.nullish().transform((v) => v ?? null),
   timezone: zTimeZone,
   phone: zOptionalText(40),
+  /** CMS place of service code for claims (11 = office, 02 = telehealth…). */
+  placeOfService: z
+    .string()
+    .regex(/^\d{2}$/, { error: () => t('validation.placeOfService') })
+    .default('11'),
 });
 export const zLocationPatch = zLocationCreate.partial().extend({ active: z.boolean().optional() });
 
@@ -195,6 +210,7 @@ export const zLocation = z.object({
   address: zStoredAddress.nullable(),
   timezone: z.string(),
   phone: z.string().nullable(),
+  placeOfService: z.string(),
   active: z.boolean(),
 });
 export type Location = z.infer<typeof zLocation>;

@@ -231,6 +231,7 @@ function toLocation(row: typeof schema.locations.$inferSelect): Location {
     address: row.address ?? null,
     timezone: row.timezone,
     phone: row.phone,
+    placeOfService: row.placeOfService,
     active: row.active,
   };
 }

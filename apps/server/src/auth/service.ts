@@ -334,5 +334,8 @@ export function toClinic(clinic: typeof schema.clinics.$inferSelect): Clinic {
     idleTimeoutMinutes: clinic.idleTimeoutMinutes,
     slotGridMinutes: clinic.slotGridMinutes,
     unitSystem: clinic.unitSystem,
+    billingNpi: clinic.billingNpi,
+    taxId: clinic.taxId,
+    phone: clinic.phone,
   };
 }

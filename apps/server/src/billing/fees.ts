@@ -86,6 +86,21 @@ export async function addFeeRate(
   }
 }
 
+/** The rates in force on `date`: the standard ones (payer null) or one insurer's contracted ones. */
+async function ratesOn(db: Db, clinicId: string, payerId: string | null, date: string) {
+  return db
+    .select({ serviceId: r.serviceId, feeCents: r.feeCents })
+    .from(r)
+    .where(
+      and(
+        eq(r.clinicId, clinicId),
+        payerId ? eq(r.payerId, payerId) : isNull(r.payerId),
+        lte(r.validFrom, date),
+        or(isNull(r.validTo), gte(r.validTo, date)),
+      ),
+    );
+}
+
 /** The standard fee of each service on `date`: a dated rate if one is in force, else the catalogue's. */
 export async function standardFeesOn(
   db: Db,
@@ -93,16 +108,17 @@ export async function standardFeesOn(
   services: readonly { id: string; feeCents: number }[],
   date: string,
 ): Promise<Map<string, number>> {
-  const rows = await db
-    .select({ serviceId: r.serviceId, feeCents: r.feeCents })
-    .from(r)
-    .where(
-      and(
-        eq(r.clinicId, clinicId),
-        isNull(r.payerId),
-        lte(r.validFrom, date),
-        or(isNull(r.validTo), gte(r.validTo, date)),
-      ),
-    );
+  const rows = await ratesOn(db, clinicId, null, date);
   return new Map(services.map((s) => [s.id, rows.find((row) => row.serviceId === s.id)?.feeCents ?? s.feeCents]));
+}
+
+/** An insurer's contracted (allowed) amount per unit of each service on `date`, where it has one. */
+export async function contractedFeesOn(
+  db: Db,
+  clinicId: string,
+  payerId: string,
+  date: string,
+): Promise<Map<string, number>> {
+  const rows = await ratesOn(db, clinicId, payerId, date);
+  return new Map(rows.map((row) => [row.serviceId, row.feeCents]));
 }

@@ -110,7 +110,13 @@ function toPayment(row: typeof pay.$inferSelect, allocations: (typeof al.$inferS
  * still owed of that side of the charge; a patient pays only their own charges, an insurer only
  * the charges billed to it. The same reference twice is refused (409 duplicate_payment).
  */
-export async function postPayment(db: Db, ctx: RequestContext, input: PaymentCreate): Promise<Payment> {
+export async function postPayment(
+  db: Db,
+  ctx: RequestContext,
+  input: PaymentCreate,
+  /** An insurer's payment of a claim: it may pay that claim's charges (a secondary insurer's too). */
+  claim?: { id: string; chargeIds: ReadonlySet<string> },
+): Promise<Payment> {
   if (input.patientId) await requirePatient(db, ctx, input.patientId);
   if (input.payerId) {
     const [payer] = await db
@@ -144,7 +150,8 @@ export async function postPayment(db: Db, ctx: RequestContext, input: PaymentCre
         }
         if (
           input.source === 'insurer' &&
-          (allocation.responsibility !== 'insurer' || charge.payerId !== input.payerId)
+          (allocation.responsibility !== 'insurer' ||
+            (charge.payerId !== input.payerId && !claim?.chargeIds.has(charge.id)))
         ) {
           throw AppError.validation([
             { path, message: 'An insurer’s payment pays the insurer’s portion of charges billed to it.' },
@@ -174,6 +181,7 @@ export async function postPayment(db: Db, ctx: RequestContext, input: PaymentCre
           receivedOn: input.receivedOn,
           note: input.note,
           postedBy: ctx.userId,
+          claimId: claim?.id ?? null,
         })
         .returning();
       const allocations = input.allocations.length

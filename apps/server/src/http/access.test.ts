@@ -42,7 +42,12 @@ const SAMPLE_QUERIES: Record<string, string> = {
   '/api/waitlist/matches': `?providerId=${randomUUID()}&start=2030-01-01T09:00:00Z&end=2030-01-01T10:00:00Z`,
   '/api/codes/icd10': '?q=flu',
 };
-const NAMES_A_RECORD_IN_QUERY = new Set(['/api/slots', '/api/slots/next', '/api/waitlist/matches']);
+const NAMES_A_RECORD_IN_QUERY = new Set([
+  '/api/slots',
+  '/api/slots/next',
+  '/api/waitlist/matches',
+  '/api/claims/export/837p',
+]);
 
 /** Routes that stream (server-sent events): asked over real HTTP, and left once the status is known. */
 const STREAMS = new Set(['/api/events']);
@@ -193,6 +198,19 @@ describe('every API route declares its access', () => {
       'GET /api/invoices/:id/pdf': 'billing.manage',
       'POST /api/invoices/:id/send': 'billing.manage',
       'GET /api/worklists/unpaid-invoices': 'billing.manage',
+      'GET /api/claims': 'billing.manage',
+      'POST /api/claims': 'billing.manage',
+      'GET /api/claims/export/837p': 'billing.manage',
+      'GET /api/claims/:id': 'billing.manage',
+      'PATCH /api/claims/:id': 'billing.manage',
+      'POST /api/claims/:id/check': 'billing.manage',
+      'POST /api/claims/:id/submit': 'billing.manage',
+      'POST /api/claims/:id/status': 'billing.manage',
+      'POST /api/claims/:id/remittance': 'billing.manage',
+      'GET /api/claims/:id/pdf': 'billing.manage',
+      'GET /api/worklists/unpaid-claims': 'billing.manage',
+      'GET /api/worklists/denied-claims': 'billing.manage',
+      'GET /api/worklists/unbilled-charges': 'billing.manage',
       'GET /api/services/:id/fees': 'service.read',
       'POST /api/services/:id/fees': 'service.manage',
       'DELETE /api/time-off/:id': 'schedule.manage',

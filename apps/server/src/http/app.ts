@@ -19,6 +19,7 @@ import { adminRoutes } from '../admin/routes';
 import { auditRoutes } from '../audit/routes';
 import { authRoutes } from '../auth/routes';
 import { billingRoutes } from '../billing/routes';
+import { claimRoutes } from '../claims/routes';
 import { cliRoutes } from '../cli/routes';
 import { clinicRoutes } from '../clinic/routes';
 import { codeRoutes } from '../codes/routes';
@@ -156,6 +157,7 @@ export async function buildApp(
   waitlistRoutes(app, deps);
   visitRoutes(app, deps);
   billingRoutes(app, deps);
+  claimRoutes(app, deps);
   codeRoutes(app, deps);
   emailRoutes(app, deps);
   const events = await startEventHub(deps.database, () => app.log.warn('ignored a malformed live-update event'));

@@ -62,7 +62,7 @@ export async function createCharges(
   if (!billed.length) return [];
   // Who owes what: the primary coverage on the date of service (copay once per visit: not again
   // on charges an addendum adds), else the patient (self-pay).
-  const coverage = await primaryCoverageOn(tx, encounter.patientId, encounter.serviceDate);
+  const coverage = await coverageOn(tx, encounter.patientId, encounter.serviceDate);
   const portions = splitVisit(
     billed.map((line) => line.units * line.feeCents),
     coverage ? { copayCents: addendumId ? 0 : coverage.copayCents, coinsuranceBps: coverage.coinsuranceBps } : null,
@@ -99,8 +99,13 @@ export async function createCharges(
     .returning();
 }
 
-/** The patient's primary coverage in force on `date`, if any. */
-export async function primaryCoverageOn(db: Db, patientId: string, date: string) {
+/** The patient's coverage of that rank (primary by default) in force on `date`, if any. */
+export async function coverageOn(
+  db: Db,
+  patientId: string,
+  date: string,
+  rank: 'primary' | 'secondary' | 'tertiary' = 'primary',
+) {
   const v = schema.coverages;
   const [coverage] = await db
     .select()
@@ -108,7 +113,7 @@ export async function primaryCoverageOn(db: Db, patientId: string, date: string)
     .where(
       and(
         eq(v.patientId, patientId),
-        eq(v.rank, 'primary'),
+        eq(v.rank, rank),
         lte(v.validFrom, date),
         or(isNull(v.validTo), gte(v.validTo, date)),
       ),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isValidNpi } from '../clinic';
 import { zCents, zDate, zId, zOptionalText } from '../validation';
 
 /**
@@ -141,6 +142,10 @@ export const zClaimLine = z.object({
   paidCents: z.number().int(),
   /** What this insurer still owes of the line's charge (from the ledger). */
   balanceCents: z.number().int(),
+  /** The insurer's contracted (allowed) amount for the line, from the fee schedule; null without a contract. */
+  allowedCents: z.number().int().nullable(),
+  /** The insurer's decision from its EOB (null until posted). */
+  adjudication: z.enum(['paid', 'denied']).nullable(),
 });
 
 export const zClaim = z.object({
@@ -224,3 +229,65 @@ export const zRemittanceCreate = z.object({
     .max(50),
 });
 export type RemittanceCreate = z.output<typeof zRemittanceCreate>;
+
+/** The CMS-1500 data set checked before submission: each problem says where and what to fix. */
+export function claimProblems(data: ClaimDataSet): ClaimProblem[] {
+  const problems: ClaimProblem[] = [];
+  const add = (field: string, message: string) => problems.push({ field, message });
+  const billing = data.billingProvider;
+  if (!billing.npi) add('billingProvider.npi', 'Enter the clinic’s billing NPI in Clinic settings (box 33a).');
+  else if (!isValidNpi(billing.npi))
+    add('billingProvider.npi', `The clinic’s NPI ${billing.npi} has a wrong check digit.`);
+  if (!billing.taxId) add('billingProvider.taxId', 'Enter the clinic’s tax ID (EIN) in Clinic settings (box 25).');
+  if (!billing.address) add('billingProvider.address', 'Enter the clinic’s address in Clinic settings (box 33).');
+  const rendering = data.renderingProvider;
+  const renderingName = `${rendering.givenName} ${rendering.familyName}`.trim();
+  if (!rendering.npi) add('renderingProvider.npi', `Add ${renderingName}’s NPI under Providers (box 24J).`);
+  else if (!isValidNpi(rendering.npi)) {
+    add('renderingProvider.npi', `${renderingName}’s NPI ${rendering.npi} has a wrong check digit.`);
+  }
+  if (!data.serviceFacility.address) {
+    add('serviceFacility.address', `Enter the address of the location “${data.serviceFacility.name}” (box 32).`);
+  }
+  if (!data.payer.payerId) {
+    add('payer.payerId', `Enter ${data.payer.name}’s payer ID under Insurers (the id on its claims address).`);
+  }
+  const subscriber = data.subscriber;
+  if (!subscriber.memberId) add('subscriber.memberId', 'Enter the insured’s member ID on the coverage (box 1a).');
+  if (subscriber.relationship !== 'self') {
+    if (!subscriber.familyName)
+      add('subscriber.name', 'Enter the insured’s (subscriber’s) name on the coverage (box 4).');
+    if (!subscriber.birthDate) {
+      add('subscriber.birthDate', 'Enter the insured’s (subscriber’s) date of birth on the coverage (box 11a).');
+    }
+  }
+  if (!data.patient.address) add('patient.address', 'Enter the patient’s address (box 5).');
+  if (data.diagnosisCodes.length === 0) add('diagnosisCodes', 'Add at least one diagnosis to the visit (box 21).');
+  if (data.diagnosisCodes.length > 12) {
+    add('diagnosisCodes', `A claim carries at most 12 diagnoses; this visit has ${data.diagnosisCodes.length}.`);
+  }
+  if (data.lines.length === 0) add('lines', 'The visit has no billable services: there is nothing to claim.');
+  if (data.lines.length > 50) add('lines', 'An electronic claim has at most 50 service lines.');
+  for (const line of data.lines) {
+    const where = `lines.${line.lineNumber}`;
+    if (line.codeSystem !== 'CPT' && line.codeSystem !== 'HCPCS') {
+      add(
+        `${where}.code`,
+        `Line ${line.lineNumber} (${line.code}) is a ${line.codeSystem} code: only CPT and HCPCS codes go on a CMS-1500.`,
+      );
+    }
+    if (line.diagnosisPointers.length === 0) {
+      add(`${where}.diagnosisPointers`, `Line ${line.lineNumber} (${line.code}) points at no diagnosis (box 24E).`);
+    }
+    for (const pointer of line.diagnosisPointers) {
+      if (pointer < 1 || pointer > Math.min(12, data.diagnosisCodes.length)) {
+        add(
+          `${where}.diagnosisPointers`,
+          `Line ${line.lineNumber} (${line.code}) points at diagnosis ${pointer}, which the claim does not have.`,
+        );
+      }
+    }
+    if (line.chargeCents <= 0) add(`${where}.chargeCents`, `Line ${line.lineNumber} (${line.code}) has no charge.`);
+  }
+  return problems;
+}

@@ -25,6 +25,8 @@ export const en = {
   'validation.memberIdPattern':
     'Use a simple format: letters, digits, classes like [A-Z], \\d for a digit and counts like {6} or {8,9} — no groups, | or back-references, at most three variable-length parts.',
   'validation.npi': 'An NPI is 10 digits with a valid check digit.',
+  'validation.taxId': 'A tax ID (EIN) is 9 digits, e.g. 12-3456789.',
+  'validation.placeOfService': 'A place of service code is 2 digits (11 for an office).',
   'validation.color': 'Use a color like #228be6.',
   'validation.money': 'Enter an amount like 25.00.',
   'validation.language': 'Use a language code such as en or es.',
