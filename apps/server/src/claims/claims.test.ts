@@ -278,7 +278,17 @@ describe('the insurer’s answer and payment', () => {
     const [secondary] = (await billing.get(`/api/claims?encounterId=${encounterId}&status=ready,draft`)).body.items;
     expect(secondary).toMatchObject({ rank: 'secondary', payerId: secondPayer, balanceCents: 4_000 });
     expect(secondary.data.priorPaidCents).toBe(6_000);
+    expect(secondary.data.priorPayer).toMatchObject({ name: 'Blue Harbor Health', payerId: 'BHH01' });
     expect((await billing.post(`/api/claims/${secondary.id}/submit`)).status).toBe(200);
+    // The 837P names the primary insurer and what it paid (2320/2330B).
+    const file = await t.app.inject({
+      method: 'GET',
+      url: `/api/claims/export/837p?ids=${secondary.id}`,
+      headers: { cookie: billing.cookie },
+    });
+    expect(file.body).toMatch(/SBR\*S\*18/);
+    expect(file.body).toMatch(/AMT\*D\*60~/);
+    expect(file.body).toMatch(/NM1\*PR\*2\*BLUE HARBOR HEALTH\*{5}PI\*BHH01~/);
     const paid = await billing.post(`/api/claims/${secondary.id}/remittance`, {
       reference: `S-${secondary.number}`,
       receivedOn: '2026-11-25',

@@ -140,6 +140,15 @@ export async function claimDataSet(db: Db, claim: ClaimRow): Promise<ClaimDataSe
     .innerJoin(schema.charges, eq(schema.charges.id, lines.chargeId))
     .where(eq(lines.claimId, claim.id))
     .orderBy(asc(lines.lineNumber));
+  const [prior] =
+    claim.rank === 'secondary'
+      ? await db
+          .select({ payer: schema.payers, coverage: schema.coverages })
+          .from(cl)
+          .innerJoin(schema.payers, eq(schema.payers.id, cl.payerId))
+          .innerJoin(schema.coverages, eq(schema.coverages.id, cl.coverageId))
+          .where(and(eq(cl.encounterId, claim.encounterId), eq(cl.rank, 'primary')))
+      : [];
   const priorPaid =
     claim.rank === 'secondary'
       ? await queryRows<{ paid: number | string }>(
@@ -204,6 +213,14 @@ export async function claimDataSet(db: Db, claim: ClaimRow): Promise<ClaimDataSe
     })),
     totalCents: claimLines.reduce((sum, { line }) => sum + line.chargeCents, 0),
     priorPaidCents: Number(priorPaid[0]?.paid ?? 0),
+    priorPayer: prior
+      ? {
+          name: prior.payer.name,
+          payerId: prior.payer.payerCode,
+          memberId: prior.coverage.memberId,
+          groupNumber: prior.coverage.groupNumber,
+        }
+      : null,
   };
 }
 

@@ -105,6 +105,7 @@ export const adultPrimaryClaim: ClaimDataSet = {
   ],
   totalCents: 16_050,
   priorPaidCents: 0,
+  priorPayer: null,
 };
 
 /** Leo Santos, a child, on his father's secondary plan, after the primary paid $80.00. */
@@ -151,6 +152,7 @@ export const childSecondaryClaim: ClaimDataSet = {
   ],
   totalCents: 15_000,
   priorPaidCents: 8_000,
+  priorPayer: { name: 'Harbor Health Plan', payerId: 'HHP01', memberId: 'HHP-554433', groupNumber: 'G-7781' },
 };
 
 /** A claim of another clinic (another billing provider), for grouping under 2000A. */

@@ -230,11 +230,11 @@ describe('build837P', () => {
     const sbr = rows.findIndex((r) => r[0] === 'SBR');
     expect(sbr).toBeGreaterThan(rows.findIndex((r) => r[0] === 'NM1' && r[1] === '77'));
     expect(until(rows, sbr, ['LX'])).toEqual([
-      ['SBR', 'P', '19', '', '', '', '', '', '', 'CI'],
+      ['SBR', 'P', '19', 'G-7781', '', '', '', '', '', 'CI'],
       ['AMT', 'D', '80'],
       ['OI', '', '', 'Y', '', '', 'Y'],
-      ['NM1', 'IL', '1', 'SANTOS', 'DANIEL', '', '', '', 'MI', 'EVM-998877'],
-      ['NM1', 'PR', '2', 'PRIOR PAYER', '', '', '', '', 'PI', 'PRIMARY'],
+      ['NM1', 'IL', '1', 'SANTOS', 'DANIEL', '', '', '', 'MI', 'HHP-554433'],
+      ['NM1', 'PR', '2', 'HARBOR HEALTH PLAN', '', '', '', '', 'PI', 'HHP01'],
     ]);
     const lx = rows.findIndex((r) => r[0] === 'LX');
     expect(rows.slice(lx)).toEqual([

@@ -43,11 +43,10 @@ const MAX_MODIFIERS = 4;
 const MAX_POINTERS = 4;
 
 /**
- * ClaimDataSet does not carry the prior payer of a secondary claim (2330B) nor the claim filing
- * indicator (SBR09): these stand in until it does. 2330A repeats the claim's subscriber.
+ * The claim filing indicator (SBR09): commercial insurance. Tend does not yet tell Medicare,
+ * Medicaid or other programmes apart. 2330A names the claim's subscriber with the prior payer's
+ * member id.
  */
-export const PRIOR_PAYER_NAME = 'PRIOR PAYER';
-export const PRIOR_PAYER_ID = 'PRIMARY';
 export const CLAIM_FILING_INDICATOR = 'CI';
 
 type Segment = [tag: string, ...elements: string[]];
@@ -292,11 +291,13 @@ function claimLoops(claim: ClaimDataSet, parentHl: number, firstHl: number): Seg
 
   // 2320 other subscriber (the prior payer's coverage) with 2330A/2330B, for a secondary claim.
   if (claim.rank === 'secondary') {
+    const prior = claim.priorPayer;
+    if (!prior?.payerId) throw new Error(`${which}: a secondary claim needs the prior payer's id`);
     segments.push([
       'SBR',
       'P',
       RELATIONSHIP[subscriber.relationship],
-      subscriber.groupNumber ? identifier(subscriber.groupNumber, `${which}: the group number`, 50) : '',
+      prior.groupNumber ? identifier(prior.groupNumber, `${which}: the prior payer's group number`, 50) : '',
       '',
       '',
       '',
@@ -315,9 +316,20 @@ function claimLoops(claim: ClaimDataSet, parentHl: number, firstHl: number): Seg
       '',
       '',
       'MI',
-      memberId,
+      identifier(prior.memberId, `${which}: the prior payer's member id`),
     ]);
-    segments.push(['NM1', 'PR', '2', PRIOR_PAYER_NAME, '', '', '', '', 'PI', PRIOR_PAYER_ID]);
+    segments.push([
+      'NM1',
+      'PR',
+      '2',
+      text(prior.name, 60),
+      '',
+      '',
+      '',
+      '',
+      'PI',
+      identifier(prior.payerId, `${which}: the prior payer's id`),
+    ]);
   }
 
   // 2400 service lines, numbered in order.

@@ -112,6 +112,15 @@ export const zClaimDataSet = z.object({
   totalCents: z.number().int(),
   /** Prior payer's payment for a secondary claim (box 29 / 2320 AMT*D), in cents. */
   priorPaidCents: z.number().int(),
+  /** For a secondary claim: the primary insurer and the patient's coverage with it (2320/2330, box 9). */
+  priorPayer: z
+    .object({
+      name: z.string(),
+      payerId: z.string().nullable(),
+      memberId: z.string(),
+      groupNumber: z.string().nullable(),
+    })
+    .nullable(),
 });
 export type ClaimDataSet = z.infer<typeof zClaimDataSet>;
 
@@ -251,6 +260,12 @@ export function claimProblems(data: ClaimDataSet): ClaimProblem[] {
   }
   if (!data.payer.payerId) {
     add('payer.payerId', `Enter ${data.payer.name}’s payer ID under Insurers (the id on its claims address).`);
+  }
+  if (data.rank === 'secondary' && !data.priorPayer?.payerId) {
+    add(
+      'priorPayer.payerId',
+      `Enter ${data.priorPayer?.name ?? 'the primary insurer'}’s payer ID under Insurers: a secondary claim names the primary insurer.`,
+    );
   }
   const subscriber = data.subscriber;
   if (!subscriber.memberId) add('subscriber.memberId', 'Enter the insured’s member ID on the coverage (box 1a).');
