@@ -52,7 +52,7 @@ export async function export837P(
   const [user] = await db
     .select({ name: schema.users.name, email: schema.users.email })
     .from(schema.users)
-    .where(eq(schema.users.id, ctx.userId ?? ''));
+    .where(eq(schema.users.id, ctx.userId));
   const payers = [...new Set(claims.map((claim) => claim.data.payer.payerId ?? ''))];
   const single = payers.length === 1 ? claims[0].data.payer : null;
   const number = await nextInterchangeNumber(db, ctx.clinicId);

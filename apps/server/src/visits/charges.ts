@@ -135,6 +135,14 @@ export async function listCharges(
   query: { encounterId?: string | undefined; patientId?: string | undefined; status?: 'open' | 'void' | undefined },
 ): Promise<{ items: Charge[] }> {
   const p = schema.patients;
+  // A provider sees the charges of their own visits only (billing and managers see all).
+  const ownProviders =
+    ctx.role === 'provider'
+      ? db
+          .select({ id: schema.providers.id })
+          .from(schema.providers)
+          .where(and(eq(schema.providers.clinicId, ctx.clinicId), eq(schema.providers.userId, ctx.userId)))
+      : undefined;
   const rows = await db
     .select({ charge: c, given: p.givenName, family: p.familyName })
     .from(c)
@@ -142,6 +150,7 @@ export async function listCharges(
     .where(
       and(
         eq(c.clinicId, ctx.clinicId),
+        ownProviders ? inArray(c.providerId, ownProviders) : undefined,
         query.encounterId ? eq(c.encounterId, query.encounterId) : undefined,
         query.patientId ? eq(c.patientId, query.patientId) : undefined,
         query.status ? eq(c.status, query.status) : undefined,

@@ -157,6 +157,9 @@ describe('a visit from check-in to charges', () => {
     expect(signed.status, JSON.stringify(signed.body)).toBe(200);
     expect(signed.body.status).toBe('signed');
     const charges = (await billing.get(`/api/charges?encounterId=${visit.id}`)).body.items;
+    // The visit's provider sees its charges; another provider does not.
+    expect((await doctor.get(`/api/charges?encounterId=${visit.id}`)).body.items).toHaveLength(2);
+    expect((await otherDoctor.get(`/api/charges?encounterId=${visit.id}`)).body.items).toEqual([]);
     expect(
       charges.map((c: Record<string, unknown>) => [c.code, c.units, c.unitFeeCents, c.amountCents, c.diagnosisCodes]),
     ).toEqual([
