@@ -6,6 +6,7 @@ export * from './email';
 export * from './errors';
 export * from './i18n';
 export * from './insurance';
+export * from './messaging';
 export * from './patients';
 export * from './permissions';
 export * from './scheduling';

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_TEMPLATES, MESSAGE_KINDS, renderTemplate, smsParts, templateProblems } from './templates';
+
+describe('templates', () => {
+  it('fill in variables, leaving none in braces', () => {
+    const text = renderTemplate(DEFAULT_TEMPLATES.reminder.sms.body, {
+      clinic: 'Harbor Clinic',
+      date: 'Mon 9 Mar',
+      time: '10:00',
+      provider: 'Dr Ruiz',
+      confirmLink: 'https://t.example/r/abc',
+      cancelLink: 'https://t.example/r/def',
+    });
+    expect(text).toBe(
+      'Harbor Clinic: reminder of your appointment Mon 9 Mar 10:00 with Dr Ruiz. Confirm: https://t.example/r/abc Cancel: https://t.example/r/def Reply STOP to opt out.',
+    );
+    expect(renderTemplate('Hi {firstName}', {})).toBe('Hi ');
+  });
+
+  it('Tend’s own wording uses only each kind’s variables', () => {
+    for (const kind of MESSAGE_KINDS) {
+      expect(templateProblems(kind, 'email', DEFAULT_TEMPLATES[kind].email), kind).toEqual([]);
+      expect(templateProblems(kind, 'sms', DEFAULT_TEMPLATES[kind].sms), kind).toEqual([]);
+    }
+  });
+
+  it('say what is wrong with a clinic’s own wording', () => {
+    expect(templateProblems('reminder', 'sms', { subject: '', body: 'See you {date}, {diagnosis}' })).toEqual([
+      expect.stringMatching(/^\{diagnosis\} is not a variable of this message; use \{firstName\}/),
+    ]);
+    expect(templateProblems('booked', 'email', { subject: ' ', body: '' })).toEqual([
+      'Write the message text.',
+      'Write a subject for the email.',
+    ]);
+  });
+
+  it('count text parts as phones bill them', () => {
+    expect(smsParts('a'.repeat(160))).toEqual({ parts: 1, unicode: false, characters: 160 });
+    expect(smsParts('a'.repeat(161)).parts).toBe(2);
+    expect(smsParts('€'.repeat(80)).parts).toBe(1); // extended characters count twice
+    expect(smsParts('Zoë 😀')).toMatchObject({ parts: 1, unicode: true });
+    expect(smsParts('ő'.repeat(71)).parts).toBe(2);
+  });
+});
