@@ -36,6 +36,8 @@ export const clinics = pgTable('clinics', {
   billingNpi: text('billing_npi'),
   taxId: text('tax_id'),
   phone: text('phone'),
+  quietHoursStart: text('quiet_hours_start').notNull().default('21:00'),
+  quietHoursEnd: text('quiet_hours_end').notNull().default('08:00'),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });
@@ -164,6 +166,8 @@ export const patients = pgTable('patients', {
   updatedAt: updatedAt(),
   createdBy: uuid('created_by'),
   updatedBy: uuid('updated_by'),
+  smsOptOutAt: timestamp('sms_opt_out_at', { withTimezone: true }),
+  emailOptOutAt: timestamp('email_opt_out_at', { withTimezone: true }),
 });
 
 export const coverages = pgTable('coverages', {
@@ -228,6 +232,7 @@ export const appointmentTypes = pgTable('appointment_types', {
   bufferAfterMinutes: integer('buffer_after_minutes').notNull().default(0),
   roomType: text('room_type'),
   active: boolean('active').notNull().default(true),
+  reminders: boolean('reminders').notNull().default(true),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });
@@ -564,16 +569,20 @@ export const emailSettings = pgTable('email_settings', {
   updatedBy: uuid('updated_by'),
 });
 
-export type EmailStatus = 'queued' | 'sent' | 'failed' | 'captured';
+export type MessageStatus = 'queued' | 'sending' | 'sent' | 'failed' | 'captured' | 'withdrawn';
 
-export const emailMessages = pgTable('email_messages', {
+/** The outbox of every email and text (0007 as email_messages, 0011 for texts and the worker). */
+export const messages = pgTable('messages', {
   id: uuid('id').primaryKey(),
   clinicId: uuid('clinic_id').notNull(),
+  channel: text('channel').$type<'email' | 'sms'>().notNull().default('email'),
+  kind: text('kind'),
+  patientId: uuid('patient_id'),
   toAddress: text('to_address').notNull(),
   subject: text('subject').notNull(),
   textBody: text('text_body').notNull(),
   htmlBody: text('html_body'),
-  status: text('status').$type<EmailStatus>().notNull().default('queued'),
+  status: text('status').$type<MessageStatus>().notNull().default('queued'),
   error: text('error'),
   attempts: integer('attempts').notNull().default(0),
   relatedType: text('related_type'),
@@ -582,10 +591,19 @@ export const emailMessages = pgTable('email_messages', {
   createdBy: uuid('created_by'),
   createdAt: createdAt(),
   sentAt: timestamp('sent_at', { withTimezone: true }),
+  sendAfter: timestamp('send_after', { withTimezone: true }).notNull().defaultNow(),
+  lockedUntil: timestamp('locked_until', { withTimezone: true }),
+  claimedBy: text('claimed_by'),
+  lastAttemptAt: timestamp('last_attempt_at', { withTimezone: true }),
+  idempotencyKey: text('idempotency_key'),
+  providerMessageId: text('provider_message_id'),
+  deliveryStatus: text('delivery_status'),
+  withdrawnReason: text('withdrawn_reason'),
+  ruleId: uuid('rule_id'),
 });
 
-export const emailAttachments = pgTable(
-  'email_attachments',
+export const messageAttachments = pgTable(
+  'message_attachments',
   {
     messageId: uuid('message_id').notNull(),
     position: integer('position').notNull(),
@@ -724,4 +742,49 @@ export const claimEvents = pgTable('claim_events', {
   paymentId: uuid('payment_id'),
   createdAt: createdAt(),
   createdBy: uuid('created_by'),
+});
+
+// ---- Messages (0011) ------------------------------------------------------------------------
+
+export const smsSettings = pgTable('sms_settings', {
+  clinicId: uuid('clinic_id').primaryKey(),
+  baseUrl: text('base_url').notNull(),
+  accountSid: text('account_sid').notNull(),
+  authTokenEncrypted: text('auth_token_encrypted').notNull(),
+  fromNumber: text('from_number').notNull(),
+  enabled: boolean('enabled').notNull().default(true),
+  updatedAt: updatedAt(),
+  updatedBy: uuid('updated_by'),
+});
+
+export const reminderRules = pgTable('reminder_rules', {
+  id: uuid('id').primaryKey(),
+  clinicId: uuid('clinic_id').notNull(),
+  channel: text('channel').$type<'email' | 'sms'>().notNull(),
+  minutesBefore: integer('minutes_before').notNull(),
+  active: boolean('active').notNull().default(true),
+  createdAt: createdAt(),
+});
+
+export const messageTemplates = pgTable(
+  'message_templates',
+  {
+    clinicId: uuid('clinic_id').notNull(),
+    kind: text('kind').notNull(),
+    channel: text('channel').$type<'email' | 'sms'>().notNull(),
+    language: text('language').notNull().default('en'),
+    subject: text('subject').notNull().default(''),
+    body: text('body').notNull(),
+    updatedAt: updatedAt(),
+    updatedBy: uuid('updated_by'),
+  },
+  (table) => [primaryKey({ columns: [table.clinicId, table.kind, table.channel, table.language] })],
+);
+
+export const linkUses = pgTable('link_uses', {
+  tokenHash: text('token_hash').primaryKey(),
+  clinicId: uuid('clinic_id').notNull(),
+  action: text('action').notNull(),
+  recordId: uuid('record_id').notNull(),
+  usedAt: timestamp('used_at', { withTimezone: true }).notNull().defaultNow(),
 });

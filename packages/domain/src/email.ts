@@ -7,7 +7,7 @@ import { zEmail, zOptionalText, zRequiredText } from './validation';
 export const EMAIL_SECURITY = ['tls', 'starttls', 'none'] as const;
 export type EmailSecurity = (typeof EMAIL_SECURITY)[number];
 
-export const EMAIL_STATUSES = ['queued', 'sent', 'failed', 'captured'] as const;
+export const EMAIL_STATUSES = ['queued', 'sending', 'sent', 'failed', 'captured', 'withdrawn'] as const;
 export type EmailStatus = (typeof EMAIL_STATUSES)[number];
 
 /**

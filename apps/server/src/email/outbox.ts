@@ -12,7 +12,7 @@ import type { RequestContext } from '../context';
 
 /** The outbox: every message of the clinic, newest first, with its text and attachments. */
 
-const m = schema.emailMessages;
+const m = schema.messages;
 
 const summaryColumns = {
   id: m.id,
@@ -26,7 +26,9 @@ const summaryColumns = {
   createdAt: m.createdAt,
   sentAt: m.sentAt,
   createdByName: schema.users.name,
-  attachmentCount: sql<number>`(SELECT count(*) FROM email_attachments a WHERE a.message_id = ${m.id})`.mapWith(Number),
+  attachmentCount: sql<number>`(SELECT count(*) FROM message_attachments a WHERE a.message_id = ${m.id})`.mapWith(
+    Number,
+  ),
 };
 
 interface SummaryRow {
@@ -100,14 +102,14 @@ export async function getEmailMessage(db: Db, ctx: RequestContext, id: string): 
   if (!row) throw AppError.notFound('The email');
   const attachments = await db
     .select({
-      index: schema.emailAttachments.position,
-      filename: schema.emailAttachments.filename,
-      contentType: schema.emailAttachments.contentType,
-      size: schema.emailAttachments.sizeBytes,
+      index: schema.messageAttachments.position,
+      filename: schema.messageAttachments.filename,
+      contentType: schema.messageAttachments.contentType,
+      size: schema.messageAttachments.sizeBytes,
     })
-    .from(schema.emailAttachments)
-    .where(and(eq(schema.emailAttachments.messageId, id), eq(schema.emailAttachments.clinicId, ctx.clinicId)))
-    .orderBy(asc(schema.emailAttachments.position));
+    .from(schema.messageAttachments)
+    .where(and(eq(schema.messageAttachments.messageId, id), eq(schema.messageAttachments.clinicId, ctx.clinicId)))
+    .orderBy(asc(schema.messageAttachments.position));
   return { ...toSummary(row), text: row.textBody, html: row.htmlBody, messageId: row.messageId, attachments };
 }
 
@@ -119,16 +121,16 @@ export async function getEmailAttachment(
 ): Promise<{ filename: string; contentType: string; content: Buffer }> {
   const [row] = await db
     .select({
-      filename: schema.emailAttachments.filename,
-      contentType: schema.emailAttachments.contentType,
-      content: schema.emailAttachments.content,
+      filename: schema.messageAttachments.filename,
+      contentType: schema.messageAttachments.contentType,
+      content: schema.messageAttachments.content,
     })
-    .from(schema.emailAttachments)
+    .from(schema.messageAttachments)
     .where(
       and(
-        eq(schema.emailAttachments.messageId, id),
-        eq(schema.emailAttachments.position, index),
-        eq(schema.emailAttachments.clinicId, ctx.clinicId),
+        eq(schema.messageAttachments.messageId, id),
+        eq(schema.messageAttachments.position, index),
+        eq(schema.messageAttachments.clinicId, ctx.clinicId),
       ),
     );
   if (!row) throw AppError.notFound('The attachment');

@@ -1,4 +1,5 @@
 import {
+  EMAIL_STATUSES,
   zEmailMessage,
   zEmailMessagePage,
   zEmailMessageQuery,
@@ -19,7 +20,7 @@ import { getEmailSettings, updateEmailSettings } from './settings';
 
 const zSendResult = z.object({
   id: z.string(),
-  status: z.enum(['queued', 'sent', 'failed', 'captured']),
+  status: z.enum(EMAIL_STATUSES),
   error: z.string().nullable(),
 });
 

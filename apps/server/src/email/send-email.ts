@@ -97,7 +97,7 @@ export async function sendEmail(db: Db, ctx: RequestContext, email: OutgoingEmai
   // Written before anything is sent: whatever happens next, the outbox has it.
   const [row] = await db.transaction(async (tx) => {
     const inserted = await tx
-      .insert(schema.emailMessages)
+      .insert(schema.messages)
       .values({
         id,
         clinicId: ctx.clinicId,
@@ -112,7 +112,7 @@ export async function sendEmail(db: Db, ctx: RequestContext, email: OutgoingEmai
         createdBy: ctx.userId,
       })
       .returning();
-    if (attachments.length) await tx.insert(schema.emailAttachments).values(attachments);
+    if (attachments.length) await tx.insert(schema.messageAttachments).values(attachments);
     return inserted;
   });
   return deliver(db, ctx, env, settings, row, attachments, {
@@ -125,29 +125,29 @@ export async function sendEmail(db: Db, ctx: RequestContext, email: OutgoingEmai
 export async function retryEmail(db: Db, ctx: RequestContext, messageId: string, env: EmailEnv): Promise<SentEmail> {
   // Claiming it (failed → queued) in one statement: two retries at once send it once.
   const [row] = await db
-    .update(schema.emailMessages)
+    .update(schema.messages)
     .set({ status: 'queued', error: null })
     .where(
       and(
-        eq(schema.emailMessages.id, messageId),
-        eq(schema.emailMessages.clinicId, ctx.clinicId),
-        eq(schema.emailMessages.status, 'failed'),
+        eq(schema.messages.id, messageId),
+        eq(schema.messages.clinicId, ctx.clinicId),
+        eq(schema.messages.status, 'failed'),
       ),
     )
     .returning();
   if (!row) {
     const [existing] = await db
-      .select({ status: schema.emailMessages.status })
-      .from(schema.emailMessages)
-      .where(and(eq(schema.emailMessages.id, messageId), eq(schema.emailMessages.clinicId, ctx.clinicId)));
+      .select({ status: schema.messages.status })
+      .from(schema.messages)
+      .where(and(eq(schema.messages.id, messageId), eq(schema.messages.clinicId, ctx.clinicId)));
     if (!existing) throw AppError.notFound('The email');
     throw new AppError('conflict', `Only a failed email can be sent again; this one is ${existing.status}.`);
   }
   const attachments = await db
     .select()
-    .from(schema.emailAttachments)
-    .where(eq(schema.emailAttachments.messageId, row.id))
-    .orderBy(asc(schema.emailAttachments.position));
+    .from(schema.messageAttachments)
+    .where(eq(schema.messageAttachments.messageId, row.id))
+    .orderBy(asc(schema.messageAttachments.position));
   const settings = await loadEmailSettings(db, ctx.clinicId);
   return deliver(db, ctx, env, settings, row, attachments, { action: 'email.retry', patientId: null });
 }
@@ -177,8 +177,8 @@ export async function sendTestEmail(db: Db, ctx: RequestContext, to: string, env
   };
 }
 
-type MessageRow = typeof schema.emailMessages.$inferSelect;
-type AttachmentRow = Pick<typeof schema.emailAttachments.$inferSelect, 'filename' | 'contentType' | 'content'>;
+type MessageRow = typeof schema.messages.$inferSelect;
+type AttachmentRow = Pick<typeof schema.messageAttachments.$inferSelect, 'filename' | 'contentType' | 'content'>;
 
 async function deliver(
   db: Db,
@@ -222,9 +222,9 @@ async function deliver(
   const sentAt = status === 'sent' ? new Date() : null;
   await db.transaction(async (tx) => {
     await tx
-      .update(schema.emailMessages)
+      .update(schema.messages)
       .set({ status, error, sentAt, messageId, attempts: row.attempts + 1 })
-      .where(eq(schema.emailMessages.id, row.id));
+      .where(eq(schema.messages.id, row.id));
     // Who was written to and about what — never the text.
     await recordAudit(tx, ctx, {
       action: audit.action,

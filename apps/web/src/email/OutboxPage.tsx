@@ -35,7 +35,14 @@ import { attachmentUrl, useEmailMessage, useEmailMessages, useRetryEmail } from 
 
 const PAGE_SIZE = 25;
 
-const STATUS_COLOR: Record<EmailStatus, string> = { queued: 'blue', sent: 'green', failed: 'red', captured: 'grape' };
+const STATUS_COLOR: Record<EmailStatus, string> = {
+  queued: 'blue',
+  sending: 'blue',
+  sent: 'green',
+  failed: 'red',
+  captured: 'grape',
+  withdrawn: 'gray',
+};
 
 export function EmailStatusBadge({ status }: { status: EmailStatus }) {
   return (
