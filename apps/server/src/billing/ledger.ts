@@ -222,10 +222,23 @@ export async function postPayment(db: Db, ctx: RequestContext, input: PaymentCre
     });
   } catch (error) {
     if (sqlState(error) === '23505') {
+      // A reversed payment keeps its reference: posting it again (correctly) needs a new one.
+      const [reversed] = await queryRows<{ id: string }>(
+        db,
+        sql`SELECT p.id FROM payments p JOIN payments r ON r.reverses_id = p.id
+            WHERE p.clinic_id = ${ctx.clinicId} AND p.source = ${input.source}
+              AND coalesce(p.payer_id, p.patient_id) = ${input.payerId ?? input.patientId ?? null}
+              AND lower(p.reference) = lower(${input.reference}) AND p.reverses_id IS NULL`,
+      );
       throw new AppError(
         'duplicate_payment',
-        `A payment with the reference "${input.reference}" is posted already: the same payment is never counted twice.`,
-        { fields: [{ path: 'reference', message: 'This reference is posted already.' }] },
+        reversed
+          ? `A payment with the reference "${input.reference}" was posted and reversed: to post it again, add to the reference (e.g. "${input.reference}-2").`
+          : `A payment with the reference "${input.reference}" is posted already: the same payment is never counted twice.`,
+        {
+          fields: [{ path: 'reference', message: 'This reference is posted already.' }],
+          details: reversed ? { reversedPaymentId: reversed.id } : undefined,
+        },
       );
     }
     throw error;
