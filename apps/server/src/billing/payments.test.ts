@@ -2,7 +2,7 @@ import { queryRows } from '@tend/db';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiClient, createTestApp, type TestApp } from '../test/harness';
-import { pdfText } from '../test/pdf-text';
+import { pdfText } from '../test/pdf';
 import { type VisitScenario, visitScenario } from '../visits/scenario';
 
 /**
