@@ -1,11 +1,11 @@
 import { type Db, newId, schema } from '@tend/db';
 import { AppError, type EmailStatus, type EmailTestResult, fieldErrorsFromZod, t, zEmail } from '@tend/domain';
-import { and, asc, eq } from 'drizzle-orm';
+import { and, count, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { recordAudit } from '../audit/service';
 import type { RequestContext } from '../context';
-import { deliveryFor, type EmailEnv, loadEmailSettings, type StoredEmailSettings } from './settings';
-import { deliverOverSmtp, type MailToSend } from './transport';
+import { deliverMessage, type MessageRow, recordDelivery } from '../messaging/outbox';
+import { type EmailEnv, loadEmailSettings } from './settings';
 
 /**
  * Sending email, for every feature that needs it (invoices, statements, tests). A message is
@@ -41,6 +41,9 @@ export interface SentEmail {
   messageId: string;
   sentAt: Date | null;
 }
+
+/** How long a message sent by a request is its own before the worker may take it over. */
+const INLINE_LEASE_MS = 5 * 60_000;
 
 /** 15 MB of attachments: most mail servers refuse messages over 20–25 MB once encoded. */
 export const MAX_ATTACHMENT_BYTES = 15 * 1024 * 1024;
@@ -105,7 +108,13 @@ export async function sendEmail(db: Db, ctx: RequestContext, email: OutgoingEmai
         subject: input.subject,
         textBody: input.text,
         htmlBody: input.html ?? null,
-        status: 'queued',
+        // Sent right away by this request; should the process die first, the worker takes it
+        // over when the lease ends.
+        status: 'sending',
+        lockedUntil: new Date(Date.now() + INLINE_LEASE_MS),
+        claimedBy: 'inline',
+        channel: 'email',
+        patientId: email.patientId ?? null,
         relatedType: input.related?.type ?? null,
         relatedId: input.related?.id ?? null,
         messageId,
@@ -115,7 +124,7 @@ export async function sendEmail(db: Db, ctx: RequestContext, email: OutgoingEmai
     if (attachments.length) await tx.insert(schema.messageAttachments).values(attachments);
     return inserted;
   });
-  return deliver(db, ctx, env, settings, row, attachments, {
+  return deliver(db, ctx, env, row, attachments.length, {
     action: 'email.send',
     patientId: email.patientId ?? null,
   });
@@ -126,7 +135,7 @@ export async function retryEmail(db: Db, ctx: RequestContext, messageId: string,
   // Claiming it (failed → queued) in one statement: two retries at once send it once.
   const [row] = await db
     .update(schema.messages)
-    .set({ status: 'queued', error: null })
+    .set({ status: 'sending', error: null, lockedUntil: new Date(Date.now() + INLINE_LEASE_MS), claimedBy: 'inline' })
     .where(
       and(
         eq(schema.messages.id, messageId),
@@ -143,13 +152,11 @@ export async function retryEmail(db: Db, ctx: RequestContext, messageId: string,
     if (!existing) throw AppError.notFound('The email');
     throw new AppError('conflict', `Only a failed email can be sent again; this one is ${existing.status}.`);
   }
-  const attachments = await db
-    .select()
+  const [attachments] = await db
+    .select({ n: count() })
     .from(schema.messageAttachments)
-    .where(eq(schema.messageAttachments.messageId, row.id))
-    .orderBy(asc(schema.messageAttachments.position));
-  const settings = await loadEmailSettings(db, ctx.clinicId);
-  return deliver(db, ctx, env, settings, row, attachments, { action: 'email.retry', patientId: null });
+    .where(eq(schema.messageAttachments.messageId, row.id));
+  return deliver(db, ctx, env, row, attachments?.n ?? 0, { action: 'email.retry', patientId: row.patientId });
 }
 
 /** Sends a short test message to `to` through the saved settings, and says what the server answered. */
@@ -177,72 +184,42 @@ export async function sendTestEmail(db: Db, ctx: RequestContext, to: string, env
   };
 }
 
-type MessageRow = typeof schema.messages.$inferSelect;
-type AttachmentRow = Pick<typeof schema.messageAttachments.$inferSelect, 'filename' | 'contentType' | 'content'>;
-
 async function deliver(
   db: Db,
   ctx: RequestContext,
   env: EmailEnv,
-  settings: StoredEmailSettings | null,
   row: MessageRow,
-  attachments: AttachmentRow[],
+  attachmentCount: number,
   audit: { action: 'email.send' | 'email.retry'; patientId: string | null },
 ): Promise<SentEmail> {
-  const messageId = row.messageId ?? `<${row.id}@${domainOf(settings?.fromAddress)}>`;
-  let status: EmailStatus;
-  let error: string | null = null;
-  if (deliveryFor(env, settings) === 'capture') {
-    status = 'captured';
-  } else if (!settings?.enabled) {
-    status = 'failed';
-    error = settings
-      ? 'Email sending is turned off for this clinic. Turn it on under Admin → Email.'
-      : 'This clinic has no SMTP settings. Set them up under Admin → Email.';
-  } else {
-    const mail: MailToSend = {
-      from: { name: settings.fromName, address: settings.fromAddress },
-      to: row.toAddress,
-      subject: row.subject,
-      text: row.textBody,
-      html: row.htmlBody,
-      messageId,
-      attachments: attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, content: a.content })),
-    };
-    let outcome: Awaited<ReturnType<typeof deliverOverSmtp>>;
-    try {
-      outcome = await deliverOverSmtp(settings, env, mail);
-    } catch (problem) {
-      // E.g. a password sealed with another server's key: the message stays, failed, with the reason.
-      outcome = { ok: false, error: problem instanceof Error ? problem.message : String(problem) };
-    }
-    status = outcome.ok ? 'sent' : 'failed';
-    error = outcome.ok ? null : outcome.error;
-  }
-  const sentAt = status === 'sent' ? new Date() : null;
-  await db.transaction(async (tx) => {
-    await tx
-      .update(schema.messages)
-      .set({ status, error, sentAt, messageId, attempts: row.attempts + 1 })
-      .where(eq(schema.messages.id, row.id));
+  const delivery = await deliverMessage(db, env, row);
+  return db.transaction(async (tx) => {
+    // Sent by a person, who sees the outcome: a failure is final here (they may send it again).
+    const recorded = await recordDelivery(tx, row, delivery, { now: new Date(), retry: false });
     // Who was written to and about what — never the text.
     await recordAudit(tx, ctx, {
       action: audit.action,
-      outcome: status === 'failed' ? 'failure' : 'success',
+      outcome: recorded.status === 'failed' ? 'failure' : 'success',
       patientId: audit.patientId,
       entityType: 'email_message',
       entityId: row.id,
       details: {
         to: row.toAddress,
         subject: row.subject,
-        status,
+        status: recorded.status,
         relatedType: row.relatedType,
         relatedId: row.relatedId,
-        attachments: attachments.length,
+        attachments: attachmentCount,
       },
     });
+    return {
+      id: row.id,
+      status: recorded.status,
+      error: recorded.error,
+      messageId: row.messageId ?? '',
+      sentAt: recorded.sentAt,
+    };
   });
-  return { id: row.id, status, error, messageId, sentAt };
 }
 
 function domainOf(address: string | undefined): string {

@@ -1,0 +1,347 @@
+import { type Db, newId, queryRows, schema } from '@tend/db';
+import { afterQuietHours } from '@tend/domain';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { openSecret } from '../email/secret-box';
+import { deliveryFor, type EmailEnv, loadEmailSettings } from '../email/settings';
+import { deliverOverSmtp } from '../email/transport';
+import { sendSms } from './sms-gateway';
+
+/**
+ * The outbox worker. Messages are rows (`messages`), written in the transaction of whatever
+ * caused them. A worker claims due rows with one UPDATE … FOR UPDATE SKIP LOCKED (committed before
+ * anything is sent, so another worker — another server process — skips them), delivers each, and
+ * records the outcome: sent or captured; a retryable failure goes back to the queue with backoff;
+ * after the last attempt it is `failed` with the reason. A worker that dies mid-send leaves its
+ * rows `sending` until the lease ends; another worker then sends them again with the same
+ * idempotency key (the SMS gateway answers with the first text) and Message-ID.
+ */
+
+export type MessageRow = typeof schema.messages.$inferSelect;
+export type MessagingEnv = EmailEnv;
+
+export const MAX_ATTEMPTS = 5;
+/** Wait after attempt n (1-based) before the next one. */
+const BACKOFF_MS = [60_000, 5 * 60_000, 15 * 60_000, 60 * 60_000];
+const LEASE_MS = 2 * 60_000;
+
+export function retryDelayMs(attempt: number): number {
+  return BACKOFF_MS[Math.min(attempt, BACKOFF_MS.length) - 1] ?? BACKOFF_MS[0];
+}
+
+export type Delivery =
+  | { status: 'sent' | 'captured'; providerMessageId: string | null }
+  | { status: 'failed'; error: string; retryable: boolean };
+
+export interface QueuedMessage {
+  clinicId: string;
+  channel: 'email' | 'sms';
+  /** An email address, or an E.164 phone number for a text. */
+  to: string;
+  subject: string;
+  text: string;
+  html?: string | null;
+  kind?: string | null;
+  patientId?: string | null;
+  related?: { type: string; id: string } | null;
+  ruleId?: string | null;
+  sendAfter?: Date;
+  /** One message per key and clinic: enqueueing it again does nothing. */
+  idempotencyKey?: string | null;
+  createdBy?: string | null;
+  attachments?: { filename: string; contentType: string; content: Buffer }[];
+}
+
+/** Adds a message to the outbox (in the caller's transaction). Null when its key is queued already. */
+export async function enqueueMessage(tx: Db, message: QueuedMessage): Promise<string | null> {
+  const id = newId();
+  const inserted = await tx
+    .insert(schema.messages)
+    .values({
+      id,
+      clinicId: message.clinicId,
+      channel: message.channel,
+      kind: message.kind ?? null,
+      patientId: message.patientId ?? null,
+      toAddress: message.to,
+      subject: message.subject,
+      textBody: message.text,
+      htmlBody: message.html ?? null,
+      relatedType: message.related?.type ?? null,
+      relatedId: message.related?.id ?? null,
+      ruleId: message.ruleId ?? null,
+      sendAfter: message.sendAfter ?? new Date(),
+      idempotencyKey: message.idempotencyKey ?? null,
+      createdBy: message.createdBy ?? null,
+    })
+    .onConflictDoNothing()
+    .returning({ id: schema.messages.id });
+  if (!inserted.length) return null;
+  if (message.attachments?.length) {
+    await tx.insert(schema.messageAttachments).values(
+      message.attachments.map((a, position) => ({
+        messageId: id,
+        position,
+        clinicId: message.clinicId,
+        filename: a.filename,
+        contentType: a.contentType,
+        sizeBytes: a.content.byteLength,
+        content: a.content,
+      })),
+    );
+  }
+  return id;
+}
+
+/** Withdraws the still-unsent messages about a record (e.g. an appointment's reminders before a move). */
+export async function withdrawMessages(
+  tx: Db,
+  clinicId: string,
+  related: { type: string; id: string },
+  kinds: readonly string[],
+  reason: string,
+): Promise<number> {
+  const rows = await tx
+    .update(schema.messages)
+    .set({ status: 'withdrawn', withdrawnReason: reason, lockedUntil: null })
+    .where(
+      and(
+        eq(schema.messages.clinicId, clinicId),
+        eq(schema.messages.relatedType, related.type),
+        eq(schema.messages.relatedId, related.id),
+        inArray(schema.messages.kind, [...kinds]),
+        eq(schema.messages.status, 'queued'),
+      ),
+    )
+    .returning({ id: schema.messages.id });
+  return rows.length;
+}
+
+/** Claims up to `limit` due messages for this worker (and any whose previous worker's lease ran out). */
+export async function claimDueMessages(db: Db, workerId: string, now: Date, limit: number): Promise<MessageRow[]> {
+  const lease = new Date(now.getTime() + LEASE_MS);
+  const rows = await queryRows<{ id: string }>(
+    db,
+    sql`UPDATE messages SET status = 'sending', locked_until = ${lease.toISOString()}::timestamptz, claimed_by = ${workerId}
+        WHERE id IN (
+          SELECT id FROM messages
+           WHERE (status = 'queued' AND send_after <= ${now.toISOString()}::timestamptz)
+              OR (status = 'sending' AND locked_until < ${now.toISOString()}::timestamptz)
+           ORDER BY send_after, id
+           LIMIT ${limit}
+           FOR UPDATE SKIP LOCKED)
+        RETURNING id`,
+  );
+  if (!rows.length) return [];
+  return db
+    .select()
+    .from(schema.messages)
+    .where(
+      inArray(
+        schema.messages.id,
+        rows.map((r) => r.id),
+      ),
+    )
+    .orderBy(asc(schema.messages.sendAfter), asc(schema.messages.id));
+}
+
+async function deliverEmail(db: Db, env: MessagingEnv, row: MessageRow): Promise<Delivery> {
+  const settings = await loadEmailSettings(db, row.clinicId);
+  if (deliveryFor(env, settings) === 'capture') return { status: 'captured', providerMessageId: null };
+  if (!settings?.enabled) {
+    return {
+      status: 'failed',
+      retryable: false,
+      error: settings
+        ? 'Email sending is turned off for this clinic. Turn it on under Admin → Email.'
+        : 'This clinic has no SMTP settings. Set them up under Admin → Email.',
+    };
+  }
+  const attachments = await db
+    .select()
+    .from(schema.messageAttachments)
+    .where(eq(schema.messageAttachments.messageId, row.id))
+    .orderBy(asc(schema.messageAttachments.position));
+  try {
+    const outcome = await deliverOverSmtp(settings, env, {
+      from: { name: settings.fromName, address: settings.fromAddress },
+      to: row.toAddress,
+      subject: row.subject,
+      text: row.textBody,
+      html: row.htmlBody,
+      messageId: row.messageId ?? `<${row.id}@${settings.fromAddress.split('@')[1] ?? 'tend.invalid'}>`,
+      attachments: attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, content: a.content })),
+    });
+    // An SMTP server that is down or busy may take it later; a refused address will not change.
+    return outcome.ok
+      ? { status: 'sent', providerMessageId: outcome.messageId }
+      : {
+          status: 'failed',
+          error: outcome.error,
+          retryable: !/refused the recipient|refused the sender/.test(outcome.error),
+        };
+  } catch (problem) {
+    // E.g. a password sealed with another server's key.
+    return { status: 'failed', retryable: false, error: problem instanceof Error ? problem.message : String(problem) };
+  }
+}
+
+async function deliverSms(db: Db, env: MessagingEnv, row: MessageRow): Promise<Delivery> {
+  const [settings] = await db.select().from(schema.smsSettings).where(eq(schema.smsSettings.clinicId, row.clinicId));
+  const mode =
+    env.emailMode === 'capture' ? 'capture' : env.emailMode === 'smtp' || settings?.enabled ? 'send' : 'capture';
+  if (mode === 'capture') return { status: 'captured', providerMessageId: null };
+  if (!settings?.enabled) {
+    return {
+      status: 'failed',
+      retryable: false,
+      error: settings
+        ? 'Texts are turned off for this clinic. Turn them on under Admin → Text messages.'
+        : 'This clinic has no SMS gateway. Set it up under Admin → Text messages.',
+    };
+  }
+  let authToken: string;
+  try {
+    authToken = openSecret(env, settings.authTokenEncrypted);
+  } catch (problem) {
+    return { status: 'failed', retryable: false, error: problem instanceof Error ? problem.message : String(problem) };
+  }
+  const outcome = await sendSms(
+    { baseUrl: settings.baseUrl, accountSid: settings.accountSid, authToken, fromNumber: settings.fromNumber },
+    { to: row.toAddress, body: row.textBody, idempotencyKey: row.idempotencyKey ?? row.id },
+  );
+  return outcome.ok
+    ? { status: 'sent', providerMessageId: outcome.providerMessageId }
+    : { status: 'failed', error: outcome.error, retryable: outcome.retryable };
+}
+
+/** Sends (or captures) one message through its channel. Never throws for a delivery problem. */
+export function deliverMessage(db: Db, env: MessagingEnv, row: MessageRow): Promise<Delivery> {
+  return row.channel === 'sms' ? deliverSms(db, env, row) : deliverEmail(db, env, row);
+}
+
+/**
+ * Records an attempt's outcome. With `retry`, a retryable failure before the last attempt goes
+ * back to the queue after the backoff; otherwise a failure is final (`failed`, with the reason).
+ */
+export async function recordDelivery(
+  db: Db,
+  row: MessageRow,
+  delivery: Delivery,
+  options: { now: Date; retry: boolean },
+): Promise<MessageRow> {
+  const attempts = row.attempts + 1;
+  const requeue = delivery.status === 'failed' && options.retry && delivery.retryable && attempts < MAX_ATTEMPTS;
+  const [updated] = await db
+    .update(schema.messages)
+    .set({
+      attempts,
+      lastAttemptAt: options.now,
+      lockedUntil: null,
+      status: requeue ? 'queued' : delivery.status,
+      error: delivery.status === 'failed' ? delivery.error : null,
+      sentAt: delivery.status === 'sent' ? options.now : null,
+      sendAfter: requeue ? new Date(options.now.getTime() + retryDelayMs(attempts)) : row.sendAfter,
+      providerMessageId: delivery.status === 'failed' ? row.providerMessageId : delivery.providerMessageId,
+    })
+    .where(eq(schema.messages.id, row.id))
+    .returning();
+  return updated ?? row;
+}
+
+export interface OutboxRun {
+  sent: number;
+  captured: number;
+  retried: number;
+  failed: number;
+  deferred: number;
+  withdrawn: number;
+}
+
+/**
+ * One pass of the worker: claims what is due at `now` and delivers it. Texts to a patient who
+ * opted out are withdrawn; texts due in the clinic's quiet hours wait until they end.
+ */
+export async function runOutbox(
+  db: Db,
+  env: MessagingEnv,
+  options: { workerId: string; now?: Date; limit?: number },
+): Promise<OutboxRun> {
+  const now = options.now ?? new Date();
+  const run: OutboxRun = { sent: 0, captured: 0, retried: 0, failed: 0, deferred: 0, withdrawn: 0 };
+  const claimed = await claimDueMessages(db, options.workerId, now, options.limit ?? 50);
+  for (const row of claimed) {
+    if (row.channel === 'sms') {
+      const [context] = await queryRows<{ timezone: string; start: string; end: string; opted_out: boolean }>(
+        db,
+        sql`SELECT c.timezone, c.quiet_hours_start AS start, c.quiet_hours_end AS end,
+                   (p.sms_opt_out_at IS NOT NULL) AS opted_out
+              FROM clinics c LEFT JOIN patients p ON p.id = ${row.patientId}
+             WHERE c.id = ${row.clinicId}`,
+      );
+      if (context?.opted_out) {
+        await db
+          .update(schema.messages)
+          .set({ status: 'withdrawn', withdrawnReason: 'The patient opted out of texts.', lockedUntil: null })
+          .where(eq(schema.messages.id, row.id));
+        run.withdrawn++;
+        continue;
+      }
+      const allowed = context
+        ? afterQuietHours(now.getTime(), context.timezone, { start: context.start, end: context.end })
+        : now.getTime();
+      if (allowed > now.getTime()) {
+        await db
+          .update(schema.messages)
+          .set({ status: 'queued', sendAfter: new Date(allowed), lockedUntil: null })
+          .where(eq(schema.messages.id, row.id));
+        run.deferred++;
+        continue;
+      }
+    }
+    const delivery = await deliverMessage(db, env, row);
+    const recorded = await recordDelivery(db, row, delivery, { now, retry: true });
+    if (recorded.status === 'sent') run.sent++;
+    else if (recorded.status === 'captured') run.captured++;
+    else if (recorded.status === 'queued') run.retried++;
+    else run.failed++;
+  }
+  return run;
+}
+
+/** Runs the worker every `intervalMs` until stopped; `wake()` runs it at once (after an enqueue). */
+export function startOutboxWorker(
+  db: Db,
+  env: MessagingEnv,
+  options: { intervalMs?: number; onError?: (error: unknown) => void } = {},
+): { wake(): void; stop(): Promise<void> } {
+  const workerId = `worker-${newId()}`;
+  let running: Promise<void> | null = null;
+  let stopped = false;
+  const tick = () => {
+    if (stopped || running) return;
+    running = (async () => {
+      try {
+        // Keep going while there is a full batch due.
+        while (!stopped) {
+          const run = await runOutbox(db, env, { workerId });
+          const handled = run.sent + run.captured + run.retried + run.failed + run.deferred + run.withdrawn;
+          if (handled < 50) break;
+        }
+      } catch (error) {
+        options.onError?.(error);
+      } finally {
+        running = null;
+      }
+    })();
+  };
+  const timer = setInterval(tick, options.intervalMs ?? 5_000);
+  timer.unref();
+  return {
+    wake: tick,
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
