@@ -13,13 +13,13 @@ export const enBilling = {
   'send.sentTitle': 'Sent',
   'send.sent': 'The mail server accepted it for {to} ({at}).',
   'send.thePatient': 'the patient',
-  'send.capturedTitle': 'Kept in the outbox',
+  'send.capturedTitle': 'Captured in the outbox',
   'send.captured':
     'Email sending is not set up (or is turned off), so the message was kept in the outbox ({at}). Admin → Email sets it up.',
   'send.failedTitle': 'Not sent',
   'send.failed': 'The email could not be sent. Check Admin → Email and try again.',
   'send.badge.sent': 'Sent',
-  'send.badge.captured': 'In outbox',
+  'send.badge.captured': 'Captured',
   'send.badge.failed': 'Failed',
   'send.badge.queued': 'Sending',
 
@@ -43,7 +43,7 @@ export const enBilling = {
   'worklist.sendOf': 'Send invoice {number} by email',
   'worklist.sendFailed': 'Invoice {number} was not sent',
   'worklist.pay': 'Post payment',
-  'worklist.payOf': 'Post a payment for invoice {number}',
+  'worklist.payOf': 'Post payment for invoice {number}',
 
   // ---- Invoices
   'invoices.title': 'Invoices',
@@ -59,7 +59,7 @@ export const enBilling = {
   'invoices.visitTotal': 'Visit total',
   'invoices.patientPortion': 'Patient portion',
   'invoices.create': 'Create invoice',
-  'invoices.createFor': 'Create an invoice of {amount} for {patient}',
+  'invoices.createFor': 'Create invoice for {patient} ({amount})',
   'invoices.created': 'Invoice {number} for {patient} created ({amount}).',
   'invoices.createFailed': 'The invoice was not created',
   'invoices.all': 'All invoices',
