@@ -194,7 +194,7 @@ test('billing invoices a $50 copay, emails it, posts the payment and sees A/R ag
   await screenshot(page, 'billing-payment-drawer');
   await pay.getByRole('button', { name: 'Post payment of $50.00' }).click();
   await expect(pay.getByText('Payment of $50.00 posted')).toBeVisible();
-  await expect(pay).toContainText('$50.00 applied to 1 charge(s).');
+  await expect(pay).toContainText('$50.00 applied to 1 charge.');
   await pay.getByRole('button', { name: 'Close' }).first().click();
   await expect(page.getByText('No unpaid invoices over 0 days')).toBeVisible();
 

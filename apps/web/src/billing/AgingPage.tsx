@@ -178,7 +178,7 @@ function BucketTable({
           <Table fz="sm" verticalSpacing={6} highlightOnHover aria-labelledby={id}>
             <Table.Thead>
               <Table.Tr>
-                <Table.Th>{nameLabel}</Table.Th>
+                <Table.Th w="28%">{nameLabel}</Table.Th>
                 {BUCKETS.map(({ key, label }) => (
                   <Table.Th key={key} ta="right">
                     {t(label)}

@@ -55,17 +55,27 @@ export function BalanceTab({ patientId, patientName }: { patientId: string; pati
                 <Table.Tr>
                   <Table.Th>{t('balance.date')}</Table.Th>
                   <Table.Th>{t('balance.service')}</Table.Th>
-                  <Table.Th ta="right">{t('balance.amount')}</Table.Th>
-                  <Table.Th ta="right">{t('balance.insurerPortion')}</Table.Th>
-                  <Table.Th ta="right">{t('balance.insurerStill')}</Table.Th>
-                  <Table.Th ta="right">{t('balance.patientPortion')}</Table.Th>
-                  <Table.Th ta="right">{t('balance.patientStill')}</Table.Th>
+                  <Table.Th ta="right" style={{ whiteSpace: 'nowrap' }}>
+                    {t('balance.amount')}
+                  </Table.Th>
+                  <Table.Th ta="right" style={{ whiteSpace: 'nowrap' }}>
+                    {t('balance.insurerPortion')}
+                  </Table.Th>
+                  <Table.Th ta="right" style={{ whiteSpace: 'nowrap' }}>
+                    {t('balance.insurerStill')}
+                  </Table.Th>
+                  <Table.Th ta="right" style={{ whiteSpace: 'nowrap' }}>
+                    {t('balance.patientPortion')}
+                  </Table.Th>
+                  <Table.Th ta="right" style={{ whiteSpace: 'nowrap' }}>
+                    {t('balance.patientStill')}
+                  </Table.Th>
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
                 {charges.map((line) => (
                   <Table.Tr key={line.chargeId}>
-                    <Table.Td>{formatDate(line.serviceDate)}</Table.Td>
+                    <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDate(line.serviceDate)}</Table.Td>
                     <Table.Td>
                       <Text span size="sm" ff="monospace" fw={600}>
                         {line.code}

@@ -72,7 +72,7 @@ export function InvoiceDrawer({
 }
 
 function InvoiceDetails({ invoice, onPostPayment }: { invoice: Invoice; onPostPayment?: (invoice: Invoice) => void }) {
-  const { clinic, can } = useSession();
+  const { can } = useSession();
   return (
     <Stack gap="lg">
       <Group justify="space-between" align="flex-start">
@@ -138,11 +138,6 @@ function InvoiceDetails({ invoice, onPostPayment }: { invoice: Invoice; onPostPa
       </Group>
 
       <SendInvoice invoice={invoice} />
-      {invoice.sentAt && (
-        <Text size="sm" c="dimmed" data-testid="invoice-sent-at">
-          {t('invoices.lastSent', { at: formatDateTime(invoice.sentAt, clinic.timezone) })}
-        </Text>
-      )}
     </Stack>
   );
 }
@@ -160,6 +155,7 @@ function Figure({ label, cents, strong, testId }: { label: string; cents: number
 
 /** Emails the invoice with its PDF; says whether it was sent, kept in the outbox, or failed and why. */
 function SendInvoice({ invoice }: { invoice: Invoice }) {
+  const { clinic } = useSession();
   const patient = usePatient(invoice.patientId);
   const send = useSendInvoice();
   const [to, setTo] = useState<string | null>(null);
@@ -182,9 +178,14 @@ function SendInvoice({ invoice }: { invoice: Invoice }) {
   };
   return (
     <Paper withBorder radius="md" p="md" component="section" aria-labelledby="invoice-send-title">
-      <Title order={3} fz="md" id="invoice-send-title" mb="xs">
+      <Title order={3} fz="md" id="invoice-send-title">
         {t('invoices.sendTitle')}
       </Title>
+      <Text size="sm" c="dimmed" mb="xs" data-testid="invoice-sent-at">
+        {invoice.sentAt
+          ? t('invoices.lastSent', { at: formatDateTime(invoice.sentAt, clinic.timezone) })
+          : t('invoices.neverSent')}
+      </Text>
       <form
         noValidate
         onSubmit={(event) => {

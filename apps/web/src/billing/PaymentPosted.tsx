@@ -4,7 +4,7 @@ import { useNavigate } from '@tanstack/react-router';
 import { t } from '@tend/domain';
 import type { PostedPayment } from './PaymentForm';
 import { rememberPayment } from './receipt';
-import { useMoney } from './shared';
+import { plural, useMoney } from './shared';
 
 /** After a payment is posted: what it paid, what stays as credit, and its receipt. */
 export function PaymentPosted({
@@ -39,7 +39,7 @@ export function PaymentPosted({
         <Text size="sm">
           {t('payments.postedFrom', { who: posted.patientName ?? posted.payerName ?? '' })}{' '}
           {applied > 0
-            ? t('payments.postedApplied', { amount: money(applied), count: payment.allocations.length })
+            ? plural(payment.allocations.length, 'payments.postedApplied', { amount: money(applied) })
             : t('payments.postedNoneApplied')}{' '}
           {credit > 0 && t('payments.postedCredit', { amount: money(credit) })}
         </Text>

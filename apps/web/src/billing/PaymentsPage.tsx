@@ -12,7 +12,7 @@ import { PageHeader } from '../components/PageHeader';
 import { EmptyState, QueryView } from '../components/states';
 import { isDate } from '../schedule/time';
 import { type PaymentListItem, type PaymentsQuery, receiptPdfUrl, usePayments, useReversePayment } from './api';
-import { Money, PdfButton, useMoney } from './shared';
+import { Money, PdfButton, plural, useMoney } from './shared';
 
 const route = getRouteApi('/billing/payments');
 
@@ -229,7 +229,7 @@ export function PaymentsTable({ query, showPatient }: { query: PaymentsQuery; sh
                 </Table>
               </Table.ScrollContainer>
               <Text size="sm" ta="right" fw={600}>
-                {t('payments.total', { count: data.length, amount: money(total) })}
+                {plural(data.length, 'payments.total', { amount: money(total) })}
               </Text>
             </Stack>
           );

@@ -83,6 +83,12 @@ export function ReceiptPage() {
               {t(`payments.method.${payment.method}`)}
               {payment.reference ? ` · ${payment.reference}` : ''}
             </dd>
+            {payment.note && (
+              <>
+                <dt>{t('receipt.for')}</dt>
+                <dd>{payment.note}</dd>
+              </>
+            )}
             <dt>{t('receipt.number')}</dt>
             <dd className="tend-receipt-mono">{payment.id.slice(-8).toUpperCase()}</dd>
           </dl>

@@ -17,7 +17,7 @@ import {
   useSendStatement,
   useStatements,
 } from './api';
-import { formatMonth, Money, PdfButton, previousMonth, useMoney } from './shared';
+import { formatMonth, Money, PdfButton, plural, previousMonth, useMoney } from './shared';
 
 const route = getRouteApi('/billing/statements');
 
@@ -41,7 +41,7 @@ export function StatementsPage() {
     try {
       const result = await run.mutateAsync(month);
       const count = Array.isArray(result) ? result.length : (result?.items?.length ?? 0);
-      notifySuccess(t('statements.ran', { count, month: formatMonth(month) }));
+      notifySuccess(plural(count, 'statements.ran', { month: formatMonth(month) }));
     } catch (error) {
       setRunError(errorMessage(error));
     }
@@ -122,7 +122,7 @@ function StatementsTable({ statements }: { statements: Statement[] }) {
         </Table>
       </Table.ScrollContainer>
       <Text size="sm" ta="right" fw={600}>
-        {t('statements.total', { count: statements.length, amount: money(total) })}
+        {plural(statements.length, 'statements.total', { amount: money(total) })}
       </Text>
     </Stack>
   );

@@ -14,7 +14,7 @@ import { type EmailOutcome, invoicePdfUrl, useSendInvoice, useUnpaidInvoices } f
 import { InvoiceDrawer } from './InvoiceDrawer';
 import type { PaymentPrefill } from './PaymentForm';
 import { PaymentDrawer } from './PostPaymentPage';
-import { daysSince, Money, PdfButton, useMoney } from './shared';
+import { daysSince, Money, PdfButton, plural, useMoney } from './shared';
 
 const route = getRouteApi('/billing/work-lists');
 
@@ -82,7 +82,7 @@ export function WorkListsPage() {
         >
           {(data) => (
             <Stack gap="sm">
-              <Table.ScrollContainer minWidth={1000}>
+              <Table.ScrollContainer minWidth={900}>
                 <Table fz="sm" verticalSpacing={8} highlightOnHover aria-label={t('worklist.unpaidTitle', { days })}>
                   <Table.Thead>
                     <Table.Tr>
@@ -112,7 +112,7 @@ export function WorkListsPage() {
                 </Table>
               </Table.ScrollContainer>
               <Text size="sm" ta="right" fw={600}>
-                {t('worklist.total', { count: data.length, amount: money(total) })}
+                {plural(data.length, 'worklist.total', { amount: money(total) })}
               </Text>
             </Stack>
           )}
@@ -167,17 +167,18 @@ function WorkRow({
           {invoice.number}
         </Button>
       </Table.Td>
-      <Table.Td>
+      <Table.Td style={{ whiteSpace: 'nowrap' }}>
         <AnchorLink to="/patients/$patientId" params={{ patientId: invoice.patientId }} size="sm" fw={600}>
           {invoice.patientName}
         </AnchorLink>
       </Table.Td>
-      <Table.Td>{formatDate(invoice.issuedOn)}</Table.Td>
-      <Table.Td ta="right">
+      <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDate(invoice.issuedOn)}</Table.Td>
+      <Table.Td ta="right" style={{ whiteSpace: 'nowrap' }}>
         <Badge
           variant="light"
+          tt="none"
           color={days > 90 ? 'red' : days > 60 ? 'orange' : days > 30 ? 'yellow' : 'gray'}
-          size="sm"
+          size="md"
         >
           {t('worklist.days', { count: days })}
         </Badge>
@@ -190,22 +191,23 @@ function WorkRow({
       </Table.Td>
       <Table.Td>
         {invoice.sentAt ? (
-          formatDateTime(invoice.sentAt, clinic.timezone)
+          <Text span size="sm" style={{ whiteSpace: 'nowrap' }}>
+            {formatDateTime(invoice.sentAt, clinic.timezone)}
+          </Text>
         ) : (
           <Text span size="sm" c="dimmed">
             {t('invoices.notSent')}
           </Text>
         )}
         {outcome && (
-          <Badge
-            ml={6}
-            size="sm"
-            variant="light"
-            color={OUTCOME_COLOR[outcome.status]}
-            title={outcome.error ?? undefined}
-          >
+          <Badge display="block" mt={2} size="sm" variant="light" color={OUTCOME_COLOR[outcome.status]}>
             {t(`send.badge.${outcome.status}`)}
           </Badge>
+        )}
+        {outcome?.error && (
+          <Text size="xs" c="red.8">
+            {outcome.error}
+          </Text>
         )}
       </Table.Td>
       <Table.Td>

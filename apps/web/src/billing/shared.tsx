@@ -1,8 +1,9 @@
-import { Alert, Button, Text, type TextProps } from '@mantine/core';
+import { Alert, Button, Stack, Text, type TextProps } from '@mantine/core';
 import { IconAlertTriangle, IconCircleCheck, IconFileTypePdf, IconMailbox } from '@tabler/icons-react';
-import { daysBetween, formatCents, t } from '@tend/domain';
+import { daysBetween, formatCents, type MessageKey, t } from '@tend/domain';
 import { useSession } from '../auth/session';
 import { formatDateTime } from '../components/format';
+import { AnchorLink } from '../components/links';
 import type { EmailOutcome } from './api';
 
 /** Shared parts of the billing screens: money, ages, the outcome of an email, PDF links. */
@@ -21,6 +22,12 @@ export function Money({ cents, ...props }: { cents: number } & TextProps) {
       {money(cents)}
     </Text>
   );
+}
+
+/** "1 invoice" or "3 invoices": the `.one` key of a message when the count is one. */
+export function plural(count: number, key: MessageKey, vars: Record<string, string | number> = {}): string {
+  const one = `${key}.one` as MessageKey;
+  return count === 1 && t(one) !== one ? t(one, { count, ...vars }) : t(key, { count, ...vars });
 }
 
 /** Whole days from a date to today (never negative). */
@@ -56,25 +63,39 @@ export function SendOutcome({
   to: string | null;
   at: string | null;
 }) {
-  const { clinic } = useSession();
+  const { clinic, can } = useSession();
   const when = at ? formatDateTime(at, clinic.timezone) : '';
+  const outbox = can('email.read') && (
+    <AnchorLink to="/admin/outbox" size="sm" fw={600}>
+      {t('send.openOutbox')}
+    </AnchorLink>
+  );
   if (status === 'sent') {
     return (
       <Alert color="green" variant="light" icon={<IconCircleCheck aria-hidden />} title={t('send.sentTitle')}>
-        {t('send.sent', { to: to ?? t('send.thePatient'), at: when })}
+        <Stack gap={4} align="flex-start">
+          <span>{t('send.sent', { to: to ?? t('send.thePatient'), at: when })}</span>
+          {outbox}
+        </Stack>
       </Alert>
     );
   }
   if (status === 'captured') {
     return (
       <Alert color="grape" variant="light" icon={<IconMailbox aria-hidden />} title={t('send.capturedTitle')}>
-        {t('send.captured', { at: when })}
+        <Stack gap={4} align="flex-start">
+          <span>{t('send.captured', { at: when })}</span>
+          {outbox}
+        </Stack>
       </Alert>
     );
   }
   return (
     <Alert color="red" variant="light" icon={<IconAlertTriangle aria-hidden />} title={t('send.failedTitle')}>
-      {error ?? t('send.failed')}
+      <Stack gap={4} align="flex-start">
+        <span>{error ?? t('send.failed')}</span>
+        {outbox}
+      </Stack>
     </Alert>
   );
 }
