@@ -672,3 +672,35 @@ export const invoiceLines = pgTable('invoice_lines', {
   chargeId: uuid('charge_id').notNull(),
   amountCents: integer('amount_cents').notNull(),
 });
+
+// ---- Statements (0010) ----------------------------------------------------------------------
+
+export const statements = pgTable('statements', {
+  id: uuid('id').primaryKey(),
+  clinicId: uuid('clinic_id').notNull(),
+  number: integer('number').notNull(),
+  patientId: uuid('patient_id').notNull(),
+  month: text('month').notNull(),
+  issuedOn: date('issued_on', { mode: 'string' }).notNull(),
+  dueOn: date('due_on', { mode: 'string' }).notNull(),
+  previousBalanceCents: integer('previous_balance_cents').notNull(),
+  chargesCents: integer('charges_cents').notNull(),
+  creditsCents: integer('credits_cents').notNull(),
+  totalDueCents: integer('total_due_cents').notNull(),
+  createdAt: createdAt(),
+  createdBy: uuid('created_by'),
+  sentAt: timestamp('sent_at', { withTimezone: true }),
+  emailMessageId: uuid('email_message_id'),
+});
+
+export const statementLines = pgTable('statement_lines', {
+  id: uuid('id').primaryKey(),
+  clinicId: uuid('clinic_id').notNull(),
+  statementId: uuid('statement_id').notNull(),
+  position: integer('position').notNull(),
+  chargeId: uuid('charge_id').notNull(),
+  date: date('date', { mode: 'string' }).notNull(),
+  description: text('description').notNull(),
+  chargeCents: integer('charge_cents').notNull(),
+  creditCents: integer('credit_cents').notNull(),
+});

@@ -1,11 +1,8 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../config';
 import { startTestSmtpServer, TEST_CERT_FILE, type TestSmtpServer } from '../email/smtp-test-server';
 import { type ApiClient, createTestApp, type TestApp } from '../test/harness';
+import { pdfText } from '../test/pdf-text';
 import { type VisitScenario, visitScenario } from '../visits/scenario';
 
 /**
@@ -49,16 +46,6 @@ afterAll(async () => {
 async function signedVisitWithCopay(): Promise<{ patientId: string; encounterId: string; chargeId: string }> {
   const { patientId, encounterId, charge } = await s.signedVisit({ copayCents: 5_000 });
   return { patientId, encounterId, chargeId: charge.id };
-}
-
-function pdfText(pdf: Buffer): string {
-  const dir = mkdtempSync(join(tmpdir(), 'tend-pdf-'));
-  try {
-    writeFileSync(join(dir, 'in.pdf'), pdf);
-    return execFileSync('pdftotext', ['-layout', join(dir, 'in.pdf'), '-'], { encoding: 'utf8' });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
 }
 
 describe('the copay invoice', () => {

@@ -1,7 +1,6 @@
 import { type Db, newId, queryRows, schema, sqlState } from '@tend/db';
-import { type Address, AppError, formatCents, type Invoice, todayIn } from '@tend/domain';
+import { AppError, formatCents, type Invoice, todayIn } from '@tend/domain';
 import { and, asc, desc, eq, inArray, lte, sql } from 'drizzle-orm';
-import PDFDocument from 'pdfkit';
 import { recordAudit } from '../audit/service';
 import { getClinic } from '../auth/service';
 import type { RequestContext } from '../context';
@@ -9,6 +8,7 @@ import { sendEmail } from '../email/send-email';
 import type { EmailEnv } from '../email/settings';
 import { requirePatient } from '../patients/service';
 import { balancesOf } from './ledger';
+import { addressLines, type Column, clinicHeading, renderPdf, tableRow } from './pdf';
 
 /**
  * Patient invoices: the patient's portions of a signed visit's charges, numbered per clinic, as a
@@ -19,14 +19,15 @@ const inv = schema.invoices;
 const lines = schema.invoiceLines;
 const DAY = 86_400_000;
 
-function addDays(date: string, days: number): string {
+export function addDays(date: string, days: number): string {
   return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY).toISOString().slice(0, 10);
 }
 
-async function nextInvoiceNumber(tx: Db, clinicId: string): Promise<number> {
+/** The next number of a per-clinic sequence (invoices, statements): 1001, 1002 … */
+export async function nextNumber(tx: Db, clinicId: string, name: 'invoice' | 'statement'): Promise<number> {
   const [row] = await queryRows<{ number: number | string }>(
     tx,
-    sql`INSERT INTO clinic_counters (clinic_id, name, next_value) VALUES (${clinicId}, 'invoice', 1002)
+    sql`INSERT INTO clinic_counters (clinic_id, name, next_value) VALUES (${clinicId}, ${name}, 1002)
         ON CONFLICT (clinic_id, name) DO UPDATE SET next_value = clinic_counters.next_value + 1
         RETURNING next_value - 1 AS number`,
   );
@@ -58,7 +59,7 @@ export async function createInvoice(db: Db, ctx: RequestContext, encounterId: st
   const id = newId();
   try {
     await db.transaction(async (tx) => {
-      const number = await nextInvoiceNumber(tx, ctx.clinicId);
+      const number = await nextNumber(tx, ctx.clinicId, 'invoice');
       const total = owed.reduce((sum, charge) => sum + charge.patientCents, 0);
       await tx.insert(inv).values({
         id,
@@ -197,72 +198,51 @@ export async function listInvoices(
   return { items };
 }
 
-function addressLines(address: Address | null | undefined): string[] {
-  if (!address) return [];
-  return [
-    address.line1,
-    address.line2 ?? '',
-    [address.city, address.region, address.postalCode].filter(Boolean).join(' '),
-  ].filter(Boolean);
-}
-
 /** The invoice as a PDF: the clinic, the patient, the lines, what was paid, the balance due. */
 export async function invoicePdf(db: Db, ctx: RequestContext, id: string): Promise<{ pdf: Buffer; filename: string }> {
   const invoice = await getInvoice(db, ctx, id);
   const clinic = await getClinic(db, ctx.clinicId);
   const patient = await requirePatient(db, ctx, invoice.patientId);
   const money = (cents: number) => formatCents(cents, clinic.currency);
-  const doc = new PDFDocument({ size: 'LETTER', margin: 54, info: { Title: `Invoice ${invoice.number}` } });
-  const chunks: Buffer[] = [];
-  doc.on('data', (chunk: Buffer) => chunks.push(chunk));
-  const done = new Promise<void>((resolve) => doc.on('end', () => resolve()));
+  const pdf = await renderPdf(`Invoice ${invoice.number}`, (doc) => {
+    clinicHeading(doc, clinic);
+    doc.fontSize(14).font('Helvetica-Bold').text(`Invoice ${invoice.number}`);
+    doc.fontSize(10).font('Helvetica');
+    doc.text(`Issued ${invoice.issuedOn}   Due ${invoice.dueOn}`);
+    doc.moveDown();
+    doc.font('Helvetica-Bold').text('Bill to');
+    doc.font('Helvetica').text(invoice.patientName);
+    doc.text(`MRN ${patient.mrn}`);
+    for (const line of addressLines(patient.address)) doc.text(line);
+    doc.moveDown();
 
-  doc.fontSize(18).font('Helvetica-Bold').text(clinic.name);
-  doc.fontSize(10).font('Helvetica');
-  for (const line of addressLines(clinic.address)) doc.text(line);
-  doc.moveDown();
-  doc.fontSize(14).font('Helvetica-Bold').text(`Invoice ${invoice.number}`);
-  doc.fontSize(10).font('Helvetica');
-  doc.text(`Issued ${invoice.issuedOn}   Due ${invoice.dueOn}`);
-  doc.moveDown();
-  doc.font('Helvetica-Bold').text('Bill to');
-  doc.font('Helvetica').text(invoice.patientName);
-  doc.text(`MRN ${patient.mrn}`);
-  for (const line of addressLines(patient.address)) doc.text(line);
-  doc.moveDown();
-
-  const columns = { date: 54, code: 130, description: 200, amount: 470 };
-  const row = (cells: { date: string; code: string; description: string; amount: string }, bold = false) => {
-    const y = doc.y;
-    doc.font(bold ? 'Helvetica-Bold' : 'Helvetica');
-    doc.text(cells.date, columns.date, y, { width: 70 });
-    doc.text(cells.code, columns.code, y, { width: 65 });
-    doc.text(cells.description, columns.description, y, { width: 260 });
-    doc.text(cells.amount, columns.amount, y, { width: 88, align: 'right' });
-    doc.moveDown(0.4);
-  };
-  row({ date: 'Date', code: 'Code', description: 'Service (your portion)', amount: 'Amount' }, true);
-  for (const line of invoice.lines) {
-    row({ date: line.serviceDate, code: line.code, description: line.description, amount: money(line.amountCents) });
-  }
-  doc.moveDown(0.5);
-  row({ date: '', code: '', description: 'Total', amount: money(invoice.totalCents) }, true);
-  row({ date: '', code: '', description: 'Paid and credited', amount: money(-invoice.creditedCents) });
-  row({ date: '', code: '', description: 'Balance due', amount: money(invoice.balanceCents) }, true);
-  doc.moveDown(2);
-  doc
-    .font('Helvetica')
-    .fontSize(9)
-    .text('Questions about this invoice? Call or write to the clinic and quote the invoice number.', 54);
-  doc.end();
-  await done;
+    const columns: Column[] = [
+      { x: 54, width: 70 },
+      { x: 130, width: 65 },
+      { x: 200, width: 260 },
+      { x: 470, width: 88, align: 'right' },
+    ];
+    tableRow(doc, columns, ['Date', 'Code', 'Service (your portion)', 'Amount'], true);
+    for (const line of invoice.lines) {
+      tableRow(doc, columns, [line.serviceDate, line.code, line.description, money(line.amountCents)]);
+    }
+    doc.moveDown(0.5);
+    tableRow(doc, columns, ['', '', 'Total', money(invoice.totalCents)], true);
+    tableRow(doc, columns, ['', '', 'Paid and credited', money(-invoice.creditedCents)]);
+    tableRow(doc, columns, ['', '', 'Balance due', money(invoice.balanceCents)], true);
+    doc.moveDown(2);
+    doc
+      .font('Helvetica')
+      .fontSize(9)
+      .text('Questions about this invoice? Call or write to the clinic and quote the invoice number.', 54);
+  });
   await recordAudit(db, ctx, {
     action: 'invoice.read',
     patientId: invoice.patientId,
     entityType: 'invoice',
     entityId: id,
   });
-  return { pdf: Buffer.concat(chunks), filename: `invoice-${invoice.number}.pdf` };
+  return { pdf, filename: `invoice-${invoice.number}.pdf` };
 }
 
 /** Emails the invoice (PDF attached) to the patient, or to `to`; the outbox keeps the message. */

@@ -1,5 +1,6 @@
 import {
   zAdjustmentCreate,
+  zAllocationsApply,
   zDate,
   zFeeRate,
   zFeeRateCreate,
@@ -10,6 +11,13 @@ import {
   zPatientBalance,
   zPayment,
   zPaymentCreate,
+  zPaymentListItem,
+  zPaymentListQuery,
+  zReversalCreate,
+  zStatement,
+  zStatementCreate,
+  zStatementListQuery,
+  zStatementSend,
   zTransferCreate,
 } from '@tend/domain';
 import type { FastifyInstance } from 'fastify';
@@ -21,7 +29,17 @@ import { errorResponses, zIdParams } from '../http/schemas';
 import { arAging } from './aging';
 import { addFeeRate, listFeeRates } from './fees';
 import { createInvoice, getInvoice, invoicePdf, listInvoices, sendInvoice } from './invoices';
-import { patientBalance, postAdjustment, postPayment, transferResponsibility } from './ledger';
+import {
+  applyPaymentAllocations,
+  patientBalance,
+  postAdjustment,
+  postPayment,
+  reverseAdjustment,
+  reversePayment,
+  transferResponsibility,
+} from './ledger';
+import { listPayments, paymentReceiptPdf } from './payments';
+import { createStatements, listStatements, sendStatement, statementPdf } from './statements';
 
 const zBuckets = z.object({
   d0to30: z.number().int(),
@@ -50,6 +68,78 @@ export function billingRoutes(server: FastifyInstance, deps: Deps): void {
       },
     },
     async (request, reply) => reply.status(201).send(await postPayment(db, requireCtx(request), request.body)),
+  );
+  app.get(
+    '/api/payments',
+    {
+      config: { access: 'balance.read' },
+      schema: {
+        tags,
+        summary:
+          'Payments newest first (at most 500): of a patient or an insurer, received from `from` to `to`; each with who paid, who posted it and what of it is not yet applied',
+        querystring: zPaymentListQuery,
+        response: { 200: z.object({ items: z.array(zPaymentListItem) }), ...errorResponses },
+      },
+    },
+    async (request) => listPayments(db, requireCtx(request), request.query),
+  );
+  app.post(
+    '/api/payments/:id/reverse',
+    {
+      config: { access: 'billing.manage' },
+      schema: {
+        tags,
+        summary:
+          'Reverse a payment (a mistake, a bounced check, a refund): a negative payment whose negative allocations give every charge back what it owed. Once only (409).',
+        params: zIdParams,
+        body: zReversalCreate,
+        response: { 201: zPayment, ...errorResponses },
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(await reversePayment(db, requireCtx(request), request.params.id, request.body)),
+  );
+  app.post(
+    '/api/payments/:id/allocations',
+    {
+      config: { access: 'payment.post' },
+      schema: {
+        tags,
+        summary:
+          'Apply what is not yet applied of a payment (a copay taken before the visit was signed) to charges, with the same checks as posting',
+        params: zIdParams,
+        body: zAllocationsApply,
+        response: { 200: zPayment, ...errorResponses },
+      },
+    },
+    async (request) => applyPaymentAllocations(db, requireCtx(request), request.params.id, request.body),
+  );
+  app.get(
+    '/api/payments/:id/receipt',
+    {
+      config: { access: 'payment.post' },
+      schema: { tags, summary: 'The payment’s receipt as a PDF (application/pdf)', params: zIdParams },
+    },
+    async (request, reply) => {
+      const { pdf, filename } = await paymentReceiptPdf(db, requireCtx(request), request.params.id);
+      return reply.type('application/pdf').header('content-disposition', `inline; filename="${filename}"`).send(pdf);
+    },
+  );
+  app.post(
+    '/api/adjustments/:id/reverse',
+    {
+      config: { access: 'billing.manage' },
+      schema: {
+        tags,
+        summary:
+          'Reverse an adjustment with a reason (both sides of a transfer). Once only (409); refused while the side it moved money to has paid it.',
+        params: zIdParams,
+        body: zReversalCreate,
+        response: { 201: z.object({ id: z.string() }), ...errorResponses },
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(await reverseAdjustment(db, requireCtx(request), request.params.id, request.body)),
   );
   app.post(
     '/api/adjustments',
@@ -193,6 +283,64 @@ export function billingRoutes(server: FastifyInstance, deps: Deps): void {
       },
     },
     async (request) => listInvoices(db, requireCtx(request), { unpaidOlderThanDays: request.query.olderThanDays }),
+  );
+
+  app.post(
+    '/api/statements',
+    {
+      config: { access: 'billing.manage' },
+      schema: {
+        tags,
+        summary:
+          'Make the monthly statements of `month` (YYYY-MM): one per patient who owed something at its end and has none for it yet; answers all of that month’s statements',
+        body: zStatementCreate,
+        response: { 201: z.object({ items: z.array(zStatement) }), ...errorResponses },
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(await createStatements(db, requireCtx(request), request.body.month)),
+  );
+  app.get(
+    '/api/statements',
+    {
+      config: { access: 'billing.manage' },
+      schema: {
+        tags,
+        summary: 'The statements of a month (or the latest 500)',
+        querystring: zStatementListQuery,
+        response: { 200: z.object({ items: z.array(zStatement) }), ...errorResponses },
+      },
+    },
+    async (request) => listStatements(db, requireCtx(request), request.query),
+  );
+  app.get(
+    '/api/statements/:id/pdf',
+    {
+      config: { access: 'billing.manage' },
+      schema: { tags, summary: 'The statement as a PDF (application/pdf)', params: zIdParams },
+    },
+    async (request, reply) => {
+      const { pdf, filename } = await statementPdf(db, requireCtx(request), request.params.id);
+      return reply.type('application/pdf').header('content-disposition', `inline; filename="${filename}"`).send(pdf);
+    },
+  );
+  app.post(
+    '/api/statements/:id/send',
+    {
+      config: { access: 'billing.manage' },
+      schema: {
+        tags,
+        summary:
+          'Email the statement with its PDF to the patient (or `to`); the outbox keeps the message and its status',
+        params: zIdParams,
+        body: zStatementSend,
+        response: {
+          200: z.object({ statement: zStatement, status: z.string(), error: z.string().nullable() }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => sendStatement(db, requireCtx(request), request.params.id, request.body, deps.config),
   );
 
   app.get(

@@ -2,6 +2,7 @@ import { type Db, newId, schema } from '@tend/db';
 import { type Charge, formatIcd10Code, splitVisit } from '@tend/domain';
 import { and, asc, eq, gte, inArray, isNull, lte, or } from 'drizzle-orm';
 import { recordPatientsAccess } from '../audit/service';
+import { applyUnappliedCredit } from '../billing/ledger';
 import type { RequestContext } from '../context';
 
 /**
@@ -67,7 +68,7 @@ export async function createCharges(
     billed.map((line) => line.units * line.feeCents),
     coverage ? { copayCents: addendumId ? 0 : coverage.copayCents, coinsuranceBps: coverage.coinsuranceBps } : null,
   );
-  return tx
+  const charges = await tx
     .insert(c)
     .values(
       billed.map((line, index) => ({
@@ -97,6 +98,9 @@ export async function createCharges(
       })),
     )
     .returning();
+  // A copay (or any credit) the patient paid before the visit was signed pays these charges now.
+  await applyUnappliedCredit(tx, ctx, encounter.patientId, charges, encounter.id);
+  return charges;
 }
 
 /** The patient's primary coverage in force on `date`, if any. */

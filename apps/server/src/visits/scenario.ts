@@ -13,10 +13,14 @@ export interface VisitScenario extends SchedulingScenario {
   providerId: string;
   payerId: string;
   serviceId: string;
-  signedVisit(coverage?: {
-    copayCents?: number;
-    coinsuranceBps?: number;
-  }): Promise<{ patientId: string; encounterId: string; charge: { id: string } & Record<string, unknown> }>;
+  signedVisit(
+    coverage?: {
+      copayCents?: number;
+      coinsuranceBps?: number;
+    },
+    /** Runs after the patient (and coverage) exist and before the visit is signed: a copay at check-in. */
+    beforeSign?: (patientId: string) => Promise<void>,
+  ): Promise<{ patientId: string; encounterId: string; charge: { id: string } & Record<string, unknown> }>;
 }
 
 export async function visitScenario(
@@ -44,7 +48,7 @@ export async function visitScenario(
     providerId,
     payerId,
     serviceId,
-    async signedVisit(coverage) {
+    async signedVisit(coverage, beforeSign) {
       const patientId = await s.addPatient();
       if (coverage) {
         const added = await s.reception.post(`/api/patients/${patientId}/coverages`, {
@@ -62,6 +66,7 @@ export async function visitScenario(
         services: [{ serviceId, diagnosisPointers: [1] }],
       });
       expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+      await beforeSign?.(patientId);
       expect((await doctor.post(`/api/encounters/${visit.id}/sign`)).status).toBe(200);
       const [charge] = (await billing.get(`/api/charges?encounterId=${visit.id}`)).body.items;
       return { patientId, encounterId: visit.id, charge };

@@ -3,3 +3,4 @@ export * from './claims';
 export * from './invoices';
 export * from './ledger';
 export * from './responsibility';
+export * from './statements';

@@ -106,6 +106,40 @@ export const zPayment = z.object({
 });
 export type Payment = z.infer<typeof zPayment>;
 
+/** A payment in a list: who paid, who posted it, and how much of it is not yet applied to a charge. */
+export const zPaymentListItem = zPayment.extend({
+  patientName: z.string().nullable(),
+  payerName: z.string().nullable(),
+  postedByName: z.string().nullable(),
+  /** The amount less its allocations (a reversal's is the negative of what it took back). */
+  unappliedCents: z.number().int(),
+});
+export type PaymentListItem = z.infer<typeof zPaymentListItem>;
+
+export const zPaymentListQuery = z
+  .object({
+    patientId: zId.optional(),
+    payerId: zId.optional(),
+    /** Received on or after this date. */
+    from: zDate.optional(),
+    /** Received on or before this date. */
+    to: zDate.optional(),
+  })
+  .superRefine((value, ctx) => {
+    if (value.from && value.to && value.to < value.from) {
+      ctx.addIssue({ code: 'custom', path: ['to'], message: t('validation.dateRange') });
+    }
+  });
+export type PaymentListQuery = z.output<typeof zPaymentListQuery>;
+
+/** Reverses a payment or an adjustment posted by mistake (or refunded): the reason is kept. */
+export const zReversalCreate = z.object({ reason: zRequiredText(300) });
+export type ReversalCreate = z.output<typeof zReversalCreate>;
+
+/** Applies a payment's unapplied amount (a copay taken before the visit was signed) to charges. */
+export const zAllocationsApply = z.object({ allocations: z.array(zAllocationInput).min(1).max(200) });
+export type AllocationsApply = z.output<typeof zAllocationsApply>;
+
 /** A fee from a date: the clinic's standard fee (no payer) or a payer's contracted (allowed) amount. */
 export const zFeeRateCreate = z
   .object({

@@ -16,6 +16,7 @@ export const en = {
   'validation.birthDateFuture': 'The birth date cannot be in the future.',
   'validation.birthDateTooOld': 'The birth date cannot be before 1900.',
   'validation.dateRange': 'The end date must be on or after the start date.',
+  'validation.month': 'Enter a month as YYYY-MM, e.g. 2026-10.',
   'validation.email': 'Enter an email address like name@example.com.',
   'validation.phone': 'Enter a valid phone number, e.g. {example}.',
   'validation.postalCode': 'Enter a valid postal code for {country}, e.g. {example}.',
