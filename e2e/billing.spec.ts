@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { type APIRequestContext, expect, type Page, test } from '@playwright/test';
+import { pdfText } from '../apps/server/src/test/pdf-text';
 import { ADMIN, CLINIC, expectAccessible, RECEPTIONIST, signIn } from './fixtures';
 import { book, clinicToday, created, scenario } from './scheduling';
 
@@ -23,6 +24,12 @@ async function screenshot(page: Page, name: string) {
   for (const close of await page.locator('.mantine-Notification-closeButton').all()) await close.click();
   await expect(page.locator('.mantine-Notification-root')).toHaveCount(0);
   await page.screenshot({ path: `${SCREENS}/${name}.png` });
+}
+
+/** Axe on the page as it rests (a row under the mouse is highlighted: not what is read). */
+async function accessible(page: Page, what: string) {
+  await page.mouse.move(0, 0);
+  await expectAccessible(page, what);
 }
 
 function cents(text: string | null): number {
@@ -115,7 +122,7 @@ test('billing invoices a $50 copay, emails it, posts the payment and sees A/R ag
   expect(before).toBeGreaterThanOrEqual(5000);
   const byPatient = page.getByRole('region', { name: 'By patient' });
   await expect(byPatient.getByRole('row').filter({ hasText: 'Wren Calloway' })).toContainText('$50.00');
-  await expectAccessible(page, 'the A/R aging report');
+  await accessible(page, 'the A/R aging report');
   await screenshot(page, 'billing-aging-before');
 
   // The work list: nothing unpaid over 30 days yet.
@@ -132,7 +139,7 @@ test('billing invoices a $50 copay, emails it, posts the payment and sees A/R ag
   await expect(visitRow).toContainText('99214');
   await expect(visitRow).toContainText('$150.00');
   await expect(visitRow).toContainText('$50.00');
-  await expectAccessible(page, 'the invoices page');
+  await accessible(page, 'the invoices page');
   await screenshot(page, 'billing-invoices-to-invoice');
   await visitRow.getByRole('button', { name: 'Create invoice for Wren Calloway ($50.00)' }).click();
   const drawer = page.getByRole('dialog', { name: /^Invoice \d+$/ });
@@ -157,7 +164,7 @@ test('billing invoices a $50 copay, emails it, posts the payment and sees A/R ag
   // No mail server is set up in this test clinic: the outbox keeps it (captured).
   await expect(drawer.getByRole('status')).toContainText(/Captured in the outbox|Sent/);
   await expect(drawer.getByTestId('invoice-sent-at')).toContainText('Last sent');
-  await expectAccessible(page, 'the invoice drawer');
+  await accessible(page, 'the invoice drawer');
   await screenshot(page, 'billing-invoice-drawer');
   await page.keyboard.press('Escape');
   await expect(drawer).toBeHidden();
@@ -168,6 +175,27 @@ test('billing invoices a $50 copay, emails it, posts the payment and sees A/R ag
   await expect(mail).toBeVisible();
   await expect(mail.getByText(/^(Captured|Sent)$/)).toBeVisible();
 
+  // This month's statements: Wren owes the $50 copay; the statement is sent like the invoice.
+  await nav.getByRole('link', { name: 'Statements' }).click();
+  await expect(page.getByRole('heading', { name: 'Statements', level: 1 })).toBeVisible();
+  const month = new Intl.DateTimeFormat('en-US', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(
+    new Date(`${clinicToday()}T12:00:00Z`),
+  );
+  await page.getByRole('combobox', { name: 'Month' }).click();
+  await page.getByRole('option', { name: month }).click();
+  await page.getByRole('button', { name: `Run statements for ${month}` }).click();
+  const statement = page.getByRole('row').filter({ hasText: 'Wren Calloway' });
+  await expect(statement).toContainText('$50.00');
+  await statement.getByRole('button', { name: 'Send the statement of Wren Calloway by email' }).click();
+  await expect(statement).toContainText(/Captured|Sent/);
+  const statementPdf = await page.request.get(
+    (await statement.getByRole('link', { name: 'Open the statement of Wren Calloway as PDF' }).getAttribute('href')) ??
+      '',
+  );
+  expect(pdfText(await statementPdf.body())).toContain('Wren Calloway');
+  await accessible(page, 'the statements page');
+  await screenshot(page, 'billing-statements');
+
   // The work list, for invoices issued at least 0 days ago: today's invoice, with its actions.
   await nav.getByRole('link', { name: 'Work lists' }).click();
   await page.getByLabel('Issued at least').fill('0');
@@ -176,11 +204,11 @@ test('billing invoices a $50 copay, emails it, posts the payment and sees A/R ag
   await expect(work).toContainText('0 days');
   await expect(work).toContainText('$50.00');
   await expect(work.getByRole('link', { name: `Open invoice ${number} as PDF` })).toBeVisible();
-  await expectAccessible(page, 'the work list');
+  await accessible(page, 'the work list');
   await screenshot(page, 'billing-worklist');
 
   // Post payment from the work list: $50 prefilled and applied to the copay; a check with its number.
-  await work.getByRole('button', { name: `Post payment for invoice ${number}` }).click();
+  await work.getByRole('button', { name: `Pay invoice ${number}: post its payment` }).click();
   const pay = page.getByRole('dialog', { name: 'Post payment' });
   await expect(pay.getByRole('textbox', { name: 'Amount', exact: true })).toHaveValue('50.00');
   await expect(pay.getByRole('textbox', { name: /^Apply to 99214/ })).toHaveValue('50.00');
@@ -190,13 +218,24 @@ test('billing invoices a $50 copay, emails it, posts the payment and sees A/R ag
   await pay.getByRole('button', { name: 'Post payment of $50.00' }).click();
   await expect(pay.getByText('Enter the check number or trace number')).toBeVisible();
   await pay.getByLabel('Check number').fill('1042');
-  await expectAccessible(page, 'the payment drawer');
+  await accessible(page, 'the payment drawer');
   await screenshot(page, 'billing-payment-drawer');
   await pay.getByRole('button', { name: 'Post payment of $50.00' }).click();
   await expect(pay.getByText('Payment of $50.00 posted')).toBeVisible();
   await expect(pay).toContainText('$50.00 applied to 1 charge.');
   await pay.getByRole('button', { name: 'Close' }).first().click();
   await expect(page.getByText('No unpaid invoices over 0 days')).toBeVisible();
+
+  // Today's postings list it, with its receipt.
+  await nav.getByRole('link', { name: 'Payments' }).click();
+  await expect(page.getByRole('heading', { name: 'Today’s postings', level: 1 })).toBeVisible();
+  const posting = page.getByRole('row').filter({ hasText: 'Wren Calloway' });
+  await expect(posting).toContainText('1042');
+  await expect(posting).toContainText('$50.00');
+  await expect(posting).toContainText('Bill Okoro');
+  await expect(posting.getByRole('button', { name: 'Reverse the payment of $50.00 from Wren Calloway' })).toBeVisible();
+  await accessible(page, 'the payments page');
+  await screenshot(page, 'billing-payments');
 
   // The same check posted again (on the Post payment page) is refused and says so.
   await nav.getByRole('link', { name: 'Post payment' }).click();
@@ -213,7 +252,7 @@ test('billing invoices a $50 copay, emails it, posts the payment and sees A/R ag
   const duplicate = page.getByRole('alert').filter({ hasText: 'This payment is posted already' });
   await expect(duplicate).toContainText('"1042"');
   await expect(page.getByText('A payment with this reference is posted already.')).toBeVisible();
-  await expectAccessible(page, 'the post payment page');
+  await accessible(page, 'the post payment page');
   await screenshot(page, 'billing-post-payment-duplicate');
 
   // A/R aging after: the patients' total fell by the $50 paid.
@@ -227,7 +266,7 @@ test('billing invoices a $50 copay, emails it, posts the payment and sees A/R ag
   await expect(page.getByTestId('balance-patient')).toHaveText('$0.00');
   await expect(page.getByTestId('balance-insurer')).toHaveText('$100.00');
   await expect(page.getByRole('region', { name: 'Invoices' }).getByRole('row').nth(1)).toContainText('Paid');
-  await expectAccessible(page, 'the balance tab');
+  await accessible(page, 'the balance tab');
   await screenshot(page, 'billing-balance-tab');
 });
 
@@ -258,21 +297,23 @@ test('the front desk checks a patient in, takes the $30 copay and prints the rec
   await expect(copay.getByRole('textbox', { name: 'Amount' })).toHaveValue('30.00');
   await copay.getByRole('combobox', { name: 'Method' }).click();
   await page.getByRole('option', { name: 'Cash', exact: true }).click();
-  await expectAccessible(page, 'the copay form');
+  await accessible(page, 'the copay form');
   await screenshot(page, 'billing-copay');
   await copay.getByRole('button', { name: 'Take $30.00' }).click();
   await expect(dialog.getByText('Payment of $30.00 posted')).toBeVisible();
   await expect(dialog).toContainText('$30.00 kept as credit.');
-  await dialog.getByRole('button', { name: 'Print receipt' }).click();
+  await screenshot(page, 'billing-copay-posted');
 
-  await expect(page.getByRole('heading', { name: 'Receipt', level: 1 })).toBeVisible();
-  const receipt = page.getByRole('article', { name: 'Receipt' });
-  await expect(receipt).toContainText('Otto Brandt');
-  await expect(receipt).toContainText('Cash');
-  await expect(receipt).toContainText('Credit on account');
-  await expect(receipt.getByTestId('receipt-total')).toHaveText('$30.00');
-  await expectAccessible(page, 'the receipt');
-  await screenshot(page, 'billing-receipt');
+  // The receipt opens as a PDF in a new tab, to print.
+  const receiptLink = dialog.getByRole('link', { name: 'Print receipt' });
+  await expect(receiptLink).toHaveAttribute('target', '_blank');
+  const receipt = await page.request.get((await receiptLink.getAttribute('href')) ?? '');
+  expect(receipt.headers()['content-type']).toContain('application/pdf');
+  const text = pdfText(await receipt.body());
+  expect(text).toContain('Otto Brandt');
+  expect(text).toContain('$30.00');
+  expect(text).toContain('Cash');
+  await dialog.getByRole('button', { name: 'Close' }).last().click();
 
   // The balance shows the copay as credit, waiting for the visit's charges.
   await page.goto(`/patients/${ids.patientId}?tab=balance`);

@@ -15,7 +15,6 @@ import { AgingPage } from '../billing/AgingPage';
 import { InvoicesPage } from '../billing/InvoicesPage';
 import { PaymentsPage } from '../billing/PaymentsPage';
 import { PostPaymentPage } from '../billing/PostPaymentPage';
-import { ReceiptPage } from '../billing/ReceiptPage';
 import { StatementsPage } from '../billing/StatementsPage';
 import { WorkListsPage } from '../billing/WorkListsPage';
 import { EmailSettingsPage } from '../email/EmailSettingsPage';
@@ -149,12 +148,6 @@ const paymentsRoute = createRoute({
   component: guarded('balance.read', PaymentsPage),
 });
 
-const receiptRoute = createRoute({
-  getParentRoute: () => rootRoute,
-  path: '/billing/receipts/$paymentId',
-  component: guarded('payment.post', ReceiptPage),
-});
-
 const statementsRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: '/billing/statements',
@@ -183,7 +176,6 @@ const routeTree = rootRoute.addChildren([
   invoicesRoute,
   postPaymentRoute,
   paymentsRoute,
-  receiptRoute,
   statementsRoute,
   agingRoute,
   adminRoute('/follow-ups', 'followup.read', FollowUpsPage),

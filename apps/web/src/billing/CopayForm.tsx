@@ -96,18 +96,10 @@ export function CopayForm({
     if (Object.keys(found).length) return;
     try {
       const payment = await post.mutateAsync(body);
-      const byId = new Map(visitLines.map((line) => [line.chargeId, line]));
       setPosted({
         payment,
         patientName,
         payerName: null,
-        lines: payment.allocations.map((a) => ({
-          chargeId: a.chargeId,
-          serviceDate: byId.get(a.chargeId)?.serviceDate ?? serviceDate,
-          code: byId.get(a.chargeId)?.code ?? '',
-          description: byId.get(a.chargeId)?.description ?? '',
-          amountCents: a.amountCents,
-        })),
       });
     } catch (error) {
       if (isApiError(error) && error.fields.length) {

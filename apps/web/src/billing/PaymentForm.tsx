@@ -67,12 +67,11 @@ export interface PaymentPrefill {
   lockPatient?: boolean;
 }
 
-/** What the receipt needs besides the payment: whose it is and what it paid. */
+/** A payment just posted, with whose it is. */
 export interface PostedPayment {
   payment: Payment;
   patientName: string | null;
   payerName: string | null;
-  lines: { chargeId: string; serviceDate: string; code: string; description: string; amountCents: number }[];
 }
 
 const money = (cents: number) => (cents / 100).toFixed(2);
@@ -235,21 +234,10 @@ export function PaymentForm({
     }
     try {
       const payment = await post.mutateAsync(body);
-      const byId = new Map(open.map((line) => [line.chargeId, line]));
       onPosted({
         payment,
         patientName: source === 'patient' ? (patient?.name ?? null) : null,
         payerName: source === 'insurer' ? (payers.data?.find((p) => p.id === payerId)?.name ?? null) : null,
-        lines: payment.allocations.map((a) => {
-          const line = byId.get(a.chargeId);
-          return {
-            chargeId: a.chargeId,
-            serviceDate: line?.serviceDate ?? '',
-            code: line?.code ?? '',
-            description: line?.description ?? '',
-            amountCents: a.amountCents,
-          };
-        }),
       });
     } catch (error) {
       if (isApiError(error) && error.code === 'duplicate_payment') {

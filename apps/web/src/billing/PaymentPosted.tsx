@@ -1,9 +1,8 @@
 import { Alert, Button, Group, Stack, Text } from '@mantine/core';
 import { IconCircleCheck, IconPrinter } from '@tabler/icons-react';
-import { useNavigate } from '@tanstack/react-router';
 import { t } from '@tend/domain';
+import { receiptPdfUrl } from './api';
 import type { PostedPayment } from './PaymentForm';
-import { rememberPayment } from './receipt';
 import { plural, useMoney } from './shared';
 
 /** After a payment is posted: what it paid, what stays as credit, and its receipt. */
@@ -19,11 +18,6 @@ export function PaymentPosted({
   doneLabel?: string;
 }) {
   const money = useMoney();
-  const navigate = useNavigate();
-  const openReceipt = () => {
-    rememberPayment(posted);
-    void navigate({ to: '/billing/receipts/$paymentId', params: { paymentId: posted.payment.id } });
-  };
   const { payment } = posted;
   const applied = payment.allocations.reduce((sum, a) => sum + a.amountCents, 0);
   const credit = payment.amountCents - applied;
@@ -53,7 +47,14 @@ export function PaymentPosted({
         <Button variant="default" onClick={onDone}>
           {doneLabel}
         </Button>
-        <Button leftSection={<IconPrinter size={18} aria-hidden />} onClick={openReceipt} data-autofocus>
+        <Button
+          component="a"
+          href={receiptPdfUrl(payment.id)}
+          target="_blank"
+          rel="noopener"
+          leftSection={<IconPrinter size={18} aria-hidden />}
+          data-autofocus
+        >
           {t('payments.printReceipt')}
         </Button>
       </Group>

@@ -40,7 +40,7 @@ export function StatementsPage() {
     setRunError(null);
     try {
       const result = await run.mutateAsync(month);
-      const count = Array.isArray(result) ? result.length : (result?.items?.length ?? 0);
+      const count = result.items.length;
       notifySuccess(plural(count, 'statements.ran', { month: formatMonth(month) }));
     } catch (error) {
       setRunError(errorMessage(error));
@@ -97,7 +97,7 @@ function StatementsTable({ statements }: { statements: Statement[] }) {
   const total = statements.reduce((sum, s) => sum + s.totalDueCents, 0);
   return (
     <Stack gap="xs">
-      <Table.ScrollContainer minWidth={1000}>
+      <Table.ScrollContainer minWidth={880}>
         <Table fz="sm" verticalSpacing={8} highlightOnHover aria-label={t('statements.title')}>
           <Table.Thead>
             <Table.Tr>
@@ -145,7 +145,7 @@ function StatementRow({ statement }: { statement: Statement }) {
   return (
     <Table.Tr>
       <Table.Td fw={600}>{statement.number}</Table.Td>
-      <Table.Td>
+      <Table.Td style={{ whiteSpace: 'nowrap' }}>
         <AnchorLink
           to="/patients/$patientId"
           params={{ patientId: statement.patientId }}
@@ -168,17 +168,19 @@ function StatementRow({ statement }: { statement: Statement }) {
       <Table.Td ta="right">
         <Money cents={statement.totalDueCents} fw={700} />
       </Table.Td>
-      <Table.Td>{formatDate(statement.dueOn)}</Table.Td>
+      <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDate(statement.dueOn)}</Table.Td>
       <Table.Td>
         {statement.sentAt ? (
-          formatDateTime(statement.sentAt, clinic.timezone)
+          <Text span size="sm" style={{ whiteSpace: 'nowrap' }}>
+            {formatDateTime(statement.sentAt, clinic.timezone)}
+          </Text>
         ) : (
           <Text span size="sm" c="dimmed">
             {t('invoices.notSent')}
           </Text>
         )}
         {outcome && (
-          <Badge ml={6} size="sm" variant="light" color={OUTCOME_COLOR[outcome.status]}>
+          <Badge display="block" mt={2} size="sm" variant="light" color={OUTCOME_COLOR[outcome.status]}>
             {t(`send.badge.${outcome.status}`)}
           </Badge>
         )}

@@ -1,5 +1,5 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { Invoice, PatientBalance, Payment, PaymentCreate } from '@tend/domain';
+import type { Invoice, PatientBalance, Payment, PaymentCreate, PaymentListItem, Statement } from '@tend/domain';
 import { http } from '../api/client';
 
 /**
@@ -27,39 +27,6 @@ export interface AgingReport {
   totals: { insurer: AgingBuckets; patient: AgingBuckets };
 }
 
-/** A payment as the payments list shows it (`GET /api/payments`). */
-export type PaymentListItem = Payment & {
-  patientName: string | null;
-  payerName: string | null;
-  postedByName: string | null;
-  unappliedCents: number;
-};
-
-export interface StatementLine {
-  date: string;
-  description: string;
-  chargeCents: number;
-  creditCents: number;
-}
-
-/** A patient's monthly statement (`/api/statements`). */
-export interface Statement {
-  id: string;
-  number: number;
-  patientId: string;
-  patientName: string;
-  month: string;
-  issuedOn: string;
-  dueOn: string;
-  previousBalanceCents: number;
-  chargesCents: number;
-  creditsCents: number;
-  totalDueCents: number;
-  sentAt: string | null;
-  emailMessageId: string | null;
-  lines: StatementLine[];
-}
-
 export type EmailOutcome = 'sent' | 'captured' | 'failed' | 'queued';
 
 export interface SendResult<T> {
@@ -67,6 +34,8 @@ export interface SendResult<T> {
   error: string | null;
   record: T;
 }
+
+export type { PaymentListItem, Statement };
 
 export const billingKeys = {
   all: ['billing'] as const,
@@ -205,7 +174,7 @@ export function useStatements(month: string) {
 export function useRunStatements() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (month: string) => http.post<{ items: Statement[] } | Statement[]>('/statements', { month }),
+    mutationFn: (month: string) => http.post<{ items: Statement[] }>('/statements', { month }),
     onSuccess: () => void client.invalidateQueries({ queryKey: ['billing', 'statements'] }),
   });
 }

@@ -66,7 +66,7 @@ export function SendOutcome({
   const { clinic, can } = useSession();
   const when = at ? formatDateTime(at, clinic.timezone) : '';
   const outbox = can('email.read') && (
-    <AnchorLink to="/admin/outbox" size="sm" fw={600}>
+    <AnchorLink to="/admin/outbox" size="sm" fw={600} c="inherit" underline="always">
       {t('send.openOutbox')}
     </AnchorLink>
   );
