@@ -125,6 +125,17 @@ test('billing invoices a $50 copay, emails it, posts the payment and sees A/R ag
   await accessible(page, 'the A/R aging report');
   await screenshot(page, 'billing-aging-before');
 
+  // The charges list offers the invoice too (the first line of each visit to invoice).
+  await nav.getByRole('link', { name: 'Charges' }).click();
+  await expect(
+    page
+      .getByRole('row')
+      .filter({ hasText: 'Wren Calloway' })
+      .getByRole('button', { name: /^Create invoice for Wren/ }),
+  ).toBeVisible();
+  await accessible(page, 'the charges page with invoicing');
+  await screenshot(page, 'billing-charges');
+
   // The work list: nothing unpaid over 30 days yet.
   await nav.getByRole('link', { name: 'Work lists' }).click();
   await expect(page.getByRole('heading', { name: 'Work lists', level: 1 })).toBeVisible();
@@ -168,6 +179,8 @@ test('billing invoices a $50 copay, emails it, posts the payment and sees A/R ag
   await screenshot(page, 'billing-invoice-drawer');
   await page.keyboard.press('Escape');
   await expect(drawer).toBeHidden();
+  await expect(page.getByRole('table', { name: 'All invoices' }).getByRole('row').nth(1)).toContainText('Unpaid');
+  await screenshot(page, 'billing-invoices');
 
   // The outbox has the email with the PDF.
   await nav.getByRole('link', { name: 'Outbox' }).click();
@@ -254,6 +267,17 @@ test('billing invoices a $50 copay, emails it, posts the payment and sees A/R ag
   await expect(page.getByText('A payment with this reference is posted already.')).toBeVisible();
   await accessible(page, 'the post payment page');
   await screenshot(page, 'billing-post-payment-duplicate');
+
+  // An insurer's payment for the same patient: the insurer's open portion ($100) takes the amount.
+  await page.getByText('Insurer', { exact: true }).click();
+  await page.getByRole('combobox', { name: 'Insurer' }).click();
+  await page.getByRole('option', { name: 'Harbor Health Plan' }).click();
+  await expect(page.getByText('For the charges of Wren Calloway')).toBeVisible();
+  await page.getByRole('textbox', { name: 'Amount', exact: true }).fill('80');
+  await expect(page.getByRole('textbox', { name: /^Apply to 99214/ })).toHaveValue('80.00');
+  await expect(page.getByTestId('allocation-summary')).toContainText('Applied $80.00');
+  await accessible(page, 'an insurer payment');
+  await screenshot(page, 'billing-post-payment-insurer');
 
   // A/R aging after: the patients' total fell by the $50 paid.
   await nav.getByRole('link', { name: 'A/R aging' }).click();

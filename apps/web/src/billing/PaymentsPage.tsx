@@ -118,7 +118,7 @@ export function PaymentsTable({ query, showPatient }: { query: PaymentsQuery; sh
           const total = data.reduce((sum, p) => sum + p.amountCents, 0);
           return (
             <Stack gap="xs">
-              <Table.ScrollContainer minWidth={960}>
+              <Table.ScrollContainer minWidth={880}>
                 <Table fz="sm" verticalSpacing={8} highlightOnHover aria-label={t('payments.listTitle')}>
                   <Table.Thead>
                     <Table.Tr>
@@ -155,7 +155,7 @@ export function PaymentsTable({ query, showPatient }: { query: PaymentsQuery; sh
                                 {who ?? ''}
                               </Text>
                             )}
-                            <Text span size="xs" c="dimmed" ml={6}>
+                            <Text size="xs" c="dimmed">
                               {payment.source === 'patient' ? t('payments.sourcePatient') : t('payments.sourceInsurer')}
                             </Text>
                             {payment.reversesId && (
@@ -172,7 +172,7 @@ export function PaymentsTable({ query, showPatient }: { query: PaymentsQuery; sh
                           <Table.Td>
                             {t(`payments.method.${payment.method}`)}
                             {payment.reference && (
-                              <Text span size="xs" c="dimmed" ml={6} ff="monospace">
+                              <Text size="xs" c="dimmed" ff="monospace">
                                 {payment.reference}
                               </Text>
                             )}
@@ -189,7 +189,7 @@ export function PaymentsTable({ query, showPatient }: { query: PaymentsQuery; sh
                           </Table.Td>
                           <Table.Td>
                             <Text size="sm">{payment.postedByName ?? ''}</Text>
-                            <Text size="xs" c="dimmed">
+                            <Text size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
                               {formatDateTime(payment.postedAt, clinic.timezone)}
                             </Text>
                           </Table.Td>

@@ -4,7 +4,7 @@ import { getRouteApi, useNavigate } from '@tanstack/react-router';
 import { t } from '@tend/domain';
 import { useState } from 'react';
 import { useSession } from '../auth/session';
-import { formatDate, formatDateTime } from '../components/format';
+import { formatDate } from '../components/format';
 import { AnchorLink } from '../components/links';
 import { errorMessage, notifyError, notifySuccess } from '../components/notify';
 import { PageHeader } from '../components/PageHeader';
@@ -17,7 +17,7 @@ import {
   useSendStatement,
   useStatements,
 } from './api';
-import { formatMonth, Money, PdfButton, plural, previousMonth, useMoney } from './shared';
+import { formatMonth, Money, PdfButton, plural, previousMonth, StackedDateTime, useMoney } from './shared';
 
 const route = getRouteApi('/billing/statements');
 
@@ -131,7 +131,6 @@ function StatementsTable({ statements }: { statements: Statement[] }) {
 const OUTCOME_COLOR: Record<EmailOutcome, string> = { sent: 'green', captured: 'grape', failed: 'red', queued: 'blue' };
 
 function StatementRow({ statement }: { statement: Statement }) {
-  const { clinic } = useSession();
   const send = useSendStatement();
   const [outcome, setOutcome] = useState<{ status: EmailOutcome; error: string | null } | null>(null);
   const submit = async () => {
@@ -171,9 +170,7 @@ function StatementRow({ statement }: { statement: Statement }) {
       <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDate(statement.dueOn)}</Table.Td>
       <Table.Td>
         {statement.sentAt ? (
-          <Text span size="sm" style={{ whiteSpace: 'nowrap' }}>
-            {formatDateTime(statement.sentAt, clinic.timezone)}
-          </Text>
+          <StackedDateTime iso={statement.sentAt} />
         ) : (
           <Text span size="sm" c="dimmed">
             {t('invoices.notSent')}

@@ -5,7 +5,7 @@ import { getRouteApi, useNavigate } from '@tanstack/react-router';
 import { type Invoice, t } from '@tend/domain';
 import { useState } from 'react';
 import { useSession } from '../auth/session';
-import { formatDate, formatDateTime } from '../components/format';
+import { formatDate } from '../components/format';
 import { AnchorLink } from '../components/links';
 import { notifyError } from '../components/notify';
 import { PageHeader } from '../components/PageHeader';
@@ -14,7 +14,7 @@ import { type EmailOutcome, invoicePdfUrl, useSendInvoice, useUnpaidInvoices } f
 import { InvoiceDrawer } from './InvoiceDrawer';
 import type { PaymentPrefill } from './PaymentForm';
 import { PaymentDrawer } from './PostPaymentPage';
-import { daysSince, Money, PdfButton, plural, useMoney } from './shared';
+import { daysSince, Money, PdfButton, plural, StackedDateTime, useMoney } from './shared';
 
 const route = getRouteApi('/billing/work-lists');
 
@@ -144,7 +144,7 @@ function WorkRow({
   onOpen: () => void;
   onPay: () => void;
 }) {
-  const { clinic, can } = useSession();
+  const { can } = useSession();
   const send = useSendInvoice();
   const [outcome, setOutcome] = useState<{ status: EmailOutcome; error: string | null } | null>(null);
   const resend = async () => {
@@ -191,9 +191,7 @@ function WorkRow({
       </Table.Td>
       <Table.Td>
         {invoice.sentAt ? (
-          <Text span size="sm" style={{ whiteSpace: 'nowrap' }}>
-            {formatDateTime(invoice.sentAt, clinic.timezone)}
-          </Text>
+          <StackedDateTime iso={invoice.sentAt} />
         ) : (
           <Text span size="sm" c="dimmed">
             {t('invoices.notSent')}

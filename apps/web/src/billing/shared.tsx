@@ -2,7 +2,7 @@ import { Alert, Button, Stack, Text, type TextProps } from '@mantine/core';
 import { IconAlertTriangle, IconCircleCheck, IconFileTypePdf, IconMailbox } from '@tabler/icons-react';
 import { daysBetween, formatCents, type MessageKey, t } from '@tend/domain';
 import { useSession } from '../auth/session';
-import { formatDateTime } from '../components/format';
+import { formatDate, formatDateTime } from '../components/format';
 import { AnchorLink } from '../components/links';
 import type { EmailOutcome } from './api';
 
@@ -28,6 +28,24 @@ export function Money({ cents, ...props }: { cents: number } & TextProps) {
 export function plural(count: number, key: MessageKey, vars: Record<string, string | number> = {}): string {
   const one = `${key}.one` as MessageKey;
   return count === 1 && t(one) !== one ? t(one, { count, ...vars }) : t(key, { count, ...vars });
+}
+
+/** An instant on two lines, date then time (in the clinic's zone), to keep table columns narrow. */
+export function StackedDateTime({ iso }: { iso: string }) {
+  const { clinic } = useSession();
+  const instant = new Date(iso);
+  const date = new Intl.DateTimeFormat('en-CA', { timeZone: clinic.timezone }).format(instant);
+  const time = new Intl.DateTimeFormat('en-US', { timeStyle: 'short', timeZone: clinic.timezone }).format(instant);
+  return (
+    <>
+      <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
+        {formatDate(date)}
+      </Text>
+      <Text size="xs" c="dimmed">
+        {time}
+      </Text>
+    </>
+  );
 }
 
 /** Whole days from a date to today (never negative). */
