@@ -21,7 +21,10 @@ const SCREENS = new URL('../.tend-test/screens', import.meta.url).pathname;
 async function screenshot(page: Page, name: string) {
   mkdirSync(SCREENS, { recursive: true });
   await page.mouse.move(0, 0);
-  for (const close of await page.locator('.mantine-Notification-closeButton').all()) await close.click();
+  // Toasts would cover the page: close them (behind a dialog they close by themselves in seconds).
+  for (const close of await page.locator('.mantine-Notification-closeButton').all()) {
+    await close.click({ force: true, timeout: 2000 }).catch(() => undefined);
+  }
   await expect(page.locator('.mantine-Notification-root')).toHaveCount(0);
   await page.screenshot({ path: `${SCREENS}/${name}.png` });
 }
@@ -325,7 +328,7 @@ test('the front desk checks a patient in, takes the $30 copay and prints the rec
   await screenshot(page, 'billing-copay');
   await copay.getByRole('button', { name: 'Take $30.00' }).click();
   await expect(dialog.getByText('Payment of $30.00 posted')).toBeVisible();
-  await expect(dialog).toContainText('$30.00 kept as credit.');
+  await expect(dialog).toContainText('$30.00 kept as credit');
   await screenshot(page, 'billing-copay-posted');
 
   // The receipt opens as a PDF in a new tab, to print.
@@ -342,4 +345,26 @@ test('the front desk checks a patient in, takes the $30 copay and prints the rec
   // The balance shows the copay as credit, waiting for the visit's charges.
   await page.goto(`/patients/${ids.patientId}?tab=balance`);
   await expect(page.getByTestId('balance-credit')).toHaveText('$30.00');
+  await expect(page.getByRole('region', { name: 'Payments' }).getByRole('row').nth(1)).toContainText('$30.00');
+  // The front desk cannot reverse a payment.
+  await expect(page.getByRole('button', { name: /^Reverse/ })).toHaveCount(0);
+
+  // Taken by mistake: the manager (here the administrator) reverses it, saying why.
+  await page.context().clearCookies();
+  await signIn(page, ADMIN);
+  await page.getByRole('link', { name: 'Payments', exact: true }).click();
+  const posting = page.getByRole('row').filter({ hasText: 'Otto Brandt' });
+  await posting.getByRole('button', { name: 'Reverse the payment of $30.00 from Otto Brandt' }).click();
+  const confirm = page.getByRole('dialog', { name: 'Reverse this payment?' });
+  await confirm.getByRole('button', { name: 'Reverse payment' }).click();
+  await expect(confirm.getByText('Say why')).toBeVisible();
+  await confirm.getByLabel('Reason').fill('Copay taken twice: the patient had paid online');
+  await confirm.getByRole('button', { name: 'Reverse payment' }).click();
+  await expect(confirm).toBeHidden();
+  await expect(posting.filter({ hasNotText: 'Reversal' })).toContainText('Reversed');
+  await expect(posting.filter({ hasText: 'Reversal' })).toContainText('-$30.00');
+  await accessible(page, 'the payments page after a reversal');
+  await screenshot(page, 'billing-payments-reversal');
+  await page.goto(`/patients/${ids.patientId}?tab=balance`);
+  await expect(page.getByTestId('balance-credit')).toHaveText('$0.00');
 });

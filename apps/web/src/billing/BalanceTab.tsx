@@ -1,22 +1,25 @@
 import { Button, Group, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { IconCash, IconReceipt } from '@tabler/icons-react';
 import { t } from '@tend/domain';
-import { useState } from 'react';
+import { type ReactNode, useState } from 'react';
 import { useSession } from '../auth/session';
 import { formatDate } from '../components/format';
 import { AnchorLink } from '../components/links';
+import { notifyError, notifySuccess } from '../components/notify';
 import { EmptyState, ErrorState, Loading, QueryView } from '../components/states';
-import { useInvoices, usePatientBalance } from './api';
+import { useApplyPayment, useInvoices, usePatientBalance, usePayments } from './api';
 import { InvoiceStatus } from './InvoiceDrawer';
+import { allocateOldestFirst } from './PaymentForm';
 import { PaymentsTable } from './PaymentsPage';
 import { PaymentDrawer } from './PostPaymentPage';
-import { Money } from './shared';
+import { Money, useMoney } from './shared';
 
 /** The chart's Balance tab: who owes what, each charge on both sides, the invoices and payments. */
 export function BalanceTab({ patientId, patientName }: { patientId: string; patientName: string }) {
   const { can } = useSession();
   const balance = usePatientBalance(patientId);
   const [paying, setPaying] = useState(false);
+  const applyCredit = useApplyCredit(patientId);
 
   if (balance.isPending) return <Loading />;
   if (balance.isError) return <ErrorState error={balance.error} onRetry={() => void balance.refetch()} />;
@@ -29,7 +32,19 @@ export function BalanceTab({ patientId, patientName }: { patientId: string; pati
         <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="md" style={{ flex: 1 }}>
           <Figure label={t('balance.patientOwes')} cents={data.patientBalanceCents} testId="balance-patient" strong />
           <Figure label={t('balance.insurersOwe')} cents={data.insurerBalanceCents} testId="balance-insurer" />
-          <Figure label={t('balance.credit')} cents={data.unappliedCents} testId="balance-credit" />
+          <Figure label={t('balance.credit')} cents={data.unappliedCents} testId="balance-credit">
+            {can('payment.post') && data.unappliedCents > 0 && data.patientBalanceCents > 0 && (
+              <Button
+                size="compact-sm"
+                variant="light"
+                mt={6}
+                loading={applyCredit.pending}
+                onClick={() => void applyCredit.run()}
+              >
+                {t('balance.applyCredit')}
+              </Button>
+            )}
+          </Figure>
         </SimpleGrid>
         {can('payment.post') && (
           <Button leftSection={<IconCash size={18} aria-hidden />} onClick={() => setPaying(true)}>
@@ -132,15 +147,75 @@ export function BalanceTab({ patientId, patientName }: { patientId: string; pati
   );
 }
 
-function Figure({ label, cents, testId, strong }: { label: string; cents: number; testId: string; strong?: boolean }) {
+function Figure({
+  label,
+  cents,
+  testId,
+  strong,
+  children,
+}: {
+  label: string;
+  cents: number;
+  testId: string;
+  strong?: boolean;
+  children?: ReactNode;
+}) {
   return (
     <Paper withBorder radius="md" p="md">
       <Text size="sm" c="dimmed">
         {label}
       </Text>
       <Money cents={cents} fz={22} fw={strong ? 700 : 600} data-testid={testId} />
+      {children}
     </Paper>
   );
+}
+
+/**
+ * Applies the patient's unapplied payments (oldest first) to their open portions (oldest first):
+ * one request per payment, each checked by the server like a posting.
+ */
+function useApplyCredit(patientId: string) {
+  const balance = usePatientBalance(patientId);
+  const payments = usePayments({ patientId });
+  const apply = useApplyPayment();
+  const money = useMoney();
+  const [pending, setPending] = useState(false);
+  const run = async () => {
+    if (!balance.data || !payments.data) return;
+    const reversed = new Set(payments.data.map((p) => p.reversesId).filter(Boolean));
+    const credits = payments.data
+      .filter((p) => p.source === 'patient' && p.unappliedCents > 0 && !p.reversesId && !reversed.has(p.id))
+      .sort((a, b) => a.receivedOn.localeCompare(b.receivedOn) || a.postedAt.localeCompare(b.postedAt));
+    const owed = new Map(
+      balance.data.charges.filter((c) => c.patientBalanceCents > 0).map((c) => [c.chargeId, c.patientBalanceCents]),
+    );
+    setPending(true);
+    let applied = 0;
+    try {
+      for (const credit of credits) {
+        const lines = [...owed]
+          .map(([chargeId, owedCents]) => ({ chargeId, owedCents }))
+          .filter((l) => l.owedCents > 0);
+        const split = allocateOldestFirst(credit.unappliedCents, lines);
+        const allocations = Object.entries(split)
+          .filter(([, cents]) => cents > 0)
+          .map(([chargeId, amountCents]) => ({ chargeId, responsibility: 'patient' as const, amountCents }));
+        if (!allocations.length) break;
+        await apply.mutateAsync({ id: credit.id, allocations });
+        for (const a of allocations) {
+          owed.set(a.chargeId, (owed.get(a.chargeId) ?? 0) - a.amountCents);
+          applied += a.amountCents;
+        }
+      }
+      notifySuccess(t('balance.creditApplied', { amount: money(applied) }));
+    } catch (error) {
+      notifyError(error);
+    } finally {
+      setPending(false);
+    }
+  };
+  return { run, pending };
 }
 
 function PatientInvoices({ patientId }: { patientId: string }) {

@@ -185,7 +185,13 @@ export function PaymentsTable({ query, showPatient }: { query: PaymentsQuery; sh
                             />
                           </Table.Td>
                           <Table.Td ta="right">
-                            <Money cents={payment.unappliedCents} c={payment.unappliedCents ? undefined : 'dimmed'} />
+                            {payment.reversesId || reversed.has(payment.id) ? (
+                              <Text span size="sm" c="dimmed" aria-label={t('payments.notApplicable')}>
+                                —
+                              </Text>
+                            ) : (
+                              <Money cents={payment.unappliedCents} c={payment.unappliedCents ? undefined : 'dimmed'} />
+                            )}
                           </Table.Td>
                           <Table.Td>
                             <Text size="sm">{payment.postedByName ?? ''}</Text>

@@ -136,6 +136,16 @@ export function usePostPayment() {
   });
 }
 
+/** Applies what is not yet applied of a payment (a copay taken before the visit was signed). */
+export function useApplyPayment() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, allocations }: { id: string; allocations: PaymentBody['allocations'] }) =>
+      http.post<Payment>(`/payments/${id}/allocations`, { allocations }),
+    onSettled: () => invalidateLedger(client),
+  });
+}
+
 export interface PaymentsQuery {
   patientId?: string;
   payerId?: string;
