@@ -155,18 +155,27 @@ export function PaymentsTable({ query, showPatient }: { query: PaymentsQuery; sh
                                 {who ?? ''}
                               </Text>
                             )}
-                            <Text size="xs" c="dimmed">
-                              {payment.source === 'patient' ? t('payments.sourcePatient') : t('payments.sourceInsurer')}
-                            </Text>
-                            {payment.reversesId && (
-                              <Badge ml={6} size="sm" color="red" variant="light">
-                                {t('payments.reversal')}
-                              </Badge>
-                            )}
-                            {reversed.has(payment.id) && (
-                              <Badge ml={6} size="sm" color="gray" variant="light">
-                                {t('payments.reversed')}
-                              </Badge>
+                            <Group gap={6} wrap="nowrap">
+                              <Text size="xs" c="dimmed">
+                                {payment.source === 'patient'
+                                  ? t('payments.sourcePatient')
+                                  : t('payments.sourceInsurer')}
+                              </Text>
+                              {payment.reversesId && (
+                                <Badge size="xs" color="red" variant="light">
+                                  {t('payments.reversal')}
+                                </Badge>
+                              )}
+                              {reversed.has(payment.id) && (
+                                <Badge size="xs" color="gray" variant="light">
+                                  {t('payments.reversed')}
+                                </Badge>
+                              )}
+                            </Group>
+                            {payment.reversesId && payment.note && (
+                              <Text size="xs" c="dimmed" maw={260}>
+                                {payment.note}
+                              </Text>
                             )}
                           </Table.Td>
                           <Table.Td>
