@@ -295,6 +295,27 @@ test('billing invoices a $50 copay, emails it, posts the payment and sees A/R ag
   await expect(page.getByRole('region', { name: 'Invoices' }).getByRole('row').nth(1)).toContainText('Paid');
   await accessible(page, 'the balance tab');
   await screenshot(page, 'billing-balance-tab');
+
+  // The insurer's contracted rate is $20 lower: a contractual write-off, then reversed as a mistake.
+  await page.getByRole('button', { name: /^Adjust 99214 of / }).click();
+  const adjust = page.getByRole('dialog', { name: 'Adjust a charge' });
+  await expect(adjust.getByRole('combobox', { name: 'Adjustment' })).toHaveValue('Contractual write-off');
+  await expect(adjust.getByRole('textbox', { name: 'Amount' })).toHaveValue('100.00');
+  await adjust.getByRole('textbox', { name: 'Amount' }).fill('120');
+  await adjust.getByLabel('Reason').fill('Contracted rate per the EOB');
+  await adjust.getByRole('button', { name: 'Post adjustment' }).click();
+  await expect(adjust.getByText('Only $100.00 is owed on this side.')).toBeVisible();
+  await adjust.getByRole('textbox', { name: 'Amount' }).fill('20');
+  await accessible(page, 'the adjustment dialog');
+  await screenshot(page, 'billing-adjust');
+  await adjust.getByRole('button', { name: 'Post adjustment' }).click();
+  await expect(adjust.getByRole('status')).toContainText('Contractual write-off of $20.00 posted.');
+  await expect(page.getByTestId('balance-insurer')).toHaveText('$80.00');
+  await adjust.getByLabel('Posted by mistake? Say why, then reverse it').fill('Wrong charge');
+  await adjust.getByRole('button', { name: 'Reverse adjustment' }).click();
+  await expect(adjust.getByRole('status')).toContainText('The adjustment was reversed');
+  await expect(page.getByTestId('balance-insurer')).toHaveText('$100.00');
+  await adjust.getByRole('button', { name: 'Close' }).last().click();
 });
 
 test('the front desk checks a patient in, takes the $30 copay and prints the receipt', async ({ page }) => {

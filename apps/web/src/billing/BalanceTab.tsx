@@ -1,12 +1,13 @@
-import { Button, Group, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { Button, Group, Paper, SimpleGrid, Stack, Table, Text, Title, VisuallyHidden } from '@mantine/core';
 import { IconCash, IconReceipt } from '@tabler/icons-react';
-import { t } from '@tend/domain';
+import { type ChargeBalance, t } from '@tend/domain';
 import { type ReactNode, useState } from 'react';
 import { useSession } from '../auth/session';
 import { formatDate } from '../components/format';
 import { AnchorLink } from '../components/links';
 import { notifyError, notifySuccess } from '../components/notify';
 import { EmptyState, ErrorState, Loading, QueryView } from '../components/states';
+import { AdjustDialog } from './AdjustDialog';
 import { useApplyPayment, useInvoices, usePatientBalance, usePayments } from './api';
 import { InvoiceStatus } from './InvoiceDrawer';
 import { allocateOldestFirst } from './PaymentForm';
@@ -20,6 +21,8 @@ export function BalanceTab({ patientId, patientName }: { patientId: string; pati
   const balance = usePatientBalance(patientId);
   const [paying, setPaying] = useState(false);
   const applyCredit = useApplyCredit(patientId);
+  const [adjusting, setAdjusting] = useState<ChargeBalance | null>(null);
+  const canAdjust = can('billing.manage');
 
   if (balance.isPending) return <Loading />;
   if (balance.isError) return <ErrorState error={balance.error} onRetry={() => void balance.refetch()} />;
@@ -85,6 +88,11 @@ export function BalanceTab({ patientId, patientName }: { patientId: string; pati
                   <Table.Th ta="right" style={{ whiteSpace: 'nowrap' }}>
                     {t('balance.patientStill')}
                   </Table.Th>
+                  {canAdjust && (
+                    <Table.Th>
+                      <VisuallyHidden>{t('common.actions')}</VisuallyHidden>
+                    </Table.Th>
+                  )}
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
@@ -114,6 +122,20 @@ export function BalanceTab({ patientId, patientName }: { patientId: string; pati
                     <Table.Td ta="right">
                       <Money cents={line.patientBalanceCents} fw={line.patientBalanceCents ? 600 : undefined} />
                     </Table.Td>
+                    {canAdjust && (
+                      <Table.Td ta="right">
+                        {(line.insurerBalanceCents > 0 || line.patientBalanceCents > 0) && (
+                          <Button
+                            size="xs"
+                            variant="subtle"
+                            onClick={() => setAdjusting(line)}
+                            aria-label={t('adjust.openOf', { code: line.code, date: formatDate(line.serviceDate) })}
+                          >
+                            {t('adjust.open')}
+                          </Button>
+                        )}
+                      </Table.Td>
+                    )}
                   </Table.Tr>
                 ))}
               </Table.Tbody>
@@ -138,6 +160,7 @@ export function BalanceTab({ patientId, patientName }: { patientId: string; pati
         </Paper>
       )}
 
+      <AdjustDialog charge={adjusting} onClose={() => setAdjusting(null)} />
       <PaymentDrawer
         opened={paying}
         prefill={paying ? { patientId, patientName, lockPatient: true } : null}

@@ -146,6 +146,40 @@ export function useApplyPayment() {
   });
 }
 
+type AdjustmentPost =
+  | {
+      transfer: false;
+      body: {
+        chargeId: string;
+        responsibility: 'insurer' | 'patient';
+        kind: string;
+        amountCents: number;
+        reason: string;
+      };
+    }
+  | { transfer: true; body: { chargeId: string; from: 'insurer' | 'patient'; amountCents: number; reason: string } };
+
+/** A write-off, discount, bad debt or correction ({ id }), or a transfer between the two sides (no id). */
+export function usePostAdjustment() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (input: AdjustmentPost) =>
+      input.transfer
+        ? http.post<undefined>('/adjustments/transfer', input.body)
+        : http.post<{ id: string }>('/adjustments', input.body),
+    onSuccess: () => invalidateLedger(client),
+  });
+}
+
+export function useReverseAdjustment() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, reason }: { id: string; reason: string }) =>
+      http.post<{ id: string }>(`/adjustments/${id}/reverse`, { reason }),
+    onSuccess: () => invalidateLedger(client),
+  });
+}
+
 export interface PaymentsQuery {
   patientId?: string;
   payerId?: string;
