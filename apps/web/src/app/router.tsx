@@ -141,9 +141,10 @@ const postPaymentRoute = createRoute({
 const paymentsRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: '/billing/payments',
-  validateSearch: (search: Record<string, unknown>): { from?: string; to?: string } => ({
+  validateSearch: (search: Record<string, unknown>): { from?: string; to?: string; payerId?: string } => ({
     from: date(search.from),
     to: date(search.to),
+    payerId: text(search.payerId),
   }),
   component: guarded('balance.read', PaymentsPage),
 });

@@ -94,7 +94,7 @@ export function AgingPage() {
               totals={report.totals.insurer}
               emptyText={t('aging.noneInsurers')}
               link={(row) => (
-                <AnchorLink to="/admin/payers" size="sm" fw={600}>
+                <AnchorLink to="/billing/payments" search={{ payerId: row.id }} size="sm" fw={600}>
                   {row.name}
                 </AnchorLink>
               )}

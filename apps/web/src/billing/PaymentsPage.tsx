@@ -1,5 +1,5 @@
 import { Badge, Button, Group, Modal, Paper, Stack, Table, Text, Textarea, VisuallyHidden } from '@mantine/core';
-import { IconArrowBackUp, IconCash, IconCoins } from '@tabler/icons-react';
+import { IconArrowBackUp, IconCash, IconCoins, IconX } from '@tabler/icons-react';
 import { getRouteApi, useNavigate } from '@tanstack/react-router';
 import { t } from '@tend/domain';
 import { useState } from 'react';
@@ -10,7 +10,8 @@ import { AnchorLink, ButtonLink } from '../components/links';
 import { errorMessage, notifySuccess } from '../components/notify';
 import { PageHeader } from '../components/PageHeader';
 import { EmptyState, QueryView } from '../components/states';
-import { isDate } from '../schedule/time';
+import { usePayers } from '../insurance/api';
+import { addDays, isDate } from '../schedule/time';
 import { type PaymentListItem, type PaymentsQuery, receiptPdfUrl, usePayments, useReversePayment } from './api';
 import { Money, PdfButton, plural, useMoney } from './shared';
 
@@ -21,23 +22,32 @@ export function PaymentsPage() {
   const { today, can } = useSession();
   const search = route.useSearch();
   const navigate = useNavigate();
-  const from = search.from ?? today();
-  const to = search.to ?? from;
+  const { payerId } = search;
+  // One insurer's payments (from A/R aging): the last 90 days unless dates are chosen.
+  const from = search.from ?? (payerId ? addDays(today(), -90) : today());
+  const to = search.to ?? (payerId ? today() : from);
+  const payer = usePayers({ enabled: Boolean(payerId) }).data?.find((p) => p.id === payerId);
   const [typedFrom, setTypedFrom] = useState(from);
   const [typedTo, setTypedTo] = useState(to);
-  const isToday = from === today() && to === today();
+  const isToday = from === today() && to === today() && !payerId;
   const setRange = (nextFrom: string, nextTo: string) => {
     if (!isDate(nextFrom) || !isDate(nextTo)) return;
     void navigate({
       to: '/billing/payments',
-      search: nextFrom === today() && nextTo === today() ? {} : { from: nextFrom, to: nextTo },
+      search: nextFrom === today() && nextTo === today() && !payerId ? {} : { from: nextFrom, to: nextTo, payerId },
       replace: true,
     });
   };
   return (
     <>
       <PageHeader
-        title={isToday ? t('payments.todayTitle') : t('payments.listTitle')}
+        title={
+          payer
+            ? t('payments.ofPayer', { payer: payer.name })
+            : isToday
+              ? t('payments.todayTitle')
+              : t('payments.listTitle')
+        }
         documentTitle={t('payments.listTitle')}
         description={t('payments.listDescription')}
         actions={
@@ -69,7 +79,17 @@ export function PaymentsPage() {
             error={isDate(typedTo) && isDate(typedFrom) && typedTo < typedFrom ? t('validation.dateRange') : undefined}
             w={180}
           />
-          {!isToday && (
+          {payerId && (
+            <Button
+              variant="subtle"
+              mt={25}
+              leftSection={<IconX size={16} aria-hidden />}
+              onClick={() => void navigate({ to: '/billing/payments', search: {}, replace: true })}
+            >
+              {t('payments.allPayers')}
+            </Button>
+          )}
+          {!isToday && !payerId && (
             <Button
               variant="subtle"
               mt={25}
@@ -83,7 +103,7 @@ export function PaymentsPage() {
             </Button>
           )}
         </Group>
-        <PaymentsTable query={{ from, to }} showPatient />
+        <PaymentsTable query={{ from, to, payerId }} showPatient />
       </Paper>
     </>
   );

@@ -171,6 +171,8 @@ export const enBilling = {
   'payments.from': 'From',
   'payments.to': 'To',
   'payments.showToday': 'Today',
+  'payments.ofPayer': 'Payments from {payer}',
+  'payments.allPayers': 'Everyone’s payments',
   'payments.received': 'Received',
   'payments.unapplied': 'Unapplied',
   'payments.notApplicable': 'Not applicable',
