@@ -1,5 +1,4 @@
 import { Button, Group, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
-import { IconChartBar } from '@tabler/icons-react';
 import { getRouteApi, useNavigate } from '@tanstack/react-router';
 import { type MessageKey, t } from '@tend/domain';
 import { type ReactNode, useState } from 'react';
@@ -8,7 +7,7 @@ import { DateField } from '../components/DateField';
 import { formatDate } from '../components/format';
 import { AnchorLink } from '../components/links';
 import { PageHeader } from '../components/PageHeader';
-import { EmptyState, QueryView } from '../components/states';
+import { QueryView } from '../components/states';
 import { isDate } from '../schedule/time';
 import { type AgingBuckets, type AgingRow, useArAging } from './api';
 import { Money } from './shared';
@@ -172,7 +171,9 @@ function BucketTable({
         {title}
       </Title>
       {sorted.length === 0 ? (
-        <EmptyState icon={<IconChartBar aria-hidden />} title={emptyText} />
+        <Text size="sm" c="dimmed">
+          {emptyText}
+        </Text>
       ) : (
         <Table.ScrollContainer minWidth={720}>
           <Table fz="sm" verticalSpacing={6} highlightOnHover aria-labelledby={id}>

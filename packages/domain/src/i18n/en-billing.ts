@@ -296,6 +296,6 @@ export const enBilling = {
   'aging.byPatient': 'By patient',
   'aging.payer': 'Insurer',
   'aging.patient': 'Patient',
-  'aging.noneInsurers': 'Insurers owe nothing',
-  'aging.nonePatients': 'Patients owe nothing',
+  'aging.noneInsurers': 'Insurers owe nothing on this date.',
+  'aging.nonePatients': 'Patients owe nothing on this date.',
 } as const;
