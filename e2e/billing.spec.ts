@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { type APIRequestContext, expect, type Page, test } from '@playwright/test';
-import { pdfText } from '../apps/server/src/test/pdf-text';
+import { pdfText } from '../apps/server/src/test/pdf';
 import { ADMIN, CLINIC, expectAccessible, RECEPTIONIST, signIn } from './fixtures';
 import { book, clinicToday, created, scenario } from './scheduling';
 

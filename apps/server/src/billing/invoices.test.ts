@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../config';
 import { startTestSmtpServer, TEST_CERT_FILE, type TestSmtpServer } from '../email/smtp-test-server';
 import { type ApiClient, createTestApp, type TestApp } from '../test/harness';
-import { pdfText } from '../test/pdf-text';
+import { pdfText } from '../test/pdf';
 import { type VisitScenario, visitScenario } from '../visits/scenario';
 
 /**

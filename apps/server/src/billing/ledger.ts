@@ -12,7 +12,7 @@ import {
   type ReversalCreate,
   todayIn,
 } from '@tend/domain';
-import { and, asc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { recordAudit } from '../audit/service';
 import { getClinic } from '../auth/service';
 import type { RequestContext } from '../context';
@@ -496,27 +496,25 @@ export async function applyUnappliedCredit(
 ): Promise<void> {
   const owed = charges.filter((charge) => charge.status === 'open' && charge.patientCents > 0);
   if (!owed.length) return;
-  const candidates = await tx
-    .select({ id: pay.id })
-    .from(pay)
-    .where(
-      and(
-        eq(pay.clinicId, ctx.clinicId),
-        eq(pay.patientId, patientId),
-        eq(pay.source, 'patient'),
-        gt(pay.amountCents, 0),
-      ),
-    )
-    .orderBy(asc(pay.id))
-    .for('update');
-  if (!candidates.length) return;
+  // Lock the payments with something left (a concurrent application waits, or is waited for),
+  // then count what is left again: an application committed meanwhile is seen by this statement.
+  const locked = await queryRows<{ id: string }>(
+    tx,
+    sql`SELECT p.id FROM payments p
+        WHERE p.clinic_id = ${ctx.clinicId} AND p.patient_id = ${patientId} AND p.source = 'patient'
+          AND p.amount_cents > coalesce((SELECT sum(a.amount_cents) FROM allocations a WHERE a.payment_id = p.id), 0)
+          AND NOT EXISTS (SELECT 1 FROM payments r WHERE r.reverses_id = p.id)
+        ORDER BY p.id
+        FOR UPDATE OF p`,
+  );
+  if (!locked.length) return;
   const credits = await queryRows<{ id: string; unapplied: number }>(
     tx,
     sql`SELECT p.id, (p.amount_cents - coalesce((SELECT sum(a.amount_cents) FROM allocations a
                WHERE a.payment_id = p.id), 0))::int AS unapplied
         FROM payments p
         WHERE p.id IN (${sql.join(
-          candidates.map((row) => sql`${row.id}`),
+          locked.map((row) => sql`${row.id}`),
           sql`, `,
         )})
           AND NOT EXISTS (SELECT 1 FROM payments r WHERE r.reverses_id = p.id)

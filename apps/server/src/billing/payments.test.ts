@@ -2,7 +2,7 @@ import { queryRows } from '@tend/db';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiClient, createTestApp, type TestApp } from '../test/harness';
-import { pdfText } from '../test/pdf-text';
+import { pdfText } from '../test/pdf';
 import { type VisitScenario, visitScenario } from '../visits/scenario';
 
 /**
@@ -123,6 +123,37 @@ describe('a copay taken at check-in', () => {
       allocations: [{ chargeId: charge.id, responsibility: 'patient', amountCents: 100 }],
     });
     expect(unknown.status).toBe(404);
+  });
+});
+
+describe('a credit wanted twice at once', () => {
+  it('is spent once when a visit is signed while the desk applies the same payment by hand', async () => {
+    const first = await s.signedVisit(); // self-pay: owes $120
+    const { patientId } = first;
+    const paid = await copay(patientId, 5_000);
+    expect(paid.status).toBe(201);
+    const visit = (await s.doctor.post('/api/encounters', { patientId, providerId: s.providerId })).body;
+    const saved = await s.doctor.patch(`/api/encounters/${visit.id}`, {
+      version: visit.version,
+      diagnoses: [{ code: 'J11.1' }],
+      services: [{ serviceId: s.serviceId, diagnosisPointers: [1] }],
+    });
+    expect(saved.status).toBe(200);
+    const [signed, applied] = await Promise.all([
+      s.doctor.post(`/api/encounters/${visit.id}/sign`),
+      reception.post(`/api/payments/${paid.body.id}/allocations`, {
+        allocations: [{ chargeId: first.charge.id, responsibility: 'patient', amountCents: 5_000 }],
+      }),
+    ]);
+    expect(signed.status).toBe(200);
+    // Whichever came first took the $50; the other found nothing left (or took nothing).
+    expect([200, 400]).toContain(applied.status);
+    const [sums] = await queryRows<{ allocated: number }>(
+      t.database.db,
+      sql`SELECT coalesce(sum(amount_cents), 0)::int AS allocated FROM allocations WHERE payment_id = ${paid.body.id}`,
+    );
+    expect(sums.allocated).toBe(5_000);
+    expect(await balance(patientId)).toMatchObject({ patientBalanceCents: 19_000, unappliedCents: 0 });
   });
 });
 

@@ -179,9 +179,9 @@ export async function paymentReceiptPdf(
       tableRow(doc, columns, ['', '', 'Your remaining balance', money(balance.patientBalanceCents)], true);
     }
     doc.moveDown(2);
-    doc.font('Helvetica').text(`Received by ${row.postedByName ?? 'the clinic'}`, 54);
+    doc.font('Helvetica').text(`${reversal ? 'Reversed' : 'Received'} by ${row.postedByName ?? 'the clinic'}`, 54);
     doc.moveDown();
-    doc.fontSize(9).text('Thank you. Keep this receipt for your records.', 54);
+    if (!reversal) doc.fontSize(9).text('Thank you. Keep this receipt for your records.', 54);
   });
   await recordAudit(db, ctx, {
     action: 'payment.receipt',

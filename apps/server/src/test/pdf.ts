@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** A PDF's text as a reader sees it (pdftotext -layout from poppler-utils): tests read our PDFs back. */
+/** The text of a PDF as laid out on the page (poppler's pdftotext), to check what a reader sees. */
 export function pdfText(pdf: Buffer): string {
   const dir = mkdtempSync(join(tmpdir(), 'tend-pdf-'));
   try {
