@@ -4,9 +4,15 @@ import {
   IconCalendarCog,
   IconCalendarEvent,
   IconCalendarRepeat,
+  IconCash,
+  IconChartBar,
+  IconChecklist,
   IconClipboardList,
   IconClockHour4,
+  IconCoins,
   IconDoor,
+  IconFileInvoice,
+  IconFileStack,
   IconHome,
   IconId,
   IconKey,
@@ -15,6 +21,7 @@ import {
   IconMapPin,
   IconReceipt,
   IconReceipt2,
+  IconReportMoney,
   IconSettings,
   IconShieldCheck,
   IconStethoscope,
@@ -62,6 +69,22 @@ const MY_DAY: Item = {
   icon: IconClipboardList,
   permission: 'schedule.read',
 };
+
+/** Billing's screens; a Claims page joins them (between Invoices and Post payment). */
+const BILLING: Item[] = [
+  { to: '/billing/work-lists', label: 'nav.workLists', icon: IconChecklist, permission: 'billing.manage' },
+  { to: '/billing/invoices', label: 'nav.invoices', icon: IconFileInvoice, permission: 'billing.manage' },
+  { to: '/billing/payments/new', label: 'nav.postPayment', icon: IconCash, permission: 'payment.post' },
+  {
+    to: '/billing/payments',
+    label: 'nav.payments',
+    icon: IconCoins,
+    permission: 'balance.read',
+    except: ['/billing/payments/new'],
+  },
+  { to: '/billing/statements', label: 'nav.statements', icon: IconFileStack, permission: 'billing.manage' },
+  { to: '/billing/aging', label: 'nav.aging', icon: IconChartBar, permission: 'billing.manage' },
+];
 
 const ADMIN: Item[] = [
   { to: '/admin/staff', label: 'nav.staff', icon: IconUsersGroup, permission: 'user.read' },
@@ -116,9 +139,30 @@ export function NavLinks({ onNavigate }: { onNavigate: () => void }) {
     );
   };
   const admin = ADMIN.filter((item) => !item.permission || can(item.permission));
+  const billing = BILLING.filter((item) => !item.permission || can(item.permission));
   return (
     <ScrollArea type="scroll" h="100%">
       <Stack gap={2}>{main.filter((item) => !item.permission || can(item.permission)).map(render)}</Stack>
+      {billing.length > 0 && (
+        <Stack gap={2} mt="lg">
+          <Text
+            size="xs"
+            fw={700}
+            c="dimmed"
+            tt="uppercase"
+            px="sm"
+            mb={4}
+            className="tend-section-title"
+            id="nav-billing"
+          >
+            <IconReportMoney size={12} aria-hidden style={{ marginRight: 6, verticalAlign: -1 }} />
+            {t('nav.billing')}
+          </Text>
+          <Stack gap={2} role="group" aria-labelledby="nav-billing">
+            {billing.map(render)}
+          </Stack>
+        </Stack>
+      )}
       {admin.length > 0 && (
         <Stack gap={2} mt="lg">
           <Text

@@ -11,6 +11,12 @@ import { StaffPage } from '../admin/StaffPage';
 import { TokensPage } from '../admin/TokensPage';
 import { WorkingHoursPage } from '../admin/WorkingHoursPage';
 import { AuditLogPage } from '../audit/AuditLogPage';
+import { AgingPage } from '../billing/AgingPage';
+import { InvoicesPage } from '../billing/InvoicesPage';
+import { PaymentsPage } from '../billing/PaymentsPage';
+import { PostPaymentPage } from '../billing/PostPaymentPage';
+import { StatementsPage } from '../billing/StatementsPage';
+import { WorkListsPage } from '../billing/WorkListsPage';
 import { EmailSettingsPage } from '../email/EmailSettingsPage';
 import { OutboxPage } from '../email/OutboxPage';
 import { HomePage } from '../home/HomePage';
@@ -39,7 +45,7 @@ function guarded(permission: Permission, Page: ComponentType) {
   };
 }
 
-export const CHART_TABS = ['details', 'clinical', 'insurance', 'history'] as const;
+export const CHART_TABS = ['details', 'clinical', 'insurance', 'balance', 'history'] as const;
 export type ChartTab = (typeof CHART_TABS)[number];
 
 function positiveInt(value: unknown): number | undefined {
@@ -96,6 +102,69 @@ const visitRoute = createRoute({
   component: guarded('clinical.read', VisitPage),
 });
 
+// ---- Billing ------------------------------------------------------------------------------------
+
+const text = (value: unknown): string | undefined => (typeof value === 'string' && value ? value : undefined);
+const date = (value: unknown): string | undefined =>
+  typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) ? value : undefined;
+
+const workListsRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/billing/work-lists',
+  validateSearch: (search: Record<string, unknown>): { days?: number } => {
+    const n = Number(search.days);
+    return { days: Number.isInteger(n) && n >= 0 && n <= 3650 && search.days !== undefined ? n : undefined };
+  },
+  component: guarded('billing.manage', WorkListsPage),
+});
+
+const invoicesRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/billing/invoices',
+  validateSearch: (search: Record<string, unknown>): { patientId?: string; invoiceId?: string } => ({
+    patientId: text(search.patientId),
+    invoiceId: text(search.invoiceId),
+  }),
+  component: guarded('billing.manage', InvoicesPage),
+});
+
+const postPaymentRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/billing/payments/new',
+  validateSearch: (search: Record<string, unknown>): { patientId?: string; invoiceId?: string } => ({
+    patientId: text(search.patientId),
+    invoiceId: text(search.invoiceId),
+  }),
+  component: guarded('payment.post', PostPaymentPage),
+});
+
+const paymentsRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/billing/payments',
+  validateSearch: (search: Record<string, unknown>): { from?: string; to?: string; payerId?: string } => ({
+    from: date(search.from),
+    to: date(search.to),
+    payerId: text(search.payerId),
+  }),
+  component: guarded('balance.read', PaymentsPage),
+});
+
+const statementsRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/billing/statements',
+  validateSearch: (search: Record<string, unknown>): { month?: string } => ({
+    month: typeof search.month === 'string' && /^\d{4}-(0[1-9]|1[0-2])$/.test(search.month) ? search.month : undefined,
+  }),
+  component: guarded('billing.manage', StatementsPage),
+});
+
+const agingRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/billing/aging',
+  validateSearch: (search: Record<string, unknown>): { asOf?: string } => ({ asOf: date(search.asOf) }),
+  component: guarded('billing.manage', AgingPage),
+});
+
 const routeTree = rootRoute.addChildren([
   homeRoute,
   patientsRoute,
@@ -104,6 +173,12 @@ const routeTree = rootRoute.addChildren([
   scheduleRoute,
   myDayRoute,
   visitRoute,
+  workListsRoute,
+  invoicesRoute,
+  postPaymentRoute,
+  paymentsRoute,
+  statementsRoute,
+  agingRoute,
   adminRoute('/follow-ups', 'followup.read', FollowUpsPage),
   adminRoute('/charges', 'charge.read', ChargesPage),
   adminRoute('/admin/services', 'service.read', ServicesPage),

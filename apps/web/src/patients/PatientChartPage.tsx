@@ -1,17 +1,25 @@
 import { Button, Tabs } from '@mantine/core';
-import { IconClipboardText, IconHistory, IconId, IconStethoscope, IconUserQuestion } from '@tabler/icons-react';
+import {
+  IconClipboardText,
+  IconCoins,
+  IconHistory,
+  IconId,
+  IconStethoscope,
+  IconUserQuestion,
+} from '@tabler/icons-react';
 import { getRouteApi, Link, useNavigate } from '@tanstack/react-router';
 import { t } from '@tend/domain';
 import { isApiError } from '../api/client';
 import type { ChartTab } from '../app/router';
 import { PatientHistory } from '../audit/PatientHistory';
 import { useSession } from '../auth/session';
+import { BalanceTab } from '../billing/BalanceTab';
 import { PageHeader } from '../components/PageHeader';
 import { EmptyState, ErrorState, Loading } from '../components/states';
 import { useDocumentTitle } from '../components/useDocumentTitle';
 import { InsuranceTab } from '../insurance/InsuranceTab';
 import { ClinicalTab } from '../visits/ClinicalTab';
-import { usePatient } from './api';
+import { patientName, usePatient } from './api';
 import { PatientDetails } from './PatientDetails';
 import { PatientHeader } from './PatientHeader';
 
@@ -59,7 +67,9 @@ export function PatientChartPage() {
   };
   const showHistory = can('audit.read');
   const showClinical = can('clinical.read');
-  const hidden = (tab === 'history' && !showHistory) || (tab === 'clinical' && !showClinical);
+  const showBalance = can('balance.read');
+  const hidden =
+    (tab === 'history' && !showHistory) || (tab === 'clinical' && !showClinical) || (tab === 'balance' && !showBalance);
 
   return (
     <>
@@ -77,6 +87,11 @@ export function PatientChartPage() {
           <Tabs.Tab value="insurance" leftSection={<IconId size={16} aria-hidden />}>
             {t('chart.tabInsurance')}
           </Tabs.Tab>
+          {showBalance && (
+            <Tabs.Tab value="balance" leftSection={<IconCoins size={16} aria-hidden />}>
+              {t('chart.tabBalance')}
+            </Tabs.Tab>
+          )}
           {showHistory && (
             <Tabs.Tab value="history" leftSection={<IconHistory size={16} aria-hidden />}>
               {t('chart.tabHistory')}
@@ -94,6 +109,11 @@ export function PatientChartPage() {
         <Tabs.Panel value="insurance">
           <InsuranceTab patientId={patientId} />
         </Tabs.Panel>
+        {showBalance && (
+          <Tabs.Panel value="balance">
+            <BalanceTab patientId={patientId} patientName={patientName(patient.data)} />
+          </Tabs.Panel>
+        )}
         {showHistory && (
           <Tabs.Panel value="history">
             <PatientHistory patientId={patientId} />

@@ -34,10 +34,11 @@ export function usePatientSearch(q: string, page: number, pageSize: number, opti
   return { ...query, items: items.slice(0, pageSize), hasMore: items.length > pageSize };
 }
 
-export function usePatient(id: string) {
+export function usePatient(id: string, options: { enabled?: boolean } = {}) {
   return useQuery({
     queryKey: patientKeys.detail(id),
     queryFn: ({ signal }) => http.get<Patient>(`/patients/${id}`, undefined, { signal }),
+    enabled: options.enabled ?? true,
   });
 }
 

@@ -1,8 +1,10 @@
 import { Alert, Button, Group, Modal, Select, Stack, Table, Text, TextInput } from '@mantine/core';
-import { IconAlertTriangle } from '@tabler/icons-react';
+import { IconAlertTriangle, IconCash } from '@tabler/icons-react';
 import { type AppointmentAction, type MessageKey, nextStatus, offeredBy, type Provider, t } from '@tend/domain';
 import { useState } from 'react';
 import { isApiError } from '../api/client';
+import { useSession } from '../auth/session';
+import { CopayForm } from '../billing/CopayForm';
 import { DateField } from '../components/DateField';
 import { formatDate, formatDateTime } from '../components/format';
 import { errorMessage, notifySuccess } from '../components/notify';
@@ -30,7 +32,10 @@ const ACTIONS: { action: AppointmentAction; label: MessageKey; done: MessageKey 
   { action: 'no-show', label: 'schedule.action.noShow', done: 'schedule.done.noShow' },
 ];
 
-type Mode = 'view' | 'cancel' | 'reschedule';
+type Mode = 'view' | 'cancel' | 'reschedule' | 'copay';
+
+/** The patient is here (or was): the front desk may take the copay. */
+const ARRIVED = new Set(['checked_in', 'in_progress', 'completed']);
 
 /** One appointment: its details and what can happen to it next. */
 export function AppointmentDialog({
@@ -81,6 +86,7 @@ function AppointmentDetails({
   canWrite: boolean;
 }) {
   const [mode, setMode] = useState<Mode>('view');
+  const canPay = useSession().can('payment.post');
   const [reason, setReason] = useState('');
   const [error, setError] = useState<string | null>(null);
   const act = useAppointmentAction();
@@ -109,6 +115,18 @@ function AppointmentDetails({
       await act.mutateAsync({ id: appointment.id, action, reason: action === 'cancel' ? reason.trim() : undefined });
       notifySuccess(t(done, { patient: appointment.patientName }));
       onClose();
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  };
+
+  /** Checks the patient in and keeps the dialog open on the copay form. */
+  const checkInWithCopay = async () => {
+    setError(null);
+    try {
+      await act.mutateAsync({ id: appointment.id, action: 'check-in' });
+      notifySuccess(t('schedule.done.checkIn', { patient: appointment.patientName }));
+      setMode('copay');
     } catch (err) {
       setError(errorMessage(err));
     }
@@ -245,23 +263,39 @@ function AppointmentDetails({
           </Stack>
         </Alert>
       )}
-      {canWrite && mode === 'view' && (
+      {(canWrite || canPay) && mode === 'view' && (
         <Group gap="xs">
-          <OpenVisitButton appointment={appointment} visit={undefined} onOpened={onClose} />
-          {ACTIONS.filter(({ action }) => nextStatus(appointment.status, action) !== null).map(
-            ({ action, label, done }) => (
-              <Button
-                key={action}
-                variant={action === 'check-in' ? 'filled' : 'light'}
-                color={action === 'no-show' ? 'orange' : undefined}
-                onClick={() => void run(action, done)}
-                loading={act.isPending && act.variables?.action === action}
-              >
-                {t(label)}
-              </Button>
-            ),
+          {canWrite && <OpenVisitButton appointment={appointment} visit={undefined} onOpened={onClose} />}
+          {canWrite && canPay && nextStatus(appointment.status, 'check-in') !== null && (
+            <Button
+              variant="light"
+              leftSection={<IconCash size={18} aria-hidden />}
+              onClick={() => void checkInWithCopay()}
+              loading={act.isPending && act.variables?.action === 'check-in'}
+            >
+              {t('copay.checkInAndTake')}
+            </Button>
           )}
-          {canMove && (
+          {canPay && ARRIVED.has(appointment.status) && (
+            <Button variant="light" leftSection={<IconCash size={18} aria-hidden />} onClick={() => setMode('copay')}>
+              {t('copay.takeShort')}
+            </Button>
+          )}
+          {canWrite &&
+            ACTIONS.filter(({ action }) => nextStatus(appointment.status, action) !== null).map(
+              ({ action, label, done }) => (
+                <Button
+                  key={action}
+                  variant={action === 'check-in' ? 'filled' : 'light'}
+                  color={action === 'no-show' ? 'orange' : undefined}
+                  onClick={() => void run(action, done)}
+                  loading={act.isPending && act.variables?.action === action}
+                >
+                  {t(label)}
+                </Button>
+              ),
+            )}
+          {canWrite && canMove && (
             <Button
               variant="default"
               onClick={() => {
@@ -272,12 +306,20 @@ function AppointmentDetails({
               {t('schedule.action.reschedule')}
             </Button>
           )}
-          {canCancel && (
+          {canWrite && canCancel && (
             <Button variant="subtle" color="red" onClick={() => setMode('cancel')}>
               {t('schedule.action.cancel')}
             </Button>
           )}
         </Group>
+      )}
+      {mode === 'copay' && (
+        <CopayForm
+          patientId={appointment.patientId}
+          patientName={appointment.patientName}
+          serviceDate={start.date}
+          onDone={onClose}
+        />
       )}
       {mode === 'cancel' && (
         <Stack gap="sm">

@@ -1,8 +1,9 @@
-import { Badge, Paper, Stack, Table, Text, Title } from '@mantine/core';
+import { Badge, Paper, Stack, Table, Text, Title, VisuallyHidden } from '@mantine/core';
 import { IconReceipt } from '@tabler/icons-react';
 import { formatCents, t } from '@tend/domain';
 import { useProviders } from '../admin/api';
 import { useSession } from '../auth/session';
+import { CreateInvoiceButton, useInvoiceableVisits } from '../billing/CreateInvoice';
 import { formatDate } from '../components/format';
 import { AnchorLink } from '../components/links';
 import { PageHeader } from '../components/PageHeader';
@@ -12,8 +13,12 @@ import { useCharges, useVisitsWithoutCharge } from './api';
 
 /** Billing's view of what signed visits created: open charges, codes and amounts. */
 export function ChargesPage() {
-  const { clinic, user } = useSession();
+  const { clinic, user, can } = useSession();
   const charges = useCharges({ status: 'open' });
+  const canInvoice = can('billing.manage');
+  const invoiceable = useInvoiceableVisits(canInvoice);
+  const toInvoice = new Map((invoiceable.data ?? []).map((visit) => [visit.encounterId, visit]));
+  const shown = new Set<string>();
   const providers = useProviders();
   const providerOf = new Map((providers.data ?? []).map((p) => [p.id, providerName(p)]));
   const isManager = user.role === 'manager' || user.role === 'admin';
@@ -49,6 +54,11 @@ export function ChargesPage() {
                       <Table.Th>{t('charges.diagnoses')}</Table.Th>
                       <Table.Th ta="right">{t('charges.units')}</Table.Th>
                       <Table.Th ta="right">{t('charges.amount')}</Table.Th>
+                      {canInvoice && (
+                        <Table.Th>
+                          <VisuallyHidden>{t('common.actions')}</VisuallyHidden>
+                        </Table.Th>
+                      )}
                     </Table.Tr>
                   </Table.Thead>
                   <Table.Tbody>
@@ -79,6 +89,13 @@ export function ChargesPage() {
                         <Table.Td ta="right" fw={600}>
                           {formatCents(charge.amountCents, clinic.currency)}
                         </Table.Td>
+                        {canInvoice && (
+                          <Table.Td ta="right">
+                            {firstOfVisit(shown, charge.encounterId) && toInvoice.get(charge.encounterId) && (
+                              <CreateInvoiceButton visit={toInvoice.get(charge.encounterId) ?? charge} />
+                            )}
+                          </Table.Td>
+                        )}
                       </Table.Tr>
                     ))}
                     <Table.Tr>
@@ -88,6 +105,7 @@ export function ChargesPage() {
                       <Table.Td ta="right" fw={700}>
                         {formatCents(total, clinic.currency)}
                       </Table.Td>
+                      {canInvoice && <Table.Td />}
                     </Table.Tr>
                   </Table.Tbody>
                 </Table>
@@ -99,6 +117,13 @@ export function ChargesPage() {
       </Stack>
     </>
   );
+}
+
+/** True the first time a visit's charge is met (its Create invoice button goes on that row). */
+function firstOfVisit(shown: Set<string>, encounterId: string): boolean {
+  if (shown.has(encounterId)) return false;
+  shown.add(encounterId);
+  return true;
 }
 
 function VisitsWithoutCharge() {

@@ -203,7 +203,10 @@ export function useSaveTemplate() {
 
 // ---- Charges and follow-ups ------------------------------------------------------------------
 
-export function useCharges(query: { encounterId?: string; status?: 'open' | 'void' }, enabled = true) {
+export function useCharges(
+  query: { encounterId?: string; patientId?: string; status?: 'open' | 'void' },
+  enabled = true,
+) {
   return useQuery({
     queryKey: visitKeys.charges(query),
     queryFn: ({ signal }) => http.get<{ items: Charge[] }>('/charges', query, { signal }).then(items),
