@@ -30,7 +30,9 @@ export interface TestSmtpServer {
 }
 
 export async function startTestSmtpServer(
-  options: { security: 'tls' | 'starttls' | 'none'; auth?: { user: string; pass: string } } = { security: 'starttls' },
+  options: { security: 'tls' | 'starttls' | 'none'; auth?: { user: string; pass: string }; port?: number } = {
+    security: 'starttls',
+  },
 ): Promise<TestSmtpServer> {
   const received: ReceivedMail[] = [];
   const { auth } = options;
@@ -71,7 +73,7 @@ export async function startTestSmtpServer(
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   const port = (server.server.address() as AddressInfo).port;
   return {
