@@ -21,6 +21,8 @@ export interface Config {
   secretKey: string | undefined;
   /** TEND_SMTP_CA_FILE: a PEM file of certificate authorities to trust for SMTP (a relay with a private CA). */
   smtpCaFile: string | undefined;
+  /** TEND_PUBLIC_URL: where patients reach Tend (links in reminders), e.g. https://clinic.example.org. */
+  publicUrl: string;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -40,6 +42,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     emailMode: emailMode(env.TEND_EMAIL_MODE),
     secretKey: env.TEND_SECRET_KEY || undefined,
     smtpCaFile: env.TEND_SMTP_CA_FILE ? resolve(env.TEND_SMTP_CA_FILE) : undefined,
+    publicUrl: (env.TEND_PUBLIC_URL || `http://localhost:${port}`).replace(/\/+$/, ''),
   };
 }
 
