@@ -7,6 +7,7 @@ import {
   IconClipboardList,
   IconClockHour4,
   IconDoor,
+  IconFileDollar,
   IconHome,
   IconId,
   IconKey,
@@ -53,6 +54,7 @@ const MAIN: Item[] = [
   },
   { to: '/follow-ups', label: 'nav.followUps', icon: IconCalendarRepeat, permission: 'followup.read' },
   { to: '/charges', label: 'nav.charges', icon: IconReceipt, permission: 'charge.read' },
+  { to: '/claims', label: 'nav.claims', icon: IconFileDollar, permission: 'billing.manage' },
 ];
 
 /** Shown to providers and to anyone whose staff account is linked to a provider. */

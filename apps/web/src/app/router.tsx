@@ -11,6 +11,8 @@ import { StaffPage } from '../admin/StaffPage';
 import { TokensPage } from '../admin/TokensPage';
 import { WorkingHoursPage } from '../admin/WorkingHoursPage';
 import { AuditLogPage } from '../audit/AuditLogPage';
+import { ClaimPage } from '../claims/ClaimPage';
+import { CLAIM_VIEWS, ClaimsPage, type ClaimView } from '../claims/ClaimsPage';
 import { EmailSettingsPage } from '../email/EmailSettingsPage';
 import { OutboxPage } from '../email/OutboxPage';
 import { HomePage } from '../home/HomePage';
@@ -96,6 +98,21 @@ const visitRoute = createRoute({
   component: guarded('clinical.read', VisitPage),
 });
 
+const claimsRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/claims',
+  validateSearch: (search: Record<string, unknown>): { view?: ClaimView } => ({
+    view: CLAIM_VIEWS.find((view) => view === search.view && view !== 'work'),
+  }),
+  component: guarded('billing.manage', ClaimsPage),
+});
+
+const claimRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/claims/$claimId',
+  component: guarded('billing.manage', ClaimPage),
+});
+
 const routeTree = rootRoute.addChildren([
   homeRoute,
   patientsRoute,
@@ -104,6 +121,8 @@ const routeTree = rootRoute.addChildren([
   scheduleRoute,
   myDayRoute,
   visitRoute,
+  claimsRoute,
+  claimRoute,
   adminRoute('/follow-ups', 'followup.read', FollowUpsPage),
   adminRoute('/charges', 'charge.read', ChargesPage),
   adminRoute('/admin/services', 'service.read', ServicesPage),
