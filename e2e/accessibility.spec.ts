@@ -12,10 +12,12 @@ const PAGES: Array<[string, string | RegExp]> = [
   ['/admin/tokens', 'API tokens'],
   ['/admin/audit', 'Audit log'],
   ['/admin/clinic', 'Clinic settings'],
+  ['/claims', 'Claims'],
+  ['/claims?view=all', 'Claims'],
 ];
 
 test('every page has no serious accessibility violation', async ({ page }) => {
-  test.setTimeout(180_000); // ten pages, each analysed by axe
+  test.setTimeout(210_000); // twelve pages, each analysed by axe
   await page.goto('/');
   await expectAccessible(page, 'the sign-in page');
   await signIn(page, ADMIN);

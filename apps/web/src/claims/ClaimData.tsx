@@ -68,7 +68,7 @@ export function ClaimData({ claim }: { claim: Claim }) {
       <Text size="sm" c="dimmed" mb="md">
         {claim.submittedAt ? t('claims.dataHintSubmitted') : t('claims.dataHint')}
       </Text>
-      <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }} spacing="lg" verticalSpacing="lg">
+      <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="lg" verticalSpacing="lg">
         <Block title={t('claims.patient')}>
           <Row label={t('claims.name')} value={name(d.patient)} box="2" />
           <Row label={t('claims.birthDate')} value={formatDate(d.patient.birthDate)} box="3" />

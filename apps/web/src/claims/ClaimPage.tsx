@@ -40,7 +40,7 @@ import { ClaimData } from './ClaimData';
 import { ClaimLines } from './ClaimLines';
 import { InsurerAnswerModal } from './InsurerAnswerModal';
 import { RemittanceModal } from './RemittanceModal';
-import { ClaimStatusBadge, daysLabel, daysSince, statusLabel, statusSince } from './shared';
+import { ClaimStatusBadge, daysSince, statusLabel, statusSince } from './shared';
 
 const EOB_STATUSES = new Set(['submitted', 'accepted', 'partially_paid', 'denied']);
 const CORRECTABLE = new Set(['draft', 'ready', 'rejected']);
@@ -188,7 +188,7 @@ function ClaimScreen({ claim }: { claim: Claim }) {
               <Title order={1} fz={26}>
                 {t('claims.heading', { number: claim.number })}
               </Title>
-              <ClaimStatusBadge status={status} size="lg" />
+              <ClaimStatusBadge status={status} size="lg" testId="claim-status" />
               {claim.rank === 'secondary' && (
                 <Badge variant="outline" color="gray" size="lg" radius="sm" tt="none">
                   {t('claims.secondary')}
@@ -205,10 +205,7 @@ function ClaimScreen({ claim }: { claim: Claim }) {
               {t('claims.seenBy', { provider: claim.providerName, date: formatDate(claim.serviceDate) })}
             </Text>
             <Text size="xs" c="dimmed">
-              {t('claims.statusFor', {
-                status: statusLabel(status),
-                since: daysLabel(daysSince(statusSince(claim))),
-              })}
+              {statusAge(status, daysSince(statusSince(claim)))}
               {claim.submittedAt &&
                 ` · ${t('claims.submittedAt', { at: formatDateTime(claim.submittedAt, clinic.timezone) })}`}
             </Text>
@@ -255,12 +252,10 @@ function ClaimScreen({ claim }: { claim: Claim }) {
         </Alert>
       )}
 
+      <ClaimLines key={`${claim.id}-${status}`} claim={claim} editable={CORRECTABLE.has(status)} />
       <Grid gap="md" align="flex-start">
         <Grid.Col span={{ base: 12, lg: 8 }}>
-          <Stack gap="md">
-            <ClaimLines claim={claim} editable={CORRECTABLE.has(status)} />
-            <ClaimData claim={claim} />
-          </Stack>
+          <ClaimData claim={claim} />
         </Grid.Col>
         <Grid.Col span={{ base: 12, lg: 4 }}>
           <History claim={claim} timezone={clinic.timezone} />
@@ -271,6 +266,13 @@ function ClaimScreen({ claim }: { claim: Claim }) {
       {posting && <RemittanceModal claim={claim} onClose={() => setPosting(false)} />}
     </Stack>
   );
+}
+
+/** "Draft since today", "Submitted for 12 days". */
+function statusAge(status: Claim['status'], days: number): string {
+  const label = statusLabel(status);
+  if (days === 0) return t('claims.statusToday', { status: label });
+  return days === 1 ? t('claims.statusOneDay', { status: label }) : t('claims.statusDays', { status: label, days });
 }
 
 function Figure({
@@ -438,8 +440,7 @@ function Problems({
         <Group gap="sm">
           <Button
             size="sm"
-            variant="white"
-            color="orange"
+            variant="default"
             leftSection={<IconRefresh size={16} aria-hidden />}
             onClick={onCheck}
             loading={checking}

@@ -1,5 +1,5 @@
 import { Badge, Group, NumberInput, Paper, Stack, Tabs, Text, Title } from '@mantine/core';
-import { IconChecks, IconFileInvoice } from '@tabler/icons-react';
+import { IconFileInvoice } from '@tabler/icons-react';
 import { getRouteApi, useNavigate } from '@tanstack/react-router';
 import { type Claim, type ClaimStatus, t } from '@tend/domain';
 import { useState } from 'react';
@@ -7,6 +7,7 @@ import { PageHeader } from '../components/PageHeader';
 import { EmptyState, QueryView } from '../components/states';
 import { useClaims, useDeniedClaims, useUnpaidClaims } from './api';
 import { ClaimsTable } from './ClaimsTable';
+import { AllDone } from './shared';
 import { UnbilledCharges } from './UnbilledCharges';
 
 export const CLAIM_VIEWS = ['work', 'ready', 'draft', 'submitted', 'attention', 'paid', 'all'] as const;
@@ -130,13 +131,7 @@ function WorkLists() {
         <QueryView
           query={unpaid}
           isEmpty={(data) => data.length === 0}
-          empty={
-            <EmptyState
-              icon={<IconChecks aria-hidden />}
-              title={t('claims.unpaidNone', { days })}
-              description={t('claims.unpaidNoneHint')}
-            />
-          }
+          empty={<AllDone title={t('claims.unpaidNone', { days })} hint={t('claims.unpaidNoneHint')} />}
         >
           {(data) => <ClaimsTable claims={data} label={t('claims.unpaidTitle')} searchable={false} />}
         </QueryView>
@@ -151,13 +146,7 @@ function WorkLists() {
         <QueryView
           query={denied}
           isEmpty={(data) => data.length === 0}
-          empty={
-            <EmptyState
-              icon={<IconChecks aria-hidden />}
-              title={t('claims.deniedNone')}
-              description={t('claims.deniedNoneHint')}
-            />
-          }
+          empty={<AllDone title={t('claims.deniedNone')} hint={t('claims.deniedNoneHint')} />}
         >
           {(data) => <ClaimsTable claims={data} label={t('claims.deniedTitle')} searchable={false} />}
         </QueryView>

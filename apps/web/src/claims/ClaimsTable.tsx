@@ -127,8 +127,8 @@ export function ClaimsTable({
         </Text>
       ) : (
         <>
-          <Table.ScrollContainer minWidth={960}>
-            <Table fz="sm" verticalSpacing={8} highlightOnHover aria-label={label}>
+          <Table.ScrollContainer minWidth={880}>
+            <Table fz="sm" verticalSpacing={8} aria-label={label}>
               <Table.Thead>
                 <Table.Tr>
                   {selectable && (
@@ -145,12 +145,14 @@ export function ClaimsTable({
                   <Table.Th>{t('claims.claim')}</Table.Th>
                   <Table.Th>{t('claims.patient')}</Table.Th>
                   <Table.Th>{t('claims.payer')}</Table.Th>
-                  <Table.Th>{t('claims.serviceDate')}</Table.Th>
+                  <Table.Th style={{ whiteSpace: 'nowrap' }}>{t('claims.serviceDate')}</Table.Th>
                   <Table.Th ta="right">{t('claims.total')}</Table.Th>
                   <Table.Th ta="right">{t('claims.paid')}</Table.Th>
                   <Table.Th ta="right">{t('claims.balance')}</Table.Th>
                   <Table.Th>{t('common.status')}</Table.Th>
-                  <Table.Th ta="right">{t('claims.inStatus')}</Table.Th>
+                  <Table.Th ta="right" style={{ whiteSpace: 'nowrap' }}>
+                    {t('claims.inStatus')}
+                  </Table.Th>
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
@@ -191,7 +193,7 @@ export function ClaimsTable({
                       </AnchorLink>
                     </Table.Td>
                     <Table.Td>{claim.payerName}</Table.Td>
-                    <Table.Td>{formatDate(claim.serviceDate)}</Table.Td>
+                    <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDate(claim.serviceDate)}</Table.Td>
                     <Table.Td ta="right">{formatCents(claim.totalCents, clinic.currency)}</Table.Td>
                     <Table.Td ta="right">{formatCents(claim.paidCents, clinic.currency)}</Table.Td>
                     <Table.Td ta="right" fw={600}>
@@ -207,7 +209,7 @@ export function ClaimsTable({
                         )}
                       </Group>
                     </Table.Td>
-                    <Table.Td ta="right" c="dimmed">
+                    <Table.Td ta="right" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
                       {daysLabel(daysSince(statusSince(claim), now))}
                     </Table.Td>
                   </Table.Tr>

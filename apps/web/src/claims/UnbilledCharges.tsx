@@ -1,13 +1,14 @@
 import { Badge, Button, Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
-import { IconChecks, IconFilePlus, IconReceipt } from '@tabler/icons-react';
+import { IconFilePlus, IconReceipt } from '@tabler/icons-react';
 import { useNavigate } from '@tanstack/react-router';
 import { formatCents, t } from '@tend/domain';
 import { useSession } from '../auth/session';
 import { formatDate } from '../components/format';
 import { AnchorLink } from '../components/links';
 import { notifyError, notifySuccess } from '../components/notify';
-import { EmptyState, QueryView } from '../components/states';
+import { QueryView } from '../components/states';
 import { type UnbilledCharge, useCreateClaim, useCreateInvoice, useUnbilledCharges } from './api';
+import { AllDone } from './shared';
 
 interface Visit {
   encounterId: string;
@@ -92,24 +93,22 @@ export function UnbilledCharges() {
       <QueryView
         query={charges}
         isEmpty={(data) => data.length === 0}
-        empty={
-          <EmptyState
-            icon={<IconChecks aria-hidden />}
-            title={t('claims.unbilledNone')}
-            description={t('claims.unbilledNoneHint')}
-          />
-        }
+        empty={<AllDone title={t('claims.unbilledNone')} hint={t('claims.unbilledNoneHint')} />}
       >
         {(data) => (
-          <Table.ScrollContainer minWidth={960}>
-            <Table fz="sm" verticalSpacing={8} highlightOnHover aria-label={t('claims.unbilledTitle')}>
+          <Table.ScrollContainer minWidth={880}>
+            <Table fz="sm" verticalSpacing={8} aria-label={t('claims.unbilledTitle')}>
               <Table.Thead>
                 <Table.Tr>
-                  <Table.Th>{t('claims.serviceDate')}</Table.Th>
+                  <Table.Th style={{ whiteSpace: 'nowrap' }}>{t('claims.serviceDate')}</Table.Th>
                   <Table.Th>{t('claims.patient')}</Table.Th>
                   <Table.Th>{t('claims.codes')}</Table.Th>
-                  <Table.Th ta="right">{t('claims.insurerPart')}</Table.Th>
-                  <Table.Th ta="right">{t('claims.patientPart')}</Table.Th>
+                  <Table.Th ta="right" style={{ whiteSpace: 'nowrap' }}>
+                    {t('claims.insurerPart')}
+                  </Table.Th>
+                  <Table.Th ta="right" style={{ whiteSpace: 'nowrap' }}>
+                    {t('claims.patientPart')}
+                  </Table.Th>
                   <Table.Th>{t('claims.missing')}</Table.Th>
                   <Table.Th ta="right">{t('common.actions')}</Table.Th>
                 </Table.Tr>
@@ -117,8 +116,8 @@ export function UnbilledCharges() {
               <Table.Tbody>
                 {byVisit(data).map((visit) => (
                   <Table.Tr key={visit.encounterId}>
-                    <Table.Td>{formatDate(visit.serviceDate)}</Table.Td>
-                    <Table.Td>
+                    <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDate(visit.serviceDate)}</Table.Td>
+                    <Table.Td style={{ whiteSpace: 'nowrap' }}>
                       <AnchorLink to="/patients/$patientId" params={{ patientId: visit.patientId }} size="sm" fw={600}>
                         {visit.patientName}
                       </AnchorLink>
@@ -126,21 +125,26 @@ export function UnbilledCharges() {
                     <Table.Td>
                       <Stack gap={2}>
                         {visit.charges.map((charge) => (
-                          <Text size="sm" key={charge.chargeId}>
-                            <Text span ff="monospace" fw={600} size="sm">
-                              {charge.code}
-                            </Text>{' '}
-                            <Text span size="xs" c="dimmed">
-                              {charge.description} · {money(charge.amountCents)}
+                          <div key={charge.chargeId}>
+                            <Text size="sm">
+                              <Text span ff="monospace" fw={600} size="sm">
+                                {charge.code}
+                              </Text>{' '}
+                              <Text span size="xs" c="dimmed">
+                                {money(charge.amountCents)}
+                              </Text>
                             </Text>
-                          </Text>
+                            <Text size="xs" c="dimmed" lineClamp={1} maw={260}>
+                              {charge.description}
+                            </Text>
+                          </div>
                         ))}
                       </Stack>
                     </Table.Td>
                     <Table.Td ta="right">{visit.needsClaim ? money(visit.insurerCents) : '—'}</Table.Td>
                     <Table.Td ta="right">{visit.needsInvoice ? money(visit.patientCents) : '—'}</Table.Td>
                     <Table.Td>
-                      <Group gap={4}>
+                      <Group gap={4} wrap="nowrap">
                         {visit.needsClaim && (
                           <Badge variant="light" color="blue" size="sm" radius="sm" tt="none">
                             {t('claims.missingClaim')}

@@ -1,4 +1,5 @@
-import { Badge, type BadgeProps } from '@mantine/core';
+import { Badge, type BadgeProps, Group, Text, ThemeIcon } from '@mantine/core';
+import { IconChecks } from '@tabler/icons-react';
 import { type Claim, type ClaimStatus, type MessageKey, t } from '@tend/domain';
 
 /** A claim's status, one colour each, the same on every claims screen. */
@@ -18,9 +19,17 @@ export function statusLabel(status: ClaimStatus): string {
   return t(`claims.status.${status}` as MessageKey);
 }
 
-export function ClaimStatusBadge({ status, size = 'sm' }: { status: ClaimStatus; size?: BadgeProps['size'] }) {
+export function ClaimStatusBadge({
+  status,
+  size = 'sm',
+  testId,
+}: {
+  status: ClaimStatus;
+  size?: BadgeProps['size'];
+  testId?: string;
+}) {
   return (
-    <Badge variant="light" color={COLOR[status]} size={size} radius="sm" tt="none" fw={600}>
+    <Badge variant="light" color={COLOR[status]} size={size} radius="sm" tt="none" fw={600} data-testid={testId}>
       {statusLabel(status)}
     </Badge>
   );
@@ -39,4 +48,23 @@ export function daysSince(iso: string, now: number = Date.now()): number {
 export function daysLabel(days: number): string {
   if (days === 0) return t('claims.today');
   return days === 1 ? t('claims.oneDay') : t('claims.days', { count: days });
+}
+
+/** The quiet "nothing here" of a work list: one line, so the lists above and below stay in view. */
+export function AllDone({ title, hint }: { title: string; hint: string }) {
+  return (
+    <Group gap="sm" py="sm" wrap="nowrap">
+      <ThemeIcon variant="light" color="teal" radius="xl" size="lg">
+        <IconChecks size={18} aria-hidden />
+      </ThemeIcon>
+      <div>
+        <Text size="sm" fw={600}>
+          {title}
+        </Text>
+        <Text size="sm" c="dimmed">
+          {hint}
+        </Text>
+      </div>
+    </Group>
+  );
 }

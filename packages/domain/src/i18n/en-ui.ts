@@ -1275,10 +1275,13 @@ export const enUi = {
   'claims.view.attention': 'Denied or rejected',
   'claims.view.paid': 'Paid',
   'claims.view.all': 'All',
-  'claims.viewHint.ready': 'Nothing is missing on these claims. Select them to submit them and download one 837P file for the clearinghouse.',
+  'claims.viewHint.ready':
+    'Nothing is missing on these claims. Select them to submit them and download one 837P file for the clearinghouse.',
   'claims.viewHint.draft': 'Something is missing on these claims. Open one to see what to fix, then check it again.',
-  'claims.viewHint.submitted': 'Sent to the insurer (or accepted by it) and waiting for its payment. Enter the EOB when it comes.',
-  'claims.viewHint.attention': 'Rejected by the insurer, denied, or paid in part (a denied line or an underpayment): work them.',
+  'claims.viewHint.submitted':
+    'Sent to the insurer (or accepted by it) and waiting for its payment. Enter the EOB when it comes.',
+  'claims.viewHint.attention':
+    'Rejected by the insurer, denied, or paid in part (a denied line or an underpayment): work them.',
   'claims.viewHint.paid': 'Paid in full by the insurer.',
   'claims.viewHint.all': 'Every claim, newest first.',
   'claims.empty.ready': 'No claim is ready to submit',
@@ -1323,7 +1326,8 @@ export const enUi = {
   'claims.submitFailed': 'Claim {number} was not submitted',
   'claims.exportFailed': 'The 837P file was not made',
   'claims.unbilledTitle': 'Charges not yet billed',
-  'claims.unbilledHint': 'Signed visits whose insurer part is on no claim, or whose patient part is on no invoice, oldest first.',
+  'claims.unbilledHint':
+    'Signed visits whose insurer part is on no claim, or whose patient part is on no invoice, oldest first.',
   'claims.unbilledNone': 'Everything is billed',
   'claims.unbilledNoneHint': 'Every charge from a signed visit is on a claim or an invoice.',
   'claims.codes': 'Services',
@@ -1356,7 +1360,9 @@ export const enUi = {
   'claims.secondary': 'Secondary claim',
   'claims.toPayer': 'to {payer}',
   'claims.seenBy': '{provider}, {date}',
-  'claims.statusFor': '{status} for {since}',
+  'claims.statusToday': '{status} since today',
+  'claims.statusOneDay': '{status} for 1 day',
+  'claims.statusDays': '{status} for {days} days',
   'claims.submittedAt': 'submitted {at}',
   'claims.billed': 'Billed',
   'claims.insurerPaid': 'Insurer paid',
@@ -1431,7 +1437,8 @@ export const enUi = {
   'claims.diagnoses': 'Diagnoses',
   'claims.lines': 'Service lines',
   'claims.linesHint': 'Box 24: what was billed per line, and what the insurer paid.',
-  'claims.linesHintEditable': 'Add modifiers (2 letters or digits, e.g. 25) and choose which diagnoses each line points at, then save.',
+  'claims.linesHintEditable':
+    'Add modifiers (2 letters or digits, e.g. 25) and choose which diagnoses each line points at, then save.',
   'claims.code': 'Code',
   'claims.modifiers': 'Modifiers',
   'claims.modifierN': 'Modifier {n} of line {line}',
@@ -1448,7 +1455,8 @@ export const enUi = {
   'claims.linesSaved': 'Lines saved. Claim {number} is ready.',
   'claims.linesSavedProblems': 'Lines saved; {count} thing(s) still to fix.',
   'claims.answerTitle': 'Insurer’s answer to claim {number}',
-  'claims.answerHint': 'From the clearinghouse’s acknowledgement or the insurer’s portal. A rejected claim is corrected and submitted again.',
+  'claims.answerHint':
+    'From the clearinghouse’s acknowledgement or the insurer’s portal. A rejected claim is corrected and submitted again.',
   'claims.answer': 'The insurer’s answer',
   'claims.answerAccepted': 'Accepted for processing',
   'claims.answerRejected': 'Rejected',
@@ -1487,7 +1495,8 @@ export const enUi = {
   'claims.writeOff': 'Contractual write-off',
   'claims.eobDeniedNone': 'None (denied)',
   'claims.eobUnderpaid': '{amount} under the contract: stays owed by the insurer',
-  'claims.eobExplain': 'With a contract, billed minus allowed is written off and an underpayment stays owed by the insurer. Without one, what is neither paid nor the patient’s is written off. A denied line stays owed by the insurer until it is worked; with a secondary insurer, the patient’s part is billed to it.',
+  'claims.eobExplain':
+    'With a contract, billed minus allowed is written off and an underpayment stays owed by the insurer. Without one, what is neither paid nor the patient’s is written off. A denied line stays owed by the insurer until it is worked; with a secondary insurer, the patient’s part is billed to it.',
   'claims.eobNoLines': 'Tick at least one line of the EOB.',
   'claims.eobOverBilled': 'Paid plus patient responsibility is more than the {billed} billed.',
   'claims.eobDeniedPaid': 'A denied line is paid 0.',
