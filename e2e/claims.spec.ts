@@ -20,6 +20,7 @@ const ADDRESS = { line1: '40 Mill Road', city: 'Albany', region: 'NY', postalCod
 async function screenshot(page: Page, name: string) {
   mkdirSync(SCREENS, { recursive: true });
   await page.mouse.move(0, 0);
+  await page.evaluate(() => window.scrollTo(0, 0));
   for (const close of await page.locator('.mantine-Notification-closeButton').all()) await close.click();
   await expect(page.locator('.mantine-Notification-root')).toHaveCount(0);
   await page.screenshot({ path: `${SCREENS}/${name}.png` });
@@ -114,8 +115,22 @@ test('a billing specialist fixes, submits and posts the payment of a claim', asy
   await checkAccessible(page, 'a draft claim');
   await screenshot(page, 'claim-draft');
 
+  await page.getByRole('link', { name: 'Back to claims' }).click();
+  await page.getByRole('tab', { name: /Drafts with problems/ }).click();
+  await expect(page.getByRole('table', { name: 'Drafts with problems' })).toContainText('2 to fix');
+  await screenshot(page, 'claims-drafts');
+
   // The administrator enters them in Clinic settings; a wrong check digit is refused first.
   await switchTo(page, ADMIN);
+  await page.getByRole('link', { name: 'Locations' }).click();
+  await page
+    .getByRole('button', { name: /^Edit / })
+    .first()
+    .click();
+  await expect(page.getByRole('dialog').getByLabel('Place of service code')).toHaveValue('11');
+  await expect(page.getByRole('dialog')).toContainText('11 office, 02 telehealth, 22 outpatient hospital');
+  await screenshot(page, 'location-place-of-service');
+  await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
   await page.getByRole('link', { name: 'Clinic settings' }).click();
   await page.getByLabel('Billing NPI').fill('1245319590');
   await page.getByLabel('Tax ID (EIN)').fill('12-3456789');

@@ -17,6 +17,12 @@ function taxId(value: string | null): string | null {
   return value && /^\d{9}$/.test(value) ? `${value.slice(0, 2)}-${value.slice(2)}` : value;
 }
 
+/** "11 · Office" for the common codes, the bare code otherwise. */
+function placeOfService(code: string): string {
+  const known = ['11', '02', '10', '22'].includes(code) ? t(`claims.pos.${code as '11' | '02' | '10' | '22'}`) : null;
+  return known ? `${code} · ${known}` : code;
+}
+
 const SEX: Record<'F' | 'M' | 'U', MessageKey> = { F: 'sex.female', M: 'sex.male', U: 'sex.unknown' };
 
 function Row({ label, value, box }: { label: string; value: ReactNode; box?: string }) {
@@ -112,7 +118,7 @@ export function ClaimData({ claim }: { claim: Claim }) {
         </Block>
         <Block title={t('claims.facility')}>
           <Row label={t('claims.name')} value={d.serviceFacility.name} box="32" />
-          <Row label={t('claims.placeOfService')} value={d.serviceFacility.placeOfService} box="24B" />
+          <Row label={t('claims.placeOfService')} value={placeOfService(d.serviceFacility.placeOfService)} box="24B" />
           <Row label={t('claims.address')} value={address(d.serviceFacility.address)} />
         </Block>
       </SimpleGrid>

@@ -116,12 +116,12 @@ export function ClaimLines({ claim, editable }: { claim: Claim; editable: boolea
           </Group>
         )}
       </Group>
-      <Table.ScrollContainer minWidth={editable ? 980 : 860}>
+      <Table.ScrollContainer minWidth={860}>
         <Table fz="sm" verticalSpacing={8} aria-label={t('claims.lines')}>
           <Table.Thead>
             <Table.Tr>
               <Table.Th>#</Table.Th>
-              <Table.Th>{t('claims.serviceDate')}</Table.Th>
+              <Table.Th style={{ whiteSpace: 'nowrap' }}>{t('claims.serviceDate')}</Table.Th>
               <Table.Th>{t('claims.code')}</Table.Th>
               <Table.Th>{t('claims.modifiers')}</Table.Th>
               <Table.Th>{t('claims.pointers')}</Table.Th>
@@ -137,12 +137,12 @@ export function ClaimLines({ claim, editable }: { claim: Claim; editable: boolea
               return (
                 <Table.Tr key={line.id}>
                   <Table.Td>{line.lineNumber}</Table.Td>
-                  <Table.Td>{formatDate(line.serviceDate)}</Table.Td>
+                  <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDate(line.serviceDate)}</Table.Td>
                   <Table.Td>
                     <Text size="sm" ff="monospace" fw={700}>
                       {line.code}
                     </Text>
-                    <Text size="xs" c="dimmed" lineClamp={2} maw={220}>
+                    <Text size="xs" c="dimmed" lineClamp={2} maw={200}>
                       {line.description}
                     </Text>
                   </Table.Td>
@@ -156,7 +156,7 @@ export function ClaimLines({ claim, editable }: { claim: Claim; editable: boolea
                             aria-label={t('claims.modifierN', { n: m + 1, line: line.lineNumber })}
                             value={modifier}
                             maxLength={2}
-                            w={46}
+                            w={40}
                             size="xs"
                             styles={{ input: { textAlign: 'center', fontFamily: 'monospace', paddingInline: 4 } }}
                             error={errors[`${index}.modifiers.${m}`] ? true : undefined}
@@ -195,7 +195,7 @@ export function ClaimLines({ claim, editable }: { claim: Claim; editable: boolea
                         onChange={(pointers) => set(index, { pointers })}
                         maxValues={4}
                         size="xs"
-                        w={210}
+                        w={180}
                         error={errors[`${index}.pointers`]}
                         placeholder={draft.pointers.length ? undefined : t('claims.pickDiagnoses')}
                       />

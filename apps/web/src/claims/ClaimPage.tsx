@@ -293,7 +293,7 @@ function Figure({
       <Text size="xs" c="dimmed" tt="uppercase" fw={700}>
         {label}
       </Text>
-      <Text fz="xl" fw={700} c={strong ? 'orange.8' : undefined} data-testid={testId}>
+      <Text fz="xl" fw={700} c={strong ? 'var(--mantine-color-orange-light-color)' : undefined} data-testid={testId}>
         {value}
       </Text>
       {hint && (

@@ -203,7 +203,7 @@ export function ClaimsTable({
                       <Group gap={6} wrap="nowrap">
                         <ClaimStatusBadge status={claim.status} />
                         {claim.problems.length > 0 && (claim.status === 'draft' || claim.status === 'rejected') && (
-                          <Text size="xs" c="orange.8" fw={600}>
+                          <Text size="xs" c="var(--mantine-color-orange-light-color)" fw={600}>
                             {t('claims.toFixCount', { count: claim.problems.length })}
                           </Text>
                         )}

@@ -58,8 +58,11 @@ export function RemittanceModal({ claim, onClose }: { claim: Claim; onClose: () 
   const [error, setError] = useState<string | null>(null);
   const [duplicate, setDuplicate] = useState<string | null>(null);
 
-  const set = (index: number, change: Partial<LineValues>) =>
+  const set = (index: number, change: Partial<LineValues>) => {
     setLines((current) => current.map((line, i) => (i === index ? { ...line, ...change } : line)));
+    // A corrected line loses its old messages (they are checked again on Post).
+    setErrors((current) => Object.fromEntries(Object.entries(current).filter(([key]) => !key.startsWith(`${index}.`))));
+  };
 
   /** Per line: the amounts as cents, the write-off it leaves, and what stays owed under a contract. */
   const computed = claim.lines.map((line, index) => {
@@ -179,7 +182,11 @@ export function RemittanceModal({ claim, onClose }: { claim: Claim; onClose: () 
               description={t('claims.eobReferenceHint')}
               inputWrapperOrder={['label', 'input', 'description', 'error']}
               value={reference}
-              onChange={(event) => setReference(event.currentTarget.value)}
+              onChange={(event) => {
+                setReference(event.currentTarget.value);
+                setErrors(({ reference: _, ...rest }) => rest);
+                setDuplicate(null);
+              }}
               error={errors.reference}
               maxLength={80}
               data-autofocus
@@ -262,15 +269,12 @@ export function RemittanceModal({ claim, onClose }: { claim: Claim; onClose: () 
                           value={c.values.allowed}
                           onChange={(allowed) => set(index, { allowed })}
                           error={errors[`${index}.allowed`]}
-                          placeholder={c.line.allowedCents === null ? t('claims.noContract') : undefined}
                           disabled={off || c.values.denied}
                           size="sm"
                         />
-                        {c.line.allowedCents !== null && (
-                          <Text size="xs" c="dimmed" mt={2}>
-                            {t('claims.contracted')}
-                          </Text>
-                        )}
+                        <Text size="xs" c="dimmed" mt={2}>
+                          {c.line.allowedCents === null ? t('claims.noContract') : t('claims.contracted')}
+                        </Text>
                       </Table.Td>
                       <Table.Td w={150}>
                         <MoneyInput
@@ -321,7 +325,7 @@ export function RemittanceModal({ claim, onClose }: { claim: Claim; onClose: () 
                       <Table.Td ta="right" pt={14} data-testid={`write-off-${n}`}>
                         {off ? '—' : c.values.denied ? t('claims.eobDeniedNone') : money(c.writeOff)}
                         {c.underpaid > 0 && (
-                          <Text size="xs" c="orange.8" mt={2} maw={160} ml="auto">
+                          <Text size="xs" c="var(--mantine-color-orange-light-color)" mt={2} maw={160} ml="auto">
                             {t('claims.eobUnderpaid', { amount: money(c.underpaid) })}
                           </Text>
                         )}

@@ -1,4 +1,4 @@
-import { Badge, Button, Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
+import { Button, Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
 import { IconFilePlus, IconReceipt } from '@tabler/icons-react';
 import { useNavigate } from '@tanstack/react-router';
 import { formatCents, t } from '@tend/domain';
@@ -49,6 +49,27 @@ function byVisit(charges: UnbilledCharge[]): Visit[] {
     visits.set(charge.encounterId, visit);
   }
   return [...visits.values()];
+}
+
+/** A part still to bill: its amount and what is missing for it; a dash when it is billed already. */
+function Part({ cents, missing }: { cents: number | null; missing: string }) {
+  const { clinic } = useSession();
+  if (cents === null)
+    return (
+      <Text span size="sm" c="dimmed">
+        —
+      </Text>
+    );
+  return (
+    <>
+      <Text size="sm" fw={600}>
+        {formatCents(cents, clinic.currency)}
+      </Text>
+      <Text size="xs" c="var(--mantine-color-orange-light-color)" style={{ whiteSpace: 'nowrap' }}>
+        {missing}
+      </Text>
+    </>
+  );
 }
 
 /** Charges billed to nobody yet: the insurer's part on no claim, the patient's on no invoice. */
@@ -109,7 +130,6 @@ export function UnbilledCharges() {
                   <Table.Th ta="right" style={{ whiteSpace: 'nowrap' }}>
                     {t('claims.patientPart')}
                   </Table.Th>
-                  <Table.Th>{t('claims.missing')}</Table.Th>
                   <Table.Th ta="right">{t('common.actions')}</Table.Th>
                 </Table.Tr>
               </Table.Thead>
@@ -141,21 +161,14 @@ export function UnbilledCharges() {
                         ))}
                       </Stack>
                     </Table.Td>
-                    <Table.Td ta="right">{visit.needsClaim ? money(visit.insurerCents) : '—'}</Table.Td>
-                    <Table.Td ta="right">{visit.needsInvoice ? money(visit.patientCents) : '—'}</Table.Td>
-                    <Table.Td>
-                      <Group gap={4} wrap="nowrap">
-                        {visit.needsClaim && (
-                          <Badge variant="light" color="blue" size="sm" radius="sm" tt="none">
-                            {t('claims.missingClaim')}
-                          </Badge>
-                        )}
-                        {visit.needsInvoice && (
-                          <Badge variant="light" color="grape" size="sm" radius="sm" tt="none">
-                            {t('claims.missingInvoice')}
-                          </Badge>
-                        )}
-                      </Group>
+                    <Table.Td ta="right">
+                      <Part cents={visit.needsClaim ? visit.insurerCents : null} missing={t('claims.missingClaim')} />
+                    </Table.Td>
+                    <Table.Td ta="right">
+                      <Part
+                        cents={visit.needsInvoice ? visit.patientCents : null}
+                        missing={t('claims.missingInvoice')}
+                      />
                     </Table.Td>
                     <Table.Td>
                       <Group gap="xs" justify="flex-end" wrap="nowrap">
