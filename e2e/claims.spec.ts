@@ -20,7 +20,7 @@ const ADDRESS = { line1: '40 Mill Road', city: 'Albany', region: 'NY', postalCod
 async function screenshot(page: Page, name: string) {
   mkdirSync(SCREENS, { recursive: true });
   await page.mouse.move(0, 0);
-  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.evaluate('window.scrollTo(0, 0)');
   for (const close of await page.locator('.mantine-Notification-closeButton').all()) await close.click();
   await expect(page.locator('.mantine-Notification-root')).toHaveCount(0);
   await page.screenshot({ path: `${SCREENS}/${name}.png` });
@@ -201,4 +201,136 @@ test('a billing specialist fixes, submits and posts the payment of a claim', asy
   await expect(page.getByRole('region', { name: 'History' })).toContainText('EFT-');
   await checkAccessible(page, 'a paid claim');
   await screenshot(page, 'claim-paid');
+});
+
+test('an EOB at the contracted rate: a reference posted twice is refused, the rest goes to the secondary insurer', async ({
+  page,
+}) => {
+  // Set-up through the API: billing details complete, a contract allowing $100.00 for a $125.00
+  // service, and an insured patient with a secondary coverage and two signed visits, each claimed
+  // and submitted; the first visit's EOB (check CHK-5000) is posted already.
+  const doctor = { email: 'lena.ortiz@riverside.test', password: 'provider-pass-2026' };
+  const billing = { email: 'hugo.stein@riverside.test', password: 'billing-pass-2026' };
+  await signIn(page, ADMIN);
+  const api = page.request;
+  const userId = await created(
+    await api.post('/api/users', {
+      data: { name: 'Lena Ortiz', email: doctor.email, role: 'provider', password: doctor.password },
+    }),
+  );
+  await created(
+    await api.post('/api/users', {
+      data: { name: 'Hugo Stein', email: billing.email, role: 'billing', password: billing.password },
+    }),
+  );
+  const ids = await scenario(api, { provider: 'Lena Ortiz', type: 'Contract visit', given: 'Pavel', family: 'Novak' });
+  expect((await api.patch(`/api/providers/${ids.providerId}`, { data: { userId, npi: '1326047580' } })).ok()).toBe(
+    true,
+  );
+  expect(
+    (await api.patch('/api/clinic', { data: { address: ADDRESS, billingNpi: '1245319599', taxId: '123456789' } })).ok(),
+  ).toBe(true);
+  for (const location of (await (await api.get('/api/locations')).json()).items) {
+    expect((await api.patch(`/api/locations/${location.id}`, { data: { address: ADDRESS } })).ok()).toBe(true);
+  }
+  expect((await api.patch(`/api/patients/${ids.patientId}`, { data: { address: ADDRESS } })).ok()).toBe(true);
+  const primary = await created(
+    await api.post('/api/payers', { data: { name: 'Lakeside Mutual', payerCode: 'LKM01' } }),
+  );
+  const secondary = await created(
+    await api.post('/api/payers', { data: { name: 'Second Shield', payerCode: 'SS02' } }),
+  );
+  await created(
+    await api.post(`/api/patients/${ids.patientId}/coverages`, {
+      data: { payerId: primary, memberId: 'LKM4410', validFrom: '2020-01-01', coinsuranceBps: 0 },
+    }),
+  );
+  await created(
+    await api.post(`/api/patients/${ids.patientId}/coverages`, {
+      data: { payerId: secondary, rank: 'secondary', memberId: 'SS99120', validFrom: '2020-01-01' },
+    }),
+  );
+  const serviceId = await created(
+    await api.post('/api/services', {
+      data: { code: '99204', codeSystem: 'CPT', description: 'New patient visit', feeCents: 12_500 },
+    }),
+  );
+  await created(
+    await api.post(`/api/services/${serviceId}/fees`, {
+      data: { payerId: primary, feeCents: 10_000, validFrom: '2020-01-01' },
+    }),
+  );
+  await switchTo(page, doctor);
+  const encounters: string[] = [];
+  for (let i = 0; i < 2; i++) {
+    const visit = await (
+      await page.request.post('/api/encounters', { data: { patientId: ids.patientId, providerId: ids.providerId } })
+    ).json();
+    const saved = await page.request.patch(`/api/encounters/${visit.id}`, {
+      data: {
+        version: visit.version,
+        diagnoses: [{ code: 'J11.1' }],
+        services: [{ serviceId, units: 1, diagnosisPointers: [1] }],
+      },
+    });
+    expect(saved.ok(), await saved.text()).toBe(true);
+    expect((await page.request.post(`/api/encounters/${visit.id}/sign`)).ok()).toBe(true);
+    encounters.push(visit.id);
+  }
+  await switchTo(page, billing);
+  const claims = [];
+  for (const encounterId of encounters) {
+    const claim = await (await page.request.post('/api/claims', { data: { encounterId } })).json();
+    expect(claim.status, JSON.stringify(claim.problems)).toBe('ready');
+    expect((await page.request.post(`/api/claims/${claim.id}/submit`)).ok()).toBe(true);
+    claims.push(claim);
+  }
+  const first = await page.request.post(`/api/claims/${claims[0].id}/remittance`, {
+    data: {
+      reference: 'CHK-5000',
+      receivedOn: '2026-11-20',
+      lines: [{ claimLineId: claims[0].lines[0].id, paidCents: 8_000, patientCents: 2_000 }],
+    },
+  });
+  expect(first.ok(), await first.text()).toBe(true);
+
+  // The insurer accepted the second claim.
+  await page.goto(`/claims/${claims[1].id}`);
+  await page.getByRole('button', { name: 'Record insurer answer' }).click();
+  const answer = page.getByRole('dialog', { name: `Insurer’s answer to claim ${claims[1].number}` });
+  await answer.getByText('Accepted for processing').click();
+  await answer.getByRole('button', { name: 'Save answer' }).click();
+  await expect(answer).toBeHidden();
+  await expect(page.getByTestId('claim-status')).toHaveText('Accepted');
+
+  // Its EOB: the contracted $100.00 is filled in; $25.00 is written off.
+  await page.getByRole('button', { name: 'Enter EOB' }).click();
+  const eob = page.getByRole('dialog', { name: `Enter the EOB for claim ${claims[1].number}` });
+  await expect(eob.getByRole('textbox', { name: 'Allowed, line 1' })).toHaveValue('100.00');
+  await expect(eob).toContainText('Contracted rate');
+  await eob.getByLabel('Check or EFT number').fill('CHK-5000');
+  await eob.getByRole('textbox', { name: 'Paid, line 1' }).fill('80');
+  await eob.getByRole('textbox', { name: 'Patient responsibility, line 1' }).fill('20');
+  await expect(eob.getByTestId('write-off-1')).toHaveText('$25.00');
+  await eob.getByRole('button', { name: 'Post EOB' }).click();
+  // The same check twice is refused, clearly, and nothing is posted.
+  await expect(eob.getByText('This payment is posted already')).toBeVisible();
+  await expect(eob.getByText(/A payment with the reference "CHK-5000" is posted already/)).toBeVisible();
+  await expect(eob.getByLabel('Check or EFT number')).toHaveAccessibleDescription(/This reference is posted already/);
+  await checkAccessible(page, 'the EOB form with a duplicate reference');
+  await screenshot(page, 'claim-eob-duplicate');
+  await eob.getByLabel('Check or EFT number').fill('CHK-5001');
+  await eob.getByRole('button', { name: 'Post EOB' }).click();
+  await expect(eob).toBeHidden();
+  await expect(page.getByTestId('claim-status')).toHaveText('Paid');
+
+  // The patient's $20.00 goes to the secondary insurer, on a claim of its own.
+  const link = page.getByRole('link', { name: /^Secondary claim \d+ to Second Shield$/ });
+  await expect(link).toBeVisible();
+  await link.click();
+  await expect(page.getByText('Secondary claim', { exact: true })).toBeVisible();
+  await expect(page.getByTestId('claim-status')).toHaveText('Ready');
+  await expect(page.getByRole('region', { name: 'Claim data (CMS-1500)' })).toContainText('Lakeside Mutual');
+  await checkAccessible(page, 'a secondary claim');
+  await screenshot(page, 'claim-secondary');
 });

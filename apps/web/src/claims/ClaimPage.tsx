@@ -320,7 +320,7 @@ function fixFor(problem: ClaimProblem, claim: Claim, can: (p: Permission) => boo
     return link(
       'clinic.manage',
       t('claims.fix.askAdminClinic'),
-      <AnchorLink to="/admin/clinic" size="sm">
+      <AnchorLink to="/admin/clinic" size="sm" c="inherit" underline="always">
         {t('claims.fix.clinic')}
       </AnchorLink>,
     );
@@ -329,7 +329,7 @@ function fixFor(problem: ClaimProblem, claim: Claim, can: (p: Permission) => boo
     return link(
       'provider.manage',
       t('claims.fix.askAdminProviders'),
-      <AnchorLink to="/admin/providers" size="sm">
+      <AnchorLink to="/admin/providers" size="sm" c="inherit" underline="always">
         {t('claims.fix.providers')}
       </AnchorLink>,
     );
@@ -338,7 +338,7 @@ function fixFor(problem: ClaimProblem, claim: Claim, can: (p: Permission) => boo
     return link(
       'location.manage',
       t('claims.fix.askAdminLocations'),
-      <AnchorLink to="/admin/locations" size="sm">
+      <AnchorLink to="/admin/locations" size="sm" c="inherit" underline="always">
         {t('claims.fix.locations')}
       </AnchorLink>,
     );
@@ -347,7 +347,7 @@ function fixFor(problem: ClaimProblem, claim: Claim, can: (p: Permission) => boo
     return link(
       'payer.manage',
       t('claims.fix.askPayers'),
-      <AnchorLink to="/admin/payers" size="sm">
+      <AnchorLink to="/admin/payers" size="sm" c="inherit" underline="always">
         {t('claims.fix.payers')}
       </AnchorLink>,
     );
@@ -361,6 +361,8 @@ function fixFor(problem: ClaimProblem, claim: Claim, can: (p: Permission) => boo
         params={{ patientId: claim.patientId }}
         search={{ tab: 'insurance' }}
         size="sm"
+        c="inherit"
+        underline="always"
       >
         {t('claims.fix.coverage')}
       </AnchorLink>,
@@ -368,13 +370,25 @@ function fixFor(problem: ClaimProblem, claim: Claim, can: (p: Permission) => boo
   }
   if (field.startsWith('patient.')) {
     return can('patient.write') ? (
-      <AnchorLink to="/patients/$patientId" params={{ patientId: claim.patientId }} size="sm">
+      <AnchorLink
+        to="/patients/$patientId"
+        params={{ patientId: claim.patientId }}
+        size="sm"
+        c="inherit"
+        underline="always"
+      >
         {t('claims.fix.patient')}
       </AnchorLink>
     ) : (
       <Text span size="sm" c="dimmed">
         {t('claims.fix.askFrontDesk')}{' '}
-        <AnchorLink to="/patients/$patientId" params={{ patientId: claim.patientId }} size="sm">
+        <AnchorLink
+          to="/patients/$patientId"
+          params={{ patientId: claim.patientId }}
+          size="sm"
+          c="inherit"
+          underline="always"
+        >
           {t('claims.fix.patientView')}
         </AnchorLink>
       </Text>
@@ -391,7 +405,7 @@ function fixFor(problem: ClaimProblem, claim: Claim, can: (p: Permission) => boo
     return link(
       'service.manage',
       t('claims.fix.askServices'),
-      <AnchorLink to="/admin/services" size="sm">
+      <AnchorLink to="/admin/services" size="sm" c="inherit" underline="always">
         {t('claims.fix.services')}
       </AnchorLink>,
     );
@@ -463,7 +477,10 @@ function RelatedClaims({ claim }: { claim: Claim }) {
   const others = (related.data ?? []).filter((other) => other.id !== claim.id);
   if (!others.length) return null;
   return (
-    <Alert color="indigo" variant="light" title={t('claims.related')}>
+    <Paper withBorder radius="md" p="md" component="section" aria-labelledby="related-claims">
+      <Text size="sm" fw={700} id="related-claims" mb={6}>
+        {t('claims.related')}
+      </Text>
       <Stack gap={4}>
         {others.map((other) => (
           <Group key={other.id} gap="xs">
@@ -479,7 +496,7 @@ function RelatedClaims({ claim }: { claim: Claim }) {
           </Group>
         ))}
       </Stack>
-    </Alert>
+    </Paper>
   );
 }
 
