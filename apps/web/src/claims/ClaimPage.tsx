@@ -11,6 +11,7 @@ import {
   Text,
   Timeline,
   Title,
+  VisuallyHidden,
 } from '@mantine/core';
 import {
   IconAlertTriangle,
@@ -517,9 +518,10 @@ function History({ claim, timezone }: { claim: Claim; timezone: string }) {
                 {event.fromStatus && (
                   <>
                     <ClaimStatusBadge status={event.fromStatus} />
-                    <Text span size="sm" c="dimmed" aria-label={t('claims.to')}>
+                    <Text span size="sm" c="dimmed" aria-hidden>
                       →
                     </Text>
+                    <VisuallyHidden>{t('claims.to')}</VisuallyHidden>
                   </>
                 )}
                 <ClaimStatusBadge status={event.toStatus} />

@@ -1,6 +1,6 @@
 import { Alert, Checkbox, Group, Modal, Select, SimpleGrid, Stack, Table, Text, TextInput } from '@mantine/core';
 import { IconAlertTriangle, IconCopy } from '@tabler/icons-react';
-import { type Claim, formatCents, parseMoneyToCents, t } from '@tend/domain';
+import { type Claim, formatCents, t } from '@tend/domain';
 import { useState } from 'react';
 import { isApiError } from '../api/client';
 import { useSession } from '../auth/session';
@@ -9,6 +9,7 @@ import { FormFooter } from '../components/FormFooter';
 import { MoneyInput } from '../components/MoneyInput';
 import { errorMessage, notifySuccess } from '../components/notify';
 import { useClaimAction } from './api';
+import { eobLine } from './eob';
 import { statusLabel } from './shared';
 
 interface LineValues {
@@ -24,11 +25,6 @@ interface LineValues {
 type Errors = Record<string, string>;
 
 const toDollars = (cents: number) => (cents / 100).toFixed(2);
-
-/** A typed amount in cents: empty is 0, anything else not an amount is null. */
-function cents(value: string): number | null {
-  return value.trim() === '' ? 0 : parseMoneyToCents(value);
-}
 
 /**
  * The insurer's EOB for this claim, line by line: what it allowed and paid, the patient's
@@ -67,22 +63,23 @@ export function RemittanceModal({ claim, onClose }: { claim: Claim; onClose: () 
   /** Per line: the amounts as cents, the write-off it leaves, and what stays owed under a contract. */
   const computed = claim.lines.map((line, index) => {
     const values = lines[index];
-    const paid = cents(values.paid);
-    const patient = cents(values.patient);
-    const allowed = values.allowed.trim() === '' ? null : parseMoneyToCents(values.allowed);
-    const contracted = line.allowedCents !== null;
-    let writeOff = 0;
-    let underpaid = 0;
-    if (values.include && !values.denied && paid !== null && patient !== null) {
-      if (contracted) {
-        const allowedCents = allowed ?? line.allowedCents ?? 0;
-        writeOff = Math.max(0, line.chargeCents - allowedCents);
-        underpaid = Math.max(0, allowedCents - paid - patient);
-      } else {
-        writeOff = Math.max(0, line.chargeCents - paid - patient);
-      }
-    }
-    return { line, values, paid, patient, allowed, writeOff, underpaid };
+    const figures = eobLine({
+      billedCents: line.chargeCents,
+      contractCents: line.allowedCents,
+      allowed: values.allowed,
+      paid: values.paid,
+      patient: values.patient,
+      denied: values.denied,
+    });
+    return {
+      line,
+      values,
+      paid: figures.paidCents,
+      patient: figures.patientCents,
+      allowed: figures.allowedCents,
+      writeOff: values.include ? figures.writeOffCents : 0,
+      underpaid: values.include ? figures.underpaidCents : 0,
+    };
   });
   const included = computed.filter((c) => c.values.include);
   const sum = (pick: (c: (typeof computed)[number]) => number | null) =>

@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { Claim, ClaimStatus, Invoice, PatientBalance } from '@tend/domain';
+import type { Claim, Invoice, PatientBalance } from '@tend/domain';
 import { downloadFromApi, http } from '../api/client';
 
 /** Insurance claims as the web app uses them: lists, one claim, its steps, the work lists, exports. */
@@ -187,11 +187,3 @@ export function useSubmitAndExport() {
     onSettled: () => changed(),
   });
 }
-
-export const statusesOf = {
-  ready: ['ready'],
-  draft: ['draft'],
-  submitted: ['submitted', 'accepted'],
-  attention: ['rejected', 'denied', 'partially_paid'],
-  paid: ['paid'],
-} as const satisfies Record<string, readonly ClaimStatus[]>;
