@@ -116,8 +116,8 @@ test('a billing specialist fixes, submits and posts the payment of a claim', asy
   await screenshot(page, 'claim-draft');
 
   await page.getByRole('link', { name: 'Back to claims' }).click();
-  await page.getByRole('tab', { name: /Drafts with problems/ }).click();
-  await expect(page.getByRole('table', { name: 'Drafts with problems' })).toContainText('2 to fix');
+  await page.getByRole('tab', { name: /Drafts to fix/ }).click();
+  await expect(page.getByRole('table', { name: 'Drafts to fix' })).toContainText('2 to fix');
   await screenshot(page, 'claims-drafts');
 
   // The administrator enters them in Clinic settings; a wrong check digit is refused first.
@@ -180,6 +180,23 @@ test('a billing specialist fixes, submits and posts the payment of a claim', asy
 
   // The EOB: $60 paid, $50 the patient's copay; $15 written off.
   await submitted.getByRole('link', { name: `Open claim ${number}` }).click();
+
+  // The clearinghouse rejects it first (a reason is required); submitted again, it goes through.
+  await page.getByRole('button', { name: 'Record insurer answer' }).click();
+  const answer = page.getByRole('dialog', { name: `Insurer’s answer to claim ${number}` });
+  await answer.getByText('Rejected', { exact: true }).click();
+  await answer.getByRole('button', { name: 'Save answer' }).click();
+  await expect(answer.getByText('Say why the insurer rejected it (from its report).')).toBeVisible();
+  await answer.getByLabel('Why it was rejected').fill('Subscriber name mismatch; corrected at the payer portal.');
+  await checkAccessible(page, 'the insurer answer');
+  await screenshot(page, 'claim-answer');
+  await answer.getByRole('button', { name: 'Save answer' }).click();
+  await expect(answer).toBeHidden();
+  await expect(page.getByTestId('claim-status')).toHaveText('Rejected');
+  await page.getByRole('button', { name: 'Submit again' }).click();
+  await expect(page.getByTestId('claim-status')).toHaveText('Submitted');
+  await expect(page.getByRole('region', { name: 'History' })).toContainText('Subscriber name mismatch');
+
   await page.getByRole('button', { name: 'Enter EOB' }).click();
   const eob = page.getByRole('dialog', { name: `Enter the EOB for claim ${number}` });
   await eob.getByLabel('Check or EFT number').fill(`EFT-${number}`);

@@ -263,7 +263,7 @@ function ClaimScreen({ claim }: { claim: Claim }) {
         </Grid.Col>
       </Grid>
 
-      <InsurerAnswerModal claim={claim} opened={answering} onClose={() => setAnswering(false)} />
+      {answering && <InsurerAnswerModal claim={claim} opened onClose={() => setAnswering(false)} />}
       {posting && <RemittanceModal claim={claim} onClose={() => setPosting(false)} />}
     </Stack>
   );
