@@ -211,7 +211,9 @@ function ClaimScreen({ claim }: { claim: Claim }) {
                 ` · ${t('claims.submittedAt', { at: formatDateTime(claim.submittedAt, clinic.timezone) })}`}
             </Text>
           </Stack>
-          <Group gap="sm">{actions}</Group>
+        </Group>
+        <Group gap="sm" mt="md">
+          {actions}
         </Group>
         <SimpleGrid cols={{ base: 2, sm: 4 }} spacing="md" mt="md">
           <Figure label={t('claims.billed')} value={money(claim.totalCents)} />

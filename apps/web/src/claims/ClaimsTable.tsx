@@ -43,6 +43,7 @@ export function ClaimsTable({
   const now = useMemo(() => Date.now(), []);
   const chosen = claims.filter((claim) => selected.has(claim.id) && EXPORTABLE.has(claim.status));
   const readyChosen = chosen.filter((claim) => claim.status === 'ready').length;
+  const anyReady = claims.some((claim) => claim.status === 'ready');
   const pickable = list.pageItems.filter((claim) => EXPORTABLE.has(claim.status));
   const allPicked = pickable.length > 0 && pickable.every((claim) => selected.has(claim.id));
   const somePicked = pickable.some((claim) => selected.has(claim.id));
@@ -98,7 +99,7 @@ export function ClaimsTable({
               <Text size="sm" c="dimmed" aria-live="polite">
                 {chosen.length ? t('claims.selected', { count: chosen.length }) : t('claims.selectHint')}
               </Text>
-              {(readyChosen > 0 || chosen.length === 0) && (
+              {(readyChosen > 0 || (chosen.length === 0 && anyReady)) && (
                 <Button
                   leftSection={<IconSend size={16} aria-hidden />}
                   disabled={readyChosen === 0}
@@ -108,9 +109,10 @@ export function ClaimsTable({
                   {t('claims.submitAndDownload')}
                 </Button>
               )}
-              {chosen.length > 0 && readyChosen === 0 && (
+              {readyChosen === 0 && (chosen.length > 0 || !anyReady) && (
                 <Button
                   leftSection={<IconDownload size={16} aria-hidden />}
+                  disabled={chosen.length === 0}
                   loading={exportFile.isPending}
                   onClick={() => void run(false)}
                 >

@@ -61,7 +61,10 @@ export function InsurerAnswerModal({ claim, opened, onClose }: { claim: Claim; o
             description={status === 'rejected' ? t('claims.rejectNoteHint') : undefined}
             required={status === 'rejected'}
             value={note}
-            onChange={(event) => setNote(event.currentTarget.value)}
+            onChange={(event) => {
+              setNote(event.currentTarget.value);
+              setNoteError(null);
+            }}
             error={noteError}
             autosize
             minRows={3}
