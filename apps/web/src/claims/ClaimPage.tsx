@@ -208,6 +208,7 @@ function ClaimScreen({ claim }: { claim: Claim }) {
             <Text size="xs" c="dimmed">
               {statusAge(status, daysSince(statusSince(claim)))}
               {claim.submittedAt &&
+                status !== 'submitted' &&
                 ` · ${t('claims.submittedAt', { at: formatDateTime(claim.submittedAt, clinic.timezone) })}`}
             </Text>
           </Stack>
