@@ -1,6 +1,6 @@
 import { Alert, Checkbox, Group, Modal, Select, SimpleGrid, Stack, Table, Text, TextInput } from '@mantine/core';
 import { IconAlertTriangle, IconCopy } from '@tabler/icons-react';
-import { type Claim, formatCents, t } from '@tend/domain';
+import { type Claim, formatCents, parseMoneyToCents, t } from '@tend/domain';
 import { useState } from 'react';
 import { isApiError } from '../api/client';
 import { useSession } from '../auth/session';
@@ -25,6 +25,12 @@ interface LineValues {
 type Errors = Record<string, string>;
 
 const toDollars = (cents: number) => (cents / 100).toFixed(2);
+
+/** "50" → "50.00" when the field is left; anything not an amount stays as typed (and is flagged on Post). */
+function tidy(value: string): string {
+  const cents = value.trim() ? parseMoneyToCents(value) : null;
+  return cents === null ? value : toDollars(cents);
+}
 
 /**
  * The insurer's EOB for this claim, line by line: what it allowed and paid, the patient's
@@ -265,6 +271,10 @@ export function RemittanceModal({ claim, onClose }: { claim: Claim; onClose: () 
                           aria-label={t('claims.allowedFor', { n })}
                           value={c.values.allowed}
                           onChange={(allowed) => set(index, { allowed })}
+                          onBlur={() =>
+                            tidy(c.values.allowed) !== c.values.allowed &&
+                            set(index, { allowed: tidy(c.values.allowed) })
+                          }
                           error={errors[`${index}.allowed`]}
                           disabled={off || c.values.denied}
                           size="sm"
@@ -279,6 +289,9 @@ export function RemittanceModal({ claim, onClose }: { claim: Claim; onClose: () 
                           aria-label={t('claims.paidFor', { n })}
                           value={c.values.paid}
                           onChange={(paid) => set(index, { paid })}
+                          onBlur={() =>
+                            tidy(c.values.paid) !== c.values.paid && set(index, { paid: tidy(c.values.paid) })
+                          }
                           error={errors[`${index}.paid`]}
                           disabled={off || c.values.denied}
                           size="sm"
@@ -290,6 +303,10 @@ export function RemittanceModal({ claim, onClose }: { claim: Claim; onClose: () 
                           aria-label={t('claims.patientFor', { n })}
                           value={c.values.patient}
                           onChange={(patient) => set(index, { patient })}
+                          onBlur={() =>
+                            tidy(c.values.patient) !== c.values.patient &&
+                            set(index, { patient: tidy(c.values.patient) })
+                          }
                           error={errors[`${index}.patient`]}
                           disabled={off}
                           size="sm"

@@ -664,7 +664,7 @@ export const enUi = {
   'clinic.countryHint': 'Phone numbers and postal codes are checked for this country.',
   'clinic.currency': 'Currency',
   'clinic.address': 'Address',
-  'clinic.addressHint': 'Printed on invoices and letters. Leave empty if not needed.',
+  'clinic.addressHint': 'Printed on invoices and letters, and required on insurance claims (box 33).',
   'clinic.scheduling': 'Scheduling',
   'clinic.clinical': 'Clinical',
   'clinic.unitSystem': 'Units for vitals',
