@@ -28,6 +28,7 @@ import { type EventHub, startEventHub } from '../events/hub';
 import { eventRoutes } from '../events/routes';
 import { insuranceRoutes } from '../insurance/routes';
 import { patientRoutes } from '../patients/routes';
+import { reminderRoutes } from '../reminders/routes';
 import { schedulingRoutes } from '../scheduling/routes';
 import { visitRoutes } from '../visits/routes';
 import { waitlistRoutes } from '../waitlist/routes';
@@ -158,6 +159,7 @@ export async function buildApp(
   visitRoutes(app, deps);
   billingRoutes(app, deps);
   claimRoutes(app, deps);
+  reminderRoutes(app, deps);
   codeRoutes(app, deps);
   emailRoutes(app, deps);
   const events = await startEventHub(deps.database, () => app.log.warn('ignored a malformed live-update event'));
