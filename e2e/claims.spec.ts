@@ -77,7 +77,7 @@ test('a billing specialist fixes, submits and posts the payment of a claim', asy
   );
   const serviceId = await created(
     await api.post('/api/services', {
-      data: { code: '99214', codeSystem: 'CPT', description: 'Office visit, moderate complexity', feeCents: 12_500 },
+      data: { code: '99215', codeSystem: 'CPT', description: 'Office visit, high complexity', feeCents: 12_500 },
     }),
   );
   await switchTo(page, PROVIDER);
@@ -100,7 +100,7 @@ test('a billing specialist fixes, submits and posts the payment of a claim', asy
   await expect(page.getByRole('heading', { name: 'Claims', level: 1 })).toBeVisible();
   const unbilled = page.getByRole('table', { name: 'Charges not yet billed' });
   const row = unbilled.getByRole('row').filter({ hasText: 'Odile Marsh' });
-  await expect(row).toContainText('99214');
+  await expect(row).toContainText('99215');
   await expect(row).toContainText('$75.00');
   await expect(row).toContainText('$50.00');
   await checkAccessible(page, 'the claims to work');
@@ -178,7 +178,7 @@ test('a billing specialist fixes, submits and posts the payment of a claim', asy
   const edi = readFileSync((await download.path()) ?? '', 'utf8');
   expect(edi.startsWith('ISA*')).toBe(true);
   expect(edi).toContain(`CLM*${number}*125*`);
-  expect(edi).toContain('SV1*HC:99214:25*125*');
+  expect(edi).toContain('SV1*HC:99215:25*125*');
   await page.getByRole('tab', { name: /Submitted/ }).click();
   const submitted = page.getByRole('table', { name: 'Submitted' }).getByRole('row').filter({ hasText: 'Odile Marsh' });
   await expect(submitted).toContainText('Submitted');
@@ -233,13 +233,13 @@ test('an EOB at the contracted rate: a reference posted twice is refused, the re
   // Set-up through the API: billing details complete, a contract allowing $100.00 for a $125.00
   // service, and an insured patient with a secondary coverage and two signed visits, each claimed
   // and submitted; the first visit's EOB (check CHK-5000) is posted already.
-  const doctor = { email: 'lena.ortiz@riverside.test', password: 'provider-pass-2026' };
+  const doctor = { email: 'ines.ortega@riverside.test', password: 'provider-pass-2026' };
   const billing = { email: 'hugo.stein@riverside.test', password: 'billing-pass-2026' };
   await signIn(page, ADMIN);
   const api = page.request;
   const userId = await created(
     await api.post('/api/users', {
-      data: { name: 'Lena Ortiz', email: doctor.email, role: 'provider', password: doctor.password },
+      data: { name: 'Ines Ortega', email: doctor.email, role: 'provider', password: doctor.password },
     }),
   );
   await created(
@@ -247,7 +247,7 @@ test('an EOB at the contracted rate: a reference posted twice is refused, the re
       data: { name: 'Hugo Stein', email: billing.email, role: 'billing', password: billing.password },
     }),
   );
-  const ids = await scenario(api, { provider: 'Lena Ortiz', type: 'Contract visit', given: 'Pavel', family: 'Novak' });
+  const ids = await scenario(api, { provider: 'Ines Ortega', type: 'Contract visit', given: 'Pavel', family: 'Novak' });
   expect((await api.patch(`/api/providers/${ids.providerId}`, { data: { userId, npi: '1326047580' } })).ok()).toBe(
     true,
   );

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type Db, schema, sqlState } from '@tend/db';
-import { AppError } from '@tend/domain';
+import { AppError, type LinkView } from '@tend/domain';
 import { eq } from 'drizzle-orm';
 import type { RequestOrigin } from '../context';
 import type { SecretKeySource } from '../email/secret-box';
@@ -12,22 +12,6 @@ import { patientAppointmentAction } from '../scheduling/appointments';
  * provider, place — nothing clinical), and one button. Opening the link (GET) never changes
  * anything — mail scanners open links too; the button (POST) confirms or cancels, once.
  */
-
-export type LinkState = 'ready' | 'done' | 'used' | 'expired' | 'moved' | 'closed' | 'invalid';
-
-export interface LinkView {
-  state: LinkState;
-  action: 'confirm' | 'cancel' | null;
-  message: string;
-  appointment: {
-    clinic: string;
-    date: string;
-    time: string;
-    provider: string;
-    location: string;
-    status: string;
-  } | null;
-}
 
 const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
 

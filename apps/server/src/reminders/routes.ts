@@ -1,4 +1,4 @@
-import { zReminderRule, zReminderRulesPut } from '@tend/domain';
+import { zLinkView, zReminderRule, zReminderRulesPut } from '@tend/domain';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -7,22 +7,6 @@ import type { Deps } from '../http/deps';
 import { errorResponses } from '../http/schemas';
 import { useLink, viewLink } from './links';
 import { listReminderRules, putReminderRules } from './rules';
-
-const zLinkView = z.object({
-  state: z.enum(['ready', 'done', 'used', 'expired', 'moved', 'closed', 'invalid']),
-  action: z.enum(['confirm', 'cancel']).nullable(),
-  message: z.string(),
-  appointment: z
-    .object({
-      clinic: z.string(),
-      date: z.string(),
-      time: z.string(),
-      provider: z.string(),
-      location: z.string(),
-      status: z.string(),
-    })
-    .nullable(),
-});
 
 const zTokenParams = z.object({ token: z.string().max(100) });
 

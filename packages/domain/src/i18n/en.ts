@@ -1,11 +1,13 @@
 import { enBilling } from './en-billing';
 import { enEmail } from './en-email';
+import { enMessaging } from './en-messaging';
 import { enUi } from './en-ui';
 
 /** English messages. Keys are grouped by area; placeholders are `{name}`. */
 export const en = {
   ...enUi,
   ...enBilling,
+  ...enMessaging,
   ...enEmail,
   // Validation — used by the shared zod schemas, so the server and the forms say the same thing.
   'validation.required': 'This field is required.',

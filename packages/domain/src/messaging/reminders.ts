@@ -38,3 +38,22 @@ export const zReminderRulesPut = z
     }
   });
 export type ReminderRulesPut = z.output<typeof zReminderRulesPut>;
+
+/** What a patient sees behind a link in a message (nothing clinical). */
+export const LINK_STATES = ['ready', 'done', 'used', 'expired', 'moved', 'closed', 'invalid'] as const;
+export const zLinkView = z.object({
+  state: z.enum(LINK_STATES),
+  action: z.enum(['confirm', 'cancel']).nullable(),
+  message: z.string(),
+  appointment: z
+    .object({
+      clinic: z.string(),
+      date: z.string(),
+      time: z.string(),
+      provider: z.string(),
+      location: z.string(),
+      status: z.string(),
+    })
+    .nullable(),
+});
+export type LinkView = z.infer<typeof zLinkView>;
