@@ -1,4 +1,4 @@
-import { NumberInput, Select, SimpleGrid, Switch, Table, Text, TextInput } from '@mantine/core';
+import { Button, Group, NumberInput, Select, SimpleGrid, Switch, Table, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { IconReceipt2 } from '@tabler/icons-react';
 import { CODE_SYSTEMS, formatCents, parseMoneyToCents, type Service, t, zServiceCreate } from '@tend/domain';
@@ -13,6 +13,7 @@ import { notifySuccess } from '../components/notify';
 import { PageHeader } from '../components/PageHeader';
 import { RecordForm } from '../components/RecordForm';
 import { useSaveService, useServices } from './api';
+import { FeeScheduleModal } from './FeeScheduleModal';
 
 interface ServiceValues {
   code: string;
@@ -146,6 +147,7 @@ export function ServicesPage() {
   const { can, clinic } = useSession();
   const services = useServices();
   const [editing, setEditing] = useState<Service | 'new' | null>(null);
+  const [fees, setFees] = useState<Service | null>(null);
   const canManage = can('service.manage');
   return (
     <>
@@ -193,16 +195,21 @@ export function ServicesPage() {
             </Table.Td>
           </>
         )}
-        action={
-          canManage
-            ? (service) => (
-                <EditButton
-                  label={t('services.editNamed', { code: service.code })}
-                  onClick={() => setEditing(service)}
-                />
-              )
-            : undefined
-        }
+        action={(service) => (
+          <Group gap={4} wrap="nowrap">
+            <Button
+              variant="subtle"
+              size="xs"
+              onClick={() => setFees(service)}
+              aria-label={t('fees.openNamed', { code: service.code })}
+            >
+              {t('fees.open')}
+            </Button>
+            {canManage && (
+              <EditButton label={t('services.editNamed', { code: service.code })} onClick={() => setEditing(service)} />
+            )}
+          </Group>
+        )}
       />
       <EditModal
         editing={editing}
@@ -213,6 +220,7 @@ export function ServicesPage() {
       >
         {(service) => <ServiceForm service={service} onClose={() => setEditing(null)} currency={clinic.currency} />}
       </EditModal>
+      <FeeScheduleModal service={fees} currency={clinic.currency} canManage={canManage} onClose={() => setFees(null)} />
     </>
   );
 }
