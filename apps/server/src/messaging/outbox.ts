@@ -17,12 +17,16 @@ import { sendSms } from './sms-gateway';
  */
 
 export type MessageRow = typeof schema.messages.$inferSelect;
-export type MessagingEnv = EmailEnv;
+export interface MessagingEnv extends EmailEnv {
+  /** Where the gateway posts delivery reports (TEND_PUBLIC_URL); without it, none are asked for. */
+  publicUrl?: string | undefined;
+}
 
 export const MAX_ATTEMPTS = 5;
 /** Wait after attempt n (1-based) before the next one. */
 const BACKOFF_MS = [60_000, 5 * 60_000, 15 * 60_000, 60 * 60_000];
 const LEASE_MS = 2 * 60_000;
+const OPTED_OUT_OF_TEXTS = 'The patient opted out of texts.';
 
 export function retryDelayMs(attempt: number): number {
   return BACKOFF_MS[Math.min(attempt, BACKOFF_MS.length) - 1] ?? BACKOFF_MS[0];
@@ -116,6 +120,33 @@ export async function withdrawMessages(
   return rows.length;
 }
 
+/** Withdraws the queued messages of one channel to these patients (they opted out). */
+export async function withdrawPatientMessages(
+  tx: Db,
+  clinicId: string,
+  patientIds: string[],
+  channel: 'email' | 'sms',
+): Promise<number> {
+  if (!patientIds.length) return 0;
+  const rows = await tx
+    .update(schema.messages)
+    .set({
+      status: 'withdrawn',
+      withdrawnReason: channel === 'sms' ? OPTED_OUT_OF_TEXTS : 'The patient opted out of email.',
+      lockedUntil: null,
+    })
+    .where(
+      and(
+        eq(schema.messages.clinicId, clinicId),
+        eq(schema.messages.channel, channel),
+        inArray(schema.messages.patientId, patientIds),
+        eq(schema.messages.status, 'queued'),
+      ),
+    )
+    .returning({ id: schema.messages.id });
+  return rows.length;
+}
+
 /** Claims up to `limit` due messages for this worker (and any whose previous worker's lease ran out). */
 export async function claimDueMessages(db: Db, workerId: string, now: Date, limit: number): Promise<MessageRow[]> {
   const lease = new Date(now.getTime() + LEASE_MS);
@@ -185,11 +216,19 @@ async function deliverEmail(db: Db, env: MessagingEnv, row: MessageRow): Promise
   }
 }
 
+/** Whether a text sent now goes to the gateway or is captured (TEND_EMAIL_MODE governs texts too). */
+export function smsDeliveryFor(
+  env: Pick<EmailEnv, 'emailMode'>,
+  settings: { enabled: boolean } | null,
+): 'send' | 'capture' {
+  if (env.emailMode === 'capture') return 'capture';
+  if (env.emailMode === 'smtp') return 'send';
+  return settings?.enabled ? 'send' : 'capture';
+}
+
 async function deliverSms(db: Db, env: MessagingEnv, row: MessageRow): Promise<Delivery> {
   const [settings] = await db.select().from(schema.smsSettings).where(eq(schema.smsSettings.clinicId, row.clinicId));
-  const mode =
-    env.emailMode === 'capture' ? 'capture' : env.emailMode === 'smtp' || settings?.enabled ? 'send' : 'capture';
-  if (mode === 'capture') return { status: 'captured', providerMessageId: null };
+  if (smsDeliveryFor(env, settings ?? null) === 'capture') return { status: 'captured', providerMessageId: null };
   if (!settings?.enabled) {
     return {
       status: 'failed',
@@ -207,7 +246,12 @@ async function deliverSms(db: Db, env: MessagingEnv, row: MessageRow): Promise<D
   }
   const outcome = await sendSms(
     { baseUrl: settings.baseUrl, accountSid: settings.accountSid, authToken, fromNumber: settings.fromNumber },
-    { to: row.toAddress, body: row.textBody, idempotencyKey: row.idempotencyKey ?? row.id },
+    {
+      to: row.toAddress,
+      body: row.textBody,
+      idempotencyKey: row.idempotencyKey ?? row.id,
+      statusCallbackUrl: env.publicUrl ? `${env.publicUrl}/api/webhooks/sms/${row.clinicId}/status` : null,
+    },
   );
   return outcome.ok
     ? { status: 'sent', providerMessageId: outcome.providerMessageId }
@@ -281,7 +325,7 @@ export async function runOutbox(
       if (context?.opted_out) {
         await db
           .update(schema.messages)
-          .set({ status: 'withdrawn', withdrawnReason: 'The patient opted out of texts.', lockedUntil: null })
+          .set({ status: 'withdrawn', withdrawnReason: OPTED_OUT_OF_TEXTS, lockedUntil: null })
           .where(eq(schema.messages.id, row.id));
         run.withdrawn++;
         continue;
