@@ -72,7 +72,9 @@ function outboxInterval(value: string | undefined): number {
   if (!value) return 5_000;
   const ms = Number(value);
   if (!Number.isInteger(ms) || ms < 100 || ms > 3_600_000) {
-    throw new Error(`TEND_OUTBOX_INTERVAL_MS must be a whole number of milliseconds from 100 to 3600000 (got "${value}").`);
+    throw new Error(
+      `TEND_OUTBOX_INTERVAL_MS must be a whole number of milliseconds from 100 to 3600000 (got "${value}").`,
+    );
   }
   return ms;
 }

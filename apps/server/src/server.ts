@@ -109,7 +109,9 @@ export async function startServer(config: Config): Promise<RunningServer> {
       intervalMs: config.outboxIntervalMs,
       onError: (error) =>
         app.log.error(
-          { err: { type: error instanceof Error ? error.name : typeof error, code: (error as { code?: string })?.code } },
+          {
+            err: { type: error instanceof Error ? error.name : typeof error, code: (error as { code?: string })?.code },
+          },
           'the outbox worker failed a pass; it tries again at the next interval',
         ),
     });

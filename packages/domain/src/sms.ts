@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { t } from './i18n';
 import {
   EMAIL_STATUSES,
   type EmailMessagePage,
@@ -9,6 +8,7 @@ import {
   zEmailMessageQuery,
   zEmailMessageSummary,
 } from './email';
+import { t } from './i18n';
 import { CHANNELS } from './messaging/templates';
 import { zRequiredText } from './validation';
 

@@ -34,7 +34,8 @@ export function messagingRoutes(server: FastifyInstance, deps: Deps): void {
       config: { access: 'clinic.manage' },
       schema: {
         tags: ['messages'],
-        summary: 'The clinic’s SMS gateway (the auth token only as set / not set) and whether texts are sent or captured',
+        summary:
+          'The clinic’s SMS gateway (the auth token only as set / not set) and whether texts are sent or captured',
         response: { 200: zSmsSettingsView, ...errorResponses },
       },
     },

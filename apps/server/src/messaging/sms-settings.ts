@@ -90,12 +90,7 @@ export async function updateSmsSettings(
 }
 
 /** Sends a short test text to `to` right away through the saved settings, and says what the gateway answered. */
-export async function sendTestSms(
-  db: Db,
-  ctx: RequestContext,
-  to: string,
-  env: MessagingEnv,
-): Promise<SmsTestResult> {
+export async function sendTestSms(db: Db, ctx: RequestContext, to: string, env: MessagingEnv): Promise<SmsTestResult> {
   const [clinic] = await db
     .select({ name: schema.clinics.name })
     .from(schema.clinics)
@@ -114,7 +109,6 @@ export async function sendTestSms(
       status: 'sending',
       lockedUntil: new Date(Date.now() + INLINE_LEASE_MS),
       claimedBy: 'inline',
-      relatedType: 'sms_test',
       idempotencyKey: `sms-test:${id}`,
       createdBy: ctx.userId,
     })
@@ -129,7 +123,7 @@ export async function sendTestSms(
       outcome: saved.status === 'failed' ? 'failure' : 'success',
       entityType: 'message',
       entityId: row.id,
-      details: { to, status: saved.status, relatedType: 'sms_test' },
+      details: { to, status: saved.status, test: true },
     });
     return saved;
   });

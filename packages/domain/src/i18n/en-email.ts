@@ -3,7 +3,8 @@ export const enEmail = {
   'validation.smtpHost': 'Enter the SMTP server’s host name, e.g. smtp.example.com.',
   'validation.smtpPort': 'Enter a port number between 1 and 65535 (usually 587, 465 or 25).',
   'validation.smtpSecurity': 'Choose TLS, STARTTLS or none.',
-  'validation.e164': 'Enter the number in international form (E.164): a plus sign, the country code and the number, like +15551234567.',
+  'validation.e164':
+    'Enter the number in international form (E.164): a plus sign, the country code and the number, like +15551234567.',
   'validation.smsBaseUrl':
     'Enter the gateway’s address starting with https://, e.g. https://api.twilio.com. http:// is allowed only for a gateway on this machine (127.0.0.1 or localhost).',
   'validation.smsAccountSid': 'Enter the account SID without spaces, e.g. AC0123456789abcdef.',
