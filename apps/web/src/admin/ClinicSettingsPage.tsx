@@ -1,4 +1,4 @@
-import { NumberInput, Select, SimpleGrid, Stack, TextInput } from '@mantine/core';
+import { Group, NumberInput, Select, SimpleGrid, Stack, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { SLOT_GRID_CHOICES, t, zClinicSettingsPatch } from '@tend/domain';
 import { useState } from 'react';
@@ -21,6 +21,8 @@ interface ClinicValues {
   idleTimeoutMinutes: number | string;
   slotGridMinutes: string;
   unitSystem: 'us' | 'metric';
+  quietHoursStart: string;
+  quietHoursEnd: string;
 }
 
 function toInput(values: ClinicValues) {
@@ -33,6 +35,8 @@ function toInput(values: ClinicValues) {
     idleTimeoutMinutes: typeof values.idleTimeoutMinutes === 'number' ? values.idleTimeoutMinutes : Number.NaN,
     slotGridMinutes: Number(values.slotGridMinutes),
     unitSystem: values.unitSystem,
+    quietHoursStart: values.quietHoursStart,
+    quietHoursEnd: values.quietHoursEnd,
   };
 }
 
@@ -49,6 +53,8 @@ export function ClinicSettingsPage() {
     idleTimeoutMinutes: clinic.idleTimeoutMinutes,
     slotGridMinutes: String(clinic.slotGridMinutes),
     unitSystem: clinic.unitSystem,
+    quietHoursStart: clinic.quietHoursStart,
+    quietHoursEnd: clinic.quietHoursEnd,
   });
   const form = useForm<ClinicValues>({
     initialValues: initial(),
@@ -116,6 +122,24 @@ export function ClinicSettingsPage() {
               styles={{ wrapper: { maxWidth: 220 } }}
               {...form.getInputProps('slotGridMinutes')}
             />
+          </FormSection>
+          <FormSection title={t('clinic.messaging')} description={t('clinic.quietHoursHint')}>
+            <Group gap="md" align="flex-start">
+              <TextInput
+                type="time"
+                label={t('clinic.quietHoursStart')}
+                required
+                w={180}
+                {...form.getInputProps('quietHoursStart')}
+              />
+              <TextInput
+                type="time"
+                label={t('clinic.quietHoursEnd')}
+                required
+                w={180}
+                {...form.getInputProps('quietHoursEnd')}
+              />
+            </Group>
           </FormSection>
           <FormSection title={t('clinic.clinical')}>
             <Select

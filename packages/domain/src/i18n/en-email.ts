@@ -68,7 +68,7 @@ export const enEmail = {
   // ---- Outbox
   'outbox.title': 'Outbox',
   'outbox.description':
-    'Every email Tend sent, could not send or kept for the outbox, newest first. A failed email can be sent again.',
+    'Every email and text Tend sent, is about to send, could not send or kept for the outbox, newest first. A failed email can be sent again.',
   'outbox.search': 'Search recipient or subject',
   'outbox.status': 'Status',
   'outbox.status.all': 'All',
@@ -82,10 +82,10 @@ export const enEmail = {
   'outbox.subject': 'Subject',
   'outbox.date': 'Date',
   'outbox.by': 'By',
-  'outbox.messages': 'Emails',
-  'outbox.none': 'No emails yet',
-  'outbox.noneHint': 'Invoices, statements and test emails appear here when they are sent.',
-  'outbox.noMatch': 'No email matches',
+  'outbox.messages': 'Messages',
+  'outbox.none': 'No messages yet',
+  'outbox.noneHint': 'Invoices, statements, reminders and test messages appear here when they are sent.',
+  'outbox.noMatch': 'No message matches',
   'outbox.open': 'Open the email to {to}: {subject}',
   'outbox.attachmentCount': '{count} attached',
   'outbox.message': 'Email',

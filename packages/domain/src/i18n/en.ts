@@ -1,5 +1,6 @@
 import { enBilling } from './en-billing';
 import { enEmail } from './en-email';
+import { enMessaging } from './en-messaging';
 import { enUi } from './en-ui';
 
 /** English messages. Keys are grouped by area; placeholders are `{name}`. */
@@ -7,6 +8,7 @@ export const en = {
   ...enUi,
   ...enBilling,
   ...enEmail,
+  ...enMessaging,
   // Validation — used by the shared zod schemas, so the server and the forms say the same thing.
   'validation.required': 'This field is required.',
   'validation.tooLong': 'Use at most {max} characters.',
