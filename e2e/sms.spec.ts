@@ -85,7 +85,13 @@ test('an administrator sets up texts, sends a test text that arrives, and a STOP
 
   // A patient with a mobile number texts STOP: the gateway's signed webhook opts them out.
   const created = await page.request.post('/api/patients', {
-    data: { givenName: 'Odile', familyName: 'Fairweather', birthDate: '1979-04-02', sex: 'female', phone: '617-555-0188' },
+    data: {
+      givenName: 'Odile',
+      familyName: 'Fairweather',
+      birthDate: '1979-04-02',
+      sex: 'female',
+      phone: '617-555-0188',
+    },
   });
   expect(created.status()).toBe(201);
   const patient = (await created.json()) as { id: string; phone: string };

@@ -80,6 +80,13 @@ export const enMessaging = {
   'messages.kind.other': 'Message',
   'messages.delivery': 'Carrier: {status}',
 
+  // ---- Audit log
+  'auditAction.sms.settings_update': 'Changed the text message settings',
+  'auditAction.sms.send': 'Sent a text',
+  'auditAction.patient.sms_opt_out': 'Opted out of texts (replied STOP)',
+  'auditAction.patient.sms_opt_in': 'Opted in to texts again (replied START)',
+  'auditAction.message.read': 'Viewed the patient’s messages',
+
   // ---- The outbox, with texts
   'outbox.channel': 'Channel',
   'outbox.textMessage': 'Text message',
