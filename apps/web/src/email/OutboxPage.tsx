@@ -32,7 +32,7 @@ import {
 } from '@tend/domain';
 import { useState } from 'react';
 import { useSession } from '../auth/session';
-import { formatDateTime } from '../components/format';
+import { displayPhone, formatDateTime } from '../components/format';
 import { errorMessage, notifyError, notifySuccess } from '../components/notify';
 import { PageHeader } from '../components/PageHeader';
 import { TotalPager } from '../components/Pager';
@@ -161,7 +161,9 @@ export function OutboxPage() {
                         <Table.Td>
                           <ChannelIcon channel={message.channel} />
                         </Table.Td>
-                        <Table.Td>{message.to}</Table.Td>
+                        <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                          {message.channel === 'sms' ? displayPhone(message.to) : message.to}
+                        </Table.Td>
                         <Table.Td>
                           <UnstyledButton
                             onClick={() => setOpen({ id: message.id, channel: message.channel })}
@@ -178,7 +180,7 @@ export function OutboxPage() {
                             </Text>
                           )}
                         </Table.Td>
-                        <Table.Td>
+                        <Table.Td style={{ whiteSpace: 'nowrap' }}>
                           <Stack gap={2} align="flex-start">
                             <MessageStatusBadge status={message.status} />
                             {message.deliveryStatus && (

@@ -133,11 +133,11 @@ function MessageLog({ patientId }: { patientId: string }) {
                       <Table.Td>
                         <ChannelIcon channel={message.channel} />
                       </Table.Td>
-                      <Table.Td>{kindLabel(message)}</Table.Td>
+                      <Table.Td style={{ whiteSpace: 'nowrap' }}>{kindLabel(message)}</Table.Td>
                       <Table.Td style={{ whiteSpace: 'nowrap' }}>
                         {message.channel === 'sms' ? displayPhone(message.to) : message.to}
                       </Table.Td>
-                      <Table.Td>
+                      <Table.Td style={{ whiteSpace: 'nowrap' }}>
                         <Stack gap={2} align="flex-start">
                           <MessageStatusBadge status={message.status} />
                           {message.deliveryStatus && (
