@@ -375,3 +375,57 @@ describe('the delivery log', () => {
     );
   });
 });
+
+describe('the URL a webhook signature is checked against', () => {
+  it('is TEND_PUBLIC_URL when set, else the request’s own (X-Forwarded-* only behind a trusted proxy)', async () => {
+    const post = async (app: TestApp, path: string, url: string, headers: Record<string, string> = {}) => {
+      const form = { From: '+16175550100', To: '+15550001111', Body: 'START' };
+      const response = await app.app.inject({
+        method: 'POST',
+        url: path,
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          host: 'internal:3000',
+          'x-twilio-signature': webhookSignature(sms.authToken, url, form),
+          ...headers,
+        },
+        payload: new URLSearchParams(form).toString(),
+      });
+      return response.statusCode;
+    };
+    const setUp = async (app: TestApp) => {
+      const clinic = await app.createClinic();
+      const admin = await app.signIn(clinic.admin);
+      await admin.put('/api/settings/sms', {
+        baseUrl: sms.baseUrl,
+        accountSid: sms.accountSid,
+        authToken: sms.authToken,
+        fromNumber: '+15550001111',
+      });
+      return `/api/webhooks/sms/${clinic.clinicId}/inbound`;
+    };
+
+    const publicApp = await createTestApp({ config: { ...config, publicUrl: 'https://tend.example.org' } });
+    try {
+      const path = await setUp(publicApp);
+      expect(await post(publicApp, path, `https://tend.example.org${path}`)).toBe(200);
+      expect(await post(publicApp, path, `http://internal:3000${path}`)).toBe(403);
+    } finally {
+      await publicApp.close();
+    }
+
+    const proxied = await createTestApp({ config: { ...config, trustProxy: true } });
+    try {
+      const path = await setUp(proxied);
+      const forwarded = { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'clinic.example.org' };
+      expect(await post(proxied, path, `https://clinic.example.org${path}`, forwarded)).toBe(200);
+    } finally {
+      await proxied.close();
+    }
+    // Without a trusted proxy the forwarded headers are ignored: the gateway must sign this server's own address.
+    const path = await setUp(t);
+    const forwarded = { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'clinic.example.org' };
+    expect(await post(t, path, `https://clinic.example.org${path}`, forwarded)).toBe(403);
+    expect(await post(t, path, `http://internal:3000${path}`, forwarded)).toBe(200);
+  });
+});
