@@ -20,10 +20,12 @@ const PAGES: Array<[string, string | RegExp]> = [
   ['/billing/payments', 'Today’s postings'],
   ['/billing/statements', 'Statements'],
   ['/billing/aging', 'A/R aging'],
+  ['/claims', 'Claims'],
+  ['/claims?view=all', 'Claims'],
 ];
 
 test('every page has no serious accessibility violation', async ({ page }) => {
-  test.setTimeout(300_000); // eighteen pages, each analysed by axe
+  test.setTimeout(360_000); // twenty pages, each analysed by axe
   await page.goto('/');
   await expectAccessible(page, 'the sign-in page');
   await signIn(page, ADMIN);

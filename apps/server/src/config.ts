@@ -21,12 +21,8 @@ export interface Config {
   secretKey: string | undefined;
   /** TEND_SMTP_CA_FILE: a PEM file of certificate authorities to trust for SMTP (a relay with a private CA). */
   smtpCaFile: string | undefined;
-  /**
-   * TEND_PUBLIC_URL: the address patients' phones and the SMS gateway reach Tend at
-   * (https://tend.example.org). Webhook signatures are checked against it; without it, against the
-   * address of the request (its X-Forwarded-* headers with TEND_TRUST_PROXY).
-   */
-  publicUrl: string | undefined;
+  /** TEND_PUBLIC_URL: where patients reach Tend (links in reminders), e.g. https://clinic.example.org. */
+  publicUrl: string;
   /** TEND_OUTBOX_INTERVAL_MS: how often the running server's outbox worker looks for due messages. */
   outboxIntervalMs: number;
 }
@@ -48,24 +44,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     emailMode: emailMode(env.TEND_EMAIL_MODE),
     secretKey: env.TEND_SECRET_KEY || undefined,
     smtpCaFile: env.TEND_SMTP_CA_FILE ? resolve(env.TEND_SMTP_CA_FILE) : undefined,
-    publicUrl: publicUrl(env.TEND_PUBLIC_URL),
+    publicUrl: (env.TEND_PUBLIC_URL || `http://localhost:${port}`).replace(/\/+$/, ''),
     outboxIntervalMs: outboxInterval(env.TEND_OUTBOX_INTERVAL_MS),
   };
-}
-
-function publicUrl(value: string | undefined): string | undefined {
-  if (!value) return undefined;
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new Error(`TEND_PUBLIC_URL must be an address like https://tend.example.org (got "${value}").`);
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new Error(`TEND_PUBLIC_URL must start with https:// (got "${value}").`);
-  }
-  // The origin only: Tend serves its API at /api of it.
-  return url.origin;
 }
 
 function outboxInterval(value: string | undefined): number {

@@ -29,6 +29,7 @@ import { eventRoutes } from '../events/routes';
 import { insuranceRoutes } from '../insurance/routes';
 import { messagingRoutes } from '../messaging/routes';
 import { patientRoutes } from '../patients/routes';
+import { reminderRoutes } from '../reminders/routes';
 import { schedulingRoutes } from '../scheduling/routes';
 import { visitRoutes } from '../visits/routes';
 import { waitlistRoutes } from '../waitlist/routes';
@@ -159,6 +160,7 @@ export async function buildApp(
   visitRoutes(app, deps);
   billingRoutes(app, deps);
   claimRoutes(app, deps);
+  reminderRoutes(app, deps);
   codeRoutes(app, deps);
   emailRoutes(app, deps);
   messagingRoutes(app, deps);

@@ -20,6 +20,7 @@ const env = {
   secretKey: 'outbox-test-key',
   smtpCaFile: TEST_CERT_FILE,
   dataDir: '/nonexistent',
+  publicUrl: 'https://tend.test',
 };
 
 let t: TestApp;

@@ -4,6 +4,7 @@ import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { openSecret } from '../email/secret-box';
 import { deliveryFor, type EmailEnv, loadEmailSettings } from '../email/settings';
 import { deliverOverSmtp } from '../email/transport';
+import { signLink } from './links';
 import { sendSms } from './sms-gateway';
 
 /**
@@ -17,10 +18,10 @@ import { sendSms } from './sms-gateway';
  */
 
 export type MessageRow = typeof schema.messages.$inferSelect;
-export interface MessagingEnv extends EmailEnv {
-  /** Where the gateway posts delivery reports (TEND_PUBLIC_URL); without it, none are asked for. */
-  publicUrl?: string | undefined;
-}
+export type MessagingEnv = EmailEnv & {
+  /** Where patients reach Tend: the base of the links in messages (TEND_PUBLIC_URL). */
+  publicUrl: string;
+};
 
 export const MAX_ATTEMPTS = 5;
 /** Wait after attempt n (1-based) before the next one. */
@@ -175,7 +176,7 @@ export async function claimDueMessages(db: Db, workerId: string, now: Date, limi
     .orderBy(asc(schema.messages.sendAfter), asc(schema.messages.id));
 }
 
-async function deliverEmail(db: Db, env: MessagingEnv, row: MessageRow): Promise<Delivery> {
+async function deliverEmail(db: Db, env: EmailEnv, row: MessageRow): Promise<Delivery> {
   const settings = await loadEmailSettings(db, row.clinicId);
   if (deliveryFor(env, settings) === 'capture') return { status: 'captured', providerMessageId: null };
   if (!settings?.enabled) {
@@ -226,7 +227,10 @@ export function smsDeliveryFor(
   return settings?.enabled ? 'send' : 'capture';
 }
 
-async function deliverSms(db: Db, env: MessagingEnv, row: MessageRow): Promise<Delivery> {
+/** Sending needs the email settings' environment; a known public address also asks for delivery reports. */
+type DeliveryEnv = EmailEnv & { publicUrl?: string };
+
+async function deliverSms(db: Db, env: DeliveryEnv, row: MessageRow): Promise<Delivery> {
   const [settings] = await db.select().from(schema.smsSettings).where(eq(schema.smsSettings.clinicId, row.clinicId));
   if (smsDeliveryFor(env, settings ?? null) === 'capture') return { status: 'captured', providerMessageId: null };
   if (!settings?.enabled) {
@@ -250,7 +254,10 @@ async function deliverSms(db: Db, env: MessagingEnv, row: MessageRow): Promise<D
       to: row.toAddress,
       body: row.textBody,
       idempotencyKey: row.idempotencyKey ?? row.id,
-      statusCallbackUrl: env.publicUrl ? `${env.publicUrl}/api/webhooks/sms/${row.clinicId}/status` : null,
+      // Only a public https address is one a gateway can call (the default is this machine's).
+      statusCallbackUrl: env.publicUrl?.startsWith('https://')
+        ? `${env.publicUrl}/api/webhooks/sms/${row.clinicId}/status`
+        : null,
     },
   );
   return outcome.ok
@@ -259,7 +266,7 @@ async function deliverSms(db: Db, env: MessagingEnv, row: MessageRow): Promise<D
 }
 
 /** Sends (or captures) one message through its channel. Never throws for a delivery problem. */
-export function deliverMessage(db: Db, env: MessagingEnv, row: MessageRow): Promise<Delivery> {
+export function deliverMessage(db: Db, env: DeliveryEnv, row: MessageRow): Promise<Delivery> {
   return row.channel === 'sms' ? deliverSms(db, env, row) : deliverEmail(db, env, row);
 }
 
@@ -342,14 +349,52 @@ export async function runOutbox(
         continue;
       }
     }
-    const delivery = await deliverMessage(db, env, row);
-    const recorded = await recordDelivery(db, row, delivery, { now, retry: true });
+    const ready = await withLinks(db, env, row);
+    if (!ready) {
+      run.withdrawn++;
+      continue;
+    }
+    const delivery = await deliverMessage(db, env, ready);
+    const recorded = await recordDelivery(db, ready, delivery, { now, retry: true });
     if (recorded.status === 'sent') run.sent++;
     else if (recorded.status === 'captured') run.captured++;
     else if (recorded.status === 'queued') run.retried++;
     else run.failed++;
   }
   return run;
+}
+
+/**
+ * Signs the links of a message about an appointment as it is sent: they name the appointment's
+ * current start and expire with it. A message about an appointment no longer booked is withdrawn
+ * (null).
+ */
+async function withLinks(db: Db, env: MessagingEnv, row: MessageRow): Promise<MessageRow | null> {
+  if (row.relatedType !== 'appointment' || !row.relatedId || !/\{(confirm|cancel)Link\}/.test(row.textBody)) {
+    return row;
+  }
+  const [appointment] = await db
+    .select({ startAt: schema.appointments.startAt, status: schema.appointments.status })
+    .from(schema.appointments)
+    .where(eq(schema.appointments.id, row.relatedId));
+  if (!appointment || !['booked', 'confirmed'].includes(appointment.status)) {
+    await db
+      .update(schema.messages)
+      .set({ status: 'withdrawn', withdrawnReason: 'The appointment is no longer booked.', lockedUntil: null })
+      .where(eq(schema.messages.id, row.id));
+    return null;
+  }
+  const start = Math.floor(appointment.startAt.getTime() / 1000);
+  const link = (action: 'confirm' | 'cancel') =>
+    `${env.publicUrl}/r/${signLink(env, { action, id: row.relatedId ?? '', start, expires: start })}`;
+  const fill = (text: string) =>
+    text.replaceAll('{confirmLink}', link('confirm')).replaceAll('{cancelLink}', link('cancel'));
+  const [updated] = await db
+    .update(schema.messages)
+    .set({ textBody: fill(row.textBody), htmlBody: row.htmlBody === null ? null : fill(row.htmlBody) })
+    .where(eq(schema.messages.id, row.id))
+    .returning();
+  return updated ?? row;
 }
 
 /** Runs the worker every `intervalMs` until stopped; `wake()` runs it at once (after an enqueue). */

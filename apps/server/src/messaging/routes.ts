@@ -93,12 +93,14 @@ export function messagingRoutes(server: FastifyInstance, deps: Deps): void {
     );
     const hooks = scope.withTypeProvider<ZodTypeProvider>();
     const callOf = (request: FastifyRequest, clinicId: string, form: Record<string, string>): WebhookCall => {
-      // The URL the gateway signed: TEND_PUBLIC_URL, else this request's own (X-Forwarded-* with TEND_TRUST_PROXY).
-      const base = env.publicUrl ?? `${request.protocol}://${request.host}`;
+      // The URL the gateway signed: TEND_PUBLIC_URL, or this request's own (X-Forwarded-* only
+      // with TEND_TRUST_PROXY).
+      const own = `${request.protocol}://${request.host}${request.url}`;
+      const configured = `${env.publicUrl}${request.url}`;
       const signature = request.headers['x-twilio-signature'];
       return {
         clinicId,
-        url: `${base}${request.url}`,
+        urls: configured === own ? [own] : [configured, own],
         signature: typeof signature === 'string' ? signature : undefined,
         form,
         origin: originOf(request),

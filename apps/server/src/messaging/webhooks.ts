@@ -24,8 +24,12 @@ import { loadSmsSettings } from './sms-settings';
 
 export interface WebhookCall {
   clinicId: string;
-  /** The full URL the gateway called (public scheme, host, path and query). */
-  url: string;
+  /**
+   * The URLs the gateway may have called and signed: TEND_PUBLIC_URL + path, and this request's
+   * own scheme, host, path and query. Either is an address of this server; the signature still
+   * needs the clinic's token.
+   */
+  urls: string[];
   signature: string | undefined;
   form: Record<string, string>;
   origin: RequestOrigin;
@@ -43,7 +47,7 @@ async function verify(db: Db, env: MessagingEnv, call: WebhookCall): Promise<voi
   } catch {
     token = null;
   }
-  if (!token || !verifyWebhookSignature(token, call.url, call.form, call.signature)) {
+  if (!token || !call.urls.some((url) => verifyWebhookSignature(token, url, call.form, call.signature))) {
     throw AppError.forbidden(REFUSED);
   }
 }

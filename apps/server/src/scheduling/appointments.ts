@@ -15,10 +15,11 @@ import {
   subtractIntervals,
 } from '@tend/domain';
 import { and, asc, eq, inArray, ne } from 'drizzle-orm';
-import { recordAudit, recordPatientsAccess } from '../audit/service';
-import type { RequestContext } from '../context';
+import { recordAnonymousAudit, recordAudit, recordPatientsAccess } from '../audit/service';
+import type { RequestContext, RequestOrigin } from '../context';
 import { publishEvent } from '../events/hub';
 import { requirePatient } from '../patients/service';
+import { appointmentMessages } from '../reminders/appointment-messages';
 import { markFollowUpBooked } from '../visits/followups';
 import { markWaitlistBooked } from '../waitlist/service';
 import { calendarsOfProviders, findConflictingAppointment, freeRooms, overlapping } from './repository';
@@ -418,6 +419,7 @@ export async function insertBooking(
     await markFollowUpBooked(tx, ctx, booking.followUpId, { appointmentId: id, patientId: booking.patientId });
   }
   await announce(tx, 'book', inserted);
+  await appointmentMessages(tx, 'book', inserted);
   return inserted;
 }
 
@@ -575,6 +577,7 @@ export async function rescheduleAppointment(
           await recordAudit(tx, ctx, { action: 'appointment.override', ...audit, details: { reason: overrideReason } });
         }
         await announce(tx, 'reschedule', updated, current);
+        await appointmentMessages(tx, 'reschedule', updated, current);
         return updated;
       });
       return toAppointment(row, patientName);
@@ -636,15 +639,17 @@ function actionTimestamp(action: AppointmentAction, now: Date) {
   }
 }
 
-/** Confirm, check in, start, complete, cancel (with a reason) or mark a no-show. */
-export async function changeAppointmentStatus(
-  db: Db,
-  ctx: RequestContext,
-  appointmentId: string,
+/**
+ * Moves an appointment one step (in the caller's transaction), only from the status it was read
+ * in — two clicks at once make one transition — and announces it (live schedule, messages).
+ */
+async function transition(
+  tx: Db,
+  current: AppointmentRow,
   action: AppointmentAction,
-  cancel?: CancelBody,
-): Promise<Appointment> {
-  const current = await requireAppointment(db, ctx, appointmentId);
+  now: Date,
+  cancelReason: string | null,
+): Promise<AppointmentRow> {
   const next = nextStatus(current.status, action);
   if (!next) {
     throw new AppError(
@@ -654,31 +659,74 @@ export async function changeAppointmentStatus(
     );
   }
   const a = schema.appointments;
-  const now = new Date();
+  const [updated] = await tx
+    .update(a)
+    .set({
+      status: next,
+      ...actionTimestamp(action, now),
+      ...(action === 'cancel' ? { cancelReason } : {}),
+      updatedAt: now,
+    })
+    .where(and(eq(a.id, current.id), eq(a.clinicId, current.clinicId), eq(a.status, current.status)))
+    .returning();
+  if (!updated) {
+    throw new AppError('conflict', 'This appointment was changed by someone else meanwhile. Reload and try again.');
+  }
+  await announce(tx, action, updated, current);
+  await appointmentMessages(tx, action, updated, current);
+  return updated;
+}
+
+/** Confirm, check in, start, complete, cancel (with a reason) or mark a no-show. */
+export async function changeAppointmentStatus(
+  db: Db,
+  ctx: RequestContext,
+  appointmentId: string,
+  action: AppointmentAction,
+  cancel?: CancelBody,
+): Promise<Appointment> {
+  const current = await requireAppointment(db, ctx, appointmentId);
+  if (!nextStatus(current.status, action)) {
+    throw new AppError(
+      'conflict',
+      `This appointment is ${STATUS_WORDS[current.status]}, so it cannot be ${ACTION_WORDS[action]}.`,
+      { details: { status: current.status, action } },
+    );
+  }
   const row = await db.transaction(async (tx) => {
-    const [updated] = await tx
-      .update(a)
-      .set({
-        status: next,
-        ...actionTimestamp(action, now),
-        ...(action === 'cancel' ? { cancelReason: cancel?.reason ?? null } : {}),
-        updatedAt: now,
-      })
-      // Only from the status it was read in: two clicks at once make one transition.
-      .where(and(eq(a.id, current.id), eq(a.clinicId, ctx.clinicId), eq(a.status, current.status)))
-      .returning();
-    if (!updated) {
-      throw new AppError('conflict', 'This appointment was changed by someone else meanwhile. Reload and try again.');
-    }
+    const updated = await transition(tx, current, action, new Date(), cancel?.reason ?? null);
     await recordAudit(tx, ctx, {
       action: ACTION_AUDIT[action],
       patientId: current.patientId,
       entityType: 'appointment',
       entityId: current.id,
-      details: { from: current.status, to: next },
+      details: { from: current.status, to: updated.status },
     });
-    await announce(tx, action, updated, current);
     return updated;
   });
   return toAppointment(row, await patientNameOf(db, ctx, row.patientId));
+}
+
+/**
+ * The patient's own confirm or cancel, from a signed link in a message (no staff account): in
+ * the caller's transaction, audited as the patient.
+ */
+export async function patientAppointmentAction(
+  tx: Db,
+  origin: RequestOrigin,
+  current: AppointmentRow,
+  action: 'confirm' | 'cancel',
+  cancelReason: string | null,
+): Promise<AppointmentRow> {
+  const updated = await transition(tx, current, action, new Date(), cancelReason);
+  await recordAnonymousAudit(tx, origin, {
+    clinicId: current.clinicId,
+    actorRole: 'patient',
+    action: action === 'confirm' ? 'appointment.patient_confirm' : 'appointment.patient_cancel',
+    patientId: current.patientId,
+    entityType: 'appointment',
+    entityId: current.id,
+    details: { from: current.status, to: updated.status, via: 'link' },
+  });
+  return updated;
 }

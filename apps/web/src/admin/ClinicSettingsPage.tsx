@@ -6,7 +6,7 @@ import { useSession } from '../auth/session';
 import { AddressFields, type AddressValues, addressFromApi, addressToInput } from '../components/AddressFields';
 import { FormFooter } from '../components/FormFooter';
 import { FormSection } from '../components/FormSection';
-import { focusFirstError, saveErrorMessage, zodValidator } from '../components/form';
+import { focusFirstError, orNull, saveErrorMessage, zodValidator } from '../components/form';
 import { notifySuccess } from '../components/notify';
 import { PageHeader } from '../components/PageHeader';
 import { CountrySelect, CurrencySelect, TimeZoneSelect } from '../components/selects';
@@ -21,6 +21,9 @@ interface ClinicValues {
   idleTimeoutMinutes: number | string;
   slotGridMinutes: string;
   unitSystem: 'us' | 'metric';
+  billingNpi: string;
+  taxId: string;
+  phone: string;
   quietHoursStart: string;
   quietHoursEnd: string;
 }
@@ -35,9 +38,17 @@ function toInput(values: ClinicValues) {
     idleTimeoutMinutes: typeof values.idleTimeoutMinutes === 'number' ? values.idleTimeoutMinutes : Number.NaN,
     slotGridMinutes: Number(values.slotGridMinutes),
     unitSystem: values.unitSystem,
+    billingNpi: orNull(values.billingNpi),
+    taxId: orNull(values.taxId),
+    phone: orNull(values.phone),
     quietHoursStart: values.quietHoursStart,
     quietHoursEnd: values.quietHoursEnd,
   };
+}
+
+/** 123456789 → 12-3456789, as an EIN is written. */
+function formatTaxId(taxId: string): string {
+  return /^\d{9}$/.test(taxId) ? `${taxId.slice(0, 2)}-${taxId.slice(2)}` : taxId;
 }
 
 export function ClinicSettingsPage() {
@@ -53,6 +64,9 @@ export function ClinicSettingsPage() {
     idleTimeoutMinutes: clinic.idleTimeoutMinutes,
     slotGridMinutes: String(clinic.slotGridMinutes),
     unitSystem: clinic.unitSystem,
+    billingNpi: clinic.billingNpi ?? '',
+    taxId: clinic.taxId ? formatTaxId(clinic.taxId) : '',
+    phone: clinic.phone ?? '',
     quietHoursStart: clinic.quietHoursStart,
     quietHoursEnd: clinic.quietHoursEnd,
   });
@@ -71,6 +85,11 @@ export function ClinicSettingsPage() {
     try {
       const saved = await update.mutateAsync(toInput(values));
       setClinic(saved);
+      form.setValues({
+        billingNpi: saved.billingNpi ?? '',
+        taxId: saved.taxId ? formatTaxId(saved.taxId) : '',
+        phone: saved.phone ?? '',
+      });
       form.resetDirty();
       notifySuccess(t('clinic.saved'));
     } catch (caught) {
@@ -108,6 +127,32 @@ export function ClinicSettingsPage() {
               field={(name) => form.getInputProps(`address.${name}`)}
               country={form.values.address.country}
             />
+          </FormSection>
+          <FormSection title={t('clinic.billing')} description={t('clinic.billingHint')}>
+            <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="md">
+              <TextInput
+                label={t('clinic.billingNpi')}
+                description={t('clinic.billingNpiHint')}
+                inputWrapperOrder={['label', 'input', 'description', 'error']}
+                inputMode="numeric"
+                maxLength={10}
+                {...form.getInputProps('billingNpi')}
+              />
+              <TextInput
+                label={t('clinic.taxId')}
+                description={t('clinic.taxIdHint')}
+                inputWrapperOrder={['label', 'input', 'description', 'error']}
+                maxLength={10}
+                {...form.getInputProps('taxId')}
+              />
+              <TextInput
+                label={t('clinic.phone')}
+                description={t('clinic.phoneHint')}
+                inputWrapperOrder={['label', 'input', 'description', 'error']}
+                type="tel"
+                {...form.getInputProps('phone')}
+              />
+            </SimpleGrid>
           </FormSection>
           <FormSection title={t('clinic.scheduling')}>
             <Select

@@ -25,6 +25,7 @@ interface LocationValues {
   name: string;
   timezone: string;
   phone: string;
+  placeOfService: string;
   address: AddressValues;
   active: boolean;
 }
@@ -34,6 +35,7 @@ function toInput(values: LocationValues) {
     name: values.name,
     timezone: values.timezone,
     phone: orNull(values.phone),
+    placeOfService: values.placeOfService.trim(),
     address: addressToInput(values.address),
   };
 }
@@ -46,6 +48,7 @@ function LocationForm({ location, onClose }: { location: Location | null; onClos
       name: location?.name ?? '',
       timezone: location?.timezone ?? clinic.timezone,
       phone: location?.phone ?? '',
+      placeOfService: location?.placeOfService ?? '11',
       address: addressFromApi(location?.address, clinic.country),
       active: location?.active ?? true,
     },
@@ -80,7 +83,18 @@ function LocationForm({ location, onClose }: { location: Location | null; onClos
         <TextInput label={t('locations.name')} required data-autofocus {...form.getInputProps('name')} />
         <TextInput label={t('locations.phone')} type="tel" {...form.getInputProps('phone')} />
       </SimpleGrid>
-      <TimeZoneSelect label={t('locations.timezone')} required {...form.getInputProps('timezone')} />
+      <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="md">
+        <TimeZoneSelect label={t('locations.timezone')} required {...form.getInputProps('timezone')} />
+        <TextInput
+          label={t('locations.placeOfService')}
+          description={t('locations.placeOfServiceHint')}
+          inputWrapperOrder={['label', 'input', 'description', 'error']}
+          inputMode="numeric"
+          maxLength={2}
+          required
+          {...form.getInputProps('placeOfService')}
+        />
+      </SimpleGrid>
       <Text fw={600} size="sm" mt="xs">
         {t('locations.address')}
       </Text>
@@ -122,6 +136,7 @@ export function LocationsPage() {
           t('locations.address'),
           t('locations.timezone'),
           t('locations.phone'),
+          t('locations.placeOfServiceShort'),
           t('common.status'),
         ]}
         cells={(location) => (
@@ -132,6 +147,7 @@ export function LocationsPage() {
             </Table.Td>
             <Table.Td>{location.timezone}</Table.Td>
             <Table.Td>{location.phone ?? ''}</Table.Td>
+            <Table.Td>{location.placeOfService}</Table.Td>
             <Table.Td>
               <ActiveBadge active={location.active} />
             </Table.Td>

@@ -191,3 +191,44 @@ export const http = {
     api<T>(path, { ...options, method: 'PATCH', body }),
   delete: <T = void>(path: string, options: ApiOptions = {}) => api<T>(path, { ...options, method: 'DELETE' }),
 };
+
+/** A file the API sends (an 837P, a PDF): its bytes and the name from `content-disposition`. */
+export async function apiFile(
+  path: string,
+  query?: Record<string, QueryValue>,
+): Promise<{ blob: Blob; filename: string | null }> {
+  await waitUntilOpen();
+  lastForegroundRequestAt = Date.now();
+  let response: Response;
+  try {
+    response = await fetch(buildUrl(path, query), { credentials: 'same-origin' });
+  } catch {
+    throw new ApiError(0, 'network', t('error.network'));
+  }
+  if (!response.ok) {
+    const error = toApiError(response.status, await readBody(response));
+    if (response.status === 401) handlers.onUnauthenticated();
+    throw error;
+  }
+  const disposition = response.headers.get('content-disposition') ?? '';
+  const filename = /filename="?([^";]+)"?/.exec(disposition)?.[1] ?? null;
+  return { blob: await response.blob(), filename };
+}
+
+/** Saves a file from the API to the user's downloads, under the server's file name. */
+export async function downloadFromApi(
+  path: string,
+  query: Record<string, QueryValue> | undefined,
+  fallbackName: string,
+): Promise<string> {
+  const { blob, filename } = await apiFile(path, query);
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = filename ?? fallbackName;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  return link.download;
+}

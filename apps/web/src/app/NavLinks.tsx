@@ -11,6 +11,7 @@ import {
   IconClockHour4,
   IconCoins,
   IconDoor,
+  IconFileDollar,
   IconFileInvoice,
   IconFileStack,
   IconHome,
@@ -71,10 +72,11 @@ const MY_DAY: Item = {
   permission: 'schedule.read',
 };
 
-/** Billing's screens; a Claims page joins them (between Invoices and Post payment). */
+/** Billing's screens. */
 const BILLING: Item[] = [
   { to: '/billing/work-lists', label: 'nav.workLists', icon: IconChecklist, permission: 'billing.manage' },
   { to: '/billing/invoices', label: 'nav.invoices', icon: IconFileInvoice, permission: 'billing.manage' },
+  { to: '/claims', label: 'nav.claims', icon: IconFileDollar, permission: 'billing.manage' },
   { to: '/billing/payments/new', label: 'nav.postPayment', icon: IconCash, permission: 'payment.post' },
   {
     to: '/billing/payments',

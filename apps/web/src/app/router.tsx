@@ -17,6 +17,8 @@ import { PaymentsPage } from '../billing/PaymentsPage';
 import { PostPaymentPage } from '../billing/PostPaymentPage';
 import { StatementsPage } from '../billing/StatementsPage';
 import { WorkListsPage } from '../billing/WorkListsPage';
+import { ClaimPage } from '../claims/ClaimPage';
+import { CLAIM_VIEWS, ClaimsPage, type ClaimView } from '../claims/ClaimsPage';
 import { EmailSettingsPage } from '../email/EmailSettingsPage';
 import { OutboxPage } from '../email/OutboxPage';
 import { HomePage } from '../home/HomePage';
@@ -166,6 +168,23 @@ const agingRoute = createRoute({
   component: guarded('billing.manage', AgingPage),
 });
 
+// ---- Claims -------------------------------------------------------------------------------------
+
+const claimsRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/claims',
+  validateSearch: (search: Record<string, unknown>): { view?: ClaimView } => ({
+    view: CLAIM_VIEWS.find((view) => view === search.view && view !== 'work'),
+  }),
+  component: guarded('billing.manage', ClaimsPage),
+});
+
+const claimRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/claims/$claimId',
+  component: guarded('billing.manage', ClaimPage),
+});
+
 const routeTree = rootRoute.addChildren([
   homeRoute,
   patientsRoute,
@@ -180,6 +199,8 @@ const routeTree = rootRoute.addChildren([
   paymentsRoute,
   statementsRoute,
   agingRoute,
+  claimsRoute,
+  claimRoute,
   adminRoute('/follow-ups', 'followup.read', FollowUpsPage),
   adminRoute('/charges', 'charge.read', ChargesPage),
   adminRoute('/admin/services', 'service.read', ServicesPage),

@@ -5,6 +5,7 @@ import { type Encounter, formatCents, type Patient, t } from '@tend/domain';
 import { useMemo, useState } from 'react';
 import { useProviders } from '../admin/api';
 import { useSession } from '../auth/session';
+import { CreateClaimButton } from '../claims/CreateClaimButton';
 import { formatAge, formatDate, formatDateTime } from '../components/format';
 import { AnchorLink } from '../components/links';
 import { ErrorState, Loading } from '../components/states';
@@ -111,6 +112,7 @@ function VisitScreen({ encounter, patient }: { encounter: Encounter; patient: Pa
                 {t('visit.sign')}
               </Button>
             )}
+            {signed && can('billing.manage') && <CreateClaimButton encounterId={encounter.id} />}
             {signed && (
               <Badge
                 variant="light"

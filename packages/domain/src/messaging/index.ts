@@ -1,2 +1,3 @@
+export * from './reminders';
 export * from './templates';
 export * from './timing';

@@ -1,0 +1,226 @@
+import { type Db, schema } from '@tend/db';
+import {
+  type AppointmentAction,
+  afterQuietHours,
+  type Channel,
+  DEFAULT_TEMPLATES,
+  type MessageKind,
+  reminderInstant,
+  renderTemplate,
+} from '@tend/domain';
+import { and, eq } from 'drizzle-orm';
+import { appointmentIcs } from '../messaging/ics';
+import { enqueueMessage, withdrawMessages } from '../messaging/outbox';
+
+/**
+ * What an appointment's patient is told, written in the same transaction as the change: a notice
+ * when it is booked, moved or cancelled, and the clinic's reminders before it. A move or a
+ * cancellation first withdraws every reminder not yet sent, so a reminder always speaks of the
+ * appointment as it is. Links ({confirmLink}, {cancelLink}) are signed when the message is sent.
+ */
+
+type AppointmentRow = typeof schema.appointments.$inferSelect;
+export type AppointmentChange = AppointmentAction | 'book' | 'reschedule';
+
+/** Kept as placeholders in the stored text until the worker sends it (see outbox.ts). */
+const LINK_PLACEHOLDERS = { confirmLink: '{confirmLink}', cancelLink: '{cancelLink}' };
+
+interface Recipient {
+  email: string | null;
+  mobile: string | null;
+  preferred: Channel;
+}
+
+async function contextOf(tx: Db, row: AppointmentRow) {
+  const [context] = await tx
+    .select({
+      patient: schema.patients,
+      clinic: schema.clinics,
+      location: schema.locations,
+      providerName: schema.providers.name,
+      reminders: schema.appointmentTypes.reminders,
+    })
+    .from(schema.patients)
+    .innerJoin(schema.clinics, eq(schema.clinics.id, schema.patients.clinicId))
+    .innerJoin(schema.locations, eq(schema.locations.id, row.locationId))
+    .innerJoin(schema.providers, eq(schema.providers.id, row.providerId))
+    .innerJoin(schema.appointmentTypes, eq(schema.appointmentTypes.id, row.appointmentTypeId))
+    .where(eq(schema.patients.id, row.patientId));
+  return context;
+}
+
+type Context = NonNullable<Awaited<ReturnType<typeof contextOf>>>;
+
+/** Where the patient can be reached, and how they prefer it (email unless they asked for texts). */
+function recipientOf(patient: Context['patient']): Recipient {
+  const mobile = patient.phones.find((phone) => phone.use === 'mobile')?.number ?? null;
+  return {
+    email: patient.emailOptOutAt ? null : patient.email,
+    mobile: patient.smsOptOutAt || !mobile?.startsWith('+') ? null : mobile,
+    preferred: patient.preferredContactMethod === 'sms' ? 'sms' : 'email',
+  };
+}
+
+function addressFor(recipient: Recipient, channel: Channel): string | null {
+  return channel === 'email' ? recipient.email : recipient.mobile;
+}
+
+async function templateFor(tx: Db, clinicId: string, kind: MessageKind, channel: Channel, language: string) {
+  const t = schema.messageTemplates;
+  for (const lang of language === 'en' ? ['en'] : [language, 'en']) {
+    const [own] = await tx
+      .select({ subject: t.subject, body: t.body })
+      .from(t)
+      .where(and(eq(t.clinicId, clinicId), eq(t.kind, kind), eq(t.channel, channel), eq(t.language, lang)));
+    if (own) return own;
+  }
+  return DEFAULT_TEMPLATES[kind][channel];
+}
+
+function variables(context: Context, row: AppointmentRow, channel: Channel): Record<string, string> {
+  const timeZone = context.location.timezone;
+  const date = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    weekday: channel === 'sms' ? 'short' : 'long',
+    month: channel === 'sms' ? 'short' : 'long',
+    day: 'numeric',
+    ...(channel === 'email' ? { year: 'numeric' as const } : {}),
+  }).format(row.startAt);
+  const time = new Intl.DateTimeFormat('en-US', { timeZone, hour: 'numeric', minute: '2-digit' }).format(row.startAt);
+  return {
+    firstName: context.patient.preferredName || context.patient.givenName,
+    clinic: context.clinic.name,
+    clinicPhone: context.location.phone ?? context.clinic.phone ?? '',
+    date,
+    time,
+    provider: context.providerName,
+    location: context.location.name,
+    ...LINK_PLACEHOLDERS,
+  };
+}
+
+async function enqueueFor(
+  tx: Db,
+  context: Context,
+  row: AppointmentRow,
+  message: { kind: MessageKind; channel: Channel; sendAfter: Date; key: string; ruleId?: string | null },
+): Promise<void> {
+  const to = addressFor(recipientOf(context.patient), message.channel);
+  if (!to) return;
+  const template = await templateFor(
+    tx,
+    row.clinicId,
+    message.kind,
+    message.channel,
+    context.patient.preferredLanguage ?? 'en',
+  );
+  const values = variables(context, row, message.channel);
+  const cancelled = message.kind === 'cancelled';
+  const calendar =
+    message.channel === 'email' && message.kind !== 'recall'
+      ? [
+          {
+            filename: 'appointment.ics',
+            contentType: `text/calendar; method=${cancelled ? 'CANCEL' : 'REQUEST'}`,
+            content: Buffer.from(
+              appointmentIcs({
+                uid: `${row.id}@tend`,
+                // Later changes must win in the patient's calendar.
+                sequence: Math.floor(row.updatedAt.getTime() / 1000) % 2_147_483_647,
+                start: row.startAt,
+                end: row.endAt,
+                timezone: context.location.timezone,
+                summary: `Appointment at ${context.clinic.name}`,
+                location: context.location.name,
+                description: `With ${context.providerName}`,
+                organizerName: context.clinic.name,
+                organizerEmail: null,
+                method: cancelled ? 'CANCEL' : 'REQUEST',
+              }),
+            ),
+          },
+        ]
+      : [];
+  await enqueueMessage(tx, {
+    clinicId: row.clinicId,
+    channel: message.channel,
+    to,
+    subject: message.channel === 'email' ? renderTemplate(template.subject, values) : '',
+    text: renderTemplate(template.body, values),
+    kind: message.kind,
+    patientId: row.patientId,
+    related: { type: 'appointment', id: row.id },
+    ruleId: message.ruleId ?? null,
+    sendAfter: message.sendAfter,
+    idempotencyKey: message.key,
+    attachments: calendar,
+  });
+}
+
+/** A notice by the patient's preferred channel (or the other one when that is not possible). */
+async function notice(tx: Db, context: Context, row: AppointmentRow, kind: MessageKind, now: Date): Promise<void> {
+  const recipient = recipientOf(context.patient);
+  const order: Channel[] = recipient.preferred === 'sms' ? ['sms', 'email'] : ['email', 'sms'];
+  const channel = order.find((c) => addressFor(recipient, c));
+  if (!channel) return;
+  const version = row.updatedAt.getTime();
+  await enqueueFor(tx, context, row, { kind, channel, sendAfter: now, key: `${kind}:${row.id}:${version}` });
+}
+
+/** The clinic's active reminders for this appointment, each at its due time (none already past). */
+async function scheduleReminders(tx: Db, context: Context, row: AppointmentRow, now: Date): Promise<void> {
+  if (!context.reminders) return;
+  const rules = await tx
+    .select()
+    .from(schema.reminderRules)
+    .where(and(eq(schema.reminderRules.clinicId, row.clinicId), eq(schema.reminderRules.active, true)));
+  const timezone = context.location.timezone;
+  const quiet = { start: context.clinic.quietHoursStart, end: context.clinic.quietHoursEnd };
+  for (const rule of rules) {
+    let due = reminderInstant(row.startAt.getTime(), rule.minutesBefore, timezone);
+    if (rule.channel === 'sms') due = afterQuietHours(due, context.clinic.timezone, quiet);
+    if (due <= now.getTime() || due >= row.startAt.getTime()) continue;
+    await enqueueFor(tx, context, row, {
+      kind: 'reminder',
+      channel: rule.channel,
+      sendAfter: new Date(due),
+      ruleId: rule.id,
+      key: `reminder:${row.id}:${rule.id}:${row.updatedAt.getTime()}`,
+    });
+  }
+}
+
+/** Writes (and withdraws) the patient's messages for a change of an appointment. */
+export async function appointmentMessages(
+  tx: Db,
+  change: AppointmentChange,
+  row: AppointmentRow,
+  previous?: AppointmentRow,
+  now: Date = new Date(),
+): Promise<void> {
+  const related = { type: 'appointment', id: row.id };
+  const moved =
+    change === 'reschedule' &&
+    previous !== undefined &&
+    (previous.startAt.getTime() !== row.startAt.getTime() || previous.providerId !== row.providerId);
+  if (change === 'confirm' || (change === 'reschedule' && !moved)) return;
+  // Whatever happened, reminders written for the appointment as it was are not sent.
+  if (change !== 'book') {
+    const reason =
+      change === 'reschedule'
+        ? 'The appointment moved.'
+        : change === 'cancel'
+          ? 'The appointment was cancelled.'
+          : 'The appointment has taken place (or was missed).';
+    await withdrawMessages(tx, row.clinicId, related, ['reminder', 'booked', 'rescheduled'], reason);
+  }
+  if (!['book', 'reschedule', 'cancel'].includes(change)) return;
+  const context = await contextOf(tx, row);
+  if (!context) return;
+  if (change === 'cancel') {
+    await notice(tx, context, row, 'cancelled', now);
+    return;
+  }
+  await notice(tx, context, row, change === 'book' ? 'booked' : 'rescheduled', now);
+  await scheduleReminders(tx, context, row, now);
+}

@@ -1,0 +1,89 @@
+import { zReminderRule, zReminderRulesPut } from '@tend/domain';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { requireCtx } from '../http/auth';
+import type { Deps } from '../http/deps';
+import { errorResponses } from '../http/schemas';
+import { useLink, viewLink } from './links';
+import { listReminderRules, putReminderRules } from './rules';
+
+const zLinkView = z.object({
+  state: z.enum(['ready', 'done', 'used', 'expired', 'moved', 'closed', 'invalid']),
+  action: z.enum(['confirm', 'cancel']).nullable(),
+  message: z.string(),
+  appointment: z
+    .object({
+      clinic: z.string(),
+      date: z.string(),
+      time: z.string(),
+      provider: z.string(),
+      location: z.string(),
+      status: z.string(),
+    })
+    .nullable(),
+});
+
+const zTokenParams = z.object({ token: z.string().max(100) });
+
+/** Reminder rules, and the public pages behind the links in reminders. */
+export function reminderRoutes(server: FastifyInstance, deps: Deps): void {
+  const app = server.withTypeProvider<ZodTypeProvider>();
+  const { db } = deps.database;
+  const tags = ['reminders'];
+  const rules = { 200: z.object({ items: z.array(zReminderRule) }), ...errorResponses };
+
+  app.get(
+    '/api/reminder-rules',
+    { config: { access: 'schedule.read' }, schema: { tags, summary: 'The clinic’s reminder rules', response: rules } },
+    async (request) => listReminderRules(db, requireCtx(request)),
+  );
+  app.put(
+    '/api/reminder-rules',
+    {
+      config: { access: 'schedule.manage' },
+      schema: {
+        tags,
+        summary:
+          'Replace the reminder rules (e.g. email 3 days = 4320 minutes before, text 2 hours = 120 minutes before); whole days keep the wall-clock time. Rules left out are turned off. They apply to appointments booked or moved from now on.',
+        body: zReminderRulesPut,
+        response: rules,
+      },
+    },
+    async (request) => putReminderRules(db, requireCtx(request), request.body),
+  );
+
+  const origin = (request: { ip: string; headers: Record<string, unknown> }) => ({
+    ip: request.ip,
+    userAgent: typeof request.headers['user-agent'] === 'string' ? request.headers['user-agent'] : null,
+  });
+  app.get(
+    '/api/public/links/:token',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags,
+        summary:
+          'What a link in a message is about (the appointment: clinic, date, time, provider, place) and whether it can be used; opening it changes nothing',
+        params: zTokenParams,
+        response: { 200: zLinkView, ...errorResponses },
+      },
+    },
+    async (request) => viewLink(db, deps.config, request.params.token),
+  );
+  app.post(
+    '/api/public/links/:token',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags,
+        summary:
+          'Confirm or cancel the appointment of a link (once; refused when expired, forged, used, or the appointment has moved)',
+        params: zTokenParams,
+        body: z.object({ anotherTime: z.boolean().optional() }),
+        response: { 200: zLinkView, ...errorResponses },
+      },
+    },
+    async (request) => useLink(db, deps.config, origin(request), request.params.token, request.body),
+  );
+}
