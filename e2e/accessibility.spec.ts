@@ -12,6 +12,8 @@ const PAGES: Array<[string, string | RegExp]> = [
   ['/admin/tokens', 'API tokens'],
   ['/admin/audit', 'Audit log'],
   ['/admin/clinic', 'Clinic settings'],
+  ['/admin/text-messages', 'Text messages'],
+  ['/admin/outbox', 'Outbox'],
   ['/billing/work-lists', 'Work lists'],
   ['/billing/invoices', 'Invoices'],
   ['/billing/payments/new', 'Post payment'],
@@ -23,7 +25,7 @@ const PAGES: Array<[string, string | RegExp]> = [
 ];
 
 test('every page has no serious accessibility violation', async ({ page }) => {
-  test.setTimeout(360_000); // eighteen pages, each analysed by axe
+  test.setTimeout(360_000); // twenty pages, each analysed by axe
   await page.goto('/');
   await expectAccessible(page, 'the sign-in page');
   await signIn(page, ADMIN);

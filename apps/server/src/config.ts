@@ -23,6 +23,8 @@ export interface Config {
   smtpCaFile: string | undefined;
   /** TEND_PUBLIC_URL: where patients reach Tend (links in reminders), e.g. https://clinic.example.org. */
   publicUrl: string;
+  /** TEND_OUTBOX_INTERVAL_MS: how often the running server's outbox worker looks for due messages. */
+  outboxIntervalMs: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -43,7 +45,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secretKey: env.TEND_SECRET_KEY || undefined,
     smtpCaFile: env.TEND_SMTP_CA_FILE ? resolve(env.TEND_SMTP_CA_FILE) : undefined,
     publicUrl: (env.TEND_PUBLIC_URL || `http://localhost:${port}`).replace(/\/+$/, ''),
+    outboxIntervalMs: outboxInterval(env.TEND_OUTBOX_INTERVAL_MS),
   };
+}
+
+function outboxInterval(value: string | undefined): number {
+  if (!value) return 5_000;
+  const ms = Number(value);
+  if (!Number.isInteger(ms) || ms < 100 || ms > 3_600_000) {
+    throw new Error(
+      `TEND_OUTBOX_INTERVAL_MS must be a whole number of milliseconds from 100 to 3600000 (got "${value}").`,
+    );
+  }
+  return ms;
 }
 
 function emailMode(value: string | undefined): EmailMode {

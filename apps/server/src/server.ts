@@ -5,6 +5,7 @@ import { type Database, migrate, openDatabase } from '@tend/db';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config';
 import { buildApp } from './http/app';
+import { startOutboxWorker } from './messaging/outbox';
 
 /** What a running Tend process leaves in its data folder so others know it owns it. */
 export interface DataDirLock {
@@ -102,11 +103,25 @@ export async function startServer(config: Config): Promise<RunningServer> {
     }
     const url = `http://localhost:${port}`;
     const db = database;
+    // Delivers the outbox (reminders, texts) while the server runs. Errors are logged without a
+    // message's text or recipient: only what went wrong.
+    const worker = startOutboxWorker(db.db, config, {
+      intervalMs: config.outboxIntervalMs,
+      onError: (error) =>
+        app.log.error(
+          {
+            err: { type: error instanceof Error ? error.name : typeof error, code: (error as { code?: string })?.code },
+          },
+          'the outbox worker failed a pass; it tries again at the next interval',
+        ),
+    });
     return {
       app,
       database: db,
       url,
       async stop() {
+        // The worker finishes its pass before the database closes under it.
+        await worker.stop();
         await app.close();
         await db.close();
         release();

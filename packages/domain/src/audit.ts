@@ -103,6 +103,11 @@ export const AUDIT_ACTIONS = [
   'email.settings_update',
   'email.send',
   'email.retry',
+  'sms.settings_update',
+  'sms.send',
+  'patient.sms_opt_out',
+  'patient.sms_opt_in',
+  'message.read',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -57,6 +57,12 @@ export const zIdleTimeoutMinutes = z.number().int().min(1).max(240);
 export const SLOT_GRID_CHOICES = [5, 10, 15, 20, 30, 60] as const;
 export const zSlotGridMinutes = z.literal(SLOT_GRID_CHOICES, { error: () => t('validation.slotGrid') });
 
+/** A local time of day for quiet hours. */
+const zQuietTime = z
+  .string()
+  .trim()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: () => t('validation.quietHours') });
+
 export const zClinicSetup = z.object({
   clinicName: zRequiredText(200),
   timezone: zTimeZone,
@@ -87,6 +93,12 @@ export const zClinicSettingsPatch = z
       .transform((v) => (v === null ? null : v.replace(/-/g, '')))
       .refine((v) => v === null || /^\d{9}$/.test(v), { error: () => t('validation.taxId') }),
     phone: zOptionalText(40),
+    /**
+     * No texts between these local times (the range may cross midnight, e.g. 21:00–08:00); a
+     * text due then waits until the end. The same time twice means no quiet hours.
+     */
+    quietHoursStart: zQuietTime,
+    quietHoursEnd: zQuietTime,
   })
   .partial();
 
@@ -103,6 +115,8 @@ export const zClinic = z.object({
   billingNpi: z.string().nullable(),
   taxId: z.string().nullable(),
   phone: z.string().nullable(),
+  quietHoursStart: z.string(),
+  quietHoursEnd: z.string(),
 });
 export type Clinic = z.infer<typeof zClinic>;
 

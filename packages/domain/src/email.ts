@@ -88,17 +88,29 @@ export const zEmailAttachmentInfo = z.object({
 });
 export type EmailAttachmentInfo = z.infer<typeof zEmailAttachmentInfo>;
 
+/** A message of the outbox, email or text (the delivery log lists the same). */
 export const zEmailMessageSummary = z.object({
   id: z.string(),
+  channel: z.enum(['email', 'sms']),
+  /** reminder, booked, recall…; null for what a person sent (invoices, statements, tests). */
+  kind: z.string().nullable(),
+  patientId: z.string().nullable(),
   to: z.string(),
+  /** Emails only (empty for texts). */
   subject: z.string(),
   status: z.enum(EMAIL_STATUSES),
+  /** What the SMS gateway last reported for a text: queued, sent, delivered, undelivered, failed… */
+  deliveryStatus: z.string().nullable(),
   error: z.string().nullable(),
+  /** Why it will not be sent (the appointment moved, the patient opted out). */
+  withdrawnReason: z.string().nullable(),
   attempts: z.number(),
   relatedType: z.string().nullable(),
   relatedId: z.string().nullable(),
   attachmentCount: z.number(),
   createdAt: z.string(),
+  /** Not before this instant (a reminder's due time, the end of quiet hours, the next retry). */
+  sendAfter: z.string(),
   sentAt: z.string().nullable(),
   createdByName: z.string().nullable(),
 });

@@ -10,5 +10,6 @@ export * from './messaging';
 export * from './patients';
 export * from './permissions';
 export * from './scheduling';
+export * from './sms';
 export * from './validation';
 export * from './visits';

@@ -84,6 +84,10 @@ export const zPatientPatch = z
     preferredLanguage: zLanguage.nullable(),
     emergencyContact: zEmergencyContact.nullable(),
     frontDeskNotes: zOptionalText(2000),
+    /** The patient does not want texts (they texted STOP, or told the front desk). */
+    smsOptOut: z.boolean(),
+    /** The patient does not want email (invoices a person sends are not affected). */
+    emailOptOut: z.boolean(),
   })
   .partial();
 export type PatientPatch = z.output<typeof zPatientPatch>;
@@ -104,6 +108,11 @@ export const zPatient = z.object({
   preferredLanguage: z.string().nullable(),
   emergencyContact: zStoredEmergencyContact.nullable(),
   frontDeskNotes: z.string().nullable(),
+  smsOptOut: z.boolean(),
+  /** Since when (a STOP text, or staff). */
+  smsOptOutAt: z.string().nullable(),
+  emailOptOut: z.boolean(),
+  emailOptOutAt: z.string().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

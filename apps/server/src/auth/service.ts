@@ -337,5 +337,7 @@ export function toClinic(clinic: typeof schema.clinics.$inferSelect): Clinic {
     billingNpi: clinic.billingNpi,
     taxId: clinic.taxId,
     phone: clinic.phone,
+    quietHoursStart: clinic.quietHoursStart,
+    quietHoursEnd: clinic.quietHoursEnd,
   };
 }

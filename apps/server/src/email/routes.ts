@@ -14,7 +14,7 @@ import { z } from 'zod';
 import { requireCtx } from '../http/auth';
 import type { Deps } from '../http/deps';
 import { errorResponses, zIdParams } from '../http/schemas';
-import { getEmailAttachment, getEmailMessage, listEmailMessages } from './outbox';
+import { getEmailAttachment, getEmailMessage, listMessages } from '../messaging/log';
 import { retryEmail, sendTestEmail } from './send-email';
 import { getEmailSettings, updateEmailSettings } from './settings';
 
@@ -81,12 +81,12 @@ export function emailRoutes(server: FastifyInstance, deps: Deps): void {
       config: { access: 'email.read' },
       schema: {
         tags: ['email'],
-        summary: 'The outbox: messages sent, failed or captured, newest first',
+        summary: 'The outbox: messages sent, failed or captured, newest first (the same list as GET /api/messages)',
         querystring: zEmailMessageQuery,
         response: { 200: zEmailMessagePage, ...errorResponses },
       },
     },
-    async (request) => listEmailMessages(db, requireCtx(request), request.query),
+    async (request) => listMessages(db, requireCtx(request), request.query),
   );
   app.get(
     '/api/email/messages/:id',

@@ -41,12 +41,15 @@ const SAMPLE_QUERIES: Record<string, string> = {
   '/api/slots/next': `?appointmentTypeId=${randomUUID()}`,
   '/api/waitlist/matches': `?providerId=${randomUUID()}&start=2030-01-01T09:00:00Z&end=2030-01-01T10:00:00Z`,
   '/api/codes/icd10': '?q=flu',
+  // Every role may read one patient's log (a random one: 404); the whole log needs the outbox.
+  '/api/messages': `?patientId=${randomUUID()}`,
 };
 const NAMES_A_RECORD_IN_QUERY = new Set([
   '/api/slots',
   '/api/slots/next',
   '/api/waitlist/matches',
   '/api/claims/export/837p',
+  '/api/messages',
 ]);
 
 /** Routes that stream (server-sent events): asked over real HTTP, and left once the status is known. */
@@ -239,6 +242,15 @@ describe('every API route declares its access', () => {
       'GET /api/email/messages/:id': 'email.read',
       'GET /api/email/messages/:id/attachments/:index': 'email.read',
       'POST /api/email/messages/:id/retry': 'email.send',
+      // Texts: the gateway is the administrator's like SMTP; a patient's delivery log is read with
+      // the patient (the whole log needs email.read, checked in the service).
+      'GET /api/settings/sms': 'clinic.manage',
+      'PUT /api/settings/sms': 'clinic.manage',
+      'POST /api/settings/sms/test': 'clinic.manage',
+      'GET /api/messages': 'patient.read',
+      // The SMS gateway's webhooks: no session, a signature keyed with the clinic's auth token.
+      'POST /api/webhooks/sms/:clinicId/inbound': 'public',
+      'POST /api/webhooks/sms/:clinicId/status': 'public',
     });
   });
 
@@ -326,6 +338,18 @@ describe('without a session', () => {
     const openapi = await request(t.app, 'GET', '/api/openapi.json');
     expect(openapi.status).toBe(200);
     expect(openapi.body.paths['/api/patients']).toBeDefined();
+    // The gateway's webhooks answer anyone, and refuse an unsigned call without changing anything.
+    for (const hook of ['inbound', 'status']) {
+      const before = await auditCount();
+      const res = await t.app.inject({
+        method: 'POST',
+        url: `/api/webhooks/sms/${randomUUID()}/${hook}`,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: 'From=%2B15551234567&To=%2B15550001111&Body=STOP&MessageSid=SM1&MessageStatus=delivered',
+      });
+      expect(res.statusCode).toBe(403);
+      expect(await auditCount()).toBe(before);
+    }
   });
 });
 

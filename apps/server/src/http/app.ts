@@ -27,6 +27,7 @@ import { emailRoutes } from '../email/routes';
 import { type EventHub, startEventHub } from '../events/hub';
 import { eventRoutes } from '../events/routes';
 import { insuranceRoutes } from '../insurance/routes';
+import { messagingRoutes } from '../messaging/routes';
 import { patientRoutes } from '../patients/routes';
 import { reminderRoutes } from '../reminders/routes';
 import { schedulingRoutes } from '../scheduling/routes';
@@ -162,6 +163,7 @@ export async function buildApp(
   reminderRoutes(app, deps);
   codeRoutes(app, deps);
   emailRoutes(app, deps);
+  messagingRoutes(app, deps);
   const events = await startEventHub(deps.database, () => app.log.warn('ignored a malformed live-update event'));
   app.decorate('events', events);
   app.addHook('onClose', () => events.close());

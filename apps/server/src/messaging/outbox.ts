@@ -27,6 +27,7 @@ export const MAX_ATTEMPTS = 5;
 /** Wait after attempt n (1-based) before the next one. */
 const BACKOFF_MS = [60_000, 5 * 60_000, 15 * 60_000, 60 * 60_000];
 const LEASE_MS = 2 * 60_000;
+const OPTED_OUT_OF_TEXTS = 'The patient opted out of texts.';
 
 export function retryDelayMs(attempt: number): number {
   return BACKOFF_MS[Math.min(attempt, BACKOFF_MS.length) - 1] ?? BACKOFF_MS[0];
@@ -120,6 +121,33 @@ export async function withdrawMessages(
   return rows.length;
 }
 
+/** Withdraws the queued messages of one channel to these patients (they opted out). */
+export async function withdrawPatientMessages(
+  tx: Db,
+  clinicId: string,
+  patientIds: string[],
+  channel: 'email' | 'sms',
+): Promise<number> {
+  if (!patientIds.length) return 0;
+  const rows = await tx
+    .update(schema.messages)
+    .set({
+      status: 'withdrawn',
+      withdrawnReason: channel === 'sms' ? OPTED_OUT_OF_TEXTS : 'The patient opted out of email.',
+      lockedUntil: null,
+    })
+    .where(
+      and(
+        eq(schema.messages.clinicId, clinicId),
+        eq(schema.messages.channel, channel),
+        inArray(schema.messages.patientId, patientIds),
+        eq(schema.messages.status, 'queued'),
+      ),
+    )
+    .returning({ id: schema.messages.id });
+  return rows.length;
+}
+
 /** Claims up to `limit` due messages for this worker (and any whose previous worker's lease ran out). */
 export async function claimDueMessages(db: Db, workerId: string, now: Date, limit: number): Promise<MessageRow[]> {
   const lease = new Date(now.getTime() + LEASE_MS);
@@ -189,11 +217,22 @@ async function deliverEmail(db: Db, env: EmailEnv, row: MessageRow): Promise<Del
   }
 }
 
-async function deliverSms(db: Db, env: EmailEnv, row: MessageRow): Promise<Delivery> {
+/** Whether a text sent now goes to the gateway or is captured (TEND_EMAIL_MODE governs texts too). */
+export function smsDeliveryFor(
+  env: Pick<EmailEnv, 'emailMode'>,
+  settings: { enabled: boolean } | null,
+): 'send' | 'capture' {
+  if (env.emailMode === 'capture') return 'capture';
+  if (env.emailMode === 'smtp') return 'send';
+  return settings?.enabled ? 'send' : 'capture';
+}
+
+/** Sending needs the email settings' environment; a known public address also asks for delivery reports. */
+type DeliveryEnv = EmailEnv & { publicUrl?: string };
+
+async function deliverSms(db: Db, env: DeliveryEnv, row: MessageRow): Promise<Delivery> {
   const [settings] = await db.select().from(schema.smsSettings).where(eq(schema.smsSettings.clinicId, row.clinicId));
-  const mode =
-    env.emailMode === 'capture' ? 'capture' : env.emailMode === 'smtp' || settings?.enabled ? 'send' : 'capture';
-  if (mode === 'capture') return { status: 'captured', providerMessageId: null };
+  if (smsDeliveryFor(env, settings ?? null) === 'capture') return { status: 'captured', providerMessageId: null };
   if (!settings?.enabled) {
     return {
       status: 'failed',
@@ -211,7 +250,15 @@ async function deliverSms(db: Db, env: EmailEnv, row: MessageRow): Promise<Deliv
   }
   const outcome = await sendSms(
     { baseUrl: settings.baseUrl, accountSid: settings.accountSid, authToken, fromNumber: settings.fromNumber },
-    { to: row.toAddress, body: row.textBody, idempotencyKey: row.idempotencyKey ?? row.id },
+    {
+      to: row.toAddress,
+      body: row.textBody,
+      idempotencyKey: row.idempotencyKey ?? row.id,
+      // Only a public https address is one a gateway can call (the default is this machine's).
+      statusCallbackUrl: env.publicUrl?.startsWith('https://')
+        ? `${env.publicUrl}/api/webhooks/sms/${row.clinicId}/status`
+        : null,
+    },
   );
   return outcome.ok
     ? { status: 'sent', providerMessageId: outcome.providerMessageId }
@@ -219,7 +266,7 @@ async function deliverSms(db: Db, env: EmailEnv, row: MessageRow): Promise<Deliv
 }
 
 /** Sends (or captures) one message through its channel. Never throws for a delivery problem. */
-export function deliverMessage(db: Db, env: EmailEnv, row: MessageRow): Promise<Delivery> {
+export function deliverMessage(db: Db, env: DeliveryEnv, row: MessageRow): Promise<Delivery> {
   return row.channel === 'sms' ? deliverSms(db, env, row) : deliverEmail(db, env, row);
 }
 
@@ -285,7 +332,7 @@ export async function runOutbox(
       if (context?.opted_out) {
         await db
           .update(schema.messages)
-          .set({ status: 'withdrawn', withdrawnReason: 'The patient opted out of texts.', lockedUntil: null })
+          .set({ status: 'withdrawn', withdrawnReason: OPTED_OUT_OF_TEXTS, lockedUntil: null })
           .where(eq(schema.messages.id, row.id));
         run.withdrawn++;
         continue;

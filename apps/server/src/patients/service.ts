@@ -20,6 +20,7 @@ import { and, desc, eq, sql } from 'drizzle-orm';
 import { recordAudit, recordPatientsAccess } from '../audit/service';
 import { getClinic } from '../auth/service';
 import type { RequestContext } from '../context';
+import { withdrawPatientMessages } from '../messaging/outbox';
 
 type PatientRow = typeof schema.patients.$inferSelect;
 
@@ -40,6 +41,10 @@ export function toPatient(row: PatientRow): Patient {
     preferredLanguage: row.preferredLanguage,
     emergencyContact: row.emergencyContact ?? null,
     frontDeskNotes: row.frontDeskNotes,
+    smsOptOut: row.smsOptOutAt !== null,
+    smsOptOutAt: row.smsOptOutAt?.toISOString() ?? null,
+    emailOptOut: row.emailOptOutAt !== null,
+    emailOptOutAt: row.emailOptOutAt?.toISOString() ?? null,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
@@ -304,7 +309,10 @@ export async function updatePatient(
     await clinicRules(db, ctx),
   );
   if (checked.errors.length) throw AppError.validation(checked.errors);
-  const { phone: _phone, phones: _phones, ...rest } = patch;
+  const { phone: _phone, phones: _phones, smsOptOut, emailOptOut, ...rest } = patch;
+  // Opting out keeps the first instant (a STOP text's, say); opting in clears it.
+  const optOut = (wanted: boolean | undefined, since: Date | null) =>
+    wanted === undefined ? since : wanted ? (since ?? new Date()) : null;
   const merged = { ...current, ...rest };
   const phones = checked.phones ?? current.phones;
   const emergencyContact =
@@ -324,11 +332,16 @@ export async function updatePatient(
         searchName: searchName(merged),
         searchPhonetic: phoneticKey(searchName(merged)),
         searchPhones: searchPhones(phones),
+        smsOptOutAt: optOut(smsOptOut, current.smsOptOutAt),
+        emailOptOutAt: optOut(emailOptOut, current.emailOptOutAt),
         updatedAt: new Date(),
         updatedBy: ctx.userId,
       })
       .where(and(eq(schema.patients.id, patientId), eq(schema.patients.clinicId, ctx.clinicId)))
       .returning();
+    // Texts and emails still waiting for a patient who no longer wants them are not sent.
+    if (smsOptOut && !current.smsOptOutAt) await withdrawPatientMessages(tx, ctx.clinicId, [patientId], 'sms');
+    if (emailOptOut && !current.emailOptOutAt) await withdrawPatientMessages(tx, ctx.clinicId, [patientId], 'email');
     await recordAudit(tx, ctx, {
       action: 'patient.update',
       patientId,

@@ -1,4 +1,4 @@
-import { NumberInput, Select, SimpleGrid, Stack, TextInput } from '@mantine/core';
+import { Group, NumberInput, Select, SimpleGrid, Stack, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { SLOT_GRID_CHOICES, t, zClinicSettingsPatch } from '@tend/domain';
 import { useState } from 'react';
@@ -24,6 +24,8 @@ interface ClinicValues {
   billingNpi: string;
   taxId: string;
   phone: string;
+  quietHoursStart: string;
+  quietHoursEnd: string;
 }
 
 function toInput(values: ClinicValues) {
@@ -39,6 +41,8 @@ function toInput(values: ClinicValues) {
     billingNpi: orNull(values.billingNpi),
     taxId: orNull(values.taxId),
     phone: orNull(values.phone),
+    quietHoursStart: values.quietHoursStart,
+    quietHoursEnd: values.quietHoursEnd,
   };
 }
 
@@ -63,6 +67,8 @@ export function ClinicSettingsPage() {
     billingNpi: clinic.billingNpi ?? '',
     taxId: clinic.taxId ? formatTaxId(clinic.taxId) : '',
     phone: clinic.phone ?? '',
+    quietHoursStart: clinic.quietHoursStart,
+    quietHoursEnd: clinic.quietHoursEnd,
   });
   const form = useForm<ClinicValues>({
     initialValues: initial(),
@@ -161,6 +167,24 @@ export function ClinicSettingsPage() {
               styles={{ wrapper: { maxWidth: 220 } }}
               {...form.getInputProps('slotGridMinutes')}
             />
+          </FormSection>
+          <FormSection title={t('clinic.messaging')} description={t('clinic.quietHoursHint')}>
+            <Group gap="md" align="flex-start">
+              <TextInput
+                type="time"
+                label={t('clinic.quietHoursStart')}
+                required
+                w={180}
+                {...form.getInputProps('quietHoursStart')}
+              />
+              <TextInput
+                type="time"
+                label={t('clinic.quietHoursEnd')}
+                required
+                w={180}
+                {...form.getInputProps('quietHoursEnd')}
+              />
+            </Group>
           </FormSection>
           <FormSection title={t('clinic.clinical')}>
             <Select

@@ -20,6 +20,7 @@ import {
   IconMail,
   IconMailbox,
   IconMapPin,
+  IconMessage,
   IconReceipt,
   IconReceipt2,
   IconReportMoney,
@@ -107,6 +108,7 @@ const ADMIN: Item[] = [
   { to: '/admin/audit', label: 'nav.audit', icon: IconShieldCheck, permission: 'audit.read' },
   { to: '/admin/clinic', label: 'nav.clinic', icon: IconSettings, permission: 'clinic.manage' },
   { to: '/admin/email', label: 'nav.email', icon: IconMail, permission: 'clinic.manage' },
+  { to: '/admin/text-messages', label: 'nav.sms', icon: IconMessage, permission: 'clinic.manage' },
   { to: '/admin/outbox', label: 'nav.outbox', icon: IconMailbox, permission: 'email.read' },
 ];
 

@@ -22,6 +22,7 @@ import { CLAIM_VIEWS, ClaimsPage, type ClaimView } from '../claims/ClaimsPage';
 import { EmailSettingsPage } from '../email/EmailSettingsPage';
 import { OutboxPage } from '../email/OutboxPage';
 import { HomePage } from '../home/HomePage';
+import { SmsSettingsPage } from '../messaging/SmsSettingsPage';
 import { PatientChartPage } from '../patients/PatientChartPage';
 import { PatientsPage } from '../patients/PatientsPage';
 import { RegisterPatientPage } from '../patients/RegisterPatientPage';
@@ -47,7 +48,7 @@ function guarded(permission: Permission, Page: ComponentType) {
   };
 }
 
-export const CHART_TABS = ['details', 'clinical', 'insurance', 'balance', 'history'] as const;
+export const CHART_TABS = ['details', 'clinical', 'insurance', 'balance', 'messages', 'history'] as const;
 export type ChartTab = (typeof CHART_TABS)[number];
 
 function positiveInt(value: unknown): number | undefined {
@@ -215,6 +216,7 @@ const routeTree = rootRoute.addChildren([
   adminRoute('/admin/audit', 'audit.read', AuditLogPage),
   adminRoute('/admin/clinic', 'clinic.manage', ClinicSettingsPage),
   adminRoute('/admin/email', 'clinic.manage', EmailSettingsPage),
+  adminRoute('/admin/text-messages', 'clinic.manage', SmsSettingsPage),
   adminRoute('/admin/outbox', 'email.read', OutboxPage),
 ]);
 

@@ -1,7 +1,6 @@
 import {
   Alert,
   Anchor,
-  Badge,
   Button,
   Drawer,
   Group,
@@ -23,33 +22,30 @@ import {
   IconRefresh,
   IconSearch,
 } from '@tabler/icons-react';
-import { EMAIL_STATUSES, type EmailMessage, type EmailStatus, t } from '@tend/domain';
+import {
+  type Channel,
+  EMAIL_STATUSES,
+  type EmailMessage,
+  type EmailMessageSummary,
+  type EmailStatus,
+  t,
+} from '@tend/domain';
 import { useState } from 'react';
 import { useSession } from '../auth/session';
-import { formatDateTime } from '../components/format';
+import { displayPhone, formatDateTime } from '../components/format';
 import { errorMessage, notifyError, notifySuccess } from '../components/notify';
 import { PageHeader } from '../components/PageHeader';
 import { TotalPager } from '../components/Pager';
 import { EmptyState, QueryView } from '../components/states';
+import { ChannelIcon, kindLabel, MessageStatusBadge } from '../messaging/parts';
 import { attachmentUrl, useEmailMessage, useEmailMessages, useRetryEmail } from './api';
 
 const PAGE_SIZE = 25;
 
-const STATUS_COLOR: Record<EmailStatus, string> = {
-  queued: 'blue',
-  sending: 'blue',
-  sent: 'green',
-  failed: 'red',
-  captured: 'grape',
-  withdrawn: 'gray',
-};
-
-export function EmailStatusBadge({ status }: { status: EmailStatus }) {
-  return (
-    <Badge variant="light" color={STATUS_COLOR[status]} size="sm">
-      {t(`outbox.status.${status}`)}
-    </Badge>
-  );
+/** An email's subject; a text has none, so what it is (a reminder…) stands in. */
+function subjectOf(message: Pick<EmailMessageSummary, 'subject' | 'channel' | 'kind'>): string {
+  if (message.channel === 'email') return message.subject;
+  return message.kind ? `${t('outbox.textMessage')}: ${kindLabel(message)}` : t('outbox.textMessage');
 }
 
 function formatSize(bytes: number): string {
@@ -65,9 +61,16 @@ export function OutboxPage() {
   const [search, setSearch] = useState('');
   const [q] = useDebouncedValue(search.trim(), 250);
   const [page, setPage] = useState(1);
-  const [openId, setOpenId] = useState<string | null>(null);
-  const messages = useEmailMessages({ status: status === 'all' ? null : status, q, page, pageSize: PAGE_SIZE });
-  const filtered = status !== 'all' || q !== '';
+  const [channel, setChannel] = useState<Channel | 'all'>('all');
+  const [open, setOpen] = useState<{ id: string; channel: Channel } | null>(null);
+  const messages = useEmailMessages({
+    status: status === 'all' ? null : status,
+    channel: channel === 'all' ? null : channel,
+    q,
+    page,
+    pageSize: PAGE_SIZE,
+  });
+  const filtered = status !== 'all' || channel !== 'all' || q !== '';
 
   return (
     <>
@@ -86,6 +89,24 @@ export function OutboxPage() {
             w={{ base: '100%', sm: 340 }}
           />
           <Stack gap={4}>
+            <Text size="sm" fw={500} id="outbox-channel">
+              {t('outbox.channel')}
+            </Text>
+            <SegmentedControl
+              aria-labelledby="outbox-channel"
+              value={channel}
+              onChange={(value) => {
+                setChannel(value as Channel | 'all');
+                setPage(1);
+              }}
+              data={[
+                { value: 'all', label: t('messages.channel.all') },
+                { value: 'email', label: t('messages.channel.email') },
+                { value: 'sms', label: t('messages.channel.sms') },
+              ]}
+            />
+          </Stack>
+          <Stack gap={4}>
             <Text size="sm" fw={500} id="outbox-status">
               {t('outbox.status')}
             </Text>
@@ -98,7 +119,7 @@ export function OutboxPage() {
               }}
               data={[
                 { value: 'all', label: t('outbox.status.all') },
-                ...EMAIL_STATUSES.filter((s) => s !== 'queued').map((s) => ({
+                ...EMAIL_STATUSES.filter((s) => s !== 'sending').map((s) => ({
                   value: s,
                   label: t(`outbox.status.${s}`),
                 })),
@@ -124,6 +145,7 @@ export function OutboxPage() {
                   <Table.Thead>
                     <Table.Tr>
                       <Table.Th>{t('outbox.date')}</Table.Th>
+                      <Table.Th>{t('outbox.channel')}</Table.Th>
                       <Table.Th>{t('outbox.to')}</Table.Th>
                       <Table.Th>{t('outbox.subject')}</Table.Th>
                       <Table.Th>{t('outbox.status')}</Table.Th>
@@ -136,14 +158,19 @@ export function OutboxPage() {
                         <Table.Td style={{ whiteSpace: 'nowrap' }}>
                           {formatDateTime(message.createdAt, clinic.timezone)}
                         </Table.Td>
-                        <Table.Td>{message.to}</Table.Td>
+                        <Table.Td>
+                          <ChannelIcon channel={message.channel} />
+                        </Table.Td>
+                        <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                          {message.channel === 'sms' ? displayPhone(message.to) : message.to}
+                        </Table.Td>
                         <Table.Td>
                           <UnstyledButton
-                            onClick={() => setOpenId(message.id)}
-                            aria-label={t('outbox.open', { to: message.to, subject: message.subject })}
+                            onClick={() => setOpen({ id: message.id, channel: message.channel })}
+                            aria-label={t('outbox.open', { to: message.to, subject: subjectOf(message) })}
                           >
                             <Text size="sm" fw={600} c="blue.8" td="underline">
-                              {message.subject}
+                              {subjectOf(message)}
                             </Text>
                           </UnstyledButton>
                           {message.attachmentCount > 0 && (
@@ -153,8 +180,15 @@ export function OutboxPage() {
                             </Text>
                           )}
                         </Table.Td>
-                        <Table.Td>
-                          <EmailStatusBadge status={message.status} />
+                        <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                          <Stack gap={2} align="flex-start">
+                            <MessageStatusBadge status={message.status} />
+                            {message.deliveryStatus && (
+                              <Text size="xs" c="dimmed">
+                                {t('messages.delivery', { status: message.deliveryStatus })}
+                              </Text>
+                            )}
+                          </Stack>
                         </Table.Td>
                         <Table.Td>{message.createdByName ?? ''}</Table.Td>
                       </Table.Tr>
@@ -168,13 +202,13 @@ export function OutboxPage() {
         </QueryView>
       </Paper>
       <Drawer
-        opened={openId !== null}
-        onClose={() => setOpenId(null)}
+        opened={open !== null}
+        onClose={() => setOpen(null)}
         position="right"
         size="xl"
-        title={t('outbox.message')}
+        title={open?.channel === 'sms' ? t('outbox.textMessage') : t('outbox.message')}
       >
-        {openId && <MessageView id={openId} />}
+        {open && <MessageView id={open.id} />}
       </Drawer>
     </>
   );
@@ -214,15 +248,21 @@ function MessageDetails({ message }: { message: EmailMessage }) {
     <Stack gap="md">
       <Group justify="space-between" align="flex-start" gap="sm">
         <Title order={2} fz="lg" style={{ overflowWrap: 'anywhere' }}>
-          {message.subject}
+          {subjectOf(message)}
         </Title>
-        <EmailStatusBadge status={message.status} />
+        <MessageStatusBadge status={message.status} />
       </Group>
       <Table fz="sm" verticalSpacing={4} withRowBorders={false}>
         <Table.Tbody>
           {row(t('outbox.to'), message.to)}
           {row(t('outbox.created'), formatDateTime(message.createdAt, clinic.timezone))}
+          {row(
+            t('outbox.sendAfter'),
+            message.status === 'queued' ? formatDateTime(message.sendAfter, clinic.timezone) : null,
+          )}
           {row(t('outbox.sentAt'), message.sentAt ? formatDateTime(message.sentAt, clinic.timezone) : null)}
+          {row(t('outbox.deliveryStatus'), message.deliveryStatus)}
+          {row(t('outbox.withdrawnReason'), message.withdrawnReason)}
           {row(t('outbox.from'), message.createdByName)}
           {row(t('outbox.attempts'), message.attempts > 1 ? String(message.attempts) : null)}
           {row(t('outbox.related'), message.relatedType ? `${message.relatedType} ${message.relatedId}` : null)}
@@ -231,6 +271,11 @@ function MessageDetails({ message }: { message: EmailMessage }) {
       {message.status === 'captured' && (
         <Text size="sm" c="dimmed">
           {t('outbox.capturedHint')}
+        </Text>
+      )}
+      {message.status !== 'failed' && message.error && (
+        <Text size="sm" c="red.8">
+          {message.error}
         </Text>
       )}
       {message.status === 'failed' && (
@@ -245,7 +290,7 @@ function MessageDetails({ message }: { message: EmailMessage }) {
             <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
               {message.error}
             </Text>
-            {can('email.send') && (
+            {can('email.send') && message.channel === 'email' && (
               <Button
                 size="xs"
                 leftSection={<IconRefresh size={14} aria-hidden />}

@@ -1,5 +1,6 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type {
+  Channel,
   EmailMessage,
   EmailMessagePage,
   EmailSettingsUpdate,
@@ -33,6 +34,7 @@ export function useSendTestEmail() {
 
 export interface OutboxFilter {
   status: EmailStatus | null;
+  channel: Channel | null;
   q: string;
   page: number;
   pageSize: number;
@@ -42,8 +44,10 @@ export function useEmailMessages(filter: OutboxFilter) {
   return useQuery({
     queryKey: ['email-messages', filter],
     queryFn: () =>
-      http.get<EmailMessagePage>('/email/messages', {
+      // The delivery log of both channels (GET /api/email/messages lists the same rows).
+      http.get<EmailMessagePage>('/messages', {
         status: filter.status,
+        channel: filter.channel,
         q: filter.q || undefined,
         limit: filter.pageSize,
         offset: (filter.page - 1) * filter.pageSize,

@@ -4,6 +4,7 @@ import {
   IconCoins,
   IconHistory,
   IconId,
+  IconMessages,
   IconStethoscope,
   IconUserQuestion,
 } from '@tabler/icons-react';
@@ -18,6 +19,7 @@ import { PageHeader } from '../components/PageHeader';
 import { EmptyState, ErrorState, Loading } from '../components/states';
 import { useDocumentTitle } from '../components/useDocumentTitle';
 import { InsuranceTab } from '../insurance/InsuranceTab';
+import { PatientMessagesTab } from '../messaging/PatientMessagesTab';
 import { ClinicalTab } from '../visits/ClinicalTab';
 import { patientName, usePatient } from './api';
 import { PatientDetails } from './PatientDetails';
@@ -92,6 +94,9 @@ export function PatientChartPage() {
               {t('chart.tabBalance')}
             </Tabs.Tab>
           )}
+          <Tabs.Tab value="messages" leftSection={<IconMessages size={16} aria-hidden />}>
+            {t('chart.tabMessages')}
+          </Tabs.Tab>
           {showHistory && (
             <Tabs.Tab value="history" leftSection={<IconHistory size={16} aria-hidden />}>
               {t('chart.tabHistory')}
@@ -114,6 +119,9 @@ export function PatientChartPage() {
             <BalanceTab patientId={patientId} patientName={patientName(patient.data)} />
           </Tabs.Panel>
         )}
+        <Tabs.Panel value="messages">
+          <PatientMessagesTab patient={patient.data} />
+        </Tabs.Panel>
         {showHistory && (
           <Tabs.Panel value="history">
             <PatientHistory patientId={patientId} />

@@ -3,6 +3,13 @@ export const enEmail = {
   'validation.smtpHost': 'Enter the SMTP server’s host name, e.g. smtp.example.com.',
   'validation.smtpPort': 'Enter a port number between 1 and 65535 (usually 587, 465 or 25).',
   'validation.smtpSecurity': 'Choose TLS, STARTTLS or none.',
+  'validation.e164':
+    'Enter the number in international form (E.164): a plus sign, the country code and the number, like +15551234567.',
+  'validation.smsBaseUrl':
+    'Enter the gateway’s address starting with https://, e.g. https://api.twilio.com. http:// is allowed only for a gateway on this machine (127.0.0.1 or localhost).',
+  'validation.smsAccountSid': 'Enter the account SID without spaces, e.g. AC0123456789abcdef.',
+  'validation.smsAuthToken': 'The auth token has no spaces or special characters; paste it again.',
+  'validation.quietHours': 'Enter a time as HH:MM (24-hour), e.g. 21:00.',
 
   // ---- The test message (sent by the server)
   'email.test.subject': 'Test email from {clinic}',
@@ -61,7 +68,7 @@ export const enEmail = {
   // ---- Outbox
   'outbox.title': 'Outbox',
   'outbox.description':
-    'Every email Tend sent, could not send or kept for the outbox, newest first. A failed email can be sent again.',
+    'Every email and text Tend sent, is about to send, could not send or kept for the outbox, newest first. A failed email can be sent again.',
   'outbox.search': 'Search recipient or subject',
   'outbox.status': 'Status',
   'outbox.status.all': 'All',
@@ -75,10 +82,10 @@ export const enEmail = {
   'outbox.subject': 'Subject',
   'outbox.date': 'Date',
   'outbox.by': 'By',
-  'outbox.messages': 'Emails',
-  'outbox.none': 'No emails yet',
-  'outbox.noneHint': 'Invoices, statements and test emails appear here when they are sent.',
-  'outbox.noMatch': 'No email matches',
+  'outbox.messages': 'Messages',
+  'outbox.none': 'No messages yet',
+  'outbox.noneHint': 'Invoices, statements, reminders and test messages appear here when they are sent.',
+  'outbox.noMatch': 'No message matches',
   'outbox.open': 'Open the email to {to}: {subject}',
   'outbox.attachmentCount': '{count} attached',
   'outbox.message': 'Email',

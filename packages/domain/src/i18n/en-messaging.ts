@@ -1,5 +1,6 @@
-/** English strings of messaging: the patient's link page, reminders and texts settings. */
+/** English strings of messaging: Admin → Text messages, the chart's Messages tab, quiet hours, the patient's link page. Spread into `en`. */
 export const enMessaging = {
+  // ---- The patient's link page (/r/<token>)
   'link.title': 'Your appointment',
   'link.loading': 'Looking up your appointment…',
   'link.with': 'with {provider}',
@@ -7,4 +8,98 @@ export const enMessaging = {
   'link.cancel': 'Cancel my appointment',
   'link.anotherTime': 'Please contact me to find another time',
   'link.failed': 'Something went wrong. Please try again, or call the clinic.',
+
+  // ---- Admin → Text messages
+  'nav.sms': 'Text messages',
+  'smsSettings.title': 'Text messages',
+  'smsSettings.description':
+    'The SMS gateway Tend sends appointment texts through (an account with Twilio or a compatible provider). Copy these details from the provider’s console.',
+  'smsSettings.gateway': 'SMS gateway',
+  'smsSettings.baseUrl': 'Gateway address',
+  'smsSettings.baseUrlHint': 'https://api.twilio.com for Twilio; your provider’s API address otherwise.',
+  'smsSettings.accountSid': 'Account SID',
+  'smsSettings.authToken': 'Auth token',
+  'smsSettings.tokenSet': 'A token is stored (encrypted) and never shown. Leave empty to keep it, or paste a new one.',
+  'smsSettings.tokenNotSet': 'No token is stored yet.',
+  'smsSettings.tokenSetBadge': 'Set',
+  'smsSettings.tokenNotSetBadge': 'Not set',
+  'smsSettings.fromNumber': 'Sending number',
+  'smsSettings.fromNumberHint': 'The clinic’s number at the provider, in international form, e.g. +15551234567.',
+  'smsSettings.enabled': 'Send texts through this gateway',
+  'smsSettings.enabledHint': 'Turned off, texts are kept in the outbox instead of being sent.',
+  'smsSettings.saved': 'Text message settings saved.',
+  'smsSettings.discard': 'Discard changes',
+  'smsSettings.delivery.send': 'Texts are sent from {number} through {host}.',
+  'smsSettings.delivery.captureMode':
+    'This server runs in capture mode (TEND_EMAIL_MODE=capture): every text is kept in the outbox and nothing is sent.',
+  'smsSettings.delivery.captureNoSettings':
+    'Texts are not set up yet: they are kept in the outbox and not sent. Fill in the gateway below to send them.',
+  'smsSettings.delivery.captureDisabled': 'Sending is turned off: texts are kept in the outbox and not sent.',
+  'smsSettings.webhooks': 'Replies and delivery reports',
+  'smsSettings.webhooksHint':
+    'In the provider’s console, set these addresses for the sending number so that STOP and START replies and delivery reports reach Tend. They must be reachable from the internet over https.',
+  'smsSettings.inboundUrl': 'A message comes in (POST)',
+  'smsSettings.statusUrl': 'Delivery status callback (POST)',
+  'smsSettings.test': 'Send a test text',
+  'smsSettings.testHint': 'Sends a short text right away through the saved settings. Save your changes first.',
+  'smsSettings.testTo': 'Send the test text to',
+  'smsSettings.testSend': 'Send test text',
+  'smsSettings.testSent': 'The gateway accepted the test text for {to}. Check that it arrived.',
+  'smsSettings.testCaptured': 'The test text for {to} was kept in the outbox (not sent).',
+  'smsSettings.testFailed': 'The test text could not be sent',
+  'smsSettings.saveFirst': 'Save the changes before sending a test text.',
+
+  // ---- Clinic settings: quiet hours
+  'clinic.messaging': 'Texts',
+  'clinic.quietHoursStart': 'Quiet hours from',
+  'clinic.quietHoursEnd': 'Quiet hours until',
+  'clinic.quietHoursHint':
+    'No texts are sent between these local times; a text due then waits until they end. The same time twice turns quiet hours off.',
+
+  // ---- The chart's Messages tab
+  'chart.tabMessages': 'Messages',
+  'messages.preferences': 'Contact preferences',
+  'messages.smsOptOut': 'No text messages',
+  'messages.smsOptOutHint': 'The patient replied STOP or asked not to be texted: no reminders or notices by text.',
+  'messages.smsOptOutSince': 'Since {when}',
+  'messages.emailOptOut': 'No email',
+  'messages.emailOptOutHint': 'No reminders or notices by email. Invoices and statements staff send still go.',
+  'messages.optOutSaved': 'Contact preferences saved.',
+  'messages.log': 'Messages sent',
+  'messages.logLabel': 'Emails and texts to this patient',
+  'messages.channel': 'Channel',
+  'messages.channel.all': 'All',
+  'messages.channel.email': 'Email',
+  'messages.channel.sms': 'Text',
+  'messages.kind': 'What',
+  'messages.to': 'To',
+  'messages.status': 'Status',
+  'messages.when': 'When',
+  'messages.notes': 'Notes',
+  'messages.dueAt': 'Due {when}',
+  'messages.none': 'No messages yet',
+  'messages.noneHint': 'Reminders, notices and invoices sent to this patient appear here.',
+  'messages.kind.reminder': 'Reminder',
+  'messages.kind.booked': 'Booking notice',
+  'messages.kind.rescheduled': 'Moved appointment',
+  'messages.kind.cancelled': 'Cancellation',
+  'messages.kind.recall': 'Recall',
+  'messages.kind.waitlist_offer': 'Waitlist offer',
+  'messages.kind.balance': 'Balance reminder',
+  'messages.kind.other': 'Message',
+  'messages.delivery': 'Carrier: {status}',
+
+  // ---- Audit log
+  'auditAction.sms.settings_update': 'Changed the text message settings',
+  'auditAction.sms.send': 'Sent a text',
+  'auditAction.patient.sms_opt_out': 'Opted out of texts (replied STOP)',
+  'auditAction.patient.sms_opt_in': 'Opted in to texts again (replied START)',
+  'auditAction.message.read': 'Viewed the patient’s messages',
+
+  // ---- The outbox, with texts
+  'outbox.channel': 'Channel',
+  'outbox.textMessage': 'Text message',
+  'outbox.withdrawnReason': 'Withdrawn because',
+  'outbox.sendAfter': 'Not before',
+  'outbox.deliveryStatus': 'Carrier report',
 } as const;

@@ -1,25 +1,37 @@
 import { type Db, schema } from '@tend/db';
 import {
   AppError,
+  can,
   type EmailMessage,
-  type EmailMessagePage,
-  type EmailMessageSummary,
-  type zEmailMessageQuery,
+  type MessagePage,
+  type MessageSummary,
+  type zMessageQuery,
 } from '@tend/domain';
 import { and, asc, count, desc, eq, ilike, or, type SQL, sql } from 'drizzle-orm';
 import type { z } from 'zod';
+import { recordAudit } from '../audit/service';
 import type { RequestContext } from '../context';
+import { requirePatient } from '../patients/service';
 
-/** The outbox: every message of the clinic, newest first, with its text and attachments. */
+/**
+ * The delivery log: every message of the clinic (emails and texts), newest first, with its text
+ * and attachments. The email outbox and a patient's Messages tab read the same rows.
+ */
 
 const m = schema.messages;
 
 const summaryColumns = {
   id: m.id,
+  channel: m.channel,
+  kind: m.kind,
+  patientId: m.patientId,
   toAddress: m.toAddress,
   subject: m.subject,
   status: m.status,
+  deliveryStatus: m.deliveryStatus,
   error: m.error,
+  withdrawnReason: m.withdrawnReason,
+  sendAfter: m.sendAfter,
   attempts: m.attempts,
   relatedType: m.relatedType,
   relatedId: m.relatedId,
@@ -33,10 +45,16 @@ const summaryColumns = {
 
 interface SummaryRow {
   id: string;
+  channel: MessageSummary['channel'];
+  kind: string | null;
+  patientId: string | null;
   toAddress: string;
   subject: string;
-  status: EmailMessageSummary['status'];
+  status: MessageSummary['status'];
+  deliveryStatus: string | null;
   error: string | null;
+  withdrawnReason: string | null;
+  sendAfter: Date;
   attempts: number;
   relatedType: string | null;
   relatedId: string | null;
@@ -46,13 +64,19 @@ interface SummaryRow {
   attachmentCount: number;
 }
 
-function toSummary(row: SummaryRow): EmailMessageSummary {
+function toSummary(row: SummaryRow): MessageSummary {
   return {
     id: row.id,
+    channel: row.channel,
+    kind: row.kind,
+    patientId: row.patientId,
     to: row.toAddress,
     subject: row.subject,
     status: row.status,
+    deliveryStatus: row.deliveryStatus,
     error: row.error,
+    withdrawnReason: row.withdrawnReason,
+    sendAfter: row.sendAfter.toISOString(),
     attempts: row.attempts,
     relatedType: row.relatedType,
     relatedId: row.relatedId,
@@ -65,12 +89,24 @@ function toSummary(row: SummaryRow): EmailMessageSummary {
 
 const escapeLike = (value: string) => value.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-export async function listEmailMessages(
+/**
+ * A page of the log. The whole outbox is for those who read it (`email.read`); anyone who may
+ * read a patient may read that patient's own log (a reminder went out, a text bounced), and that
+ * read is audited against the patient.
+ */
+export async function listMessages(
   db: Db,
   ctx: RequestContext,
-  query: z.output<typeof zEmailMessageQuery>,
-): Promise<EmailMessagePage> {
+  query: z.output<typeof zMessageQuery>,
+): Promise<MessagePage> {
+  if (query.patientId) {
+    await requirePatient(db, ctx, query.patientId);
+  } else if (!can(ctx.role, 'email.read')) {
+    throw AppError.forbidden('Choose a patient: your role sees the messages of one patient at a time.');
+  }
   const conditions: SQL[] = [eq(m.clinicId, ctx.clinicId)];
+  if (query.patientId) conditions.push(eq(m.patientId, query.patientId));
+  if (query.channel) conditions.push(eq(m.channel, query.channel));
   if (query.status) conditions.push(eq(m.status, query.status));
   if (query.relatedType) conditions.push(eq(m.relatedType, query.relatedType));
   if (query.relatedId) conditions.push(eq(m.relatedId, query.relatedId));
@@ -90,6 +126,15 @@ export async function listEmailMessages(
       .offset(query.offset),
     db.select({ total: count() }).from(m).where(where),
   ]);
+  if (query.patientId) {
+    await recordAudit(db, ctx, {
+      action: 'message.read',
+      patientId: query.patientId,
+      entityType: 'patient',
+      entityId: query.patientId,
+      details: { count: rows.length },
+    });
+  }
   return { items: rows.map(toSummary), total };
 }
 
