@@ -7,7 +7,8 @@ import { join } from 'node:path';
 const dataDir = mkdtempSync(join(tmpdir(), 'tend-e2e-'));
 const server = spawn(process.execPath, [new URL('../apps/server/bin/tend.js', import.meta.url).pathname, 'start'], {
   stdio: 'inherit',
-  env: { ...process.env, TEND_DATA_DIR: dataDir, DATABASE_URL: '' },
+  // A known secret key: the reminders test signs a patient's link as a message would carry it.
+  env: { ...process.env, TEND_DATA_DIR: dataDir, DATABASE_URL: '', TEND_SECRET_KEY: 'e2e-secret-key' },
 });
 const stop = () => server.kill('SIGTERM');
 process.on('SIGTERM', stop);

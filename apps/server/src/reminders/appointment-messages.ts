@@ -38,6 +38,7 @@ async function contextOf(tx: Db, row: AppointmentRow) {
       clinic: schema.clinics,
       location: schema.locations,
       providerName: schema.providers.name,
+      providerTitle: schema.providers.title,
       reminders: schema.appointmentTypes.reminders,
     })
     .from(schema.patients)
@@ -93,7 +94,7 @@ function variables(context: Context, row: AppointmentRow, channel: Channel): Rec
     clinicPhone: context.location.phone ?? context.clinic.phone ?? '',
     date,
     time,
-    provider: context.providerName,
+    provider: [context.providerTitle, context.providerName].filter(Boolean).join(' '),
     location: context.location.name,
     ...LINK_PLACEHOLDERS,
   };

@@ -21,6 +21,7 @@ async function load(db: Db, claims: LinkClaims) {
       appointment: schema.appointments,
       clinic: schema.clinics.name,
       provider: schema.providers.name,
+      providerTitle: schema.providers.title,
       location: schema.locations.name,
       timezone: schema.locations.timezone,
     })
@@ -48,7 +49,7 @@ function describe(row: Loaded): NonNullable<LinkView['appointment']> {
     time: new Intl.DateTimeFormat('en-US', { timeZone: row.timezone, hour: 'numeric', minute: '2-digit' }).format(
       start,
     ),
-    provider: row.provider,
+    provider: [row.providerTitle, row.provider].filter(Boolean).join(' '),
     location: row.location,
     status: row.appointment.status,
   };
