@@ -20,6 +20,7 @@ const PAGES: Array<[string, string | RegExp]> = [
   ['/billing/payments', 'Today’s postings'],
   ['/billing/statements', 'Statements'],
   ['/billing/aging', 'A/R aging'],
+  ['/admin/reminders', 'Reminders'],
   ['/claims', 'Claims'],
   ['/claims?view=all', 'Claims'],
 ];

@@ -60,3 +60,28 @@ test('a patient confirms from the reminder link and the front desk sees it live'
   await desk.close();
   await phone.close();
 });
+
+test('the administrator sets the reminders: an email 3 days and a text 2 hours before', async ({ page }) => {
+  await signIn(page, ADMIN);
+  await page.goto('/admin/reminders');
+  await expect(page.getByRole('heading', { level: 1, name: 'Reminders' })).toBeVisible();
+  const rules = page.getByRole('table', { name: 'Reminder rules' });
+  await expect(rules).toContainText('No reminders');
+  await page.getByRole('button', { name: 'Add a reminder' }).click();
+  await page.getByRole('combobox', { name: 'Reminder 1: sent by' }).click();
+  await page.getByRole('option', { name: 'Email' }).click();
+  await page.getByRole('textbox', { name: 'Reminder 1: how long before' }).fill('3');
+  await page.getByRole('button', { name: 'Add a reminder' }).click();
+  await page.getByRole('textbox', { name: 'Reminder 2: how long before' }).fill('2');
+  await page.getByRole('combobox', { name: 'Reminder 2: unit' }).click();
+  await page.getByRole('option', { name: 'hours' }).click();
+  await expect(rules).toContainText('2 hours before');
+  await page.getByRole('button', { name: 'Save reminders' }).click();
+  await expect(page.getByText('Reminders saved.')).toBeVisible();
+  const saved = await (await page.request.get('/api/reminder-rules')).json();
+  expect(saved.items.map((r: { channel: string; minutesBefore: number }) => [r.channel, r.minutesBefore])).toEqual([
+    ['email', 4320],
+    ['sms', 120],
+  ]);
+  await page.screenshot({ path: '../.tend-test/screens/reminder-rules.png' });
+});

@@ -118,6 +118,21 @@ describe('an appointment’s messages', () => {
     expect(sent[1].textBody).not.toContain('{');
   });
 
+  it('skip the reminders of a type that has them turned off (the notice still goes)', async () => {
+    const phone = await s.addType({ name: 'Phone consultation', durationMinutes: 15, reminders: false });
+    expect(
+      (await s.reception.get('/api/appointment-types')).body.items.find((x: { id: string }) => x.id === phone.id),
+    ).toMatchObject({ reminders: false });
+    const booked = await s.book({
+      patientId: await patient(),
+      providerId,
+      appointmentTypeId: phone.id,
+      start: '2027-03-16T14:00:00Z',
+    });
+    expect(booked.status).toBe(201);
+    expect((await messagesOf(booked.body.id)).map((m) => m.kind)).toEqual(['booked']);
+  });
+
   it('are rewritten when the appointment moves and withdrawn when it is cancelled', async () => {
     const patientId = await patient();
     const booked = await s.book({ patientId, providerId, appointmentTypeId: typeId, start: '2027-04-06T14:00:00Z' });

@@ -16,6 +16,7 @@ function toAppointmentType(row: typeof schema.appointmentTypes.$inferSelect, pro
     color: row.color,
     bufferAfterMinutes: row.bufferAfterMinutes,
     roomType: row.roomType,
+    reminders: row.reminders,
     providerIds,
     active: row.active,
   };
@@ -74,6 +75,7 @@ export async function createAppointmentType(
           color: input.color,
           bufferAfterMinutes: input.bufferAfterMinutes,
           roomType: input.roomType,
+          reminders: input.reminders,
         })
         .returning();
       if (providerIds.length) {

@@ -42,6 +42,7 @@ interface TypeValues {
   providerIds: string[];
   bufferAfterMinutes: number | string;
   roomType: string;
+  reminders: boolean;
   active: boolean;
 }
 
@@ -53,6 +54,7 @@ function toInput(values: TypeValues) {
     providerIds: values.providerIds,
     bufferAfterMinutes: Number(values.bufferAfterMinutes || 0),
     roomType: values.roomType,
+    reminders: values.reminders,
   };
 }
 
@@ -70,6 +72,7 @@ function TypeForm({ type, onClose }: { type: AppointmentType | null; onClose: ()
           providerIds: type.providerIds,
           bufferAfterMinutes: type.bufferAfterMinutes,
           roomType: type.roomType ?? '',
+          reminders: type.reminders,
           active: type.active,
         }
       : {
@@ -79,6 +82,7 @@ function TypeForm({ type, onClose }: { type: AppointmentType | null; onClose: ()
           providerIds: [],
           bufferAfterMinutes: 0,
           roomType: '',
+          reminders: true,
           active: true,
         },
     validate: zodValidator(zAppointmentTypeCreate, toInput),
@@ -154,6 +158,11 @@ function TypeForm({ type, onClose }: { type: AppointmentType | null; onClose: ()
           {t('schedule.types.noRoomOfType')}
         </Alert>
       )}
+      <Switch
+        label={t('schedule.types.reminders')}
+        description={t('schedule.types.remindersHint')}
+        {...form.getInputProps('reminders', { type: 'checkbox' })}
+      />
       {type && <Switch label={t('schedule.types.active')} {...form.getInputProps('active', { type: 'checkbox' })} />}
     </RecordForm>
   );

@@ -1,5 +1,6 @@
 import { NavLink, ScrollArea, Stack, Text } from '@mantine/core';
 import {
+  IconBell,
   IconBuildingHospital,
   IconCalendarCog,
   IconCalendarEvent,
@@ -108,6 +109,7 @@ const ADMIN: Item[] = [
   { to: '/admin/audit', label: 'nav.audit', icon: IconShieldCheck, permission: 'audit.read' },
   { to: '/admin/clinic', label: 'nav.clinic', icon: IconSettings, permission: 'clinic.manage' },
   { to: '/admin/email', label: 'nav.email', icon: IconMail, permission: 'clinic.manage' },
+  { to: '/admin/reminders', label: 'nav.reminders', icon: IconBell, permission: 'schedule.manage' },
   { to: '/admin/text-messages', label: 'nav.sms', icon: IconMessage, permission: 'clinic.manage' },
   { to: '/admin/outbox', label: 'nav.outbox', icon: IconMailbox, permission: 'email.read' },
 ];

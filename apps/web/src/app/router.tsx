@@ -26,6 +26,7 @@ import { SmsSettingsPage } from '../messaging/SmsSettingsPage';
 import { PatientChartPage } from '../patients/PatientChartPage';
 import { PatientsPage } from '../patients/PatientsPage';
 import { RegisterPatientPage } from '../patients/RegisterPatientPage';
+import { ReminderRulesPage } from '../reminders/ReminderRulesPage';
 import { MyDayPage } from '../schedule/MyDayPage';
 import { SchedulePage } from '../schedule/SchedulePage';
 import { ChargesPage } from '../visits/ChargesPage';
@@ -217,6 +218,7 @@ const routeTree = rootRoute.addChildren([
   adminRoute('/admin/clinic', 'clinic.manage', ClinicSettingsPage),
   adminRoute('/admin/email', 'clinic.manage', EmailSettingsPage),
   adminRoute('/admin/text-messages', 'clinic.manage', SmsSettingsPage),
+  adminRoute('/admin/reminders', 'schedule.read', ReminderRulesPage),
   adminRoute('/admin/outbox', 'email.read', OutboxPage),
 ]);
 

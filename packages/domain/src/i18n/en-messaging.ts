@@ -1,5 +1,33 @@
 /** English strings of messaging: Admin → Text messages, the chart's Messages tab, quiet hours, the patient's link page. Spread into `en`. */
 export const enMessaging = {
+  // ---- Reminders
+  'nav.reminders': 'Reminders',
+  'reminders.title': 'Reminders',
+  'reminders.description':
+    'What patients receive before each appointment. Each appointment also gets a notice when it is booked, moved or cancelled.',
+  'reminders.tableLabel': 'Reminder rules',
+  'reminders.channel': 'Sent by',
+  'reminders.before': 'When',
+  'reminders.active': 'On',
+  'reminders.email': 'Email',
+  'reminders.sms': 'Text message',
+  'reminders.days': 'days',
+  'reminders.hours': 'hours',
+  'reminders.minutes': 'minutes',
+  'reminders.beforeWords': '{offset} before',
+  'reminders.channelOf': 'Reminder {n}: sent by',
+  'reminders.amountOf': 'Reminder {n}: how long before',
+  'reminders.unitOf': 'Reminder {n}: unit',
+  'reminders.activeOf': 'Reminder {n}: on',
+  'reminders.removeOf': 'Remove reminder {n}',
+  'reminders.none': 'No reminders: patients get only the booking notices.',
+  'reminders.hint':
+    'Days keep the time of day (an appointment at 10:00 is reminded at 10:00, also across a change to or from summer time); hours and minutes count real time. Texts never go out in the clinic’s quiet hours (Clinic settings). New rules apply to appointments booked or moved from now on; appointment types can turn reminders off.',
+  'reminders.add': 'Add a reminder',
+  'reminders.save': 'Save reminders',
+  'reminders.saved': 'Reminders saved.',
+  'schedule.types.reminders': 'Send reminders',
+  'schedule.types.remindersHint': 'The clinic’s reminder rules apply to appointments of this type.',
   // ---- The patient's link page (/r/<token>)
   'link.title': 'Your appointment',
   'link.loading': 'Looking up your appointment…',

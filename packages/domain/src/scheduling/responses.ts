@@ -13,6 +13,7 @@ export const zAppointmentType = z.object({
   color: z.string(),
   bufferAfterMinutes: z.number().int(),
   roomType: z.string().nullable(),
+  reminders: z.boolean(),
   providerIds: z.array(z.string()),
   active: z.boolean(),
 });

@@ -128,6 +128,8 @@ export const zAppointmentTypeCreate = z.object({
   providerIds: z.array(zId).max(500),
   bufferAfterMinutes: zMinutes(0, 120).default(0),
   roomType: zOptionalText(60),
+  /** The clinic's reminder rules apply to this type (off e.g. for phone consultations). */
+  reminders: z.boolean().default(true),
 });
 export type AppointmentTypeCreate = z.output<typeof zAppointmentTypeCreate>;
 
