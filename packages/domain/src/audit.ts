@@ -98,6 +98,7 @@ export const AUDIT_ACTIONS = [
   'note_template.create',
   'note_template.update',
   'reminder_rules.update',
+  'message_template.update',
   'appointment.patient_confirm',
   'appointment.patient_cancel',
   'email.settings_update',

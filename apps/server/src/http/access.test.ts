@@ -214,6 +214,8 @@ describe('every API route declares its access', () => {
       'GET /api/worklists/unpaid-invoices': 'billing.manage',
       'GET /api/reminder-rules': 'schedule.read',
       'PUT /api/reminder-rules': 'schedule.manage',
+      'GET /api/message-templates': 'schedule.read',
+      'PUT /api/message-templates': 'schedule.manage',
       'GET /api/claims': 'billing.manage',
       'POST /api/claims': 'billing.manage',
       'GET /api/claims/export/837p': 'billing.manage',

@@ -231,3 +231,49 @@ describe('an appointment’s messages', () => {
     expect(appointment.cancelReason).toMatch(/asks for another time/);
   });
 });
+
+describe('message templates', () => {
+  it('show Tend’s wording until the clinic writes its own, refuse unknown variables, and are used for new messages', async () => {
+    const listed = (await s.reception.get('/api/message-templates')).body.items;
+    const smsReminder = listed.find(
+      (x: { kind: string; channel: string }) => x.kind === 'reminder' && x.channel === 'sms',
+    );
+    expect(smsReminder).toMatchObject({ custom: false, variables: expect.arrayContaining(['confirmLink']) });
+
+    const bad = await s.manager.put('/api/message-templates', {
+      kind: 'reminder',
+      channel: 'sms',
+      body: 'See you {date} for your {diagnosis}',
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.fields[0].message).toMatch(/\{diagnosis\} is not a variable of this message/);
+
+    const own = await s.manager.put('/api/message-templates', {
+      kind: 'reminder',
+      channel: 'sms',
+      body: 'Hi {firstName}, see you {date} at {time}. Yes: {confirmLink}',
+    });
+    expect(own.status, JSON.stringify(own.body)).toBe(200);
+    const booked = await s.book({
+      patientId: await patient(),
+      providerId,
+      appointmentTypeId: typeId,
+      start: '2027-07-06T14:00:00Z',
+    });
+    const text = (await messagesOf(booked.body.id)).find((m) => m.kind === 'reminder' && m.channel === 'sms');
+    expect(text?.textBody).toBe('Hi Maria, see you Tue, Jul 6 at 10:00 AM. Yes: {confirmLink}');
+
+    const reset = await s.manager.put('/api/message-templates', {
+      kind: 'reminder',
+      channel: 'sms',
+      body: '',
+      reset: true,
+    });
+    expect(
+      reset.body.items.find((x: { kind: string; channel: string }) => x.kind === 'reminder' && x.channel === 'sms'),
+    ).toMatchObject({ custom: false });
+    expect(
+      (await s.reception.put('/api/message-templates', { kind: 'reminder', channel: 'sms', body: 'x' })).status,
+    ).toBe(403);
+  });
+});

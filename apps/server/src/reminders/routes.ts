@@ -1,4 +1,4 @@
-import { zLinkView, zReminderRule, zReminderRulesPut } from '@tend/domain';
+import { zLinkView, zMessageTemplate, zMessageTemplatePut, zReminderRule, zReminderRulesPut } from '@tend/domain';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -7,6 +7,7 @@ import type { Deps } from '../http/deps';
 import { errorResponses } from '../http/schemas';
 import { useLink, viewLink } from './links';
 import { listReminderRules, putReminderRules } from './rules';
+import { listTemplates, putTemplate } from './templates';
 
 const zTokenParams = z.object({ token: z.string().max(100) });
 
@@ -35,6 +36,40 @@ export function reminderRoutes(server: FastifyInstance, deps: Deps): void {
       },
     },
     async (request) => putReminderRules(db, requireCtx(request), request.body),
+  );
+
+  const templates = { 200: z.object({ items: z.array(zMessageTemplate) }), ...errorResponses };
+  app.get(
+    '/api/message-templates',
+    {
+      config: { access: 'schedule.read' },
+      schema: {
+        tags,
+        summary: 'The wording of every message (kind × channel) in a language: the clinic’s own, or Tend’s default',
+        querystring: z.object({
+          language: z
+            .string()
+            .regex(/^[a-z]{2}(-[A-Z]{2})?$/)
+            .default('en'),
+        }),
+        response: templates,
+      },
+    },
+    async (request) => listTemplates(db, requireCtx(request), request.query.language),
+  );
+  app.put(
+    '/api/message-templates',
+    {
+      config: { access: 'schedule.manage' },
+      schema: {
+        tags,
+        summary:
+          'Set the clinic’s wording of one message (unknown {variables} are refused), or `reset` it to Tend’s default',
+        body: zMessageTemplatePut,
+        response: templates,
+      },
+    },
+    async (request) => putTemplate(db, requireCtx(request), request.body),
   );
 
   const origin = (request: { ip: string; headers: Record<string, unknown> }) => ({

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CHANNELS } from './templates';
+import { CHANNELS, MESSAGE_KINDS, templateProblems } from './templates';
 
 /** The clinic's reminder rules: which channel, how long before the appointment. */
 
@@ -57,3 +57,37 @@ export const zLinkView = z.object({
     .nullable(),
 });
 export type LinkView = z.infer<typeof zLinkView>;
+
+/** A message's wording as the clinic uses it: its own, or Tend's default. */
+export const zMessageTemplate = z.object({
+  kind: z.enum(MESSAGE_KINDS),
+  channel: z.enum(CHANNELS),
+  language: z.string(),
+  subject: z.string(),
+  body: z.string(),
+  /** False while Tend's default wording is used. */
+  custom: z.boolean(),
+  variables: z.array(z.string()),
+});
+export type MessageTemplate = z.infer<typeof zMessageTemplate>;
+
+export const zMessageTemplatePut = z
+  .object({
+    kind: z.enum(MESSAGE_KINDS),
+    channel: z.enum(CHANNELS),
+    language: z
+      .string()
+      .trim()
+      .regex(/^[a-z]{2}(-[A-Z]{2})?$/, { error: () => 'A language code such as en, es or pt-BR.' })
+      .default('en'),
+    subject: z.string().max(200).default(''),
+    body: z.string().max(2000),
+    /** True: forget the clinic's wording and use Tend's default again. */
+    reset: z.boolean().default(false),
+  })
+  .superRefine((value, ctx) => {
+    if (value.reset) return;
+    for (const message of templateProblems(value.kind, value.channel, value)) {
+      ctx.addIssue({ code: 'custom', path: [message.includes('subject') ? 'subject' : 'body'], message });
+    }
+  });
