@@ -11,7 +11,7 @@ test('the fee schedule of a service: a standard fee from a date and an insurerâ€
       data: { code: '97110', codeSystem: 'CPT', description: 'Therapeutic exercise', feeCents: 9_000 },
     }),
   );
-  await created(await page.request.post('/api/payers', { data: { name: 'Lakeside Mutual' } }));
+  await created(await page.request.post('/api/payers', { data: { name: 'Birchwood Health' } }));
   await page.goto('/admin/services');
   await page.getByRole('button', { name: 'Fees of 97110' }).click();
   const dialog = page.getByRole('dialog', { name: 'Fee schedule of 97110' });
@@ -25,11 +25,11 @@ test('the fee schedule of a service: a standard fee from a date and an insurerâ€
   await expect(rates).toContainText('$95.00');
 
   await dialog.getByRole('combobox', { name: 'Applies to' }).click();
-  await page.getByRole('option', { name: 'Lakeside Mutual' }).click();
+  await page.getByRole('option', { name: 'Birchwood Health' }).click();
   await dialog.getByRole('textbox', { name: 'Fee' }).fill('72.50');
   await dialog.getByRole('textbox', { name: 'From' }).fill('2026-01-01');
   await dialog.getByRole('button', { name: 'Add fee' }).click();
-  await expect(rates).toContainText('Lakeside Mutual');
+  await expect(rates).toContainText('Birchwood Health');
   await expect(rates).toContainText('$72.50');
 
   // A second standard fee on dates already covered is refused, and nothing is added.
