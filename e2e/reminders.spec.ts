@@ -16,7 +16,7 @@ const KEYS = { secretKey: 'e2e-secret-key', dataDir: '/nonexistent' };
 test('a patient confirms from the reminder link and the front desk sees it live', async ({ page, browser }) => {
   await signIn(page, ADMIN);
   const api = page.request;
-  const ids = await scenario(api, { provider: 'Priya Nair', type: 'Physio session', given: 'Tomás', family: 'Ruiz' });
+  const ids = await scenario(api, { provider: 'Priya Nair', type: 'Rehab session', given: 'Tomás', family: 'Ruiz' });
   const monday = mondayInTwoWeeks();
   const appointmentId = await book(api, ids, monday, '11:30');
   const start = Date.parse(clinicIso(monday, '11:30')) / 1000;
