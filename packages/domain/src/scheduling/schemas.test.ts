@@ -115,7 +115,7 @@ describe('zTimeOffCreate', () => {
 });
 
 describe('zAppointmentTypeCreate', () => {
-  it('fills in color, buffer and room type', () => {
+  it('fills in color, buffer, room type and reminders (on)', () => {
     expect(zAppointmentTypeCreate.parse({ name: 'Cleaning', durationMinutes: 30, providerIds: [ID] })).toEqual({
       name: 'Cleaning',
       durationMinutes: 30,
@@ -123,6 +123,7 @@ describe('zAppointmentTypeCreate', () => {
       providerIds: [ID],
       bufferAfterMinutes: 0,
       roomType: null,
+      reminders: true,
     });
   });
 
