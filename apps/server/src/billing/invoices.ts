@@ -245,6 +245,22 @@ export async function invoicePdf(db: Db, ctx: RequestContext, id: string): Promi
   return { pdf, filename: `invoice-${invoice.number}.pdf` };
 }
 
+/** Where to email a patient's document: `to` when given, else the patient's address (or a 400). */
+export async function patientEmailTo(
+  db: Db,
+  ctx: RequestContext,
+  patientId: string,
+  to: string | undefined,
+): Promise<string> {
+  const address = to ?? (await requirePatient(db, ctx, patientId)).email;
+  if (!address) {
+    throw AppError.validation([
+      { path: 'to', message: 'The patient has no email address: add one on the chart, or type where to send it.' },
+    ]);
+  }
+  return address;
+}
+
 /** Emails the invoice (PDF attached) to the patient, or to `to`; the outbox keeps the message. */
 export async function sendInvoice(
   db: Db,
@@ -254,13 +270,7 @@ export async function sendInvoice(
   env: EmailEnv,
 ): Promise<{ invoice: Invoice; status: string; error: string | null }> {
   const invoice = await getInvoice(db, ctx, id);
-  const patient = await requirePatient(db, ctx, invoice.patientId);
-  const to = input.to ?? patient.email;
-  if (!to) {
-    throw AppError.validation([
-      { path: 'to', message: 'The patient has no email address: add one on the chart, or type where to send it.' },
-    ]);
-  }
+  const to = await patientEmailTo(db, ctx, invoice.patientId, input.to);
   const clinic = await getClinic(db, ctx.clinicId);
   const { pdf, filename } = await invoicePdf(db, ctx, id);
   const due = formatCents(invoice.balanceCents, clinic.currency);

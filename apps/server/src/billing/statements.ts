@@ -15,7 +15,7 @@ import type { RequestContext } from '../context';
 import { sendEmail } from '../email/send-email';
 import type { EmailEnv } from '../email/settings';
 import { requirePatient } from '../patients/service';
-import { addDays, nextNumber } from './invoices';
+import { addDays, nextNumber, patientEmailTo } from './invoices';
 import { addressLines, type Column, clinicHeading, renderPdf, tableRow } from './pdf';
 
 /**
@@ -342,13 +342,7 @@ export async function sendStatement(
   env: EmailEnv,
 ): Promise<{ statement: Statement; status: string; error: string | null }> {
   const statement = await requireStatement(db, ctx, id);
-  const patient = await requirePatient(db, ctx, statement.patientId);
-  const to = input.to ?? patient.email;
-  if (!to) {
-    throw AppError.validation([
-      { path: 'to', message: 'The patient has no email address: add one on the chart, or type where to send it.' },
-    ]);
-  }
+  const to = await patientEmailTo(db, ctx, statement.patientId, input.to);
   const clinic = await getClinic(db, ctx.clinicId);
   const { pdf, filename } = await statementPdf(db, ctx, id);
   const due = formatCents(statement.totalDueCents, clinic.currency);
