@@ -21,10 +21,13 @@ test.afterAll(() => sms?.close());
 async function screenshot(page: Page, name: string) {
   mkdirSync(SCREENS, { recursive: true });
   await page.mouse.move(0, 0);
-  for (const close of await page.locator('.mantine-Notification-closeButton').all()) {
-    await close.click({ force: true, timeout: 2000 }).catch(() => undefined);
-  }
-  await expect(page.locator('.mantine-Notification-root')).toHaveCount(0);
+  // A notification can appear while others are closed: close until none is left.
+  await expect(async () => {
+    for (const close of await page.locator('.mantine-Notification-closeButton').all()) {
+      await close.click({ force: true, timeout: 2000 }).catch(() => undefined);
+    }
+    await expect(page.locator('.mantine-Notification-root')).toHaveCount(0, { timeout: 1000 });
+  }).toPass({ timeout: 15_000 });
   await page.screenshot({ path: `${SCREENS}/${name}.png` });
 }
 
