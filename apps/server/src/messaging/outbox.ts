@@ -6,6 +6,7 @@ import { deliveryFor, type EmailEnv, loadEmailSettings } from '../email/settings
 import { deliverOverSmtp } from '../email/transport';
 import { signLink } from './links';
 import { sendSms } from './sms-gateway';
+import { runSweeps, SWEEPS, type Sweep } from './sweeps';
 
 /**
  * The outbox worker. Messages are rows (`messages`), written in the transaction of whatever
@@ -397,11 +398,14 @@ async function withLinks(db: Db, env: MessagingEnv, row: MessageRow): Promise<Me
   return updated ?? row;
 }
 
-/** Runs the worker every `intervalMs` until stopped; `wake()` runs it at once (after an enqueue). */
+/**
+ * Runs the worker every `intervalMs` until stopped; `wake()` runs it at once (after an enqueue).
+ * Each tick runs the sweeps first (what the clock made due), then delivers the outbox.
+ */
 export function startOutboxWorker(
   db: Db,
   env: MessagingEnv,
-  options: { intervalMs?: number; onError?: (error: unknown) => void } = {},
+  options: { intervalMs?: number; onError?: (error: unknown) => void; sweeps?: readonly Sweep[] } = {},
 ): { wake(): void; stop(): Promise<void> } {
   const workerId = `worker-${newId()}`;
   let running: Promise<void> | null = null;
@@ -410,6 +414,7 @@ export function startOutboxWorker(
     if (stopped || running) return;
     running = (async () => {
       try {
+        for (const error of await runSweeps(db, env, new Date(), options.sweeps ?? SWEEPS)) options.onError?.(error);
         // Keep going while there is a full batch due.
         while (!stopped) {
           const run = await runOutbox(db, env, { workerId });
