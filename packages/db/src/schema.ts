@@ -820,3 +820,16 @@ export const linkUses = pgTable('link_uses', {
   recordId: uuid('record_id').notNull(),
   usedAt: timestamp('used_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+// ---- Balance reminders (0014) ---------------------------------------------------------------
+
+export const balanceReminderSettings = pgTable('balance_reminder_settings', {
+  clinicId: uuid('clinic_id').primaryKey(),
+  enabled: boolean('enabled').notNull().default(false),
+  afterDays: integer('after_days').notNull().default(30),
+  repeatDays: integer('repeat_days').notNull().default(30),
+  maxReminders: integer('max_reminders').notNull().default(3),
+  sweptOn: date('swept_on', { mode: 'string' }),
+  updatedAt: updatedAt(),
+  updatedBy: uuid('updated_by'),
+});

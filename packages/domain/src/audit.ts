@@ -99,6 +99,7 @@ export const AUDIT_ACTIONS = [
   'note_template.update',
   'reminder_rules.update',
   'message_template.update',
+  'balance_reminders.update',
   'appointment.patient_confirm',
   'appointment.patient_cancel',
   'email.settings_update',

@@ -1,5 +1,5 @@
 import { type Db, newId, queryRows, schema, sqlState } from '@tend/db';
-import { AppError, formatCents, type Invoice, todayIn } from '@tend/domain';
+import { type Address, AppError, type Clinic, formatCents, type Invoice, todayIn } from '@tend/domain';
 import { and, asc, desc, eq, inArray, lte, sql } from 'drizzle-orm';
 import { recordAudit } from '../audit/service';
 import { getClinic } from '../auth/service';
@@ -7,6 +7,7 @@ import type { RequestContext } from '../context';
 import { sendEmail } from '../email/send-email';
 import type { EmailEnv } from '../email/settings';
 import { requirePatient } from '../patients/service';
+import { remindersOf } from './balance-reminders';
 import { balancesOf } from './ledger';
 import { addressLines, type Column, clinicHeading, renderPdf, tableRow } from './pdf';
 
@@ -104,8 +105,8 @@ export async function createInvoice(db: Db, ctx: RequestContext, encounterId: st
   return getInvoice(db, ctx, id);
 }
 
-/** Invoices with their lines and what is still due, from the ledger. */
-async function loadInvoices(db: Db, rows: (typeof inv.$inferSelect)[]): Promise<Invoice[]> {
+/** Invoices with their lines, what is still due (from the ledger) and their balance reminders. */
+export async function loadInvoices(db: Db, rows: (typeof inv.$inferSelect)[]): Promise<Invoice[]> {
   if (!rows.length) return [];
   const invoiceLines = await db
     .select({ line: lines, charge: schema.charges })
@@ -125,6 +126,11 @@ async function loadInvoices(db: Db, rows: (typeof inv.$inferSelect)[]): Promise<
     .select({ id: schema.patients.id, given: schema.patients.givenName, family: schema.patients.familyName })
     .from(schema.patients)
     .where(inArray(schema.patients.id, [...new Set(rows.map((r) => r.patientId))]));
+  const reminders = await remindersOf(
+    db,
+    rows[0].clinicId,
+    rows.map((r) => r.id),
+  );
   return rows.map((row) => {
     const own = invoiceLines.filter((l) => l.line.invoiceId === row.id);
     const items = own.map(({ line, charge }) => ({
@@ -151,6 +157,7 @@ async function loadInvoices(db: Db, rows: (typeof inv.$inferSelect)[]): Promise<
       sentAt: row.sentAt ? row.sentAt.toISOString() : null,
       emailMessageId: row.emailMessageId,
       lines: items,
+      reminders: reminders.get(row.id) ?? [],
     };
   });
 }
@@ -203,8 +210,26 @@ export async function invoicePdf(db: Db, ctx: RequestContext, id: string): Promi
   const invoice = await getInvoice(db, ctx, id);
   const clinic = await getClinic(db, ctx.clinicId);
   const patient = await requirePatient(db, ctx, invoice.patientId);
+  const pdf = await renderInvoicePdf(clinic, invoice, patient);
+  await recordAudit(db, ctx, {
+    action: 'invoice.read',
+    patientId: invoice.patientId,
+    entityType: 'invoice',
+    entityId: id,
+  });
+  return { pdf, filename: invoiceFilename(invoice) };
+}
+
+export const invoiceFilename = (invoice: Pick<Invoice, 'number'>) => `invoice-${invoice.number}.pdf`;
+
+/** Lays out the invoice's PDF (no reading of data, no audit: the caller has done both). */
+export function renderInvoicePdf(
+  clinic: Pick<Clinic, 'name' | 'address' | 'currency'>,
+  invoice: Invoice,
+  patient: { mrn: string; address: Address | null },
+): Promise<Buffer> {
   const money = (cents: number) => formatCents(cents, clinic.currency);
-  const pdf = await renderPdf(`Invoice ${invoice.number}`, (doc) => {
+  return renderPdf(`Invoice ${invoice.number}`, (doc) => {
     clinicHeading(doc, clinic);
     doc.fontSize(14).font('Helvetica-Bold').text(`Invoice ${invoice.number}`);
     doc.fontSize(10).font('Helvetica');
@@ -236,13 +261,6 @@ export async function invoicePdf(db: Db, ctx: RequestContext, id: string): Promi
       .fontSize(9)
       .text('Questions about this invoice? Call or write to the clinic and quote the invoice number.', 54);
   });
-  await recordAudit(db, ctx, {
-    action: 'invoice.read',
-    patientId: invoice.patientId,
-    entityType: 'invoice',
-    entityId: id,
-  });
-  return { pdf, filename: `invoice-${invoice.number}.pdf` };
 }
 
 /** Where to email a patient's document: `to` when given, else the patient's address (or a 400). */

@@ -17,6 +17,7 @@ import { recordAudit } from '../audit/service';
 import { getClinic } from '../auth/service';
 import type { RequestContext } from '../context';
 import { requirePatient } from '../patients/service';
+import { withdrawPaidBalanceReminders } from './balance-reminders';
 
 /**
  * The ledger: charges owed by an insurer and a patient, payments allocated to them, adjustments.
@@ -215,6 +216,11 @@ export async function postPayment(
             .values(input.allocations.map((a) => ({ id: newId(), clinicId: ctx.clinicId, paymentId: id, ...a })))
             .returning()
         : [];
+      await withdrawPaidBalanceReminders(
+        tx,
+        ctx.clinicId,
+        input.allocations.map((a) => a.chargeId),
+      );
       await recordAudit(tx, ctx, {
         action: 'payment.post',
         patientId: input.patientId ?? null,
@@ -321,6 +327,11 @@ export async function applyPaymentAllocations(
     await tx
       .insert(al)
       .values(input.allocations.map((a) => ({ id: newId(), clinicId: ctx.clinicId, paymentId: id, ...a })));
+    await withdrawPaidBalanceReminders(
+      tx,
+      ctx.clinicId,
+      input.allocations.map((a) => a.chargeId),
+    );
     await recordAudit(tx, ctx, {
       action: 'payment.allocate',
       patientId: payment.patientId,
@@ -584,6 +595,7 @@ export async function postAdjustment(db: Db, ctx: RequestContext, input: Adjustm
       ]);
     }
     await tx.insert(ad).values({ id, clinicId: ctx.clinicId, postedBy: ctx.userId, ...input });
+    await withdrawPaidBalanceReminders(tx, ctx.clinicId, [charge.id]);
     await recordAudit(tx, ctx, {
       action: 'adjustment.post',
       patientId: charge.patientId,
@@ -631,6 +643,7 @@ export async function transferResponsibility(
       { id: newId(), ...base, responsibility: input.from, amountCents: input.amountCents },
       { id: newId(), ...base, responsibility: to, amountCents: -input.amountCents },
     ]);
+    await withdrawPaidBalanceReminders(tx, ctx.clinicId, [charge.id]);
     await recordAudit(tx, ctx, {
       action: 'adjustment.post',
       patientId: charge.patientId,

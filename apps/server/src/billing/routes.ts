@@ -1,5 +1,7 @@
 import {
   zAdjustmentCreate,
+  zBalanceReminderOverview,
+  zBalanceReminderSettings,
   zAllocationsApply,
   zDate,
   zFeeRate,
@@ -27,6 +29,7 @@ import { requireCtx } from '../http/auth';
 import type { Deps } from '../http/deps';
 import { errorResponses, zIdParams } from '../http/schemas';
 import { arAging } from './aging';
+import { getBalanceReminders, putBalanceReminders } from './balance-reminders';
 import { addFeeRate, listFeeRates } from './fees';
 import { createInvoice, getInvoice, invoicePdf, listInvoices, sendInvoice } from './invoices';
 import {
@@ -341,6 +344,34 @@ export function billingRoutes(server: FastifyInstance, deps: Deps): void {
       },
     },
     async (request) => sendStatement(db, requireCtx(request), request.params.id, request.body, deps.config),
+  );
+
+  app.get(
+    '/api/settings/balance-reminders',
+    {
+      config: { access: 'billing.manage' },
+      schema: {
+        tags,
+        summary:
+          'Balance reminders: whether unpaid invoices are reminded by email (invoice attached), after how many days, how often and how many times; with how many reminders went out and how many patients could not be reached (no email, opted out) in the last 30 days',
+        response: { 200: zBalanceReminderOverview, ...errorResponses },
+      },
+    },
+    async (request) => getBalanceReminders(db, requireCtx(request)),
+  );
+  app.put(
+    '/api/settings/balance-reminders',
+    {
+      config: { access: 'billing.manage' },
+      schema: {
+        tags,
+        summary:
+          'Change the balance reminders (off by default): the first when an invoice is more than `afterDays` days old, then every `repeatDays` days (0: once) while it is unpaid, at most `maxReminders` per invoice',
+        body: zBalanceReminderSettings,
+        response: { 200: zBalanceReminderOverview, ...errorResponses },
+      },
+    },
+    async (request) => putBalanceReminders(db, requireCtx(request), request.body),
   );
 
   app.get(

@@ -211,6 +211,8 @@ describe('every API route declares its access', () => {
       'GET /api/statements': 'billing.manage',
       'GET /api/statements/:id/pdf': 'billing.manage',
       'POST /api/statements/:id/send': 'billing.manage',
+      'GET /api/settings/balance-reminders': 'billing.manage',
+      'PUT /api/settings/balance-reminders': 'billing.manage',
       'GET /api/worklists/unpaid-invoices': 'billing.manage',
       'GET /api/reminder-rules': 'schedule.read',
       'PUT /api/reminder-rules': 'schedule.manage',

@@ -66,7 +66,7 @@ function addressFor(recipient: Recipient, channel: Channel): string | null {
   return channel === 'email' ? recipient.email : recipient.mobile;
 }
 
-async function templateFor(tx: Db, clinicId: string, kind: MessageKind, channel: Channel, language: string) {
+export async function templateFor(tx: Db, clinicId: string, kind: MessageKind, channel: Channel, language: string) {
   const t = schema.messageTemplates;
   for (const lang of language === 'en' ? ['en'] : [language, 'en']) {
     const [own] = await tx

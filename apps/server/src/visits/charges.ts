@@ -2,6 +2,7 @@ import { type Db, newId, schema } from '@tend/db';
 import { type Charge, formatIcd10Code, splitVisit } from '@tend/domain';
 import { and, asc, eq, gte, inArray, isNull, lte, or } from 'drizzle-orm';
 import { recordPatientsAccess } from '../audit/service';
+import { withdrawPaidBalanceReminders } from '../billing/balance-reminders';
 import { applyUnappliedCredit } from '../billing/ledger';
 import type { RequestContext } from '../context';
 
@@ -127,10 +128,17 @@ export async function coverageOn(
 }
 
 export async function voidCharges(tx: Db, ctx: RequestContext, serviceLineIds: string[], reason: string) {
-  await tx
+  const voided = await tx
     .update(c)
     .set({ status: 'void', voidedAt: new Date(), voidedBy: ctx.userId, voidReason: reason })
-    .where(and(inArray(c.serviceLineId, serviceLineIds), eq(c.status, 'open')));
+    .where(and(inArray(c.serviceLineId, serviceLineIds), eq(c.status, 'open')))
+    .returning({ id: c.id });
+  // An invoice left with nothing owed is not reminded of.
+  await withdrawPaidBalanceReminders(
+    tx,
+    ctx.clinicId,
+    voided.map((row) => row.id),
+  );
 }
 
 export async function listCharges(

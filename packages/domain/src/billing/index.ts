@@ -1,4 +1,5 @@
 export * from './aging';
+export * from './balance-reminders';
 export * from './claims';
 export * from './invoices';
 export * from './ledger';

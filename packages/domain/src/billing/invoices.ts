@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { zEmail, zId } from '../validation';
+import { zInvoiceReminder } from './balance-reminders';
 
 /** Patient invoices: the patient's portion of a visit, with what was paid and what is still due. */
 
@@ -36,5 +37,7 @@ export const zInvoice = z.object({
   sentAt: z.string().nullable(),
   emailMessageId: z.string().nullable(),
   lines: z.array(zInvoiceLine),
+  /** The balance reminders written for it, oldest first (see balance-reminders.ts). */
+  reminders: z.array(zInvoiceReminder),
 });
 export type Invoice = z.infer<typeof zInvoice>;

@@ -443,6 +443,7 @@ export const enUi = {
   'auditAction.claim.print': 'Printed a claim form',
   'auditAction.reminder_rules.update': 'Changed the reminder rules',
   'auditAction.message_template.update': 'Changed the wording of a message',
+  'auditAction.balance_reminders.update': 'Changed the balance reminder settings',
   'auditAction.appointment.patient_confirm': 'The patient confirmed from a reminder link',
   'auditAction.appointment.patient_cancel': 'The patient cancelled from a reminder link',
   'auditAction.vitals.record': 'Recorded vitals',
