@@ -8,7 +8,7 @@ import {
   type InvoiceReminder,
   renderTemplate,
 } from '@tend/domain';
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import { recordAudit } from '../audit/service';
 import type { RequestContext } from '../context';
 import { enqueueMessage, type MessagingEnv, withdrawMessages } from '../messaging/outbox';
@@ -135,7 +135,11 @@ export async function withdrawPaidBalanceReminders(tx: Db, clinicId: string, cha
     .from(schema.invoiceLines)
     .innerJoin(
       m,
-      and(eq(m.clinicId, schema.invoiceLines.clinicId), eq(m.relatedType, 'invoice'), eq(m.relatedId, schema.invoiceLines.invoiceId)),
+      and(
+        eq(m.clinicId, schema.invoiceLines.clinicId),
+        eq(m.relatedType, 'invoice'),
+        eq(m.relatedId, schema.invoiceLines.invoiceId),
+      ),
     )
     .where(
       and(
@@ -225,6 +229,16 @@ async function remindClinic(db: Db, clinic: ClaimedClinic, now: Date): Promise<v
   if (!due.length) return;
   const [clinicRow] = await db.select().from(schema.clinics).where(eq(schema.clinics.id, clinic.clinic_id));
   if (!clinicRow) return;
+  // The clinic's number, else its first location's (where patients call).
+  const [location] = clinicRow.phone
+    ? []
+    : await db
+        .select({ phone: schema.locations.phone })
+        .from(schema.locations)
+        .where(and(eq(schema.locations.clinicId, clinic.clinic_id), isNotNull(schema.locations.phone)))
+        .orderBy(asc(schema.locations.name))
+        .limit(1);
+  const clinicPhone = clinicRow.phone ?? location?.phone ?? '';
   const reminderOf = new Map(due.map((row) => [row.id, Number(row.reminders) + 1]));
   for (let start = 0; start < due.length; start += 100) {
     const ids = due.slice(start, start + 100).map((row) => row.id);
@@ -242,7 +256,7 @@ async function remindClinic(db: Db, clinic: ClaimedClinic, now: Date): Promise<v
       const values = {
         firstName: patient.preferredName || patient.givenName,
         clinic: clinicRow.name,
-        clinicPhone: clinicRow.phone ?? '',
+        clinicPhone,
         amount: formatCents(invoice.balanceCents, clinicRow.currency),
         invoiceNumber: String(invoice.number),
       };
@@ -262,7 +276,9 @@ async function remindClinic(db: Db, clinic: ClaimedClinic, now: Date): Promise<v
           related: { type: 'invoice', id: invoice.id },
           sendAfter: now,
           idempotencyKey: `${KIND}:${invoice.id}:${reminderOf.get(invoice.id)}`,
-          attachments: pdf ? [{ filename: invoiceFilename(invoice), contentType: 'application/pdf', content: pdf }] : [],
+          attachments: pdf
+            ? [{ filename: invoiceFilename(invoice), contentType: 'application/pdf', content: pdf }]
+            : [],
         });
         if (id && unreachable) {
           await tx.update(m).set({ status: 'withdrawn', withdrawnReason: unreachable }).where(eq(m.id, id));

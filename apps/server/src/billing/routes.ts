@@ -1,8 +1,8 @@
 import {
   zAdjustmentCreate,
+  zAllocationsApply,
   zBalanceReminderOverview,
   zBalanceReminderSettings,
-  zAllocationsApply,
   zDate,
   zFeeRate,
   zFeeRateCreate,

@@ -20,9 +20,7 @@ describe('when a balance reminder is due', () => {
     expect(balanceReminderDue(settings, second, '2026-03-12')).toBe(true);
     expect(balanceReminderDue({ ...settings, repeatDays: 0 }, second, '2027-01-01')).toBe(false);
     expect(balanceReminderDue(settings, { ...second, reminders: 3 }, '2027-01-01')).toBe(false);
-    expect(balanceReminderDue({ ...settings, maxReminders: 4 }, { ...second, reminders: 3 }, '2027-01-01')).toBe(
-      true,
-    );
+    expect(balanceReminderDue({ ...settings, maxReminders: 4 }, { ...second, reminders: 3 }, '2027-01-01')).toBe(true);
   });
 
   it('counts calendar days across a daylight-saving change', () => {
@@ -32,7 +30,12 @@ describe('when a balance reminder is due', () => {
   });
 
   it('are off by default, and settings out of range say what to fix', () => {
-    expect(DEFAULT_BALANCE_REMINDER_SETTINGS).toEqual({ enabled: false, afterDays: 30, repeatDays: 30, maxReminders: 3 });
+    expect(DEFAULT_BALANCE_REMINDER_SETTINGS).toEqual({
+      enabled: false,
+      afterDays: 30,
+      repeatDays: 30,
+      maxReminders: 3,
+    });
     const bad = zBalanceReminderSettings.safeParse({ enabled: true, afterDays: -1, repeatDays: 1.5, maxReminders: 0 });
     expect(bad.success).toBe(false);
     expect(bad.error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([
