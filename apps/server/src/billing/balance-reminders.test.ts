@@ -77,7 +77,7 @@ async function unpaidInvoice(): Promise<{
   encounterId: string;
   chargeId: string;
 }> {
-  const { patientId, encounterId, charge } = await s.signedVisit({ copayCents: 5_000 });
+  const { encounterId, charge } = await s.signedVisit({ copayCents: 5_000 });
   const created = await billing.post('/api/invoices', { encounterId });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
   return { ...created.body, chargeId: charge.id };

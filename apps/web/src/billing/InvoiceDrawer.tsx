@@ -1,6 +1,6 @@
 import { Badge, Button, Drawer, Group, Paper, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { IconCash, IconMail } from '@tabler/icons-react';
-import { type Invoice, t } from '@tend/domain';
+import { type Invoice, type MessageKey, t } from '@tend/domain';
 import { useState } from 'react';
 import { isApiError } from '../api/client';
 import { useSession } from '../auth/session';
@@ -138,6 +138,7 @@ function InvoiceDetails({ invoice, onPostPayment }: { invoice: Invoice; onPostPa
       </Group>
 
       <SendInvoice invoice={invoice} />
+      <Reminders invoice={invoice} />
     </Stack>
   );
 }
@@ -213,6 +214,55 @@ function SendInvoice({ invoice }: { invoice: Invoice }) {
         <div role="status" style={{ marginTop: 'var(--mantine-spacing-sm)' }}>
           <SendOutcome status={outcome.status} error={outcome.error} to={outcome.to} at={invoice.sentAt} />
         </div>
+      )}
+    </Paper>
+  );
+}
+
+const REMINDER_COLOR: Record<string, string> = {
+  sent: 'green',
+  captured: 'grape',
+  queued: 'blue',
+  sending: 'blue',
+  failed: 'red',
+  withdrawn: 'orange',
+};
+
+/** The balance reminders written for the invoice: when, and whether they went (or why not). */
+function Reminders({ invoice }: { invoice: Invoice }) {
+  const { clinic } = useSession();
+  return (
+    <Paper withBorder radius="md" p="md" component="section" aria-labelledby="invoice-reminders-title">
+      <Title order={3} fz="md" id="invoice-reminders-title" mb="xs">
+        {t('invoices.remindersTitle')}
+      </Title>
+      {invoice.reminders.length === 0 ? (
+        <Text size="sm" c="dimmed">
+          {t('invoices.remindersNone')}
+        </Text>
+      ) : (
+        <Stack gap={6} data-testid="invoice-reminders">
+          {invoice.reminders.map((reminder) => (
+            <Group key={reminder.messageId} gap="sm" wrap="nowrap" align="flex-start">
+              <Text size="sm" fw={600} w={90}>
+                {t('invoices.reminderN', { number: reminder.number })}
+              </Text>
+              <Text size="sm" w={150}>
+                {formatDateTime(reminder.at, clinic.timezone)}
+              </Text>
+              <div>
+                <Badge size="sm" variant="light" color={REMINDER_COLOR[reminder.status] ?? 'gray'}>
+                  {t(`invoices.reminder.${reminder.status}` as MessageKey)}
+                </Badge>
+                {reminder.reason && (
+                  <Text size="xs" c="dimmed">
+                    {reminder.reason}
+                  </Text>
+                )}
+              </div>
+            </Group>
+          ))}
+        </Stack>
       )}
     </Paper>
   );

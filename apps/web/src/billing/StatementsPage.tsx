@@ -17,6 +17,7 @@ import {
   useSendStatement,
   useStatements,
 } from './api';
+import { BalanceRemindersPanel } from './BalanceRemindersPanel';
 import { formatMonth, Money, PdfButton, plural, previousMonth, StackedDateTime, useMoney } from './shared';
 
 const route = getRouteApi('/billing/statements');
@@ -88,6 +89,7 @@ export function StatementsPage() {
           {(data) => <StatementsTable statements={data} />}
         </QueryView>
       </Paper>
+      <BalanceRemindersPanel />
     </>
   );
 }

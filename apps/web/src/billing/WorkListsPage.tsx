@@ -207,6 +207,7 @@ function WorkRow({
             {outcome.error}
           </Text>
         )}
+        <ReminderNote invoice={invoice} />
       </Table.Td>
       <Table.Td>
         <Group gap={6} justify="flex-end" wrap="nowrap">
@@ -239,5 +240,24 @@ function WorkRow({
         </Group>
       </Table.Td>
     </Table.Tr>
+  );
+}
+
+/** How the balance reminders of an invoice went: how many reached the patient, or that none can. */
+function ReminderNote({ invoice }: { invoice: Invoice }) {
+  const last = invoice.reminders.at(-1);
+  if (!last) return null;
+  const reached = invoice.reminders.filter((r) => r.status === 'sent' || r.status === 'captured').length;
+  if (last.status === 'withdrawn' && last.reason !== null && reached === 0) {
+    return (
+      <Text size="xs" c="orange.9" title={last.reason}>
+        {t('invoices.notReachable')}
+      </Text>
+    );
+  }
+  return (
+    <Text size="xs" c="dimmed">
+      {t('invoices.remindedCount', { count: reached })}
+    </Text>
   );
 }

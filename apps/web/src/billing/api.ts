@@ -1,5 +1,14 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { Invoice, PatientBalance, Payment, PaymentCreate, PaymentListItem, Statement } from '@tend/domain';
+import type {
+  BalanceReminderOverview,
+  BalanceReminderSettings,
+  Invoice,
+  PatientBalance,
+  Payment,
+  PaymentCreate,
+  PaymentListItem,
+  Statement,
+} from '@tend/domain';
 import { http } from '../api/client';
 
 /**
@@ -46,6 +55,7 @@ export const billingKeys = {
   aging: (asOf: string) => ['billing', 'aging', asOf] as const,
   payments: (query: PaymentsQuery) => ['billing', 'payments', query] as const,
   statements: (month: string) => ['billing', 'statements', month] as const,
+  balanceReminders: ['billing', 'balance-reminders'] as const,
 };
 
 const items = <T>(r: { items: T[] }) => r.items;
@@ -113,6 +123,24 @@ export function useSendInvoice() {
       invalidateLedger(client);
       void client.invalidateQueries({ queryKey: ['email-messages'] });
     },
+  });
+}
+
+// ---- Balance reminders ----------------------------------------------------------------------
+
+export function useBalanceReminders() {
+  return useQuery({
+    queryKey: billingKeys.balanceReminders,
+    queryFn: ({ signal }) => http.get<BalanceReminderOverview>('/settings/balance-reminders', undefined, { signal }),
+  });
+}
+
+export function useSaveBalanceReminders() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: BalanceReminderSettings) =>
+      http.put<BalanceReminderOverview>('/settings/balance-reminders', body),
+    onSuccess: (saved) => client.setQueryData(billingKeys.balanceReminders, saved),
   });
 }
 

@@ -104,6 +104,17 @@ export const enBilling = {
   'invoices.sendAgain': 'Send again',
   'invoices.lastSent': 'Last sent {at}.',
   'invoices.neverSent': 'Not sent yet.',
+  'invoices.remindersTitle': 'Balance reminders',
+  'invoices.remindersNone': 'No balance reminder yet.',
+  'invoices.reminderN': 'Reminder {number}',
+  'invoices.reminder.sent': 'Sent',
+  'invoices.reminder.captured': 'Kept in the outbox',
+  'invoices.reminder.queued': 'Sending',
+  'invoices.reminder.sending': 'Sending',
+  'invoices.reminder.failed': 'Failed',
+  'invoices.reminder.withdrawn': 'Not sent',
+  'invoices.remindedCount': 'Reminded {count}×',
+  'invoices.notReachable': 'Not reachable by email',
 
   // ---- Payments
   'payments.postTitle': 'Post payment',
@@ -258,6 +269,20 @@ export const enBilling = {
 
   // ---- Statements
   'statements.title': 'Statements',
+  'balanceReminders.title': 'Balance reminders',
+  'balanceReminders.description':
+    'A friendly email with the invoice attached while an invoice stays unpaid. Days count from the invoice date (invoices are due 30 days after it). Patients without an email address or who opted out of email are not emailed: their invoices say so.',
+  'balanceReminders.enabled': 'Email balance reminders',
+  'balanceReminders.afterDays': 'First reminder after (days)',
+  'balanceReminders.afterDaysHint': 'When the invoice is more than this many days old',
+  'balanceReminders.repeatDays': 'Repeat every (days)',
+  'balanceReminders.repeatDaysHint': 'While it is unpaid; 0 sends one reminder only',
+  'balanceReminders.maxReminders': 'At most (reminders)',
+  'balanceReminders.maxRemindersHint': 'Per invoice, 1 to 12',
+  'balanceReminders.summary': 'Last 30 days: {sent} reminded · {notReachable} not reachable by email',
+  'balanceReminders.save': 'Save reminders',
+  'balanceReminders.savedOn': 'Balance reminders are on. The next look through unpaid invoices is in a moment.',
+  'balanceReminders.savedOff': 'Balance reminders are off.',
   'statements.description': 'Monthly statements: one per patient with a balance, as PDF and by email.',
   'statements.month': 'Month',
   'statements.run': 'Run statements for {month}',
