@@ -83,8 +83,8 @@ async function unpaidInvoice(): Promise<{
   return { ...created.body, chargeId: charge.id };
 }
 
-/** Noon (UTC) `days` after the invoice was issued: the clinic's date is `days` later. */
-const daysAfter = (issuedOn: string, days: number) => new Date(Date.parse(`${issuedOn}T12:00:00Z`) + days * DAY);
+/** Noon in New York (the clinic's zone) `days` after the invoice was issued. */
+const daysAfter = (issuedOn: string, days: number) => new Date(Date.parse(`${issuedOn}T17:00:00Z`) + days * DAY);
 
 /** The sweep as the worker runs it on a new day (the clinic's day unclaimed first). */
 async function sweepOn(now: Date) {
@@ -145,6 +145,10 @@ describe('balance reminders', () => {
     expect(paid.status).toBe(201);
     await sweepOn(daysAfter(old.issuedOn, 29));
     await sweepOn(daysAfter(old.issuedOn, 30));
+    expect(await remindersOf(old.id)).toEqual([]);
+
+    // Before 09:00 in the clinic (07:00 or 08:00 in New York): the day's reminders wait for the morning.
+    await sweepOn(new Date(daysAfter(old.issuedOn, 31).getTime() - 5 * 3_600_000));
     expect(await remindersOf(old.id)).toEqual([]);
 
     const now = daysAfter(old.issuedOn, 31);

@@ -162,6 +162,9 @@ export async function withdrawPaidBalanceReminders(tx: Db, clinicId: string, cha
   }
 }
 
+/** The clinic's local time from which a day's reminders are written. */
+export const SEND_FROM = '09:00';
+
 interface ClaimedClinic {
   clinic_id: string;
   timezone: string;
@@ -173,7 +176,7 @@ interface ClaimedClinic {
 
 /**
  * The worker's sweep: for each clinic with reminders on whose day has not been looked through
- * yet, claims the day and writes the reminders that are due. A clinic that fails is given back
+ * yet, from 09:00 of the clinic's time, claims the day and writes the reminders that are due. A clinic that fails is given back
  * (its day unclaimed) to be tried again at the next pass.
  */
 export async function sweepBalanceReminders(db: Db, _env: MessagingEnv, now: Date): Promise<void> {
@@ -185,6 +188,8 @@ export async function sweepBalanceReminders(db: Db, _env: MessagingEnv, now: Dat
           FROM clinics c
          WHERE c.id = s.clinic_id AND s.enabled
            AND s.swept_on IS DISTINCT FROM (${at}::timestamptz AT TIME ZONE c.timezone)::date
+           -- In the clinic's morning, not at midnight: a reminder reads better with the day's mail.
+           AND (${at}::timestamptz AT TIME ZONE c.timezone)::time >= ${SEND_FROM}::time
      RETURNING s.clinic_id, c.timezone, s.swept_on::text AS today,
                s.after_days, s.repeat_days, s.max_reminders`,
   );
