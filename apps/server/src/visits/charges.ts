@@ -131,7 +131,7 @@ export async function voidCharges(tx: Db, ctx: RequestContext, serviceLineIds: s
   const voided = await tx
     .update(c)
     .set({ status: 'void', voidedAt: new Date(), voidedBy: ctx.userId, voidReason: reason })
-    .where(and(inArray(c.serviceLineId, serviceLineIds), eq(c.status, 'open')))
+    .where(and(eq(c.clinicId, ctx.clinicId), inArray(c.serviceLineId, serviceLineIds), eq(c.status, 'open')))
     .returning({ id: c.id });
   // An invoice left with nothing owed is not reminded of.
   await withdrawPaidBalanceReminders(
