@@ -1,4 +1,5 @@
 import type { Db } from '@tend/db';
+import { expireOffers } from '../waitlist/offers';
 import type { MessagingEnv } from './outbox';
 
 /**
@@ -11,7 +12,10 @@ import type { MessagingEnv } from './outbox';
 export type Sweep = (db: Db, env: MessagingEnv, now: Date) => Promise<unknown>;
 
 /** Every sweep, in the order they run. */
-export const SWEEPS: readonly Sweep[] = [];
+export const SWEEPS: readonly Sweep[] = [
+  // Waitlist offers whose hold ended: expired, and the time offered to the next patient.
+  (db, _env, now) => expireOffers(db, now),
+];
 
 /** Runs each sweep; one that fails does not keep the others (or the outbox) from running. */
 export async function runSweeps(
