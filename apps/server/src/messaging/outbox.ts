@@ -403,7 +403,7 @@ async function withLinks(db: Db, env: MessagingEnv, row: MessageRow, now: Date):
       })
       .from(schema.waitlistOffers)
       .where(eq(schema.waitlistOffers.id, row.relatedId));
-    if (!offer || offer.status !== 'offered' || offer.holdUntil <= now) {
+    if (offer?.status !== 'offered' || offer.holdUntil <= now) {
       return fillLinks(db, row, { withdrawn: 'The waitlist offer is no longer open.' });
     }
     const token = signLink(env, {

@@ -223,7 +223,8 @@ type LoadedOffer = NonNullable<Awaited<ReturnType<typeof loadOffer>>>;
 
 function describeOffer(row: LoadedOffer): NonNullable<LinkView['appointment']> {
   const timeZone = row.timezone;
-  const time = (at: Date) => new Intl.DateTimeFormat('en-US', { timeZone, hour: 'numeric', minute: '2-digit' }).format(at);
+  const time = (at: Date) =>
+    new Intl.DateTimeFormat('en-US', { timeZone, hour: 'numeric', minute: '2-digit' }).format(at);
   return {
     clinic: row.clinic,
     date: new Intl.DateTimeFormat('en-US', {
@@ -256,14 +257,22 @@ const OFFER_CLOSED: Record<Exclude<WaitlistOfferStatus, 'offered'>, { state: Lin
     state: 'closed',
     message: 'This time is no longer held for you. Please call the clinic if you still want an earlier appointment.',
   },
-  taken: { state: 'closed', message: 'This offer is closed: you have another appointment booked. Please call the clinic.' },
+  taken: {
+    state: 'closed',
+    message: 'This offer is closed: you have another appointment booked. Please call the clinic.',
+  },
 };
 
 /** What an offer link shows now: the offered time, and whether it can still be taken. */
 async function inspectOffer(db: Db, claims: LinkClaims, now: Date = new Date()): Promise<LinkView> {
   const row = await loadOffer(db, claims.id);
   if (!row || Math.floor(row.offer.startAt.getTime() / 1000) !== claims.start) {
-    return { state: 'invalid', action: null, message: 'This link is not valid. Please call the clinic.', appointment: null };
+    return {
+      state: 'invalid',
+      action: null,
+      message: 'This link is not valid. Please call the clinic.',
+      appointment: null,
+    };
   }
   const base = { action: 'offer' as const, appointment: describeOffer(row) };
   if (row.offer.status !== 'offered') return { ...base, ...OFFER_CLOSED[row.offer.status] };

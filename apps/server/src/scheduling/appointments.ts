@@ -14,7 +14,7 @@ import {
   type RescheduleBody,
   subtractIntervals,
 } from '@tend/domain';
-import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, ne } from 'drizzle-orm';
 import { recordAnonymousAudit, recordAudit, recordPatientsAccess } from '../audit/service';
 import type { RequestContext, RequestOrigin } from '../context';
 import { publishEvent } from '../events/hub';

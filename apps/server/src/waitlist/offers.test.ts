@@ -36,10 +36,13 @@ beforeAll(async () => {
     quietHoursEnd: '00:00',
   });
   expect(on.status, JSON.stringify(on.body)).toBe(200);
-  expect(on.body).toMatchObject({ waitlistOffersEnabled: true, waitlistHoldMinutes: 60, waitlistOfferLeadMinutes: 120 });
+  expect(on.body).toMatchObject({
+    waitlistOffersEnabled: true,
+    waitlistHoldMinutes: 60,
+    waitlistOfferLeadMinutes: 120,
+  });
 });
 afterAll(() => t.close());
-
 
 async function waiting(providerId?: string): Promise<{ patientId: string; entryId: string }> {
   const patientId = await s.addPatient();
@@ -156,15 +159,27 @@ describe('a freed time', () => {
     const offer = await openOffer(first.entryId);
 
     const other = await s.addPatient();
-    const refused = await s.book({ patientId: other, providerId, appointmentTypeId: cleaning.id, start: at(MONDAY, '11:00') });
+    const refused = await s.book({
+      patientId: other,
+      providerId,
+      appointmentTypeId: cleaning.id,
+      start: at(MONDAY, '11:00'),
+    });
     expect(refused.status).toBe(409);
     expect(refused.body.error.code).toBe('slot_held');
     expect(refused.body.error.message).toMatch(/held for a waitlist patient .* until \d{1,2}:\d{2} [AP]M/);
     expect(refused.body.error.message).toMatch(/release the hold/);
     // Overlapping the held time is refused too, and so is moving another appointment into it.
-    const later = await s.book({ patientId: other, providerId, appointmentTypeId: cleaning.id, start: at(MONDAY, '14:00') });
+    const later = await s.book({
+      patientId: other,
+      providerId,
+      appointmentTypeId: cleaning.id,
+      start: at(MONDAY, '14:00'),
+    });
     expect(later.status).toBe(201);
-    const moved = await s.reception.post(`/api/appointments/${later.body.id}/reschedule`, { start: at(MONDAY, '10:45') });
+    const moved = await s.reception.post(`/api/appointments/${later.body.id}/reschedule`, {
+      start: at(MONDAY, '10:45'),
+    });
     expect(moved.status).toBe(409);
     expect(moved.body.error.code).toBe('slot_held');
     // The held time is not an open slot either.
@@ -190,7 +205,12 @@ describe('a freed time', () => {
     ]);
     // Nobody is left: after this release the time can be booked.
     await s.reception.post(`/api/waitlist/offers/${next.id}/release`, {});
-    const booked = await s.book({ patientId: other, providerId, appointmentTypeId: cleaning.id, start: at(MONDAY, '11:00') });
+    const booked = await s.book({
+      patientId: other,
+      providerId,
+      appointmentTypeId: cleaning.id,
+      start: at(MONDAY, '11:00'),
+    });
     expect(booked.status, JSON.stringify(booked.body)).toBe(201);
   });
 });
@@ -331,7 +351,11 @@ describe('when to offer', () => {
       .set({ emailOptOutAt: new Date(), smsOptOutAt: new Date() })
       .where(eq(schema.patients.id, first.patientId));
     const second = await waiting(providerId);
-    const freed = { providerId, start: new Date(utc('2030-01-10', '10:00')), end: new Date(utc('2030-01-10', '10:30')) };
+    const freed = {
+      providerId,
+      start: new Date(utc('2030-01-10', '10:00')),
+      end: new Date(utc('2030-01-10', '10:30')),
+    };
     // 08:30 that morning: 90 minutes ahead, less than the 120-minute lead.
     const soon = await db.transaction((tx) =>
       offerFreedTime(tx, s.clinic.clinicId, freed, new Date(utc('2030-01-10', '08:30'))),

@@ -411,11 +411,7 @@ export async function listHeldTime(
 export async function offersOfEntries(db: Db, entryIds: string[]): Promise<Map<string, WaitlistOffer[]>> {
   const byEntry = new Map<string, WaitlistOffer[]>();
   if (!entryIds.length) return byEntry;
-  const rows = await db
-    .select()
-    .from(o)
-    .where(inArray(o.entryId, entryIds))
-    .orderBy(desc(o.createdAt), desc(o.id));
+  const rows = await db.select().from(o).where(inArray(o.entryId, entryIds)).orderBy(desc(o.createdAt), desc(o.id));
   for (const row of rows) {
     const list = byEntry.get(row.entryId) ?? [];
     list.push(toOffer(row));
