@@ -1,4 +1,4 @@
-import { Alert, Button, Checkbox, Group, Stack, Text, Title } from '@mantine/core';
+import { Alert, Button, Checkbox, Stack, Text, Title } from '@mantine/core';
 import { type LinkView, t } from '@tend/domain';
 import { useEffect, useState } from 'react';
 import { api, isApiError } from '../api/client';
@@ -82,14 +82,14 @@ export function PatientLinkPage({ token }: { token: string }) {
           />
         )}
         {view?.state === 'ready' && view.action === 'offer' && (
-          <Group grow>
-            <Button size="md" variant="default" disabled={busy} onClick={() => act({ decline: true })}>
-              {t('link.noThanks')}
-            </Button>
+          <Stack gap="sm">
             <Button size="md" loading={busy} onClick={() => act({})}>
               {t('link.takeTime')}
             </Button>
-          </Group>
+            <Button size="md" variant="default" disabled={busy} onClick={() => act({ decline: true })}>
+              {t('link.noThanks')}
+            </Button>
+          </Stack>
         )}
         {view?.state === 'ready' &&
           (view.action === 'confirm' || view.action === 'cancel') &&

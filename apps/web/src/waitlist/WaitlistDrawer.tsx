@@ -154,12 +154,12 @@ function WaitlistTable({
 }
 
 const OFFER_COLORS: Record<WaitlistOfferStatus, string> = {
-  offered: 'blue',
-  accepted: 'green',
-  declined: 'gray',
-  expired: 'orange',
-  released: 'gray',
-  taken: 'gray',
+  offered: 'blue.8',
+  accepted: 'green.8',
+  declined: 'dimmed',
+  expired: 'orange.9',
+  released: 'dimmed',
+  taken: 'dimmed',
 };
 
 /** The times offered to the patient, newest first: the open one with until when (and Release). */
@@ -176,10 +176,10 @@ function Offers({ entry, canWrite }: { entry: WaitlistEntry; canWrite: boolean }
             ? t('waitlist.offer.offered', { when, until: zoned(offer.holdUntil, clinic.timezone).time })
             : t(`waitlist.offer.${offer.status}`, { when });
         return (
-          <Group key={offer.id} gap={6} wrap="nowrap">
-            <Badge variant="light" color={OFFER_COLORS[offer.status]} size="sm" style={{ textTransform: 'none' }}>
+          <Stack key={offer.id} gap={0} align="flex-start">
+            <Text size="xs" fw={offer.status === 'offered' ? 600 : undefined} c={OFFER_COLORS[offer.status]}>
               {text}
-            </Badge>
+            </Text>
             {offer.status === 'offered' && canWrite && (
               <Button
                 size="compact-xs"
@@ -198,7 +198,7 @@ function Offers({ entry, canWrite }: { entry: WaitlistEntry; canWrite: boolean }
                 {t('waitlist.release')}
               </Button>
             )}
-          </Group>
+          </Stack>
         );
       })}
     </Stack>

@@ -59,7 +59,7 @@ export const enMessaging = {
   'waitlist.offer.released': 'Offer of {when} released',
   'waitlist.offer.taken': 'Offer of {when} closed (booked another way)',
   'waitlist.release': 'Release hold',
-  'waitlist.releaseOne': 'Release the time held for {patient}',
+  'waitlist.releaseOne': 'Release hold for {patient}',
   'waitlist.releaseHint':
     'The time is no longer held for {patient}; it is offered to the next waiting patient it suits, if any.',
   'waitlist.released': 'The hold is released.',
