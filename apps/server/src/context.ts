@@ -20,3 +20,23 @@ export interface RequestOrigin {
   ip: string | null;
   userAgent: string | null;
 }
+
+/**
+ * A patient acting through a signed link in a message, for the few services a link may use
+ * (taking an offered time books through the booking service). There is no user: what it writes
+ * records no user (created_by, resolved_by, the audit's actor are null) and the role 'patient',
+ * which no permission includes.
+ */
+export function patientViaLink(clinicId: string, origin: RequestOrigin): RequestContext {
+  return {
+    clinicId,
+    userId: null as unknown as string,
+    role: 'patient' as Role,
+    userName: 'The patient (link)',
+    email: '',
+    ip: origin.ip,
+    userAgent: origin.userAgent,
+    sessionId: null,
+    tokenId: null,
+  };
+}

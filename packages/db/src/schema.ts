@@ -1,4 +1,4 @@
-import type { Address, ClaimDataSet, ClaimRank, ClaimStatus } from '@tend/domain';
+import type { Address, ClaimDataSet, ClaimRank, ClaimStatus, WaitlistOfferStatus } from '@tend/domain';
 import {
   bigint,
   bigserial,
@@ -38,6 +38,9 @@ export const clinics = pgTable('clinics', {
   phone: text('phone'),
   quietHoursStart: text('quiet_hours_start').notNull().default('21:00'),
   quietHoursEnd: text('quiet_hours_end').notNull().default('08:00'),
+  waitlistOffersEnabled: boolean('waitlist_offers_enabled').notNull().default(false),
+  waitlistHoldMinutes: integer('waitlist_hold_minutes').notNull().default(60),
+  waitlistOfferLeadMinutes: integer('waitlist_offer_lead_minutes').notNull().default(120),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });
@@ -819,6 +822,30 @@ export const linkUses = pgTable('link_uses', {
   action: text('action').notNull(),
   recordId: uuid('record_id').notNull(),
   usedAt: timestamp('used_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+// ---- Waitlist offers (0013) -------------------------------------------------------------------
+
+export const waitlistOffers = pgTable('waitlist_offers', {
+  id: uuid('id').primaryKey(),
+  clinicId: uuid('clinic_id').notNull(),
+  entryId: uuid('entry_id').notNull(),
+  patientId: uuid('patient_id').notNull(),
+  providerId: uuid('provider_id').notNull(),
+  locationId: uuid('location_id').notNull(),
+  appointmentTypeId: uuid('appointment_type_id').notNull(),
+  startAt: timestamp('start_at', { withTimezone: true }).notNull(),
+  endAt: timestamp('end_at', { withTimezone: true }).notNull(),
+  bufferEndAt: timestamp('buffer_end_at', { withTimezone: true }).notNull(),
+  freedStartAt: timestamp('freed_start_at', { withTimezone: true }).notNull(),
+  freedEndAt: timestamp('freed_end_at', { withTimezone: true }).notNull(),
+  holdUntil: timestamp('hold_until', { withTimezone: true }).notNull(),
+  status: text('status').$type<WaitlistOfferStatus>().notNull().default('offered'),
+  appointmentId: uuid('appointment_id'),
+  messageId: uuid('message_id'),
+  createdAt: createdAt(),
+  resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+  resolvedBy: uuid('resolved_by'),
 });
 
 // ---- Balance reminders (0014) ---------------------------------------------------------------

@@ -99,6 +99,20 @@ export const zClinicSettingsPatch = z
      */
     quietHoursStart: zQuietTime,
     quietHoursEnd: zQuietTime,
+    /** When time frees up, offer it to the first waiting patient it suits (email or text, with a link). */
+    waitlistOffersEnabled: z.boolean(),
+    /** How long an offered time is held for the patient. */
+    waitlistHoldMinutes: z
+      .number()
+      .int()
+      .min(5, { error: () => t('validation.waitlistHold') })
+      .max(1440, { error: () => t('validation.waitlistHold') }),
+    /** Freed time starting sooner than this is not offered. */
+    waitlistOfferLeadMinutes: z
+      .number()
+      .int()
+      .min(0, { error: () => t('validation.waitlistLead') })
+      .max(10080, { error: () => t('validation.waitlistLead') }),
   })
   .partial();
 
@@ -117,6 +131,9 @@ export const zClinic = z.object({
   phone: z.string().nullable(),
   quietHoursStart: z.string(),
   quietHoursEnd: z.string(),
+  waitlistOffersEnabled: z.boolean(),
+  waitlistHoldMinutes: z.number(),
+  waitlistOfferLeadMinutes: z.number(),
 });
 export type Clinic = z.infer<typeof zClinic>;
 

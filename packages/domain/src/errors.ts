@@ -20,6 +20,11 @@ export const ERROR_CODES = {
   outside_availability: 409,
   /** The patient already has an appointment at an overlapping time; confirm with `allowPatientOverlap`. */
   patient_overlap: 409,
+  /**
+   * The time is held for a waitlist patient who was offered it (until `details.holdUntil`); the
+   * front desk can release the hold: POST /api/waitlist/offers/{details.offerId}/release.
+   */
+  slot_held: 409,
   /** A payment with this reference is posted already: nothing is counted twice. */
   duplicate_payment: 409,
   rate_limited: 429,

@@ -339,5 +339,8 @@ export function toClinic(clinic: typeof schema.clinics.$inferSelect): Clinic {
     phone: clinic.phone,
     quietHoursStart: clinic.quietHoursStart,
     quietHoursEnd: clinic.quietHoursEnd,
+    waitlistOffersEnabled: clinic.waitlistOffersEnabled,
+    waitlistHoldMinutes: clinic.waitlistHoldMinutes,
+    waitlistOfferLeadMinutes: clinic.waitlistOfferLeadMinutes,
   };
 }

@@ -40,6 +40,7 @@ const SAMPLE_QUERIES: Record<string, string> = {
   '/api/slots': `?appointmentTypeId=${randomUUID()}&from=2030-01-01T00:00:00Z&to=2030-01-02T00:00:00Z`,
   '/api/slots/next': `?appointmentTypeId=${randomUUID()}`,
   '/api/waitlist/matches': `?providerId=${randomUUID()}&start=2030-01-01T09:00:00Z&end=2030-01-01T10:00:00Z`,
+  '/api/waitlist/offers': '?from=2030-01-01T00:00:00Z&to=2030-01-02T00:00:00Z',
   '/api/codes/icd10': '?q=flu',
   // Every role may read one patient's log (a random one: 404); the whole log needs the outbox.
   '/api/messages': `?patientId=${randomUUID()}`,
@@ -167,6 +168,8 @@ describe('every API route declares its access', () => {
       'POST /api/waitlist': 'appointment.write',
       'POST /api/waitlist/:id/remove': 'appointment.write',
       'GET /api/waitlist/matches': 'schedule.read',
+      'GET /api/waitlist/offers': 'schedule.read',
+      'POST /api/waitlist/offers/:id/release': 'appointment.write',
       'GET /api/services': 'service.read',
       'POST /api/services': 'service.manage',
       'PATCH /api/services/:id': 'service.manage',

@@ -350,7 +350,7 @@ export async function runOutbox(
         continue;
       }
     }
-    const ready = await withLinks(db, env, row);
+    const ready = await withLinks(db, env, row, now);
     if (!ready) {
       run.withdrawn++;
       continue;
@@ -365,12 +365,55 @@ export async function runOutbox(
   return run;
 }
 
+/** Puts the signed links into a message and stores it as sent (null: withdrawn, `reason`). */
+async function fillLinks(
+  db: Db,
+  row: MessageRow,
+  links: Record<string, string> | { withdrawn: string },
+): Promise<MessageRow | null> {
+  if ('withdrawn' in links) {
+    await db
+      .update(schema.messages)
+      .set({ status: 'withdrawn', withdrawnReason: links.withdrawn, lockedUntil: null })
+      .where(eq(schema.messages.id, row.id));
+    return null;
+  }
+  const fill = (text: string) =>
+    Object.entries(links).reduce((filled, [name, link]) => filled.replaceAll(`{${name}}`, link), text);
+  const [updated] = await db
+    .update(schema.messages)
+    .set({ textBody: fill(row.textBody), htmlBody: row.htmlBody === null ? null : fill(row.htmlBody) })
+    .where(eq(schema.messages.id, row.id))
+    .returning();
+  return updated ?? row;
+}
+
 /**
- * Signs the links of a message about an appointment as it is sent: they name the appointment's
- * current start and expire with it. A message about an appointment no longer booked is withdrawn
- * (null).
+ * Signs the links of a message as it is sent. About an appointment: they name its current start
+ * and expire with it; a message about an appointment no longer booked is withdrawn (null). A
+ * waitlist offer's link expires with the hold; the message is withdrawn if the offer closed.
  */
-async function withLinks(db: Db, env: MessagingEnv, row: MessageRow): Promise<MessageRow | null> {
+async function withLinks(db: Db, env: MessagingEnv, row: MessageRow, now: Date): Promise<MessageRow | null> {
+  if (row.relatedType === 'waitlist_offer' && row.relatedId && row.textBody.includes('{acceptLink}')) {
+    const [offer] = await db
+      .select({
+        startAt: schema.waitlistOffers.startAt,
+        holdUntil: schema.waitlistOffers.holdUntil,
+        status: schema.waitlistOffers.status,
+      })
+      .from(schema.waitlistOffers)
+      .where(eq(schema.waitlistOffers.id, row.relatedId));
+    if (offer?.status !== 'offered' || offer.holdUntil <= now) {
+      return fillLinks(db, row, { withdrawn: 'The waitlist offer is no longer open.' });
+    }
+    const token = signLink(env, {
+      action: 'offer',
+      id: row.relatedId,
+      start: Math.floor(offer.startAt.getTime() / 1000),
+      expires: Math.floor(offer.holdUntil.getTime() / 1000),
+    });
+    return fillLinks(db, row, { acceptLink: `${env.publicUrl}/r/${token}` });
+  }
   if (row.relatedType !== 'appointment' || !row.relatedId || !/\{(confirm|cancel)Link\}/.test(row.textBody)) {
     return row;
   }
@@ -379,23 +422,12 @@ async function withLinks(db: Db, env: MessagingEnv, row: MessageRow): Promise<Me
     .from(schema.appointments)
     .where(eq(schema.appointments.id, row.relatedId));
   if (!appointment || !['booked', 'confirmed'].includes(appointment.status)) {
-    await db
-      .update(schema.messages)
-      .set({ status: 'withdrawn', withdrawnReason: 'The appointment is no longer booked.', lockedUntil: null })
-      .where(eq(schema.messages.id, row.id));
-    return null;
+    return fillLinks(db, row, { withdrawn: 'The appointment is no longer booked.' });
   }
   const start = Math.floor(appointment.startAt.getTime() / 1000);
   const link = (action: 'confirm' | 'cancel') =>
     `${env.publicUrl}/r/${signLink(env, { action, id: row.relatedId ?? '', start, expires: start })}`;
-  const fill = (text: string) =>
-    text.replaceAll('{confirmLink}', link('confirm')).replaceAll('{cancelLink}', link('cancel'));
-  const [updated] = await db
-    .update(schema.messages)
-    .set({ textBody: fill(row.textBody), htmlBody: row.htmlBody === null ? null : fill(row.htmlBody) })
-    .where(eq(schema.messages.id, row.id))
-    .returning();
-  return updated ?? row;
+  return fillLinks(db, row, { confirmLink: link('confirm'), cancelLink: link('cancel') });
 }
 
 /**

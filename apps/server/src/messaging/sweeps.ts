@@ -1,5 +1,6 @@
 import type { Db } from '@tend/db';
 import { sweepBalanceReminders } from '../billing/balance-reminders';
+import { expireOffers } from '../waitlist/offers';
 import type { MessagingEnv } from './outbox';
 
 /**
@@ -12,7 +13,12 @@ import type { MessagingEnv } from './outbox';
 export type Sweep = (db: Db, env: MessagingEnv, now: Date) => Promise<unknown>;
 
 /** Every sweep, in the order they run. */
-export const SWEEPS: readonly Sweep[] = [sweepBalanceReminders];
+export const SWEEPS: readonly Sweep[] = [
+  // Waitlist offers whose hold ended: expired, and the time offered to the next patient.
+  (db, _env, now) => expireOffers(db, now),
+  // Invoices unpaid long enough: a friendly email with the invoice attached (once a clinic day).
+  sweepBalanceReminders,
+];
 
 /** Runs each sweep; one that fails does not keep the others (or the outbox) from running. */
 export async function runSweeps(

@@ -20,10 +20,12 @@ import { enqueueMessage, withdrawMessages } from '../messaging/outbox';
  */
 
 type AppointmentRow = typeof schema.appointments.$inferSelect;
+type OfferRow = typeof schema.waitlistOffers.$inferSelect;
+type PatientRow = typeof schema.patients.$inferSelect;
 export type AppointmentChange = AppointmentAction | 'book' | 'reschedule';
 
 /** Kept as placeholders in the stored text until the worker sends it (see outbox.ts). */
-const LINK_PLACEHOLDERS = { confirmLink: '{confirmLink}', cancelLink: '{cancelLink}' };
+const LINK_PLACEHOLDERS = { confirmLink: '{confirmLink}', cancelLink: '{cancelLink}', acceptLink: '{acceptLink}' };
 
 interface Recipient {
   email: string | null;
@@ -31,7 +33,10 @@ interface Recipient {
   preferred: Channel;
 }
 
-async function contextOf(tx: Db, row: AppointmentRow) {
+async function contextOf(
+  tx: Db,
+  row: Pick<AppointmentRow, 'patientId' | 'locationId' | 'providerId' | 'appointmentTypeId'>,
+) {
   const [context] = await tx
     .select({
       patient: schema.patients,
@@ -53,7 +58,7 @@ async function contextOf(tx: Db, row: AppointmentRow) {
 type Context = NonNullable<Awaited<ReturnType<typeof contextOf>>>;
 
 /** Where the patient can be reached, and how they prefer it (email unless they asked for texts). */
-function recipientOf(patient: Context['patient']): Recipient {
+function recipientOf(patient: PatientRow): Recipient {
   const mobile = patient.phones.find((phone) => phone.use === 'mobile')?.number ?? null;
   return {
     email: patient.emailOptOutAt ? null : patient.email,
@@ -78,7 +83,7 @@ export async function templateFor(tx: Db, clinicId: string, kind: MessageKind, c
   return DEFAULT_TEMPLATES[kind][channel];
 }
 
-function variables(context: Context, row: AppointmentRow, channel: Channel): Record<string, string> {
+function variables(context: Context, row: { startAt: Date }, channel: Channel): Record<string, string> {
   const timeZone = context.location.timezone;
   const date = new Intl.DateTimeFormat('en-US', {
     timeZone,
@@ -158,11 +163,16 @@ async function enqueueFor(
   });
 }
 
+/** The patient's preferred channel, or the other one when that is not possible; null when neither is. */
+export function channelFor(patient: PatientRow): Channel | null {
+  const recipient = recipientOf(patient);
+  const order: Channel[] = recipient.preferred === 'sms' ? ['sms', 'email'] : ['email', 'sms'];
+  return order.find((c) => addressFor(recipient, c)) ?? null;
+}
+
 /** A notice by the patient's preferred channel (or the other one when that is not possible). */
 async function notice(tx: Db, context: Context, row: AppointmentRow, kind: MessageKind, now: Date): Promise<void> {
-  const recipient = recipientOf(context.patient);
-  const order: Channel[] = recipient.preferred === 'sms' ? ['sms', 'email'] : ['email', 'sms'];
-  const channel = order.find((c) => addressFor(recipient, c));
+  const channel = channelFor(context.patient);
   if (!channel) return;
   const version = row.updatedAt.getTime();
   await enqueueFor(tx, context, row, { kind, channel, sendAfter: now, key: `${kind}:${row.id}:${version}` });
@@ -224,4 +234,47 @@ export async function appointmentMessages(
   }
   await notice(tx, context, row, change === 'book' ? 'booked' : 'rescheduled', now);
   await scheduleReminders(tx, context, row, now);
+}
+
+/**
+ * The message offering a waiting patient a freed time ({acceptLink} is signed when it is sent, and
+ * the message withdrawn if the offer closed meanwhile). Returns the message's id.
+ */
+export async function enqueueWaitlistOffer(
+  tx: Db,
+  offer: OfferRow,
+  channel: Channel,
+  sendAfter: Date,
+): Promise<string | null> {
+  const context = await contextOf(tx, offer);
+  const to = context && addressFor(recipientOf(context.patient), channel);
+  if (!context || !to) return null;
+  const template = await templateFor(
+    tx,
+    offer.clinicId,
+    'waitlist_offer',
+    channel,
+    context.patient.preferredLanguage ?? 'en',
+  );
+  const timeZone = context.location.timezone;
+  const day = (at: Date) => new Intl.DateTimeFormat('en-CA', { timeZone }).format(at);
+  const holdUntil = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    ...(day(offer.holdUntil) === day(sendAfter) ? {} : { weekday: 'short' as const }),
+    hour: 'numeric',
+    minute: '2-digit',
+  }).format(offer.holdUntil);
+  const values = { ...variables(context, offer, channel), holdUntil };
+  return enqueueMessage(tx, {
+    clinicId: offer.clinicId,
+    channel,
+    to,
+    subject: channel === 'email' ? renderTemplate(template.subject, values) : '',
+    text: renderTemplate(template.body, values),
+    kind: 'waitlist_offer',
+    patientId: offer.patientId,
+    related: { type: 'waitlist_offer', id: offer.id },
+    sendAfter,
+    idempotencyKey: `waitlist_offer:${offer.id}`,
+  });
 }

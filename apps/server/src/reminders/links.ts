@@ -1,11 +1,21 @@
 import { createHash } from 'node:crypto';
 import { type Db, schema, sqlState } from '@tend/db';
-import { AppError, type LinkView } from '@tend/domain';
+import { AppError, type LinkView, type WaitlistOfferStatus } from '@tend/domain';
 import { eq } from 'drizzle-orm';
-import type { RequestOrigin } from '../context';
+import { recordAnonymousAudit } from '../audit/service';
+import { patientViaLink, type RequestOrigin } from '../context';
 import type { SecretKeySource } from '../email/secret-box';
 import { type LinkClaims, verifyLink } from '../messaging/links';
-import { patientAppointmentAction } from '../scheduling/appointments';
+import {
+  asSlotTaken,
+  insertBooking,
+  type PreparedBooking,
+  patientAppointmentAction,
+  prepareBooking,
+} from '../scheduling/appointments';
+import { lockProviderCalendar } from '../scheduling/repository';
+import { requireType } from '../scheduling/shared';
+import { declineOffer } from '../waitlist/offers';
 
 /**
  * What a patient sees and does behind a link in a reminder: the appointment (clinic, date, time,
@@ -52,6 +62,7 @@ function describe(row: Loaded): NonNullable<LinkView['appointment']> {
     provider: [row.providerTitle, row.provider].filter(Boolean).join(' '),
     location: row.location,
     status: row.appointment.status,
+    holdUntil: null,
   };
 }
 
@@ -74,6 +85,7 @@ async function inspect(
     };
   }
   const { claims } = checked;
+  if (claims.action === 'offer') return { view: await inspectOffer(db, claims), row: null, claims };
   const action = claims.action === 'confirm' || claims.action === 'cancel' ? claims.action : null;
   const row = await load(db, claims);
   if (!row || !action) {
@@ -138,10 +150,13 @@ export async function useLink(
   keys: SecretKeySource,
   origin: RequestOrigin,
   token: string,
-  input: { anotherTime?: boolean | undefined },
+  input: { anotherTime?: boolean | undefined; decline?: boolean | undefined },
 ): Promise<LinkView> {
-  const { view, row } = await inspect(db, keys, token);
-  if (view.state !== 'ready' || !row || !view.action) {
+  const { view, row, claims } = await inspect(db, keys, token);
+  if (view.action === 'offer' && claims) {
+    return answerOffer(db, origin, claims, input.decline ? 'decline' : 'accept');
+  }
+  if (view.state !== 'ready' || !row || !view.action || view.action === 'offer') {
     throw new AppError('conflict', view.message, { details: { state: view.state } });
   }
   const action = view.action;
@@ -180,5 +195,190 @@ export async function useLink(
         : input.anotherTime
           ? 'Your appointment is cancelled. The clinic will contact you to find another time.'
           : 'Your appointment is cancelled. Thank you for letting us know.',
+  };
+}
+
+// ---- Waitlist offers ("take this time" / "no thanks") ------------------------------------------
+
+async function loadOffer(db: Db, offerId: string) {
+  const o = schema.waitlistOffers;
+  const [row] = await db
+    .select({
+      offer: o,
+      clinic: schema.clinics.name,
+      provider: schema.providers.name,
+      providerTitle: schema.providers.title,
+      location: schema.locations.name,
+      timezone: schema.locations.timezone,
+    })
+    .from(o)
+    .innerJoin(schema.clinics, eq(schema.clinics.id, o.clinicId))
+    .innerJoin(schema.providers, eq(schema.providers.id, o.providerId))
+    .innerJoin(schema.locations, eq(schema.locations.id, o.locationId))
+    .where(eq(o.id, offerId));
+  return row ?? null;
+}
+
+type LoadedOffer = NonNullable<Awaited<ReturnType<typeof loadOffer>>>;
+
+function describeOffer(row: LoadedOffer): NonNullable<LinkView['appointment']> {
+  const timeZone = row.timezone;
+  const time = (at: Date) =>
+    new Intl.DateTimeFormat('en-US', { timeZone, hour: 'numeric', minute: '2-digit' }).format(at);
+  return {
+    clinic: row.clinic,
+    date: new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      weekday: 'long',
+      month: 'long',
+      day: 'numeric',
+      year: 'numeric',
+    }).format(row.offer.startAt),
+    time: time(row.offer.startAt),
+    provider: [row.providerTitle, row.provider].filter(Boolean).join(' '),
+    location: row.location,
+    status: row.offer.status,
+    holdUntil: time(row.offer.holdUntil),
+  };
+}
+
+const OFFER_CLOSED: Record<Exclude<WaitlistOfferStatus, 'offered'>, { state: LinkView['state']; message: string }> = {
+  accepted: { state: 'used', message: 'You have taken this time already. See you then!' },
+  declined: {
+    state: 'used',
+    message: 'You said no thanks to this time. You stay on the waitlist; we will write when another time frees up.',
+  },
+  expired: {
+    state: 'expired',
+    message:
+      'This time was held for you until the time in the message and has been offered to someone else. You stay on the waitlist.',
+  },
+  released: {
+    state: 'closed',
+    message: 'This time is no longer held for you. Please call the clinic if you still want an earlier appointment.',
+  },
+  taken: {
+    state: 'closed',
+    message: 'This offer is closed: you have another appointment booked. Please call the clinic.',
+  },
+};
+
+/** What an offer link shows now: the offered time, and whether it can still be taken. */
+async function inspectOffer(db: Db, claims: LinkClaims, now: Date = new Date()): Promise<LinkView> {
+  const row = await loadOffer(db, claims.id);
+  if (!row || Math.floor(row.offer.startAt.getTime() / 1000) !== claims.start) {
+    return {
+      state: 'invalid',
+      action: null,
+      message: 'This link is not valid. Please call the clinic.',
+      appointment: null,
+    };
+  }
+  const base = { action: 'offer' as const, appointment: describeOffer(row) };
+  if (row.offer.status !== 'offered') return { ...base, ...OFFER_CLOSED[row.offer.status] };
+  if (row.offer.holdUntil <= now) return { ...base, ...OFFER_CLOSED.expired };
+  return {
+    ...base,
+    state: 'ready',
+    message: `An earlier appointment is free, and held for you until ${base.appointment.holdUntil}. Would you like it?`,
+  };
+}
+
+/**
+ * The patient takes the offered time (booked through the booking service with their waitlist
+ * entry: booking notice, live schedule) or says no thanks (the time goes to the next patient).
+ * Only while the offer is open and held; once.
+ */
+async function answerOffer(
+  db: Db,
+  origin: RequestOrigin,
+  claims: LinkClaims,
+  answer: 'accept' | 'decline',
+): Promise<LinkView> {
+  const view = await inspectOffer(db, claims);
+  const row = view.state === 'ready' ? await loadOffer(db, claims.id) : null;
+  if (!row) throw new AppError('conflict', view.message, { details: { state: view.state } });
+  const { offer } = row;
+  const audit = {
+    clinicId: offer.clinicId,
+    actorRole: 'patient',
+    patientId: offer.patientId,
+    entityType: 'waitlist_offer',
+    entityId: offer.id,
+  };
+  if (answer === 'decline') {
+    await db.transaction(async (tx) => {
+      await lockProviderCalendar(tx, offer.providerId);
+      if (!(await declineOffer(tx, offer.id))) throw new AppError('conflict', 'This offer is closed already.');
+      await recordAnonymousAudit(tx, origin, {
+        ...audit,
+        action: 'waitlist.offer_decline',
+        details: { entryId: offer.entryId, via: 'link' },
+      });
+    });
+    return {
+      ...(await inspectOffer(db, claims)),
+      state: 'done',
+      message: 'Thank you for letting us know. You stay on the waitlist; we will write when another time frees up.',
+    };
+  }
+
+  const ctx = patientViaLink(offer.clinicId, origin);
+  const unavailable = () =>
+    new AppError('conflict', 'Sorry, this time is no longer available. Please call the clinic to find another one.');
+  let prepared: PreparedBooking;
+  try {
+    const type = await requireType(db, ctx, offer.appointmentTypeId);
+    prepared = await prepareBooking(db, ctx, type, {
+      patientId: offer.patientId,
+      providerId: offer.providerId,
+      start: offer.startAt.toISOString(),
+      allowPatientOverlap: false,
+      waitlistEntryId: offer.entryId,
+    });
+  } catch (error) {
+    // Outside working hours now, elsewhere at the time, no room: not for the patient to override.
+    if (error instanceof AppError) throw unavailable();
+    throw error;
+  }
+  for (const [attempt, roomId] of prepared.rooms.entries()) {
+    try {
+      await db.transaction(async (tx) => {
+        const appointment = await insertBooking(tx, ctx, prepared, roomId);
+        // The offer must be the one this booking took: still open and held until now.
+        const [accepted] = await tx
+          .select({
+            status: schema.waitlistOffers.status,
+            appointmentId: schema.waitlistOffers.appointmentId,
+            holdUntil: schema.waitlistOffers.holdUntil,
+          })
+          .from(schema.waitlistOffers)
+          .where(eq(schema.waitlistOffers.id, offer.id));
+        if (
+          accepted?.status !== 'accepted' ||
+          accepted.appointmentId !== appointment.id ||
+          accepted.holdUntil <= new Date()
+        ) {
+          throw new AppError('conflict', 'This time is no longer held for you. You stay on the waitlist.');
+        }
+        await recordAnonymousAudit(tx, origin, {
+          ...audit,
+          action: 'waitlist.offer_accept',
+          details: { entryId: offer.entryId, appointmentId: appointment.id, via: 'link' },
+        });
+      });
+      break;
+    } catch (error) {
+      const taken = await asSlotTaken(db, ctx, error, prepared, roomId);
+      if (taken && attempt < prepared.rooms.length - 1) continue;
+      if (taken) throw unavailable();
+      if (error instanceof AppError && error.code === 'validation_failed') throw unavailable();
+      throw error;
+    }
+  }
+  return {
+    ...(await inspectOffer(db, claims)),
+    state: 'done',
+    message: 'It is yours — your appointment is booked. We have sent you the details.',
   };
 }

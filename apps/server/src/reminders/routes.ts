@@ -83,7 +83,7 @@ export function reminderRoutes(server: FastifyInstance, deps: Deps): void {
       schema: {
         tags,
         summary:
-          'What a link in a message is about (the appointment: clinic, date, time, provider, place) and whether it can be used; opening it changes nothing',
+          'What a link in a message is about (the appointment or the offered time: clinic, date, time, provider, place, held until) and whether it can be used; opening it changes nothing',
         params: zTokenParams,
         response: { 200: zLinkView, ...errorResponses },
       },
@@ -97,9 +97,14 @@ export function reminderRoutes(server: FastifyInstance, deps: Deps): void {
       schema: {
         tags,
         summary:
-          'Confirm or cancel the appointment of a link (once; refused when expired, forged, used, or the appointment has moved)',
+          'Confirm or cancel the appointment of a link, or take (or, with `decline`, say no thanks to) the time of a waitlist offer — once; refused when expired, forged, used, or the appointment has moved',
         params: zTokenParams,
-        body: z.object({ anotherTime: z.boolean().optional() }),
+        body: z.object({
+          /** A cancel link: please contact me to find another time. */
+          anotherTime: z.boolean().optional(),
+          /** An offer link: no thanks (the time goes to the next patient on the waitlist). */
+          decline: z.boolean().optional(),
+        }),
         response: { 200: zLinkView, ...errorResponses },
       },
     },

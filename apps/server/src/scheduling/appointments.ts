@@ -14,15 +14,28 @@ import {
   type RescheduleBody,
   subtractIntervals,
 } from '@tend/domain';
-import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, ne } from 'drizzle-orm';
 import { recordAnonymousAudit, recordAudit, recordPatientsAccess } from '../audit/service';
 import type { RequestContext, RequestOrigin } from '../context';
 import { publishEvent } from '../events/hub';
 import { requirePatient } from '../patients/service';
 import { appointmentMessages } from '../reminders/appointment-messages';
 import { markFollowUpBooked } from '../visits/followups';
+import {
+  type FreedTime,
+  offerFreedTime,
+  openOfferProvider,
+  refuseHeldTime,
+  settleEntryOffer,
+} from '../waitlist/offers';
 import { markWaitlistBooked } from '../waitlist/service';
-import { calendarsOfProviders, findConflictingAppointment, freeRooms, overlapping } from './repository';
+import {
+  calendarsOfProviders,
+  findConflictingAppointment,
+  freeRooms,
+  lockProviderCalendar,
+  overlapping,
+} from './repository';
 import type { Appointment, AppointmentsQuery } from './schemas';
 import {
   type AppointmentRow,
@@ -68,21 +81,32 @@ export function toAppointment(row: AppointmentRow, patientName: string): Appoint
   };
 }
 
-/** Tells every open schedule screen of the clinic (after commit) what happened to an appointment. */
+/** The time the appointment held before, if this change gave it up (a cancellation, a no-show, a move). */
+function freedBy(
+  action: AppointmentAction | 'book' | 'reschedule',
+  row: AppointmentRow,
+  previous?: AppointmentRow,
+): FreedTime | null {
+  if (!previous || !ACTIVE_STATUSES.includes(previous.status)) return null;
+  const releases =
+    action === 'cancel' ||
+    action === 'no-show' ||
+    (action === 'reschedule' &&
+      (previous.startAt.getTime() !== row.startAt.getTime() || previous.providerId !== row.providerId));
+  return releases ? { providerId: previous.providerId, start: previous.startAt, end: previous.bufferEndAt } : null;
+}
+
+/**
+ * Tells every open schedule screen of the clinic (after commit) what happened to an appointment,
+ * and offers time it freed to the waitlist (when the clinic has offers on).
+ */
 async function announce(
   tx: Db,
   action: AppointmentAction | 'book' | 'reschedule',
   row: AppointmentRow,
   previous?: AppointmentRow,
 ): Promise<void> {
-  // The time the appointment held before, if this change gave it up.
-  const heldBefore = previous && ACTIVE_STATUSES.includes(previous.status);
-  const releases =
-    action === 'cancel' ||
-    action === 'no-show' ||
-    (action === 'reschedule' &&
-      previous &&
-      (previous.startAt.getTime() !== row.startAt.getTime() || previous.providerId !== row.providerId));
+  const freed = freedBy(action, row, previous);
   await publishEvent(tx, row.clinicId, {
     kind: 'appointment',
     action,
@@ -91,10 +115,9 @@ async function announce(
     start: iso(row.startAt),
     end: iso(row.endAt),
     status: row.status,
-    ...(heldBefore && releases
-      ? { freed: { providerId: previous.providerId, start: iso(previous.startAt), end: iso(previous.bufferEndAt) } }
-      : {}),
+    ...(freed ? { freed: { providerId: freed.providerId, start: iso(freed.start), end: iso(freed.end) } } : {}),
   });
+  if (freed) await offerFreedTime(tx, row.clinicId, freed);
 }
 
 const nameOf = (p: { givenName: string; familyName: string }) => `${p.givenName} ${p.familyName}`;
@@ -209,15 +232,6 @@ async function refusePatientOverlap(
       { details: { conflictingAppointmentIds: overlapping } },
     );
   }
-}
-
-/**
- * Queues this transaction behind any other booking into the same provider's calendar. The
- * exclusion constraints alone are the guarantee; this only keeps fifty simultaneous requests for
- * one slot from waiting on each other's unfinished rows (deadlocks PostgreSQL breaks one a second).
- */
-async function lockProviderCalendar(tx: Db, providerId: string): Promise<void> {
-  await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${`calendar:${providerId}`}, 0))`);
 }
 
 /** Which constraint of no double booking an error broke, if any. */
@@ -377,7 +391,15 @@ export async function insertBooking(
   seriesId: string | null = null,
 ): Promise<AppointmentRow> {
   const id = newId();
-  await lockProviderCalendar(tx, booking.providerId);
+  // The patient's open waitlist offer may hold time in another provider's calendar: lock it too.
+  const offeredBy = await openOfferProvider(tx, booking.waitlistEntryId);
+  await lockProviderCalendar(tx, booking.providerId, ...(offeredBy ? [offeredBy] : []));
+  await refuseHeldTime(
+    tx,
+    ctx.clinicId,
+    { providerId: booking.providerId, start: booking.start, end: booking.holdUntil },
+    booking.waitlistEntryId,
+  );
   const [inserted] = await tx
     .insert(schema.appointments)
     .values({
@@ -424,6 +446,7 @@ export async function insertBooking(
       patientId: booking.patientId,
       appointmentTypeId: booking.type.id,
     });
+    await settleEntryOffer(tx, booking.waitlistEntryId, inserted, ctx.userId);
   }
   if (booking.followUpId) {
     await markFollowUpBooked(tx, ctx, booking.followUpId, { appointmentId: id, patientId: booking.patientId });
@@ -550,7 +573,9 @@ export async function rescheduleAppointment(
   for (const [attempt, roomId] of rooms.entries()) {
     try {
       const row = await db.transaction(async (tx) => {
-        await lockProviderCalendar(tx, provider.id);
+        // The old time may be offered to the waitlist: its provider's calendar is locked too.
+        await lockProviderCalendar(tx, provider.id, current.providerId);
+        await refuseHeldTime(tx, ctx.clinicId, { providerId: provider.id, start, end: holdUntil }, null);
         const [updated] = await tx
           .update(a)
           .set({
@@ -670,6 +695,8 @@ async function transition(
     );
   }
   const a = schema.appointments;
+  // A cancellation or a no-show frees time that may be offered to the waitlist.
+  if (action === 'cancel' || action === 'no-show') await lockProviderCalendar(tx, current.providerId);
   const [updated] = await tx
     .update(a)
     .set({

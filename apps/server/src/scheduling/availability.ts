@@ -387,7 +387,7 @@ export async function providersOffering(
 /** Held intervals of each room of a type, by location, for types that need a room. */
 async function roomHolds(
   db: Db,
-  ctx: RequestContext,
+  ctx: Pick<RequestContext, 'clinicId'>,
   roomType: string,
   from: Date,
   to: Date,
@@ -426,12 +426,17 @@ async function roomHolds(
   return byLocation;
 }
 
+/**
+ * Open slots of the type with these providers starting in [from, to) and not before `notBefore`
+ * (now by default): in working hours, clear of appointments, time off and time held for waitlist
+ * offers, with a free room when the type needs one.
+ */
 export async function openSlots(
   db: Db,
-  ctx: RequestContext,
+  ctx: Pick<RequestContext, 'clinicId'>,
   type: TypeRow,
   providerIds: string[],
-  range: { from: number; to: number; locationId?: string | undefined },
+  range: { from: number; to: number; locationId?: string | undefined; notBefore?: number },
 ): Promise<Slot[]> {
   if (!providerIds.length) return [];
   const need = (type.durationMinutes + type.bufferAfterMinutes) * MINUTE;
@@ -446,7 +451,7 @@ export async function openSlots(
       .from(schema.clinics)
       .where(eq(schema.clinics.id, ctx.clinicId)),
   ]);
-  const notBefore = Date.now();
+  const notBefore = range.notBefore ?? Date.now();
   const slots: Slot[] = [];
   for (const providerId of providerIds) {
     const calendar = calendars.get(providerId);

@@ -1,6 +1,6 @@
 import { type Db, schema } from '@tend/db';
 import { ACTIVE_STATUSES, type Interval, type LocatedInterval, type ScheduleVersion } from '@tend/domain';
-import { and, eq, gt, inArray, isNull, lt, ne, or } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, lt, ne, or, sql } from 'drizzle-orm';
 
 /** SQL of scheduling: what is booked, when providers work. No business rules. */
 
@@ -36,7 +36,10 @@ export function busyQuery(db: Db, clinicId: string, providerIds: string[], from:
     );
 }
 
-/** Active (time-holding) appointments of a provider overlapping [from, to), with their buffers. */
+/**
+ * Busy time of each provider overlapping [from, to): active appointments with their buffers, and
+ * time held for an open waitlist offer.
+ */
 export async function busyOfProviders(
   db: Db,
   clinicId: string,
@@ -47,7 +50,20 @@ export async function busyOfProviders(
   const busy = new Map<string, Interval[]>(providerIds.map((id) => [id, []]));
   if (!providerIds.length) return busy;
   const rows = await busyQuery(db, clinicId, providerIds, from, to);
-  for (const row of rows) {
+  const o = schema.waitlistOffers;
+  const held = await db
+    .select({ providerId: o.providerId, startAt: o.startAt, bufferEndAt: o.bufferEndAt })
+    .from(o)
+    .where(
+      and(
+        eq(o.clinicId, clinicId),
+        inArray(o.providerId, providerIds),
+        eq(o.status, 'offered'),
+        lt(o.startAt, to),
+        gt(o.bufferEndAt, from),
+      ),
+    );
+  for (const row of [...rows, ...held]) {
     busy.get(row.providerId)?.push({ start: row.startAt.getTime(), end: row.bufferEndAt.getTime() });
   }
   return busy;
@@ -185,4 +201,18 @@ export async function freeRooms(
     );
   const taken = new Set(held.filter((h) => h.id !== excludeAppointmentId).map((h) => h.roomId));
   return rooms.map((room) => room.id).filter((id) => !taken.has(id));
+}
+
+/**
+ * Queues this transaction behind any other change to the same providers' calendars (booking,
+ * moving, freeing time and offering it to the waitlist), in one order so two never wait on each
+ * other. The exclusion constraints alone guarantee no double booking; the lock keeps fifty
+ * simultaneous requests for one slot from waiting on each other's unfinished rows (deadlocks
+ * PostgreSQL breaks one a second), and makes "is this time held for a waitlist offer?" a question
+ * nobody else is answering at the same moment.
+ */
+export async function lockProviderCalendar(tx: Db, ...providerIds: string[]): Promise<void> {
+  for (const providerId of [...new Set(providerIds)].sort()) {
+    await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${`calendar:${providerId}`}, 0))`);
+  }
 }

@@ -51,7 +51,7 @@ export async function requireLocation(db: Db, ctx: RequestContext, locationId: s
 
 export type TypeRow = typeof schema.appointmentTypes.$inferSelect & { providerIds: string[] };
 
-export async function requireType(db: Db, ctx: RequestContext, typeId: string): Promise<TypeRow> {
+export async function requireType(db: Db, ctx: Pick<RequestContext, 'clinicId'>, typeId: string): Promise<TypeRow> {
   const t = schema.appointmentTypes;
   const [row] = await db
     .select()

@@ -1,10 +1,19 @@
-import { zWaitlistCreate, zWaitlistEntry, zWaitlistMatchQuery, zWaitlistQuery, zWaitlistRemove } from '@tend/domain';
+import {
+  zWaitlistCreate,
+  zWaitlistEntry,
+  zWaitlistMatchQuery,
+  zWaitlistOffer,
+  zWaitlistOffersQuery,
+  zWaitlistQuery,
+  zWaitlistRemove,
+} from '@tend/domain';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireCtx } from '../http/auth';
 import type { Deps } from '../http/deps';
 import { errorResponses, zIdParams } from '../http/schemas';
+import { listHeldTime, releaseOffer } from './offers';
 import { addToWaitlist, listWaitlist, removeFromWaitlist, waitlistMatches } from './service';
 
 export function waitlistRoutes(server: FastifyInstance, deps: Deps): void {
@@ -65,5 +74,33 @@ export function waitlistRoutes(server: FastifyInstance, deps: Deps): void {
       },
     },
     async (request) => waitlistMatches(db, requireCtx(request), request.query),
+  );
+  app.get(
+    '/api/waitlist/offers',
+    {
+      config: { access: 'schedule.read' },
+      schema: {
+        tags,
+        summary:
+          'Time held for open waitlist offers between two instants (the schedule shows it as held until `holdUntil`)',
+        querystring: zWaitlistOffersQuery,
+        response: { 200: z.object({ items: z.array(zWaitlistOffer) }), ...errorResponses },
+      },
+    },
+    async (request) => listHeldTime(db, requireCtx(request), request.query),
+  );
+  app.post(
+    '/api/waitlist/offers/:id/release',
+    {
+      config: { access: 'appointment.write' },
+      schema: {
+        tags,
+        summary:
+          'Release the time held for a waitlist offer: it can be booked at once, and is offered to the next waiting patient it suits',
+        params: zIdParams,
+        response: { 200: zWaitlistOffer, ...errorResponses },
+      },
+    },
+    async (request) => releaseOffer(db, requireCtx(request), request.params.id),
   );
 }

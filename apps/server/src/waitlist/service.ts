@@ -14,7 +14,9 @@ import { getClinic } from '../auth/service';
 import type { RequestContext } from '../context';
 import { publishEvent } from '../events/hub';
 import { requirePatient } from '../patients/service';
+import { lockProviderCalendar } from '../scheduling/repository';
 import { MINUTE, offers, requireProvider, requireType } from '../scheduling/shared';
+import { offersOfEntries, openOfferProvider, releaseEntryOffer } from './offers';
 
 /**
  * The waitlist: patients who want an earlier slot of a type (with a provider, or any). When time
@@ -46,6 +48,10 @@ async function toEntries(db: Db, ctx: RequestContext, rows: { entry: Row; name: 
         )
         .orderBy(asc(a.startAt))
     : [];
+  const offers = await offersOfEntries(
+    db,
+    rows.map((r) => r.entry.id),
+  );
   return rows.map(({ entry, name }) => ({
     id: entry.id,
     patientId: entry.patientId,
@@ -63,6 +69,7 @@ async function toEntries(db: Db, ctx: RequestContext, rows: { entry: Row; name: 
       upcoming
         .find((u) => u.patientId === entry.patientId && u.typeId === entry.appointmentTypeId)
         ?.startAt.toISOString() ?? null,
+    offers: offers.get(entry.id) ?? [],
   }));
 }
 
@@ -152,6 +159,9 @@ export async function removeFromWaitlist(
   reason: string,
 ): Promise<WaitlistEntry> {
   const row = await db.transaction(async (tx) => {
+    // An open offer of the entry is released (and offered to the next patient) with it.
+    const offeredBy = await openOfferProvider(tx, entryId);
+    if (offeredBy) await lockProviderCalendar(tx, offeredBy);
     const [updated] = await tx
       .update(w)
       .set({ status: 'removed', removeReason: reason, resolvedAt: new Date(), resolvedBy: ctx.userId })
@@ -172,6 +182,7 @@ export async function removeFromWaitlist(
       entityId: updated.id,
       details: { reason },
     });
+    await releaseEntryOffer(tx, updated.id, ctx.userId);
     await publishEvent(tx, ctx.clinicId, { kind: 'waitlist', entryId: updated.id });
     return updated;
   });

@@ -1,4 +1,4 @@
-import { Group, NumberInput, Select, SimpleGrid, Stack, TextInput } from '@mantine/core';
+import { Group, NumberInput, Select, SimpleGrid, Stack, Switch, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { SLOT_GRID_CHOICES, t, zClinicSettingsPatch } from '@tend/domain';
 import { useState } from 'react';
@@ -26,7 +26,12 @@ interface ClinicValues {
   phone: string;
   quietHoursStart: string;
   quietHoursEnd: string;
+  waitlistOffersEnabled: boolean;
+  waitlistHoldMinutes: number | string;
+  waitlistOfferLeadMinutes: number | string;
 }
+
+const minutes = (value: number | string) => (typeof value === 'number' ? value : Number.NaN);
 
 function toInput(values: ClinicValues) {
   return {
@@ -43,6 +48,9 @@ function toInput(values: ClinicValues) {
     phone: orNull(values.phone),
     quietHoursStart: values.quietHoursStart,
     quietHoursEnd: values.quietHoursEnd,
+    waitlistOffersEnabled: values.waitlistOffersEnabled,
+    waitlistHoldMinutes: minutes(values.waitlistHoldMinutes),
+    waitlistOfferLeadMinutes: minutes(values.waitlistOfferLeadMinutes),
   };
 }
 
@@ -69,6 +77,9 @@ export function ClinicSettingsPage() {
     phone: clinic.phone ?? '',
     quietHoursStart: clinic.quietHoursStart,
     quietHoursEnd: clinic.quietHoursEnd,
+    waitlistOffersEnabled: clinic.waitlistOffersEnabled,
+    waitlistHoldMinutes: clinic.waitlistHoldMinutes,
+    waitlistOfferLeadMinutes: clinic.waitlistOfferLeadMinutes,
   });
   const form = useForm<ClinicValues>({
     initialValues: initial(),
@@ -167,6 +178,37 @@ export function ClinicSettingsPage() {
               styles={{ wrapper: { maxWidth: 220 } }}
               {...form.getInputProps('slotGridMinutes')}
             />
+            <Switch
+              label={t('clinic.waitlistOffers')}
+              description={t('clinic.waitlistOffersHint')}
+              {...form.getInputProps('waitlistOffersEnabled', { type: 'checkbox' })}
+            />
+            <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="md">
+              <NumberInput
+                label={t('clinic.waitlistHold')}
+                description={t('clinic.waitlistHoldHint')}
+                inputWrapperOrder={['label', 'input', 'description', 'error']}
+                min={5}
+                max={1440}
+                allowDecimal={false}
+                allowNegative={false}
+                disabled={!form.values.waitlistOffersEnabled}
+                styles={{ wrapper: { maxWidth: 220 } }}
+                {...form.getInputProps('waitlistHoldMinutes')}
+              />
+              <NumberInput
+                label={t('clinic.waitlistLead')}
+                description={t('clinic.waitlistLeadHint')}
+                inputWrapperOrder={['label', 'input', 'description', 'error']}
+                min={0}
+                max={10080}
+                allowDecimal={false}
+                allowNegative={false}
+                disabled={!form.values.waitlistOffersEnabled}
+                styles={{ wrapper: { maxWidth: 220 } }}
+                {...form.getInputProps('waitlistOfferLeadMinutes')}
+              />
+            </SimpleGrid>
           </FormSection>
           <FormSection title={t('clinic.messaging')} description={t('clinic.quietHoursHint')}>
             <Group gap="md" align="flex-start">

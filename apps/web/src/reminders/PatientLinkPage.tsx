@@ -7,8 +7,9 @@ import { Loading } from '../components/states';
 import { useDocumentTitle } from '../components/useDocumentTitle';
 
 /**
- * The page behind a link in a reminder (`/r/<token>`), for a patient without an account: the
- * appointment, and one button to confirm or cancel it. Opening the page changes nothing.
+ * The page behind a link in a message (`/r/<token>`), for a patient without an account: the
+ * appointment and one button to confirm or cancel it — or, for a waitlist offer, the offered time
+ * with "Take this time" and "No thanks". Opening the page changes nothing.
  */
 export function PatientLinkPage({ token }: { token: string }) {
   useDocumentTitle(t('link.title'));
@@ -24,11 +25,11 @@ export function PatientLinkPage({ token }: { token: string }) {
       .catch(() => setProblem(t('link.failed')));
   }, [path]);
 
-  async function act() {
+  async function act(body: { anotherTime?: boolean; decline?: boolean }) {
     setBusy(true);
     setProblem(null);
     try {
-      setView(await api<LinkView>(path, { method: 'POST', body: { anotherTime }, authFlow: true }));
+      setView(await api<LinkView>(path, { method: 'POST', body, authFlow: true }));
     } catch (error) {
       setProblem(isApiError(error) ? error.message : t('link.failed'));
     } finally {
@@ -45,6 +46,11 @@ export function PatientLinkPage({ token }: { token: string }) {
         <Title order={1} size="h2">
           {appointment?.clinic ?? t('link.title')}
         </Title>
+        {view?.action === 'offer' && (
+          <Text fw={600} c="dimmed">
+            {t('link.offerTitle')}
+          </Text>
+        )}
         {appointment && (
           <Stack gap={2}>
             <Text fw={600} size="lg">
@@ -53,6 +59,9 @@ export function PatientLinkPage({ token }: { token: string }) {
             <Text c="dimmed">
               {t('link.with', { provider: appointment.provider })} · {appointment.location}
             </Text>
+            {view?.state === 'ready' && appointment.holdUntil && (
+              <Text size="sm">{t('link.heldUntil', { time: appointment.holdUntil })}</Text>
+            )}
           </Stack>
         )}
         {view && (
@@ -72,10 +81,25 @@ export function PatientLinkPage({ token }: { token: string }) {
             onChange={(event) => setAnotherTime(event.currentTarget.checked)}
           />
         )}
+        {view?.state === 'ready' && view.action === 'offer' && (
+          <Stack gap="sm">
+            <Button size="md" loading={busy} onClick={() => act({})}>
+              {t('link.takeTime')}
+            </Button>
+            <Button size="md" variant="default" disabled={busy} onClick={() => act({ decline: true })}>
+              {t('link.noThanks')}
+            </Button>
+          </Stack>
+        )}
         {view?.state === 'ready' &&
-          view.action &&
+          (view.action === 'confirm' || view.action === 'cancel') &&
           !(view.action === 'confirm' && appointment?.status === 'confirmed') && (
-            <Button size="md" color={view.action === 'cancel' ? 'red' : undefined} loading={busy} onClick={act}>
+            <Button
+              size="md"
+              color={view.action === 'cancel' ? 'red' : undefined}
+              loading={busy}
+              onClick={() => act({ anotherTime })}
+            >
               {view.action === 'confirm' ? t('link.confirm') : t('link.cancel')}
             </Button>
           )}

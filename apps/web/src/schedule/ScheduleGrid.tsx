@@ -1,5 +1,5 @@
-import { Group, Text, Title } from '@mantine/core';
-import { t } from '@tend/domain';
+import { Button, Group, Text, Title } from '@mantine/core';
+import { t, type WaitlistOffer } from '@tend/domain';
 import { type DragEvent, useState } from 'react';
 import type { Appointment, AppointmentType } from './api';
 import { blockRows, ROWS, rowMinutes } from './layout';
@@ -35,16 +35,20 @@ export function ScheduleGrid({
   columns,
   timezone,
   appointments,
+  held = [],
   types,
   canBook,
   canMove,
   onEmpty,
   onOpen,
   onMove,
+  onRelease,
 }: {
   columns: GridColumn[];
   timezone: string;
   appointments: Appointment[];
+  /** Time held for open waitlist offers: light blocks that say until when. */
+  held?: WaitlistOffer[];
   types: AppointmentType[];
   canBook: boolean;
   canMove: boolean;
@@ -52,6 +56,8 @@ export function ScheduleGrid({
   onOpen: (appointment: Appointment) => void;
   /** A block was dropped: its new top row starts at `minutes` of the column's date. */
   onMove: (appointment: Appointment, column: GridColumn, minutes: number, grabRows: number) => void;
+  /** Release a hold (the front desk); without it the held blocks have no button. */
+  onRelease?: (offer: WaitlistOffer) => void;
 }) {
   const typeById = new Map(types.map((type) => [type.id, type]));
   const rows = rowMinutes();
@@ -148,6 +154,36 @@ export function ScheduleGrid({
               <div key={`${column.key}-${minutes}`} {...common} />
             );
           }),
+        )}
+        {columns.flatMap((column, index) =>
+          held
+            .filter((offer) => offer.providerId === column.providerId)
+            .map((offer) => {
+              const place = blockRows(offer.start, offer.bufferEnd, column.date, timezone);
+              if (!place) return null;
+              const label = t('schedule.heldForOffer', { time: zoned(offer.holdUntil, timezone).time });
+              return (
+                <div
+                  key={`${column.key}-held-${offer.id}`}
+                  className="tend-schedule-held"
+                  style={{ gridColumn: index + 2, gridRow: `${place.first + 1} / ${place.last + 2}` }}
+                >
+                  <Text size="xs" fw={600} c="dark.6" lh={1.3}>
+                    {label}
+                  </Text>
+                  {onRelease && (
+                    <Button
+                      size="compact-xs"
+                      variant="subtle"
+                      onClick={() => onRelease(offer)}
+                      aria-label={`${t('waitlist.release')}: ${label}, ${column.where}`}
+                    >
+                      {t('waitlist.release')}
+                    </Button>
+                  )}
+                </div>
+              );
+            }),
         )}
         {columns.flatMap((column, index) =>
           appointments

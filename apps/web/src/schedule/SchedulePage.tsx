@@ -21,7 +21,7 @@ import {
   IconRepeat,
   IconStethoscope,
 } from '@tabler/icons-react';
-import { type FreedTime, type Provider, t } from '@tend/domain';
+import { type FreedTime, type Provider, t, type WaitlistOffer } from '@tend/domain';
 import { useCallback, useState } from 'react';
 import { useProviders } from '../admin/api';
 import { isApiError } from '../api/client';
@@ -31,7 +31,7 @@ import { formatDate } from '../components/format';
 import { notifyError, notifySuccess } from '../components/notify';
 import { PageHeader } from '../components/PageHeader';
 import { EmptyState, ErrorState, Loading } from '../components/states';
-import { useWaitlist } from '../waitlist/api';
+import { useHeldTime, useReleaseOffer, useWaitlist } from '../waitlist/api';
 import { FreedSlots } from '../waitlist/FreedSlots';
 import { WaitlistDrawer } from '../waitlist/WaitlistDrawer';
 import { AppointmentDialog } from './AppointmentDialog';
@@ -198,6 +198,16 @@ export function SchedulePage() {
   const todayFrom = instantIso(today(), '00:00', timezone);
   const todayTo = instantIso(addDays(today(), 1), '00:00', timezone);
   const todays = useAppointments(todayFrom, todayTo);
+  const held = useHeldTime(from, to);
+  const release = useReleaseOffer();
+  const releaseHold = async (offer: WaitlistOffer) => {
+    try {
+      await release.mutateAsync(offer.id);
+      notifySuccess(t('waitlist.released'));
+    } catch (error) {
+      notifyError(error);
+    }
+  };
   const shownProviders = view === 'week' ? (weekProvider ? [weekProvider] : []) : active;
   const availability = useAvailability(
     shownProviders.map((p) => p.id),
@@ -433,6 +443,8 @@ export function SchedulePage() {
                 columns={columns}
                 timezone={timezone}
                 appointments={visible}
+                held={held.data ?? []}
+                onRelease={canWrite ? (offer) => void releaseHold(offer) : undefined}
                 types={typeList}
                 canBook={canWrite}
                 canMove={canWrite}

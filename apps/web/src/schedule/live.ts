@@ -20,7 +20,8 @@ function staleKeys(event: ScheduleEvent): string[][] | 'all' {
     case 'availability':
       return [['working-hours'], ['time-off'], ['extra-hours'], ['slots']];
     case 'waitlist':
-      return [['waitlist']];
+      // Offers hold time: open slots change with them.
+      return [['waitlist'], ['slots']];
     case 'resync':
       return 'all';
   }

@@ -14,20 +14,20 @@ import {
   Title,
 } from '@mantine/core';
 import { IconPlus, IconUserMinus } from '@tabler/icons-react';
-import { offeredBy, type Provider, t, type WaitlistEntry } from '@tend/domain';
+import { offeredBy, type Provider, t, type WaitlistEntry, type WaitlistOfferStatus } from '@tend/domain';
 import { useState } from 'react';
 import { useProviders } from '../admin/api';
 import { isApiError } from '../api/client';
 import { useSession } from '../auth/session';
 import { DateField } from '../components/DateField';
 import { formatDate } from '../components/format';
-import { errorMessage, notifySuccess } from '../components/notify';
+import { errorMessage, notifyError, notifySuccess } from '../components/notify';
 import { OptionalSelect } from '../components/selects';
 import { type AppointmentType, useAppointmentTypes } from '../schedule/api';
 import { PatientPicker } from '../schedule/PatientPicker';
 import { providerName } from '../schedule/shared';
 import { zoned } from '../schedule/time';
-import { useAddToWaitlist, useRemoveFromWaitlist, useWaitlist } from './api';
+import { useAddToWaitlist, useReleaseOffer, useRemoveFromWaitlist, useWaitlist } from './api';
 
 /** The waitlist beside the schedule: who waits for an earlier slot, add and take off. */
 export function WaitlistDrawer({ opened, onClose }: { opened: boolean; onClose: () => void }) {
@@ -90,6 +90,7 @@ function WaitlistTable({
             <Table.Th>{t('schedule.patient')}</Table.Th>
             <Table.Th>{t('waitlist.wants')}</Table.Th>
             <Table.Th>{t('waitlist.when')}</Table.Th>
+            <Table.Th>{t('waitlist.offers')}</Table.Th>
             <Table.Th>{t('waitlist.since')}</Table.Th>
             {canWrite && <Table.Th>{t('common.actions')}</Table.Th>}
           </Table.Tr>
@@ -124,6 +125,9 @@ function WaitlistTable({
                 )}
               </Table.Td>
               <Table.Td>
+                <Offers entry={entry} canWrite={canWrite} />
+              </Table.Td>
+              <Table.Td>
                 <Text size="sm">{formatDate(entry.createdAt.slice(0, 10))}</Text>
               </Table.Td>
               {canWrite && (
@@ -146,6 +150,58 @@ function WaitlistTable({
       </Table>
       {removing && <RemoveDialog entry={removing} onClose={() => setRemoving(null)} />}
     </>
+  );
+}
+
+const OFFER_COLORS: Record<WaitlistOfferStatus, string> = {
+  offered: 'blue.8',
+  accepted: 'green.8',
+  declined: 'dimmed',
+  expired: 'orange.9',
+  released: 'dimmed',
+  taken: 'dimmed',
+};
+
+/** The times offered to the patient, newest first: the open one with until when (and Release). */
+function Offers({ entry, canWrite }: { entry: WaitlistEntry; canWrite: boolean }) {
+  const { clinic } = useSession();
+  const release = useReleaseOffer();
+  if (!entry.offers.length) return <Text size="sm">—</Text>;
+  return (
+    <Stack gap={4}>
+      {entry.offers.slice(0, 3).map((offer) => {
+        const when = whenText(offer.start, clinic.timezone);
+        const text =
+          offer.status === 'offered'
+            ? t('waitlist.offer.offered', { when, until: zoned(offer.holdUntil, clinic.timezone).time })
+            : t(`waitlist.offer.${offer.status}`, { when });
+        return (
+          <Stack key={offer.id} gap={0} align="flex-start">
+            <Text size="xs" fw={offer.status === 'offered' ? 600 : undefined} c={OFFER_COLORS[offer.status]}>
+              {text}
+            </Text>
+            {offer.status === 'offered' && canWrite && (
+              <Button
+                size="compact-xs"
+                variant="subtle"
+                loading={release.isPending}
+                aria-label={t('waitlist.releaseOne', { patient: entry.patientName })}
+                onClick={async () => {
+                  try {
+                    await release.mutateAsync(offer.id);
+                    notifySuccess(t('waitlist.releaseHint', { patient: entry.patientName }));
+                  } catch (error) {
+                    notifyError(error);
+                  }
+                }}
+              >
+                {t('waitlist.release')}
+              </Button>
+            )}
+          </Stack>
+        );
+      })}
+    </Stack>
   );
 }
 

@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { FreedTime, WaitlistEntry } from '@tend/domain';
+import type { FreedTime, WaitlistEntry, WaitlistOffer } from '@tend/domain';
 import { http } from '../api/client';
 
 /** The waitlist API: who waits for an earlier slot, and whom a freed time suits. */
@@ -8,7 +8,30 @@ const keys = {
   all: ['waitlist'] as const,
   waiting: ['waitlist', 'waiting'] as const,
   matches: (freed: FreedTime) => ['waitlist', 'matches', freed] as const,
+  held: (from: string, to: string) => ['waitlist', 'held', from, to] as const,
 };
+
+/** Time held for open waitlist offers between two instants (the schedule's "held" blocks). */
+export function useHeldTime(from: string, to: string) {
+  return useQuery({
+    queryKey: keys.held(from, to),
+    queryFn: ({ signal }) =>
+      http.get<{ items: WaitlistOffer[] }>('/waitlist/offers', { from, to }, { signal }).then((r) => r.items),
+  });
+}
+
+/** Gives held time back: it can be booked, and goes to the next waiting patient it suits. */
+export function useReleaseOffer() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (offerId: string) => http.post<WaitlistOffer>(`/waitlist/offers/${offerId}/release`, {}),
+    onSuccess: () =>
+      Promise.all([
+        client.invalidateQueries({ queryKey: keys.all }),
+        client.invalidateQueries({ queryKey: ['slots'] }),
+      ]),
+  });
+}
 
 export function useWaitlist(options: { enabled?: boolean } = {}) {
   return useQuery({

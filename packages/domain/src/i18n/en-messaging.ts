@@ -36,6 +36,34 @@ export const enMessaging = {
   'link.cancel': 'Cancel my appointment',
   'link.anotherTime': 'Please contact me to find another time',
   'link.failed': 'Something went wrong. Please try again, or call the clinic.',
+  'link.offerTitle': 'An earlier appointment for you',
+  'link.heldUntil': 'Held for you until {time}',
+  'link.takeTime': 'Take this time',
+  'link.noThanks': 'No thanks',
+
+  // ---- Waitlist offers (Clinic settings, the waitlist, the schedule)
+  'validation.waitlistHold': 'Hold an offered time for 5 to 1440 minutes (24 hours).',
+  'validation.waitlistLead': 'Enter 0 to 10080 minutes (7 days).',
+  'clinic.waitlistOffers': 'Offer freed time to the waitlist',
+  'clinic.waitlistOffersHint':
+    'When an appointment is cancelled, missed or moved, Tend emails or texts the first waiting patient the time suits, with a link to take it, and holds the time for them. Off until you turn it on: check the wording of the “Waitlist offer” message first.',
+  'clinic.waitlistHold': 'Hold an offered time for (minutes)',
+  'clinic.waitlistHoldHint': 'Then it is offered to the next waiting patient.',
+  'clinic.waitlistLead': 'Only offer times starting at least (minutes) from now',
+  'clinic.waitlistLeadHint': 'Sooner than this, nobody can make it: the front desk fills the time by phone.',
+  'waitlist.offers': 'Offers',
+  'waitlist.offer.offered': 'Offered {when}, held until {until}',
+  'waitlist.offer.accepted': 'Took {when}',
+  'waitlist.offer.declined': 'Declined {when}',
+  'waitlist.offer.expired': 'Did not answer for {when}',
+  'waitlist.offer.released': 'Offer of {when} released',
+  'waitlist.offer.taken': 'Offer of {when} closed (booked another way)',
+  'waitlist.release': 'Release hold',
+  'waitlist.releaseOne': 'Release hold for {patient}',
+  'waitlist.releaseHint':
+    'The time is no longer held for {patient}; it is offered to the next waiting patient it suits, if any.',
+  'waitlist.released': 'The hold is released.',
+  'schedule.heldForOffer': 'Held for waitlist offer until {time}',
 
   // ---- Admin → Text messages
   'nav.sms': 'Text messages',

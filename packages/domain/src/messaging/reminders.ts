@@ -43,7 +43,8 @@ export type ReminderRulesPut = z.output<typeof zReminderRulesPut>;
 export const LINK_STATES = ['ready', 'done', 'used', 'expired', 'moved', 'closed', 'invalid'] as const;
 export const zLinkView = z.object({
   state: z.enum(LINK_STATES),
-  action: z.enum(['confirm', 'cancel']).nullable(),
+  /** offer: a waitlist offer ("take this time" or "no thanks"). */
+  action: z.enum(['confirm', 'cancel', 'offer']).nullable(),
   message: z.string(),
   appointment: z
     .object({
@@ -53,6 +54,8 @@ export const zLinkView = z.object({
       provider: z.string(),
       location: z.string(),
       status: z.string(),
+      /** An offer: until when the time is held (the clinic's local time). */
+      holdUntil: z.string().nullable(),
     })
     .nullable(),
 });

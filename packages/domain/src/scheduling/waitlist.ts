@@ -42,6 +42,33 @@ export const zWaitlistMatchQuery = z
   });
 export type WaitlistMatchQuery = z.output<typeof zWaitlistMatchQuery>;
 
+/**
+ * A freed time offered to a waiting patient (by email or text, with a link) and held for them
+ * until `holdUntil`: then it is accepted, declined, expired, released by the front desk, or
+ * closed because the patient was booked another way (taken).
+ */
+export const WAITLIST_OFFER_STATUSES = ['offered', 'accepted', 'declined', 'expired', 'released', 'taken'] as const;
+export type WaitlistOfferStatus = (typeof WAITLIST_OFFER_STATUSES)[number];
+
+export const zWaitlistOffer = z.object({
+  id: z.string(),
+  entryId: z.string(),
+  providerId: z.string(),
+  locationId: z.string(),
+  start: z.string(),
+  end: z.string(),
+  /** The end of the time the hold keeps free (the visit and its buffer). */
+  bufferEnd: z.string(),
+  holdUntil: z.string(),
+  status: z.enum(WAITLIST_OFFER_STATUSES),
+  appointmentId: z.string().nullable(),
+  createdAt: z.string(),
+  resolvedAt: z.string().nullable(),
+});
+export type WaitlistOffer = z.infer<typeof zWaitlistOffer>;
+
+export const zWaitlistOffersQuery = z.object({ from: zInstant, to: zInstant });
+
 export const zWaitlistEntry = z.object({
   id: z.string(),
   patientId: z.string(),
@@ -57,5 +84,7 @@ export const zWaitlistEntry = z.object({
   createdAt: z.string(),
   /** The patient's next booked appointment of this type, the one they hope to move up (if any). */
   nextAppointmentStart: z.string().nullable(),
+  /** The times offered to this patient, newest first. */
+  offers: z.array(zWaitlistOffer),
 });
 export type WaitlistEntry = z.infer<typeof zWaitlistEntry>;
