@@ -98,7 +98,11 @@ export async function enqueueMessage(tx: Db, message: QueuedMessage): Promise<st
   return id;
 }
 
-/** Withdraws the still-unsent messages about a record (e.g. an appointment's reminders before a move). */
+/**
+ * Withdraws the still-unsent messages about a record (e.g. an appointment's reminders before a
+ * move): those queued, and those that failed, which speak of the record as it was and so may no
+ * longer be sent again.
+ */
 export async function withdrawMessages(
   tx: Db,
   clinicId: string,
@@ -115,7 +119,7 @@ export async function withdrawMessages(
         eq(schema.messages.relatedType, related.type),
         eq(schema.messages.relatedId, related.id),
         inArray(schema.messages.kind, [...kinds]),
-        eq(schema.messages.status, 'queued'),
+        inArray(schema.messages.status, ['queued', 'failed']),
       ),
     )
     .returning({ id: schema.messages.id });
@@ -367,11 +371,13 @@ export async function runOutbox(
 
 /**
  * Signs the links of a message about an appointment as it is sent: they name the appointment's
- * current start and expire with it. A message about an appointment no longer booked is withdrawn
+ * current start and expire with it. The text as written (with its placeholders) is kept, so a
+ * later attempt signs them afresh. A message about an appointment no longer booked is withdrawn
  * (null).
  */
 async function withLinks(db: Db, env: MessagingEnv, row: MessageRow): Promise<MessageRow | null> {
-  if (row.relatedType !== 'appointment' || !row.relatedId || !/\{(confirm|cancel)Link\}/.test(row.textBody)) {
+  const written = { text: row.unsignedText ?? row.textBody, html: row.unsignedHtml ?? row.htmlBody };
+  if (row.relatedType !== 'appointment' || !row.relatedId || !/\{(confirm|cancel)Link\}/.test(written.text)) {
     return row;
   }
   const [appointment] = await db
@@ -392,7 +398,12 @@ async function withLinks(db: Db, env: MessagingEnv, row: MessageRow): Promise<Me
     text.replaceAll('{confirmLink}', link('confirm')).replaceAll('{cancelLink}', link('cancel'));
   const [updated] = await db
     .update(schema.messages)
-    .set({ textBody: fill(row.textBody), htmlBody: row.htmlBody === null ? null : fill(row.htmlBody) })
+    .set({
+      textBody: fill(written.text),
+      htmlBody: written.html === null ? null : fill(written.html),
+      unsignedText: written.text,
+      unsignedHtml: written.html,
+    })
     .where(eq(schema.messages.id, row.id))
     .returning();
   return updated ?? row;

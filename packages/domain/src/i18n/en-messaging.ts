@@ -123,6 +123,7 @@ export const enMessaging = {
   'auditAction.patient.sms_opt_out': 'Opted out of texts (replied STOP)',
   'auditAction.patient.sms_opt_in': 'Opted in to texts again (replied START)',
   'auditAction.message.read': 'Viewed the patient’s messages',
+  'auditAction.message.retry': 'Sent a failed message again',
 
   // ---- The outbox, with texts
   'outbox.channel': 'Channel',
@@ -130,4 +131,13 @@ export const enMessaging = {
   'outbox.withdrawnReason': 'Withdrawn because',
   'outbox.sendAfter': 'Not before',
   'outbox.deliveryStatus': 'Carrier report',
+
+  // ---- Message templates
+  'templates.problem.unknown': '{name} is not a variable of this message; use {allowed}.',
+  'templates.problem.required': 'Add {name}: the message is of no use without it.',
+  'templates.problem.requiredOne': 'Add {names}: the patient needs one of them.',
+  'templates.problem.or': ' or ',
+  'templates.problem.noBody': 'Write the message text.',
+  'templates.problem.noSubject': 'Write a subject for the email.',
+  'templates.problem.subjectLine': 'A subject is one line.',
 } as const;
