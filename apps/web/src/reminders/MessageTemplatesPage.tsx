@@ -5,6 +5,7 @@ import {
   Button,
   Card,
   Group,
+  Input,
   Paper,
   SegmentedControl,
   Select,
@@ -100,10 +101,10 @@ export function MessageTemplatesPage() {
             onChange={(value) => value && choose({ kind: value as MessageKind })}
             data={MESSAGE_KINDS.map((kind) => ({ value: kind, label: t(`messages.kind.${kind}`) }))}
           />
-          <Stack gap={4}>
-            <Text size="sm" fw={500} id="template-channel">
+          <Stack gap={0}>
+            <Input.Label component="span" id="template-channel">
               {t('templates.channel')}
-            </Text>
+            </Input.Label>
             <SegmentedControl
               aria-labelledby="template-channel"
               value={selection.channel}
@@ -298,7 +299,7 @@ function Variables({ kind, onInsert }: { kind: MessageKind; onInsert: (variable:
           {t('templates.variablesHint')}
         </Text>
       </div>
-      <SimpleGrid cols={{ base: 1, sm: 2 }} spacing={6} verticalSpacing={6}>
+      <Stack gap={6}>
         {TEMPLATE_VARIABLES[kind].map((variable) => {
           const description = t(`templates.var.${variable}` as MessageKey);
           return (
@@ -319,7 +320,7 @@ function Variables({ kind, onInsert }: { kind: MessageKind; onInsert: (variable:
             </UnstyledButton>
           );
         })}
-      </SimpleGrid>
+      </Stack>
     </Stack>
   );
 }
@@ -366,7 +367,7 @@ function sampleValues(clinic: Clinic, today: string, channel: Channel, providers
     amount: formatCents(4500, clinic.currency),
     invoiceNumber: '1042',
   };
-  return { values, when: `${date} ${time}`, name };
+  return { values, when: t('templates.previewWhen', { date, time }), name };
 }
 
 function Preview({ selection, draft }: { selection: Selection; draft: Draft }) {

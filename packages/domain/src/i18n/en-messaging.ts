@@ -174,7 +174,8 @@ export const enMessaging = {
   'templates.problems': 'Fix this before saving',
   'templates.preview': 'Preview',
   'templates.previewHint':
-    'With sample values: a patient named {name}, an appointment {when} in your clinic’s time zone ({timeZone}).',
+    'With sample values: a patient named {name}, an appointment on {when} in your clinic’s time zone ({timeZone}).',
+  'templates.previewWhen': '{date} at {time}',
   'templates.previewLabel': 'Preview of the message',
   'templates.emailTo': 'To: {name} <patient@example.com>',
   'templates.smsCount': '{characters} characters · {parts} text message',
