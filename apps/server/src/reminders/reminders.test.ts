@@ -310,6 +310,12 @@ describe('message templates', () => {
       body: 'Nyob zoo {firstName}: {date} {time}.',
     });
     expect(hmong.status, JSON.stringify(hmong.body)).toBe(200);
+    expect((await s.manager.get('/api/message-templates?language=hmn')).body.items[2]).toMatchObject({
+      kind: 'booked',
+      channel: 'email',
+      custom: true,
+    });
+    expect((await s.manager.get('/api/message-templates?language=english')).status).toBe(400);
     // A required variable left out is refused like an unknown one.
     const missing = await s.manager.put('/api/message-templates', {
       kind: 'booked',
