@@ -603,6 +603,8 @@ export const messages = pgTable('messages', {
   deliveryStatus: text('delivery_status'),
   withdrawnReason: text('withdrawn_reason'),
   ruleId: uuid('rule_id'),
+  unsignedText: text('unsigned_text'),
+  unsignedHtml: text('unsigned_html'),
 });
 
 export const messageAttachments = pgTable(

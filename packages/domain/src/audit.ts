@@ -115,6 +115,7 @@ export const AUDIT_ACTIONS = [
   'patient.sms_opt_out',
   'patient.sms_opt_in',
   'message.read',
+  'message.retry',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

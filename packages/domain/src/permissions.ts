@@ -59,7 +59,7 @@ export const PERMISSIONS = {
   'clinic.manage': ['admin'],
   /** The outbox: every email Tend sent, failed to send or captured, with its text and attachments. */
   'email.read': ['admin', 'manager', 'billing'],
-  /** Send a failed email again. */
+  /** Send a failed email or text again. */
   'email.send': ['admin', 'manager', 'billing'],
   'token.manage': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;

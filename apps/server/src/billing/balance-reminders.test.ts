@@ -171,7 +171,7 @@ describe('balance reminders', () => {
     expect(mail.envelope.to).toEqual([patient.email]);
     expect(mail.parsed.subject).toBe(`A friendly reminder from ${clinic.name}`);
     expect(mail.parsed.text).toContain(`Hello ${patient.preferredName || patient.givenName},`);
-    expect(mail.parsed.text).toContain(`$30.00 still open on invoice ${old.number} (attached)`);
+    expect(mail.parsed.text).toContain(`a balance of $30.00 on invoice ${old.number} (attached)`);
     const [attachment] = mail.parsed.attachments;
     expect(attachment).toMatchObject({ filename: `invoice-${old.number}.pdf`, contentType: 'application/pdf' });
     const text = pdfText(attachment.content);

@@ -12,7 +12,7 @@ import { and, asc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import { recordAudit } from '../audit/service';
 import type { RequestContext } from '../context';
 import { enqueueMessage, type MessagingEnv, withdrawMessages } from '../messaging/outbox';
-import { templateFor } from '../reminders/appointment-messages';
+import { templateFor } from '../reminders/templates';
 import { invoiceFilename, loadInvoices, renderInvoicePdf } from './invoices';
 import { balancesOf } from './ledger';
 

@@ -255,6 +255,7 @@ describe('every API route declares its access', () => {
       'PUT /api/settings/sms': 'clinic.manage',
       'POST /api/settings/sms/test': 'clinic.manage',
       'GET /api/messages': 'patient.read',
+      'POST /api/messages/:id/retry': 'email.send',
       // The SMS gateway's webhooks: no session, a signature keyed with the clinic's auth token.
       'POST /api/webhooks/sms/:clinicId/inbound': 'public',
       'POST /api/webhooks/sms/:clinicId/status': 'public',

@@ -138,6 +138,17 @@ export async function listMessages(
   return { items: rows.map(toSummary), total };
 }
 
+/** One message of the log, as a row of it. */
+export async function getMessageSummary(db: Db, ctx: RequestContext, id: string): Promise<MessageSummary> {
+  const [row] = await db
+    .select(summaryColumns)
+    .from(m)
+    .leftJoin(schema.users, eq(schema.users.id, m.createdBy))
+    .where(and(eq(m.id, id), eq(m.clinicId, ctx.clinicId)));
+  if (!row) throw AppError.notFound('The message');
+  return toSummary(row);
+}
+
 export async function getEmailMessage(db: Db, ctx: RequestContext, id: string): Promise<EmailMessage> {
   const [row] = await db
     .select({ ...summaryColumns, textBody: m.textBody, htmlBody: m.htmlBody, messageId: m.messageId })

@@ -98,7 +98,11 @@ export async function enqueueMessage(tx: Db, message: QueuedMessage): Promise<st
   return id;
 }
 
-/** Withdraws the still-unsent messages about a record (e.g. an appointment's reminders before a move). */
+/**
+ * Withdraws the still-unsent messages about a record (e.g. an appointment's reminders before a
+ * move): those queued, and those that failed, which speak of the record as it was and so may no
+ * longer be sent again.
+ */
 export async function withdrawMessages(
   tx: Db,
   clinicId: string,
@@ -115,7 +119,7 @@ export async function withdrawMessages(
         eq(schema.messages.relatedType, related.type),
         eq(schema.messages.relatedId, related.id),
         inArray(schema.messages.kind, [...kinds]),
-        eq(schema.messages.status, 'queued'),
+        inArray(schema.messages.status, ['queued', 'failed']),
       ),
     )
     .returning({ id: schema.messages.id });
@@ -365,7 +369,10 @@ export async function runOutbox(
   return run;
 }
 
-/** Puts the signed links into a message and stores it as sent (null: withdrawn, `reason`). */
+/**
+ * Puts the signed links into the message as written and stores it so; the text as written (with
+ * its placeholders) is kept, so a later attempt signs them afresh. Null: withdrawn, with the reason.
+ */
 async function fillLinks(
   db: Db,
   row: MessageRow,
@@ -378,11 +385,17 @@ async function fillLinks(
       .where(eq(schema.messages.id, row.id));
     return null;
   }
+  const written = { text: row.unsignedText ?? row.textBody, html: row.unsignedHtml ?? row.htmlBody };
   const fill = (text: string) =>
     Object.entries(links).reduce((filled, [name, link]) => filled.replaceAll(`{${name}}`, link), text);
   const [updated] = await db
     .update(schema.messages)
-    .set({ textBody: fill(row.textBody), htmlBody: row.htmlBody === null ? null : fill(row.htmlBody) })
+    .set({
+      textBody: fill(written.text),
+      htmlBody: written.html === null ? null : fill(written.html),
+      unsignedText: written.text,
+      unsignedHtml: written.html,
+    })
     .where(eq(schema.messages.id, row.id))
     .returning();
   return updated ?? row;
@@ -394,7 +407,8 @@ async function fillLinks(
  * waitlist offer's link expires with the hold; the message is withdrawn if the offer closed.
  */
 async function withLinks(db: Db, env: MessagingEnv, row: MessageRow, now: Date): Promise<MessageRow | null> {
-  if (row.relatedType === 'waitlist_offer' && row.relatedId && row.textBody.includes('{acceptLink}')) {
+  const written = row.unsignedText ?? row.textBody;
+  if (row.relatedType === 'waitlist_offer' && row.relatedId && written.includes('{acceptLink}')) {
     const [offer] = await db
       .select({
         startAt: schema.waitlistOffers.startAt,
@@ -414,7 +428,7 @@ async function withLinks(db: Db, env: MessagingEnv, row: MessageRow, now: Date):
     });
     return fillLinks(db, row, { acceptLink: `${env.publicUrl}/r/${token}` });
   }
-  if (row.relatedType !== 'appointment' || !row.relatedId || !/\{(confirm|cancel)Link\}/.test(row.textBody)) {
+  if (row.relatedType !== 'appointment' || !row.relatedId || !/\{(confirm|cancel)Link\}/.test(written)) {
     return row;
   }
   const [appointment] = await db

@@ -1,6 +1,7 @@
 import {
   zMessagePage,
   zMessageQuery,
+  zMessageSummary,
   zSmsSettingsUpdate,
   zSmsSettingsView,
   zSmsTestRequest,
@@ -13,6 +14,7 @@ import { originOf, requireCtx } from '../http/auth';
 import type { Deps } from '../http/deps';
 import { errorResponses } from '../http/schemas';
 import { listMessages } from './log';
+import { retryMessage } from './retry';
 import { getSmsSettings, sendTestSms, updateSmsSettings } from './sms-settings';
 import { receiveInboundSms, receiveSmsStatus, type WebhookCall } from './webhooks';
 
@@ -81,6 +83,20 @@ export function messagingRoutes(server: FastifyInstance, deps: Deps): void {
       },
     },
     async (request) => listMessages(db, requireCtx(request), request.query),
+  );
+  app.post(
+    '/api/messages/:id/retry',
+    {
+      config: { access: 'email.send' },
+      schema: {
+        tags: ['messages'],
+        summary:
+          'Send a failed email or text again: it goes back to the queue (attempts from zero, the same idempotency key) and the worker sends it — links signed afresh, withdrawn if its appointment is no longer booked. Only a failed message (409 otherwise).',
+        params: z.object({ id: z.uuid({ error: 'This is not a valid id.' }) }),
+        response: { 200: zMessageSummary, ...errorResponses },
+      },
+    },
+    async (request) => retryMessage(db, requireCtx(request), request.params.id),
   );
 
   // The gateway's webhooks: public, signed, form-encoded. Their own scope, so the form parser

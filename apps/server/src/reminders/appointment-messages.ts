@@ -3,14 +3,15 @@ import {
   type AppointmentAction,
   afterQuietHours,
   type Channel,
-  DEFAULT_TEMPLATES,
   type MessageKind,
+  messageDateTime,
   reminderInstant,
   renderTemplate,
 } from '@tend/domain';
 import { and, eq } from 'drizzle-orm';
 import { appointmentIcs } from '../messaging/ics';
 import { enqueueMessage, withdrawMessages } from '../messaging/outbox';
+import { templateFor } from './templates';
 
 /**
  * What an appointment's patient is told, written in the same transaction as the change: a notice
@@ -71,34 +72,12 @@ function addressFor(recipient: Recipient, channel: Channel): string | null {
   return channel === 'email' ? recipient.email : recipient.mobile;
 }
 
-export async function templateFor(tx: Db, clinicId: string, kind: MessageKind, channel: Channel, language: string) {
-  const t = schema.messageTemplates;
-  for (const lang of language === 'en' ? ['en'] : [language, 'en']) {
-    const [own] = await tx
-      .select({ subject: t.subject, body: t.body })
-      .from(t)
-      .where(and(eq(t.clinicId, clinicId), eq(t.kind, kind), eq(t.channel, channel), eq(t.language, lang)));
-    if (own) return own;
-  }
-  return DEFAULT_TEMPLATES[kind][channel];
-}
-
 function variables(context: Context, row: { startAt: Date }, channel: Channel): Record<string, string> {
-  const timeZone = context.location.timezone;
-  const date = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    weekday: channel === 'sms' ? 'short' : 'long',
-    month: channel === 'sms' ? 'short' : 'long',
-    day: 'numeric',
-    ...(channel === 'email' ? { year: 'numeric' as const } : {}),
-  }).format(row.startAt);
-  const time = new Intl.DateTimeFormat('en-US', { timeZone, hour: 'numeric', minute: '2-digit' }).format(row.startAt);
   return {
     firstName: context.patient.preferredName || context.patient.givenName,
     clinic: context.clinic.name,
     clinicPhone: context.location.phone ?? context.clinic.phone ?? '',
-    date,
-    time,
+    ...messageDateTime(row.startAt, context.location.timezone, channel),
     provider: [context.providerTitle, context.providerName].filter(Boolean).join(' '),
     location: context.location.name,
     ...LINK_PLACEHOLDERS,

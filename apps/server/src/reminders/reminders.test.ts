@@ -174,7 +174,7 @@ describe('an appointment’s messages', () => {
     const before = sms.messages.length;
     await runOutbox(t.database.db, env, { workerId: 'w', now: new Date('2027-05-04T15:00:00Z') });
     const text = sms.messages.slice(before).find((m) => m.body.includes('reminder of your appointment'));
-    expect(text?.body).toMatch(/Tue, May 4 1:00 PM/);
+    expect(text?.body).toMatch(/on Tue, May 4 at 1:00 PM/);
     const token = /Confirm: https:\/\/tend\.test\/r\/([A-Za-z0-9_-]{56})/.exec(text?.body ?? '')?.[1] ?? '';
     expect(token).toHaveLength(56);
 
@@ -275,5 +275,86 @@ describe('message templates', () => {
     expect(
       (await s.reception.put('/api/message-templates', { kind: 'reminder', channel: 'sms', body: 'x' })).status,
     ).toBe(403);
+  });
+
+  it('per language: a patient gets the wording of their language, else the clinic’s English one', async () => {
+    const english = await s.manager.put('/api/message-templates', {
+      kind: 'booked',
+      channel: 'email',
+      subject: 'Booked: {date} at {time}',
+      body: 'Hello {firstName}, see you {date} at {time}. {cancelLink}',
+    });
+    expect(english.status, JSON.stringify(english.body)).toBe(200);
+    // Spanish has no wording of its own yet: the list shows what Spanish speakers get.
+    const spanishList = (await s.manager.get('/api/message-templates?language=es')).body.items;
+    expect(
+      spanishList.find((x: { kind: string; channel: string }) => x.kind === 'booked' && x.channel === 'email'),
+    ).toMatchObject({ language: 'es', subject: 'Booked: {date} at {time}', custom: false, fallback: true });
+    const spanish = await s.manager.put('/api/message-templates', {
+      kind: 'booked',
+      channel: 'email',
+      language: 'es',
+      subject: 'Cita: {date} a las {time}',
+      body: 'Hola {firstName}, le esperamos el {date} a las {time}. Cancelar: {cancelLink}',
+    });
+    expect(spanish.status, JSON.stringify(spanish.body)).toBe(200);
+    expect(
+      spanish.body.items.find((x: { kind: string; channel: string }) => x.kind === 'booked' && x.channel === 'email'),
+    ).toMatchObject({ custom: true, fallback: false });
+    // Three-letter codes are languages patients have too (Hmong).
+    const hmong = await s.manager.put('/api/message-templates', {
+      kind: 'booked',
+      channel: 'email',
+      language: 'hmn',
+      subject: '{date} {time}',
+      body: 'Nyob zoo {firstName}: {date} {time}.',
+    });
+    expect(hmong.status, JSON.stringify(hmong.body)).toBe(200);
+    expect((await s.manager.get('/api/message-templates?language=hmn')).body.items[2]).toMatchObject({
+      kind: 'booked',
+      channel: 'email',
+      custom: true,
+    });
+    expect((await s.manager.get('/api/message-templates?language=english')).status).toBe(400);
+    // A required variable left out is refused like an unknown one.
+    const missing = await s.manager.put('/api/message-templates', {
+      kind: 'booked',
+      channel: 'email',
+      subject: 'Your appointment',
+      body: 'See you soon.',
+    });
+    expect(missing.status).toBe(400);
+    expect(missing.body.error.fields.map((f: { message: string }) => f.message)).toEqual([
+      'Add {date}: the message is of no use without it.',
+      'Add {time}: the message is of no use without it.',
+    ]);
+
+    const book = async (preferredLanguage: string | null, start: string) => {
+      const patient = await s.reception.post('/api/patients', patientBody({ givenName: 'Lucía', preferredLanguage }));
+      expect(patient.status).toBe(201);
+      const booked = await s.book({ patientId: patient.body.id, providerId, appointmentTypeId: typeId, start });
+      expect(booked.status).toBe(201);
+      return (await messagesOf(booked.body.id)).find((m) => m.kind === 'booked');
+    };
+    expect(await book('es', '2027-07-07T14:00:00Z')).toMatchObject({
+      subject: 'Cita: Wednesday, July 7, 2027 a las 10:00 AM',
+      textBody: 'Hola Lucía, le esperamos el Wednesday, July 7, 2027 a las 10:00 AM. Cancelar: {cancelLink}',
+    });
+    expect(await book('fr', '2027-07-08T14:00:00Z')).toMatchObject({
+      subject: 'Booked: Thursday, July 8, 2027 at 10:00 AM',
+    });
+    for (const language of ['en', 'es', 'hmn']) {
+      expect(
+        (
+          await s.manager.put('/api/message-templates', {
+            kind: 'booked',
+            channel: 'email',
+            language,
+            body: '',
+            reset: true,
+          })
+        ).status,
+      ).toBe(200);
+    }
   });
 });

@@ -1,4 +1,11 @@
-import { zLinkView, zMessageTemplate, zMessageTemplatePut, zReminderRule, zReminderRulesPut } from '@tend/domain';
+import {
+  zLanguage,
+  zLinkView,
+  zMessageTemplate,
+  zMessageTemplatePut,
+  zReminderRule,
+  zReminderRulesPut,
+} from '@tend/domain';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -46,12 +53,7 @@ export function reminderRoutes(server: FastifyInstance, deps: Deps): void {
       schema: {
         tags,
         summary: 'The wording of every message (kind × channel) in a language: the clinic’s own, or Tend’s default',
-        querystring: z.object({
-          language: z
-            .string()
-            .regex(/^[a-z]{2}(-[A-Z]{2})?$/)
-            .default('en'),
-        }),
+        querystring: z.object({ language: zLanguage.default('en') }),
         response: templates,
       },
     },

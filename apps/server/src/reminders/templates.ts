@@ -1,20 +1,61 @@
 import { type Db, schema } from '@tend/db';
 import {
   CHANNELS,
+  type Channel,
   DEFAULT_TEMPLATES,
   MESSAGE_KINDS,
+  type MessageKind,
   type MessageTemplate,
   TEMPLATE_VARIABLES,
+  type Template,
   type zMessageTemplatePut,
 } from '@tend/domain';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import type { z } from 'zod';
 import { recordAudit } from '../audit/service';
 import type { RequestContext } from '../context';
 
-/** The clinic's wording of each message (kind × channel × language), else Tend's default. */
+/**
+ * The clinic's wording of each message (kind × channel × language). A patient whose language has
+ * no wording of its own gets the English one: the clinic's, else Tend's default.
+ */
 
 const mt = schema.messageTemplates;
+
+/** The languages to look in, in order: the patient's, then English. */
+const languagesFor = (language: string) => (language === 'en' ? ['en'] : [language, 'en']);
+
+/** The wording a message to a patient who speaks `language` uses. */
+export async function templateFor(
+  db: Db,
+  clinicId: string,
+  kind: MessageKind,
+  channel: Channel,
+  language: string,
+): Promise<Template> {
+  const own = await db
+    .select()
+    .from(mt)
+    .where(
+      and(
+        eq(mt.clinicId, clinicId),
+        eq(mt.kind, kind),
+        eq(mt.channel, channel),
+        inArray(mt.language, languagesFor(language)),
+      ),
+    );
+  return pick(own, kind, channel, language).wording;
+}
+
+type TemplateRow = typeof mt.$inferSelect;
+
+function pick(rows: TemplateRow[], kind: MessageKind, channel: Channel, language: string) {
+  for (const lang of languagesFor(language)) {
+    const row = rows.find((r) => r.kind === kind && r.channel === channel && r.language === lang);
+    if (row) return { wording: { subject: row.subject, body: row.body }, language: lang };
+  }
+  return { wording: DEFAULT_TEMPLATES[kind][channel], language: null };
+}
 
 export async function listTemplates(
   db: Db,
@@ -24,18 +65,18 @@ export async function listTemplates(
   const own = await db
     .select()
     .from(mt)
-    .where(and(eq(mt.clinicId, ctx.clinicId), eq(mt.language, language)));
+    .where(and(eq(mt.clinicId, ctx.clinicId), inArray(mt.language, languagesFor(language))));
   const items = MESSAGE_KINDS.flatMap((kind) =>
     CHANNELS.map((channel) => {
-      const mine = own.find((row) => row.kind === kind && row.channel === channel);
-      const wording = mine ?? DEFAULT_TEMPLATES[kind][channel];
+      const used = pick(own, kind, channel, language);
       return {
         kind,
         channel,
         language,
-        subject: wording.subject,
-        body: wording.body,
-        custom: Boolean(mine),
+        subject: used.wording.subject,
+        body: used.wording.body,
+        custom: used.language === language,
+        fallback: used.language !== language && language !== 'en',
         variables: [...TEMPLATE_VARIABLES[kind]],
       };
     }),

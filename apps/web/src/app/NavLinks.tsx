@@ -22,6 +22,7 @@ import {
   IconMailbox,
   IconMapPin,
   IconMessage,
+  IconMessage2Cog,
   IconReceipt,
   IconReceipt2,
   IconReportMoney,
@@ -110,6 +111,12 @@ const ADMIN: Item[] = [
   { to: '/admin/clinic', label: 'nav.clinic', icon: IconSettings, permission: 'clinic.manage' },
   { to: '/admin/email', label: 'nav.email', icon: IconMail, permission: 'clinic.manage' },
   { to: '/admin/reminders', label: 'nav.reminders', icon: IconBell, permission: 'schedule.manage' },
+  {
+    to: '/admin/message-templates',
+    label: 'nav.messageTemplates',
+    icon: IconMessage2Cog,
+    permission: 'schedule.manage',
+  },
   { to: '/admin/text-messages', label: 'nav.sms', icon: IconMessage, permission: 'clinic.manage' },
   { to: '/admin/outbox', label: 'nav.outbox', icon: IconMailbox, permission: 'email.read' },
 ];

@@ -26,6 +26,7 @@ import { SmsSettingsPage } from '../messaging/SmsSettingsPage';
 import { PatientChartPage } from '../patients/PatientChartPage';
 import { PatientsPage } from '../patients/PatientsPage';
 import { RegisterPatientPage } from '../patients/RegisterPatientPage';
+import { MessageTemplatesPage } from '../reminders/MessageTemplatesPage';
 import { ReminderRulesPage } from '../reminders/ReminderRulesPage';
 import { MyDayPage } from '../schedule/MyDayPage';
 import { SchedulePage } from '../schedule/SchedulePage';
@@ -219,6 +220,7 @@ const routeTree = rootRoute.addChildren([
   adminRoute('/admin/email', 'clinic.manage', EmailSettingsPage),
   adminRoute('/admin/text-messages', 'clinic.manage', SmsSettingsPage),
   adminRoute('/admin/reminders', 'schedule.read', ReminderRulesPage),
+  adminRoute('/admin/message-templates', 'schedule.manage', MessageTemplatesPage),
   adminRoute('/admin/outbox', 'email.read', OutboxPage),
 ]);
 

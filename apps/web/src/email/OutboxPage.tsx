@@ -37,8 +37,9 @@ import { errorMessage, notifyError, notifySuccess } from '../components/notify';
 import { PageHeader } from '../components/PageHeader';
 import { TotalPager } from '../components/Pager';
 import { EmptyState, QueryView } from '../components/states';
+import { useRetryMessage } from '../messaging/api';
 import { ChannelIcon, kindLabel, MessageStatusBadge } from '../messaging/parts';
-import { attachmentUrl, useEmailMessage, useEmailMessages, useRetryEmail } from './api';
+import { attachmentUrl, useEmailMessage, useEmailMessages } from './api';
 
 const PAGE_SIZE = 25;
 
@@ -225,14 +226,13 @@ function MessageView({ id }: { id: string }) {
 
 function MessageDetails({ message }: { message: EmailMessage }) {
   const { clinic, can } = useSession();
-  const retry = useRetryEmail();
+  const retry = useRetryMessage();
   const send = async () => {
     try {
-      const result = await retry.mutateAsync(message.id);
-      if (result.status === 'failed') notifyError(new Error(result.error ?? ''), t('outbox.retryFailed'));
-      else notifySuccess(result.status === 'captured' ? t('outbox.retryCaptured') : t('outbox.retrySent'));
+      await retry.mutateAsync(message.id);
+      notifySuccess(t('messages.retried'));
     } catch (caught) {
-      notifyError(caught, t('outbox.retryFailed'));
+      notifyError(caught, t('messages.retryFailed'));
     }
   };
   const row = (label: string, value: string | null) =>
@@ -290,7 +290,7 @@ function MessageDetails({ message }: { message: EmailMessage }) {
             <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
               {message.error}
             </Text>
-            {can('email.send') && message.channel === 'email' && (
+            {can('email.send') && (
               <Button
                 size="xs"
                 leftSection={<IconRefresh size={14} aria-hidden />}

@@ -9,6 +9,7 @@ import type {
   EmailTestResult,
 } from '@tend/domain';
 import { http } from '../api/client';
+import { GOING_OUT_POLL_MS, goingOut } from '../messaging/api';
 
 /** The clinic's SMTP settings and the outbox. */
 
@@ -53,6 +54,7 @@ export function useEmailMessages(filter: OutboxFilter) {
         offset: (filter.page - 1) * filter.pageSize,
       }),
     placeholderData: keepPreviousData,
+    refetchInterval: (query) => (query.state.data?.items.some(goingOut) ? GOING_OUT_POLL_MS : false),
   });
 }
 
@@ -61,18 +63,7 @@ export function useEmailMessage(id: string | null) {
     queryKey: ['email-message', id],
     queryFn: () => http.get<EmailMessage>(`/email/messages/${id}`),
     enabled: id !== null,
-  });
-}
-
-export function useRetryEmail() {
-  const client = useQueryClient();
-  return useMutation({
-    mutationFn: (id: string) =>
-      http.post<{ id: string; status: EmailStatus; error: string | null }>(`/email/messages/${id}/retry`),
-    onSettled: (_result, _error, id) => {
-      void client.invalidateQueries({ queryKey: ['email-messages'] });
-      void client.invalidateQueries({ queryKey: ['email-message', id] });
-    },
+    refetchInterval: (query) => (query.state.data && goingOut(query.state.data) ? GOING_OUT_POLL_MS : false),
   });
 }
 

@@ -1,6 +1,6 @@
-import { Group, Paper, SegmentedControl, SimpleGrid, Stack, Switch, Table, Text, Title } from '@mantine/core';
-import { IconMessages } from '@tabler/icons-react';
-import { type Channel, type Patient, t } from '@tend/domain';
+import { Button, Group, Paper, SegmentedControl, SimpleGrid, Stack, Switch, Table, Text, Title } from '@mantine/core';
+import { IconMessages, IconRefresh } from '@tabler/icons-react';
+import { type Channel, type MessageSummary, type Patient, t } from '@tend/domain';
 import { useState } from 'react';
 import { useSession } from '../auth/session';
 import { displayPhone, formatDateTime } from '../components/format';
@@ -8,7 +8,7 @@ import { notifyError, notifySuccess } from '../components/notify';
 import { TotalPager } from '../components/Pager';
 import { EmptyState, QueryView } from '../components/states';
 import { useUpdatePatient } from '../patients/api';
-import { usePatientMessages } from './api';
+import { usePatientMessages, useRetryMessage } from './api';
 import { ChannelIcon, kindLabel, MessageStatusBadge } from './parts';
 
 const PAGE_SIZE = 20;
@@ -65,7 +65,7 @@ function ContactPreferences({ patient }: { patient: Patient }) {
 }
 
 function MessageLog({ patientId }: { patientId: string }) {
-  const { clinic } = useSession();
+  const { clinic, can } = useSession();
   const [channel, setChannel] = useState<Channel | 'all'>('all');
   const [page, setPage] = useState(1);
   const messages = usePatientMessages(patientId, {
@@ -148,9 +148,12 @@ function MessageLog({ patientId }: { patientId: string }) {
                         </Stack>
                       </Table.Td>
                       <Table.Td>
-                        <Text size="sm" c={message.status === 'failed' ? 'red.8' : 'dimmed'} maw={320}>
-                          {message.withdrawnReason ?? message.error ?? ''}
-                        </Text>
+                        <Stack gap={6} align="flex-start">
+                          <Text size="sm" c={message.status === 'failed' ? 'red.8' : 'dimmed'} maw={320}>
+                            {message.withdrawnReason ?? message.error ?? ''}
+                          </Text>
+                          {message.status === 'failed' && can('email.send') && <RetryButton message={message} />}
+                        </Stack>
                       </Table.Td>
                     </Table.Tr>
                   ))}
@@ -162,5 +165,31 @@ function MessageLog({ patientId }: { patientId: string }) {
         )}
       </QueryView>
     </Paper>
+  );
+}
+
+/** A failed message goes back to the queue; the list shows it going out. */
+function RetryButton({ message }: { message: MessageSummary }) {
+  const retry = useRetryMessage();
+  const send = async () => {
+    try {
+      await retry.mutateAsync(message.id);
+      notifySuccess(t('messages.retried'));
+    } catch (caught) {
+      notifyError(caught, t('messages.retryFailed'));
+    }
+  };
+  const to = message.channel === 'sms' ? displayPhone(message.to) : message.to;
+  return (
+    <Button
+      size="compact-xs"
+      variant="light"
+      leftSection={<IconRefresh size={14} aria-hidden />}
+      onClick={() => void send()}
+      loading={retry.isPending}
+      aria-label={t('messages.retryOf', { kind: kindLabel(message).toLowerCase(), to })}
+    >
+      {t('messages.retry')}
+    </Button>
   );
 }

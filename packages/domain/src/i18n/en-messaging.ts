@@ -144,6 +144,10 @@ export const enMessaging = {
   'messages.kind.balance': 'Balance reminder',
   'messages.kind.other': 'Message',
   'messages.delivery': 'Carrier: {status}',
+  'messages.retry': 'Send again',
+  'messages.retryOf': 'Send again: the {kind} to {to}',
+  'messages.retried': 'Queued again: it goes out within a few seconds.',
+  'messages.retryFailed': 'Could not send it again',
 
   // ---- Audit log
   'auditAction.sms.settings_update': 'Changed the text message settings',
@@ -151,6 +155,7 @@ export const enMessaging = {
   'auditAction.patient.sms_opt_out': 'Opted out of texts (replied STOP)',
   'auditAction.patient.sms_opt_in': 'Opted in to texts again (replied START)',
   'auditAction.message.read': 'Viewed the patient’s messages',
+  'auditAction.message.retry': 'Sent a failed message again',
 
   // ---- The outbox, with texts
   'outbox.channel': 'Channel',
@@ -158,4 +163,68 @@ export const enMessaging = {
   'outbox.withdrawnReason': 'Withdrawn because',
   'outbox.sendAfter': 'Not before',
   'outbox.deliveryStatus': 'Carrier report',
+
+  // ---- Message templates
+  'nav.messageTemplates': 'Message templates',
+  'templates.title': 'Message templates',
+  'templates.description':
+    'The wording of every message patients receive — reminders, booking notices, recalls, waitlist offers, balance reminders — by email and by text, in each language your patients speak.',
+  'templates.privacyTitle': 'Keep it plain',
+  'templates.privacy':
+    'Anyone holding the phone or reading the inbox can see these messages. Never name the reason for the visit, a test, a treatment or a diagnosis: the date, time, place and who the appointment is with are enough.',
+  'templates.kind': 'Message',
+  'templates.channel': 'Sent by',
+  'templates.language': 'Language',
+  'templates.subject': 'Subject',
+  'templates.body': 'Text',
+  'templates.custom': 'Your clinic’s wording',
+  'templates.default': 'Tend’s default wording',
+  'templates.fallback':
+    'No wording in {language} yet: patients who speak it get the English wording shown here. Save to give them their own.',
+  'templates.variables': 'Insert a variable',
+  'templates.variablesHint':
+    'Click to insert at the cursor. Variables are filled in for each patient when the message is written.',
+  'templates.var.firstName': 'The patient’s first name (or the name they go by)',
+  'templates.var.clinic': 'Your clinic’s name',
+  'templates.var.clinicPhone': 'The phone number of the location (or the clinic)',
+  'templates.var.date': 'The appointment’s date, in the location’s time zone',
+  'templates.var.time': 'The appointment’s time, in the location’s time zone',
+  'templates.var.provider': 'Who the appointment is with',
+  'templates.var.location': 'The location’s name',
+  'templates.var.confirmLink': 'A link to confirm the appointment',
+  'templates.var.cancelLink': 'A link to cancel, or to ask for another time',
+  'templates.var.acceptLink': 'A link to take the offered time',
+  'templates.var.holdUntil': 'Until when the time is held for the patient',
+  'templates.var.dueDate': 'When the patient is due for a visit',
+  'templates.var.bookLink': 'A link to book a visit',
+  'templates.var.amount': 'The open balance',
+  'templates.var.invoiceNumber': 'The invoice’s number',
+  'templates.problems': 'Fix this before saving',
+  'templates.preview': 'Preview',
+  'templates.previewHint':
+    'With sample values: a patient named {name}, an appointment on {when} in your clinic’s time zone ({timeZone}).',
+  'templates.previewWhen': '{date} at {time}',
+  'templates.previewLabel': 'Preview of the message',
+  'templates.emailTo': 'To: {name} <patient@example.com>',
+  'templates.smsCount': '{characters} characters · {parts} text message',
+  'templates.smsCountMany': '{characters} characters · {parts} text messages (sent as one, billed as {parts})',
+  'templates.smsUnicode':
+    'Some characters (emoji, some accented letters) are outside the basic text alphabet: each part then holds 70 characters instead of 160.',
+  'templates.save': 'Save wording',
+  'templates.saved': 'Wording saved. New messages use it.',
+  'templates.reset': 'Use Tend’s default',
+  'templates.resetTitle': 'Go back to Tend’s default wording?',
+  'templates.resetBody':
+    'Your clinic’s wording of this message in this language is removed; new messages use Tend’s default (or, for another language, the English wording). Messages already written are not changed.',
+  'templates.resetDone': 'Tend’s default wording is used again.',
+  'templates.discardTitle': 'Discard your changes?',
+  'templates.discardBody': 'The wording you changed is not saved. Switching to another message discards it.',
+  'templates.discard': 'Discard changes',
+  'templates.problem.unknown': '{name} is not a variable of this message; use {allowed}.',
+  'templates.problem.required': 'Add {name}: the message is of no use without it.',
+  'templates.problem.requiredOne': 'Add {names}: the patient needs one of them.',
+  'templates.problem.or': ' or ',
+  'templates.problem.noBody': 'Write the message text.',
+  'templates.problem.noSubject': 'Write a subject for the email.',
+  'templates.problem.subjectLine': 'A subject is one line.',
 } as const;

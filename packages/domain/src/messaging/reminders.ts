@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { zLanguage } from '../validation';
 import { CHANNELS, MESSAGE_KINDS, templateProblems } from './templates';
 
 /** The clinic's reminder rules: which channel, how long before the appointment. */
@@ -68,8 +69,13 @@ export const zMessageTemplate = z.object({
   language: z.string(),
   subject: z.string(),
   body: z.string(),
-  /** False while Tend's default wording is used. */
+  /** True when the clinic wrote this wording for this language. */
   custom: z.boolean(),
+  /**
+   * True when the language has no wording of its own and patients who speak it get the English one
+   * (the clinic's, or Tend's): what is shown.
+   */
+  fallback: z.boolean(),
   variables: z.array(z.string()),
 });
 export type MessageTemplate = z.infer<typeof zMessageTemplate>;
@@ -78,11 +84,7 @@ export const zMessageTemplatePut = z
   .object({
     kind: z.enum(MESSAGE_KINDS),
     channel: z.enum(CHANNELS),
-    language: z
-      .string()
-      .trim()
-      .regex(/^[a-z]{2}(-[A-Z]{2})?$/, { error: () => 'A language code such as en, es or pt-BR.' })
-      .default('en'),
+    language: zLanguage.default('en'),
     subject: z.string().max(200).default(''),
     body: z.string().max(2000),
     /** True: forget the clinic's wording and use Tend's default again. */

@@ -1,3 +1,5 @@
+import { t } from '../i18n';
+
 /**
  * Message templates: what a reminder, a booking notice, a recall or a waitlist offer says, per
  * clinic, channel and language, with {variables}. Tend's defaults are plain and say nothing
@@ -31,6 +33,20 @@ export const TEMPLATE_VARIABLES: Record<MessageKind, readonly string[]> = {
   balance: ['firstName', 'clinic', 'clinicPhone', 'amount', 'invoiceNumber'],
 };
 
+/**
+ * What a message of each kind must say to be of use, each entry one variable or a choice of
+ * several: when the appointment is, how to take an offered time, how to book a recall.
+ */
+export const REQUIRED_VARIABLES: Record<MessageKind, readonly (readonly string[])[]> = {
+  reminder: [['date'], ['time']],
+  booked: [['date'], ['time']],
+  rescheduled: [['date'], ['time']],
+  cancelled: [['date'], ['time']],
+  recall: [['bookLink', 'clinicPhone']],
+  waitlist_offer: [['date'], ['time'], ['acceptLink']],
+  balance: [['amount']],
+};
+
 export interface Template {
   /** Email only. */
   subject: string;
@@ -46,24 +62,27 @@ export const DEFAULT_TEMPLATES: Record<MessageKind, Record<Channel, Template>> =
     },
     sms: {
       subject: '',
-      body: '{clinic}: reminder of your appointment {date} {time} with {provider}. Confirm: {confirmLink} Cancel: {cancelLink} Reply STOP to opt out.',
+      body: '{clinic}: reminder of your appointment on {date} at {time} with {provider}. Confirm: {confirmLink} Cancel: {cancelLink} Reply STOP to opt out.',
     },
   },
   booked: {
     email: {
       subject: 'Your appointment on {date} at {time}',
-      body: 'Hello {firstName},\n\nYour appointment at {clinic} is booked for {date} at {time} with {provider}, {location}.\n\nCannot come? Cancel or ask for another time: {cancelLink}\n\n{clinic} · {clinicPhone}',
+      body: 'Hello {firstName},\n\nYour appointment at {clinic} is booked for {date} at {time} with {provider}, {location}.\n\nCan’t make it? Cancel or ask for another time: {cancelLink}\n\n{clinic} · {clinicPhone}',
     },
-    sms: { subject: '', body: '{clinic}: you are booked for {date} {time} with {provider}. Cancel: {cancelLink}' },
+    sms: {
+      subject: '',
+      body: '{clinic}: your appointment is booked for {date} at {time} with {provider}. Cancel: {cancelLink}',
+    },
   },
   rescheduled: {
     email: {
       subject: 'Your appointment has moved to {date} at {time}',
-      body: 'Hello {firstName},\n\nYour appointment at {clinic} is now on {date} at {time} with {provider}, {location}.\n\nCannot come? Cancel or ask for another time: {cancelLink}\n\n{clinic} · {clinicPhone}',
+      body: 'Hello {firstName},\n\nYour appointment at {clinic} is now on {date} at {time} with {provider}, {location}.\n\nCan’t make it? Cancel or ask for another time: {cancelLink}\n\n{clinic} · {clinicPhone}',
     },
     sms: {
       subject: '',
-      body: '{clinic}: your appointment has moved to {date} {time} with {provider}. Cancel: {cancelLink}',
+      body: '{clinic}: your appointment has moved to {date} at {time} with {provider}. Cancel: {cancelLink}',
     },
   },
   cancelled: {
@@ -73,7 +92,7 @@ export const DEFAULT_TEMPLATES: Record<MessageKind, Record<Channel, Template>> =
     },
     sms: {
       subject: '',
-      body: '{clinic}: your appointment {date} {time} is cancelled. To book again call {clinicPhone}.',
+      body: '{clinic}: your appointment on {date} at {time} is cancelled. To book another time, call {clinicPhone}.',
     },
   },
   recall: {
@@ -93,17 +112,17 @@ export const DEFAULT_TEMPLATES: Record<MessageKind, Record<Channel, Template>> =
     },
     sms: {
       subject: '',
-      body: '{clinic}: a time is free {date} {time} with {provider}, held for you until {holdUntil}. Take it: {acceptLink}',
+      body: '{clinic}: an earlier time is free on {date} at {time} with {provider}, held for you until {holdUntil}. Take it: {acceptLink}',
     },
   },
   balance: {
     email: {
       subject: 'A friendly reminder from {clinic}',
-      body: 'Hello {firstName},\n\nOur records show {amount} still open on invoice {invoiceNumber} (attached). If you have paid already, thank you and please ignore this message. Questions? Call us at {clinicPhone}.\n\n{clinic}',
+      body: 'Hello {firstName},\n\nOur records show a balance of {amount} on invoice {invoiceNumber} (attached). If you have paid already, thank you and please ignore this message. Questions? Call us at {clinicPhone}.\n\n{clinic}',
     },
     sms: {
       subject: '',
-      body: '{clinic}: {amount} is still open on invoice {invoiceNumber}. Questions? Call {clinicPhone}.',
+      body: '{clinic}: a balance of {amount} is open on invoice {invoiceNumber}. Already paid? Thank you. Questions? Call {clinicPhone}.',
     },
   },
 };
@@ -115,21 +134,56 @@ export function renderTemplate(text: string, values: Readonly<Record<string, str
   return text.replace(VARIABLE, (_, name: string) => values[name] ?? '');
 }
 
-/** What is wrong with a template a clinic wrote: unknown variables, empty text, a multi-line subject. */
+const braced = (names: readonly string[]) => names.map((name) => `{${name}}`);
+
+/**
+ * What is wrong with a template a clinic wrote: unknown variables, a required one left out (the
+ * date and time of an appointment, the link to take an offer), empty text, a multi-line subject.
+ */
 export function templateProblems(kind: MessageKind, channel: Channel, template: Template): string[] {
   const problems: string[] = [];
   const allowed = TEMPLATE_VARIABLES[kind];
-  for (const text of [template.subject, template.body]) {
+  const texts = channel === 'email' ? [template.subject, template.body] : [template.body];
+  const used = new Set<string>();
+  for (const text of texts) {
     for (const [, name] of text.matchAll(VARIABLE)) {
-      if (name && !allowed.includes(name)) {
-        problems.push(`{${name}} is not a variable of this message; use ${allowed.map((v) => `{${v}}`).join(', ')}.`);
+      if (!name) continue;
+      used.add(name);
+      if (!allowed.includes(name)) {
+        problems.push(t('templates.problem.unknown', { name: `{${name}}`, allowed: braced(allowed).join(', ') }));
       }
     }
   }
-  if (!template.body.trim()) problems.push('Write the message text.');
-  if (channel === 'email' && !template.subject.trim()) problems.push('Write a subject for the email.');
-  if (/[\r\n]/.test(template.subject)) problems.push('A subject is one line.');
+  if (!template.body.trim()) problems.push(t('templates.problem.noBody'));
+  else {
+    for (const choice of REQUIRED_VARIABLES[kind]) {
+      if (choice.some((name) => used.has(name))) continue;
+      problems.push(
+        choice.length === 1
+          ? t('templates.problem.required', { name: braced(choice)[0] ?? '' })
+          : t('templates.problem.requiredOne', { names: braced(choice).join(t('templates.problem.or')) }),
+      );
+    }
+  }
+  if (channel === 'email' && !template.subject.trim()) problems.push(t('templates.problem.noSubject'));
+  if (/[\r\n]/.test(template.subject)) problems.push(t('templates.problem.subjectLine'));
   return [...new Set(problems)];
+}
+
+/**
+ * An appointment's date and time as messages write them, in the time zone of its location: a
+ * text is short ("Tue, Jul 6", "10:00 AM"), an email spells it out ("Tuesday, July 6, 2027").
+ */
+export function messageDateTime(instant: Date, timeZone: string, channel: Channel): { date: string; time: string } {
+  const date = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    weekday: channel === 'sms' ? 'short' : 'long',
+    month: channel === 'sms' ? 'short' : 'long',
+    day: 'numeric',
+    ...(channel === 'email' ? { year: 'numeric' as const } : {}),
+  }).format(instant);
+  const time = new Intl.DateTimeFormat('en-US', { timeZone, hour: 'numeric', minute: '2-digit' }).format(instant);
+  return { date, time };
 }
 
 // GSM 03.38 basic set: texts in it are sent 7 bits a character (160 in one part, 153 per part when
