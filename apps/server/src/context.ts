@@ -20,3 +20,23 @@ export interface RequestOrigin {
   ip: string | null;
   userAgent: string | null;
 }
+
+/** What clinic-scoped lookups need: the clinic (a staff request, or a patient's link). */
+export type ClinicScope = Pick<RequestContext, 'clinicId'>;
+
+/**
+ * A patient acting through a signed link in a message (booking a recall's visit): no staff
+ * account and no permissions; audited as the patient, from where the request came.
+ */
+export interface PatientActor {
+  clinicId: string;
+  patientId: string;
+  origin: RequestOrigin;
+}
+
+/** Who books: a signed-in staff member, or the patient through a link. */
+export type Actor = RequestContext | PatientActor;
+
+export function isPatientActor(actor: Actor): actor is PatientActor {
+  return 'origin' in actor;
+}

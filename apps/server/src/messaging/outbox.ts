@@ -350,13 +350,14 @@ export async function runOutbox(
         continue;
       }
     }
-    const ready = await withLinks(db, env, row);
+    const ready = await withLinks(db, env, row, now);
     if (!ready) {
       run.withdrawn++;
       continue;
     }
     const delivery = await deliverMessage(db, env, ready);
     const recorded = await recordDelivery(db, ready, delivery, { now, retry: true });
+    await recallContacted(db, recorded, now);
     if (recorded.status === 'sent') run.sent++;
     else if (recorded.status === 'captured') run.captured++;
     else if (recorded.status === 'queued') run.retried++;
@@ -365,12 +366,61 @@ export async function runOutbox(
   return run;
 }
 
+/** A recall's message that went out: the recall is contacted (its list shows when and how). */
+async function recallContacted(db: Db, row: MessageRow, now: Date): Promise<void> {
+  if (row.relatedType !== 'recall' || !row.relatedId || !['sent', 'captured'].includes(row.status)) return;
+  const r = schema.recalls;
+  await db
+    .update(r)
+    .set({ status: 'contacted', lastContactAt: now, lastContactChannel: row.channel, lastContactNote: null })
+    .where(and(eq(r.id, row.relatedId), inArray(r.status, ['open', 'contacted'])));
+}
+
+/** How long a recall's booking link works: 60 days past the due date, and at least 30 days from now. */
+const BOOK_LINK_DAYS_AFTER_DUE = 60;
+const BOOK_LINK_MIN_DAYS = 30;
+
+/**
+ * Signs the booking link of a recall's message as it is sent; a recall no longer waiting (booked
+ * or closed meanwhile) has its message withdrawn (null).
+ */
+async function withBookLink(db: Db, env: MessagingEnv, row: MessageRow, now: Date): Promise<MessageRow | null> {
+  const recallId = row.relatedId ?? '';
+  const [recall] = await db
+    .select({ status: schema.recalls.status, dueDate: schema.recalls.dueDate })
+    .from(schema.recalls)
+    .where(eq(schema.recalls.id, recallId));
+  if (!recall || !['open', 'contacted'].includes(recall.status)) {
+    await db
+      .update(schema.messages)
+      .set({ status: 'withdrawn', withdrawnReason: 'The recall was booked or closed.', lockedUntil: null })
+      .where(eq(schema.messages.id, row.id));
+    return null;
+  }
+  const day = 86_400;
+  const expires = Math.max(
+    Date.parse(`${recall.dueDate}T00:00:00Z`) / 1000 + BOOK_LINK_DAYS_AFTER_DUE * day,
+    Math.floor(now.getTime() / 1000) + BOOK_LINK_MIN_DAYS * day,
+  );
+  const link = `${env.publicUrl}/r/${signLink(env, { action: 'book', id: recallId, start: 0, expires })}`;
+  const fill = (text: string) => text.replaceAll('{bookLink}', link);
+  const [updated] = await db
+    .update(schema.messages)
+    .set({ textBody: fill(row.textBody), htmlBody: row.htmlBody === null ? null : fill(row.htmlBody) })
+    .where(eq(schema.messages.id, row.id))
+    .returning();
+  return updated ?? row;
+}
+
 /**
  * Signs the links of a message about an appointment as it is sent: they name the appointment's
  * current start and expire with it. A message about an appointment no longer booked is withdrawn
  * (null).
  */
-async function withLinks(db: Db, env: MessagingEnv, row: MessageRow): Promise<MessageRow | null> {
+async function withLinks(db: Db, env: MessagingEnv, row: MessageRow, now: Date): Promise<MessageRow | null> {
+  if (row.relatedType === 'recall' && row.relatedId && row.textBody.includes('{bookLink}')) {
+    return withBookLink(db, env, row, now);
+  }
   if (row.relatedType !== 'appointment' || !row.relatedId || !/\{(confirm|cancel)Link\}/.test(row.textBody)) {
     return row;
   }

@@ -1,4 +1,5 @@
 import type { Db } from '@tend/db';
+import { sweepRecalls } from '../recalls/sweep';
 import type { MessagingEnv } from './outbox';
 
 /**
@@ -11,7 +12,7 @@ import type { MessagingEnv } from './outbox';
 export type Sweep = (db: Db, env: MessagingEnv, now: Date) => Promise<unknown>;
 
 /** Every sweep, in the order they run. */
-export const SWEEPS: readonly Sweep[] = [];
+export const SWEEPS: readonly Sweep[] = [sweepRecalls];
 
 /** Runs each sweep; one that fails does not keep the others (or the outbox) from running. */
 export async function runSweeps(

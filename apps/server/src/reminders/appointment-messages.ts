@@ -25,7 +25,7 @@ export type AppointmentChange = AppointmentAction | 'book' | 'reschedule';
 /** Kept as placeholders in the stored text until the worker sends it (see outbox.ts). */
 const LINK_PLACEHOLDERS = { confirmLink: '{confirmLink}', cancelLink: '{cancelLink}' };
 
-interface Recipient {
+export interface Recipient {
   email: string | null;
   mobile: string | null;
   preferred: Channel;
@@ -53,7 +53,7 @@ async function contextOf(tx: Db, row: AppointmentRow) {
 type Context = NonNullable<Awaited<ReturnType<typeof contextOf>>>;
 
 /** Where the patient can be reached, and how they prefer it (email unless they asked for texts). */
-function recipientOf(patient: Context['patient']): Recipient {
+export function recipientOf(patient: typeof schema.patients.$inferSelect): Recipient {
   const mobile = patient.phones.find((phone) => phone.use === 'mobile')?.number ?? null;
   return {
     email: patient.emailOptOutAt ? null : patient.email,
@@ -62,11 +62,11 @@ function recipientOf(patient: Context['patient']): Recipient {
   };
 }
 
-function addressFor(recipient: Recipient, channel: Channel): string | null {
+export function addressFor(recipient: Recipient, channel: Channel): string | null {
   return channel === 'email' ? recipient.email : recipient.mobile;
 }
 
-async function templateFor(tx: Db, clinicId: string, kind: MessageKind, channel: Channel, language: string) {
+export async function templateFor(tx: Db, clinicId: string, kind: MessageKind, channel: Channel, language: string) {
   const t = schema.messageTemplates;
   for (const lang of language === 'en' ? ['en'] : [language, 'en']) {
     const [own] = await tx
@@ -158,11 +158,15 @@ async function enqueueFor(
   });
 }
 
+/** The patient's preferred channel, or the other one when that is not possible (null: neither). */
+export function channelFor(recipient: Recipient): Channel | null {
+  const order: Channel[] = recipient.preferred === 'sms' ? ['sms', 'email'] : ['email', 'sms'];
+  return order.find((c) => addressFor(recipient, c)) ?? null;
+}
+
 /** A notice by the patient's preferred channel (or the other one when that is not possible). */
 async function notice(tx: Db, context: Context, row: AppointmentRow, kind: MessageKind, now: Date): Promise<void> {
-  const recipient = recipientOf(context.patient);
-  const order: Channel[] = recipient.preferred === 'sms' ? ['sms', 'email'] : ['email', 'sms'];
-  const channel = order.find((c) => addressFor(recipient, c));
+  const channel = channelFor(recipientOf(context.patient));
   if (!channel) return;
   const version = row.updatedAt.getTime();
   await enqueueFor(tx, context, row, { kind, channel, sendAfter: now, key: `${kind}:${row.id}:${version}` });

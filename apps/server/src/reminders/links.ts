@@ -6,61 +6,24 @@ import type { RequestOrigin } from '../context';
 import type { SecretKeySource } from '../email/secret-box';
 import { type LinkClaims, verifyLink } from '../messaging/links';
 import { patientAppointmentAction } from '../scheduling/appointments';
+import { describeAppointment, type LoadedAppointment, loadAppointmentView } from './appointment-view';
+import { bookFromRecallLink, viewRecallLink } from './recall-link';
 
 /**
- * What a patient sees and does behind a link in a reminder: the appointment (clinic, date, time,
+ * What a patient sees and does behind a link in a message — a recall's booking link is handled in
+ * recall-link.ts. For a reminder: the appointment (clinic, date, time,
  * provider, place — nothing clinical), and one button. Opening the link (GET) never changes
  * anything — mail scanners open links too; the button (POST) confirms or cancels, once.
  */
 
 const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
 
-async function load(db: Db, claims: LinkClaims) {
-  const [row] = await db
-    .select({
-      appointment: schema.appointments,
-      clinic: schema.clinics.name,
-      provider: schema.providers.name,
-      providerTitle: schema.providers.title,
-      location: schema.locations.name,
-      timezone: schema.locations.timezone,
-    })
-    .from(schema.appointments)
-    .innerJoin(schema.clinics, eq(schema.clinics.id, schema.appointments.clinicId))
-    .innerJoin(schema.providers, eq(schema.providers.id, schema.appointments.providerId))
-    .innerJoin(schema.locations, eq(schema.locations.id, schema.appointments.locationId))
-    .where(eq(schema.appointments.id, claims.id));
-  return row ?? null;
-}
-
-type Loaded = NonNullable<Awaited<ReturnType<typeof load>>>;
-
-function describe(row: Loaded): NonNullable<LinkView['appointment']> {
-  const start = row.appointment.startAt;
-  return {
-    clinic: row.clinic,
-    date: new Intl.DateTimeFormat('en-US', {
-      timeZone: row.timezone,
-      weekday: 'long',
-      month: 'long',
-      day: 'numeric',
-      year: 'numeric',
-    }).format(start),
-    time: new Intl.DateTimeFormat('en-US', { timeZone: row.timezone, hour: 'numeric', minute: '2-digit' }).format(
-      start,
-    ),
-    provider: [row.providerTitle, row.provider].filter(Boolean).join(' '),
-    location: row.location,
-    status: row.appointment.status,
-  };
-}
-
 /** The state of a link now, and the appointment it is about. */
 async function inspect(
   db: Db,
   keys: SecretKeySource,
   token: string,
-): Promise<{ view: LinkView; row: Loaded | null; claims: LinkClaims | null }> {
+): Promise<{ view: LinkView; row: LoadedAppointment | null; claims: LinkClaims | null }> {
   const checked = verifyLink(keys, token);
   if (!checked.ok) {
     const message =
@@ -75,7 +38,7 @@ async function inspect(
   }
   const { claims } = checked;
   const action = claims.action === 'confirm' || claims.action === 'cancel' ? claims.action : null;
-  const row = await load(db, claims);
+  const row = await loadAppointmentView(db, claims.id);
   if (!row || !action) {
     return {
       view: {
@@ -88,7 +51,7 @@ async function inspect(
       claims,
     };
   }
-  const appointment = describe(row);
+  const appointment = describeAppointment(row);
   const base = { action, appointment };
   const [used] = await db
     .select()
@@ -129,6 +92,8 @@ async function inspect(
 }
 
 export async function viewLink(db: Db, keys: SecretKeySource, token: string): Promise<LinkView> {
+  const checked = verifyLink(keys, token);
+  if (checked.ok && checked.claims.action === 'book') return viewRecallLink(db, checked.claims);
   return (await inspect(db, keys, token)).view;
 }
 
@@ -138,10 +103,18 @@ export async function useLink(
   keys: SecretKeySource,
   origin: RequestOrigin,
   token: string,
-  input: { anotherTime?: boolean | undefined },
+  input: { anotherTime?: boolean | undefined; start?: string | undefined },
 ): Promise<LinkView> {
+  const checked = verifyLink(keys, token);
+  if (checked.ok && checked.claims.action === 'book') {
+    const { claims } = checked;
+    const recordUse = async (tx: Db, clinicId: string) => {
+      await tx.insert(schema.linkUses).values({ tokenHash: tokenHash(token), clinicId, action: 'book', recordId: claims.id });
+    };
+    return bookFromRecallLink(db, origin, claims, recordUse, input.start);
+  }
   const { view, row } = await inspect(db, keys, token);
-  if (view.state !== 'ready' || !row || !view.action) {
+  if (view.state !== 'ready' || !row || !view.action || view.action === 'book') {
     throw new AppError('conflict', view.message, { details: { state: view.state } });
   }
   const action = view.action;

@@ -1,4 +1,12 @@
-import { zLinkView, zMessageTemplate, zMessageTemplatePut, zReminderRule, zReminderRulesPut } from '@tend/domain';
+import {
+  zInstant,
+  zLinkView,
+  zMessageTemplate,
+  zMessageTemplatePut,
+  zRecallSettings,
+  zReminderRule,
+  zReminderRulesPut,
+} from '@tend/domain';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -16,11 +24,11 @@ export function reminderRoutes(server: FastifyInstance, deps: Deps): void {
   const app = server.withTypeProvider<ZodTypeProvider>();
   const { db } = deps.database;
   const tags = ['reminders'];
-  const rules = { 200: z.object({ items: z.array(zReminderRule) }), ...errorResponses };
+  const rules = { 200: z.object({ items: z.array(zReminderRule), recall: zRecallSettings }), ...errorResponses };
 
   app.get(
     '/api/reminder-rules',
-    { config: { access: 'schedule.read' }, schema: { tags, summary: 'The clinic’s reminder rules', response: rules } },
+    { config: { access: 'schedule.read' }, schema: { tags, summary: 'The clinic’s reminder rules, and when recall messages go', response: rules } },
     async (request) => listReminderRules(db, requireCtx(request)),
   );
   app.put(
@@ -30,7 +38,7 @@ export function reminderRoutes(server: FastifyInstance, deps: Deps): void {
       schema: {
         tags,
         summary:
-          'Replace the reminder rules (e.g. email 3 days = 4320 minutes before, text 2 hours = 120 minutes before); whole days keep the wall-clock time. Rules left out are turned off. They apply to appointments booked or moved from now on.',
+          'Replace the reminder rules (e.g. email 3 days = 4320 minutes before, text 2 hours = 120 minutes before); whole days keep the wall-clock time. Rules left out are turned off. They apply to appointments booked or moved from now on. `recall` (optional) sets when recall messages go: the first `leadDays` before the due date, a second `secondNoticeAfterDays` after it if nothing is booked (0: none).',
         body: zReminderRulesPut,
         response: rules,
       },
@@ -83,7 +91,7 @@ export function reminderRoutes(server: FastifyInstance, deps: Deps): void {
       schema: {
         tags,
         summary:
-          'What a link in a message is about (the appointment: clinic, date, time, provider, place) and whether it can be used; opening it changes nothing',
+          'What a link in a message is about (the appointment: clinic, date, time, provider, place; for a recall’s booking link, the open times to choose from) and whether it can be used; opening it changes nothing',
         params: zTokenParams,
         response: { 200: zLinkView, ...errorResponses },
       },
@@ -97,9 +105,9 @@ export function reminderRoutes(server: FastifyInstance, deps: Deps): void {
       schema: {
         tags,
         summary:
-          'Confirm or cancel the appointment of a link (once; refused when expired, forged, used, or the appointment has moved)',
+          'Confirm or cancel the appointment of a link, or book the chosen time (`start`) of a recall’s booking link (once; refused when expired, forged, used, the appointment has moved or the time is taken)',
         params: zTokenParams,
-        body: z.object({ anotherTime: z.boolean().optional() }),
+        body: z.object({ anotherTime: z.boolean().optional(), start: zInstant.optional() }),
         response: { 200: zLinkView, ...errorResponses },
       },
     },

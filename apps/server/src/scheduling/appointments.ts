@@ -15,12 +15,12 @@ import {
   subtractIntervals,
 } from '@tend/domain';
 import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
-import { recordAnonymousAudit, recordAudit, recordPatientsAccess } from '../audit/service';
-import type { RequestContext, RequestOrigin } from '../context';
+import { recordActorAudit, recordAnonymousAudit, recordAudit, recordPatientsAccess } from '../audit/service';
+import { type Actor, type ClinicScope, isPatientActor, type RequestContext, type RequestOrigin } from '../context';
 import { publishEvent } from '../events/hub';
 import { requirePatient } from '../patients/service';
 import { appointmentMessages } from '../reminders/appointment-messages';
-import { markFollowUpBooked } from '../visits/followups';
+import { markRecallBooked } from '../recalls/service';
 import { markWaitlistBooked } from '../waitlist/service';
 import { calendarsOfProviders, findConflictingAppointment, freeRooms, overlapping } from './repository';
 import type { Appointment, AppointmentsQuery } from './schemas';
@@ -110,7 +110,7 @@ export async function patientNameOf(db: Db, ctx: RequestContext, patientId: stri
  */
 export async function placeInCalendar(
   db: Db,
-  ctx: RequestContext,
+  ctx: ClinicScope,
   providerId: string,
   start: number,
   end: number,
@@ -148,14 +148,14 @@ function outsideAvailability(providerName: string): AppError {
  * null (no override is recorded).
  */
 function overrideReasonFor(
-  ctx: RequestContext,
+  ctx: Actor,
   within: boolean,
   providerName: string,
   override: { reason: string } | null | undefined,
 ): string | null {
   if (within) return null;
   if (!override) throw outsideAvailability(providerName);
-  if (!can(ctx.role, 'appointment.override')) {
+  if (isPatientActor(ctx) || !can(ctx.role, 'appointment.override')) {
     throw AppError.forbidden('Your role cannot book outside working hours. Ask a manager or the front desk.');
   }
   return override.reason;
@@ -164,7 +164,7 @@ function overrideReasonFor(
 /** Active appointments of the patient with another provider overlapping [start, end). */
 export async function patientOverlaps(
   db: Db,
-  ctx: RequestContext,
+  ctx: ClinicScope,
   patientId: string,
   providerId: string,
   start: Date,
@@ -194,7 +194,7 @@ export async function patientOverlaps(
  */
 async function refusePatientOverlap(
   db: Db,
-  ctx: RequestContext,
+  ctx: ClinicScope,
   patientId: string,
   providerId: string,
   start: Date,
@@ -231,7 +231,7 @@ function doubleBooking(error: unknown): 'provider' | 'room' | null {
 
 async function slotTaken(
   db: Db,
-  ctx: RequestContext,
+  ctx: ClinicScope,
   what: 'provider' | 'room',
   ids: { providerId: string; roomId: string | null },
   start: Date,
@@ -256,7 +256,7 @@ async function slotTaken(
  */
 async function roomsToTry(
   db: Db,
-  ctx: RequestContext,
+  ctx: ClinicScope,
   type: TypeRow,
   chosenRoomId: string | null,
   locationId: string,
@@ -302,7 +302,7 @@ export interface PreparedBooking {
   allowPatientOverlap: boolean;
   /** The patient's waitlist entry this booking fulfils. */
   waitlistEntryId: string | null;
-  /** The patient's follow-up request this booking fulfils. */
+  /** The patient's recall (a follow-up a provider ordered) this booking fulfils. */
   followUpId: string | null;
 }
 
@@ -313,7 +313,7 @@ export interface PreparedBooking {
  */
 export async function prepareBooking(
   db: Db,
-  ctx: RequestContext,
+  ctx: Actor,
   type: TypeRow,
   input: {
     patientId: string;
@@ -371,7 +371,7 @@ export async function prepareBooking(
 /** Inserts a prepared booking in `tx` with its audit rows and live-update event. */
 export async function insertBooking(
   tx: Db,
-  ctx: RequestContext,
+  ctx: Actor,
   booking: PreparedBooking,
   roomId: string | null,
   seriesId: string | null = null,
@@ -393,13 +393,13 @@ export async function insertBooking(
       bufferEndAt: booking.holdUntil,
       notes: booking.notes,
       overrideReason: booking.overrideReason,
-      createdBy: ctx.userId,
+      createdBy: isPatientActor(ctx) ? null : ctx.userId,
       seriesId,
     })
     .returning();
   const audit = { patientId: booking.patientId, entityType: 'appointment', entityId: id };
-  await recordAudit(tx, ctx, {
-    action: 'appointment.book',
+  await recordActorAudit(tx, ctx, {
+    action: isPatientActor(ctx) ? 'appointment.patient_book' : 'appointment.book',
     ...audit,
     details: {
       providerId: booking.providerId,
@@ -412,13 +412,13 @@ export async function insertBooking(
     },
   });
   if (booking.overrideReason !== null) {
-    await recordAudit(tx, ctx, {
+    await recordActorAudit(tx, ctx, {
       action: 'appointment.override',
       ...audit,
       details: { reason: booking.overrideReason },
     });
   }
-  if (booking.waitlistEntryId) {
+  if (booking.waitlistEntryId && !isPatientActor(ctx)) {
     await markWaitlistBooked(tx, ctx, booking.waitlistEntryId, {
       appointmentId: id,
       patientId: booking.patientId,
@@ -426,7 +426,7 @@ export async function insertBooking(
     });
   }
   if (booking.followUpId) {
-    await markFollowUpBooked(tx, ctx, booking.followUpId, { appointmentId: id, patientId: booking.patientId });
+    await markRecallBooked(tx, ctx, booking.followUpId, { appointmentId: id, patientId: booking.patientId });
   }
   await announce(tx, 'book', inserted);
   await appointmentMessages(tx, 'book', inserted);
@@ -436,7 +436,7 @@ export async function insertBooking(
 /** Which constraint of no double booking an error broke, as a 409 naming the appointment in the way. */
 export async function asSlotTaken(
   db: Db,
-  ctx: RequestContext,
+  ctx: ClinicScope,
   error: unknown,
   booking: PreparedBooking,
   roomId: string | null,
@@ -446,14 +446,22 @@ export async function asSlotTaken(
   return slotTaken(db, ctx, broken, { providerId: booking.providerId, roomId }, booking.start, booking.holdUntil);
 }
 
-export async function bookAppointment(db: Db, ctx: RequestContext, input: AppointmentCreate): Promise<Appointment> {
-  const patientName = await patientNameOf(db, ctx, input.patientId);
-  const type = await requireType(db, ctx, input.appointmentTypeId);
-  const booking = await prepareBooking(db, ctx, type, input);
+/**
+ * Inserts a prepared booking, trying its rooms in turn (another booking may take one meanwhile);
+ * `first` runs in the same transaction before it. A taken slot is a 409 naming what is in the way.
+ */
+export async function commitBooking(
+  db: Db,
+  ctx: Actor,
+  booking: PreparedBooking,
+  first?: (tx: Db) => Promise<void>,
+): Promise<AppointmentRow> {
   for (const [attempt, roomId] of booking.rooms.entries()) {
     try {
-      const row = await db.transaction((tx) => insertBooking(tx, ctx, booking, roomId));
-      return toAppointment(row, patientName);
+      return await db.transaction(async (tx) => {
+        await first?.(tx);
+        return insertBooking(tx, ctx, booking, roomId);
+      });
     } catch (error) {
       // Another booking took this room meanwhile: try the next free one.
       if (doubleBooking(error) === 'room' && !booking.chosenRoom && attempt < booking.rooms.length - 1) continue;
@@ -461,6 +469,13 @@ export async function bookAppointment(db: Db, ctx: RequestContext, input: Appoin
     }
   }
   throw new AppError('conflict', 'No room is free at this time. Choose another time.');
+}
+
+export async function bookAppointment(db: Db, ctx: RequestContext, input: AppointmentCreate): Promise<Appointment> {
+  const patientName = await patientNameOf(db, ctx, input.patientId);
+  const type = await requireType(db, ctx, input.appointmentTypeId);
+  const booking = await prepareBooking(db, ctx, type, input);
+  return toAppointment(await commitBooking(db, ctx, booking), patientName);
 }
 
 export async function listAppointments(

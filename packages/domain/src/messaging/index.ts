@@ -1,3 +1,4 @@
 export * from './reminders';
 export * from './templates';
 export * from './timing';
+export * from './recalls';

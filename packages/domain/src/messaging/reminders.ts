@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { zRecallSettings } from './recalls';
 import { CHANNELS, MESSAGE_KINDS, templateProblems } from './templates';
 
 /** The clinic's reminder rules: which channel, how long before the appointment. */
@@ -26,6 +27,8 @@ export const zReminderRulesPut = z
         }),
       )
       .max(10),
+    /** When recall messages go; left out, unchanged. */
+    recall: zRecallSettings.optional(),
   })
   .superRefine((value, ctx) => {
     const seen = new Set<string>();
@@ -43,7 +46,7 @@ export type ReminderRulesPut = z.output<typeof zReminderRulesPut>;
 export const LINK_STATES = ['ready', 'done', 'used', 'expired', 'moved', 'closed', 'invalid'] as const;
 export const zLinkView = z.object({
   state: z.enum(LINK_STATES),
-  action: z.enum(['confirm', 'cancel']).nullable(),
+  action: z.enum(['confirm', 'cancel', 'book']).nullable(),
   message: z.string(),
   appointment: z
     .object({
@@ -55,6 +58,19 @@ export const zLinkView = z.object({
       status: z.string(),
     })
     .nullable(),
+  /**
+   * A recall's link (action `book`): the open times the patient may choose from; none (or no
+   * appointment type) means "please call" with the clinic's number.
+   */
+  booking: z
+    .object({
+      clinic: z.string(),
+      clinicPhone: z.string().nullable(),
+      provider: z.string(),
+      slots: z.array(z.object({ start: z.string(), date: z.string(), time: z.string() })),
+    })
+    .nullable()
+    .optional(),
 });
 export type LinkView = z.infer<typeof zLinkView>;
 
