@@ -1,12 +1,12 @@
 import { type Db, schema } from '@tend/db';
 import {
   AppError,
-  instantToZoned,
   type Recall,
   type RecallClose,
   type RecallContact,
   type RecallSettings,
   type RecallView,
+  todayIn,
 } from '@tend/domain';
 import { and, asc, desc, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm';
 import { recordAudit, recordPatientsAccess } from '../audit/service';
@@ -123,7 +123,7 @@ export async function listRecalls(
     .select({ timezone: schema.clinics.timezone })
     .from(schema.clinics)
     .where(eq(schema.clinics.id, ctx.clinicId));
-  const today = instantToZoned(Date.now(), clinic?.timezone ?? 'UTC').date;
+  const today = todayIn(clinic?.timezone ?? 'UTC');
   const where = query.encounterId ? eq(r.encounterId, query.encounterId) : viewFilter(query.view, today);
   const items = await selectRecalls(db, ctx, where);
   await recordPatientsAccess(db, ctx, 'patient.read', [...new Set(items.map((i) => i.patientId))], {
