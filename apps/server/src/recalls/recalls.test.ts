@@ -112,10 +112,7 @@ describe('the recall sweep', () => {
     expect(await messagesOf(recall.id)).toEqual([]);
 
     // Two servers sweeping at the same instant write one message.
-    const [a, b] = await Promise.all([
-      sweepRecalls(t.database.db, env, due),
-      sweepRecalls(t.database.db, env, due),
-    ]);
+    const [a, b] = await Promise.all([sweepRecalls(t.database.db, env, due), sweepRecalls(t.database.db, env, due)]);
     expect(a + b).toBeGreaterThanOrEqual(1);
     await sweep(due);
     const first = await messagesOf(recall.id);
@@ -204,7 +201,10 @@ describe('the recall sweep', () => {
     });
     expect(settings.status, JSON.stringify(settings.body)).toBe(200);
     expect(settings.body.recall).toEqual({ leadDays: 3, secondNoticeAfterDays: 0 });
-    const bad = await s.manager.put('/api/reminder-rules', { rules: [], recall: { leadDays: 400, secondNoticeAfterDays: 0 } });
+    const bad = await s.manager.put('/api/reminder-rules', {
+      rules: [],
+      recall: { leadDays: 400, secondNoticeAfterDays: 0 },
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.error.fields[0]).toMatchObject({ path: 'recall.leadDays', message: 'Enter 0 to 90 days.' });
     try {
@@ -213,9 +213,9 @@ describe('the recall sweep', () => {
         patient: { email: null, phone: '+16175550123', preferredContactMethod: 'sms' },
       });
       const nobody = await orderRecall({ dueDate: addDays(today, 50), patient: { email: null, phone: null } });
-      expect((await s.reception.get(`/api/recalls?encounterId=${await encounterOf(texts.id)}`)).body.items[0]).toMatchObject(
-        { reachable: true },
-      );
+      expect(
+        (await s.reception.get(`/api/recalls?encounterId=${await encounterOf(texts.id)}`)).body.items[0],
+      ).toMatchObject({ reachable: true });
       const due = noticeAt(addDays(today, 50), 3);
       await sweep(new Date(due.getTime() - 60_000));
       expect(await messagesOf(texts.id)).toEqual([]);
@@ -253,7 +253,10 @@ describe('the recall list', () => {
 
     const call = await s.reception.post(`/api/recalls/${dueNow.id}/contact`, { note: 'Left a voicemail' });
     expect(call.status, JSON.stringify(call.body)).toBe(200);
-    expect(call.body).toMatchObject({ status: 'contacted', lastContact: { channel: 'phone', note: 'Left a voicemail' } });
+    expect(call.body).toMatchObject({
+      status: 'contacted',
+      lastContact: { channel: 'phone', note: 'Left a voicemail' },
+    });
     expect((await listed('contacted')).map((r) => r.id)).toContain(dueNow.id);
     expect((await listed('due')).map((r) => r.id)).not.toContain(dueNow.id);
 
@@ -342,7 +345,9 @@ describe('the booking link', () => {
     const [audit] = await t.database.db
       .select()
       .from(schema.auditEvents)
-      .where(and(eq(schema.auditEvents.entityId, appointment.id), eq(schema.auditEvents.action, 'appointment.patient_book')));
+      .where(
+        and(eq(schema.auditEvents.entityId, appointment.id), eq(schema.auditEvents.action, 'appointment.patient_book')),
+      );
     expect(audit).toMatchObject({ actorRole: 'patient', actorUserId: null, patientId: recall.patientId });
 
     // Once: the link now shows the booked visit and books nothing more.

@@ -184,7 +184,12 @@ export async function closeRecall(db: Db, ctx: RequestContext, id: string, input
       throw new AppError('conflict', `This recall is ${exists.status} already. Reload the list.`);
     }
     await withdrawMessages(tx, ctx.clinicId, { type: 'recall', id }, ['recall'], 'The recall was closed.');
-    await recordAudit(tx, ctx, { action: 'recall.close', patientId: closed.patientId, entityType: 'recall', entityId: id });
+    await recordAudit(tx, ctx, {
+      action: 'recall.close',
+      patientId: closed.patientId,
+      entityType: 'recall',
+      entityId: id,
+    });
   });
   return requireRecall(db, ctx, id);
 }

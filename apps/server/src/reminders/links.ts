@@ -109,7 +109,9 @@ export async function useLink(
   if (checked.ok && checked.claims.action === 'book') {
     const { claims } = checked;
     const recordUse = async (tx: Db, clinicId: string) => {
-      await tx.insert(schema.linkUses).values({ tokenHash: tokenHash(token), clinicId, action: 'book', recordId: claims.id });
+      await tx
+        .insert(schema.linkUses)
+        .values({ tokenHash: tokenHash(token), clinicId, action: 'book', recordId: claims.id });
     };
     return bookFromRecallLink(db, origin, claims, recordUse, input.start);
   }

@@ -3,8 +3,8 @@ import { AppError, type LinkView, offeredBy, zonedTimeToInstant } from '@tend/do
 import { and, asc, eq } from 'drizzle-orm';
 import type { PatientActor, RequestOrigin } from '../context';
 import type { LinkClaims } from '../messaging/links';
-import { openSlots } from '../scheduling/availability';
 import { commitBooking, prepareBooking } from '../scheduling/appointments';
+import { openSlots } from '../scheduling/availability';
 import { addDays, DAY, requireType } from '../scheduling/shared';
 import { describeAppointment, loadAppointmentView } from './appointment-view';
 
@@ -87,7 +87,12 @@ async function inspect(db: Db, claims: LinkClaims): Promise<{ view: LinkView; ro
   const row = await loadRecall(db, claims.id);
   if (!row) {
     return {
-      view: { state: 'invalid', action: null, message: 'This link is not valid. Please call the clinic.', appointment: null },
+      view: {
+        state: 'invalid',
+        action: null,
+        message: 'This link is not valid. Please call the clinic.',
+        appointment: null,
+      },
       row: null,
     };
   }
@@ -119,10 +124,17 @@ async function inspect(db: Db, claims: LinkClaims): Promise<{ view: LinkView; ro
   }
   booking.slots = await openTimes(db, row);
   if (!booking.slots.length) {
-    return { view: { ...base, state: 'closed', message: `It is time to book your follow-up visit. ${callUs(row.phone)}` }, row };
+    return {
+      view: { ...base, state: 'closed', message: `It is time to book your follow-up visit. ${callUs(row.phone)}` },
+      row,
+    };
   }
   return {
-    view: { ...base, state: 'ready', message: 'It is time to book your follow-up visit. Choose a time that suits you.' },
+    view: {
+      ...base,
+      state: 'ready',
+      message: 'It is time to book your follow-up visit. Choose a time that suits you.',
+    },
     row,
   };
 }

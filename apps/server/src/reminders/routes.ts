@@ -28,7 +28,10 @@ export function reminderRoutes(server: FastifyInstance, deps: Deps): void {
 
   app.get(
     '/api/reminder-rules',
-    { config: { access: 'schedule.read' }, schema: { tags, summary: 'The clinic’s reminder rules, and when recall messages go', response: rules } },
+    {
+      config: { access: 'schedule.read' },
+      schema: { tags, summary: 'The clinic’s reminder rules, and when recall messages go', response: rules },
+    },
     async (request) => listReminderRules(db, requireCtx(request)),
   );
   app.put(

@@ -34,11 +34,7 @@ export async function listReminderRules(db: Db, ctx: RequestContext): Promise<Ru
   };
 }
 
-export async function putReminderRules(
-  db: Db,
-  ctx: RequestContext,
-  input: ReminderRulesPut,
-): Promise<RulesView> {
+export async function putReminderRules(db: Db, ctx: RequestContext, input: ReminderRulesPut): Promise<RulesView> {
   await db.transaction(async (tx) => {
     await tx.update(r).set({ active: false }).where(eq(r.clinicId, ctx.clinicId));
     for (const rule of input.rules) {

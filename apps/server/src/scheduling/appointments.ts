@@ -19,8 +19,8 @@ import { recordActorAudit, recordAnonymousAudit, recordAudit, recordPatientsAcce
 import { type Actor, type ClinicScope, isPatientActor, type RequestContext, type RequestOrigin } from '../context';
 import { publishEvent } from '../events/hub';
 import { requirePatient } from '../patients/service';
-import { appointmentMessages } from '../reminders/appointment-messages';
 import { markRecallBooked } from '../recalls/service';
+import { appointmentMessages } from '../reminders/appointment-messages';
 import { markWaitlistBooked } from '../waitlist/service';
 import { calendarsOfProviders, findConflictingAppointment, freeRooms, overlapping } from './repository';
 import type { Appointment, AppointmentsQuery } from './schemas';

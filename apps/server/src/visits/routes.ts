@@ -260,7 +260,8 @@ export function visitRoutes(server: FastifyInstance, deps: Deps): void {
       config: { access: 'note.write' },
       schema: {
         tags,
-        summary: 'Ask for a follow-up ("return in 2 weeks for X"): a recall on the front desk’s list, messaged to the patient when due',
+        summary:
+          'Ask for a follow-up ("return in 2 weeks for X"): a recall on the front desk’s list, messaged to the patient when due',
         params: zIdParams,
         body: zFollowUpCreate,
         response: { 201: zRecall, ...errorResponses },

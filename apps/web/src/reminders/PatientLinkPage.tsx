@@ -1,4 +1,4 @@
-import { Alert, Button, Checkbox, Stack, Text, Title } from '@mantine/core';
+import { Alert, Button, Checkbox, Group, Stack, Text, Title } from '@mantine/core';
 import { type LinkView, t } from '@tend/domain';
 import { useEffect, useState } from 'react';
 import { api, isApiError } from '../api/client';
@@ -7,8 +7,9 @@ import { Loading } from '../components/states';
 import { useDocumentTitle } from '../components/useDocumentTitle';
 
 /**
- * The page behind a link in a reminder (`/r/<token>`), for a patient without an account: the
- * appointment, and one button to confirm or cancel it. Opening the page changes nothing.
+ * The page behind a link in a message (`/r/<token>`), for a patient without an account: the
+ * appointment and one button to confirm or cancel it — or, for a recall, the open times to book
+ * one (or the clinic's number to call). Opening the page changes nothing.
  */
 export function PatientLinkPage({ token }: { token: string }) {
   useDocumentTitle(t('link.title'));
@@ -16,6 +17,7 @@ export function PatientLinkPage({ token }: { token: string }) {
   const [problem, setProblem] = useState<string | null>(null);
   const [anotherTime, setAnotherTime] = useState(false);
   const [busy, setBusy] = useState(false);
+  const [chosen, setChosen] = useState<string | null>(null);
   const path = `/public/links/${encodeURIComponent(token)}`;
 
   useEffect(() => {
@@ -28,9 +30,17 @@ export function PatientLinkPage({ token }: { token: string }) {
     setBusy(true);
     setProblem(null);
     try {
-      setView(await api<LinkView>(path, { method: 'POST', body: { anotherTime }, authFlow: true }));
+      const body = view?.action === 'book' ? { start: chosen } : { anotherTime };
+      setView(await api<LinkView>(path, { method: 'POST', body, authFlow: true }));
     } catch (error) {
       setProblem(isApiError(error) ? error.message : t('link.failed'));
+      // A time someone else took meanwhile is gone from the refreshed list.
+      if (view?.action === 'book') {
+        setChosen(null);
+        api<LinkView>(path, { authFlow: true })
+          .then(setView)
+          .catch(() => undefined);
+      }
     } finally {
       setBusy(false);
     }
@@ -38,13 +48,20 @@ export function PatientLinkPage({ token }: { token: string }) {
 
   if (!view && !problem) return <Loading label={t('link.loading')} />;
   const appointment = view?.appointment;
+  const booking = view?.booking;
+  const picked = booking?.slots.find((slot) => slot.start === chosen);
   const color = view?.state === 'done' ? 'green' : view?.state === 'ready' ? 'blue' : 'yellow';
   return (
-    <CenteredCard width={460}>
+    <CenteredCard width={booking ? 560 : 460}>
       <Stack gap="md">
         <Title order={1} size="h2">
-          {appointment?.clinic ?? t('link.title')}
+          {booking?.clinic ?? appointment?.clinic ?? t('link.title')}
         </Title>
+        {booking && !appointment && (
+          <Text c="dimmed">
+            {t('link.bookTitle')} · {t('link.with', { provider: booking.provider })}
+          </Text>
+        )}
         {appointment && (
           <Stack gap={2}>
             <Text fw={600} size="lg">
@@ -72,8 +89,22 @@ export function PatientLinkPage({ token }: { token: string }) {
             onChange={(event) => setAnotherTime(event.currentTarget.checked)}
           />
         )}
+        {view?.state === 'ready' && booking && booking.slots.length > 0 && (
+          <TimePicker slots={booking.slots} chosen={chosen} onChoose={setChosen} />
+        )}
+        {view?.state === 'ready' && booking && (
+          <Button size="md" loading={busy} disabled={!picked} onClick={act}>
+            {picked ? t('link.book', { date: picked.date, time: picked.time }) : t('link.chooseTime')}
+          </Button>
+        )}
+        {view?.state === 'closed' && booking?.clinicPhone && (
+          <Button size="md" variant="light" component="a" href={`tel:${booking.clinicPhone.replace(/[^+\d]/g, '')}`}>
+            {t('link.callUs', { phone: booking.clinicPhone })}
+          </Button>
+        )}
         {view?.state === 'ready' &&
           view.action &&
+          view.action !== 'book' &&
           !(view.action === 'confirm' && appointment?.status === 'confirmed') && (
             <Button size="md" color={view.action === 'cancel' ? 'red' : undefined} loading={busy} onClick={act}>
               {view.action === 'confirm' ? t('link.confirm') : t('link.cancel')}
@@ -81,5 +112,46 @@ export function PatientLinkPage({ token }: { token: string }) {
           )}
       </Stack>
     </CenteredCard>
+  );
+}
+
+type Slots = NonNullable<LinkView['booking']>['slots'];
+
+/** The open times, day by day; one is chosen. */
+function TimePicker({
+  slots,
+  chosen,
+  onChoose,
+}: {
+  slots: Slots;
+  chosen: string | null;
+  onChoose: (start: string) => void;
+}) {
+  const days = new Map<string, Slots>();
+  for (const slot of slots) days.set(slot.date, [...(days.get(slot.date) ?? []), slot]);
+  return (
+    <Stack gap="sm" role="group" aria-label={t('link.chooseTime')}>
+      {[...days].map(([date, times]) => (
+        <Stack key={date} gap={6}>
+          <Text fw={600} size="sm">
+            {date}
+          </Text>
+          <Group gap={6}>
+            {times.map((slot) => (
+              <Button
+                key={slot.start}
+                size="xs"
+                variant={slot.start === chosen ? 'filled' : 'default'}
+                aria-pressed={slot.start === chosen}
+                aria-label={`${slot.date}, ${slot.time}`}
+                onClick={() => onChoose(slot.start)}
+              >
+                {slot.time}
+              </Button>
+            ))}
+          </Group>
+        </Stack>
+      ))}
+    </Stack>
   );
 }

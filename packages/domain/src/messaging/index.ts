@@ -1,4 +1,4 @@
+export * from './recalls';
 export * from './reminders';
 export * from './templates';
 export * from './timing';
-export * from './recalls';

@@ -310,4 +310,3 @@ export const zChargesQuery = z.object({
   patientId: zId.optional(),
   status: z.enum(['open', 'void']).optional(),
 });
-
