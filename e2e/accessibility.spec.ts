@@ -21,6 +21,7 @@ const PAGES: Array<[string, string | RegExp]> = [
   ['/billing/statements', 'Statements'],
   ['/billing/aging', 'A/R aging'],
   ['/admin/reminders', 'Reminders'],
+  ['/recalls', 'Recalls'],
   ['/claims', 'Claims'],
   ['/claims?view=all', 'Claims'],
 ];

@@ -201,9 +201,12 @@ function LastContact({ recall, timezone }: { recall: Recall; timezone: string })
         </Text>
       )}
       {!recall.reachable && (
-        <Badge variant="light" color="orange" leftSection={<IconPhone size={12} aria-hidden />}>
-          {t('recalls.unreachable')}
-        </Badge>
+        <Group gap={4} wrap="nowrap">
+          <IconPhone size={14} aria-hidden color="var(--mantine-color-orange-9)" />
+          <Text size="xs" fw={600} c="orange.9">
+            {t('recalls.unreachable')}
+          </Text>
+        </Group>
       )}
     </Stack>
   );

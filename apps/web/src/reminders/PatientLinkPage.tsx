@@ -127,11 +127,12 @@ function TimePicker({
   chosen: string | null;
   onChoose: (start: string) => void;
 }) {
+  const [shown, setShown] = useState(3);
   const days = new Map<string, Slots>();
   for (const slot of slots) days.set(slot.date, [...(days.get(slot.date) ?? []), slot]);
   return (
     <Stack gap="sm" role="group" aria-label={t('link.chooseTime')}>
-      {[...days].map(([date, times]) => (
+      {[...days].slice(0, shown).map(([date, times]) => (
         <Stack key={date} gap={6}>
           <Text fw={600} size="sm">
             {date}
@@ -152,6 +153,11 @@ function TimePicker({
           </Group>
         </Stack>
       ))}
+      {days.size > shown && (
+        <Button variant="subtle" size="sm" onClick={() => setShown(shown + 3)} style={{ alignSelf: 'flex-start' }}>
+          {t('link.moreDays')}
+        </Button>
+      )}
     </Stack>
   );
 }

@@ -97,7 +97,7 @@ export const enMessaging = {
   'link.chooseTime': 'Choose a time',
   'link.book': 'Book {date} at {time}',
   'link.callUs': 'Call {phone}',
-  'link.bookedTitle': 'Your visit',
+  'link.moreDays': 'Show more days',
 
   // ---- Admin → Text messages
   'nav.sms': 'Text messages',
