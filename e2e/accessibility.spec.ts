@@ -22,6 +22,7 @@ const PAGES: Array<[string, string | RegExp]> = [
   ['/billing/aging', 'A/R aging'],
   ['/admin/reminders', 'Reminders'],
   ['/admin/message-templates', 'Message templates'],
+  ['/recalls', 'Recalls'],
   ['/claims', 'Claims'],
   ['/claims?view=all', 'Claims'],
 ];

@@ -21,22 +21,22 @@ export interface RequestOrigin {
   userAgent: string | null;
 }
 
+/** What clinic-scoped lookups need: the clinic (a staff request, or a patient's link). */
+export type ClinicScope = Pick<RequestContext, 'clinicId'>;
+
 /**
- * A patient acting through a signed link in a message, for the few services a link may use
- * (taking an offered time books through the booking service). There is no user: what it writes
- * records no user (created_by, resolved_by, the audit's actor are null) and the role 'patient',
- * which no permission includes.
+ * A patient acting through a signed link in a message (booking a recall's visit): no staff
+ * account and no permissions; audited as the patient, from where the request came.
  */
-export function patientViaLink(clinicId: string, origin: RequestOrigin): RequestContext {
-  return {
-    clinicId,
-    userId: null as unknown as string,
-    role: 'patient' as Role,
-    userName: 'The patient (link)',
-    email: '',
-    ip: origin.ip,
-    userAgent: origin.userAgent,
-    sessionId: null,
-    tokenId: null,
-  };
+export interface PatientActor {
+  clinicId: string;
+  patientId: string;
+  origin: RequestOrigin;
+}
+
+/** Who books: a signed-in staff member, or the patient through a link. */
+export type Actor = RequestContext | PatientActor;
+
+export function isPatientActor(actor: Actor): actor is PatientActor {
+  return 'origin' in actor;
 }

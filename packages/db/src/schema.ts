@@ -38,6 +38,8 @@ export const clinics = pgTable('clinics', {
   phone: text('phone'),
   quietHoursStart: text('quiet_hours_start').notNull().default('21:00'),
   quietHoursEnd: text('quiet_hours_end').notNull().default('08:00'),
+  recallLeadDays: integer('recall_lead_days').notNull().default(7),
+  recallSecondNoticeDays: integer('recall_second_notice_days').notNull().default(14),
   waitlistOffersEnabled: boolean('waitlist_offers_enabled').notNull().default(false),
   waitlistHoldMinutes: integer('waitlist_hold_minutes').notNull().default(60),
   waitlistOfferLeadMinutes: integer('waitlist_offer_lead_minutes').notNull().default(120),
@@ -520,7 +522,11 @@ export const medications = pgTable('medications', {
   updatedAt: updatedAt(),
 });
 
-export const followUps = pgTable('follow_ups', {
+/**
+ * Recalls: the follow-ups providers order during a visit, worked by the front desk and messaged
+ * to the patient when due (migrations 0005, 0012).
+ */
+export const recalls = pgTable('recalls', {
   id: uuid('id').primaryKey(),
   clinicId: uuid('clinic_id').notNull(),
   patientId: uuid('patient_id').notNull(),
@@ -529,11 +535,19 @@ export const followUps = pgTable('follow_ups', {
   appointmentTypeId: uuid('appointment_type_id'),
   dueDate: date('due_date', { mode: 'string' }).notNull(),
   reason: text('reason').notNull(),
-  status: text('status').$type<'open' | 'booked' | 'dismissed'>().notNull().default('open'),
+  status: text('status').$type<'open' | 'contacted' | 'booked' | 'closed'>().notNull().default('open'),
   appointmentId: uuid('appointment_id'),
   createdAt: createdAt(),
   createdBy: uuid('created_by'),
   resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+  closeReason: text('close_reason'),
+  closedBy: uuid('closed_by'),
+  lastContactAt: timestamp('last_contact_at', { withTimezone: true }),
+  lastContactChannel: text('last_contact_channel').$type<'email' | 'sms' | 'phone'>(),
+  lastContactNote: text('last_contact_note'),
+  lastContactBy: uuid('last_contact_by'),
+  notices: integer('notices').notNull().default(0),
+  lastNoticeAt: timestamp('last_notice_at', { withTimezone: true }),
 });
 
 /** ICD-10-CM diagnosis codes, shared by every clinic of the installation (migration 0004). */

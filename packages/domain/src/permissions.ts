@@ -39,8 +39,8 @@ export const PERMISSIONS = {
   'service.manage': ['admin', 'manager', 'billing'],
   /** SOAP templates per appointment type. */
   'template.manage': ['admin', 'manager', 'provider'],
-  /** The to-book list of follow-ups ("return in 2 weeks"). */
-  'followup.read': ['admin', 'manager', 'receptionist', 'provider', 'nurse'],
+  /** The recall list: follow-ups providers ordered ("return in 2 weeks"), due, contacted, booked. */
+  'recall.read': ['admin', 'manager', 'receptionist', 'provider', 'nurse'],
   'audit.read': ['admin', 'manager'],
   'user.read': ['admin', 'manager'],
   'user.manage': ['admin'],

@@ -1,7 +1,7 @@
 import { type Db, schema } from '@tend/db';
 import type { AuditAction, AuditEvent } from '@tend/domain';
 import { and, desc, eq, gte, lte, sql } from 'drizzle-orm';
-import type { RequestContext, RequestOrigin } from '../context';
+import { type Actor, isPatientActor, type RequestContext, type RequestOrigin } from '../context';
 
 export interface AuditEntry {
   action: AuditAction;
@@ -16,6 +16,17 @@ export interface AuditEntry {
 /** Writes one audit event, in the caller's transaction when `db` is one. */
 export async function recordAudit(db: Db, ctx: RequestContext, entry: AuditEntry): Promise<void> {
   await db.insert(schema.auditEvents).values(actorColumns(ctx, entry));
+}
+
+/** Audits as the signed-in user, or as the patient acting through a link in a message. */
+export async function recordActorAudit(db: Db, actor: Actor, entry: AuditEntry): Promise<void> {
+  if (!isPatientActor(actor)) return recordAudit(db, actor, entry);
+  await recordAnonymousAudit(db, actor.origin, {
+    ...entry,
+    clinicId: actor.clinicId,
+    actorRole: 'patient',
+    details: { ...entry.details, via: 'link' },
+  });
 }
 
 /** Who acted; a request made with an API token names the token, since its creator may not be its owner. */

@@ -29,6 +29,7 @@ import { eventRoutes } from '../events/routes';
 import { insuranceRoutes } from '../insurance/routes';
 import { messagingRoutes } from '../messaging/routes';
 import { patientRoutes } from '../patients/routes';
+import { recallRoutes } from '../recalls/routes';
 import { reminderRoutes } from '../reminders/routes';
 import { schedulingRoutes } from '../scheduling/routes';
 import { visitRoutes } from '../visits/routes';
@@ -161,6 +162,7 @@ export async function buildApp(
   billingRoutes(app, deps);
   claimRoutes(app, deps);
   reminderRoutes(app, deps);
+  recallRoutes(app, deps);
   codeRoutes(app, deps);
   emailRoutes(app, deps);
   messagingRoutes(app, deps);

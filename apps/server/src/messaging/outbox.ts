@@ -361,12 +361,49 @@ export async function runOutbox(
     }
     const delivery = await deliverMessage(db, env, ready);
     const recorded = await recordDelivery(db, ready, delivery, { now, retry: true });
+    await recallContacted(db, recorded, now);
     if (recorded.status === 'sent') run.sent++;
     else if (recorded.status === 'captured') run.captured++;
     else if (recorded.status === 'queued') run.retried++;
     else run.failed++;
   }
   return run;
+}
+
+/** A recall's message that went out: the recall is contacted (its list shows when and how). */
+async function recallContacted(db: Db, row: MessageRow, now: Date): Promise<void> {
+  if (row.relatedType !== 'recall' || !row.relatedId || !['sent', 'captured'].includes(row.status)) return;
+  const r = schema.recalls;
+  await db
+    .update(r)
+    .set({ status: 'contacted', lastContactAt: now, lastContactChannel: row.channel, lastContactNote: null })
+    .where(and(eq(r.id, row.relatedId), inArray(r.status, ['open', 'contacted'])));
+}
+
+/** How long a recall's booking link works: 60 days past the due date, and at least 30 days from now. */
+const BOOK_LINK_DAYS_AFTER_DUE = 60;
+const BOOK_LINK_MIN_DAYS = 30;
+
+/**
+ * Signs the booking link of a recall's message as it is sent; a recall no longer waiting (booked
+ * or closed meanwhile) has its message withdrawn (null).
+ */
+async function withBookLink(db: Db, env: MessagingEnv, row: MessageRow, now: Date): Promise<MessageRow | null> {
+  const recallId = row.relatedId ?? '';
+  const [recall] = await db
+    .select({ status: schema.recalls.status, dueDate: schema.recalls.dueDate })
+    .from(schema.recalls)
+    .where(eq(schema.recalls.id, recallId));
+  if (!recall || !['open', 'contacted'].includes(recall.status)) {
+    return fillLinks(db, row, { withdrawn: 'The recall was booked or closed.' });
+  }
+  const day = 86_400;
+  const expires = Math.max(
+    Date.parse(`${recall.dueDate}T00:00:00Z`) / 1000 + BOOK_LINK_DAYS_AFTER_DUE * day,
+    Math.floor(now.getTime() / 1000) + BOOK_LINK_MIN_DAYS * day,
+  );
+  const link = `${env.publicUrl}/r/${signLink(env, { action: 'book', id: recallId, start: 0, expires })}`;
+  return fillLinks(db, row, { bookLink: link });
 }
 
 /**
@@ -404,10 +441,14 @@ async function fillLinks(
 /**
  * Signs the links of a message as it is sent. About an appointment: they name its current start
  * and expire with it; a message about an appointment no longer booked is withdrawn (null). A
- * waitlist offer's link expires with the hold; the message is withdrawn if the offer closed.
+ * waitlist offer's link expires with the hold; the message is withdrawn if the offer closed. A
+ * recall's booking link: see withBookLink.
  */
 async function withLinks(db: Db, env: MessagingEnv, row: MessageRow, now: Date): Promise<MessageRow | null> {
   const written = row.unsignedText ?? row.textBody;
+  if (row.relatedType === 'recall' && row.relatedId && written.includes('{bookLink}')) {
+    return withBookLink(db, env, row, now);
+  }
   if (row.relatedType === 'waitlist_offer' && row.relatedId && written.includes('{acceptLink}')) {
     const [offer] = await db
       .select({

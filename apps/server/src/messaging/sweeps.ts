@@ -1,5 +1,6 @@
 import type { Db } from '@tend/db';
 import { sweepBalanceReminders } from '../billing/balance-reminders';
+import { sweepRecalls } from '../recalls/sweep';
 import { expireOffers } from '../waitlist/offers';
 import type { MessagingEnv } from './outbox';
 
@@ -18,6 +19,8 @@ export const SWEEPS: readonly Sweep[] = [
   (db, _env, now) => expireOffers(db, now),
   // Invoices unpaid long enough: a friendly email with the invoice attached (once a clinic day).
   sweepBalanceReminders,
+  // Recalls coming due with nothing booked: a message with a link to book (at most two).
+  sweepRecalls,
 ];
 
 /** Runs each sweep; one that fails does not keep the others (or the outbox) from running. */

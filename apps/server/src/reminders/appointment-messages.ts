@@ -28,7 +28,7 @@ export type AppointmentChange = AppointmentAction | 'book' | 'reschedule';
 /** Kept as placeholders in the stored text until the worker sends it (see outbox.ts). */
 const LINK_PLACEHOLDERS = { confirmLink: '{confirmLink}', cancelLink: '{cancelLink}', acceptLink: '{acceptLink}' };
 
-interface Recipient {
+export interface Recipient {
   email: string | null;
   mobile: string | null;
   preferred: Channel;
@@ -59,7 +59,7 @@ async function contextOf(
 type Context = NonNullable<Awaited<ReturnType<typeof contextOf>>>;
 
 /** Where the patient can be reached, and how they prefer it (email unless they asked for texts). */
-function recipientOf(patient: PatientRow): Recipient {
+export function recipientOf(patient: PatientRow): Recipient {
   const mobile = patient.phones.find((phone) => phone.use === 'mobile')?.number ?? null;
   return {
     email: patient.emailOptOutAt ? null : patient.email,
@@ -68,7 +68,7 @@ function recipientOf(patient: PatientRow): Recipient {
   };
 }
 
-function addressFor(recipient: Recipient, channel: Channel): string | null {
+export function addressFor(recipient: Recipient, channel: Channel): string | null {
   return channel === 'email' ? recipient.email : recipient.mobile;
 }
 
@@ -142,16 +142,15 @@ async function enqueueFor(
   });
 }
 
-/** The patient's preferred channel, or the other one when that is not possible; null when neither is. */
-export function channelFor(patient: PatientRow): Channel | null {
-  const recipient = recipientOf(patient);
+/** The patient's preferred channel, or the other one when that is not possible ; null when neither is. */
+export function channelFor(recipient: Recipient): Channel | null {
   const order: Channel[] = recipient.preferred === 'sms' ? ['sms', 'email'] : ['email', 'sms'];
   return order.find((c) => addressFor(recipient, c)) ?? null;
 }
 
 /** A notice by the patient's preferred channel (or the other one when that is not possible). */
 async function notice(tx: Db, context: Context, row: AppointmentRow, kind: MessageKind, now: Date): Promise<void> {
-  const channel = channelFor(context.patient);
+  const channel = channelFor(recipientOf(context.patient));
   if (!channel) return;
   const version = row.updatedAt.getTime();
   await enqueueFor(tx, context, row, { kind, channel, sendAfter: now, key: `${kind}:${row.id}:${version}` });

@@ -3,12 +3,11 @@ import { type Db, schema, sqlState } from '@tend/db';
 import { AppError, type LinkView, type WaitlistOfferStatus } from '@tend/domain';
 import { eq } from 'drizzle-orm';
 import { recordAnonymousAudit } from '../audit/service';
-import { patientViaLink, type RequestOrigin } from '../context';
+import type { PatientActor, RequestOrigin } from '../context';
 import type { SecretKeySource } from '../email/secret-box';
 import { type LinkClaims, verifyLink } from '../messaging/links';
 import {
-  asSlotTaken,
-  insertBooking,
+  commitBooking,
   type PreparedBooking,
   patientAppointmentAction,
   prepareBooking,
@@ -16,62 +15,24 @@ import {
 import { lockProviderCalendar } from '../scheduling/repository';
 import { requireType } from '../scheduling/shared';
 import { declineOffer } from '../waitlist/offers';
+import { describeAppointment, type LoadedAppointment, loadAppointmentView } from './appointment-view';
+import { bookFromRecallLink, viewRecallLink } from './recall-link';
 
 /**
- * What a patient sees and does behind a link in a reminder: the appointment (clinic, date, time,
+ * What a patient sees and does behind a link in a message — a recall's booking link is handled in
+ * recall-link.ts. For a reminder: the appointment (clinic, date, time,
  * provider, place — nothing clinical), and one button. Opening the link (GET) never changes
  * anything — mail scanners open links too; the button (POST) confirms or cancels, once.
  */
 
 const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
 
-async function load(db: Db, claims: LinkClaims) {
-  const [row] = await db
-    .select({
-      appointment: schema.appointments,
-      clinic: schema.clinics.name,
-      provider: schema.providers.name,
-      providerTitle: schema.providers.title,
-      location: schema.locations.name,
-      timezone: schema.locations.timezone,
-    })
-    .from(schema.appointments)
-    .innerJoin(schema.clinics, eq(schema.clinics.id, schema.appointments.clinicId))
-    .innerJoin(schema.providers, eq(schema.providers.id, schema.appointments.providerId))
-    .innerJoin(schema.locations, eq(schema.locations.id, schema.appointments.locationId))
-    .where(eq(schema.appointments.id, claims.id));
-  return row ?? null;
-}
-
-type Loaded = NonNullable<Awaited<ReturnType<typeof load>>>;
-
-function describe(row: Loaded): NonNullable<LinkView['appointment']> {
-  const start = row.appointment.startAt;
-  return {
-    clinic: row.clinic,
-    date: new Intl.DateTimeFormat('en-US', {
-      timeZone: row.timezone,
-      weekday: 'long',
-      month: 'long',
-      day: 'numeric',
-      year: 'numeric',
-    }).format(start),
-    time: new Intl.DateTimeFormat('en-US', { timeZone: row.timezone, hour: 'numeric', minute: '2-digit' }).format(
-      start,
-    ),
-    provider: [row.providerTitle, row.provider].filter(Boolean).join(' '),
-    location: row.location,
-    status: row.appointment.status,
-    holdUntil: null,
-  };
-}
-
 /** The state of a link now, and the appointment it is about. */
 async function inspect(
   db: Db,
   keys: SecretKeySource,
   token: string,
-): Promise<{ view: LinkView; row: Loaded | null; claims: LinkClaims | null }> {
+): Promise<{ view: LinkView; row: LoadedAppointment | null; claims: LinkClaims | null }> {
   const checked = verifyLink(keys, token);
   if (!checked.ok) {
     const message =
@@ -87,7 +48,7 @@ async function inspect(
   const { claims } = checked;
   if (claims.action === 'offer') return { view: await inspectOffer(db, claims), row: null, claims };
   const action = claims.action === 'confirm' || claims.action === 'cancel' ? claims.action : null;
-  const row = await load(db, claims);
+  const row = await loadAppointmentView(db, claims.id);
   if (!row || !action) {
     return {
       view: {
@@ -100,7 +61,7 @@ async function inspect(
       claims,
     };
   }
-  const appointment = describe(row);
+  const appointment = describeAppointment(row);
   const base = { action, appointment };
   const [used] = await db
     .select()
@@ -141,6 +102,8 @@ async function inspect(
 }
 
 export async function viewLink(db: Db, keys: SecretKeySource, token: string): Promise<LinkView> {
+  const checked = verifyLink(keys, token);
+  if (checked.ok && checked.claims.action === 'book') return viewRecallLink(db, checked.claims);
   return (await inspect(db, keys, token)).view;
 }
 
@@ -150,13 +113,23 @@ export async function useLink(
   keys: SecretKeySource,
   origin: RequestOrigin,
   token: string,
-  input: { anotherTime?: boolean | undefined; decline?: boolean | undefined },
+  input: { anotherTime?: boolean | undefined; decline?: boolean | undefined; start?: string | undefined },
 ): Promise<LinkView> {
+  const checked = verifyLink(keys, token);
+  if (checked.ok && checked.claims.action === 'book') {
+    const { claims } = checked;
+    const recordUse = async (tx: Db, clinicId: string) => {
+      await tx
+        .insert(schema.linkUses)
+        .values({ tokenHash: tokenHash(token), clinicId, action: 'book', recordId: claims.id });
+    };
+    return bookFromRecallLink(db, origin, claims, recordUse, input.start);
+  }
   const { view, row, claims } = await inspect(db, keys, token);
   if (view.action === 'offer' && claims) {
     return answerOffer(db, origin, claims, input.decline ? 'decline' : 'accept');
   }
-  if (view.state !== 'ready' || !row || !view.action || view.action === 'offer') {
+  if (view.state !== 'ready' || !row || !view.action || view.action === 'offer' || view.action === 'book') {
     throw new AppError('conflict', view.message, { details: { state: view.state } });
   }
   const action = view.action;
@@ -323,7 +296,7 @@ async function answerOffer(
     };
   }
 
-  const ctx = patientViaLink(offer.clinicId, origin);
+  const ctx: PatientActor = { clinicId: offer.clinicId, patientId: offer.patientId, origin };
   const unavailable = () =>
     new AppError('conflict', 'Sorry, this time is no longer available. Please call the clinic to find another one.');
   let prepared: PreparedBooking;
@@ -341,10 +314,9 @@ async function answerOffer(
     if (error instanceof AppError) throw unavailable();
     throw error;
   }
-  for (const [attempt, roomId] of prepared.rooms.entries()) {
-    try {
-      await db.transaction(async (tx) => {
-        const appointment = await insertBooking(tx, ctx, prepared, roomId);
+  try {
+    await commitBooking(db, ctx, prepared, {
+      after: async (tx, appointment) => {
         // The offer must be the one this booking took: still open and held until now.
         const [accepted] = await tx
           .select({
@@ -366,15 +338,14 @@ async function answerOffer(
           action: 'waitlist.offer_accept',
           details: { entryId: offer.entryId, appointmentId: appointment.id, via: 'link' },
         });
-      });
-      break;
-    } catch (error) {
-      const taken = await asSlotTaken(db, ctx, error, prepared, roomId);
-      if (taken && attempt < prepared.rooms.length - 1) continue;
-      if (taken) throw unavailable();
-      if (error instanceof AppError && error.code === 'validation_failed') throw unavailable();
-      throw error;
+      },
+    });
+  } catch (error) {
+    // Taken meanwhile, or no room left: not for the patient to work around.
+    if (error instanceof AppError && (error.code === 'slot_taken' || error.code === 'validation_failed')) {
+      throw unavailable();
     }
+    throw error;
   }
   return {
     ...(await inspectOffer(db, claims)),

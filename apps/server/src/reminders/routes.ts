@@ -1,8 +1,10 @@
 import {
+  zInstant,
   zLanguage,
   zLinkView,
   zMessageTemplate,
   zMessageTemplatePut,
+  zRecallSettings,
   zReminderRule,
   zReminderRulesPut,
 } from '@tend/domain';
@@ -23,11 +25,14 @@ export function reminderRoutes(server: FastifyInstance, deps: Deps): void {
   const app = server.withTypeProvider<ZodTypeProvider>();
   const { db } = deps.database;
   const tags = ['reminders'];
-  const rules = { 200: z.object({ items: z.array(zReminderRule) }), ...errorResponses };
+  const rules = { 200: z.object({ items: z.array(zReminderRule), recall: zRecallSettings }), ...errorResponses };
 
   app.get(
     '/api/reminder-rules',
-    { config: { access: 'schedule.read' }, schema: { tags, summary: 'The clinic’s reminder rules', response: rules } },
+    {
+      config: { access: 'schedule.read' },
+      schema: { tags, summary: 'The clinic’s reminder rules, and when recall messages go', response: rules },
+    },
     async (request) => listReminderRules(db, requireCtx(request)),
   );
   app.put(
@@ -37,7 +42,7 @@ export function reminderRoutes(server: FastifyInstance, deps: Deps): void {
       schema: {
         tags,
         summary:
-          'Replace the reminder rules (e.g. email 3 days = 4320 minutes before, text 2 hours = 120 minutes before); whole days keep the wall-clock time. Rules left out are turned off. They apply to appointments booked or moved from now on.',
+          'Replace the reminder rules (e.g. email 3 days = 4320 minutes before, text 2 hours = 120 minutes before); whole days keep the wall-clock time. Rules left out are turned off. They apply to appointments booked or moved from now on. `recall` (optional) sets when recall messages go: the first `leadDays` before the due date, a second `secondNoticeAfterDays` after it if nothing is booked (0: none).',
         body: zReminderRulesPut,
         response: rules,
       },
@@ -85,7 +90,7 @@ export function reminderRoutes(server: FastifyInstance, deps: Deps): void {
       schema: {
         tags,
         summary:
-          'What a link in a message is about (the appointment or the offered time: clinic, date, time, provider, place, held until) and whether it can be used; opening it changes nothing',
+          'What a link in a message is about (the appointment or the offered time: clinic, date, time, provider, place, held until; for a recall’s booking link, the open times to choose from) and whether it can be used; opening it changes nothing',
         params: zTokenParams,
         response: { 200: zLinkView, ...errorResponses },
       },
@@ -99,13 +104,15 @@ export function reminderRoutes(server: FastifyInstance, deps: Deps): void {
       schema: {
         tags,
         summary:
-          'Confirm or cancel the appointment of a link, or take (or, with `decline`, say no thanks to) the time of a waitlist offer — once; refused when expired, forged, used, or the appointment has moved',
+          'Confirm or cancel the appointment of a link, take (or, with `decline`, say no thanks to) the time of a waitlist offer, or book the chosen time (`start`) of a recall’s booking link — once; refused when expired, forged, used, the appointment has moved or the time is taken',
         params: zTokenParams,
         body: z.object({
           /** A cancel link: please contact me to find another time. */
           anotherTime: z.boolean().optional(),
           /** An offer link: no thanks (the time goes to the next patient on the waitlist). */
           decline: z.boolean().optional(),
+          /** A recall's booking link: the chosen open time. */
+          start: zInstant.optional(),
         }),
         response: { 200: zLinkView, ...errorResponses },
       },

@@ -1,11 +1,12 @@
 import { type Db, newId, schema } from '@tend/db';
-import type { ReminderRule, ReminderRulesPut } from '@tend/domain';
+import type { RecallSettings, ReminderRule, ReminderRulesPut } from '@tend/domain';
 import { and, asc, eq } from 'drizzle-orm';
 import { recordAudit } from '../audit/service';
 import type { RequestContext } from '../context';
+import { getRecallSettings, putRecallSettings } from '../recalls/service';
 
 /**
- * The clinic's reminder rules. A rule is never deleted (sent reminders name it, for the
+ * The clinic's reminder rules, and when recall messages go (they are edited together). A rule is never deleted (sent reminders name it, for the
  * reminders report): one left out of a PUT is turned off, and on again when it is listed again.
  * New rules apply to appointments booked or moved from then on.
  */
@@ -19,20 +20,21 @@ const toRule = (row: typeof r.$inferSelect): ReminderRule => ({
   active: row.active,
 });
 
-export async function listReminderRules(db: Db, ctx: RequestContext): Promise<{ items: ReminderRule[] }> {
+type RulesView = { items: ReminderRule[]; recall: RecallSettings };
+
+export async function listReminderRules(db: Db, ctx: RequestContext): Promise<RulesView> {
   const rows = await db
     .select()
     .from(r)
     .where(eq(r.clinicId, ctx.clinicId))
     .orderBy(asc(r.minutesBefore), asc(r.channel));
-  return { items: rows.map(toRule).sort((a, b) => b.minutesBefore - a.minutesBefore) };
+  return {
+    items: rows.map(toRule).sort((a, b) => b.minutesBefore - a.minutesBefore),
+    recall: await getRecallSettings(db, ctx),
+  };
 }
 
-export async function putReminderRules(
-  db: Db,
-  ctx: RequestContext,
-  input: ReminderRulesPut,
-): Promise<{ items: ReminderRule[] }> {
+export async function putReminderRules(db: Db, ctx: RequestContext, input: ReminderRulesPut): Promise<RulesView> {
   await db.transaction(async (tx) => {
     await tx.update(r).set({ active: false }).where(eq(r.clinicId, ctx.clinicId));
     for (const rule of input.rules) {
@@ -45,11 +47,12 @@ export async function putReminderRules(
         await tx.insert(r).values({ id: newId(), clinicId: ctx.clinicId, ...rule });
       }
     }
+    if (input.recall) await putRecallSettings(tx, ctx, input.recall);
     await recordAudit(tx, ctx, {
       action: 'reminder_rules.update',
       entityType: 'clinic',
       entityId: ctx.clinicId,
-      details: { rules: input.rules },
+      details: { rules: input.rules, ...(input.recall ? { recall: input.recall } : {}) },
     });
   });
   return listReminderRules(db, ctx);

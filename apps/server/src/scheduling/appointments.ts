@@ -15,12 +15,12 @@ import {
   subtractIntervals,
 } from '@tend/domain';
 import { and, asc, eq, inArray, ne } from 'drizzle-orm';
-import { recordAnonymousAudit, recordAudit, recordPatientsAccess } from '../audit/service';
-import type { RequestContext, RequestOrigin } from '../context';
+import { recordActorAudit, recordAnonymousAudit, recordAudit, recordPatientsAccess } from '../audit/service';
+import { type Actor, type ClinicScope, isPatientActor, type RequestContext, type RequestOrigin } from '../context';
 import { publishEvent } from '../events/hub';
 import { requirePatient } from '../patients/service';
+import { markRecallBooked } from '../recalls/service';
 import { appointmentMessages } from '../reminders/appointment-messages';
-import { markFollowUpBooked } from '../visits/followups';
 import {
   type FreedTime,
   offerFreedTime,
@@ -133,7 +133,7 @@ export async function patientNameOf(db: Db, ctx: RequestContext, patientId: stri
  */
 export async function placeInCalendar(
   db: Db,
-  ctx: RequestContext,
+  ctx: ClinicScope,
   providerId: string,
   start: number,
   end: number,
@@ -171,14 +171,14 @@ function outsideAvailability(providerName: string): AppError {
  * null (no override is recorded).
  */
 function overrideReasonFor(
-  ctx: RequestContext,
+  ctx: Actor,
   within: boolean,
   providerName: string,
   override: { reason: string } | null | undefined,
 ): string | null {
   if (within) return null;
   if (!override) throw outsideAvailability(providerName);
-  if (!can(ctx.role, 'appointment.override')) {
+  if (isPatientActor(ctx) || !can(ctx.role, 'appointment.override')) {
     throw AppError.forbidden('Your role cannot book outside working hours. Ask a manager or the front desk.');
   }
   return override.reason;
@@ -187,7 +187,7 @@ function overrideReasonFor(
 /** Active appointments of the patient with another provider overlapping [start, end). */
 export async function patientOverlaps(
   db: Db,
-  ctx: RequestContext,
+  ctx: ClinicScope,
   patientId: string,
   providerId: string,
   start: Date,
@@ -217,7 +217,7 @@ export async function patientOverlaps(
  */
 async function refusePatientOverlap(
   db: Db,
-  ctx: RequestContext,
+  ctx: ClinicScope,
   patientId: string,
   providerId: string,
   start: Date,
@@ -245,7 +245,7 @@ function doubleBooking(error: unknown): 'provider' | 'room' | null {
 
 async function slotTaken(
   db: Db,
-  ctx: RequestContext,
+  ctx: ClinicScope,
   what: 'provider' | 'room',
   ids: { providerId: string; roomId: string | null },
   start: Date,
@@ -270,7 +270,7 @@ async function slotTaken(
  */
 async function roomsToTry(
   db: Db,
-  ctx: RequestContext,
+  ctx: ClinicScope,
   type: TypeRow,
   chosenRoomId: string | null,
   locationId: string,
@@ -316,7 +316,7 @@ export interface PreparedBooking {
   allowPatientOverlap: boolean;
   /** The patient's waitlist entry this booking fulfils. */
   waitlistEntryId: string | null;
-  /** The patient's follow-up request this booking fulfils. */
+  /** The patient's recall (a follow-up a provider ordered) this booking fulfils. */
   followUpId: string | null;
 }
 
@@ -327,7 +327,7 @@ export interface PreparedBooking {
  */
 export async function prepareBooking(
   db: Db,
-  ctx: RequestContext,
+  ctx: Actor,
   type: TypeRow,
   input: {
     patientId: string;
@@ -385,7 +385,7 @@ export async function prepareBooking(
 /** Inserts a prepared booking in `tx` with its audit rows and live-update event. */
 export async function insertBooking(
   tx: Db,
-  ctx: RequestContext,
+  ctx: Actor,
   booking: PreparedBooking,
   roomId: string | null,
   seriesId: string | null = null,
@@ -415,13 +415,13 @@ export async function insertBooking(
       bufferEndAt: booking.holdUntil,
       notes: booking.notes,
       overrideReason: booking.overrideReason,
-      createdBy: ctx.userId,
+      createdBy: isPatientActor(ctx) ? null : ctx.userId,
       seriesId,
     })
     .returning();
   const audit = { patientId: booking.patientId, entityType: 'appointment', entityId: id };
-  await recordAudit(tx, ctx, {
-    action: 'appointment.book',
+  await recordActorAudit(tx, ctx, {
+    action: isPatientActor(ctx) ? 'appointment.patient_book' : 'appointment.book',
     ...audit,
     details: {
       providerId: booking.providerId,
@@ -434,7 +434,7 @@ export async function insertBooking(
     },
   });
   if (booking.overrideReason !== null) {
-    await recordAudit(tx, ctx, {
+    await recordActorAudit(tx, ctx, {
       action: 'appointment.override',
       ...audit,
       details: { reason: booking.overrideReason },
@@ -446,10 +446,10 @@ export async function insertBooking(
       patientId: booking.patientId,
       appointmentTypeId: booking.type.id,
     });
-    await settleEntryOffer(tx, booking.waitlistEntryId, inserted, ctx.userId);
+    await settleEntryOffer(tx, booking.waitlistEntryId, inserted, isPatientActor(ctx) ? null : ctx.userId);
   }
   if (booking.followUpId) {
-    await markFollowUpBooked(tx, ctx, booking.followUpId, { appointmentId: id, patientId: booking.patientId });
+    await markRecallBooked(tx, ctx, booking.followUpId, { appointmentId: id, patientId: booking.patientId });
   }
   await announce(tx, 'book', inserted);
   await appointmentMessages(tx, 'book', inserted);
@@ -459,7 +459,7 @@ export async function insertBooking(
 /** Which constraint of no double booking an error broke, as a 409 naming the appointment in the way. */
 export async function asSlotTaken(
   db: Db,
-  ctx: RequestContext,
+  ctx: ClinicScope,
   error: unknown,
   booking: PreparedBooking,
   roomId: string | null,
@@ -469,14 +469,25 @@ export async function asSlotTaken(
   return slotTaken(db, ctx, broken, { providerId: booking.providerId, roomId }, booking.start, booking.holdUntil);
 }
 
-export async function bookAppointment(db: Db, ctx: RequestContext, input: AppointmentCreate): Promise<Appointment> {
-  const patientName = await patientNameOf(db, ctx, input.patientId);
-  const type = await requireType(db, ctx, input.appointmentTypeId);
-  const booking = await prepareBooking(db, ctx, type, input);
+/**
+ * Inserts a prepared booking, trying its rooms in turn (another booking may take one meanwhile);
+ * `before` and `after` run in the same transaction around it. A taken slot is a 409 naming what
+ * is in the way.
+ */
+export async function commitBooking(
+  db: Db,
+  ctx: Actor,
+  booking: PreparedBooking,
+  hooks: { before?: (tx: Db) => Promise<void>; after?: (tx: Db, appointment: AppointmentRow) => Promise<void> } = {},
+): Promise<AppointmentRow> {
   for (const [attempt, roomId] of booking.rooms.entries()) {
     try {
-      const row = await db.transaction((tx) => insertBooking(tx, ctx, booking, roomId));
-      return toAppointment(row, patientName);
+      return await db.transaction(async (tx) => {
+        await hooks.before?.(tx);
+        const inserted = await insertBooking(tx, ctx, booking, roomId);
+        await hooks.after?.(tx, inserted);
+        return inserted;
+      });
     } catch (error) {
       // Another booking took this room meanwhile: try the next free one.
       if (doubleBooking(error) === 'room' && !booking.chosenRoom && attempt < booking.rooms.length - 1) continue;
@@ -484,6 +495,13 @@ export async function bookAppointment(db: Db, ctx: RequestContext, input: Appoin
     }
   }
   throw new AppError('conflict', 'No room is free at this time. Choose another time.');
+}
+
+export async function bookAppointment(db: Db, ctx: RequestContext, input: AppointmentCreate): Promise<Appointment> {
+  const patientName = await patientNameOf(db, ctx, input.patientId);
+  const type = await requireType(db, ctx, input.appointmentTypeId);
+  const booking = await prepareBooking(db, ctx, type, input);
+  return toAppointment(await commitBooking(db, ctx, booking), patientName);
 }
 
 export async function listAppointments(

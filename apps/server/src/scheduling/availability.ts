@@ -14,7 +14,7 @@ import {
 import { and, asc, eq, gt, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import { recordAudit } from '../audit/service';
-import type { RequestContext } from '../context';
+import type { ClinicScope, RequestContext } from '../context';
 import { publishEvent } from '../events/hub';
 import { busyOfProviders, calendarsOfProviders, overlapping } from './repository';
 import type { ExtraHours, ScheduleVersionOut, Slot, TimeOff } from './schemas';
@@ -387,7 +387,7 @@ export async function providersOffering(
 /** Held intervals of each room of a type, by location, for types that need a room. */
 async function roomHolds(
   db: Db,
-  ctx: Pick<RequestContext, 'clinicId'>,
+  ctx: ClinicScope,
   roomType: string,
   from: Date,
   to: Date,
@@ -433,7 +433,7 @@ async function roomHolds(
  */
 export async function openSlots(
   db: Db,
-  ctx: Pick<RequestContext, 'clinicId'>,
+  ctx: ClinicScope,
   type: TypeRow,
   providerIds: string[],
   range: { from: number; to: number; locationId?: string | undefined; notBefore?: number },

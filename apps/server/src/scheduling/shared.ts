@@ -1,7 +1,7 @@
 import { type Db, schema } from '@tend/db';
 import { AppError, MAX_SLOT_RANGE_DAYS, offeredBy } from '@tend/domain';
 import { and, eq } from 'drizzle-orm';
-import type { RequestContext } from '../context';
+import type { ClinicScope } from '../context';
 
 /** What the scheduling services share: constants, lookups scoped to the clinic. */
 
@@ -21,7 +21,7 @@ export function addDays(date: string, days: number): string {
 
 // ---- Records of the caller's clinic (another clinic's id is a 404) -------------------------------
 
-export async function requireProvider(db: Db, ctx: RequestContext, providerId: string) {
+export async function requireProvider(db: Db, ctx: ClinicScope, providerId: string) {
   const [row] = await db
     .select()
     .from(schema.providers)
@@ -30,7 +30,7 @@ export async function requireProvider(db: Db, ctx: RequestContext, providerId: s
   return row;
 }
 
-export async function requireLocationField(db: Db, ctx: RequestContext, locationId: string) {
+export async function requireLocationField(db: Db, ctx: ClinicScope, locationId: string) {
   const [row] = await db
     .select()
     .from(schema.locations)
@@ -40,7 +40,7 @@ export async function requireLocationField(db: Db, ctx: RequestContext, location
 }
 
 /** A location named in the path or in a body of its own kind (extra hours): another clinic's is a 404. */
-export async function requireLocation(db: Db, ctx: RequestContext, locationId: string) {
+export async function requireLocation(db: Db, ctx: ClinicScope, locationId: string) {
   const [row] = await db
     .select()
     .from(schema.locations)
@@ -51,7 +51,7 @@ export async function requireLocation(db: Db, ctx: RequestContext, locationId: s
 
 export type TypeRow = typeof schema.appointmentTypes.$inferSelect & { providerIds: string[] };
 
-export async function requireType(db: Db, ctx: Pick<RequestContext, 'clinicId'>, typeId: string): Promise<TypeRow> {
+export async function requireType(db: Db, ctx: ClinicScope, typeId: string): Promise<TypeRow> {
   const t = schema.appointmentTypes;
   const [row] = await db
     .select()
@@ -67,7 +67,7 @@ export async function requireType(db: Db, ctx: Pick<RequestContext, 'clinicId'>,
 
 export type AppointmentRow = typeof schema.appointments.$inferSelect;
 
-export async function requireAppointment(db: Db, ctx: RequestContext, appointmentId: string): Promise<AppointmentRow> {
+export async function requireAppointment(db: Db, ctx: ClinicScope, appointmentId: string): Promise<AppointmentRow> {
   const a = schema.appointments;
   const [row] = await db
     .select()

@@ -1,14 +1,18 @@
 import { type Db, newId, schema } from '@tend/db';
-import { AppError, type FollowUp, type FollowUpCreate } from '@tend/domain';
-import { and, asc, eq } from 'drizzle-orm';
-import { recordAudit, recordPatientsAccess } from '../audit/service';
+import { AppError, type FollowUpCreate, type Recall } from '@tend/domain';
+import { eq } from 'drizzle-orm';
+import { recordAudit } from '../audit/service';
 import type { RequestContext } from '../context';
+import { selectRecalls } from '../recalls/service';
 import { requireType } from '../scheduling/shared';
 import { requireEncounter } from './encounters';
 
-/** "Return in 2 weeks for X": follow-ups the provider asks for, the front desk's to-book list. */
+/**
+ * "Return in 2 weeks for X": the follow-ups a provider orders during a visit. Each is a recall on
+ * the front desk's list (recalls/), messaged to the patient when it comes due.
+ */
 
-const f = schema.followUps;
+const f = schema.recalls;
 
 /** `YYYY-MM-DD` plus whole weeks or calendar months (the 31st becomes the month's last day). */
 export function dueDateFrom(serviceDate: string, input: { inWeeks?: number; inMonths?: number }): string {
@@ -24,7 +28,7 @@ export async function createFollowUp(
   ctx: RequestContext,
   encounterId: string,
   input: FollowUpCreate,
-): Promise<FollowUp> {
+): Promise<Recall> {
   const encounter = await requireEncounter(db, ctx, encounterId);
   if (input.appointmentTypeId) await requireType(db, ctx, input.appointmentTypeId);
   const dueDate = input.dueDate ?? dueDateFrom(encounter.serviceDate, input);
@@ -47,84 +51,11 @@ export async function createFollowUp(
     await recordAudit(tx, ctx, {
       action: 'follow_up.create',
       patientId: encounter.patientId,
-      entityType: 'follow_up',
+      entityType: 'recall',
       entityId: id,
       details: { encounterId, dueDate },
     });
   });
-  const [item] = await selectFollowUps(db, ctx, eq(f.id, id));
+  const [item] = await selectRecalls(db, ctx, eq(f.id, id));
   return item;
-}
-
-async function selectFollowUps(db: Db, ctx: RequestContext, where: ReturnType<typeof eq>): Promise<FollowUp[]> {
-  const p = schema.patients;
-  const rows = await db
-    .select({ followUp: f, given: p.givenName, family: p.familyName })
-    .from(f)
-    .innerJoin(p, eq(p.id, f.patientId))
-    .where(and(eq(f.clinicId, ctx.clinicId), where))
-    .orderBy(asc(f.dueDate), asc(f.createdAt))
-    .limit(1000);
-  return rows.map(({ followUp, given, family }) => ({
-    id: followUp.id,
-    patientId: followUp.patientId,
-    patientName: `${given} ${family}`,
-    encounterId: followUp.encounterId,
-    providerId: followUp.providerId,
-    appointmentTypeId: followUp.appointmentTypeId,
-    dueDate: followUp.dueDate,
-    reason: followUp.reason,
-    status: followUp.status,
-    appointmentId: followUp.appointmentId,
-    createdAt: followUp.createdAt.toISOString(),
-  }));
-}
-
-export async function listFollowUps(
-  db: Db,
-  ctx: RequestContext,
-  query: { status: 'open' | 'booked' | 'dismissed' },
-): Promise<{ items: FollowUp[] }> {
-  const items = await selectFollowUps(db, ctx, eq(f.status, query.status));
-  await recordPatientsAccess(db, ctx, 'patient.read', [...new Set(items.map((i) => i.patientId))], {
-    followUps: items.length,
-    status: query.status,
-  });
-  return { items };
-}
-
-/** Marks the patient's open follow-up booked with `appointmentId`, in the booking's transaction. */
-export async function markFollowUpBooked(
-  tx: Db,
-  ctx: RequestContext,
-  id: string,
-  booking: { appointmentId: string; patientId: string },
-): Promise<void> {
-  const [booked] = await tx
-    .update(f)
-    .set({ status: 'booked', appointmentId: booking.appointmentId, resolvedAt: new Date() })
-    .where(and(eq(f.id, id), eq(f.clinicId, ctx.clinicId), eq(f.patientId, booking.patientId), eq(f.status, 'open')))
-    .returning({ id: f.id });
-  if (!booked) {
-    throw AppError.validation([
-      { path: 'followUpId', message: 'This follow-up is not open for this patient any more. Reload the list.' },
-    ]);
-  }
-}
-
-export async function dismissFollowUp(db: Db, ctx: RequestContext, id: string): Promise<void> {
-  await db.transaction(async (tx) => {
-    const [dismissed] = await tx
-      .update(f)
-      .set({ status: 'dismissed', resolvedAt: new Date() })
-      .where(and(eq(f.id, id), eq(f.clinicId, ctx.clinicId), eq(f.status, 'open')))
-      .returning();
-    if (!dismissed) throw AppError.notFound('The open follow-up');
-    await recordAudit(tx, ctx, {
-      action: 'follow_up.dismiss',
-      patientId: dismissed.patientId,
-      entityType: 'follow_up',
-      entityId: id,
-    });
-  });
 }

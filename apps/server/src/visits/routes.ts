@@ -11,7 +11,6 @@ import {
   zEncounterCreate,
   zEncounterPatch,
   zEncounterSummary,
-  zFollowUp,
   zFollowUpCreate,
   zId,
   zMedication,
@@ -19,6 +18,7 @@ import {
   zMedicationPatch,
   zNoteTemplate,
   zNoteTemplateCreate,
+  zRecall,
   zService,
   zServiceCreate,
   zServicePatch,
@@ -35,10 +35,10 @@ import { createService, listServices, listTemplates, saveTemplate, updateService
 import { listCharges } from './charges';
 import { addAllergy, addMedication, getChart, resolveProblem, updateAllergy, updateMedication } from './chart';
 import { addAddendum, getEncounter, listEncounters, openEncounter, signEncounter, updateEncounter } from './encounters';
-import { createFollowUp, dismissFollowUp, listFollowUps } from './followups';
+import { createFollowUp } from './followups';
 import { listVitals, recordVitals } from './vitals';
 
-/** Visit documentation: encounters, vitals, the chart's lists, services, templates, charges, follow-ups. */
+/** Visit documentation: encounters, vitals, the chart’s lists, services, templates, charges, ordering follow-ups. */
 export function visitRoutes(server: FastifyInstance, deps: Deps): void {
   const app = server.withTypeProvider<ZodTypeProvider>();
   const { db } = deps.database;
@@ -260,10 +260,11 @@ export function visitRoutes(server: FastifyInstance, deps: Deps): void {
       config: { access: 'note.write' },
       schema: {
         tags,
-        summary: 'Ask for a follow-up ("return in 2 weeks for X"): it joins the front desk’s to-book list',
+        summary:
+          'Ask for a follow-up ("return in 2 weeks for X"): a recall on the front desk’s list, messaged to the patient when due',
         params: zIdParams,
         body: zFollowUpCreate,
-        response: { 201: zFollowUp, ...errorResponses },
+        response: { 201: zRecall, ...errorResponses },
       },
     },
     async (request, reply) =>
@@ -372,7 +373,7 @@ export function visitRoutes(server: FastifyInstance, deps: Deps): void {
     },
   );
 
-  // ---- Billing's view and the front desk's list ----
+  // ---- Billing's view ----
   app.get(
     '/api/charges',
     {
@@ -385,34 +386,5 @@ export function visitRoutes(server: FastifyInstance, deps: Deps): void {
       },
     },
     async (request) => listCharges(db, requireCtx(request), request.query),
-  );
-  app.get(
-    '/api/follow-ups',
-    {
-      config: { access: 'followup.read' },
-      schema: {
-        tags,
-        summary: 'Follow-ups to book (or booked/dismissed), by due date',
-        querystring: z.object({ status: z.enum(['open', 'booked', 'dismissed']).default('open') }),
-        response: { 200: items(zFollowUp), ...errorResponses },
-      },
-    },
-    async (request) => listFollowUps(db, requireCtx(request), request.query),
-  );
-  app.post(
-    '/api/follow-ups/:id/dismiss',
-    {
-      config: { access: 'appointment.write' },
-      schema: {
-        tags,
-        summary: 'Take a follow-up off the to-book list',
-        params: zIdParams,
-        response: { 204: z.null(), ...errorResponses },
-      },
-    },
-    async (request, reply) => {
-      await dismissFollowUp(db, requireCtx(request), request.params.id);
-      return reply.status(204).send(null);
-    },
   );
 }

@@ -361,7 +361,8 @@ describe('the chart and follow-ups', () => {
     const encounter = (await doctor.get(`/api/encounters/${visit.id}`)).body;
     const [y, m, d] = encounter.serviceDate.split('-').map(Number);
     expect(followUp.body.dueDate).toBe(new Date(Date.UTC(y, m - 1, d + 14)).toISOString().slice(0, 10));
-    const list = await s.reception.get('/api/follow-ups');
+    // It is a recall on the front desk's list: upcoming (its first message goes a week before it is due).
+    const list = await s.reception.get('/api/recalls?view=upcoming');
     expect(list.body.items.map((f: { id: string; reason: string }) => [f.id, f.reason])).toContainEqual([
       followUp.body.id,
       'Recheck blood pressure',
@@ -380,16 +381,16 @@ describe('the chart and follow-ups', () => {
     const again = await doctor.post(`/api/encounters/${visit.id}/follow-ups`, { inMonths: 6, reason: 'Yearly check' });
     const bookedFollowUp = await s.book({ ...booking, patientId: visit.patientId, followUpId: again.body.id });
     expect(bookedFollowUp.status, JSON.stringify(bookedFollowUp.body)).toBe(201);
-    const done = await s.reception.get('/api/follow-ups?status=booked');
+    const done = await s.reception.get('/api/recalls?view=booked');
     expect(done.body.items.find((f: { id: string }) => f.id === again.body.id)).toMatchObject({
       status: 'booked',
       appointmentId: bookedFollowUp.body.id,
     });
-    expect((await billing.get('/api/follow-ups')).status).toBe(403);
-    expect((await s.reception.post(`/api/follow-ups/${followUp.body.id}/dismiss`)).status).toBe(204);
-    expect((await s.reception.get('/api/follow-ups')).body.items.map((f: { id: string }) => f.id)).not.toContain(
-      followUp.body.id,
-    );
+    expect((await billing.get('/api/recalls')).status).toBe(403);
+    expect((await s.reception.post(`/api/recalls/${followUp.body.id}/close`, { reason: 'Declined' })).status).toBe(200);
+    expect(
+      (await s.reception.get('/api/recalls?view=upcoming')).body.items.map((f: { id: string }) => f.id),
+    ).not.toContain(followUp.body.id);
   });
 
   it('opens a walk-in visit without an appointment', async () => {

@@ -11,7 +11,7 @@ import { and, asc, desc, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-or
 import { recordAnonymousAudit, recordAudit } from '../audit/service';
 import type { RequestContext } from '../context';
 import { publishEvent } from '../events/hub';
-import { channelFor, enqueueWaitlistOffer } from '../reminders/appointment-messages';
+import { channelFor, enqueueWaitlistOffer, recipientOf } from '../reminders/appointment-messages';
 import { openSlots } from '../scheduling/availability';
 import { lockProviderCalendar } from '../scheduling/repository';
 import { iso, isoOrNull, MINUTE, offers, requireType, type TypeRow } from '../scheduling/shared';
@@ -103,7 +103,7 @@ export async function offerFreedTime(
   const types = new Map<string, TypeRow>();
   const slotsOf = new Map<string, Awaited<ReturnType<typeof openSlots>>>();
   for (const { entry, patient } of candidates) {
-    const channel = channelFor(patient);
+    const channel = channelFor(recipientOf(patient));
     if (!channel) continue;
     let type = types.get(entry.appointmentTypeId);
     if (!type) {

@@ -9,9 +9,9 @@ import {
   type WaitlistStatus,
 } from '@tend/domain';
 import { and, asc, eq, gt, inArray } from 'drizzle-orm';
-import { recordAudit, recordPatientsAccess } from '../audit/service';
+import { recordActorAudit, recordAudit, recordPatientsAccess } from '../audit/service';
 import { getClinic } from '../auth/service';
-import type { RequestContext } from '../context';
+import { type Actor, isPatientActor, type RequestContext } from '../context';
 import { publishEvent } from '../events/hub';
 import { requirePatient } from '../patients/service';
 import { lockProviderCalendar } from '../scheduling/repository';
@@ -197,13 +197,18 @@ export async function removeFromWaitlist(
  */
 export async function markWaitlistBooked(
   tx: Db,
-  ctx: RequestContext,
+  ctx: Actor,
   entryId: string,
   booking: { appointmentId: string; patientId: string; appointmentTypeId: string },
 ): Promise<void> {
   const [updated] = await tx
     .update(w)
-    .set({ status: 'booked', appointmentId: booking.appointmentId, resolvedAt: new Date(), resolvedBy: ctx.userId })
+    .set({
+      status: 'booked',
+      appointmentId: booking.appointmentId,
+      resolvedAt: new Date(),
+      resolvedBy: isPatientActor(ctx) ? null : ctx.userId,
+    })
     .where(
       and(
         eq(w.id, entryId),
@@ -223,7 +228,7 @@ export async function markWaitlistBooked(
       },
     ]);
   }
-  await recordAudit(tx, ctx, {
+  await recordActorAudit(tx, ctx, {
     action: 'waitlist.book',
     patientId: booking.patientId,
     entityType: 'waitlist_entry',

@@ -62,7 +62,7 @@ const MAIN: Item[] = [
     permission: 'schedule.read',
     except: ['/schedule/my-day'],
   },
-  { to: '/follow-ups', label: 'nav.followUps', icon: IconCalendarRepeat, permission: 'followup.read' },
+  { to: '/recalls', label: 'nav.recalls', icon: IconCalendarRepeat, permission: 'recall.read' },
   { to: '/charges', label: 'nav.charges', icon: IconReceipt, permission: 'charge.read' },
 ];
 

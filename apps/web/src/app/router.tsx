@@ -26,12 +26,12 @@ import { SmsSettingsPage } from '../messaging/SmsSettingsPage';
 import { PatientChartPage } from '../patients/PatientChartPage';
 import { PatientsPage } from '../patients/PatientsPage';
 import { RegisterPatientPage } from '../patients/RegisterPatientPage';
+import { RecallsPage } from '../recalls/RecallsPage';
 import { MessageTemplatesPage } from '../reminders/MessageTemplatesPage';
 import { ReminderRulesPage } from '../reminders/ReminderRulesPage';
 import { MyDayPage } from '../schedule/MyDayPage';
 import { SchedulePage } from '../schedule/SchedulePage';
 import { ChargesPage } from '../visits/ChargesPage';
-import { FollowUpsPage } from '../visits/FollowUpsPage';
 import { NoteTemplatesPage } from '../visits/NoteTemplatesPage';
 import { ServicesPage } from '../visits/ServicesPage';
 import { VisitPage } from '../visits/VisitPage';
@@ -203,7 +203,7 @@ const routeTree = rootRoute.addChildren([
   agingRoute,
   claimsRoute,
   claimRoute,
-  adminRoute('/follow-ups', 'followup.read', FollowUpsPage),
+  adminRoute('/recalls', 'recall.read', RecallsPage),
   adminRoute('/charges', 'charge.read', ChargesPage),
   adminRoute('/admin/services', 'service.read', ServicesPage),
   adminRoute('/admin/note-templates', 'template.manage', NoteTemplatesPage),

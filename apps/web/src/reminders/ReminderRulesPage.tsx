@@ -1,7 +1,7 @@
 import { ActionIcon, Alert, Button, Card, Group, NumberInput, Select, Stack, Switch, Table, Text } from '@mantine/core';
 import { IconPlus, IconTrash } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type Channel, describeOffset, type ReminderRule, t } from '@tend/domain';
+import { type Channel, describeOffset, type RecallSettings, type ReminderRule, t } from '@tend/domain';
 import { useEffect, useState } from 'react';
 import { http, isApiError } from '../api/client';
 import { useSession } from '../auth/session';
@@ -34,17 +34,24 @@ export function ReminderRulesPage() {
   const client = useQueryClient();
   const rules = useQuery({
     queryKey: ['reminder-rules'],
-    queryFn: () => http.get<{ items: ReminderRule[] }>('/reminder-rules').then((r) => r.items),
+    queryFn: () => http.get<{ items: ReminderRule[]; recall: RecallSettings }>('/reminder-rules'),
   });
   const [rows, setRows] = useState<Row[]>([]);
+  const [recall, setRecall] = useState<{ leadDays: number | string; secondNoticeAfterDays: number | string }>({
+    leadDays: 7,
+    secondNoticeAfterDays: 14,
+  });
   const [problem, setProblem] = useState<string | null>(null);
   useEffect(() => {
-    if (rules.data) setRows(rules.data.filter((r) => r.active).map(toRow));
+    if (!rules.data) return;
+    setRows(rules.data.items.filter((r) => r.active).map(toRow));
+    setRecall(rules.data.recall);
   }, [rules.data]);
   const save = useMutation({
     mutationFn: () =>
       http.put<{ items: ReminderRule[] }>('/reminder-rules', {
         rules: rows.map((row) => ({ channel: row.channel, minutesBefore: minutesOf(row), active: row.active })),
+        recall: { leadDays: Number(recall.leadDays), secondNoticeAfterDays: Number(recall.secondNoticeAfterDays) },
       }),
     onSuccess: () => {
       setProblem(null);
@@ -157,6 +164,37 @@ export function ReminderRulesPage() {
               <Text size="sm" c="dimmed">
                 {t('reminders.hint')}
               </Text>
+              <Stack gap="xs" mt="sm">
+                <Text fw={600} component="h2" size="md" m={0}>
+                  {t('reminders.recallTitle')}
+                </Text>
+                <Text size="sm" c="dimmed">
+                  {t('reminders.recallHint')}
+                </Text>
+                <Group gap="lg" align="flex-start">
+                  <NumberInput
+                    label={t('reminders.recallLeadDays')}
+                    disabled={!canManage}
+                    min={0}
+                    max={90}
+                    allowDecimal={false}
+                    value={recall.leadDays}
+                    onChange={(value) => setRecall((current) => ({ ...current, leadDays: value }))}
+                    w={280}
+                  />
+                  <NumberInput
+                    label={t('reminders.recallSecondDays')}
+                    description={t('reminders.recallSecondHint')}
+                    disabled={!canManage}
+                    min={0}
+                    max={90}
+                    allowDecimal={false}
+                    value={recall.secondNoticeAfterDays}
+                    onChange={(value) => setRecall((current) => ({ ...current, secondNoticeAfterDays: value }))}
+                    w={280}
+                  />
+                </Group>
+              </Stack>
               {problem && (
                 <Alert color="red" variant="light" role="alert">
                   {problem}

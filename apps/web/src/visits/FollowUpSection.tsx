@@ -5,21 +5,22 @@ import { type FormEvent, useState } from 'react';
 import { isApiError } from '../api/client';
 import { formatDate } from '../components/format';
 import { errorMessage, notifySuccess } from '../components/notify';
+import { useVisitRecalls } from '../recalls/api';
 import { useAppointmentTypes } from '../schedule/api';
-import { useCreateFollowUp, useFollowUps } from './api';
+import { useCreateFollowUp } from './api';
 import { Section } from './Section';
 
-/** "Return in 2 weeks for a blood pressure check": goes on the front desk's to-book list. */
+/** "Return in 2 weeks for a blood pressure check": a recall on the front desk's list. */
 export function FollowUpSection({ encounter }: { encounter: Encounter }) {
   const types = useAppointmentTypes();
-  const followUps = useFollowUps();
+  const recalls = useVisitRecalls(encounter.id);
   const create = useCreateFollowUp(encounter.id);
   const [amount, setAmount] = useState<number | string>(2);
   const [unit, setUnit] = useState<'weeks' | 'months'>('weeks');
   const [reason, setReason] = useState('');
   const [typeId, setTypeId] = useState<string | null>(null);
   const [errors, setErrors] = useState<{ when?: string; reason?: string; form?: string }>({});
-  const ordered = (followUps.data ?? []).filter((f) => f.encounterId === encounter.id);
+  const ordered = recalls.data ?? [];
   const typeName = new Map((types.data ?? []).map((type) => [type.id, type.name]));
 
   const submit = async (event: FormEvent) => {

@@ -5,14 +5,15 @@ import type {
   Chart,
   Encounter,
   EncounterSummary,
-  FollowUp,
   Icd10Code,
   Medication,
   NoteTemplate,
+  Recall,
   Service,
   Vitals,
 } from '@tend/domain';
 import { http } from '../api/client';
+import { recallKeys } from '../recalls/api';
 
 /** The visit documentation API as the web app uses it: visits, vitals, the chart, codes, charges. */
 
@@ -27,7 +28,6 @@ export const visitKeys = {
   services: ['services'] as const,
   templates: ['note-templates'] as const,
   charges: (query: Record<string, string | undefined>) => ['charges', query] as const,
-  followUps: ['follow-ups'] as const,
 };
 
 const items = <T>(r: { items: T[] }) => r.items;
@@ -214,26 +214,11 @@ export function useCharges(
   });
 }
 
+/** Orders a follow-up: a recall on the front desk's list. */
 export function useCreateFollowUp(encounterId: string) {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (body: Record<string, unknown>) => http.post<FollowUp>(`/encounters/${encounterId}/follow-ups`, body),
-    onSuccess: () => void client.invalidateQueries({ queryKey: visitKeys.followUps }),
-  });
-}
-
-export function useFollowUps(enabled = true) {
-  return useQuery({
-    queryKey: visitKeys.followUps,
-    queryFn: ({ signal }) => http.get<{ items: FollowUp[] }>('/follow-ups', undefined, { signal }).then(items),
-    enabled,
-  });
-}
-
-export function useDismissFollowUp() {
-  const client = useQueryClient();
-  return useMutation({
-    mutationFn: (id: string) => http.post<void>(`/follow-ups/${id}/dismiss`),
-    onSuccess: () => void client.invalidateQueries({ queryKey: visitKeys.followUps }),
+    mutationFn: (body: Record<string, unknown>) => http.post<Recall>(`/encounters/${encounterId}/follow-ups`, body),
+    onSuccess: () => void client.invalidateQueries({ queryKey: recallKeys.all }),
   });
 }

@@ -451,6 +451,7 @@ export const enUi = {
   'auditAction.balance_reminders.update': 'Changed the balance reminder settings',
   'auditAction.appointment.patient_confirm': 'The patient confirmed from a reminder link',
   'auditAction.appointment.patient_cancel': 'The patient cancelled from a reminder link',
+  'auditAction.appointment.patient_book': 'The patient booked from a recall link',
   'auditAction.vitals.record': 'Recorded vitals',
   'auditAction.vitals.read': 'Viewed vitals',
   'auditAction.chart.read': 'Viewed the chart lists',
@@ -461,6 +462,8 @@ export const enUi = {
   'auditAction.problem.resolve': 'Resolved a problem',
   'auditAction.follow_up.create': 'Asked for a follow-up',
   'auditAction.follow_up.dismiss': 'Dismissed a follow-up',
+  'auditAction.recall.close': 'Closed a recall',
+  'auditAction.recall.contact': 'Logged a call about a recall',
   'auditAction.service.create': 'Added a service',
   'auditAction.service.update': 'Changed a service',
   'auditAction.note_template.create': 'Added a note template',
@@ -937,7 +940,6 @@ export const enUi = {
   'waitlist.dismiss': 'Dismiss',
 
   // ---- Visits (the visit screen, My day's notes, follow-ups, charges, services, templates)
-  'nav.followUps': 'Follow-ups',
   'nav.charges': 'Charges',
   'nav.services': 'Services',
   'nav.noteTemplates': 'Note templates',
@@ -1118,7 +1120,8 @@ export const enUi = {
   'visit.serviceCatalogueEmpty': 'The catalogue is empty (Admin → Services)',
 
   'visit.followUp': 'Follow-up',
-  'visit.followUp.hint': 'The front desk sees it on its list of follow-ups to book.',
+  'visit.followUp.hint':
+    'It goes on the front desk’s recall list; the patient gets a message to book when it comes due.',
   'visit.followUp.form': 'Order a follow-up',
   'visit.followUp.in': 'Return in',
   'visit.followUp.unit': 'Weeks or months',
@@ -1129,7 +1132,7 @@ export const enUi = {
   'visit.followUp.type': 'Appointment type',
   'visit.followUp.anyType': 'Any',
   'visit.followUp.add': 'Order follow-up',
-  'visit.followUp.created': 'Follow-up due {date} is on the front desk’s list.',
+  'visit.followUp.created': 'Follow-up due {date} is on the front desk’s recall list.',
   'visit.followUp.due': 'Due {date}',
   'visit.followUp.whenInvalid': 'Enter a whole number.',
 
@@ -1178,24 +1181,6 @@ export const enUi = {
   'charges.withoutChargeHint': 'Signed visits that billed nothing: check whether a service was forgotten.',
   'charges.withoutChargeNone': 'Every signed visit has a charge.',
   'charges.noDiagnosis': 'No diagnosis',
-
-  'followUps.title': 'Follow-ups to book',
-  'followUps.description': 'Return visits providers ordered. Book them with the patient, or dismiss them.',
-  'followUps.none': 'Nothing to book',
-  'followUps.noneHint': 'Follow-ups ordered during visits appear here.',
-  'followUps.due': 'Due',
-  'followUps.patient': 'Patient',
-  'followUps.reason': 'Reason',
-  'followUps.provider': 'Provider',
-  'followUps.type': 'Type',
-  'followUps.book': 'Book',
-  'followUps.bookNamed': 'Book the follow-up of {patient}',
-  'followUps.dismiss': 'Dismiss',
-  'followUps.dismissNamed': 'Dismiss the follow-up of {patient}',
-  'followUps.dismissTitle': 'Dismiss the follow-up of {patient}?',
-  'followUps.dismissBody':
-    'It leaves the to-book list (e.g. the patient declined or booked elsewhere). Nothing is sent to the patient.',
-  'followUps.dismissed': 'Follow-up of {patient} dismissed.',
 
   'services.title': 'Services',
   'services.description': 'The clinic’s catalogue of billable services: code, fee and the diagnoses that justify them.',

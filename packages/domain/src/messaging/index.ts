@@ -1,3 +1,4 @@
+export * from './recalls';
 export * from './reminders';
 export * from './templates';
 export * from './timing';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { zLanguage } from '../validation';
+import { zRecallSettings } from './recalls';
 import { CHANNELS, MESSAGE_KINDS, templateProblems } from './templates';
 
 /** The clinic's reminder rules: which channel, how long before the appointment. */
@@ -27,6 +28,8 @@ export const zReminderRulesPut = z
         }),
       )
       .max(10),
+    /** When recall messages go; left out, unchanged. */
+    recall: zRecallSettings.optional(),
   })
   .superRefine((value, ctx) => {
     const seen = new Set<string>();
@@ -44,8 +47,8 @@ export type ReminderRulesPut = z.output<typeof zReminderRulesPut>;
 export const LINK_STATES = ['ready', 'done', 'used', 'expired', 'moved', 'closed', 'invalid'] as const;
 export const zLinkView = z.object({
   state: z.enum(LINK_STATES),
-  /** offer: a waitlist offer ("take this time" or "no thanks"). */
-  action: z.enum(['confirm', 'cancel', 'offer']).nullable(),
+  /** offer: a waitlist offer ("take this time" or "no thanks"); book: a recall's booking link. */
+  action: z.enum(['confirm', 'cancel', 'offer', 'book']).nullable(),
   message: z.string(),
   appointment: z
     .object({
@@ -59,6 +62,19 @@ export const zLinkView = z.object({
       holdUntil: z.string().nullable(),
     })
     .nullable(),
+  /**
+   * A recall's link (action `book`): the open times the patient may choose from; none (or no
+   * appointment type) means "please call" with the clinic's number.
+   */
+  booking: z
+    .object({
+      clinic: z.string(),
+      clinicPhone: z.string().nullable(),
+      provider: z.string(),
+      slots: z.array(z.object({ start: z.string(), date: z.string(), time: z.string() })),
+    })
+    .nullable()
+    .optional(),
 });
 export type LinkView = z.infer<typeof zLinkView>;
 

@@ -310,18 +310,3 @@ export const zChargesQuery = z.object({
   patientId: zId.optional(),
   status: z.enum(['open', 'void']).optional(),
 });
-
-export const zFollowUp = z.object({
-  id: z.string(),
-  patientId: z.string(),
-  patientName: z.string(),
-  encounterId: z.string(),
-  providerId: z.string(),
-  appointmentTypeId: z.string().nullable(),
-  dueDate: z.string(),
-  reason: z.string(),
-  status: z.enum(['open', 'booked', 'dismissed']),
-  appointmentId: z.string().nullable(),
-  createdAt: z.string(),
-});
-export type FollowUp = z.infer<typeof zFollowUp>;
