@@ -8,8 +8,9 @@ import {
   type InvoiceReminder,
   renderTemplate,
 } from '@tend/domain';
-import { and, asc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { recordAudit } from '../audit/service';
+import { patientFacingPhone } from '../clinic/service';
 import type { RequestContext } from '../context';
 import { enqueueMessage, type MessagingEnv, withdrawMessages } from '../messaging/outbox';
 import { templateFor } from '../reminders/templates';
@@ -234,16 +235,7 @@ async function remindClinic(db: Db, clinic: ClaimedClinic, now: Date): Promise<v
   if (!due.length) return;
   const [clinicRow] = await db.select().from(schema.clinics).where(eq(schema.clinics.id, clinic.clinic_id));
   if (!clinicRow) return;
-  // The clinic's number, else its first location's (where patients call).
-  const [location] = clinicRow.phone
-    ? []
-    : await db
-        .select({ phone: schema.locations.phone })
-        .from(schema.locations)
-        .where(and(eq(schema.locations.clinicId, clinic.clinic_id), isNotNull(schema.locations.phone)))
-        .orderBy(asc(schema.locations.name))
-        .limit(1);
-  const clinicPhone = clinicRow.phone ?? location?.phone ?? '';
+  const clinicPhone = (await patientFacingPhone(db, clinicRow)) ?? '';
   const reminderOf = new Map(due.map((row) => [row.id, Number(row.reminders) + 1]));
   for (let start = 0; start < due.length; start += 100) {
     const ids = due.slice(start, start + 100).map((row) => row.id);

@@ -1,6 +1,6 @@
 import { type Db, newId, schema } from '@tend/db';
 import { AppError, type Clinic, type ClinicSetupInput, type zClinicSettingsPatch, zClinicSetup } from '@tend/domain';
-import { eq, sql } from 'drizzle-orm';
+import { and, asc, eq, isNotNull, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import { recordAnonymousAudit, recordAudit } from '../audit/service';
 import { hashPassword } from '../auth/secrets';
@@ -106,4 +106,20 @@ export async function updateClinic(
     });
   });
   return getClinic(db, ctx.clinicId);
+}
+
+/**
+ * The number patients are told to call: the clinic's, else its first active location's with one
+ * (null when neither has one).
+ */
+export async function patientFacingPhone(db: Db, clinic: { id: string; phone: string | null }): Promise<string | null> {
+  if (clinic.phone) return clinic.phone;
+  const l = schema.locations;
+  const [location] = await db
+    .select({ phone: l.phone })
+    .from(l)
+    .where(and(eq(l.clinicId, clinic.id), eq(l.active, true), isNotNull(l.phone)))
+    .orderBy(asc(l.name))
+    .limit(1);
+  return location?.phone ?? null;
 }

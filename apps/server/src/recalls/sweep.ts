@@ -1,6 +1,7 @@
 import { type Db, queryRows, schema } from '@tend/db';
 import { renderTemplate } from '@tend/domain';
 import { eq, sql } from 'drizzle-orm';
+import { patientFacingPhone } from '../clinic/service';
 import { enqueueMessage, type MessagingEnv } from '../messaging/outbox';
 import { addressFor, channelFor, recipientOf } from '../reminders/appointment-messages';
 import { templateFor } from '../reminders/templates';
@@ -60,7 +61,7 @@ async function enqueueRecallMessage(tx: Db, recallId: string, notice: number, no
   const values = {
     firstName: row.patient.preferredName || row.patient.givenName,
     clinic: row.clinic.name,
-    clinicPhone: row.clinic.phone ?? '',
+    clinicPhone: (await patientFacingPhone(tx, row.clinic)) ?? '',
     dueDate,
     // Signed as the message is sent (outbox.ts), so it is only ever for a recall still waiting.
     bookLink: '{bookLink}',

@@ -1,6 +1,7 @@
 import { type Db, schema, sqlState } from '@tend/db';
 import { AppError, type LinkView, offeredBy, zonedTimeToInstant } from '@tend/domain';
-import { and, asc, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
+import { patientFacingPhone } from '../clinic/service';
 import type { PatientActor, RequestOrigin } from '../context';
 import type { LinkClaims } from '../messaging/links';
 import { commitBooking, prepareBooking } from '../scheduling/appointments';
@@ -33,18 +34,7 @@ async function loadRecall(db: Db, id: string) {
     .innerJoin(schema.providers, eq(schema.providers.id, schema.recalls.providerId))
     .where(eq(schema.recalls.id, id));
   if (!row) return null;
-  // The clinic's number, else its first location's.
-  let phone = row.clinic.phone;
-  if (!phone) {
-    const [location] = await db
-      .select({ phone: schema.locations.phone })
-      .from(schema.locations)
-      .where(and(eq(schema.locations.clinicId, row.clinic.id), eq(schema.locations.active, true)))
-      .orderBy(asc(schema.locations.name))
-      .limit(1);
-    phone = location?.phone ?? null;
-  }
-  return { ...row, phone };
+  return { ...row, phone: await patientFacingPhone(db, row.clinic) };
 }
 
 type LoadedRecall = NonNullable<Awaited<ReturnType<typeof loadRecall>>>;
