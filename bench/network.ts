@@ -109,6 +109,8 @@ export async function bulkInsert(db: Db, table: string, rows: Row[]): Promise<vo
 class Loader {
   private readonly buffers = new Map<string, Row[]>();
   readonly counts: Record<string, number> = {};
+  /** Time spent inserting, per table. */
+  readonly millis: Record<string, number> = {};
   private buffered = 0;
 
   constructor(
@@ -135,8 +137,10 @@ class Loader {
 
   async flush() {
     for (const [table, rows] of this.buffers) {
+      const started = performance.now();
       for (let i = 0; i < rows.length; i += this.batch) await bulkInsert(this.db, table, rows.slice(i, i + this.batch));
       rows.length = 0;
+      this.millis[table] = (this.millis[table] ?? 0) + performance.now() - started;
     }
     this.buffered = 0;
   }
@@ -663,7 +667,12 @@ export async function generateNetwork(
     await loader.maybeFlush();
   }
   await loader.flush();
-  log(`network: done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  const insertSeconds = Object.entries(loader.millis)
+    .filter(([, ms]) => ms > 1_000)
+    .map(([table, ms]) => `${table} ${(ms / 1000).toFixed(0)} s`);
+  log(
+    `network: done in ${((performance.now() - started) / 1000).toFixed(1)} s (inserting: ${insertSeconds.join(', ')})`,
+  );
 
   return {
     clinicId,
