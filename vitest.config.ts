@@ -4,7 +4,12 @@ import { defineConfig } from 'vitest/config';
 // one by default, a PostgreSQL server when TEND_TEST_DATABASE_URL is set (see scripts/test.mjs).
 export default defineConfig({
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'apps/server/src/**/*.test.ts', 'apps/web/src/**/*.test.ts'],
+    include: [
+      'packages/*/src/**/*.test.ts',
+      'apps/server/src/**/*.test.ts',
+      'apps/web/src/**/*.test.ts',
+      'bench/*.test.ts',
+    ],
     globalSetup: ['./apps/server/src/test/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 120_000,

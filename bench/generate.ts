@@ -91,7 +91,7 @@ const TYPES = [
   { name: 'Procedure', durationMinutes: 50, bufferAfterMinutes: 10, color: '#fa5252', weight: 1 },
 ];
 
-const GIVEN = [
+export const GIVEN = [
   'Ada',
   'Ben',
   'Chloe',
@@ -119,7 +119,7 @@ const GIVEN = [
   'Yusuf',
   'Zoe',
 ];
-const FAMILY = [
+export const FAMILY = [
   'Anders',
   'Baker',
   'Chen',
@@ -148,7 +148,7 @@ const FAMILY = [
   'Zimmerman',
 ];
 
-function pick<T>(random: () => number, items: readonly T[]): T {
+export function pick<T>(random: () => number, items: readonly T[]): T {
   return items[Math.floor(random() * items.length)];
 }
 
@@ -157,7 +157,7 @@ export function addDays(date: string, days: number): string {
   return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY).toISOString().slice(0, 10);
 }
 
-function isoWeekday(date: string): number {
+export function isoWeekday(date: string): number {
   const day = new Date(`${date}T00:00:00Z`).getUTCDay();
   return day === 0 ? 7 : day;
 }
@@ -167,10 +167,38 @@ export function todayIn(timezone: string, now = Date.now()): string {
 }
 
 type AppointmentInsert = typeof schema.appointments.$inferInsert;
-type PatientInsert = typeof schema.patients.$inferInsert;
+export type PatientInsert = typeof schema.patients.$inferInsert;
 
 async function insertInBatches<T>(rows: T[], size: number, insert: (batch: T[]) => Promise<unknown>) {
   for (let i = 0; i < rows.length; i += size) await insert(rows.slice(i, i + size));
+}
+
+/** A generated patient (MRN 100001 + i) with the search columns the server maintains. */
+export function makePatient(random: () => number, i: number, clinicId: string, userId: string): PatientInsert {
+  const givenName = pick(random, GIVEN);
+  const familyName = pick(random, FAMILY);
+  const number = `+1617${String(2_000_000 + Math.floor(random() * 7_999_999)).padStart(7, '0')}`;
+  const phones: StoredPhone[] = [{ use: 'mobile', number }];
+  const search = normalizeName(`${givenName} ${familyName} `);
+  const year = 1940 + Math.floor(random() * 75);
+  const month = 1 + Math.floor(random() * 12);
+  const day = 1 + Math.floor(random() * 28);
+  return {
+    id: newId(),
+    clinicId,
+    mrn: String(100_001 + i),
+    givenName,
+    familyName,
+    birthDate: `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`,
+    sex: random() < 0.5 ? 'female' : 'male',
+    phones,
+    email: `${givenName}.${familyName}.${i}@example.com`.toLowerCase(),
+    searchName: search,
+    searchPhonetic: phoneticKey(search),
+    searchPhones: number.replace(/\D/g, ''),
+    createdBy: userId,
+    updatedBy: userId,
+  };
 }
 
 /** Weighted choice among the types that still fit before `end`. */
@@ -305,32 +333,7 @@ export async function generateClinic(
   // Patients to match: about six visits each over the six months.
   const patientCount = Math.max(50, Math.round(visits.length / 6));
   const patients: PatientInsert[] = [];
-  for (let i = 0; i < patientCount; i++) {
-    const givenName = pick(random, GIVEN);
-    const familyName = pick(random, FAMILY);
-    const number = `+1617${String(2_000_000 + Math.floor(random() * 7_999_999)).padStart(7, '0')}`;
-    const phones: StoredPhone[] = [{ use: 'mobile', number }];
-    const search = normalizeName(`${givenName} ${familyName} `);
-    const year = 1940 + Math.floor(random() * 75);
-    const month = 1 + Math.floor(random() * 12);
-    const day = 1 + Math.floor(random() * 28);
-    patients.push({
-      id: newId(),
-      clinicId,
-      mrn: String(100_001 + i),
-      givenName,
-      familyName,
-      birthDate: `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`,
-      sex: random() < 0.5 ? 'female' : 'male',
-      phones,
-      email: `${givenName}.${familyName}.${i}@example.com`.toLowerCase(),
-      searchName: search,
-      searchPhonetic: phoneticKey(search),
-      searchPhones: number.replace(/\D/g, ''),
-      createdBy: adminUserId,
-      updatedBy: adminUserId,
-    });
-  }
+  for (let i = 0; i < patientCount; i++) patients.push(makePatient(random, i, clinicId, adminUserId));
   await insertInBatches(patients, 1000, (batch) => db.insert(schema.patients).values(batch));
   await db.insert(schema.clinicCounters).values({ clinicId, name: 'mrn', nextValue: 100_001 + patientCount });
   const patientIds = patients.map((p) => p.id ?? '');
