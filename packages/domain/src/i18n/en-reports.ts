@@ -27,6 +27,7 @@ export const enReports = {
   'reports.appointments.waitHint': 'from check-in to start',
   'reports.appointments.leadHint': 'from booking to the appointment (median {median} days)',
   'reports.appointments.chartTitle': 'Appointments by status',
+  'reports.appointments.ratesTitle': 'On time, no-shows and late cancellations (%)',
   'reports.from': 'From',
   'reports.to': 'To',
   'reports.group': 'Group by',
