@@ -265,7 +265,7 @@ function SummaryCards({ result, onOpen }: { result: ReportResult; onOpen: (colum
           <UnstyledButton
             key={key}
             onClick={() => onOpen(c)}
-            aria-label={`${c.label}: ${display(c, result.totals[key])}. ${t('reports.openRows', { figure: c.label })}`}
+            title={t('reports.openRows', { figure: c.label })}
             data-testid={`card-${key}`}
           >
             <Paper withBorder radius="md" p="md" h="100%" className="tend-report-card">
