@@ -127,7 +127,7 @@ test('the manager reads the week’s appointments report, drills into a figure a
   expect(csv('On time (%)')).toBe('50.0');
   expect(csv('Late-cancellation rate (%)')).toBe('25.0');
   const keys = ['total', 'completed', 'cancelled', 'lateCancelled', 'noShow', 'started', 'onTimeRate', 'noShowRate'];
-  const screen = await Promise.all(keys.map((key) => manager.getByTestId(`total-${key}`).innerText()));
+  const screen = await Promise.all(keys.map((key) => manager.getByTestId(`total-${key}`).textContent()));
   const headerOf: Record<string, string> = {
     total: 'Appointments',
     completed: 'Completed',

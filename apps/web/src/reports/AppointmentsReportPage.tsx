@@ -434,7 +434,7 @@ function RowsDrawer({
       opened={drill !== null}
       onClose={onClose}
       position="right"
-      size="xl"
+      size={1100}
       title={
         drill
           ? t('reports.rowsTitle', {
@@ -478,7 +478,7 @@ function RowsDrawer({
                         <Table.Td>{row.patientName}</Table.Td>
                         <Table.Td>{row.providerName}</Table.Td>
                         <Table.Td>{formatDateTime(row.startAt, timezone)}</Table.Td>
-                        <Table.Td>
+                        <Table.Td style={{ whiteSpace: 'nowrap' }}>
                           <StatusBadge status={row.status} />
                         </Table.Td>
                         <Table.Td>{formatDateTime(row.bookedAt, timezone)}</Table.Td>
