@@ -43,6 +43,8 @@ export const clinics = pgTable('clinics', {
   waitlistOffersEnabled: boolean('waitlist_offers_enabled').notNull().default(false),
   waitlistHoldMinutes: integer('waitlist_hold_minutes').notNull().default(60),
   waitlistOfferLeadMinutes: integer('waitlist_offer_lead_minutes').notNull().default(120),
+  onTimeGraceMinutes: integer('on_time_grace_minutes').notNull().default(10),
+  lateCancelHours: integer('late_cancel_hours').notNull().default(24),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });

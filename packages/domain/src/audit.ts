@@ -99,6 +99,7 @@ export const AUDIT_ACTIONS = [
   'follow_up.create',
   'follow_up.dismiss',
   'recall.close',
+  'report.read',
   'recall.contact',
   'service.create',
   'service.update',

@@ -113,6 +113,18 @@ export const zClinicSettingsPatch = z
       .int()
       .min(0, { error: () => t('validation.waitlistLead') })
       .max(10080, { error: () => t('validation.waitlistLead') }),
+    /** Reports: an appointment started within this many minutes of its scheduled start is on time. */
+    onTimeGraceMinutes: z
+      .number()
+      .int()
+      .min(0, { error: () => t('validation.graceMinutes') })
+      .max(120, { error: () => t('validation.graceMinutes') }),
+    /** Reports: a cancellation less than this many hours before the start is late. */
+    lateCancelHours: z
+      .number()
+      .int()
+      .min(0, { error: () => t('validation.lateCancelHours') })
+      .max(168, { error: () => t('validation.lateCancelHours') }),
   })
   .partial();
 
@@ -134,6 +146,8 @@ export const zClinic = z.object({
   waitlistOffersEnabled: z.boolean(),
   waitlistHoldMinutes: z.number(),
   waitlistOfferLeadMinutes: z.number(),
+  onTimeGraceMinutes: z.number(),
+  lateCancelHours: z.number(),
 });
 export type Clinic = z.infer<typeof zClinic>;
 

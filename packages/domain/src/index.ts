@@ -9,6 +9,7 @@ export * from './insurance';
 export * from './messaging';
 export * from './patients';
 export * from './permissions';
+export * from './reports';
 export * from './scheduling';
 export * from './sms';
 export * from './validation';

@@ -41,6 +41,11 @@ export const PERMISSIONS = {
   'template.manage': ['admin', 'manager', 'provider'],
   /** The recall list: follow-ups providers ordered ("return in 2 weeks"), due, contacted, booked. */
   'recall.read': ['admin', 'manager', 'receptionist', 'provider', 'nurse'],
+  /**
+   * Reports: counts, rates and money across the clinic, each figure listing the appointments (and
+   * so patients) behind it. Billing reads the A/R aging through billing.manage, not these.
+   */
+  'report.read': ['admin', 'manager'],
   'audit.read': ['admin', 'manager'],
   'user.read': ['admin', 'manager'],
   'user.manage': ['admin'],

@@ -342,5 +342,7 @@ export function toClinic(clinic: typeof schema.clinics.$inferSelect): Clinic {
     waitlistOffersEnabled: clinic.waitlistOffersEnabled,
     waitlistHoldMinutes: clinic.waitlistHoldMinutes,
     waitlistOfferLeadMinutes: clinic.waitlistOfferLeadMinutes,
+    onTimeGraceMinutes: clinic.onTimeGraceMinutes,
+    lateCancelHours: clinic.lateCancelHours,
   };
 }

@@ -42,6 +42,8 @@ const SAMPLE_QUERIES: Record<string, string> = {
   '/api/waitlist/matches': `?providerId=${randomUUID()}&start=2030-01-01T09:00:00Z&end=2030-01-01T10:00:00Z`,
   '/api/waitlist/offers': '?from=2030-01-01T00:00:00Z&to=2030-01-02T00:00:00Z',
   '/api/codes/icd10': '?q=flu',
+  '/api/reports/appointments': '?from=2030-01-01&to=2030-01-07',
+  '/api/reports/appointments/rows': '?from=2030-01-01&to=2030-01-07&metric=all',
   // Every role may read one patient's log (a random one: 404); the whole log needs the outbox.
   '/api/messages': `?patientId=${randomUUID()}`,
 };
@@ -206,6 +208,8 @@ describe('every API route declares its access', () => {
       'POST /api/adjustments/transfer': 'billing.manage',
       'GET /api/patients/:id/balance': 'balance.read',
       'GET /api/reports/ar-aging': 'billing.manage',
+      'GET /api/reports/appointments': 'report.read',
+      'GET /api/reports/appointments/rows': 'report.read',
       'POST /api/invoices': 'billing.manage',
       'GET /api/invoices': 'billing.manage',
       'GET /api/invoices/:id': 'billing.manage',

@@ -31,6 +31,7 @@ import { messagingRoutes } from '../messaging/routes';
 import { patientRoutes } from '../patients/routes';
 import { recallRoutes } from '../recalls/routes';
 import { reminderRoutes } from '../reminders/routes';
+import { reportRoutes } from '../reports/routes';
 import { schedulingRoutes } from '../scheduling/routes';
 import { visitRoutes } from '../visits/routes';
 import { waitlistRoutes } from '../waitlist/routes';
@@ -163,6 +164,7 @@ export async function buildApp(
   claimRoutes(app, deps);
   reminderRoutes(app, deps);
   recallRoutes(app, deps);
+  reportRoutes(app, deps);
   codeRoutes(app, deps);
   emailRoutes(app, deps);
   messagingRoutes(app, deps);

@@ -29,6 +29,8 @@ interface ClinicValues {
   waitlistOffersEnabled: boolean;
   waitlistHoldMinutes: number | string;
   waitlistOfferLeadMinutes: number | string;
+  onTimeGraceMinutes: number | string;
+  lateCancelHours: number | string;
 }
 
 const minutes = (value: number | string) => (typeof value === 'number' ? value : Number.NaN);
@@ -51,6 +53,8 @@ function toInput(values: ClinicValues) {
     waitlistOffersEnabled: values.waitlistOffersEnabled,
     waitlistHoldMinutes: minutes(values.waitlistHoldMinutes),
     waitlistOfferLeadMinutes: minutes(values.waitlistOfferLeadMinutes),
+    onTimeGraceMinutes: minutes(values.onTimeGraceMinutes),
+    lateCancelHours: minutes(values.lateCancelHours),
   };
 }
 
@@ -80,6 +84,8 @@ export function ClinicSettingsPage() {
     waitlistOffersEnabled: clinic.waitlistOffersEnabled,
     waitlistHoldMinutes: clinic.waitlistHoldMinutes,
     waitlistOfferLeadMinutes: clinic.waitlistOfferLeadMinutes,
+    onTimeGraceMinutes: clinic.onTimeGraceMinutes,
+    lateCancelHours: clinic.lateCancelHours,
   });
   const form = useForm<ClinicValues>({
     initialValues: initial(),
@@ -227,6 +233,32 @@ export function ClinicSettingsPage() {
                 {...form.getInputProps('quietHoursEnd')}
               />
             </Group>
+          </FormSection>
+          <FormSection title={t('clinic.reportsSection')}>
+            <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="md">
+              <NumberInput
+                label={t('clinic.onTimeGrace')}
+                description={t('clinic.onTimeGraceHint')}
+                inputWrapperOrder={['label', 'input', 'description', 'error']}
+                min={0}
+                max={120}
+                allowDecimal={false}
+                allowNegative={false}
+                styles={{ wrapper: { maxWidth: 220 } }}
+                {...form.getInputProps('onTimeGraceMinutes')}
+              />
+              <NumberInput
+                label={t('clinic.lateCancelHours')}
+                description={t('clinic.lateCancelHoursHint')}
+                inputWrapperOrder={['label', 'input', 'description', 'error']}
+                min={0}
+                max={168}
+                allowDecimal={false}
+                allowNegative={false}
+                styles={{ wrapper: { maxWidth: 220 } }}
+                {...form.getInputProps('lateCancelHours')}
+              />
+            </SimpleGrid>
           </FormSection>
           <FormSection title={t('clinic.clinical')}>
             <Select

@@ -196,12 +196,16 @@ export const http = {
 export async function apiFile(
   path: string,
   query?: Record<string, QueryValue>,
+  accept?: string,
 ): Promise<{ blob: Blob; filename: string | null }> {
   await waitUntilOpen();
   lastForegroundRequestAt = Date.now();
   let response: Response;
   try {
-    response = await fetch(buildUrl(path, query), { credentials: 'same-origin' });
+    response = await fetch(buildUrl(path, query), {
+      credentials: 'same-origin',
+      headers: accept ? { accept } : undefined,
+    });
   } catch {
     throw new ApiError(0, 'network', t('error.network'));
   }
@@ -220,8 +224,9 @@ export async function downloadFromApi(
   path: string,
   query: Record<string, QueryValue> | undefined,
   fallbackName: string,
+  accept?: string,
 ): Promise<string> {
-  const { blob, filename } = await apiFile(path, query);
+  const { blob, filename } = await apiFile(path, query, accept);
   const url = URL.createObjectURL(blob);
   const link = document.createElement('a');
   link.href = url;

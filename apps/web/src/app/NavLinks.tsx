@@ -7,6 +7,8 @@ import {
   IconCalendarRepeat,
   IconCash,
   IconChartBar,
+  IconChartDots,
+  IconChartPie,
   IconChecklist,
   IconClipboardList,
   IconClockHour4,
@@ -91,6 +93,16 @@ const BILLING: Item[] = [
   { to: '/billing/aging', label: 'nav.aging', icon: IconChartBar, permission: 'billing.manage' },
 ];
 
+/** The manager's reports. */
+const REPORTS: Item[] = [
+  {
+    to: '/reports/appointments',
+    label: 'nav.appointmentsReport',
+    icon: IconChartDots,
+    permission: 'report.read',
+  },
+];
+
 const ADMIN: Item[] = [
   { to: '/admin/staff', label: 'nav.staff', icon: IconUsersGroup, permission: 'user.read' },
   { to: '/admin/providers', label: 'nav.providers', icon: IconStethoscope, permission: 'provider.manage' },
@@ -153,6 +165,7 @@ export function NavLinks({ onNavigate }: { onNavigate: () => void }) {
   };
   const admin = ADMIN.filter((item) => !item.permission || can(item.permission));
   const billing = BILLING.filter((item) => !item.permission || can(item.permission));
+  const reports = REPORTS.filter((item) => !item.permission || can(item.permission));
   return (
     <ScrollArea type="scroll" h="100%">
       <Stack gap={2}>{main.filter((item) => !item.permission || can(item.permission)).map(render)}</Stack>
@@ -173,6 +186,26 @@ export function NavLinks({ onNavigate }: { onNavigate: () => void }) {
           </Text>
           <Stack gap={2} role="group" aria-labelledby="nav-billing">
             {billing.map(render)}
+          </Stack>
+        </Stack>
+      )}
+      {reports.length > 0 && (
+        <Stack gap={2} mt="lg">
+          <Text
+            size="xs"
+            fw={700}
+            c="dimmed"
+            tt="uppercase"
+            px="sm"
+            mb={4}
+            className="tend-section-title"
+            id="nav-reports"
+          >
+            <IconChartPie size={12} aria-hidden style={{ marginRight: 6, verticalAlign: -1 }} />
+            {t('nav.reports')}
+          </Text>
+          <Stack gap={2} role="group" aria-labelledby="nav-reports">
+            {reports.map(render)}
           </Stack>
         </Stack>
       )}

@@ -1,5 +1,5 @@
 import { createRootRoute, createRoute, createRouter } from '@tanstack/react-router';
-import type { Permission } from '@tend/domain';
+import { type Permission, REPORT_GROUPS, type ReportGroup } from '@tend/domain';
 import type { ComponentType } from 'react';
 import { AppointmentTypesPage } from '../admin/AppointmentTypesPage';
 import { ClinicSettingsPage } from '../admin/ClinicSettingsPage';
@@ -29,6 +29,7 @@ import { RegisterPatientPage } from '../patients/RegisterPatientPage';
 import { RecallsPage } from '../recalls/RecallsPage';
 import { MessageTemplatesPage } from '../reminders/MessageTemplatesPage';
 import { ReminderRulesPage } from '../reminders/ReminderRulesPage';
+import { AppointmentsReportPage } from '../reports/AppointmentsReportPage';
 import { MyDayPage } from '../schedule/MyDayPage';
 import { SchedulePage } from '../schedule/SchedulePage';
 import { ChargesPage } from '../visits/ChargesPage';
@@ -170,6 +171,21 @@ const agingRoute = createRoute({
   component: guarded('billing.manage', AgingPage),
 });
 
+const appointmentsReportRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/reports/appointments',
+  validateSearch: (
+    search: Record<string, unknown>,
+  ): { from?: string; to?: string; group?: ReportGroup; locationId?: string; providerId?: string } => ({
+    from: date(search.from),
+    to: date(search.to),
+    group: REPORT_GROUPS.find((group) => group === search.group),
+    locationId: text(search.locationId),
+    providerId: text(search.providerId),
+  }),
+  component: guarded('report.read', AppointmentsReportPage),
+});
+
 // ---- Claims -------------------------------------------------------------------------------------
 
 const claimsRoute = createRoute({
@@ -201,6 +217,7 @@ const routeTree = rootRoute.addChildren([
   paymentsRoute,
   statementsRoute,
   agingRoute,
+  appointmentsReportRoute,
   claimsRoute,
   claimRoute,
   adminRoute('/recalls', 'recall.read', RecallsPage),

@@ -463,6 +463,7 @@ export const enUi = {
   'auditAction.follow_up.create': 'Asked for a follow-up',
   'auditAction.follow_up.dismiss': 'Dismissed a follow-up',
   'auditAction.recall.close': 'Closed a recall',
+  'auditAction.report.read': 'Read a report',
   'auditAction.recall.contact': 'Logged a call about a recall',
   'auditAction.service.create': 'Added a service',
   'auditAction.service.update': 'Changed a service',

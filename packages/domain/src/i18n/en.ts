@@ -1,6 +1,7 @@
 import { enBilling } from './en-billing';
 import { enEmail } from './en-email';
 import { enMessaging } from './en-messaging';
+import { enReports } from './en-reports';
 import { enUi } from './en-ui';
 
 /** English messages. Keys are grouped by area; placeholders are `{name}`. */
@@ -9,6 +10,7 @@ export const en = {
   ...enBilling,
   ...enMessaging,
   ...enEmail,
+  ...enReports,
   // Validation — used by the shared zod schemas, so the server and the forms say the same thing.
   'validation.required': 'This field is required.',
   'validation.tooLong': 'Use at most {max} characters.',

@@ -1,0 +1,186 @@
+import { type Db, schema } from '@tend/db';
+import {
+  APPOINTMENT_REPORT_COLUMNS,
+  type AppointmentMetric,
+  type AppointmentReportRow,
+  addDaysTo,
+  oneDecimal,
+  percentOf,
+  REPORT_ROWS_LIMIT,
+  type ReportQuery,
+  type ReportRow,
+  reportPeriods,
+  zonedTimeToInstant,
+} from '@tend/domain';
+import { and, asc, eq, gte, lt, type SQL, type SQLWrapper, sql } from 'drizzle-orm';
+import type { ClinicScope } from '../context';
+import { isoOrNull } from '../scheduling/shared';
+
+/**
+ * The Appointments report (definitions in packages/domain/src/reports/appointments.ts), as SQL
+ * aggregates over the appointments starting in the range — read through the (clinic_id, start_at)
+ * index and grouped by the clinic-local period in the database, with the totals as one more
+ * grouping set. Each drill-down metric is one SQL condition, used both to count a figure and to
+ * list its rows, so the two cannot disagree.
+ */
+
+const a = schema.appointments;
+
+interface ClinicRules {
+  timezone: string;
+  onTimeGraceMinutes: number;
+  lateCancelHours: number;
+}
+
+function metricConditions(clinic: ClinicRules): Record<AppointmentMetric, SQL> {
+  const lateFrom = sql`${a.startAt} - ${clinic.lateCancelHours}::int * interval '1 hour'`;
+  return {
+    all: sql`true`,
+    scheduled: sql`${a.status} in ('booked', 'confirmed')`,
+    arrived: sql`${a.status} in ('checked_in', 'in_progress')`,
+    completed: sql`${a.status} = 'completed'`,
+    cancelled: sql`${a.status} = 'cancelled' and (${a.cancelledAt} is null or ${a.cancelledAt} <= ${lateFrom})`,
+    late_cancelled: sql`${a.status} = 'cancelled' and ${a.cancelledAt} > ${lateFrom}`,
+    no_show: sql`${a.status} = 'no_show'`,
+    due: sql`${a.status} in ('checked_in', 'in_progress', 'completed', 'no_show')`,
+    started: sql`${a.startedAt} is not null`,
+    on_time: sql`${a.startedAt} <= ${a.startAt} + ${clinic.onTimeGraceMinutes}::int * interval '1 minute'`,
+    waited: sql`${a.startedAt} is not null and ${a.checkedInAt} is not null`,
+  };
+}
+
+async function clinicRules(db: Db, ctx: ClinicScope): Promise<ClinicRules> {
+  const [clinic] = await db
+    .select({
+      timezone: schema.clinics.timezone,
+      onTimeGraceMinutes: schema.clinics.onTimeGraceMinutes,
+      lateCancelHours: schema.clinics.lateCancelHours,
+    })
+    .from(schema.clinics)
+    .where(eq(schema.clinics.id, ctx.clinicId));
+  return clinic;
+}
+
+/** Appointments of the clinic starting on the local dates `from`…`to`, at the location / with the provider. */
+function inRange(ctx: ClinicScope, clinic: ClinicRules, query: ReportQuery): SQL {
+  const start = new Date(zonedTimeToInstant(query.from, '00:00', clinic.timezone));
+  const end = new Date(zonedTimeToInstant(addDaysTo(query.to, 1), '00:00', clinic.timezone));
+  return and(
+    eq(a.clinicId, ctx.clinicId),
+    gte(a.startAt, start),
+    lt(a.startAt, end),
+    query.locationId ? eq(a.locationId, query.locationId) : undefined,
+    query.providerId ? eq(a.providerId, query.providerId) : undefined,
+  ) as SQL;
+}
+
+const count = (condition: SQL) => sql<number>`count(*) filter (where ${condition})`.mapWith(Number);
+const number = (expression: SQL) => sql<number | null>`${expression}`.mapWith((v) => (v === null ? null : Number(v)));
+const seconds = (from: SQLWrapper, to: SQLWrapper) => sql`extract(epoch from ${to} - ${from})`;
+
+export async function appointmentsReport(db: Db, ctx: ClinicScope, query: ReportQuery) {
+  const clinic = await clinicRules(db, ctx);
+  const m = metricConditions(clinic);
+  const local = sql`(${a.startAt} at time zone ${clinic.timezone})`;
+  const period =
+    query.group === 'day'
+      ? sql`${local}::date::text`
+      : sql`date_trunc(${sql.raw(`'${query.group}'`)}, ${local})::date::text`;
+  const lead = seconds(a.bookedAt, a.startAt);
+  const wait = seconds(a.checkedInAt, a.startedAt);
+  const rows = await db
+    .select({
+      period: sql<string | null>`${period}`,
+      all: count(m.all),
+      scheduled: count(m.scheduled),
+      arrived: count(m.arrived),
+      completed: count(m.completed),
+      cancelled: count(m.cancelled),
+      lateCancelled: count(m.late_cancelled),
+      noShow: count(m.no_show),
+      due: count(m.due),
+      started: count(m.started),
+      onTime: count(m.on_time),
+      leadAverage: number(sql`avg(${lead}) / 86400`),
+      leadMedian: number(sql`percentile_cont(0.5) within group (order by ${lead}) / 86400`),
+      waitAverage: number(sql`avg(${wait}) filter (where ${m.waited}) / 60`),
+    })
+    .from(a)
+    .where(inRange(ctx, clinic, query))
+    .groupBy(sql`grouping sets ((1), ())`);
+
+  const figures = (row: (typeof rows)[number] | undefined): ReportRow['values'] => ({
+    total: row?.all ?? 0,
+    completed: row?.completed ?? 0,
+    scheduled: row?.scheduled ?? 0,
+    arrived: row?.arrived ?? 0,
+    cancelled: row?.cancelled ?? 0,
+    lateCancelled: row?.lateCancelled ?? 0,
+    noShow: row?.noShow ?? 0,
+    noShowRate: percentOf(row?.noShow ?? 0, row?.due ?? 0),
+    lateCancelRate: percentOf(row?.lateCancelled ?? 0, row?.all ?? 0),
+    leadDaysAverage: oneDecimal(row?.leadAverage ?? null),
+    leadDaysMedian: oneDecimal(row?.leadMedian ?? null),
+    started: row?.started ?? 0,
+    onTimeRate: percentOf(row?.onTime ?? 0, row?.started ?? 0),
+    waitMinutesAverage: oneDecimal(row?.waitAverage ?? null),
+  });
+  const byPeriod = new Map(rows.filter((row) => row.period !== null).map((row) => [row.period, row]));
+  return {
+    timezone: clinic.timezone,
+    columns: APPOINTMENT_REPORT_COLUMNS,
+    rows: reportPeriods(query.from, query.to, query.group).map((p) => ({
+      ...p,
+      values: figures(byPeriod.get(p.period)),
+    })),
+    totals: figures(rows.find((row) => row.period === null)),
+  };
+}
+
+/** The appointments behind one figure: the same range and filters, and the metric's condition. */
+export async function appointmentReportRows(
+  db: Db,
+  ctx: ClinicScope,
+  query: ReportQuery & { metric: AppointmentMetric },
+): Promise<{ total: number; items: AppointmentReportRow[] }> {
+  const clinic = await clinicRules(db, ctx);
+  const where = and(inRange(ctx, clinic, query), metricConditions(clinic)[query.metric]);
+  const [{ total }] = await db
+    .select({ total: count(sql`true`) })
+    .from(a)
+    .where(where);
+  const rows = await db
+    .select({
+      appointment: a,
+      givenName: schema.patients.givenName,
+      familyName: schema.patients.familyName,
+      providerName: schema.providers.name,
+      locationName: schema.locations.name,
+    })
+    .from(a)
+    .innerJoin(schema.patients, eq(schema.patients.id, a.patientId))
+    .innerJoin(schema.providers, eq(schema.providers.id, a.providerId))
+    .innerJoin(schema.locations, eq(schema.locations.id, a.locationId))
+    .where(where)
+    .orderBy(asc(a.startAt), asc(a.id))
+    .limit(REPORT_ROWS_LIMIT);
+  return {
+    total,
+    items: rows.map(({ appointment, givenName, familyName, providerName, locationName }) => ({
+      id: appointment.id,
+      patientId: appointment.patientId,
+      patientName: `${givenName} ${familyName}`,
+      providerId: appointment.providerId,
+      providerName,
+      locationName,
+      startAt: appointment.startAt.toISOString(),
+      status: appointment.status,
+      bookedAt: appointment.bookedAt.toISOString(),
+      checkedInAt: isoOrNull(appointment.checkedInAt),
+      startedAt: isoOrNull(appointment.startedAt),
+      completedAt: isoOrNull(appointment.completedAt),
+      cancelledAt: isoOrNull(appointment.cancelledAt),
+      noShowAt: isoOrNull(appointment.noShowAt),
+    })),
+  };
+}

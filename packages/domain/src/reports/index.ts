@@ -1,0 +1,4 @@
+export * from './appointments';
+export * from './csv';
+export * from './report';
+export * from './rows';

@@ -1,0 +1,119 @@
+import { z } from 'zod';
+import { daysBetween } from '../billing/aging';
+import { t } from '../i18n';
+import { DAY_MS, wallClockMs, wallDate } from '../scheduling/zoned-time';
+import { isCalendarDate, zDate, zId } from '../validation';
+
+/**
+ * What every report shares: the query (a range of the clinic's local dates, inclusive, with
+ * optional location and provider filters and a grouping), and the result (columns, one row per
+ * period, totals). Each figure column names the drill-down metric whose rows make it up.
+ */
+
+export const REPORT_NAMES = ['appointments'] as const;
+export type ReportName = (typeof REPORT_NAMES)[number];
+
+export const REPORT_GROUPS = ['day', 'week', 'month'] as const;
+export type ReportGroup = (typeof REPORT_GROUPS)[number];
+
+/** How a figure is shown: counts as integers, percents and minutes/days with one decimal, cents as 12.50. */
+export const FIGURE_KINDS = ['count', 'percent', 'cents', 'minutes', 'days', 'text', 'date'] as const;
+export type FigureKind = (typeof FIGURE_KINDS)[number];
+
+/** About three years: longer ranges are slow to read and to look at. */
+export const MAX_REPORT_DAYS = 1096;
+
+export const zReportQuery = z
+  .object({
+    from: zDate,
+    to: zDate,
+    locationId: zId.optional(),
+    providerId: zId.optional(),
+    group: z.enum(REPORT_GROUPS, { error: () => t('validation.reportGroup') }).default('week'),
+  })
+  .superRefine((query, ctx) => {
+    if (!isCalendarDate(query.from) || !isCalendarDate(query.to)) return;
+    if (query.to < query.from) {
+      ctx.addIssue({ code: 'custom', path: ['to'], message: t('validation.dateRange') });
+    } else if (daysBetween(query.from, query.to) >= MAX_REPORT_DAYS) {
+      ctx.addIssue({ code: 'custom', path: ['to'], message: t('validation.reportRange', { days: MAX_REPORT_DAYS }) });
+    }
+  });
+export type ReportQuery = z.output<typeof zReportQuery>;
+
+export const zReportColumn = z.object({
+  key: z.string(),
+  label: z.string(),
+  kind: z.enum(FIGURE_KINDS),
+  /** The drill-down metric listing the rows behind this figure (for a rate: its numerator), or null. */
+  drill: z.string().nullable(),
+});
+export type ReportColumn = z.infer<typeof zReportColumn>;
+
+const zFigure = z.union([z.number(), z.string()]).nullable();
+export type Figure = z.infer<typeof zFigure>;
+
+export const zReportRow = z.object({
+  /** The first local date of the period (a Monday for weeks, the 1st for months). */
+  period: z.string(),
+  /** The part of the period inside the query's range: what its drill-downs ask for. */
+  from: z.string(),
+  to: z.string(),
+  values: z.record(z.string(), zFigure),
+});
+export type ReportRow = z.infer<typeof zReportRow>;
+
+export const zReportResult = z.object({
+  report: z.enum(REPORT_NAMES),
+  from: z.string(),
+  to: z.string(),
+  group: z.enum(REPORT_GROUPS),
+  timezone: z.string(),
+  columns: z.array(zReportColumn),
+  rows: z.array(zReportRow),
+  totals: z.record(z.string(), zFigure),
+});
+export type ReportResult = z.infer<typeof zReportResult>;
+
+export function addDaysTo(date: string, days: number): string {
+  return wallDate(wallClockMs(date, '00:00') + days * DAY_MS);
+}
+
+/** The first local date of the period holding `date`: itself, its ISO week's Monday, or the 1st. */
+export function periodStart(date: string, group: ReportGroup): string {
+  if (group === 'day') return date;
+  if (group === 'month') return `${date.slice(0, 8)}01`;
+  const weekday = (new Date(`${date}T00:00:00Z`).getUTCDay() + 6) % 7; // Monday 0 … Sunday 6
+  return addDaysTo(date, -weekday);
+}
+
+function periodEnd(start: string, group: ReportGroup): string {
+  if (group === 'day') return start;
+  if (group === 'week') return addDaysTo(start, 6);
+  const [year, month] = start.split('-').map(Number);
+  return wallDate(Date.UTC(year, month, 0));
+}
+
+/** Every period touching `from`…`to`, each with the part of it inside the range. */
+export function reportPeriods(
+  from: string,
+  to: string,
+  group: ReportGroup,
+): Array<{ period: string; from: string; to: string }> {
+  const periods = [];
+  for (let start = periodStart(from, group); start <= to; start = addDaysTo(periodEnd(start, group), 1)) {
+    const end = periodEnd(start, group);
+    periods.push({ period: start, from: start < from ? from : start, to: end > to ? to : end });
+  }
+  return periods;
+}
+
+/** A ratio as a percent with one decimal (85.0), or null when nothing was counted. */
+export function percentOf(part: number, whole: number): number | null {
+  return whole === 0 ? null : Math.round((part / whole) * 1000) / 10;
+}
+
+/** One decimal, as reports show averages of minutes and days. */
+export function oneDecimal(value: number | null): number | null {
+  return value === null ? null : Math.round(value * 10) / 10;
+}
