@@ -23,6 +23,7 @@ const PAGES: Array<[string, string | RegExp]> = [
   ['/admin/reminders', 'Reminders'],
   ['/admin/message-templates', 'Message templates'],
   ['/recalls', 'Recalls'],
+  ['/reports/appointments', 'Appointments report'],
   ['/claims', 'Claims'],
   ['/claims?view=all', 'Claims'],
 ];

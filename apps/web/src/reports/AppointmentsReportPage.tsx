@@ -1,5 +1,6 @@
 import { BarChart, LineChart } from '@mantine/charts';
 import {
+  Box,
   Button,
   Drawer,
   Group,
@@ -381,8 +382,9 @@ function FigureTable({
       <Title order={2} fz="lg" id="report-table" mb="sm">
         {t(`reports.group.${result.group}`)}
       </Title>
-      <Table.ScrollContainer minWidth={1100}>
-        <Table fz="sm" verticalSpacing={6} striped highlightOnHover aria-labelledby="report-table">
+      {/* A wide table scrolls sideways: the region takes keyboard focus so arrow keys can scroll it. */}
+      <Box style={{ overflowX: 'auto' }} tabIndex={0} role="region" aria-labelledby="report-table">
+        <Table miw={1100} fz="sm" verticalSpacing={6} striped highlightOnHover aria-labelledby="report-table">
           <Table.Thead>
             <Table.Tr>
               <Table.Th>{t('reports.period')}</Table.Th>
@@ -410,7 +412,7 @@ function FigureTable({
             </Table.Tr>
           </Table.Tfoot>
         </Table>
-      </Table.ScrollContainer>
+      </Box>
     </Paper>
   );
 }
