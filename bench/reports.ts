@@ -73,6 +73,19 @@ const instant = (date: string, time = '00:00') =>
 const ENDPOINTS: Endpoint[] = [
   { name: 'GET /api/reports/ar-aging', targetMs: 1_000, url: () => '/api/reports/ar-aging' },
   {
+    name: 'GET /api/reports/appointments, one week by day',
+    targetMs: 1_000,
+    url: (ctx, i) => {
+      const day = ctx.recentDays[(i * 5) % ctx.recentDays.length];
+      return `/api/reports/appointments?from=${day}&to=${addDays(day, 6)}&group=day`;
+    },
+  },
+  {
+    name: 'GET /api/reports/appointments, last year by month',
+    targetMs: 1_000,
+    url: (ctx) => `/api/reports/appointments?from=${addDays(ctx.today, -364)}&to=${ctx.today}&group=month`,
+  },
+  {
     name: 'GET /api/appointments, one day, all providers',
     targetMs: 1_000,
     url: (ctx, i) => {
