@@ -27,7 +27,7 @@ test('an administrator sets up email, sends a test email that arrives, and reads
   await page.getByLabel('Host').fill('127.0.0.1');
   await page.getByRole('combobox', { name: 'Security' }).click();
   await page.getByRole('option', { name: /^None/ }).click();
-  await page.getByLabel('Port').fill(String(smtp.port));
+  await page.getByLabel('Port', { exact: true }).fill(String(smtp.port));
   await page.getByLabel('From address').fill('billing@riverside.test');
   await page.getByLabel('From name').fill(CLINIC);
   await page.getByRole('button', { name: 'Save changes' }).click();
@@ -57,7 +57,7 @@ test('an administrator sets up email, sends a test email that arrives, and reads
   await page.getByRole('link', { name: 'Email', exact: true }).click();
   const closed = await startTestSmtpServer({ security: 'none' });
   await closed.close();
-  await page.getByLabel('Port').fill(String(closed.port));
+  await page.getByLabel('Port', { exact: true }).fill(String(closed.port));
   await page.getByRole('button', { name: 'Save changes' }).click();
   await expect(page.getByText('Email settings saved.').first()).toBeVisible();
   await page.getByRole('button', { name: 'Send test email' }).click();

@@ -320,12 +320,40 @@ describe('the Appointments report', () => {
     const one = (
       await manager.get(`/api/reports/appointments/rows?from=${week.from}&to=${week.to}&metric=late_cancelled`)
     ).body.items[0];
-    expect(one).toMatchObject({
-      status: 'cancelled',
-      patientName: expect.any(String),
-      providerName: expect.any(String),
+    expect(one.values).toMatchObject({
+      status: 'Cancelled',
+      patient: expect.any(String),
+      provider: expect.any(String),
     });
-    expect(Date.parse(one.startAt) - Date.parse(one.cancelledAt)).toBeLessThan(LATE_HOURS * HOUR);
+    expect(Date.parse(one.values.start) - Date.parse(one.values.ended)).toBeLessThan(LATE_HOURS * HOUR);
+  });
+
+  it('groups by provider and by location, each row drilling down to its own appointments', async () => {
+    const byProvider = (await report(`from=${FROM}&to=${TO}&group=provider`)).body;
+    const inRange = raw.filter(inDates(FROM, TO));
+    const providersSeen = [...new Set(inRange.map((r) => r.providerId))];
+    expect(byProvider.rows).toHaveLength(providersSeen.length);
+    for (const row of byProvider.rows) {
+      expect(row.filter).toEqual({ providerId: row.period });
+      expect(row.label).toEqual(expect.any(String));
+      expect(row.values).toEqual(expectedFigures(inRange.filter((r) => r.providerId === row.period)));
+      const rows = await manager.get(
+        `/api/reports/appointments/rows?from=${FROM}&to=${TO}&metric=no_show&providerId=${row.period}`,
+      );
+      expect(rows.body.total).toBe(row.values.noShow);
+    }
+    expect(byProvider.totals).toEqual(expectedFigures(inRange));
+    const byLocation = (await report(`from=${FROM}&to=${TO}&group=location`)).body;
+    expect(byLocation.rows.map((row: { period: string }) => row.period).sort()).toEqual(
+      [...new Set(inRange.map((r) => r.locationId))].sort(),
+    );
+    for (const row of byLocation.rows) {
+      expect(row.values).toEqual(expectedFigures(inRange.filter((r) => r.locationId === row.period)));
+    }
+    const csv = await report(`from=${FROM}&to=${TO}&group=provider`, manager, { accept: 'text/csv' });
+    const lines = String(csv.body).split('\r\n');
+    expect(lines[0]).toMatch(/^Provider,/);
+    expect(lines[1]).toMatch(new RegExp(`^${byProvider.rows[0].label},${byProvider.rows[0].values.total},`));
   });
 
   it('audits the report read, and each patient a drill-down lists', async () => {
@@ -399,7 +427,7 @@ describe('the Appointments report', () => {
       'querystring.to: Choose a range of at most 1096 days.',
     ]);
     expect(await message(`from=${FROM}&to=${TO}&group=year`)).toEqual([
-      'querystring.group: Group by day, week or month.',
+      'querystring.group: Group by day, week, month, provider, location, service or payer.',
     ]);
     expect((await message(`from=${FROM}&to=${TO}&metric=everything`, 'drill'))[0]).toMatch(/^querystring\.metric/);
     expect((await report('from=2028-01-01&to=2030-12-31')).status).toBe(200);

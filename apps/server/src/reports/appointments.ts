@@ -1,20 +1,23 @@
 import { type Db, schema } from '@tend/db';
 import {
   APPOINTMENT_REPORT_COLUMNS,
+  APPOINTMENT_ROWS_COLUMNS,
   type AppointmentMetric,
-  type AppointmentReportRow,
   addDaysTo,
+  appointmentStatusLabel,
   oneDecimal,
   percentOf,
   REPORT_ROWS_LIMIT,
   type ReportQuery,
   type ReportRow,
-  reportPeriods,
+  type ReportRowsResult,
   zonedTimeToInstant,
 } from '@tend/domain';
 import { and, asc, eq, gte, lt, type SQL, type SQLWrapper, sql } from 'drizzle-orm';
 import type { ClinicScope } from '../context';
 import { isoOrNull } from '../scheduling/shared';
+import { rowsColumns } from './columns';
+import { groupedRows, groupKey } from './groups';
 
 /**
  * The Appointments report (definitions in packages/domain/src/reports/appointments.ts), as SQL
@@ -82,15 +85,12 @@ export async function appointmentsReport(db: Db, ctx: ClinicScope, query: Report
   const clinic = await clinicRules(db, ctx);
   const m = metricConditions(clinic);
   const local = sql`(${a.startAt} at time zone ${clinic.timezone})`;
-  const period =
-    query.group === 'day'
-      ? sql`${local}::date::text`
-      : sql`date_trunc(${sql.raw(`'${query.group}'`)}, ${local})::date::text`;
+  const period = groupKey(query.group, local, { provider: a.providerId, location: a.locationId });
   const lead = seconds(a.bookedAt, a.startAt);
   const wait = seconds(a.checkedInAt, a.startedAt);
   const rows = await db
     .select({
-      period: sql<string | null>`${period}`,
+      period,
       all: count(m.all),
       scheduled: count(m.scheduled),
       arrived: count(m.arrived),
@@ -125,14 +125,10 @@ export async function appointmentsReport(db: Db, ctx: ClinicScope, query: Report
     onTimeRate: percentOf(row?.onTime ?? 0, row?.started ?? 0),
     waitMinutesAverage: oneDecimal(row?.waitAverage ?? null),
   });
-  const byPeriod = new Map(rows.filter((row) => row.period !== null).map((row) => [row.period, row]));
   return {
     timezone: clinic.timezone,
     columns: APPOINTMENT_REPORT_COLUMNS,
-    rows: reportPeriods(query.from, query.to, query.group).map((p) => ({
-      ...p,
-      values: figures(byPeriod.get(p.period)),
-    })),
+    rows: await groupedRows(db, ctx, query, rows, figures),
     totals: figures(rows.find((row) => row.period === null)),
   };
 }
@@ -142,7 +138,7 @@ export async function appointmentReportRows(
   db: Db,
   ctx: ClinicScope,
   query: ReportQuery & { metric: AppointmentMetric },
-): Promise<{ total: number; items: AppointmentReportRow[] }> {
+): Promise<ReportRowsResult> {
   const clinic = await clinicRules(db, ctx);
   const where = and(inRange(ctx, clinic, query), metricConditions(clinic)[query.metric]);
   const [{ total }] = await db
@@ -166,21 +162,21 @@ export async function appointmentReportRows(
     .limit(REPORT_ROWS_LIMIT);
   return {
     total,
+    columns: rowsColumns(APPOINTMENT_ROWS_COLUMNS),
     items: rows.map(({ appointment, givenName, familyName, providerName, locationName }) => ({
       id: appointment.id,
       patientId: appointment.patientId,
-      patientName: `${givenName} ${familyName}`,
-      providerId: appointment.providerId,
-      providerName,
-      locationName,
-      startAt: appointment.startAt.toISOString(),
-      status: appointment.status,
-      bookedAt: appointment.bookedAt.toISOString(),
-      checkedInAt: isoOrNull(appointment.checkedInAt),
-      startedAt: isoOrNull(appointment.startedAt),
-      completedAt: isoOrNull(appointment.completedAt),
-      cancelledAt: isoOrNull(appointment.cancelledAt),
-      noShowAt: isoOrNull(appointment.noShowAt),
+      values: {
+        patient: `${givenName} ${familyName}`,
+        provider: providerName,
+        location: locationName,
+        start: appointment.startAt.toISOString(),
+        status: appointmentStatusLabel(appointment.status),
+        booked: appointment.bookedAt.toISOString(),
+        checkedIn: isoOrNull(appointment.checkedInAt),
+        started: isoOrNull(appointment.startedAt),
+        ended: isoOrNull(appointment.completedAt ?? appointment.cancelledAt ?? appointment.noShowAt),
+      },
     })),
   };
 }

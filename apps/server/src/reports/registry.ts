@@ -1,14 +1,16 @@
 import type { Db } from '@tend/db';
 import {
+  AppError,
   type Figure,
+  REPORT_GROUPS_OF,
   type ReportColumnDefinition,
   type ReportName,
   type ReportQuery,
   type ReportResult,
-  type ReportRow,
+  type ReportRowsResult,
   t,
-  zAppointmentReportRows,
   zAppointmentRowsQuery,
+  zReportRow,
 } from '@tend/domain';
 import type { z } from 'zod';
 import { recordAudit, recordPatientsAccess } from '../audit/service';
@@ -29,17 +31,12 @@ interface ReportDefinition {
   ): Promise<{
     timezone: string;
     columns: ReadonlyArray<ReportColumnDefinition<string>>;
-    rows: ReportRow[];
+    rows: Array<z.input<typeof zReportRow>>;
     totals: Record<string, Figure>;
   }>;
-  /** The drill-down: the report's query plus a `metric`, answering `{ total, items }`. */
+  /** The drill-down: the report's query plus a `metric`, answering its columns and `{ total, items }`. */
   rowsQuery: z.ZodType<ReportQuery & { metric: string }>;
-  rowsResponse: z.ZodType<{ total: number; items: Array<{ patientId: string }> }>;
-  rows(
-    db: Db,
-    ctx: ClinicScope,
-    query: ReportQuery & { metric: string },
-  ): Promise<{ total: number; items: Array<{ patientId: string }> }>;
+  rows(db: Db, ctx: ClinicScope, query: ReportQuery & { metric: string }): Promise<ReportRowsResult>;
 }
 
 export const REPORTS: Record<ReportName, ReportDefinition> = {
@@ -48,12 +45,18 @@ export const REPORTS: Record<ReportName, ReportDefinition> = {
       'Appointments by status, no-show and late-cancellation rates, lead time, on-time % and wait, per day/week/month of the clinic’s time zone, with totals',
     run: appointmentsReport,
     rowsQuery: zAppointmentRowsQuery,
-    rowsResponse: zAppointmentReportRows,
     rows: (db, ctx, query) => appointmentReportRows(db, ctx, zAppointmentRowsQuery.parse(query)),
   },
 };
 
-async function checkFilters(db: Db, ctx: ClinicScope, query: ReportQuery): Promise<void> {
+async function checkFilters(db: Db, ctx: ClinicScope, name: ReportName, query: ReportQuery): Promise<void> {
+  const groups = REPORT_GROUPS_OF[name];
+  if (!groups.includes(query.group)) {
+    const list = groups.map((group) => t(`reports.group.${group}`).toLowerCase()).join(', ');
+    throw AppError.validation([
+      { path: 'querystring.group', message: t('reports.groupUnsupported', { report: name, groups: list }) },
+    ]);
+  }
   if (query.locationId) await requireLocation(db, ctx, query.locationId);
   if (query.providerId) await requireProvider(db, ctx, query.providerId);
 }
@@ -65,7 +68,7 @@ export async function runReport(
   name: ReportName,
   query: ReportQuery,
 ): Promise<ReportResult> {
-  await checkFilters(db, ctx, query);
+  await checkFilters(db, ctx, name, query);
   const result = await REPORTS[name].run(db, ctx, query);
   await recordAudit(db, ctx, { action: 'report.read', entityType: 'report', details: { report: name, ...query } });
   return {
@@ -74,6 +77,7 @@ export async function runReport(
     to: query.to,
     group: query.group,
     ...result,
+    rows: result.rows.map((row) => zReportRow.parse(row)),
     columns: result.columns.map((column) => ({ ...column, label: t(column.label) })),
   };
 }
@@ -84,13 +88,19 @@ export async function reportRows(
   ctx: RequestContext,
   name: ReportName,
   query: ReportQuery & { metric: string },
-): Promise<{ total: number; items: Array<{ patientId: string }> }> {
-  await checkFilters(db, ctx, query);
+): Promise<ReportRowsResult> {
+  await checkFilters(db, ctx, name, query);
   const rows = await REPORTS[name].rows(db, ctx, query);
-  await recordPatientsAccess(db, ctx, 'patient.read', [...new Set(rows.items.map((row) => row.patientId))], {
-    report: name,
-    ...query,
-    rows: rows.items.length,
-  });
+  await recordPatientsAccess(
+    db,
+    ctx,
+    'patient.read',
+    [...new Set(rows.items.flatMap((row) => (row.patientId ? [row.patientId] : [])))],
+    {
+      report: name,
+      ...query,
+      rows: rows.items.length,
+    },
+  );
   return rows;
 }

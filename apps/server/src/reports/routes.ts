@@ -1,4 +1,4 @@
-import { REPORT_NAMES, reportCsv, zReportQuery, zReportResult } from '@tend/domain';
+import { REPORT_NAMES, reportCsv, zReportQuery, zReportResult, zReportRowsResult } from '@tend/domain';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { requireCtx } from '../http/auth';
@@ -43,7 +43,7 @@ export function reportRoutes(server: FastifyInstance, deps: Deps): void {
           tags,
           summary: `The ${name} behind one figure of the report: the figure’s column names its \`metric\` (each patient listed is audited)`,
           querystring: report.rowsQuery,
-          response: { 200: report.rowsResponse, ...errorResponses },
+          response: { 200: zReportRowsResult, ...errorResponses },
         },
       },
       async (request) => reportRows(db, requireCtx(request), name, request.query),

@@ -21,8 +21,9 @@ import {
   addDaysTo,
   type Figure,
   formatFigure,
+  isPeriodGroup,
   periodStart,
-  REPORT_GROUPS,
+  REPORT_GROUPS_OF,
   type ReportColumn,
   type ReportGroup,
   type ReportResult,
@@ -35,7 +36,7 @@ import { DateField } from '../components/DateField';
 import { formatDate, formatDateTime } from '../components/format';
 import { PageHeader } from '../components/PageHeader';
 import { QueryView } from '../components/states';
-import { providerName, StatusBadge } from '../schedule/shared';
+import { providerName } from '../schedule/shared';
 import { isDate } from '../schedule/time';
 import { downloadReportCsv, type ReportFilters, useAppointmentReportRows, useAppointmentsReport } from './api';
 
@@ -73,10 +74,15 @@ const STATUS_SERIES = [
 /** The summary cards: a figure, how it is counted, and the rows it opens. */
 const CARDS = ['total', 'onTimeRate', 'noShowRate', 'lateCancelRate', 'waitMinutesAverage', 'leadDaysAverage'];
 
+/** Figures line up on the right in the rows' table. */
+const RIGHT_KINDS = new Set(['count', 'percent', 'cents', 'minutes', 'days']);
+
 interface Drill {
   column: ReportColumn;
   from: string;
   to: string;
+  /** A row grouped by provider/location narrows its drill-down to it. */
+  filter: Record<string, string>;
 }
 
 /** Appointments report: volume by status, no-shows, late cancellations, lead time, on-time starts, waiting. */
@@ -118,8 +124,8 @@ export function AppointmentsReportPage() {
   });
   const locationName = locations.data?.find((l) => l.id === filters.locationId)?.name ?? t('reports.allLocations');
   const provider = providers.data?.find((p) => p.id === filters.providerId);
-  const open = (column: ReportColumn | undefined, from: string, to: string) => {
-    if (column?.drill) setDrill({ column, from, to });
+  const open = (column: ReportColumn | undefined, from: string, to: string, filter: Record<string, string> = {}) => {
+    if (column?.drill) setDrill({ column, from, to, filter });
   };
 
   return (
@@ -214,7 +220,7 @@ export function AppointmentsReportPage() {
             </Text>
             <SegmentedControl
               aria-labelledby="report-group"
-              data={REPORT_GROUPS.map((g) => ({ value: g, label: t(`reports.group.${g}`) }))}
+              data={REPORT_GROUPS_OF.appointments.map((g) => ({ value: g, label: t(`reports.group.${g}`) }))}
               value={filters.group}
               onChange={(group) => apply({ group: group as ReportGroup })}
             />
@@ -297,7 +303,9 @@ function display(column: ReportColumn, value: Figure): string {
   return text;
 }
 
-function periodLabel(period: string, group: ReportGroup): string {
+function periodLabel(row: ReportResult['rows'][number], group: ReportGroup): string {
+  if (row.label !== null) return row.label;
+  const { period } = row;
   if (group === 'month') {
     return new Intl.DateTimeFormat('en-US', { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(
       new Date(`${period}T00:00:00Z`),
@@ -308,7 +316,7 @@ function periodLabel(period: string, group: ReportGroup): string {
 
 function Charts({ result }: { result: ReportResult }) {
   const label = (key: string) => result.columns.find((c) => c.key === key)?.label ?? key;
-  const data = result.rows.map((row) => ({ period: periodLabel(row.period, result.group), ...row.values }));
+  const data = result.rows.map((row) => ({ period: periodLabel(row, result.group), ...row.values }));
   return (
     <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="lg">
       <Paper withBorder radius="md" p="lg" component="section" aria-labelledby="chart-status">
@@ -357,14 +365,20 @@ function FigureTable({
   onOpen,
 }: {
   result: ReportResult;
-  onOpen: (column: ReportColumn, from: string, to: string) => void;
+  onOpen: (column: ReportColumn, from: string, to: string, filter?: Record<string, string>) => void;
 }) {
-  const cells = (values: Record<string, Figure>, from: string, to: string, testId: string) =>
+  const cells = (
+    values: Record<string, Figure>,
+    from: string,
+    to: string,
+    testId: string,
+    filter: Record<string, string> = {},
+  ) =>
     result.columns.map((column) => (
       <Table.Td key={column.key} ta="right" data-testid={`${testId}-${column.key}`}>
         {column.drill && values[column.key] !== null && values[column.key] !== 0 ? (
           <UnstyledButton
-            onClick={() => onOpen(column, from, to)}
+            onClick={() => onOpen(column, from, to, filter)}
             fz="sm"
             c="tend.8"
             td="underline"
@@ -387,7 +401,9 @@ function FigureTable({
         <Table miw={1100} fz="sm" verticalSpacing={6} striped highlightOnHover aria-labelledby="report-table">
           <Table.Thead>
             <Table.Tr>
-              <Table.Th>{t('reports.period')}</Table.Th>
+              <Table.Th>
+                {isPeriodGroup(result.group) ? t('reports.period') : t(`reports.group.${result.group}`)}
+              </Table.Th>
               {result.columns.map((column) => (
                 <Table.Th key={column.key} ta="right" fz="xs">
                   {column.label}
@@ -399,9 +415,9 @@ function FigureTable({
             {result.rows.map((row) => (
               <Table.Tr key={row.period}>
                 <Table.Td fw={600} style={{ whiteSpace: 'nowrap' }}>
-                  {periodLabel(row.period, result.group)}
+                  {periodLabel(row, result.group)}
                 </Table.Td>
-                {cells(row.values, row.from, row.to, `row-${row.period}`)}
+                {cells(row.values, row.from, row.to, `row-${row.period}`, row.filter)}
               </Table.Tr>
             ))}
           </Table.Tbody>
@@ -429,7 +445,9 @@ function RowsDrawer({
   onClose: () => void;
 }) {
   const rows = useAppointmentReportRows(
-    drill ? { ...filters, from: drill.from, to: drill.to, metric: drill.column.drill as AppointmentMetric } : null,
+    drill
+      ? { ...filters, ...drill.filter, from: drill.from, to: drill.to, metric: drill.column.drill as AppointmentMetric }
+      : null,
   );
   return (
     <Drawer
@@ -464,31 +482,23 @@ function RowsDrawer({
                 <Table fz="sm" verticalSpacing={4} striped data-testid="report-rows">
                   <Table.Thead>
                     <Table.Tr>
-                      <Table.Th>{t('reports.col.patient')}</Table.Th>
-                      <Table.Th>{t('reports.col.provider')}</Table.Th>
-                      <Table.Th>{t('reports.col.start')}</Table.Th>
-                      <Table.Th>{t('reports.col.status')}</Table.Th>
-                      <Table.Th>{t('reports.col.booked')}</Table.Th>
-                      <Table.Th>{t('reports.col.checkedIn')}</Table.Th>
-                      <Table.Th>{t('reports.col.started')}</Table.Th>
-                      <Table.Th>{t('reports.col.ended')}</Table.Th>
+                      {data.columns.map((column) => (
+                        <Table.Th key={column.key} ta={RIGHT_KINDS.has(column.kind) ? 'right' : undefined}>
+                          {column.label}
+                        </Table.Th>
+                      ))}
                     </Table.Tr>
                   </Table.Thead>
                   <Table.Tbody>
                     {data.items.map((row) => (
                       <Table.Tr key={row.id}>
-                        <Table.Td>{row.patientName}</Table.Td>
-                        <Table.Td>{row.providerName}</Table.Td>
-                        <Table.Td>{formatDateTime(row.startAt, timezone)}</Table.Td>
-                        <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                          <StatusBadge status={row.status} />
-                        </Table.Td>
-                        <Table.Td>{formatDateTime(row.bookedAt, timezone)}</Table.Td>
-                        <Table.Td>{formatDateTime(row.checkedInAt, timezone)}</Table.Td>
-                        <Table.Td>{formatDateTime(row.startedAt, timezone)}</Table.Td>
-                        <Table.Td>
-                          {formatDateTime(row.completedAt ?? row.cancelledAt ?? row.noShowAt, timezone)}
-                        </Table.Td>
+                        {data.columns.map((column) => (
+                          <Table.Td key={column.key} ta={RIGHT_KINDS.has(column.kind) ? 'right' : undefined}>
+                            {column.kind === 'datetime'
+                              ? formatDateTime(row.values[column.key] as string | null, timezone)
+                              : formatFigure(column.kind, row.values[column.key] ?? null)}
+                          </Table.Td>
+                        ))}
                       </Table.Tr>
                     ))}
                   </Table.Tbody>

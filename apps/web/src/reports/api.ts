@@ -1,5 +1,5 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import type { AppointmentMetric, AppointmentReportRow, ReportGroup, ReportResult } from '@tend/domain';
+import type { AppointmentMetric, ReportGroup, ReportResult, ReportRowsResult } from '@tend/domain';
 import { downloadFromApi, http } from '../api/client';
 
 /** The reports API as the web app uses it: a report's figures, the rows behind one, its CSV. */
@@ -24,12 +24,7 @@ export function useAppointmentsReport(filters: ReportFilters, enabled: boolean) 
 export function useAppointmentReportRows(filters: (ReportFilters & { metric: AppointmentMetric }) | null) {
   return useQuery({
     queryKey: ['reports', 'appointments', 'rows', filters],
-    queryFn: ({ signal }) =>
-      http.get<{ total: number; items: AppointmentReportRow[] }>(
-        '/reports/appointments/rows',
-        { ...filters },
-        { signal },
-      ),
+    queryFn: ({ signal }) => http.get<ReportRowsResult>('/reports/appointments/rows', { ...filters }, { signal }),
     enabled: filters !== null,
   });
 }

@@ -1,5 +1,7 @@
 import { Badge } from '@mantine/core';
-import { type AppointmentStatus, type MessageKey, type Provider, t } from '@tend/domain';
+import { type AppointmentStatus, type Provider, appointmentStatusLabel as statusLabel } from '@tend/domain';
+
+export { statusLabel };
 
 /** What the schedule's pieces share: status badges and provider names. */
 
@@ -12,20 +14,6 @@ const STATUS_COLORS: Record<AppointmentStatus, string> = {
   cancelled: 'red',
   no_show: 'orange',
 };
-
-const STATUS_LABELS: Record<AppointmentStatus, MessageKey> = {
-  booked: 'schedule.status.booked',
-  confirmed: 'schedule.status.confirmed',
-  checked_in: 'schedule.status.checkedIn',
-  in_progress: 'schedule.status.inProgress',
-  completed: 'schedule.status.completed',
-  cancelled: 'schedule.status.cancelled',
-  no_show: 'schedule.status.noShow',
-};
-
-export function statusLabel(status: AppointmentStatus): string {
-  return t(STATUS_LABELS[status]);
-}
 
 export function StatusBadge({ status, id }: { status: AppointmentStatus; id?: string }) {
   return (

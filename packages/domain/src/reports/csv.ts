@@ -1,5 +1,5 @@
 import { t } from '../i18n';
-import type { Figure, FigureKind, ReportResult } from './report';
+import { type Figure, type FigureKind, isPeriodGroup, type ReportResult } from './report';
 
 /** A figure as reports write it: counts whole, percents/minutes/days with one decimal, cents as 12.50. */
 export function formatFigure(kind: FigureKind, value: Figure): string {
@@ -29,16 +29,17 @@ export function toCsv(lines: string[][]): string {
   return `${lines.map((line) => line.map(csvField).join(',')).join('\r\n')}\r\n`;
 }
 
-/** A report as CSV: the period, then each column, one line per period and a totals line. */
+/** A report as CSV: the period (or the provider, payer… it is grouped by), then each column, one line per row and a totals line. */
 export function reportCsv(result: ReportResult): string {
-  const header = [t('reports.period'), ...result.columns.map((column) => column.label)];
+  const first = isPeriodGroup(result.group) ? t('reports.period') : t(`reports.group.${result.group}`);
+  const header = [first, ...result.columns.map((column) => column.label)];
   const line = (first: string, values: Record<string, Figure>) => [
     first,
     ...result.columns.map((column) => formatFigure(column.kind, values[column.key] ?? null)),
   ];
   return toCsv([
     header,
-    ...result.rows.map((row) => line(row.period, row.values)),
+    ...result.rows.map((row) => line(row.label ?? row.period, row.values)),
     line(t('reports.total'), result.totals),
   ]);
 }

@@ -13,11 +13,25 @@ import { isCalendarDate, zDate, zId } from '../validation';
 export const REPORT_NAMES = ['appointments'] as const;
 export type ReportName = (typeof REPORT_NAMES)[number];
 
-export const REPORT_GROUPS = ['day', 'week', 'month'] as const;
+/**
+ * How a report's rows are split: by a period of the clinic's calendar (day, week, month), or by a
+ * dimension (one row per provider, location, service or payer, over the whole range). Each report
+ * says which it supports.
+ */
+export const REPORT_GROUPS = ['day', 'week', 'month', 'provider', 'location', 'service', 'payer'] as const;
 export type ReportGroup = (typeof REPORT_GROUPS)[number];
+export const PERIOD_GROUPS = ['day', 'week', 'month'] as const satisfies ReadonlyArray<ReportGroup>;
+export type PeriodGroup = (typeof PERIOD_GROUPS)[number];
+/** How each report's rows may be split (the first is what the web page opens with). */
+export const REPORT_GROUPS_OF: Record<ReportName, readonly ReportGroup[]> = {
+  appointments: ['week', 'day', 'month', 'provider', 'location'],
+};
+
+export const isPeriodGroup = (group: ReportGroup): group is PeriodGroup =>
+  (PERIOD_GROUPS as readonly string[]).includes(group);
 
 /** How a figure is shown: counts as integers, percents and minutes/days with one decimal, cents as 12.50. */
-export const FIGURE_KINDS = ['count', 'percent', 'cents', 'minutes', 'days', 'text', 'date'] as const;
+export const FIGURE_KINDS = ['count', 'percent', 'cents', 'minutes', 'days', 'text', 'date', 'datetime'] as const;
 export type FigureKind = (typeof FIGURE_KINDS)[number];
 
 /** About three years: longer ranges are slow to read and to look at. */
@@ -29,6 +43,10 @@ export const zReportQuery = z
     to: zDate,
     locationId: zId.optional(),
     providerId: zId.optional(),
+    /** Revenue-type reports: one payer (its id, or `self` for what patients pay themselves). */
+    payerId: z.union([zId, z.literal('self')]).optional(),
+    /** Revenue-type reports: one service (its code). */
+    serviceCode: z.string().trim().min(1).max(20).optional(),
     group: z.enum(REPORT_GROUPS, { error: () => t('validation.reportGroup') }).default('week'),
   })
   .superRefine((query, ctx) => {
@@ -54,8 +72,15 @@ const zFigure = z.union([z.number(), z.string()]).nullable();
 export type Figure = z.infer<typeof zFigure>;
 
 export const zReportRow = z.object({
-  /** The first local date of the period (a Monday for weeks, the 1st for months). */
+  /**
+   * The first local date of the period (a Monday for weeks, the 1st for months), or, grouped by a
+   * dimension, its key (a provider/location/payer id, `self`, or a service code).
+   */
   period: z.string(),
+  /** Grouped by a dimension: its name as shown (null for periods). */
+  label: z.string().nullable().default(null),
+  /** Grouped by a dimension: the query filters its drill-downs add (e.g. `{ providerId }`). */
+  filter: z.record(z.string(), z.string()).default({}),
   /** The part of the period inside the query's range: what its drill-downs ask for. */
   from: z.string(),
   to: z.string(),
@@ -75,19 +100,31 @@ export const zReportResult = z.object({
 });
 export type ReportResult = z.infer<typeof zReportResult>;
 
+/**
+ * The rows behind one figure, as every report's drill-down answers them: the columns to show
+ * (`datetime` values are ISO instants shown in the clinic's zone) and at most REPORT_ROWS_LIMIT
+ * items, each naming its patient (for the audit) when it has one; `total` counts them all.
+ */
+export const zReportRowsResult = z.object({
+  total: z.number().int(),
+  columns: z.array(zReportColumn.omit({ drill: true })),
+  items: z.array(z.object({ id: z.string(), patientId: z.string().nullable(), values: z.record(z.string(), zFigure) })),
+});
+export type ReportRowsResult = z.infer<typeof zReportRowsResult>;
+
 export function addDaysTo(date: string, days: number): string {
   return wallDate(wallClockMs(date, '00:00') + days * DAY_MS);
 }
 
 /** The first local date of the period holding `date`: itself, its ISO week's Monday, or the 1st. */
-export function periodStart(date: string, group: ReportGroup): string {
+export function periodStart(date: string, group: PeriodGroup): string {
   if (group === 'day') return date;
   if (group === 'month') return `${date.slice(0, 8)}01`;
   const weekday = (new Date(`${date}T00:00:00Z`).getUTCDay() + 6) % 7; // Monday 0 … Sunday 6
   return addDaysTo(date, -weekday);
 }
 
-function periodEnd(start: string, group: ReportGroup): string {
+function periodEnd(start: string, group: PeriodGroup): string {
   if (group === 'day') return start;
   if (group === 'week') return addDaysTo(start, 6);
   const [year, month] = start.split('-').map(Number);
@@ -98,7 +135,7 @@ function periodEnd(start: string, group: ReportGroup): string {
 export function reportPeriods(
   from: string,
   to: string,
-  group: ReportGroup,
+  group: PeriodGroup,
 ): Array<{ period: string; from: string; to: string }> {
   const periods = [];
   for (let start = periodStart(from, group); start <= to; start = addDaysTo(periodEnd(start, group), 1)) {

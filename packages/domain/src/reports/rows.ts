@@ -1,31 +1,31 @@
 import { z } from 'zod';
-import { APPOINTMENT_STATUSES } from '../scheduling/appointments';
+import type { MessageKey } from '../i18n';
 import { APPOINTMENT_METRICS } from './appointments';
+import type { FigureKind } from './report';
 import { zReportQuery } from './report';
 
 /** The drill-down of a figure: the report's query plus the metric (named by the figure's column). */
 export const zAppointmentRowsQuery = zReportQuery.and(z.object({ metric: z.enum(APPOINTMENT_METRICS) }));
 
-/** One appointment behind a figure, with the timestamps the figures come from. */
-export const zAppointmentReportRow = z.object({
-  id: z.string(),
-  patientId: z.string(),
-  patientName: z.string(),
-  providerId: z.string(),
-  providerName: z.string(),
-  locationName: z.string(),
-  startAt: z.string(),
-  status: z.enum(APPOINTMENT_STATUSES),
-  bookedAt: z.string(),
-  checkedInAt: z.string().nullable(),
-  startedAt: z.string().nullable(),
-  completedAt: z.string().nullable(),
-  cancelledAt: z.string().nullable(),
-  noShowAt: z.string().nullable(),
-});
-export type AppointmentReportRow = z.infer<typeof zAppointmentReportRow>;
-
 /** The most rows a drill-down lists; `total` still counts them all. */
 export const REPORT_ROWS_LIMIT = 1000;
 
-export const zAppointmentReportRows = z.object({ total: z.number().int(), items: z.array(zAppointmentReportRow) });
+/** A column of a drill-down list (its label a message key until the server translates it). */
+export interface ReportRowsColumnDefinition {
+  key: string;
+  label: MessageKey;
+  kind: FigureKind;
+}
+
+/** The appointments behind an Appointments figure, with the timestamps the figures come from. */
+export const APPOINTMENT_ROWS_COLUMNS = [
+  { key: 'patient', label: 'reports.col.patient', kind: 'text' },
+  { key: 'provider', label: 'reports.col.provider', kind: 'text' },
+  { key: 'location', label: 'reports.location', kind: 'text' },
+  { key: 'start', label: 'reports.col.start', kind: 'datetime' },
+  { key: 'status', label: 'reports.col.status', kind: 'text' },
+  { key: 'booked', label: 'reports.col.booked', kind: 'datetime' },
+  { key: 'checkedIn', label: 'reports.col.checkedIn', kind: 'datetime' },
+  { key: 'started', label: 'reports.col.started', kind: 'datetime' },
+  { key: 'ended', label: 'reports.col.ended', kind: 'datetime' },
+] as const satisfies readonly ReportRowsColumnDefinition[];

@@ -1,5 +1,7 @@
 /** The booking lifecycle: statuses, the actions between them, and which statuses hold the time. */
 
+import { type MessageKey, t } from '../i18n';
+
 export const APPOINTMENT_STATUSES = [
   'booked',
   'confirmed',
@@ -10,6 +12,21 @@ export const APPOINTMENT_STATUSES = [
   'no_show',
 ] as const;
 export type AppointmentStatus = (typeof APPOINTMENT_STATUSES)[number];
+
+const STATUS_LABELS: Record<AppointmentStatus, MessageKey> = {
+  booked: 'schedule.status.booked',
+  confirmed: 'schedule.status.confirmed',
+  checked_in: 'schedule.status.checkedIn',
+  in_progress: 'schedule.status.inProgress',
+  completed: 'schedule.status.completed',
+  cancelled: 'schedule.status.cancelled',
+  no_show: 'schedule.status.noShow',
+};
+
+/** A status as staff read it ("Checked in"). */
+export function appointmentStatusLabel(status: AppointmentStatus): string {
+  return t(STATUS_LABELS[status]);
+}
 
 export const APPOINTMENT_ACTIONS = ['confirm', 'check-in', 'start', 'complete', 'cancel', 'no-show'] as const;
 export type AppointmentAction = (typeof APPOINTMENT_ACTIONS)[number];

@@ -1,5 +1,12 @@
 export type { AppointmentAction, AppointmentStatus } from './appointments';
-export { ACTIVE_STATUSES, APPOINTMENT_ACTIONS, APPOINTMENT_STATUSES, nextStatus, offeredBy } from './appointments';
+export {
+  ACTIVE_STATUSES,
+  APPOINTMENT_ACTIONS,
+  APPOINTMENT_STATUSES,
+  appointmentStatusLabel,
+  nextStatus,
+  offeredBy,
+} from './appointments';
 export type { LocatedInterval, ScheduleVersion, Weekday, WorkingBlock } from './availability';
 export { expandAvailability } from './availability';
 export * from './events';
