@@ -1,5 +1,5 @@
-import { createRootRoute, createRoute, createRouter } from '@tanstack/react-router';
-import { type Permission, REPORT_GROUPS, type ReportGroup } from '@tend/domain';
+import { createRootRoute, createRoute, createRouter, notFound } from '@tanstack/react-router';
+import { type Permission, REPORT_GROUPS, REPORT_NAMES, type ReportGroup, type ReportName } from '@tend/domain';
 import type { ComponentType } from 'react';
 import { AppointmentTypesPage } from '../admin/AppointmentTypesPage';
 import { ClinicSettingsPage } from '../admin/ClinicSettingsPage';
@@ -29,7 +29,7 @@ import { RegisterPatientPage } from '../patients/RegisterPatientPage';
 import { RecallsPage } from '../recalls/RecallsPage';
 import { MessageTemplatesPage } from '../reminders/MessageTemplatesPage';
 import { ReminderRulesPage } from '../reminders/ReminderRulesPage';
-import { AppointmentsReportPage } from '../reports/AppointmentsReportPage';
+import { ReportPage } from '../reports/ReportPage';
 import { MyDayPage } from '../schedule/MyDayPage';
 import { SchedulePage } from '../schedule/SchedulePage';
 import { ChargesPage } from '../visits/ChargesPage';
@@ -171,19 +171,36 @@ const agingRoute = createRoute({
   component: guarded('billing.manage', AgingPage),
 });
 
-const appointmentsReportRoute = createRoute({
+const reportRoute = createRoute({
   getParentRoute: () => rootRoute,
-  path: '/reports/appointments',
+  path: '/reports/$name',
+  params: {
+    parse: ({ name }: { name: string }): { name: ReportName } => {
+      if (!(REPORT_NAMES as readonly string[]).includes(name)) throw notFound();
+      return { name: name as ReportName };
+    },
+    stringify: ({ name }: { name: ReportName }) => ({ name }),
+  },
   validateSearch: (
     search: Record<string, unknown>,
-  ): { from?: string; to?: string; group?: ReportGroup; locationId?: string; providerId?: string } => ({
+  ): {
+    from?: string;
+    to?: string;
+    group?: ReportGroup;
+    locationId?: string;
+    providerId?: string;
+    payerId?: string;
+    serviceCode?: string;
+  } => ({
     from: date(search.from),
     to: date(search.to),
     group: REPORT_GROUPS.find((group) => group === search.group),
     locationId: text(search.locationId),
     providerId: text(search.providerId),
+    payerId: text(search.payerId),
+    serviceCode: text(search.serviceCode),
   }),
-  component: guarded('report.read', AppointmentsReportPage),
+  component: guarded('report.read', ReportPage),
 });
 
 // ---- Claims -------------------------------------------------------------------------------------
@@ -217,7 +234,7 @@ const routeTree = rootRoute.addChildren([
   paymentsRoute,
   statementsRoute,
   agingRoute,
-  appointmentsReportRoute,
+  reportRoute,
   claimsRoute,
   claimRoute,
   adminRoute('/recalls', 'recall.read', RecallsPage),

@@ -1,5 +1,5 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import type { AppointmentMetric, ReportGroup, ReportResult, ReportRowsResult } from '@tend/domain';
+import type { ReportGroup, ReportName, ReportResult, ReportRowsResult } from '@tend/domain';
 import { downloadFromApi, http } from '../api/client';
 
 /** The reports API as the web app uses it: a report's figures, the rows behind one, its CSV. */
@@ -10,25 +10,26 @@ export interface ReportFilters {
   group: ReportGroup;
   locationId?: string;
   providerId?: string;
+  payerId?: string;
+  serviceCode?: string;
 }
 
-export function useAppointmentsReport(filters: ReportFilters, enabled: boolean) {
+export function useReport(name: ReportName, filters: ReportFilters) {
   return useQuery({
-    queryKey: ['reports', 'appointments', filters],
-    queryFn: ({ signal }) => http.get<ReportResult>('/reports/appointments', { ...filters }, { signal }),
+    queryKey: ['reports', name, filters],
+    queryFn: ({ signal }) => http.get<ReportResult>(`/reports/${name}`, { ...filters }, { signal }),
     placeholderData: keepPreviousData,
-    enabled,
   });
 }
 
-export function useAppointmentReportRows(filters: (ReportFilters & { metric: AppointmentMetric }) | null) {
+export function useReportRows(name: ReportName, filters: (ReportFilters & { metric: string }) | null) {
   return useQuery({
-    queryKey: ['reports', 'appointments', 'rows', filters],
-    queryFn: ({ signal }) => http.get<ReportRowsResult>('/reports/appointments/rows', { ...filters }, { signal }),
+    queryKey: ['reports', name, 'rows', filters],
+    queryFn: ({ signal }) => http.get<ReportRowsResult>(`/reports/${name}/rows`, { ...filters }, { signal }),
     enabled: filters !== null,
   });
 }
 
-export function downloadReportCsv(filters: ReportFilters): Promise<string> {
-  return downloadFromApi('/reports/appointments', { ...filters }, 'appointments.csv', 'text/csv');
+export function downloadReportCsv(name: ReportName, filters: ReportFilters): Promise<string> {
+  return downloadFromApi(`/reports/${name}`, { ...filters }, `${name}.csv`, 'text/csv');
 }

@@ -17,7 +17,6 @@ import {
 import { IconDownload, IconPrinter } from '@tabler/icons-react';
 import { getRouteApi, useNavigate } from '@tanstack/react-router';
 import {
-  type AppointmentMetric,
   addDaysTo,
   type Figure,
   formatFigure,
@@ -26,6 +25,7 @@ import {
   REPORT_GROUPS_OF,
   type ReportColumn,
   type ReportGroup,
+  type ReportName,
   type ReportResult,
   t,
 } from '@tend/domain';
@@ -38,9 +38,10 @@ import { PageHeader } from '../components/PageHeader';
 import { QueryView } from '../components/states';
 import { providerName } from '../schedule/shared';
 import { isDate } from '../schedule/time';
-import { downloadReportCsv, type ReportFilters, useAppointmentReportRows, useAppointmentsReport } from './api';
+import { downloadReportCsv, type ReportFilters, useReport, useReportRows } from './api';
+import { REPORT_VIEWS, type ReportView } from './views';
 
-const route = getRouteApi('/reports/appointments');
+const route = getRouteApi('/reports/$name');
 
 type Preset = 'thisWeek' | 'lastWeek' | 'thisMonth' | 'lastMonth';
 const PRESETS: Preset[] = ['thisWeek', 'lastWeek', 'thisMonth', 'lastMonth'];
@@ -61,19 +62,6 @@ function presetRange(preset: Preset, today: string): { from: string; to: string 
   }
 }
 
-/** The status columns the chart stacks, with their colours (as the schedule's badges). */
-const STATUS_SERIES = [
-  { name: 'completed', color: 'teal.6' },
-  { name: 'arrived', color: 'cyan.5' },
-  { name: 'scheduled', color: 'blue.4' },
-  { name: 'cancelled', color: 'gray.5' },
-  { name: 'lateCancelled', color: 'yellow.6' },
-  { name: 'noShow', color: 'red.6' },
-];
-
-/** The summary cards: a figure, how it is counted, and the rows it opens. */
-const CARDS = ['total', 'onTimeRate', 'noShowRate', 'lateCancelRate', 'waitMinutesAverage', 'leadDaysAverage'];
-
 /** Figures line up on the right in the rows' table. */
 const RIGHT_KINDS = new Set(['count', 'percent', 'cents', 'minutes', 'days']);
 
@@ -85,22 +73,25 @@ interface Drill {
   filter: Record<string, string>;
 }
 
-/** Appointments report: volume by status, no-shows, late cancellations, lead time, on-time starts, waiting. */
-export function AppointmentsReportPage() {
+/** A report: filters, summary cards, charts, the table by period (or provider…), CSV, print, and the rows behind each figure. */
+export function ReportPage() {
   const { today, clinic } = useSession();
   const search = route.useSearch();
+  const { name } = route.useParams();
+  const view = REPORT_VIEWS[name];
+  const groups = REPORT_GROUPS_OF[name];
   const navigate = useNavigate();
   const week = presetRange('thisWeek', today());
   const filters: ReportFilters = {
     from: search.from ?? week.from,
     to: search.to ?? week.to,
-    group: search.group ?? 'week',
+    group: search.group && groups.includes(search.group) ? search.group : groups[0],
     locationId: search.locationId,
     providerId: search.providerId,
   };
   const [typed, setTyped] = useState({ from: filters.from, to: filters.to });
   const validRange = isDate(typed.from) && isDate(typed.to) && typed.from <= typed.to;
-  const report = useAppointmentsReport(filters, true);
+  const report = useReport(name, filters);
   const locations = useLocations();
   const providers = useProviders();
   const [drill, setDrill] = useState<Drill | null>(null);
@@ -109,8 +100,9 @@ export function AppointmentsReportPage() {
   const apply = (next: Partial<ReportFilters>) => {
     const merged = { ...filters, ...next };
     void navigate({
-      to: '/reports/appointments',
-      search: { ...merged, group: merged.group === 'week' ? undefined : merged.group },
+      to: '/reports/$name',
+      params: { name },
+      search: { ...merged, group: merged.group === groups[0] ? undefined : merged.group },
       replace: true,
     });
   };
@@ -131,8 +123,8 @@ export function AppointmentsReportPage() {
   return (
     <>
       <PageHeader
-        title={t('reports.appointments.title')}
-        description={t('reports.appointments.description', { timezone: clinic.timezone })}
+        title={t(view.title)}
+        description={t(view.description, { timezone: clinic.timezone })}
         actions={
           <Group gap="sm" className="tend-no-print">
             <Button
@@ -142,7 +134,7 @@ export function AppointmentsReportPage() {
               onClick={async () => {
                 setDownloading(true);
                 try {
-                  await downloadReportCsv(filters);
+                  await downloadReportCsv(name, filters);
                 } finally {
                   setDownloading(false);
                 }
@@ -220,7 +212,7 @@ export function AppointmentsReportPage() {
             </Text>
             <SegmentedControl
               aria-labelledby="report-group"
-              data={REPORT_GROUPS_OF.appointments.map((g) => ({ value: g, label: t(`reports.group.${g}`) }))}
+              data={groups.map((g) => ({ value: g, label: t(`reports.group.${g}`) }))}
               value={filters.group}
               onChange={(group) => apply({ group: group as ReportGroup })}
             />
@@ -234,57 +226,63 @@ export function AppointmentsReportPage() {
       <QueryView query={report} isEmpty={() => false} empty={null}>
         {(result) => (
           <Stack gap="lg">
-            <SummaryCards result={result} onOpen={(column) => open(column, result.from, result.to)} />
-            {result.totals.total === 0 ? (
+            <SummaryCards view={view} result={result} onOpen={(column) => open(column, result.from, result.to)} />
+            {result.totals[view.volume] === 0 ? (
               <Paper withBorder radius="md" p="lg">
                 <Text c="dimmed">{t('reports.empty')}</Text>
               </Paper>
             ) : (
-              <Charts result={result} />
+              <Charts view={view} result={result} />
             )}
             <FigureTable result={result} onOpen={open} />
           </Stack>
         )}
       </QueryView>
-      <RowsDrawer drill={drill} filters={filters} timezone={clinic.timezone} onClose={() => setDrill(null)} />
+      <RowsDrawer
+        name={name}
+        drill={drill}
+        filters={filters}
+        timezone={clinic.timezone}
+        onClose={() => setDrill(null)}
+      />
     </>
   );
 }
 
-function SummaryCards({ result, onOpen }: { result: ReportResult; onOpen: (column: ReportColumn) => void }) {
+function SummaryCards({
+  view,
+  result,
+  onOpen,
+}: {
+  view: ReportView;
+  result: ReportResult;
+  onOpen: (column: ReportColumn) => void;
+}) {
   const { clinic } = useSession();
-  const column = (key: string) => result.columns.find((c) => c.key === key) as ReportColumn;
-  const hints: Record<string, string> = {
-    total: `${formatFigure('count', result.totals.completed)} ${t('reports.appointments.completed').toLowerCase()}`,
-    onTimeRate: t('reports.appointments.onTimeRateHint', { minutes: clinic.onTimeGraceMinutes }),
-    noShowRate: t('reports.appointments.noShowRateHint'),
-    lateCancelRate: t('reports.appointments.lateCancelRateHint', { hours: clinic.lateCancelHours }),
-    waitMinutesAverage: t('reports.appointments.waitHint'),
-    leadDaysAverage: t('reports.appointments.leadHint', {
-      median: formatFigure('days', result.totals.leadDaysMedian),
-    }),
-  };
   return (
-    <SimpleGrid cols={{ base: 2, md: 3, xl: 6 }} spacing="md">
-      {CARDS.map((key) => {
-        const c = column(key);
+    <SimpleGrid cols={{ base: 2, md: 3, xl: view.cards.length > 4 ? 6 : 4 }} spacing="md">
+      {view.cards.map(({ key, hint }) => {
+        const c = result.columns.find((column) => column.key === key) as ReportColumn;
         return (
           <UnstyledButton
             key={key}
             onClick={() => onOpen(c)}
+            disabled={!c.drill}
             title={t('reports.openRows', { figure: c.label })}
             data-testid={`card-${key}`}
           >
             <Paper withBorder radius="md" p="md" h="100%" className="tend-report-card">
               <Text size="xs" c="dimmed" fw={700} tt="uppercase">
-                {c.label.replace(/ \((%|days|minutes)\)$/, '')}
+                {c.label.replace(/ \((%|days|minutes|\$)\)$/, '')}
               </Text>
               <Text fz={30} fw={700} lh={1.2} data-testid={`figure-${key}`}>
                 {display(c, result.totals[key])}
               </Text>
-              <Text size="xs" c="dimmed">
-                {hints[key]}
-              </Text>
+              {hint && (
+                <Text size="xs" c="dimmed">
+                  {hint(result, clinic)}
+                </Text>
+              )}
             </Paper>
           </UnstyledButton>
         );
@@ -300,6 +298,7 @@ function display(column: ReportColumn, value: Figure): string {
   if (column.kind === 'percent') return `${text}%`;
   if (column.kind === 'minutes') return `${text} min`;
   if (column.kind === 'days') return `${text} d`;
+  if (column.kind === 'cents') return `$${Number(text).toLocaleString('en-US', { minimumFractionDigits: 2 })}`;
   return text;
 }
 
@@ -314,51 +313,65 @@ function periodLabel(row: ReportResult['rows'][number], group: ReportGroup): str
   return formatDate(period);
 }
 
-function Charts({ result }: { result: ReportResult }) {
-  const label = (key: string) => result.columns.find((c) => c.key === key)?.label ?? key;
-  const data = result.rows.map((row) => ({ period: periodLabel(row, result.group), ...row.values }));
+function Charts({ view, result }: { view: ReportView; result: ReportResult }) {
+  const column = (key: string) => result.columns.find((c) => c.key === key);
+  // Money is charted in dollars; every other figure as it is.
+  const data = result.rows.map((row) => ({
+    period: periodLabel(row, result.group),
+    ...Object.fromEntries(
+      Object.entries(row.values).map(([key, value]) => [
+        key,
+        column(key)?.kind === 'cents' && typeof value === 'number' ? value / 100 : value,
+      ]),
+    ),
+  }));
   return (
-    <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="lg">
-      <Paper withBorder radius="md" p="lg" component="section" aria-labelledby="chart-status">
-        <Title order={2} fz="lg" id="chart-status" mb="md">
-          {t('reports.appointments.chartTitle')}
-        </Title>
-        <BarChart
-          h={260}
-          data={data}
-          dataKey="period"
-          type="stacked"
-          yAxisProps={{ allowDecimals: false }}
-          withLegend
-          legendProps={{ verticalAlign: 'bottom' }}
-          series={STATUS_SERIES.map((s) => ({ ...s, label: label(s.name) }))}
-          data-testid="status-chart"
-        />
-      </Paper>
-      <Paper withBorder radius="md" p="lg" component="section" aria-labelledby="chart-rates">
-        <Title order={2} fz="lg" id="chart-rates" mb="md">
-          {t('reports.appointments.ratesTitle')}
-        </Title>
-        <LineChart
-          h={260}
-          data={data}
-          dataKey="period"
-          yAxisProps={{ domain: [0, 100] }}
-          unit="%"
-          withLegend
-          legendProps={{ verticalAlign: 'bottom' }}
-          connectNulls
-          series={[
-            { name: 'onTimeRate', label: label('onTimeRate'), color: 'teal.6' },
-            { name: 'noShowRate', label: label('noShowRate'), color: 'red.6' },
-            { name: 'lateCancelRate', label: label('lateCancelRate'), color: 'yellow.7' },
-          ]}
-          data-testid="rate-chart"
-        />
-      </Paper>
+    <SimpleGrid cols={{ base: 1, lg: view.charts.length > 1 ? 2 : 1 }} spacing="lg">
+      {view.charts.map((chart) => {
+        const series = chart.series.map((s) => ({ ...s, label: column(s.name)?.label ?? s.name }));
+        const money = column(chart.series[0].name)?.kind === 'cents';
+        return (
+          <Paper key={chart.id} withBorder radius="md" p="lg" component="section" aria-labelledby={`chart-${chart.id}`}>
+            <Title order={2} fz="lg" id={`chart-${chart.id}`} mb="md">
+              {t(chart.title)}
+            </Title>
+            {chart.type === 'bar' ? (
+              <BarChart
+                h={260}
+                data={data}
+                dataKey="period"
+                type={chart.stacked ? 'stacked' : 'default'}
+                yAxisProps={{ allowDecimals: money }}
+                valueFormatter={money ? dollars : undefined}
+                withLegend
+                legendProps={{ verticalAlign: 'bottom' }}
+                series={series}
+                data-testid={`${chart.id}-chart`}
+              />
+            ) : (
+              <LineChart
+                h={260}
+                data={data}
+                dataKey="period"
+                yAxisProps={chart.percent ? { domain: [0, 100] } : undefined}
+                unit={chart.percent ? '%' : undefined}
+                valueFormatter={money ? dollars : undefined}
+                withLegend
+                legendProps={{ verticalAlign: 'bottom' }}
+                connectNulls
+                series={series}
+                data-testid={`${chart.id}-chart`}
+              />
+            )}
+          </Paper>
+        );
+      })}
     </SimpleGrid>
   );
 }
+
+const dollars = (value: number) =>
+  `$${value.toLocaleString('en-US', { minimumFractionDigits: 0, maximumFractionDigits: 0 })}`;
 
 function FigureTable({
   result,
@@ -434,19 +447,22 @@ function FigureTable({
 }
 
 function RowsDrawer({
+  name,
   drill,
   filters,
   timezone,
   onClose,
 }: {
+  name: ReportName;
   drill: Drill | null;
   filters: ReportFilters;
   timezone: string;
   onClose: () => void;
 }) {
-  const rows = useAppointmentReportRows(
+  const rows = useReportRows(
+    name,
     drill
-      ? { ...filters, ...drill.filter, from: drill.from, to: drill.to, metric: drill.column.drill as AppointmentMetric }
+      ? { ...filters, ...drill.filter, from: drill.from, to: drill.to, metric: drill.column.drill as string }
       : null,
   );
   return (
