@@ -504,6 +504,9 @@ export async function bookAppointment(db: Db, ctx: RequestContext, input: Appoin
   return toAppointment(await commitBooking(db, ctx, booking), patientName);
 }
 
+/** The most appointments one list answers (a busy network's day is ~1,300; a week of it is not one screen). */
+export const APPOINTMENT_LIST_LIMIT = 5000;
+
 export async function listAppointments(
   db: Db,
   ctx: RequestContext,
@@ -524,7 +527,14 @@ export async function listAppointments(
       ),
     )
     .orderBy(asc(a.startAt), asc(a.providerId))
-    .limit(5000);
+    .limit(APPOINTMENT_LIST_LIMIT + 1);
+  if (rows.length > APPOINTMENT_LIST_LIMIT) {
+    // Never a silently shortened schedule: the caller narrows the range or picks a provider.
+    throw AppError.validation(
+      [{ path: 'querystring.to', message: 'Choose a shorter range or one provider.' }],
+      `More than ${APPOINTMENT_LIST_LIMIT.toLocaleString('en-US')} appointments in this range: choose a shorter range or one provider.`,
+    );
+  }
   // Seeing who is booked when is reading patient data: one audit row per patient shown.
   const patientIds = [...new Set(rows.map((r) => r.appointment.patientId))];
   await recordPatientsAccess(db, ctx, 'appointment.read', patientIds, {

@@ -333,7 +333,8 @@ export function schedulingRoutes(server: FastifyInstance, deps: Deps): void {
       config: { access: 'schedule.read' },
       schema: {
         tags,
-        summary: 'Appointments overlapping [from, to) (at most 62 days), optionally of one provider or patient',
+        summary:
+          'Appointments overlapping [from, to) (at most 62 days), optionally of one provider or patient. More than 5,000 is a 400 asking for a shorter range or one provider (never a shortened list)',
         querystring: zAppointmentsQuery,
         response: { 200: z.object({ items: z.array(zAppointment) }), ...errorResponses },
       },

@@ -1,4 +1,4 @@
-import { queryRows } from '@tend/db';
+import { newId, queryRows, schema } from '@tend/db';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../test/harness';
@@ -519,6 +519,42 @@ describe('open slots across time zones and daylight saving', () => {
       start: '2030-03-12T09:00:00-07:00',
     });
     expect(booked.body.locationId).toBe(west.body.id);
+  });
+});
+
+describe('the appointment list', () => {
+  it('refuses a range holding more than 5,000 appointments rather than showing part of it', async () => {
+    const providerId = await s.addProvider();
+    const patientId = await s.addPatient();
+    const first = Date.parse('2031-03-01T00:00:00Z');
+    const quarter = 15 * 60_000;
+    const rows = Array.from({ length: 5001 }, (_, i) => ({
+      id: newId(),
+      clinicId: s.clinic.clinicId,
+      patientId,
+      providerId,
+      locationId: s.locationId,
+      appointmentTypeId: cleaning.id,
+      startAt: new Date(first + i * quarter),
+      endAt: new Date(first + i * quarter + 10 * 60_000),
+      bufferEndAt: new Date(first + i * quarter + 10 * 60_000),
+      status: 'booked' as const,
+    }));
+    for (let i = 0; i < rows.length; i += 1000)
+      await t.database.db.insert(schema.appointments).values(rows.slice(i, i + 1000));
+    const all = `from=2031-03-01T00:00:00Z&to=2031-04-30T00:00:00Z&providerId=${providerId}`;
+    const refused = await s.manager.get(`/api/appointments?${all}`);
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.message).toBe(
+      'More than 5,000 appointments in this range: choose a shorter range or one provider.',
+    );
+    // The last one is exactly what tipped it over: 5,000 are listed, all of them.
+    const lastStart = rows[5000].startAt.toISOString();
+    const fewer = await s.manager.get(
+      `/api/appointments?from=2031-03-01T00:00:00Z&to=${lastStart}&providerId=${providerId}`,
+    );
+    expect(fewer.status).toBe(200);
+    expect(fewer.body.items).toHaveLength(5000);
   });
 });
 
