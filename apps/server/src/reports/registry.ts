@@ -11,12 +11,14 @@ import {
   t,
   zAppointmentRowsQuery,
   zReportRow,
+  zUtilisationRowsQuery,
 } from '@tend/domain';
 import type { z } from 'zod';
 import { recordAudit, recordPatientsAccess } from '../audit/service';
 import type { ClinicScope, RequestContext } from '../context';
 import { requireLocation, requireProvider } from '../scheduling/shared';
 import { appointmentReportRows, appointmentsReport } from './appointments';
+import { utilisationReport, utilisationReportRows } from './utilisation';
 
 /**
  * Every report Tend offers: adding one is one entry here (its routes, OpenAPI document, CSV,
@@ -46,6 +48,13 @@ export const REPORTS: Record<ReportName, ReportDefinition> = {
     run: appointmentsReport,
     rowsQuery: zAppointmentRowsQuery,
     rows: (db, ctx, query) => appointmentReportRows(db, ctx, zAppointmentRowsQuery.parse(query)),
+  },
+  utilisation: {
+    summary:
+      'Provider utilisation: booked minutes (every appointment but cancelled ones, no-shows included) against available minutes (working hours and extra hours, less time off and closures), per day/week/month of the clinic’s time zone, provider or location',
+    run: utilisationReport,
+    rowsQuery: zUtilisationRowsQuery,
+    rows: (db, ctx, query) => utilisationReportRows(db, ctx, zUtilisationRowsQuery.parse(query)),
   },
 };
 

@@ -3,9 +3,11 @@ import type { MessageKey } from '../i18n';
 import { APPOINTMENT_METRICS } from './appointments';
 import type { FigureKind } from './report';
 import { zReportQuery } from './report';
+import { UTILISATION_METRICS } from './utilisation';
 
 /** The drill-down of a figure: the report's query plus the metric (named by the figure's column). */
 export const zAppointmentRowsQuery = zReportQuery.and(z.object({ metric: z.enum(APPOINTMENT_METRICS) }));
+export const zUtilisationRowsQuery = zReportQuery.and(z.object({ metric: z.enum(UTILISATION_METRICS) }));
 
 /** The most rows a drill-down lists; `total` still counts them all. */
 export const REPORT_ROWS_LIMIT = 1000;
