@@ -46,6 +46,10 @@ const SAMPLE_QUERIES: Record<string, string> = {
   '/api/reports/appointments/rows': '?from=2030-01-01&to=2030-01-07&metric=all',
   '/api/reports/utilisation': '?from=2030-01-01&to=2030-01-07',
   '/api/reports/utilisation/rows': '?from=2030-01-01&to=2030-01-07&metric=booked',
+  '/api/reports/reminders': '?from=2030-01-01&to=2030-01-07',
+  '/api/reports/reminders/rows': '?from=2030-01-01&to=2030-01-07&metric=sent',
+  '/api/reports/patients': '?from=2030-01-01&to=2030-01-07',
+  '/api/reports/patients/rows': '?from=2030-01-01&to=2030-01-07&metric=seen',
   // Every role may read one patient's log (a random one: 404); the whole log needs the outbox.
   '/api/messages': `?patientId=${randomUUID()}`,
 };
@@ -214,6 +218,10 @@ describe('every API route declares its access', () => {
       'GET /api/reports/appointments/rows': 'report.read',
       'GET /api/reports/utilisation': 'report.read',
       'GET /api/reports/utilisation/rows': 'report.read',
+      'GET /api/reports/reminders': 'report.read',
+      'GET /api/reports/reminders/rows': 'report.read',
+      'GET /api/reports/patients': 'report.read',
+      'GET /api/reports/patients/rows': 'report.read',
       'POST /api/invoices': 'billing.manage',
       'GET /api/invoices': 'billing.manage',
       'GET /api/invoices/:id': 'billing.manage',
