@@ -86,6 +86,45 @@ const ENDPOINTS: Endpoint[] = [
     url: (ctx) => `/api/reports/appointments?from=${addDays(ctx.today, -364)}&to=${ctx.today}&group=month`,
   },
   {
+    name: 'GET /api/reports/utilisation, one week by day',
+    targetMs: 1_000,
+    url: (ctx, i) => {
+      const day = ctx.recentDays[(i * 5) % ctx.recentDays.length];
+      return `/api/reports/utilisation?from=${day}&to=${addDays(day, 6)}&group=day`;
+    },
+  },
+  {
+    name: 'GET /api/reports/utilisation, last year by month',
+    targetMs: 1_000,
+    url: (ctx) => `/api/reports/utilisation?from=${addDays(ctx.today, -364)}&to=${ctx.today}&group=month`,
+  },
+  {
+    name: 'GET /api/reports/reminders, one week by day',
+    targetMs: 1_000,
+    url: (ctx, i) => {
+      const day = ctx.recentDays[(i * 5) % ctx.recentDays.length];
+      return `/api/reports/reminders?from=${day}&to=${addDays(day, 6)}&group=day`;
+    },
+  },
+  {
+    name: 'GET /api/reports/reminders, last year by month',
+    targetMs: 1_000,
+    url: (ctx) => `/api/reports/reminders?from=${addDays(ctx.today, -364)}&to=${ctx.today}&group=month`,
+  },
+  {
+    name: 'GET /api/reports/patients, one week by day',
+    targetMs: 1_000,
+    url: (ctx, i) => {
+      const day = ctx.recentDays[(i * 5) % ctx.recentDays.length];
+      return `/api/reports/patients?from=${day}&to=${addDays(day, 6)}&group=day`;
+    },
+  },
+  {
+    name: 'GET /api/reports/patients, last year by month',
+    targetMs: 1_000,
+    url: (ctx) => `/api/reports/patients?from=${addDays(ctx.today, -364)}&to=${ctx.today}&group=month`,
+  },
+  {
     name: 'GET /api/appointments, one day, all providers',
     targetMs: 1_000,
     url: (ctx, i) => {

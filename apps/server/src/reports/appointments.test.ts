@@ -427,7 +427,7 @@ describe('the Appointments report', () => {
       'querystring.to: Choose a range of at most 1096 days.',
     ]);
     expect(await message(`from=${FROM}&to=${TO}&group=year`)).toEqual([
-      'querystring.group: Group by day, week, month, provider, location, service or payer.',
+      'querystring.group: Group by day, week, month, provider, location, service, payer or reminder rule.',
     ]);
     expect((await message(`from=${FROM}&to=${TO}&metric=everything`, 'drill'))[0]).toMatch(/^querystring\.metric/);
     expect((await report('from=2028-01-01&to=2030-12-31')).status).toBe(200);

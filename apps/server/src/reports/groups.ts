@@ -1,5 +1,5 @@
 import { type Db, schema } from '@tend/db';
-import { isPeriodGroup, type ReportGroup, type ReportQuery, reportPeriods, t } from '@tend/domain';
+import { describeOffset, isPeriodGroup, type ReportGroup, type ReportQuery, reportPeriods, t } from '@tend/domain';
 import { and, eq, inArray, type SQL, type SQLWrapper, sql } from 'drizzle-orm';
 import type { ClinicScope } from '../context';
 
@@ -49,6 +49,25 @@ async function dimensionLabels(db: Db, ctx: ClinicScope, group: ReportGroup, key
       : [];
     for (const row of rows) labels.set(row.id, row.name);
     labels.set('self', t('reports.payer.self'));
+  } else if (group === 'rule') {
+    const r = schema.reminderRules;
+    const ids = keys.filter((key) => key !== 'none');
+    const rows = ids.length
+      ? await db
+          .select({ id: r.id, channel: r.channel, minutesBefore: r.minutesBefore })
+          .from(r)
+          .where(and(eq(r.clinicId, ctx.clinicId), inArray(r.id, ids)))
+      : [];
+    for (const row of rows) {
+      labels.set(
+        row.id,
+        t('reports.reminders.rule', {
+          channel: t(row.channel === 'email' ? 'reminders.email' : 'reminders.sms'),
+          offset: describeOffset(row.minutesBefore),
+        }),
+      );
+    }
+    labels.set('none', t('reports.reminders.noRule'));
   } else if (group === 'service') {
     const s = schema.services;
     const rows = await db
@@ -65,11 +84,12 @@ const FILTERS: Record<string, string> = {
   location: 'locationId',
   payer: 'payerId',
   service: 'serviceCode',
+  rule: 'ruleId',
 };
 
 /**
  * A report's rows from its grouped SQL results: every period of the range (empty ones too), or one
- * row per provider/location/service/payer found, by name, each with the filter its drill-downs add.
+ * row per provider/location/service/payer/reminder rule found, by name, each with the filter its drill-downs add.
  */
 export async function groupedRows<Row extends { period: string | null }, Values>(
   db: Db,

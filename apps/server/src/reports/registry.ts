@@ -10,13 +10,19 @@ import {
   type ReportRowsResult,
   t,
   zAppointmentRowsQuery,
+  zPatientRowsQuery,
+  zReminderRowsQuery,
   zReportRow,
+  zUtilisationRowsQuery,
 } from '@tend/domain';
 import type { z } from 'zod';
 import { recordAudit, recordPatientsAccess } from '../audit/service';
 import type { ClinicScope, RequestContext } from '../context';
 import { requireLocation, requireProvider } from '../scheduling/shared';
 import { appointmentReportRows, appointmentsReport } from './appointments';
+import { patientReportRows, patientsReport } from './patients';
+import { reminderReportRows, remindersReport } from './reminders';
+import { utilisationReport, utilisationReportRows } from './utilisation';
 
 /**
  * Every report Tend offers: adding one is one entry here (its routes, OpenAPI document, CSV,
@@ -46,6 +52,27 @@ export const REPORTS: Record<ReportName, ReportDefinition> = {
     run: appointmentsReport,
     rowsQuery: zAppointmentRowsQuery,
     rows: (db, ctx, query) => appointmentReportRows(db, ctx, zAppointmentRowsQuery.parse(query)),
+  },
+  utilisation: {
+    summary:
+      'Provider utilisation: booked minutes (every appointment but cancelled ones, no-shows included) against available minutes (working hours and extra hours, less time off and closures), per day/week/month of the clinic’s time zone, provider or location',
+    run: utilisationReport,
+    rowsQuery: zUtilisationRowsQuery,
+    rows: (db, ctx, query) => utilisationReportRows(db, ctx, zUtilisationRowsQuery.parse(query)),
+  },
+  reminders: {
+    summary:
+      'Reminders: messages sent, delivered and failed per reminder rule, and the confirmation, cancellation and no-show rates of appointments with a reminder next to those without any, per day/week/month of the appointment, reminder rule, provider or location',
+    run: remindersReport,
+    rowsQuery: zReminderRowsQuery,
+    rows: (db, ctx, query) => reminderReportRows(db, ctx, zReminderRowsQuery.parse(query)),
+  },
+  patients: {
+    summary:
+      'Patients: new and returning patients seen (completed appointments), registrations, and recalls due with how many were booked or closed, per day/week/month of the clinic’s time zone or per provider',
+    run: patientsReport,
+    rowsQuery: zPatientRowsQuery,
+    rows: (db, ctx, query) => patientReportRows(db, ctx, zPatientRowsQuery.parse(query)),
   },
 };
 

@@ -1,4 +1,7 @@
 export * from './appointments';
 export * from './csv';
+export * from './patients';
+export * from './reminders';
 export * from './report';
 export * from './rows';
+export * from './utilisation';

@@ -10,21 +10,24 @@ import { isCalendarDate, zDate, zId } from '../validation';
  * period, totals). Each figure column names the drill-down metric whose rows make it up.
  */
 
-export const REPORT_NAMES = ['appointments'] as const;
+export const REPORT_NAMES = ['appointments', 'utilisation', 'reminders', 'patients'] as const;
 export type ReportName = (typeof REPORT_NAMES)[number];
 
 /**
  * How a report's rows are split: by a period of the clinic's calendar (day, week, month), or by a
- * dimension (one row per provider, location, service or payer, over the whole range). Each report
+ * dimension (one row per provider, location, service, payer or reminder rule, over the whole range). Each report
  * says which it supports.
  */
-export const REPORT_GROUPS = ['day', 'week', 'month', 'provider', 'location', 'service', 'payer'] as const;
+export const REPORT_GROUPS = ['day', 'week', 'month', 'provider', 'location', 'service', 'payer', 'rule'] as const;
 export type ReportGroup = (typeof REPORT_GROUPS)[number];
 export const PERIOD_GROUPS = ['day', 'week', 'month'] as const satisfies ReadonlyArray<ReportGroup>;
 export type PeriodGroup = (typeof PERIOD_GROUPS)[number];
 /** How each report's rows may be split (the first is what the web page opens with). */
 export const REPORT_GROUPS_OF: Record<ReportName, readonly ReportGroup[]> = {
   appointments: ['week', 'day', 'month', 'provider', 'location'],
+  utilisation: ['week', 'day', 'month', 'provider', 'location'],
+  reminders: ['week', 'day', 'month', 'rule', 'provider', 'location'],
+  patients: ['week', 'day', 'month', 'provider'],
 };
 
 export const isPeriodGroup = (group: ReportGroup): group is PeriodGroup =>
@@ -47,6 +50,8 @@ export const zReportQuery = z
     payerId: z.union([zId, z.literal('self')]).optional(),
     /** Revenue-type reports: one service (its code). */
     serviceCode: z.string().trim().min(1).max(20).optional(),
+    /** Reminders report: one reminder rule (its id). */
+    ruleId: zId.optional(),
     group: z.enum(REPORT_GROUPS, { error: () => t('validation.reportGroup') }).default('week'),
   })
   .superRefine((query, ctx) => {
@@ -74,7 +79,7 @@ export type Figure = z.infer<typeof zFigure>;
 export const zReportRow = z.object({
   /**
    * The first local date of the period (a Monday for weeks, the 1st for months), or, grouped by a
-   * dimension, its key (a provider/location/payer id, `self`, or a service code).
+   * dimension, its key (a provider/location/payer/reminder rule id, `self`, or a service code).
    */
   period: z.string(),
   /** Grouped by a dimension: its name as shown (null for periods). */

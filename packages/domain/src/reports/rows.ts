@@ -1,11 +1,17 @@
 import { z } from 'zod';
 import type { MessageKey } from '../i18n';
 import { APPOINTMENT_METRICS } from './appointments';
+import { PATIENT_METRICS } from './patients';
+import { REMINDER_METRICS } from './reminders';
 import type { FigureKind } from './report';
 import { zReportQuery } from './report';
+import { UTILISATION_METRICS } from './utilisation';
 
 /** The drill-down of a figure: the report's query plus the metric (named by the figure's column). */
 export const zAppointmentRowsQuery = zReportQuery.and(z.object({ metric: z.enum(APPOINTMENT_METRICS) }));
+export const zUtilisationRowsQuery = zReportQuery.and(z.object({ metric: z.enum(UTILISATION_METRICS) }));
+export const zReminderRowsQuery = zReportQuery.and(z.object({ metric: z.enum(REMINDER_METRICS) }));
+export const zPatientRowsQuery = zReportQuery.and(z.object({ metric: z.enum(PATIENT_METRICS) }));
 
 /** The most rows a drill-down lists; `total` still counts them all. */
 export const REPORT_ROWS_LIMIT = 1000;
