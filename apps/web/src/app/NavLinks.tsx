@@ -1,6 +1,7 @@
 import { NavLink, ScrollArea, Stack, Text } from '@mantine/core';
 import {
   IconBell,
+  IconBellRinging,
   IconBuildingHospital,
   IconCalendarCog,
   IconCalendarEvent,
@@ -17,6 +18,7 @@ import {
   IconFileDollar,
   IconFileInvoice,
   IconFileStack,
+  IconGauge,
   IconHome,
   IconId,
   IconKey,
@@ -32,6 +34,7 @@ import {
   IconShieldCheck,
   IconStethoscope,
   IconTemplate,
+  IconUserHeart,
   IconUserPlus,
   IconUsers,
   IconUsersGroup,
@@ -95,12 +98,10 @@ const BILLING: Item[] = [
 
 /** The manager's reports. */
 const REPORTS: Item[] = [
-  {
-    to: '/reports/appointments',
-    label: 'nav.appointmentsReport',
-    icon: IconChartDots,
-    permission: 'report.read',
-  },
+  { to: '/reports/appointments', label: 'nav.appointmentsReport', icon: IconChartDots, permission: 'report.read' },
+  { to: '/reports/utilisation', label: 'nav.utilisationReport', icon: IconGauge, permission: 'report.read' },
+  { to: '/reports/reminders', label: 'nav.remindersReport', icon: IconBellRinging, permission: 'report.read' },
+  { to: '/reports/patients', label: 'nav.patientsReport', icon: IconUserHeart, permission: 'report.read' },
 ];
 
 const ADMIN: Item[] = [

@@ -512,7 +512,9 @@ function RowsDrawer({
                           <Table.Td key={column.key} ta={RIGHT_KINDS.has(column.kind) ? 'right' : undefined}>
                             {column.kind === 'datetime'
                               ? formatDateTime(row.values[column.key] as string | null, timezone)
-                              : formatFigure(column.kind, row.values[column.key] ?? null)}
+                              : column.kind === 'date' && row.values[column.key]
+                                ? formatDate(row.values[column.key] as string)
+                                : formatFigure(column.kind, row.values[column.key] ?? null)}
                           </Table.Td>
                         ))}
                       </Table.Tr>

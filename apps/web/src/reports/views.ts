@@ -1,4 +1,12 @@
-import { type Clinic, formatFigure, type MessageKey, type ReportName, type ReportResult, t } from '@tend/domain';
+import {
+  type Clinic,
+  type Figure,
+  formatFigure,
+  type MessageKey,
+  type ReportName,
+  type ReportResult,
+  t,
+} from '@tend/domain';
 
 /**
  * How each report looks on screen: its summary cards (figures of the totals, each opening its
@@ -87,4 +95,126 @@ export const REPORT_VIEWS: Record<ReportName, ReportView> = {
       },
     ],
   },
+  utilisation: {
+    title: 'reports.utilisation.title',
+    description: 'reports.utilisation.description',
+    volume: 'availableMinutes',
+    cards: [
+      {
+        key: 'utilisation',
+        hint: (result) =>
+          t('reports.utilisation.hint', {
+            booked: hours(result.totals.bookedMinutes),
+            available: hours(result.totals.availableMinutes),
+          }),
+      },
+      { key: 'appointments' },
+      { key: 'noShows' },
+    ],
+    charts: [
+      {
+        id: 'minutes',
+        title: 'reports.utilisation.chartMinutes',
+        type: 'bar',
+        series: [
+          { name: 'availableMinutes', color: 'gray.4' },
+          { name: 'bookedMinutes', color: 'teal.6' },
+        ],
+      },
+      {
+        id: 'utilisation',
+        title: 'reports.utilisation.chartRate',
+        type: 'line',
+        percent: true,
+        series: [{ name: 'utilisation', color: 'teal.7' }],
+      },
+    ],
+  },
+  reminders: {
+    title: 'reports.reminders.title',
+    description: 'reports.reminders.description',
+    volume: 'sent',
+    cards: [
+      {
+        key: 'sent',
+        hint: (result) => `${figure(result, 'delivered')} ${t('reports.reminders.delivered').toLowerCase()}`,
+      },
+      {
+        key: 'remindedConfirmRate',
+        hint: (result) => t('reports.reminders.confirmHint', { rate: percent(result, 'notRemindedConfirmRate') }),
+      },
+      {
+        key: 'remindedNoShowRate',
+        hint: (result) => t('reports.reminders.noShowHint', { rate: percent(result, 'notRemindedNoShowRate') }),
+      },
+      { key: 'failed' },
+    ],
+    charts: [
+      {
+        id: 'sent',
+        title: 'reports.reminders.chartSent',
+        type: 'bar',
+        series: [
+          { name: 'delivered', color: 'teal.6' },
+          { name: 'failed', color: 'red.6' },
+        ],
+        stacked: true,
+      },
+      {
+        id: 'rates',
+        title: 'reports.reminders.chartRates',
+        type: 'line',
+        percent: true,
+        series: [
+          { name: 'remindedNoShowRate', color: 'teal.6' },
+          { name: 'notRemindedNoShowRate', color: 'red.6' },
+        ],
+      },
+    ],
+  },
+  patients: {
+    title: 'reports.patients.title',
+    description: 'reports.patients.description',
+    volume: 'seen',
+    cards: [
+      { key: 'seen' },
+      { key: 'new' },
+      { key: 'returning' },
+      { key: 'registered' },
+      { key: 'recallsDue' },
+      { key: 'recallsBookedRate' },
+    ],
+    charts: [
+      {
+        id: 'seen',
+        title: 'reports.patients.chartSeen',
+        type: 'bar',
+        stacked: true,
+        series: [
+          { name: 'new', color: 'teal.6' },
+          { name: 'returning', color: 'blue.5' },
+        ],
+      },
+      {
+        id: 'recalls',
+        title: 'reports.patients.chartRecalls',
+        type: 'bar',
+        series: [
+          { name: 'recallsDue', color: 'yellow.6' },
+          { name: 'recallsBooked', color: 'teal.6' },
+          { name: 'recallsClosed', color: 'gray.5' },
+        ],
+      },
+    ],
+  },
 };
+
+/** Minutes as hours with one decimal (a week of a provider is ~40 h, not 2,400 min). */
+function hours(minutes: Figure | undefined): string {
+  return typeof minutes === 'number' ? (minutes / 60).toFixed(1) : '—';
+}
+
+function percent(result: ReportResult, key: string): string {
+  const value = result.totals[key];
+  return typeof value === 'number' ? `${value.toFixed(1)}%` : '—';
+}
