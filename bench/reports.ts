@@ -132,14 +132,8 @@ const ENDPOINTS: Endpoint[] = [
       return `/api/appointments?from=${instant(day)}&to=${instant(addDays(day, 1))}`;
     },
   },
-  {
-    name: 'GET /api/appointments, one week, all providers',
-    targetMs: 1_000,
-    url: (ctx, i) => {
-      const day = ctx.recentDays[(i * 5) % ctx.recentDays.length];
-      return `/api/appointments?from=${instant(day)}&to=${instant(addDays(day, 7))}`;
-    },
-  },
+  // A whole network's week (~8,600 appointments) is more than one list answers (5,000): a 400 asks
+  // for a shorter range or one provider, so it is not measured; a day of all providers is.
   {
     name: 'GET /api/appointments, one week, one provider',
     targetMs: 1_000,
