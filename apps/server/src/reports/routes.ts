@@ -1,4 +1,4 @@
-import { REPORT_NAMES, reportCsv, zReportQuery, zReportResult, zReportRowsResult } from '@tend/domain';
+import { REPORT_ACCESS, REPORT_NAMES, reportCsv, zReportQuery, zReportResult, zReportRowsResult } from '@tend/domain';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { requireCtx } from '../http/auth';
@@ -17,7 +17,7 @@ export function reportRoutes(server: FastifyInstance, deps: Deps): void {
     app.get(
       `/api/reports/${name}`,
       {
-        config: { access: 'report.read' },
+        config: { access: REPORT_ACCESS[name] },
         schema: {
           tags,
           summary: `${report.summary}. \`from\`/\`to\` are the clinic’s local dates (inclusive); \`Accept: text/csv\` answers CSV.`,
@@ -38,7 +38,7 @@ export function reportRoutes(server: FastifyInstance, deps: Deps): void {
     app.get(
       `/api/reports/${name}/rows`,
       {
-        config: { access: 'report.read' },
+        config: { access: REPORT_ACCESS[name] },
         schema: {
           tags,
           summary: `The ${name} behind one figure of the report: the figure’s column names its \`metric\` (each patient listed is audited)`,

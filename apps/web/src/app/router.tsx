@@ -1,5 +1,12 @@
 import { createRootRoute, createRoute, createRouter, notFound } from '@tanstack/react-router';
-import { type Permission, REPORT_GROUPS, REPORT_NAMES, type ReportGroup, type ReportName } from '@tend/domain';
+import {
+  type Permission,
+  REPORT_ACCESS,
+  REPORT_GROUPS,
+  REPORT_NAMES,
+  type ReportGroup,
+  type ReportName,
+} from '@tend/domain';
 import type { ComponentType } from 'react';
 import { AppointmentTypesPage } from '../admin/AppointmentTypesPage';
 import { ClinicSettingsPage } from '../admin/ClinicSettingsPage';
@@ -200,7 +207,14 @@ const reportRoute = createRoute({
     payerId: text(search.payerId),
     serviceCode: text(search.serviceCode),
   }),
-  component: guarded('report.read', ReportPage),
+  component: function GuardedReport() {
+    const { name } = reportRoute.useParams();
+    return (
+      <RequirePermission permission={REPORT_ACCESS[name]}>
+        <ReportPage />
+      </RequirePermission>
+    );
+  },
 });
 
 // ---- Claims -------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { daysBetween } from '../billing/aging';
 import { t } from '../i18n';
+import type { Permission } from '../permissions';
 import { DAY_MS, wallClockMs, wallDate } from '../scheduling/zoned-time';
 import { isCalendarDate, zDate, zId } from '../validation';
 
@@ -28,6 +29,17 @@ export const REPORT_GROUPS_OF: Record<ReportName, readonly ReportGroup[]> = {
   utilisation: ['week', 'day', 'month', 'provider', 'location'],
   reminders: ['week', 'day', 'month', 'rule', 'provider', 'location'],
   patients: ['week', 'day', 'month', 'provider'],
+};
+
+/**
+ * Who reads each report: the manager's reports (report.read), and the money ones that billing
+ * specialists work from too (billing.manage).
+ */
+export const REPORT_ACCESS: Record<ReportName, Permission> = {
+  appointments: 'report.read',
+  utilisation: 'report.read',
+  reminders: 'report.read',
+  patients: 'report.read',
 };
 
 export const isPeriodGroup = (group: ReportGroup): group is PeriodGroup =>
