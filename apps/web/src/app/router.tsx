@@ -176,12 +176,21 @@ const appointmentsReportRoute = createRoute({
   path: '/reports/appointments',
   validateSearch: (
     search: Record<string, unknown>,
-  ): { from?: string; to?: string; group?: ReportGroup; locationId?: string; providerId?: string } => ({
+  ): {
+    from?: string;
+    to?: string;
+    group?: ReportGroup;
+    locationId?: string;
+    providerId?: string;
+    /** A figure's column key: its drill-down opens with the page (the dashboard's tiles link so). */
+    figure?: string;
+  } => ({
     from: date(search.from),
     to: date(search.to),
     group: REPORT_GROUPS.find((group) => group === search.group),
     locationId: text(search.locationId),
     providerId: text(search.providerId),
+    figure: text(search.figure),
   }),
   component: guarded('report.read', AppointmentsReportPage),
 });
