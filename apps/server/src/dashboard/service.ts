@@ -29,7 +29,6 @@ import { recordAudit, recordPatientsAccess } from '../audit/service';
 import { arAging } from '../billing/aging';
 import { loadInvoices } from '../billing/invoices';
 import type { RequestContext } from '../context';
-import { viewFilter } from '../recalls/service';
 import { REPORTS } from '../reports/registry';
 import { MANAGER_TILES } from './tiles';
 
@@ -65,6 +64,7 @@ const a = schema.appointments;
 const p = schema.patients;
 const count = sql<number>`count(*)`.mapWith(Number);
 const patientName = sql<string>`${p.givenName} || ' ' || ${p.familyName}`;
+const providerName = sql<string>`concat_ws(' ', ${schema.providers.title}, ${schema.providers.name})`;
 
 interface Day {
   today: string;
@@ -93,7 +93,7 @@ async function appointmentItems(db: Db, where: SQL | undefined, limit: number) {
       id: a.id,
       patientId: a.patientId,
       patientName,
-      providerName: schema.providers.name,
+      providerName,
       start: a.startAt,
       status: a.status,
     })
@@ -129,12 +129,17 @@ async function frontDesk(db: Db, ctx: RequestContext, day: Day): Promise<FrontDe
     .from(a)
     .where(and(startingIn(ctx, tomorrowStart, day.startOf(addDaysTo(day.today, 2))), eq(a.status, 'booked')));
 
+  // The recall list's "due" view: open, first notice day (due date − the clinic's lead days)
+  // reached; as a due-date bound, so the waiting-recalls index serves it.
   const r = schema.recalls;
+  const [{ leadDays }] = await db
+    .select({ leadDays: schema.clinics.recallLeadDays })
+    .from(schema.clinics)
+    .where(eq(schema.clinics.id, ctx.clinicId));
   const [recalls] = await db
     .select({ count })
     .from(r)
-    .innerJoin(schema.clinics, eq(schema.clinics.id, r.clinicId))
-    .where(and(eq(r.clinicId, ctx.clinicId), viewFilter('due', day.today)));
+    .where(and(eq(r.clinicId, ctx.clinicId), eq(r.status, 'open'), lte(r.dueDate, addDaysTo(day.today, leadDays))));
 
   const w = schema.waitlistEntries;
   const weekAhead = addDaysTo(day.today, 7);
@@ -245,7 +250,7 @@ async function clinical(db: Db, ctx: RequestContext, day: Day): Promise<Clinical
       id: a.id,
       patientId: a.patientId,
       patientName,
-      providerName: schema.providers.name,
+      providerName,
       start: a.startAt,
       status: a.status,
       encounterId: e.id,

@@ -27,7 +27,7 @@ const WAITING = ['open', 'contacted'] as const;
 /** The day the first recall message goes: `leadDays` before the due date (clinic's local date). */
 const noticeDay = sql`(${r.dueDate} - ${schema.clinics.recallLeadDays})`;
 
-export function viewFilter(view: RecallView, today: string): SQL | undefined {
+function viewFilter(view: RecallView, today: string): SQL | undefined {
   switch (view) {
     case 'due':
       return and(eq(r.status, 'open'), sql`${noticeDay} <= ${today}::date`);

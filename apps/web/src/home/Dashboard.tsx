@@ -429,46 +429,46 @@ function Clinical({ data, timezone }: { data: ClinicalSection; timezone: string 
           testId="follow-ups"
         />
       </SimpleGrid>
-      <SimpleGrid cols={{ base: 1, lg: 3 }} spacing="md">
-        <ListCard title={t('dashboard.clinical.patients')} id="dash-patients">
-          {data.today.items.length === 0 ? (
-            <Empty>{t('dashboard.clinical.patientsNone')}</Empty>
-          ) : (
-            <Table fz="sm" verticalSpacing={6}>
-              <Table.Tbody>
-                {data.today.items.map((item) => (
-                  <Table.Tr key={item.id}>
-                    <Table.Td w={64} style={{ fontVariantNumeric: 'tabular-nums' }}>
-                      {zoned(item.start, timezone).time}
-                    </Table.Td>
-                    <Table.Td>
-                      {item.encounterId ? (
-                        <AnchorLink to="/visits/$id" params={{ id: item.encounterId }} size="sm" fw={600}>
-                          {item.patientName}
-                        </AnchorLink>
-                      ) : (
-                        <PatientLink id={item.patientId} name={item.patientName} />
-                      )}
-                      {data.scope === 'clinic' && (
-                        <Text size="xs" c="dimmed">
-                          {item.providerName}
-                        </Text>
-                      )}
-                    </Table.Td>
-                    <Table.Td ta="right">
-                      <Group gap={4} justify="flex-end" wrap="nowrap">
-                        <StatusBadge status={item.status} />
-                        <Badge color={NOTE_COLORS[item.note]} variant="light" size="sm">
-                          {t(`dashboard.clinical.note.${item.note}`)}
-                        </Badge>
-                      </Group>
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          )}
-        </ListCard>
+      <ListCard title={t('dashboard.clinical.patients')} id="dash-patients">
+        {data.today.items.length === 0 ? (
+          <Empty>{t('dashboard.clinical.patientsNone')}</Empty>
+        ) : (
+          <Table fz="sm" verticalSpacing={6}>
+            <Table.Tbody>
+              {data.today.items.map((item) => (
+                <Table.Tr key={item.id}>
+                  <Table.Td w={64} style={{ fontVariantNumeric: 'tabular-nums' }}>
+                    {zoned(item.start, timezone).time}
+                  </Table.Td>
+                  <Table.Td>
+                    {item.encounterId ? (
+                      <AnchorLink to="/visits/$id" params={{ id: item.encounterId }} size="sm" fw={600}>
+                        {item.patientName}
+                      </AnchorLink>
+                    ) : (
+                      <PatientLink id={item.patientId} name={item.patientName} />
+                    )}
+                    {data.scope === 'clinic' && (
+                      <Text size="xs" c="dimmed">
+                        {item.providerName}
+                      </Text>
+                    )}
+                  </Table.Td>
+                  <Table.Td ta="right">
+                    <Group gap={4} justify="flex-end" wrap="nowrap">
+                      <StatusBadge status={item.status} />
+                      <Badge color={NOTE_COLORS[item.note]} variant="light" size="sm" style={{ flexShrink: 0 }}>
+                        {t(`dashboard.clinical.note.${item.note}`)}
+                      </Badge>
+                    </Group>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        )}
+      </ListCard>
+      <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
         <ListCard title={t('dashboard.clinical.unsigned')} id="dash-unsigned">
           {data.unsigned.items.length === 0 ? (
             <Empty>{t('dashboard.clinical.unsignedNone')}</Empty>
@@ -519,7 +519,7 @@ function Billing({ data }: { data: BillingSection }) {
   const money = useMoney();
   return (
     <Section title={t('dashboard.billing.title')} id="dash-billing">
-      <SimpleGrid cols={{ base: 2, sm: 3, lg: 6 }} spacing="md">
+      <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }} spacing="md">
         <StatCard
           label={t('dashboard.billing.unpaid', { days: data.unpaidInvoices.days })}
           value={money(data.unpaidInvoices.cents)}
@@ -625,7 +625,7 @@ function Delta({ tile, money }: { tile: DashboardTile; money: (cents: number) =>
             tile.previous ? ` (${Math.round((Math.abs(diff) / Math.abs(tile.previous)) * 100)}%)` : ''
           }`;
   return (
-    <Group gap={4} c={good ? 'teal.8' : 'red.8'} wrap="nowrap" data-testid={`delta-${tile.key}`}>
+    <Group gap={4} c={good ? 'teal.9' : 'red.9'} wrap="nowrap" data-testid={`delta-${tile.key}`}>
       {up ? <IconArrowUpRight size={18} aria-hidden /> : <IconArrowDownRight size={18} aria-hidden />}
       <Text size="sm" fw={700}>
         {t(up ? 'dashboard.manager.delta.up' : 'dashboard.manager.delta.down', { delta: amount })}
@@ -671,7 +671,7 @@ function Tile({ tile, section }: { tile: DashboardTile; section: ManagerSection 
           {t('dashboard.manager.lastWeek', { value: previous })}
         </Text>
         {tile.metric && (
-          <AnchorLink {...target} size="xs" aria-label={t('dashboard.openRows', { figure: label })}>
+          <AnchorLink {...target} size="xs" aria-label={`${t('dashboard.manager.showRows')} ${label}`}>
             {t('dashboard.manager.showRows')}
           </AnchorLink>
         )}
