@@ -1,6 +1,5 @@
 /** English strings of the home page's role dashboards. */
 export const enDashboard = {
-  'dashboard.loading': 'Loading your day…',
   'dashboard.openRows': 'Show the rows behind: {figure}',
   'dashboard.frontDesk.title': 'Front desk',
   'dashboard.frontDesk.today': 'Appointments today',
