@@ -2,6 +2,7 @@ import { expect, test } from '@playwright/test';
 import { ADMIN, expectAccessible, signIn } from './fixtures';
 
 const PAGES: Array<[string, string | RegExp]> = [
+  // The home page: the dashboard (an administrator's shows the manager tiles; dashboard.spec.ts checks each role's).
   ['/', /^Good (morning|afternoon|evening), Alice Admin$/],
   ['/patients', 'Patients'],
   ['/patients/new', 'Register patient'],

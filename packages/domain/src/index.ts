@@ -2,6 +2,7 @@ export * from './audit';
 export * from './billing';
 export * from './clinic';
 export * from './codes';
+export * from './dashboard';
 export * from './email';
 export * from './errors';
 export * from './i18n';

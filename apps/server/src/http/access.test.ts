@@ -118,6 +118,7 @@ describe('every API route declares its access', () => {
       'POST /api/auth/sign-out': 'authenticated',
       'POST /api/auth/sign-out-everywhere': 'authenticated',
       'GET /api/clinic': 'authenticated',
+      'GET /api/dashboard': 'authenticated',
       'PATCH /api/clinic': 'clinic.manage',
       'GET /api/users': 'user.read',
       'POST /api/users': 'user.manage',

@@ -23,6 +23,7 @@ import { claimRoutes } from '../claims/routes';
 import { cliRoutes } from '../cli/routes';
 import { clinicRoutes } from '../clinic/routes';
 import { codeRoutes } from '../codes/routes';
+import { dashboardRoutes } from '../dashboard/routes';
 import { emailRoutes } from '../email/routes';
 import { type EventHub, startEventHub } from '../events/hub';
 import { eventRoutes } from '../events/routes';
@@ -165,6 +166,7 @@ export async function buildApp(
   reminderRoutes(app, deps);
   recallRoutes(app, deps);
   reportRoutes(app, deps);
+  dashboardRoutes(app, deps);
   codeRoutes(app, deps);
   emailRoutes(app, deps);
   messagingRoutes(app, deps);

@@ -198,6 +198,8 @@ const reportRoute = createRoute({
     providerId?: string;
     payerId?: string;
     serviceCode?: string;
+    /** A figure's column key: its drill-down opens with the page (the dashboard's tiles link so). */
+    figure?: string;
   } => ({
     from: date(search.from),
     to: date(search.to),
@@ -206,6 +208,7 @@ const reportRoute = createRoute({
     providerId: text(search.providerId),
     payerId: text(search.payerId),
     serviceCode: text(search.serviceCode),
+    figure: text(search.figure),
   }),
   component: function GuardedReport() {
     const { name } = reportRoute.useParams();

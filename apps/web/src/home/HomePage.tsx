@@ -1,6 +1,6 @@
-import { Anchor, Group, Kbd, Paper, SimpleGrid, Text, ThemeIcon, Title, UnstyledButton } from '@mantine/core';
+import { Group, Kbd, SimpleGrid, Text, ThemeIcon, UnstyledButton } from '@mantine/core';
 import { useOs } from '@mantine/hooks';
-import { IconSearch, IconUserPlus, IconUsers } from '@tabler/icons-react';
+import { IconSearch, IconUserPlus } from '@tabler/icons-react';
 import { Link } from '@tanstack/react-router';
 import { t } from '@tend/domain';
 import type { ReactNode } from 'react';
@@ -8,9 +8,7 @@ import { patientSearchDialog } from '../app/searchDialogStore';
 import { useSession } from '../auth/session';
 import { hourIn } from '../components/format';
 import { PageHeader } from '../components/PageHeader';
-import { EmptyState, ErrorState, Loading } from '../components/states';
-import { usePatientSearch } from '../patients/api';
-import { PatientTable } from '../patients/PatientTable';
+import { RoleDashboard } from './Dashboard';
 
 /** By the clinic's clock, with the account's whole name (its first word may be a title). */
 function greeting(timezone: string, name: string): string {
@@ -57,18 +55,6 @@ const cardStyle = {
   color: 'inherit',
 };
 
-function RecentPatients() {
-  const recent = usePatientSearch('', 1, 10);
-  if (recent.isPending) return <Loading />;
-  if (recent.isError) return <ErrorState error={recent.error} onRetry={() => void recent.refetch()} />;
-  if (recent.items.length === 0) {
-    return (
-      <EmptyState icon={<IconUsers aria-hidden />} title={t('patients.none')} description={t('patients.noneHint')} />
-    );
-  }
-  return <PatientTable patients={recent.items} caption={t('home.recent')} />;
-}
-
 export function HomePage() {
   const { user, clinic, can } = useSession();
   const os = useOs();
@@ -80,7 +66,8 @@ export function HomePage() {
         documentTitle={t('home.title')}
         description={t('home.subtitle', { clinic: clinic.name })}
       />
-      <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="md" mb="xl">
+      <RoleDashboard />
+      <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="md" mt="md">
         {can('patient.write') && (
           <UnstyledButton component={Link} to="/patients/new" style={cardStyle}>
             <QuickAction
@@ -109,19 +96,6 @@ export function HomePage() {
           </UnstyledButton>
         )}
       </SimpleGrid>
-      {can('patient.read') && (
-        <Paper withBorder radius="md" p={{ base: 'md', sm: 'lg' }}>
-          <Group justify="space-between" mb="sm">
-            <Title order={2} size="h4">
-              {t('home.recent')}
-            </Title>
-            <Anchor component={Link} to="/patients" size="sm">
-              {t('home.allPatients')}
-            </Anchor>
-          </Group>
-          <RecentPatients />
-        </Paper>
-      )}
     </>
   );
 }

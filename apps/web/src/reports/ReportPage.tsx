@@ -29,7 +29,7 @@ import {
   type ReportResult,
   t,
 } from '@tend/domain';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useLocations, useProviders } from '../admin/api';
 import { useSession } from '../auth/session';
 import { DateField } from '../components/DateField';
@@ -119,6 +119,15 @@ export function ReportPage() {
   const open = (column: ReportColumn | undefined, from: string, to: string, filter: Record<string, string> = {}) => {
     if (column?.drill) setDrill({ column, from, to, filter });
   };
+  // Linked to one figure (a dashboard tile): its rows open over the whole range, once.
+  const figure = search.figure;
+  const columns = report.data?.columns;
+  useEffect(() => {
+    if (!figure || !columns) return;
+    const column = columns.find((c) => c.key === figure);
+    if (column?.drill) setDrill({ column, from: filters.from, to: filters.to, filter: {} });
+    void navigate({ to: '/reports/$name', params: { name }, search: { ...search, figure: undefined }, replace: true });
+  }, [figure, columns, filters.from, filters.to, navigate, search]);
 
   return (
     <>

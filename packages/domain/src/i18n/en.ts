@@ -1,4 +1,5 @@
 import { enBilling } from './en-billing';
+import { enDashboard } from './en-dashboard';
 import { enEmail } from './en-email';
 import { enMessaging } from './en-messaging';
 import { enReports } from './en-reports';
@@ -11,6 +12,7 @@ export const en = {
   ...enMessaging,
   ...enEmail,
   ...enReports,
+  ...enDashboard,
   // Validation — used by the shared zod schemas, so the server and the forms say the same thing.
   'validation.required': 'This field is required.',
   'validation.tooLong': 'Use at most {max} characters.',
