@@ -45,6 +45,17 @@ describe('bench network generator', () => {
     expect(statuses.cancelled).toBeGreaterThan(0);
     expect(statuses.late).toBeGreaterThan(0);
     expect(statuses.future).toBeGreaterThan(0);
+    // Reminder emails (some sent, some still queued) and recalls, for the Reminders and Patients reports.
+    expect(counts.messages).toBeGreaterThan(0.1 * counts.appointments);
+    expect(counts.recalls).toBeGreaterThan(0);
+    const [messages] = await queryRows<{ sent: number; queued: number }>(
+      database.db,
+      sql`SELECT count(*) FILTER (WHERE status = 'sent')::int AS sent,
+                 count(*) FILTER (WHERE status = 'queued')::int AS queued
+          FROM messages WHERE clinic_id = ${network.clinicId} AND kind = 'reminder' AND rule_id IS NOT NULL`,
+    );
+    expect(messages.sent).toBeGreaterThan(0);
+    expect(messages.queued).toBeGreaterThan(0);
   });
 
   it('keeps the ledger consistent: payments equal their allocations, no side overpaid', async () => {

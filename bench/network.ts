@@ -206,7 +206,9 @@ export async function generateNetwork(
       'payers',
       'patients',
       'coverages',
+      'reminder_rules',
       'appointments',
+      'messages',
       'encounters',
       'encounter_diagnoses',
       'encounter_services',
@@ -214,6 +216,7 @@ export async function generateNetwork(
       'payments',
       'allocations',
       'adjustments',
+      'recalls',
     ],
     5_000,
   );
@@ -288,6 +291,44 @@ export async function generateNetwork(
     });
     return id;
   });
+  // Reminders and recalls come from their own random sequence, so the rest of the data set is the
+  // same as before they were added: an email the day before to one appointment in five (the
+  // Reminders report reads them), a recall for 3 % of visits, due 180 days later (the Patients report).
+  const extra = prng(options.seed + 7_919);
+  const reminderRuleId = newId();
+  loader.push('reminder_rules', {
+    id: reminderRuleId,
+    clinic_id: clinicId,
+    channel: 'email',
+    minutes_before: 1_440,
+    active: true,
+  });
+  const remind = (appointmentId: string, patientId: string, start: number) => {
+    if (extra() >= 0.2) return;
+    const due = start - DAY;
+    const done = due <= now;
+    const status = !done ? 'queued' : extra() < 0.95 ? 'sent' : 'failed';
+    loader.push('messages', {
+      id: newId(),
+      clinic_id: clinicId,
+      channel: 'email',
+      kind: 'reminder',
+      patient_id: patientId,
+      to_address: 'patient@example.test',
+      subject: 'Reminder',
+      text_body: 'See you tomorrow.',
+      status,
+      attempts: done ? 1 : 0,
+      related_type: 'appointment',
+      related_id: appointmentId,
+      rule_id: reminderRuleId,
+      created_at: new Date(Math.min(due - 7 * DAY, now)),
+      send_after: new Date(due),
+      sent_at: status === 'sent' ? new Date(due) : null,
+      last_attempt_at: done ? new Date(due) : null,
+      error: status === 'failed' ? 'Mailbox unavailable' : null,
+    });
+  };
   const payerIds = PAYERS.map((name) => {
     const id = newId();
     loader.push('payers', { id, clinic_id: clinicId, name });
@@ -429,6 +470,7 @@ export async function generateNetwork(
               confirmed_at: confirmed ? new Date(confirmedAt) : null,
               updated_at: new Date(now),
             });
+            remind(id, base.patient_id, start);
             continue;
           }
           if (random() < 0.05) {
@@ -441,6 +483,7 @@ export async function generateNetwork(
               no_show_at: new Date(start + 15 * MINUTE),
               updated_at: new Date(start + 15 * MINUTE),
             });
+            remind(id, base.patient_id, start);
             continue;
           }
           // Most arrive early; one in five arrives late, and some visits start late.
@@ -461,6 +504,7 @@ export async function generateNetwork(
             completed_at: new Date(completedAt),
             updated_at: new Date(completedAt),
           });
+          remind(id, base.patient_id, start);
 
           // The visit's note, signed, with 2–3 service lines and their charges.
           const encounterId = newId();
@@ -482,6 +526,37 @@ export async function generateNetwork(
             signed_at: signedAt,
             signed_by: adminUserId,
           });
+          if (extra() < 0.03) {
+            const dueDate = addDays(date, 180);
+            const roll = extra();
+            const status =
+              dueDate > today
+                ? 'open'
+                : roll < 0.5
+                  ? 'booked'
+                  : roll < 0.7
+                    ? 'closed'
+                    : roll < 0.9
+                      ? 'open'
+                      : 'contacted';
+            loader.push('recalls', {
+              id: newId(),
+              clinic_id: clinicId,
+              patient_id: base.patient_id,
+              encounter_id: encounterId,
+              provider_id: provider.id,
+              due_date: dueDate,
+              reason: '6-month check-up',
+              status,
+              created_at: signedAt,
+              created_by: adminUserId,
+              resolved_at:
+                status === 'booked' || status === 'closed'
+                  ? new Date(Math.min(now, zonedTimeToInstant(dueDate, '12:00', tz)))
+                  : null,
+              close_reason: status === 'closed' ? 'Not needed' : null,
+            });
+          }
           loader.push('encounter_diagnoses', {
             id: newId(),
             clinic_id: clinicId,

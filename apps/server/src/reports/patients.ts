@@ -13,7 +13,8 @@ import {
   t,
   zonedTimeToInstant,
 } from '@tend/domain';
-import { and, asc, eq, gte, inArray, lt, lte, type SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, lt, lte, notExists, type SQL, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import type { ClinicScope } from '../context';
 import { isoOrNull } from '../scheduling/shared';
 import { rowsColumns } from './columns';
@@ -22,8 +23,7 @@ import { groupedRows, groupKey } from './groups';
 /**
  * The Patients report (definitions in packages/domain/src/reports/patients.ts), as three SQL
  * aggregates: the completed appointments starting in the range, each marked when it is its
- * patient's first completed appointment ever (DISTINCT ON over those patients' completed
- * appointments, through appointments_patient_idx); the patients created in the range; the recalls
+ * patient's first completed appointment ever (see firstVisits); the patients created in the range; the recalls
  * due in the range. Seen/new/returning count distinct patients per group.
  */
 
@@ -59,21 +59,42 @@ function visitsInRange(ctx: ClinicScope, query: ReportQuery, timezone: string): 
   ) as SQL;
 }
 
-/** The first completed appointment ever of each patient seen in the range. */
+/**
+ * The first completed appointment ever of each patient whose first one is in the range (at any
+ * location, with any provider): the earliest completed one of the range, of patients with no
+ * completed appointment before it (one probe of appointments_patient_idx each). Only the
+ * range's appointments are sorted, not the patients' whole history.
+ */
 function firstVisits(db: Db, ctx: ClinicScope, query: ReportQuery, timezone: string) {
-  const b = schema.appointments;
-  const seen = db
-    .select({ patientId: a.patientId })
-    .from(a)
-    .where(visitsInRange(ctx, query, timezone));
+  const { start, end } = instants(query, timezone);
+  const prior = alias(schema.appointments, 'prior');
+  const before = db
+    .select({ one: sql`1` })
+    .from(prior)
+    .where(
+      and(
+        eq(prior.patientId, a.patientId),
+        eq(prior.clinicId, ctx.clinicId),
+        eq(prior.status, 'completed'),
+        lt(prior.startAt, start),
+      ),
+    );
   return db
-    .selectDistinctOn([b.patientId], {
-      id: sql<string>`${b.id}`.as('first_id'),
-      at: sql<Date>`${b.startAt}`.as('first_at'),
+    .selectDistinctOn([a.patientId], {
+      id: sql<string>`${a.id}`.as('first_id'),
+      at: sql<Date>`${a.startAt}`.as('first_at'),
     })
-    .from(b)
-    .where(and(eq(b.clinicId, ctx.clinicId), eq(b.status, 'completed'), inArray(b.patientId, seen)))
-    .orderBy(b.patientId, b.startAt, b.id)
+    .from(a)
+    .where(
+      and(
+        eq(a.clinicId, ctx.clinicId),
+        eq(a.status, 'completed'),
+        gte(a.startAt, start),
+        lt(a.startAt, end),
+        notExists(before),
+      ),
+    )
+    .orderBy(a.patientId, a.startAt, a.id)
     .as('firsts');
 }
 

@@ -1,4 +1,4 @@
-import type { Db } from '@tend/db';
+import { type Db, schema } from '@tend/db';
 import {
   AppError,
   type Figure,
@@ -15,6 +15,7 @@ import {
   zReportRow,
   zUtilisationRowsQuery,
 } from '@tend/domain';
+import { and, eq } from 'drizzle-orm';
 import type { z } from 'zod';
 import { recordAudit, recordPatientsAccess } from '../audit/service';
 import type { ClinicScope, RequestContext } from '../context';
@@ -86,6 +87,14 @@ async function checkFilters(db: Db, ctx: ClinicScope, name: ReportName, query: R
   }
   if (query.locationId) await requireLocation(db, ctx, query.locationId);
   if (query.providerId) await requireProvider(db, ctx, query.providerId);
+  if (query.ruleId) {
+    const r = schema.reminderRules;
+    const [rule] = await db
+      .select({ id: r.id })
+      .from(r)
+      .where(and(eq(r.id, query.ruleId), eq(r.clinicId, ctx.clinicId)));
+    if (!rule) throw AppError.notFound('The reminder rule');
+  }
 }
 
 /** A report's figures (no patient in them: audited as one report read). */

@@ -341,6 +341,7 @@ describe('the Reminders report', () => {
     // One rule, by week.
     const one = (await report(`from=${FROM}&to=${TO}&ruleId=${rules[0].id}`)).body;
     expect(one.totals).toEqual(expectedFigures(inRange, rules[0].id));
+    expect((await report(`from=${FROM}&to=${TO}&ruleId=${newId()}`)).status).toBe(404);
     const csv = await manager.get(`/api/reports/reminders?from=${FROM}&to=${TO}&group=rule`, { accept: 'text/csv' });
     expect(String(csv.body).split('\r\n')[0]).toMatch(/^Reminder rule,Reminders sent,/);
   });

@@ -18,7 +18,7 @@ import {
   t,
   zonedTimeToInstant,
 } from '@tend/domain';
-import { and, asc, eq, gte, lt, type SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, lt, type SQL, sql } from 'drizzle-orm';
 import type { ClinicScope } from '../context';
 import { isoOrNull } from '../scheduling/shared';
 import { rowsColumns } from './columns';
@@ -28,8 +28,8 @@ import { groupedRows, groupKey } from './groups';
  * The Reminders report (definitions in packages/domain/src/reports/reminders.ts). Two aggregates
  * over the appointments starting in the range ((clinic_id, start_at) index): their reminder
  * messages (through messages_related_idx), and the appointments themselves with, per appointment,
- * when its first reminder was sent (a lateral look-up in the same index) — the time a
- * confirmation is compared with. Each drill-down metric is one SQL condition, used to count and
+ * when its first reminder was sent (the reminders of the range's appointments aggregated per
+ * appointment and joined back) — the time a confirmation is compared with. Each drill-down metric is one SQL condition, used to count and
  * to list.
  */
 
@@ -80,33 +80,50 @@ function inRange(ctx: ClinicScope, timezone: string, query: ReportQuery): SQL {
   ) as SQL;
 }
 
+/** Reminder messages of appointments in the range (of a rule when asked), without the appointment row. */
+function remindersIn(db: Db, ctx: ClinicScope, range: SQL) {
+  const inRange = db.select({ id: a.id }).from(a).where(range);
+  return and(
+    eq(m.clinicId, ctx.clinicId),
+    eq(m.relatedType, 'appointment'),
+    eq(m.kind, 'reminder'),
+    SENT,
+    inArray(m.relatedId, inRange),
+  ) as SQL;
+}
+
 /**
- * Per appointment: when its first reminder (of the rule asked for) and its first reminder of any
- * rule were sent (null: none). One row per appointment.
+ * Per appointment of the range with a reminder sent: when its first reminder (of the rule asked
+ * for) and its first reminder of any rule left the outbox. Joined on the appointment's id (a
+ * derived table, not a lateral one: the planner may hash it for a year or probe the index for a
+ * week).
  */
-function firstReminders(db: Db, ctx: ClinicScope, ruleId?: string) {
+function firstReminders(db: Db, ctx: ClinicScope, range: SQL, ruleId?: string) {
   return db
     .select({
+      appointmentId: sql<string>`${m.relatedId}`.as('appointment_id'),
       first: sql<Date | null>`min(${sentAtOf}) filter (where ${ruleId ? eq(m.ruleId, ruleId) : sql`true`})`.as(
         'first_sent',
       ),
       any: sql<Date | null>`min(${sentAtOf})`.as('any_sent'),
     })
     .from(m)
-    .where(and(remindersOf(ctx), SENT))
+    .where(remindersIn(db, ctx, range))
+    .groupBy(m.relatedId)
     .as('reminded');
 }
 
 /** Per appointment and rule: when that rule's first reminder was sent (only rules that sent one). */
-function firstRemindersByRule(db: Db, ctx: ClinicScope) {
+function firstRemindersByRule(db: Db, ctx: ClinicScope, range: SQL) {
   return db
     .select({
+      appointmentId: sql<string>`${m.relatedId}`.as('appointment_id'),
       rule: sql<string>`coalesce(${m.ruleId}::text, 'none')`.as('rule'),
       first: sql<Date | null>`min(${sentAtOf})`.as('first_sent'),
     })
     .from(m)
-    .where(and(remindersOf(ctx), SENT))
-    .groupBy(m.ruleId)
+    .where(remindersIn(db, ctx, range))
+    .groupBy(m.relatedId, m.ruleId)
     .as('reminded');
 }
 
@@ -169,7 +186,7 @@ export async function remindersReport(db: Db, ctx: ClinicScope, query: ReportQue
     .groupBy(sql`grouping sets ((1), ())`);
 
   // Every appointment once, with its first reminders (the totals, and the rows unless by rule).
-  const reminded = firstReminders(db, ctx, query.ruleId);
+  const reminded = firstReminders(db, ctx, where, query.ruleId);
   const overall = appointmentConditions(sql`${reminded.first}`, sql`${reminded.any}`);
   const period = byRule
     ? sql<string | null>`null`
@@ -177,12 +194,12 @@ export async function remindersReport(db: Db, ctx: ClinicScope, query: ReportQue
   const appointments = db
     .select({ period, ...appointmentFigures(overall) })
     .from(a)
-    .leftJoinLateral(reminded, sql`true`)
+    .leftJoin(reminded, eq(reminded.appointmentId, a.id))
     .where(where)
     .groupBy(sql`grouping sets ((1), ())`);
 
   // By rule: each appointment once per rule that reminded it.
-  const ruled = firstRemindersByRule(db, ctx);
+  const ruled = firstRemindersByRule(db, ctx, where);
   const perRule = byRule
     ? db
         .select({
@@ -190,7 +207,7 @@ export async function remindersReport(db: Db, ctx: ClinicScope, query: ReportQue
           ...appointmentFigures(appointmentConditions(sql`${ruled.first}`, sql`${ruled.first}`)),
         })
         .from(a)
-        .innerJoinLateral(ruled, sql`true`)
+        .innerJoin(ruled, eq(ruled.appointmentId, a.id))
         .where(and(where, query.ruleId ? sql`${ruled.rule} = ${query.ruleId}` : undefined))
         .groupBy(sql`1`)
     : Promise.resolve([]);
@@ -297,12 +314,12 @@ export async function reminderReportRows(
       })),
     };
   }
-  const reminded = firstReminders(db, ctx, query.ruleId);
+  const reminded = firstReminders(db, ctx, range, query.ruleId);
   const where = and(range, appointmentConditions(sql`${reminded.first}`, sql`${reminded.any}`)[metric]);
   const [{ total }] = await db
     .select({ total: count(sql`true`) })
     .from(a)
-    .leftJoinLateral(reminded, sql`true`)
+    .leftJoin(reminded, eq(reminded.appointmentId, a.id))
     .where(where);
   const rows = await db
     .select({
@@ -312,7 +329,7 @@ export async function reminderReportRows(
       first: sql<Date | null>`${reminded.first}`.mapWith(a.startAt),
     })
     .from(a)
-    .leftJoinLateral(reminded, sql`true`)
+    .leftJoin(reminded, eq(reminded.appointmentId, a.id))
     .innerJoin(schema.patients, eq(schema.patients.id, a.patientId))
     .innerJoin(schema.providers, eq(schema.providers.id, a.providerId))
     .where(where)

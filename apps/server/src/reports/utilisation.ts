@@ -96,15 +96,27 @@ async function availableMinutes(
     new Date(to),
   );
   const byKey = new Map<string, number>();
+  const expanded = new Map<string, LocatedInterval[]>();
   let total = 0;
   const add = (key: string, ms: number) => byKey.set(key, (byKey.get(key) ?? 0) + ms);
   const group = query.group;
   for (const [providerId, calendar] of calendars) {
     const atLocation = <T extends { locationId: string }>(items: T[]) =>
       query.locationId ? items.filter((item) => item.locationId === query.locationId) : items;
+    // The weekly hours of each version (many providers share the same ones: expanded once),
+    // then joined with the extra hours by location, as one expandAvailability call would.
+    const weekly = atLocation(calendar.versions).flatMap((version) => {
+      const key = JSON.stringify([version.timezone, version.validFrom, version.validTo, version.blocks]);
+      let intervals = expanded.get(key);
+      if (!intervals) {
+        intervals = expandAvailability({ versions: [version], extraHours: [], from, to });
+        expanded.set(key, intervals);
+      }
+      return intervals.map(({ start, end }) => ({ start, end, locationId: version.locationId }));
+    });
     const availability = expandAvailability({
-      versions: atLocation(calendar.versions),
-      extraHours: atLocation(calendar.extraHours),
+      versions: [],
+      extraHours: [...weekly, ...atLocation(calendar.extraHours)],
       from,
       to,
     });
