@@ -86,6 +86,24 @@ const ENDPOINTS: Endpoint[] = [
     url: (ctx) => `/api/reports/appointments?from=${addDays(ctx.today, -364)}&to=${ctx.today}&group=month`,
   },
   {
+    name: 'GET /api/reports/revenue, one week by day',
+    targetMs: 1_000,
+    url: (ctx, i) => {
+      const day = ctx.recentDays[(i * 5) % ctx.recentDays.length];
+      return `/api/reports/revenue?from=${day}&to=${addDays(day, 6)}&group=day`;
+    },
+  },
+  {
+    name: 'GET /api/reports/revenue, last year by month',
+    targetMs: 1_000,
+    url: (ctx) => `/api/reports/revenue?from=${addDays(ctx.today, -364)}&to=${ctx.today}&group=month`,
+  },
+  {
+    name: 'GET /api/reports/revenue, last year by provider',
+    targetMs: 1_000,
+    url: (ctx) => `/api/reports/revenue?from=${addDays(ctx.today, -364)}&to=${ctx.today}&group=provider`,
+  },
+  {
     name: 'GET /api/appointments, one day, all providers',
     targetMs: 1_000,
     url: (ctx, i) => {

@@ -44,6 +44,8 @@ const SAMPLE_QUERIES: Record<string, string> = {
   '/api/codes/icd10': '?q=flu',
   '/api/reports/appointments': '?from=2030-01-01&to=2030-01-07',
   '/api/reports/appointments/rows': '?from=2030-01-01&to=2030-01-07&metric=all',
+  '/api/reports/revenue': '?from=2030-01-01&to=2030-01-07',
+  '/api/reports/revenue/rows': '?from=2030-01-01&to=2030-01-07&metric=charges',
   // Every role may read one patient's log (a random one: 404); the whole log needs the outbox.
   '/api/messages': `?patientId=${randomUUID()}`,
 };
@@ -210,6 +212,8 @@ describe('every API route declares its access', () => {
       'GET /api/reports/ar-aging': 'billing.manage',
       'GET /api/reports/appointments': 'report.read',
       'GET /api/reports/appointments/rows': 'report.read',
+      'GET /api/reports/revenue': 'report.read',
+      'GET /api/reports/revenue/rows': 'report.read',
       'POST /api/invoices': 'billing.manage',
       'GET /api/invoices': 'billing.manage',
       'GET /api/invoices/:id': 'billing.manage',

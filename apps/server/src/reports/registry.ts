@@ -1,4 +1,4 @@
-import type { Db } from '@tend/db';
+import { type Db, schema } from '@tend/db';
 import {
   AppError,
   type Figure,
@@ -11,12 +11,15 @@ import {
   t,
   zAppointmentRowsQuery,
   zReportRow,
+  zRevenueRowsQuery,
 } from '@tend/domain';
+import { and, eq } from 'drizzle-orm';
 import type { z } from 'zod';
 import { recordAudit, recordPatientsAccess } from '../audit/service';
 import type { ClinicScope, RequestContext } from '../context';
 import { requireLocation, requireProvider } from '../scheduling/shared';
 import { appointmentReportRows, appointmentsReport } from './appointments';
+import { revenueReport, revenueReportRows } from './revenue';
 
 /**
  * Every report Tend offers: adding one is one entry here (its routes, OpenAPI document, CSV,
@@ -47,6 +50,13 @@ export const REPORTS: Record<ReportName, ReportDefinition> = {
     rowsQuery: zAppointmentRowsQuery,
     rows: (db, ctx, query) => appointmentReportRows(db, ctx, zAppointmentRowsQuery.parse(query)),
   },
+  revenue: {
+    summary:
+      'Charges (by date of service, voided ones left out), adjustments (by date posted), net charges, and collections from patients and insurers net of refunds (by date received), per day/week/month of the clinic’s time zone or per provider, service, payer or location, with totals',
+    run: revenueReport,
+    rowsQuery: zRevenueRowsQuery,
+    rows: (db, ctx, query) => revenueReportRows(db, ctx, zRevenueRowsQuery.parse(query)),
+  },
 };
 
 async function checkFilters(db: Db, ctx: ClinicScope, name: ReportName, query: ReportQuery): Promise<void> {
@@ -59,6 +69,13 @@ async function checkFilters(db: Db, ctx: ClinicScope, name: ReportName, query: R
   }
   if (query.locationId) await requireLocation(db, ctx, query.locationId);
   if (query.providerId) await requireProvider(db, ctx, query.providerId);
+  if (query.payerId && query.payerId !== 'self') {
+    const [payer] = await db
+      .select({ id: schema.payers.id })
+      .from(schema.payers)
+      .where(and(eq(schema.payers.id, query.payerId), eq(schema.payers.clinicId, ctx.clinicId)));
+    if (!payer) throw AppError.notFound('The payer');
+  }
 }
 
 /** A report's figures (no patient in them: audited as one report read). */
