@@ -480,6 +480,7 @@ describe('the Revenue report', () => {
     ]);
     for (const row of response.body.rows) {
       expect(row.to, 'every week is 7 local days, DST or not').toBe(plusDays(row.period, 6));
+      expect(mondayOf(row.from)).toBe(row.period);
       expect(row.values, row.period).toEqual(expected({ from: row.from, to: row.to }));
     }
     // The data set means something: every figure is non-zero, refunds and voided charges exist.
