@@ -21,7 +21,8 @@ import { groupedRows, groupKey } from './groups';
  * the three kinds of ledger rows of the range, each read through an index on its clinic and date —
  * charges by date of service (charges_clinic_idx: clinic, status, service_date), payments by date
  * received (payments_clinic_received_idx, 0018), adjustments by the instant posted
- * (adjustments_clinic_posted_idx, 0018) — grouped by the clinic-local period or a dimension, with
+ * (adjustments_clinic_posted_idx, 0018), allocations by their payment's date received
+ * (allocations_clinic_received_idx, 0018) — grouped by the clinic-local period or a dimension, with
  * the totals as one more grouping set, and merged here by key. Each drill-down metric is the same
  * FROM/WHERE as its figure, so a figure and its rows cannot disagree.
  *
@@ -61,20 +62,32 @@ const where = (conditions: Array<SQL | false | undefined>) =>
     sql` AND `,
   );
 
-/** Provider, location and service filters: on the charge an amount belongs to. */
-function chargeFilters(query: ReportQuery): Array<SQL | undefined> {
-  return [
-    query.providerId ? sql`charges.provider_id = ${query.providerId}` : undefined,
-    query.locationId ? sql`charges.location_id = ${query.locationId}` : undefined,
-    query.serviceCode ? sql`upper(charges.code) = upper(${query.serviceCode})` : undefined,
-  ];
+/** Where a source keeps the provider, location and service (code) of the charge an amount belongs to. */
+interface ChargeKeys {
+  provider: SQL;
+  location: SQL;
+  service: SQL;
 }
-
-const CHARGE_DIMENSIONS = {
+const ON_CHARGES: ChargeKeys = {
   provider: sql`charges.provider_id`,
   location: sql`charges.location_id`,
   service: sql`charges.code`,
 };
+/** An allocation's copies of its charge's keys (0018). */
+const ON_ALLOCATIONS: ChargeKeys = {
+  provider: sql`allocations.provider_id`,
+  location: sql`allocations.location_id`,
+  service: sql`allocations.service_code`,
+};
+
+/** Provider, location and service filters: on the charge an amount belongs to. */
+function chargeFilters(query: ReportQuery, keys: ChargeKeys): Array<SQL | undefined> {
+  return [
+    query.providerId ? sql`${keys.provider} = ${query.providerId}` : undefined,
+    query.locationId ? sql`${keys.location} = ${query.locationId}` : undefined,
+    query.serviceCode ? sql`upper(${keys.service}) = upper(${query.serviceCode})` : undefined,
+  ];
+}
 
 /**
  * Collections need the charges a payment paid (its allocations) when filtered or grouped by
@@ -91,6 +104,7 @@ const byPortion = (query: ReportQuery) => query.group === 'payer' || query.payer
 
 interface Source {
   from: SQL;
+  keys: ChargeKeys;
   where: SQL;
   /** The clinic-local timestamp its period comes from. */
   local: SQL;
@@ -116,9 +130,10 @@ function chargeSource(scope: Scope): Source & { counted: SQL } {
       portions &&
         sql`(CASE WHEN portion.payer = 'self' THEN charges.patient_cents > 0 OR charges.payer_id IS NULL
                   ELSE charges.payer_id IS NOT NULL AND (charges.insurer_cents > 0 OR charges.patient_cents = 0) END)`,
-      ...chargeFilters(query),
+      ...chargeFilters(query, ON_CHARGES),
       query.payerId ? sql`${payer} = ${query.payerId}` : undefined,
     ]),
+    keys: ON_CHARGES,
     local: sql`charges.service_date::timestamp`,
     payer,
     amount: portions ? sql`portion.cents` : sql`charges.amount_cents`,
@@ -139,33 +154,56 @@ function adjustmentSource(scope: Scope): Source {
       sql`adjustments.clinic_id = ${scope.clinicId}`,
       sql`adjustments.posted_at >= ${scope.start}::timestamptz`,
       sql`adjustments.posted_at < ${scope.end}::timestamptz`,
-      ...chargeFilters(query),
+      ...chargeFilters(query, ON_CHARGES),
       query.payerId ? sql`${payer} = ${query.payerId}` : undefined,
     ]),
+    keys: ON_CHARGES,
     local: sql`(adjustments.posted_at AT TIME ZONE ${scope.timezone})`,
     payer,
     amount: sql`adjustments.amount_cents`,
   };
 }
 
+/**
+ * Payments by date received, split by who paid; or, by a provider, location or service, the
+ * allocations of the payments received in the range to the matching charges — read from the
+ * allocations alone, through their copies of the payment's date and payer and the charge's keys
+ * (0018). An allocation's side is its payment's: a patient's pays `patient` portions, an
+ * insurer's `insurer` ones (checkAllocations).
+ */
 function collectionSource(scope: Scope): Source & { source: SQL } {
   const { query } = scope;
+  if (byAllocation(query)) {
+    const payer = sql`(CASE WHEN allocations.responsibility = 'patient' THEN 'self' ELSE allocations.payer_id::text END)`;
+    return {
+      from: sql`allocations`,
+      keys: ON_ALLOCATIONS,
+      where: where([
+        sql`allocations.clinic_id = ${scope.clinicId}`,
+        sql`allocations.received_on >= ${query.from}::date`,
+        sql`allocations.received_on <= ${query.to}::date`,
+        ...chargeFilters(query, ON_ALLOCATIONS),
+        query.payerId ? sql`${payer} = ${query.payerId}` : undefined,
+      ]),
+      local: sql`allocations.received_on::timestamp`,
+      payer,
+      amount: sql`allocations.amount_cents`,
+      source: sql`allocations.responsibility`,
+    };
+  }
   const payer = sql`(CASE WHEN payments.source = 'patient' THEN 'self' ELSE payments.payer_id::text END)`;
-  const allocated = byAllocation(query);
   return {
-    from: allocated
-      ? sql`allocations JOIN payments ON payments.id = allocations.payment_id JOIN charges ON charges.id = allocations.charge_id`
-      : sql`payments`,
+    from: sql`payments`,
+    keys: ON_CHARGES,
     where: where([
       sql`payments.clinic_id = ${scope.clinicId}`,
       sql`payments.received_on >= ${query.from}::date`,
       sql`payments.received_on <= ${query.to}::date`,
-      ...(allocated ? chargeFilters(query) : []),
       query.payerId ? sql`${payer} = ${query.payerId}` : undefined,
     ]),
     local: sql`payments.received_on::timestamp`,
     payer,
-    amount: allocated ? sql`allocations.amount_cents` : sql`payments.amount_cents`,
+    amount: sql`payments.amount_cents`,
     source: sql`payments.source`,
   };
 }
@@ -178,7 +216,7 @@ function collectionSource(scope: Scope): Source & { source: SQL } {
 function rawKeyOf(scope: Scope, source: Source): SQL {
   const { group } = scope.query;
   if (group === 'payer') return source.payer;
-  if (group === 'provider' || group === 'location' || group === 'service') return CHARGE_DIMENSIONS[group];
+  if (group === 'provider' || group === 'location' || group === 'service') return source.keys[group];
   return sql`(${source.local})::date`;
 }
 
@@ -346,17 +384,27 @@ function metricRows(scope: Scope, metric: RevenueMetric) {
         : metric === 'refunds'
           ? sql`${co.amount} < 0`
           : sql`true`;
+  if (allocated) {
+    return {
+      from: sql`allocations JOIN payments ON payments.id = allocations.payment_id`,
+      where: sql`${co.where} AND ${condition}`,
+      order: sql`allocations.received_on, payments.posted_at, allocations.id`,
+      select: sql`allocations.id, NULL::uuid AS patient_id, allocations.received_on::text AS date,
+                  CASE WHEN allocations.amount_cents < 0 THEN 'refund' ELSE 'applied' END AS entry,
+                  ${co.payer} AS payer_key,
+                  ${metric === 'refunds' ? sql`-${co.amount}` : co.amount} AS amount,
+                  allocations.charge_id`,
+    };
+  }
   return {
     from: co.from,
     where: sql`${co.where} AND ${condition}`,
-    order: sql`payments.received_on, payments.posted_at, ${allocated ? sql`allocations.id` : sql`payments.id`}`,
-    select: sql`${allocated ? sql`allocations.id` : sql`payments.id`} AS id,
-                ${allocated ? sql`charges.patient_id` : sql`payments.patient_id`} AS patient_id,
-                payments.received_on::text AS date,
-                CASE WHEN ${co.amount} < 0 THEN 'refund' ELSE ${allocated ? sql`'applied'` : sql`'payment'`} END AS entry,
+    order: sql`payments.received_on, payments.posted_at, payments.id`,
+    select: sql`payments.id, payments.patient_id, payments.received_on::text AS date,
+                CASE WHEN payments.amount_cents < 0 THEN 'refund' ELSE 'payment' END AS entry,
                 ${co.payer} AS payer_key,
                 ${metric === 'refunds' ? sql`-${co.amount}` : co.amount} AS amount,
-                ${allocated ? sql`charges.id` : sql`NULL::uuid`} AS charge_id`,
+                NULL::uuid AS charge_id`,
   };
 }
 
@@ -386,7 +434,7 @@ export async function revenueReportRows(
   );
   const rows = await queryRows<LedgerRow>(
     db,
-    sql`SELECT r.id, r.patient_id, r.date, r.entry, r.amount, pt.given_name, pt.family_name,
+    sql`SELECT r.id, coalesce(r.patient_id, c.patient_id) AS patient_id, r.date, r.entry, r.amount, pt.given_name, pt.family_name,
                CASE WHEN r.payer_key = 'self' THEN NULL ELSE py.name END AS payer,
                r.payer_key, c.code, c.description, pr.name AS provider, l.name AS location
         FROM (SELECT ${m.select} FROM ${m.from} WHERE ${m.where} ORDER BY ${m.order} LIMIT ${REPORT_ROWS_LIMIT}) r
