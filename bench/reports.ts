@@ -127,6 +127,22 @@ const ENDPOINTS: Endpoint[] = [
     name: 'GET /api/reports/patients, last year by month',
     targetMs: 1_000,
     url: (ctx) => `/api/reports/patients?from=${addDays(ctx.today, -364)}&to=${ctx.today}&group=month`,
+    name: 'GET /api/reports/revenue, one week by day',
+    targetMs: 1_000,
+    url: (ctx, i) => {
+      const day = ctx.recentDays[(i * 5) % ctx.recentDays.length];
+      return `/api/reports/revenue?from=${day}&to=${addDays(day, 6)}&group=day`;
+    },
+  },
+  {
+    name: 'GET /api/reports/revenue, last year by month',
+    targetMs: 1_000,
+    url: (ctx) => `/api/reports/revenue?from=${addDays(ctx.today, -364)}&to=${ctx.today}&group=month`,
+  },
+  {
+    name: 'GET /api/reports/revenue, last year by provider',
+    targetMs: 1_000,
+    url: (ctx) => `/api/reports/revenue?from=${addDays(ctx.today, -364)}&to=${ctx.today}&group=provider`,
   },
   {
     name: 'GET /api/appointments, one day, all providers',

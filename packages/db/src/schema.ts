@@ -676,6 +676,12 @@ export const allocations = pgTable('allocations', {
   responsibility: text('responsibility').$type<'insurer' | 'patient'>().notNull(),
   amountCents: integer('amount_cents').notNull(),
   createdAt: createdAt(),
+  // Copies for reports (0018), set on insert by the database from the payment and the charge.
+  receivedOn: date('received_on', { mode: 'string' }),
+  payerId: uuid('payer_id'),
+  providerId: uuid('provider_id'),
+  locationId: uuid('location_id'),
+  serviceCode: text('service_code'),
 });
 
 export const adjustments = pgTable('adjustments', {

@@ -50,6 +50,8 @@ const SAMPLE_QUERIES: Record<string, string> = {
   '/api/reports/reminders/rows': '?from=2030-01-01&to=2030-01-07&metric=sent',
   '/api/reports/patients': '?from=2030-01-01&to=2030-01-07',
   '/api/reports/patients/rows': '?from=2030-01-01&to=2030-01-07&metric=seen',
+  '/api/reports/revenue': '?from=2030-01-01&to=2030-01-07',
+  '/api/reports/revenue/rows': '?from=2030-01-01&to=2030-01-07&metric=charges',
   // Every role may read one patient's log (a random one: 404); the whole log needs the outbox.
   '/api/messages': `?patientId=${randomUUID()}`,
 };
@@ -223,6 +225,8 @@ describe('every API route declares its access', () => {
       'GET /api/reports/reminders/rows': 'report.read',
       'GET /api/reports/patients': 'report.read',
       'GET /api/reports/patients/rows': 'report.read',
+      'GET /api/reports/revenue': 'report.read',
+      'GET /api/reports/revenue/rows': 'report.read',
       'POST /api/invoices': 'billing.manage',
       'GET /api/invoices': 'billing.manage',
       'GET /api/invoices/:id': 'billing.manage',

@@ -14,6 +14,7 @@ import {
   zReminderRowsQuery,
   zReportRow,
   zUtilisationRowsQuery,
+  zRevenueRowsQuery,
 } from '@tend/domain';
 import { and, eq } from 'drizzle-orm';
 import type { z } from 'zod';
@@ -24,6 +25,7 @@ import { appointmentReportRows, appointmentsReport } from './appointments';
 import { patientReportRows, patientsReport } from './patients';
 import { reminderReportRows, remindersReport } from './reminders';
 import { utilisationReport, utilisationReportRows } from './utilisation';
+import { revenueReport, revenueReportRows } from './revenue';
 
 /**
  * Every report Tend offers: adding one is one entry here (its routes, OpenAPI document, CSV,
@@ -75,6 +77,13 @@ export const REPORTS: Record<ReportName, ReportDefinition> = {
     rowsQuery: zPatientRowsQuery,
     rows: (db, ctx, query) => patientReportRows(db, ctx, zPatientRowsQuery.parse(query)),
   },
+  revenue: {
+    summary:
+      'Charges (by date of service, voided ones left out), adjustments (by date posted), net charges, and collections from patients and insurers net of refunds (by date received), per day/week/month of the clinic’s time zone or per provider, service, payer or location, with totals',
+    run: revenueReport,
+    rowsQuery: zRevenueRowsQuery,
+    rows: (db, ctx, query) => revenueReportRows(db, ctx, zRevenueRowsQuery.parse(query)),
+  },
 };
 
 async function checkFilters(db: Db, ctx: ClinicScope, name: ReportName, query: ReportQuery): Promise<void> {
@@ -94,6 +103,13 @@ async function checkFilters(db: Db, ctx: ClinicScope, name: ReportName, query: R
       .from(r)
       .where(and(eq(r.id, query.ruleId), eq(r.clinicId, ctx.clinicId)));
     if (!rule) throw AppError.notFound('The reminder rule');
+  }
+  if (query.payerId && query.payerId !== 'self') {
+    const [payer] = await db
+      .select({ id: schema.payers.id })
+      .from(schema.payers)
+      .where(and(eq(schema.payers.id, query.payerId), eq(schema.payers.clinicId, ctx.clinicId)));
+    if (!payer) throw AppError.notFound('The payer');
   }
 }
 

@@ -11,7 +11,15 @@ import { isCalendarDate, zDate, zId } from '../validation';
  * period, totals). Each figure column names the drill-down metric whose rows make it up.
  */
 
-export const REPORT_NAMES = ['appointments', 'utilisation', 'reminders', 'patients'] as const;
+export const REPORT_NAMES = [
+  'appointments',
+  'utilisation',
+  'reminders',
+  'patients',
+  'revenue',
+  'reconciliation',
+  'day-sheet',
+] as const;
 export type ReportName = (typeof REPORT_NAMES)[number];
 
 /**
@@ -29,6 +37,7 @@ export const REPORT_GROUPS_OF: Record<ReportName, readonly ReportGroup[]> = {
   utilisation: ['week', 'day', 'month', 'provider', 'location'],
   reminders: ['week', 'day', 'month', 'rule', 'provider', 'location'],
   patients: ['week', 'day', 'month', 'provider'],
+  revenue: ['week', 'day', 'month', 'provider', 'service', 'payer', 'location'],
 };
 
 /**
@@ -40,6 +49,9 @@ export const REPORT_ACCESS: Record<ReportName, Permission> = {
   utilisation: 'report.read',
   reminders: 'report.read',
   patients: 'report.read',
+  revenue: 'billing.manage',
+  reconciliation: 'billing.manage',
+  'day-sheet': 'billing.manage',
 };
 
 export const isPeriodGroup = (group: ReportGroup): group is PeriodGroup =>
