@@ -10,6 +10,8 @@ import {
   type ReportRowsResult,
   t,
   zAppointmentRowsQuery,
+  zDaySheetRowsQuery,
+  zReconciliationRowsQuery,
   zReportRow,
 } from '@tend/domain';
 import type { z } from 'zod';
@@ -17,6 +19,8 @@ import { recordAudit, recordPatientsAccess } from '../audit/service';
 import type { ClinicScope, RequestContext } from '../context';
 import { requireLocation, requireProvider } from '../scheduling/shared';
 import { appointmentReportRows, appointmentsReport } from './appointments';
+import { daySheetReport, daySheetReportRows } from './day-sheet';
+import { reconciliationReport, reconciliationReportRows } from './reconciliation';
 
 /**
  * Every report Tend offers: adding one is one entry here (its routes, OpenAPI document, CSV,
@@ -46,6 +50,20 @@ export const REPORTS: Record<ReportName, ReportDefinition> = {
     run: appointmentsReport,
     rowsQuery: zAppointmentRowsQuery,
     rows: (db, ctx, query) => appointmentReportRows(db, ctx, zAppointmentRowsQuery.parse(query)),
+  },
+  reconciliation: {
+    summary:
+      'Do visits match revenue: completed visits without a charge, charges not billed, submitted claims without payment, invoices unpaid after 30 days (counts and cents, by date of service or issue)',
+    run: reconciliationReport,
+    rowsQuery: zReconciliationRowsQuery,
+    rows: (db, ctx, query) => reconciliationReportRows(db, ctx, zReconciliationRowsQuery.parse(query)),
+  },
+  'day-sheet': {
+    summary:
+      'Daily close: charges entered, voids, patient and insurer payments applied, adjustments, refunds and the A/R at the start and end of each day (by the clinic-local date each entry was posted)',
+    run: daySheetReport,
+    rowsQuery: zDaySheetRowsQuery,
+    rows: (db, ctx, query) => daySheetReportRows(db, ctx, zDaySheetRowsQuery.parse(query)),
   },
 };
 

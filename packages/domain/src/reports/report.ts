@@ -10,7 +10,7 @@ import { isCalendarDate, zDate, zId } from '../validation';
  * period, totals). Each figure column names the drill-down metric whose rows make it up.
  */
 
-export const REPORT_NAMES = ['appointments'] as const;
+export const REPORT_NAMES = ['appointments', 'reconciliation', 'day-sheet'] as const;
 export type ReportName = (typeof REPORT_NAMES)[number];
 
 /**
@@ -25,6 +25,8 @@ export type PeriodGroup = (typeof PERIOD_GROUPS)[number];
 /** How each report's rows may be split (the first is what the web page opens with). */
 export const REPORT_GROUPS_OF: Record<ReportName, readonly ReportGroup[]> = {
   appointments: ['week', 'day', 'month', 'provider', 'location'],
+  reconciliation: ['week', 'day', 'month', 'provider', 'location'],
+  'day-sheet': ['day', 'week', 'month', 'provider', 'location'],
 };
 
 export const isPeriodGroup = (group: ReportGroup): group is PeriodGroup =>
