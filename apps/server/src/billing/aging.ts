@@ -47,7 +47,11 @@ export async function arAging(db: Db, ctx: RequestContext, asOfInput?: string) {
   const asOf = asOfInput ?? todayIn(clinic.timezone);
   // One pass: the insurer side by payer (charges billed to one), the patient side by patient.
   const sums = await db.transaction(async (tx) => {
-    // Room to hash a large clinic's per-charge sums in memory rather than spill them to disk.
+    // The per-charge sums are read in charge order from the covering indexes of 0019 and merged
+    // with the charges in id order: on a network's history (1.76M charges, 2.8M allocations) this
+    // is about twice as fast as hashing 1.7M per-charge sums, which the planner would pick. The
+    // final grouping (payers and patients × 4 buckets) hashes in memory.
+    await tx.execute(sql`SET LOCAL enable_hashjoin = off`);
     await tx.execute(sql`SET LOCAL work_mem = '128MB'`);
     return queryRows<AgingSum>(
       tx,

@@ -95,15 +95,28 @@ function entries(): Entry[] {
 /** A/R at an instant, from the raw rows alone: live charges less what was paid and adjusted before it. */
 function arAt(instant: Date, keep: (c: RawCharge) => boolean = () => true): number {
   const T = instant.getTime();
+  const credits = creditsByCharge();
   let total = 0;
   for (const c of f.charges) {
     if (!keep(c) || c.createdAt.getTime() >= T) continue;
     if (c.voidedAt && c.voidedAt.getTime() < T) continue;
     total += c.amountCents;
-    for (const a of f.allocations) if (a.chargeId === c.id && a.createdAt.getTime() < T) total -= a.amountCents;
-    for (const d of f.adjustments) if (d.chargeId === c.id && d.postedAt.getTime() < T) total -= d.amountCents;
+    for (const credit of credits.get(c.id) ?? []) if (credit.at < T) total -= credit.cents;
   }
   return total;
+}
+
+let credits: Map<string, Array<{ at: number; cents: number }>> | undefined;
+/** Each charge's allocations and adjustments (instant, amount), read once. */
+function creditsByCharge() {
+  if (credits) return credits;
+  const map = new Map<string, Array<{ at: number; cents: number }>>();
+  const add = (chargeId: string, at: Date, cents: number) =>
+    map.set(chargeId, [...(map.get(chargeId) ?? []), { at: at.getTime(), cents }]);
+  for (const a of f.allocations) add(a.chargeId, a.createdAt, a.amountCents);
+  for (const d of f.adjustments) add(d.chargeId, d.postedAt, d.amountCents);
+  credits = map;
+  return map;
 }
 
 function dayFigures(list: Entry[]) {

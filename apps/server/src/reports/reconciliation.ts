@@ -68,10 +68,6 @@ const balanceOf = (side: 'insurer' | 'patient') =>
     - coalesce((SELECT sum(a.amount_cents) FROM allocations a WHERE a.charge_id = c.id AND a.responsibility = ${side}), 0)
     - coalesce((SELECT sum(d.amount_cents) FROM adjustments d WHERE d.charge_id = c.id AND d.responsibility = ${side}), 0))`;
 
-/** Something was paid (net of reversals) on that side of the charge. */
-const paidOn = (side: 'insurer' | 'patient') =>
-  sql`coalesce((SELECT sum(a.amount_cents) FROM allocations a WHERE a.charge_id = c.id AND a.responsibility = ${side}), 0) > 0`;
-
 /**
  * Each metric's rows: id, patient_id, provider_id, location_id, day (the local date it counts on),
  * cents, and `kind`/`label` for the drill-down's detail.
@@ -100,22 +96,35 @@ function rowsOf(metric: ReconciliationMetric, scope: Scope): SQL {
   }
   if (metric === 'charges_unbilled') {
     const claimed = sql`EXISTS (SELECT 1 FROM claim_lines l JOIN claims k ON k.id = l.claim_id
-                                WHERE l.charge_id = c.id AND k.submitted_at IS NOT NULL)`;
-    const invoiced = sql`(EXISTS (SELECT 1 FROM invoice_lines l WHERE l.charge_id = c.id)
-                          OR EXISTS (SELECT 1 FROM statement_lines l WHERE l.charge_id = c.id))`;
+                                WHERE l.charge_id = o.id AND k.submitted_at IS NOT NULL)`;
+    const invoiced = sql`(EXISTS (SELECT 1 FROM invoice_lines l WHERE l.charge_id = o.id)
+                          OR EXISTS (SELECT 1 FROM statement_lines l WHERE l.charge_id = o.id))`;
     return sql`SELECT u.id, u.patient_id, u.provider_id, u.location_id, u.day,
           (CASE WHEN u.insurer THEN u.insurer_owed ELSE 0 END + CASE WHEN u.patient THEN u.patient_owed ELSE 0 END)::bigint AS cents,
           CASE WHEN u.insurer AND u.patient THEN 'both' WHEN u.insurer THEN 'insurer' ELSE 'patient' END AS kind,
           u.code AS label
         FROM (
-          SELECT c.id, c.patient_id, c.provider_id, c.location_id, c.service_date AS day, c.code,
-            ${balanceOf('insurer')} AS insurer_owed, ${balanceOf('patient')} AS patient_owed,
-            (${balanceOf('insurer')} > 0 AND NOT ${paidOn('insurer')} AND NOT ${claimed}) AS insurer,
-            (${balanceOf('patient')} > 0 AND NOT ${paidOn('patient')} AND NOT ${invoiced}) AS patient
-          FROM charges c
-          WHERE c.clinic_id = ${clinicId} AND c.status = 'open'
-            AND c.service_date >= ${from}::date AND c.service_date <= ${to}::date
-            AND c.service_date <= ${scope.today}::date - ${RECONCILIATION_BILL_DAYS}::int ${filters(scope, 'c')}
+          SELECT o.*,
+            (o.insurer_owed > 0 AND o.insurer_paid <= 0 AND NOT ${claimed}) AS insurer,
+            (o.patient_owed > 0 AND o.patient_paid <= 0 AND NOT ${invoiced}) AS patient
+          FROM (
+            SELECT c.id, c.patient_id, c.provider_id, c.location_id, c.service_date AS day, c.code,
+              c.insurer_cents - coalesce(p.insurer, 0) - coalesce(j.insurer, 0) AS insurer_owed,
+              c.patient_cents - coalesce(p.patient, 0) - coalesce(j.patient, 0) AS patient_owed,
+              coalesce(p.insurer, 0) AS insurer_paid, coalesce(p.patient, 0) AS patient_paid
+            FROM charges c
+            LEFT JOIN LATERAL (
+              SELECT sum(a.amount_cents) FILTER (WHERE a.responsibility = 'insurer') AS insurer,
+                sum(a.amount_cents) FILTER (WHERE a.responsibility = 'patient') AS patient
+              FROM allocations a WHERE a.charge_id = c.id) p ON true
+            LEFT JOIN LATERAL (
+              SELECT sum(d.amount_cents) FILTER (WHERE d.responsibility = 'insurer') AS insurer,
+                sum(d.amount_cents) FILTER (WHERE d.responsibility = 'patient') AS patient
+              FROM adjustments d WHERE d.charge_id = c.id) j ON true
+            WHERE c.clinic_id = ${clinicId} AND c.status = 'open'
+              AND c.service_date >= ${from}::date AND c.service_date <= ${to}::date
+              AND c.service_date <= ${scope.today}::date - ${RECONCILIATION_BILL_DAYS}::int ${filters(scope, 'c')}
+          ) o
         ) u
         WHERE u.insurer OR u.patient`;
   }
