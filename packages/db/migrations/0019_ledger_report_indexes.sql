@@ -3,9 +3,9 @@
 -- each charge are read in charge order from these covering indexes (index-only: no table reads)
 -- and merged with the charges read in id order (ids are time-ordered, as the table is). They
 -- replace the plain charge_id indexes, which they serve as well.
-CREATE INDEX allocations_charge_sum_idx ON allocations (charge_id) INCLUDE (clinic_id, responsibility, amount_cents);
+CREATE INDEX allocations_charge_sum_idx ON allocations (charge_id) INCLUDE (clinic_id, responsibility, amount_cents, created_at);
 DROP INDEX allocations_charge_idx;
-CREATE INDEX adjustments_charge_sum_idx ON adjustments (charge_id) INCLUDE (clinic_id, responsibility, amount_cents);
+CREATE INDEX adjustments_charge_sum_idx ON adjustments (charge_id) INCLUDE (clinic_id, responsibility, amount_cents, posted_at);
 DROP INDEX adjustments_charge_idx;
 -- The day sheet reads the entries posted in a range of days, and sums those before it (the A/R
 -- at its start) index-only.
