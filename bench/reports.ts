@@ -127,6 +127,8 @@ const ENDPOINTS: Endpoint[] = [
     name: 'GET /api/reports/patients, last year by month',
     targetMs: 1_000,
     url: (ctx) => `/api/reports/patients?from=${addDays(ctx.today, -364)}&to=${ctx.today}&group=month`,
+  },
+  {
     name: 'GET /api/reports/revenue, one week by day',
     targetMs: 1_000,
     url: (ctx, i) => {
@@ -143,6 +145,24 @@ const ENDPOINTS: Endpoint[] = [
     name: 'GET /api/reports/revenue, last year by provider',
     targetMs: 1_000,
     url: (ctx) => `/api/reports/revenue?from=${addDays(ctx.today, -364)}&to=${ctx.today}&group=provider`,
+  },
+  {
+    name: 'GET /api/reports/day-sheet, one week by day',
+    targetMs: 1_000,
+    url: (ctx, i) => {
+      const day = ctx.recentDays[(i * 5) % ctx.recentDays.length];
+      return `/api/reports/day-sheet?from=${day}&to=${addDays(day, 6)}&group=day`;
+    },
+  },
+  {
+    name: 'GET /api/reports/day-sheet, last month by provider',
+    targetMs: 1_000,
+    url: (ctx) => `/api/reports/day-sheet?from=${addDays(ctx.today, -30)}&to=${ctx.today}&group=provider`,
+  },
+  {
+    name: 'GET /api/reports/reconciliation, last quarter by week',
+    targetMs: 1_000,
+    url: (ctx) => `/api/reports/reconciliation?from=${addDays(ctx.today, -90)}&to=${ctx.today}&group=week`,
   },
   {
     name: 'GET /api/appointments, one day, all providers',

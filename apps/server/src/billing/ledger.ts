@@ -700,13 +700,3 @@ export async function computePatientBalance(db: Db, ctx: RequestContext, patient
     charges: rows,
   };
 }
-
-/** Open balances of every charge of the clinic (for aging and work lists). */
-export async function openBalances(db: Db, ctx: RequestContext) {
-  const charges = await db
-    .select()
-    .from(c)
-    .where(and(eq(c.clinicId, ctx.clinicId), eq(c.status, 'open')));
-  const balances = await balancesOf(db, charges);
-  return charges.map((charge) => ({ charge, balance: balances.get(charge.id) ?? { insurer: 0, patient: 0 } }));
-}

@@ -13,4 +13,7 @@ export const MANAGER_TILES: readonly DashboardTileDefinition[] = [
   { report: 'appointments', key: 'noShowRate', better: 'down' },
   { report: 'appointments', key: 'onTimeRate' },
   { report: 'appointments', key: 'lateCancelled', better: 'down' },
+  { report: 'revenue', key: 'charges' },
+  { report: 'revenue', key: 'collections' },
+  { report: 'utilisation', key: 'utilisation' },
 ];

@@ -52,6 +52,10 @@ const SAMPLE_QUERIES: Record<string, string> = {
   '/api/reports/patients/rows': '?from=2030-01-01&to=2030-01-07&metric=seen',
   '/api/reports/revenue': '?from=2030-01-01&to=2030-01-07',
   '/api/reports/revenue/rows': '?from=2030-01-01&to=2030-01-07&metric=charges',
+  '/api/reports/reconciliation': '?from=2030-01-01&to=2030-01-07',
+  '/api/reports/reconciliation/rows': '?from=2030-01-01&to=2030-01-07&metric=charges_unbilled',
+  '/api/reports/day-sheet': '?from=2030-01-01&to=2030-01-07&group=day',
+  '/api/reports/day-sheet/rows': '?from=2030-01-01&to=2030-01-07&metric=charges',
   // Every role may read one patient's log (a random one: 404); the whole log needs the outbox.
   '/api/messages': `?patientId=${randomUUID()}`,
 };
@@ -227,6 +231,10 @@ describe('every API route declares its access', () => {
       'GET /api/reports/patients/rows': 'report.read',
       'GET /api/reports/revenue': 'report.read',
       'GET /api/reports/revenue/rows': 'report.read',
+      'GET /api/reports/reconciliation': 'report.read',
+      'GET /api/reports/reconciliation/rows': 'report.read',
+      'GET /api/reports/day-sheet': 'report.read',
+      'GET /api/reports/day-sheet/rows': 'report.read',
       'POST /api/invoices': 'billing.manage',
       'GET /api/invoices': 'billing.manage',
       'GET /api/invoices/:id': 'billing.manage',

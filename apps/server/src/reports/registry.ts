@@ -10,11 +10,13 @@ import {
   type ReportRowsResult,
   t,
   zAppointmentRowsQuery,
+  zDaySheetRowsQuery,
   zPatientRowsQuery,
+  zReconciliationRowsQuery,
   zReminderRowsQuery,
   zReportRow,
-  zUtilisationRowsQuery,
   zRevenueRowsQuery,
+  zUtilisationRowsQuery,
 } from '@tend/domain';
 import { and, eq } from 'drizzle-orm';
 import type { z } from 'zod';
@@ -22,10 +24,12 @@ import { recordAudit, recordPatientsAccess } from '../audit/service';
 import type { ClinicScope, RequestContext } from '../context';
 import { requireLocation, requireProvider } from '../scheduling/shared';
 import { appointmentReportRows, appointmentsReport } from './appointments';
+import { daySheetReport, daySheetReportRows } from './day-sheet';
 import { patientReportRows, patientsReport } from './patients';
+import { reconciliationReport, reconciliationReportRows } from './reconciliation';
 import { reminderReportRows, remindersReport } from './reminders';
-import { utilisationReport, utilisationReportRows } from './utilisation';
 import { revenueReport, revenueReportRows } from './revenue';
+import { utilisationReport, utilisationReportRows } from './utilisation';
 
 /**
  * Every report Tend offers: adding one is one entry here (its routes, OpenAPI document, CSV,
@@ -83,6 +87,20 @@ export const REPORTS: Record<ReportName, ReportDefinition> = {
     run: revenueReport,
     rowsQuery: zRevenueRowsQuery,
     rows: (db, ctx, query) => revenueReportRows(db, ctx, zRevenueRowsQuery.parse(query)),
+  },
+  reconciliation: {
+    summary:
+      'Do visits match revenue: completed visits without a charge, charges not billed, submitted claims without payment, invoices unpaid after 30 days (counts and cents, by date of service or issue)',
+    run: reconciliationReport,
+    rowsQuery: zReconciliationRowsQuery,
+    rows: (db, ctx, query) => reconciliationReportRows(db, ctx, zReconciliationRowsQuery.parse(query)),
+  },
+  'day-sheet': {
+    summary:
+      'Daily close: charges entered, voids, patient and insurer payments applied, adjustments, refunds and the A/R at the start and end of each day (by the clinic-local date each entry was posted)',
+    run: daySheetReport,
+    rowsQuery: zDaySheetRowsQuery,
+    rows: (db, ctx, query) => daySheetReportRows(db, ctx, zDaySheetRowsQuery.parse(query)),
   },
 };
 

@@ -29,7 +29,9 @@ import {
   IconMessage2Cog,
   IconReceipt,
   IconReceipt2,
+  IconReceiptTax,
   IconReportMoney,
+  IconScale,
   IconSettings,
   IconShieldCheck,
   IconStethoscope,
@@ -102,6 +104,9 @@ const REPORTS: Item[] = [
   { to: '/reports/utilisation', label: 'nav.utilisationReport', icon: IconGauge, permission: 'report.read' },
   { to: '/reports/reminders', label: 'nav.remindersReport', icon: IconBellRinging, permission: 'report.read' },
   { to: '/reports/patients', label: 'nav.patientsReport', icon: IconUserHeart, permission: 'report.read' },
+  { to: '/reports/revenue', label: 'nav.revenueReport', icon: IconReportMoney, permission: 'billing.manage' },
+  { to: '/reports/reconciliation', label: 'nav.reconciliationReport', icon: IconScale, permission: 'billing.manage' },
+  { to: '/reports/day-sheet', label: 'nav.daySheetReport', icon: IconReceiptTax, permission: 'billing.manage' },
 ];
 
 const ADMIN: Item[] = [

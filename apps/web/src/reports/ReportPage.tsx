@@ -127,7 +127,7 @@ export function ReportPage() {
     const column = columns.find((c) => c.key === figure);
     if (column?.drill) setDrill({ column, from: filters.from, to: filters.to, filter: {} });
     void navigate({ to: '/reports/$name', params: { name }, search: { ...search, figure: undefined }, replace: true });
-  }, [figure, columns, filters.from, filters.to, navigate, search]);
+  }, [figure, columns, filters.from, filters.to, navigate, search, name]);
 
   return (
     <>
@@ -236,7 +236,7 @@ export function ReportPage() {
         {(result) => (
           <Stack gap="lg">
             <SummaryCards view={view} result={result} onOpen={(column) => open(column, result.from, result.to)} />
-            {result.totals[view.volume] === 0 ? (
+            {view.volume && result.totals[view.volume] === 0 ? (
               <Paper withBorder radius="md" p="lg">
                 <Text c="dimmed">{t('reports.empty')}</Text>
               </Paper>

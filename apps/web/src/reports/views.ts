@@ -35,8 +35,8 @@ export interface ReportView {
   description: MessageKey;
   cards: ReportCard[];
   charts: ReportChart[];
-  /** The total that is 0 when there is nothing to chart. */
-  volume: string;
+  /** The total that is 0 when there is nothing to chart (none: always charted). */
+  volume?: string;
 }
 
 const figure = (result: ReportResult, key: string) =>
@@ -207,11 +207,114 @@ export const REPORT_VIEWS: Record<ReportName, ReportView> = {
       },
     ],
   },
+  revenue: {
+    title: 'reports.revenue.title',
+    description: 'reports.revenue.description',
+    volume: 'chargeCount',
+    cards: [
+      {
+        key: 'charges',
+        hint: (result) => `${figure(result, 'chargeCount')} ${t('reports.revenue.chargeCount').toLowerCase()}`,
+      },
+      {
+        key: 'collections',
+        hint: (result) =>
+          t('reports.revenue.collectionsHint', {
+            patient: money(result, 'collectionsPatient'),
+            insurer: money(result, 'collectionsInsurer'),
+          }),
+      },
+      { key: 'adjustments' },
+      { key: 'refunds' },
+    ],
+    charts: [
+      {
+        id: 'money',
+        title: 'reports.revenue.chartMoney',
+        type: 'bar',
+        series: [
+          { name: 'charges', color: 'blue.6' },
+          { name: 'collections', color: 'teal.6' },
+          { name: 'adjustments', color: 'yellow.6' },
+        ],
+      },
+      {
+        id: 'split',
+        title: 'reports.revenue.chartSplit',
+        type: 'bar',
+        stacked: true,
+        series: [
+          { name: 'collectionsPatient', color: 'cyan.6' },
+          { name: 'collectionsInsurer', color: 'indigo.6' },
+        ],
+      },
+    ],
+  },
+  reconciliation: {
+    title: 'reports.reconciliation.title',
+    description: 'reports.reconciliation.description',
+    cards: [
+      { key: 'visitsUncharged' },
+      { key: 'chargesUnbilled' },
+      { key: 'claimsUnpaid' },
+      { key: 'invoicesOverdue' },
+    ],
+    charts: [
+      {
+        id: 'open',
+        title: 'reports.reconciliation.chart',
+        type: 'bar',
+        series: [
+          { name: 'visitsUncharged', color: 'red.6' },
+          { name: 'chargesUnbilled', color: 'yellow.6' },
+          { name: 'claimsUnpaid', color: 'indigo.5' },
+          { name: 'invoicesOverdue', color: 'orange.6' },
+        ],
+      },
+    ],
+  },
+  'day-sheet': {
+    title: 'reports.daySheet.title',
+    description: 'reports.daySheet.description',
+    cards: [
+      { key: 'arEndCents', hint: (result) => t('reports.daySheet.arHint', { start: money(result, 'arStartCents') }) },
+      { key: 'chargesCents' },
+      { key: 'patientPaymentsCents' },
+      { key: 'insurerPaymentsCents' },
+      { key: 'adjustmentsCents' },
+      { key: 'refundsCents' },
+    ],
+    charts: [
+      {
+        id: 'moves',
+        title: 'reports.daySheet.chartMoves',
+        type: 'bar',
+        series: [
+          { name: 'chargesCents', color: 'blue.6' },
+          { name: 'patientPaymentsCents', color: 'cyan.6' },
+          { name: 'insurerPaymentsCents', color: 'indigo.6' },
+          { name: 'adjustmentsCents', color: 'yellow.6' },
+        ],
+      },
+      {
+        id: 'ar',
+        title: 'reports.daySheet.chartAr',
+        type: 'line',
+        series: [{ name: 'arEndCents', color: 'teal.7' }],
+      },
+    ],
+  },
 };
 
 /** Minutes as hours with one decimal (a week of a provider is ~40 h, not 2,400 min). */
 function hours(minutes: Figure | undefined): string {
   return typeof minutes === 'number' ? (minutes / 60).toFixed(1) : '—';
+}
+
+/** A total in dollars, as the cards show money. */
+function money(result: ReportResult, key: string): string {
+  const value = result.totals[key];
+  return typeof value === 'number' ? `$${(value / 100).toLocaleString('en-US', { minimumFractionDigits: 2 })}` : '—';
 }
 
 function percent(result: ReportResult, key: string): string {

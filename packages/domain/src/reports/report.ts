@@ -38,6 +38,8 @@ export const REPORT_GROUPS_OF: Record<ReportName, readonly ReportGroup[]> = {
   reminders: ['week', 'day', 'month', 'rule', 'provider', 'location'],
   patients: ['week', 'day', 'month', 'provider'],
   revenue: ['week', 'day', 'month', 'provider', 'service', 'payer', 'location'],
+  reconciliation: ['week', 'day', 'month', 'provider', 'location'],
+  'day-sheet': ['day', 'week', 'month', 'provider', 'location'],
 };
 
 /**

@@ -1,0 +1,289 @@
+import { type Db, queryRows, schema } from '@tend/db';
+import {
+  addDaysTo,
+  RECONCILIATION_BILL_DAYS,
+  RECONCILIATION_INVOICE_DAYS,
+  RECONCILIATION_METRICS,
+  RECONCILIATION_REPORT_COLUMNS,
+  RECONCILIATION_ROWS_COLUMNS,
+  REPORT_ROWS_LIMIT,
+  type ReconciliationMetric,
+  type ReportQuery,
+  type ReportRowsResult,
+  t,
+  todayIn,
+  zonedTimeToInstant,
+} from '@tend/domain';
+import { eq, type SQL, sql } from 'drizzle-orm';
+import type { ClinicScope } from '../context';
+import { rowsColumns } from './columns';
+import { groupedRows, groupKey } from './groups';
+
+/**
+ * The Reconciliation report (definitions in packages/domain/src/reports/reconciliation.ts): four
+ * selects over the ledger as it is now, one per metric, each giving the same columns (the row's
+ * local date, patient, provider, location, cents and what to show); the figures are counts and
+ * sums of their UNION ALL grouped by period or dimension in the database, and a drill-down lists
+ * one select's rows — the same condition counts and lists.
+ */
+
+interface Scope {
+  clinicId: string;
+  timezone: string;
+  today: string;
+  from: string;
+  to: string;
+  start: Date;
+  end: Date;
+  locationId?: string | undefined;
+  providerId?: string | undefined;
+}
+
+async function scopeOf(db: Db, ctx: ClinicScope, query: ReportQuery): Promise<Scope> {
+  const [clinic] = await db
+    .select({ timezone: schema.clinics.timezone })
+    .from(schema.clinics)
+    .where(eq(schema.clinics.id, ctx.clinicId));
+  return {
+    clinicId: ctx.clinicId,
+    timezone: clinic.timezone,
+    today: todayIn(clinic.timezone),
+    from: query.from,
+    to: query.to,
+    start: new Date(zonedTimeToInstant(query.from, '00:00', clinic.timezone)),
+    end: new Date(zonedTimeToInstant(addDaysTo(query.to, 1), '00:00', clinic.timezone)),
+    locationId: query.locationId,
+    providerId: query.providerId,
+  };
+}
+
+function filters(scope: Scope, alias: string): SQL {
+  return sql`${scope.locationId ? sql`AND ${sql.raw(alias)}.location_id = ${scope.locationId}` : sql``}
+    ${scope.providerId ? sql`AND ${sql.raw(alias)}.provider_id = ${scope.providerId}` : sql``}`;
+}
+
+/** An open charge's balance on one side (portion − allocations − adjustments on that side). */
+const balanceOf = (side: 'insurer' | 'patient') =>
+  sql`(c.${sql.raw(`${side}_cents`)}
+    - coalesce((SELECT sum(a.amount_cents) FROM allocations a WHERE a.charge_id = c.id AND a.responsibility = ${side}), 0)
+    - coalesce((SELECT sum(d.amount_cents) FROM adjustments d WHERE d.charge_id = c.id AND d.responsibility = ${side}), 0))`;
+
+/**
+ * Each metric's rows: id, patient_id, provider_id, location_id, day (the local date it counts on),
+ * cents, and `kind`/`label` for the drill-down's detail.
+ */
+function rowsOf(metric: ReconciliationMetric, scope: Scope): SQL {
+  const { clinicId, from, to } = scope;
+  if (metric === 'visits_uncharged') {
+    // A completed appointment, or a signed visit that was not a completed appointment; neither
+    // with an open charge on its visit.
+    return sql`SELECT ap.id, ap.patient_id, ap.provider_id, ap.location_id,
+          (ap.start_at at time zone ${scope.timezone})::date AS day, 0::bigint AS cents,
+          'appointment' AS kind, '' AS label
+        FROM appointments ap
+        WHERE ap.clinic_id = ${clinicId} AND ap.status = 'completed'
+          AND ap.start_at >= ${scope.start} AND ap.start_at < ${scope.end} ${filters(scope, 'ap')}
+          AND NOT EXISTS (SELECT 1 FROM encounters e JOIN charges c ON c.encounter_id = e.id
+                          WHERE e.appointment_id = ap.id AND c.status = 'open')
+      UNION ALL
+      SELECT e.id, e.patient_id, e.provider_id, e.location_id, e.service_date AS day, 0::bigint,
+          'encounter', ''
+        FROM encounters e
+        WHERE e.clinic_id = ${clinicId} AND e.status = 'signed'
+          AND e.service_date >= ${from}::date AND e.service_date <= ${to}::date ${filters(scope, 'e')}
+          AND NOT EXISTS (SELECT 1 FROM appointments ap WHERE ap.id = e.appointment_id AND ap.status = 'completed')
+          AND NOT EXISTS (SELECT 1 FROM charges c WHERE c.encounter_id = e.id AND c.status = 'open')`;
+  }
+  if (metric === 'charges_unbilled') {
+    const claimed = sql`EXISTS (SELECT 1 FROM claim_lines l JOIN claims k ON k.id = l.claim_id
+                                WHERE l.charge_id = o.id AND k.submitted_at IS NOT NULL)`;
+    const invoiced = sql`(EXISTS (SELECT 1 FROM invoice_lines l WHERE l.charge_id = o.id)
+                          OR EXISTS (SELECT 1 FROM statement_lines l WHERE l.charge_id = o.id))`;
+    return sql`SELECT u.id, u.patient_id, u.provider_id, u.location_id, u.day,
+          (CASE WHEN u.insurer THEN u.insurer_owed ELSE 0 END + CASE WHEN u.patient THEN u.patient_owed ELSE 0 END)::bigint AS cents,
+          CASE WHEN u.insurer AND u.patient THEN 'both' WHEN u.insurer THEN 'insurer' ELSE 'patient' END AS kind,
+          u.code AS label
+        FROM (
+          SELECT o.*,
+            (o.insurer_owed > 0 AND o.insurer_paid <= 0 AND NOT ${claimed}) AS insurer,
+            (o.patient_owed > 0 AND o.patient_paid <= 0 AND NOT ${invoiced}) AS patient
+          FROM (
+            SELECT c.id, c.patient_id, c.provider_id, c.location_id, c.service_date AS day, c.code,
+              c.insurer_cents - coalesce(p.insurer, 0) - coalesce(j.insurer, 0) AS insurer_owed,
+              c.patient_cents - coalesce(p.patient, 0) - coalesce(j.patient, 0) AS patient_owed,
+              coalesce(p.insurer, 0) AS insurer_paid, coalesce(p.patient, 0) AS patient_paid
+            FROM charges c
+            LEFT JOIN LATERAL (
+              SELECT sum(a.amount_cents) FILTER (WHERE a.responsibility = 'insurer') AS insurer,
+                sum(a.amount_cents) FILTER (WHERE a.responsibility = 'patient') AS patient
+              FROM allocations a WHERE a.charge_id = c.id) p ON true
+            LEFT JOIN LATERAL (
+              SELECT sum(d.amount_cents) FILTER (WHERE d.responsibility = 'insurer') AS insurer,
+                sum(d.amount_cents) FILTER (WHERE d.responsibility = 'patient') AS patient
+              FROM adjustments d WHERE d.charge_id = c.id) j ON true
+            WHERE c.clinic_id = ${clinicId} AND c.status = 'open'
+              AND c.service_date >= ${from}::date AND c.service_date <= ${to}::date
+              AND c.service_date <= ${scope.today}::date - ${RECONCILIATION_BILL_DAYS}::int ${filters(scope, 'c')}
+          ) o
+        ) u
+        WHERE u.insurer OR u.patient`;
+  }
+  if (metric === 'claims_unpaid') {
+    return sql`SELECT k.id, k.patient_id, k.provider_id, k.location_id, k.service_date AS day,
+          k.total_cents::bigint AS cents, k.status AS kind,
+          k.number::text || ' ' || (${scope.today}::date - (k.submitted_at at time zone ${scope.timezone})::date)::text AS label
+        FROM claims k
+        WHERE k.clinic_id = ${clinicId} AND k.submitted_at IS NOT NULL
+          AND k.status IN ('submitted', 'accepted', 'partially_paid', 'paid')
+          AND k.service_date >= ${from}::date AND k.service_date <= ${to}::date ${filters(scope, 'k')}
+          AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.claim_id = k.id AND p.reverses_id IS NULL
+                          AND NOT EXISTS (SELECT 1 FROM payments r WHERE r.reverses_id = p.id))
+          AND coalesce((SELECT sum(a.amount_cents) FROM claim_lines l
+                          JOIN allocations a ON a.charge_id = l.charge_id AND a.responsibility = 'insurer'
+                          JOIN payments p ON p.id = a.payment_id AND p.payer_id = k.payer_id
+                        WHERE l.claim_id = k.id), 0) <= 0`;
+  }
+  // Invoices: the provider and location of the visit invoiced (of its first charge).
+  return sql`SELECT i.id, i.patient_id, i.provider_id, i.location_id, i.day, i.owed::bigint AS cents,
+        'invoice' AS kind, i.number::text || ' ' || (${scope.today}::date - i.day)::text AS label
+      FROM (
+        SELECT v.id, v.patient_id, v.number, v.issued_on AS day,
+          (SELECT c.provider_id FROM invoice_lines l JOIN charges c ON c.id = l.charge_id
+            WHERE l.invoice_id = v.id ORDER BY l.id LIMIT 1) AS provider_id,
+          (SELECT c.location_id FROM invoice_lines l JOIN charges c ON c.id = l.charge_id
+            WHERE l.invoice_id = v.id ORDER BY l.id LIMIT 1) AS location_id,
+          (SELECT coalesce(sum(CASE WHEN c.status = 'open' THEN ${balanceOf('patient')} ELSE 0 END), 0)
+            FROM charges c WHERE c.id IN (SELECT l.charge_id FROM invoice_lines l WHERE l.invoice_id = v.id)) AS owed
+        FROM invoices v
+        WHERE v.clinic_id = ${clinicId} AND v.issued_on >= ${from}::date AND v.issued_on <= ${to}::date
+          AND v.issued_on <= ${scope.today}::date - ${RECONCILIATION_INVOICE_DAYS}::int
+      ) i
+      WHERE i.owed > 0 ${filters(scope, 'i')}`;
+}
+
+interface Sums {
+  period: string | null;
+  visits_uncharged: number | string;
+  charges_unbilled: number | string;
+  charges_unbilled_cents: number | string | null;
+  claims_unpaid: number | string;
+  claims_unpaid_cents: number | string | null;
+  invoices_overdue: number | string;
+  invoices_overdue_cents: number | string | null;
+}
+
+export async function reconciliationReport(db: Db, ctx: ClinicScope, query: ReportQuery) {
+  const scope = await scopeOf(db, ctx, query);
+  const all = sql.join(
+    RECONCILIATION_METRICS.map(
+      (metric) => sql`SELECT ${metric}::text AS metric, r.* FROM (${rowsOf(metric, scope)}) r`,
+    ),
+    sql` UNION ALL `,
+  );
+  const local = sql`(x.day::timestamp)`;
+  const period = groupKey(query.group, local, { provider: sql`x.provider_id`, location: sql`x.location_id` });
+  const n = (metric: ReconciliationMetric) => sql`count(*) FILTER (WHERE x.metric = ${metric})`;
+  const cents = (metric: ReconciliationMetric) => sql`sum(x.cents) FILTER (WHERE x.metric = ${metric})`;
+  const results = await queryRows<Sums>(
+    db,
+    sql`SELECT ${period} AS period,
+          ${n('visits_uncharged')} AS visits_uncharged,
+          ${n('charges_unbilled')} AS charges_unbilled, ${cents('charges_unbilled')} AS charges_unbilled_cents,
+          ${n('claims_unpaid')} AS claims_unpaid, ${cents('claims_unpaid')} AS claims_unpaid_cents,
+          ${n('invoices_overdue')} AS invoices_overdue, ${cents('invoices_overdue')} AS invoices_overdue_cents
+        FROM (${all}) x
+        GROUP BY GROUPING SETS ((1), ())`,
+  );
+  const figures = (row: Sums | undefined) => {
+    const v = (value: number | string | null | undefined) => Number(value ?? 0);
+    return {
+      visitsUncharged: v(row?.visits_uncharged),
+      chargesUnbilled: v(row?.charges_unbilled),
+      chargesUnbilledCents: v(row?.charges_unbilled_cents),
+      claimsUnpaid: v(row?.claims_unpaid),
+      claimsUnpaidCents: v(row?.claims_unpaid_cents),
+      invoicesOverdue: v(row?.invoices_overdue),
+      invoicesOverdueCents: v(row?.invoices_overdue_cents),
+    };
+  };
+  return {
+    timezone: scope.timezone,
+    columns: RECONCILIATION_REPORT_COLUMNS,
+    rows: await groupedRows(db, ctx, query, results, figures),
+    totals: figures(results.find((row) => row.period === null)),
+  };
+}
+
+const CLAIM_STATUS: Record<string, string> = {
+  submitted: 'submitted',
+  accepted: 'accepted',
+  partially_paid: 'partially paid',
+  paid: 'marked paid',
+};
+
+function detailOf(metric: ReconciliationMetric, kind: string, label: string): string {
+  if (metric === 'visits_uncharged') {
+    return t(kind === 'appointment' ? 'reports.reconciliation.appointment' : 'reports.reconciliation.encounter');
+  }
+  if (metric === 'charges_unbilled') {
+    const key =
+      kind === 'both'
+        ? 'reports.reconciliation.unbilledBoth'
+        : kind === 'insurer'
+          ? 'reports.reconciliation.unbilledInsurer'
+          : 'reports.reconciliation.unbilledPatient';
+    return t(key, { code: label });
+  }
+  const [number, days] = label.split(' ');
+  if (metric === 'claims_unpaid') {
+    return t('reports.reconciliation.claim', { number, status: CLAIM_STATUS[kind] ?? kind, days });
+  }
+  return t('reports.reconciliation.invoice', { number, days });
+}
+
+/** The visits, charges, claims or invoices behind one figure, oldest first. */
+export async function reconciliationReportRows(
+  db: Db,
+  ctx: ClinicScope,
+  query: ReportQuery & { metric: ReconciliationMetric },
+): Promise<ReportRowsResult> {
+  const scope = await scopeOf(db, ctx, query);
+  const rows = rowsOf(query.metric, scope);
+  const [{ total }] = await queryRows<{ total: number | string }>(db, sql`SELECT count(*) AS total FROM (${rows}) r`);
+  const items = await queryRows<{
+    id: string;
+    patient_id: string;
+    day: string | Date;
+    cents: number | string;
+    kind: string;
+    label: string;
+    patient: string;
+    provider: string;
+    location: string;
+  }>(
+    db,
+    sql`SELECT r.id, r.patient_id, r.day::text AS day, r.cents, r.kind, r.label,
+          p.given_name || ' ' || p.family_name AS patient, v.name AS provider, l.name AS location
+        FROM (${rows}) r
+        JOIN patients p ON p.id = r.patient_id
+        LEFT JOIN providers v ON v.id = r.provider_id
+        LEFT JOIN locations l ON l.id = r.location_id
+        ORDER BY r.day, r.id LIMIT ${REPORT_ROWS_LIMIT}`,
+  );
+  return {
+    total: Number(total),
+    columns: rowsColumns(RECONCILIATION_ROWS_COLUMNS),
+    items: items.map((item) => ({
+      id: item.id,
+      patientId: item.patient_id,
+      values: {
+        date: String(item.day),
+        patient: item.patient,
+        provider: item.provider ?? '',
+        location: item.location ?? '',
+        detail: detailOf(query.metric, item.kind, item.label),
+        amount: query.metric === 'visits_uncharged' ? null : Number(item.cents),
+      },
+    })),
+  };
+}
