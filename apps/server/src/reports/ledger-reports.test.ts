@@ -270,7 +270,7 @@ describe('the Day sheet', () => {
     const csv = await f.manager.get(`/api/reports/day-sheet?from=${FROM}&to=${TO}&group=week`, { accept: 'text/csv' });
     expect(csv.status).toBe(200);
     expect(String(csv.body).split('\r\n')[0]).toBe(
-      'Period,A/R at start,Charges entered,Charges,Voided charges,Patient payments,Insurer payments,Adjustments,Refunds,Net change in A/R,A/R at end',
+      'Period,A/R at start,Charges entered (count),Charges entered,Voided charges,Patient payments,Insurer payments,Adjustments,Refunds,Net change in A/R,A/R at end',
     );
   });
 });
