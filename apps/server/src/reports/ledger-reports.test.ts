@@ -184,6 +184,28 @@ describe('the Day sheet', () => {
       expect(totals[key], key).toBeGreaterThan(0);
   });
 
+  it('ends on the A/R the A/R aging shows once everything is posted: the two share the receivables, to the cent', async () => {
+    // The aging is today's balances; the day sheet's A/R is as of a moment: they meet after the last posting.
+    const last = [
+      ...f.charges.flatMap((c) => [c.createdAt, ...(c.voidedAt ? [c.voidedAt] : [])]),
+      ...f.allocations.map((a) => a.createdAt),
+      ...f.adjustments.map((d) => d.postedAt),
+    ]
+      .map(localDateOf)
+      .sort()
+      .at(-1) as string;
+    const [sheet, aging] = await Promise.all([
+      f.manager.get(`/api/reports/day-sheet?from=${plusDays(last, -6)}&to=${last}&group=day`),
+      f.manager.get(`/api/reports/ar-aging?asOf=${last}`),
+    ]);
+    expect(sheet.status).toBe(200);
+    expect(aging.status).toBe(200);
+    const expected = f.charges.reduce((sum, c) => sum + balanceNow(f, c).insurer + balanceNow(f, c).patient, 0);
+    expect(expected).toBeGreaterThan(0);
+    expect(aging.body.totals.insurer.total + aging.body.totals.patient.total).toBe(expected);
+    expect(sheet.body.totals.arEndCents).toBe(expected);
+  });
+
   it('counts a payment at 23:30 on the last day, not the one at 00:30 the day after; a DST week is 7 local days', async () => {
     const byDay = (await f.manager.get(`/api/reports/day-sheet?from=${TO}&to=${TO}&group=day`)).body;
     const rows = await f.manager.get(`/api/reports/day-sheet/rows?from=${TO}&to=${TO}&metric=patient_payments`);

@@ -428,6 +428,36 @@ describe('the Provider utilisation report', () => {
     );
   });
 
+  it('agrees with the Appointments report on the appointments and no-shows they share, per period and provider', async () => {
+    for (const group of ['week', 'day', 'provider', 'location']) {
+      const [utilisation, appointments] = await Promise.all([
+        report(`from=${FROM}&to=${TO}&group=${group}`),
+        manager.get(`/api/reports/appointments?from=${FROM}&to=${TO}&group=${group}`),
+      ]);
+      expect(appointments.status).toBe(200);
+      const shared = (values: Record<string, number>) => ({
+        noShows: values.noShow,
+        appointments: values.total - values.cancelled - values.lateCancelled,
+      });
+      const byKey = new Map(
+        appointments.body.rows.map((row: { period: string; values: Record<string, number> }) => [
+          row.period,
+          shared(row.values),
+        ]),
+      );
+      for (const row of utilisation.body.rows) {
+        const theirs = byKey.get(row.period) ?? { noShows: 0, appointments: 0 };
+        expect(
+          { noShows: row.values.noShows, appointments: row.values.appointments },
+          `${group} ${row.period}`,
+        ).toEqual(theirs);
+      }
+      expect({ noShows: utilisation.body.totals.noShows, appointments: utilisation.body.totals.appointments }).toEqual(
+        shared(appointments.body.totals),
+      );
+    }
+  });
+
   it('refuses a grouping it has no figures for', async () => {
     const response = await report(`from=${FROM}&to=${TO}&group=payer`);
     expect(response.status).toBe(400);
