@@ -25,6 +25,12 @@ const PAGES: Array<[string, string | RegExp]> = [
   ['/admin/message-templates', 'Message templates'],
   ['/recalls', 'Recalls'],
   ['/reports/appointments', 'Appointments report'],
+  ['/reports/utilisation', 'Provider utilisation'],
+  ['/reports/reminders', 'Reminder results'],
+  ['/reports/patients', 'New and returning patients'],
+  ['/reports/revenue', 'Revenue report'],
+  ['/reports/reconciliation', 'Visits vs revenue'],
+  ['/reports/day-sheet', 'Day sheet (daily close)'],
   ['/claims', 'Claims'],
   ['/claims?view=all', 'Claims'],
 ];

@@ -46,7 +46,7 @@ export const enReports = {
   'reports.utilisation.chartMinutes': 'Booked and available hours',
   'reports.utilisation.chartRate': 'Utilisation (%)',
   'reports.utilisation.hint': '{booked} of {available} hours booked',
-  'reports.reminders.title': 'Reminders',
+  'reports.reminders.title': 'Reminder results',
   'reports.reminders.description':
     'What the reminder rules sent, and how the appointments they reminded went next to those no reminder reached, by the day the appointment starts in the clinic’s time zone ({timezone}).',
   'reports.reminders.sent': 'Reminders sent',
@@ -72,7 +72,7 @@ export const enReports = {
   'reports.col.sent': 'Sent',
   'reports.col.firstReminder': 'First reminder',
   'reports.col.confirmed': 'Confirmed',
-  'reports.patients.title': 'Patients',
+  'reports.patients.title': 'New and returning patients',
   'reports.patients.description':
     'New and returning patients seen, registrations and recalls, by day, week or month of the clinic’s time zone ({timezone}).',
   'reports.patients.seen': 'Patients seen',
@@ -173,6 +173,7 @@ export const enReports = {
   'reports.reconciliation.chart': 'Open items',
   'reports.revenue.chartMoney': 'Charges and collections',
   'reports.revenue.chartSplit': 'Collections: patients and insurers',
+  'reports.revenue.chargeCountHint': '{count} service lines charged',
   'reports.revenue.collectionsHint': '{patient} from patients, {insurer} from insurers',
   'reports.daySheet.voids': 'Voided charges',
   'reports.daySheet.patientPayments': 'Patient payments',
