@@ -463,6 +463,12 @@ export const charges = pgTable('charges', {
   payerId: uuid('payer_id'),
   insurerCents: integer('insurer_cents').notNull().default(0),
   patientCents: integer('patient_cents').notNull().default(0),
+  // What has been allocated to and adjusted off the charge per side, kept by triggers on
+  // allocations and adjustments (0020): a side's open balance is its portion less both.
+  insurerAllocatedCents: integer('insurer_allocated_cents').notNull().default(0),
+  patientAllocatedCents: integer('patient_allocated_cents').notNull().default(0),
+  insurerAdjustedCents: integer('insurer_adjusted_cents').notNull().default(0),
+  patientAdjustedCents: integer('patient_adjusted_cents').notNull().default(0),
 });
 
 export const vitals = pgTable('vitals', {

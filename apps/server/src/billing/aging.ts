@@ -8,31 +8,38 @@ import type { RequestContext } from '../context';
  * computed in the database: each open charge's balance per side (its portion − what was
  * allocated to it − what was adjusted off it, as `balancesOf` does), summed by payer or patient
  * and by bucket in one grouped query — never the clinic's charges loaded into Node.
+ *
+ * What was allocated and adjusted per side is kept on each charge by triggers on allocations
+ * and adjustments (migration 0020), so no allocation or adjustment is read here, and only the
+ * charges still owing something are (through the partial index `charges_owing_idx`).
  */
 
-/** The balance of every open charge dated up to `asOf`, per side, with its aging bucket (0…3). */
+/** A side's open balance of charge `c` from its rollups (0020). */
+const openOf = (side: 'insurer' | 'patient') =>
+  sql.raw(`c.${side}_cents - c.${side}_allocated_cents - c.${side}_adjusted_cents`);
+
+/**
+ * The charges still owing on either side — exactly the predicate of the partial index
+ * `charges_owing_idx` (0020), so that the planner reads only them.
+ */
+export const owingCharge = sql.raw(`c.status = 'open'
+    AND (c.insurer_cents - c.insurer_allocated_cents - c.insurer_adjusted_cents <> 0
+      OR c.patient_cents - c.patient_allocated_cents - c.patient_adjusted_cents <> 0)`);
+
+/**
+ * The balance of every open charge dated up to `asOf` that still owes something, per side, with
+ * its aging bucket (0…3). Charges owing nothing add nothing to any sum and are left out.
+ */
 export function openChargeBalances(clinicId: string, asOf: string): SQL {
   return sql`
     SELECT c.patient_id, c.payer_id, c.service_date,
       CASE WHEN ${asOf}::date - c.service_date <= 30 THEN 0
            WHEN ${asOf}::date - c.service_date <= 60 THEN 1
            WHEN ${asOf}::date - c.service_date <= 90 THEN 2 ELSE 3 END AS bucket,
-      c.insurer_cents - coalesce(p.insurer, 0) - coalesce(j.insurer, 0) AS insurer,
-      c.patient_cents - coalesce(p.patient, 0) - coalesce(j.patient, 0) AS patient
+      ${openOf('insurer')} AS insurer,
+      ${openOf('patient')} AS patient
     FROM charges c
-    LEFT JOIN (
-      SELECT a.charge_id,
-        sum(a.amount_cents) FILTER (WHERE a.responsibility = 'insurer') AS insurer,
-        sum(a.amount_cents) FILTER (WHERE a.responsibility = 'patient') AS patient
-      FROM allocations a WHERE a.clinic_id = ${clinicId} GROUP BY a.charge_id
-    ) p ON p.charge_id = c.id
-    LEFT JOIN (
-      SELECT d.charge_id,
-        sum(d.amount_cents) FILTER (WHERE d.responsibility = 'insurer') AS insurer,
-        sum(d.amount_cents) FILTER (WHERE d.responsibility = 'patient') AS patient
-      FROM adjustments d WHERE d.clinic_id = ${clinicId} GROUP BY d.charge_id
-    ) j ON j.charge_id = c.id
-    WHERE c.clinic_id = ${clinicId} AND c.status = 'open' AND c.service_date <= ${asOf}::date`;
+    WHERE c.clinic_id = ${clinicId} AND ${owingCharge} AND c.service_date <= ${asOf}::date`;
 }
 
 interface AgingSum {
@@ -46,24 +53,16 @@ export async function arAging(db: Db, ctx: RequestContext, asOfInput?: string) {
   const [clinic] = await db.select().from(schema.clinics).where(eq(schema.clinics.id, ctx.clinicId));
   const asOf = asOfInput ?? todayIn(clinic.timezone);
   // One pass: the insurer side by payer (charges billed to one), the patient side by patient.
-  const sums = await db.transaction(async (tx) => {
-    // The per-charge sums are read in charge order from the covering indexes of 0019 and merged
-    // with the charges in id order: on a network's history (1.76M charges, 2.8M allocations) this
-    // is about twice as fast as hashing 1.7M per-charge sums, which the planner would pick. The
-    // final grouping (payers and patients × 4 buckets) hashes in memory.
-    await tx.execute(sql`SET LOCAL enable_hashjoin = off`);
-    await tx.execute(sql`SET LOCAL work_mem = '128MB'`);
-    return queryRows<AgingSum>(
-      tx,
-      sql`SELECT CASE WHEN grouping(o.payer_id) = 0 THEN 'insurer' ELSE 'patient' END AS side,
-          coalesce(o.payer_id, o.patient_id)::text AS key, o.bucket,
-          CASE WHEN grouping(o.payer_id) = 0 THEN sum(o.insurer) ELSE sum(o.patient) END AS cents
-        FROM (${openChargeBalances(ctx.clinicId, asOf)}) o
-        GROUP BY GROUPING SETS ((o.payer_id, o.bucket), (o.patient_id, o.bucket))
-        HAVING (grouping(o.payer_id) = 0 AND o.payer_id IS NOT NULL AND sum(o.insurer) <> 0)
-            OR (grouping(o.payer_id) = 1 AND sum(o.patient) <> 0)`,
-    );
-  });
+  const sums = await queryRows<AgingSum>(
+    db,
+    sql`SELECT CASE WHEN grouping(o.payer_id) = 0 THEN 'insurer' ELSE 'patient' END AS side,
+        coalesce(o.payer_id, o.patient_id)::text AS key, o.bucket,
+        CASE WHEN grouping(o.payer_id) = 0 THEN sum(o.insurer) ELSE sum(o.patient) END AS cents
+      FROM (${openChargeBalances(ctx.clinicId, asOf)}) o
+      GROUP BY GROUPING SETS ((o.payer_id, o.bucket), (o.patient_id, o.bucket))
+      HAVING (grouping(o.payer_id) = 0 AND o.payer_id IS NOT NULL AND sum(o.insurer) <> 0)
+          OR (grouping(o.payer_id) = 1 AND sum(o.patient) <> 0)`,
+  );
   const insurer = totalsOf(sums.filter((row) => row.side === 'insurer'));
   const patient = totalsOf(sums.filter((row) => row.side === 'patient'));
   const names = await namesOf(db, ctx.clinicId, [...insurer.rows.keys()], [...patient.rows.keys()]);

@@ -174,6 +174,122 @@ describe('at the same moment', () => {
   });
 });
 
+describe('the balances kept on each charge (0020)', () => {
+  it('equal the sums of the allocations and adjustments after postings, reversals, a transfer and a later application', async () => {
+    const a = await signedVisit({ copayCents: 5_000, coinsuranceBps: 0 });
+    const b = await signedVisit({ copayCents: 0, coinsuranceBps: 2_000 });
+    expect(b.charge).toMatchObject({ insurerCents: 12_000, patientCents: 3_000 });
+    // A patient's payment (reversed below), another patient's, an insurer's over both charges
+    // (one statement, two rows), a write-off and its reversal.
+    const family = await s.reception.post('/api/payments', {
+      source: 'patient',
+      patientId: a.patientId,
+      method: 'cash',
+      amountCents: 1_500,
+      receivedOn: today,
+      allocations: [{ chargeId: a.charge.id, responsibility: 'patient', amountCents: 1_500 }],
+    });
+    expect(family.status, JSON.stringify(family.body)).toBe(201);
+    const other = await s.reception.post('/api/payments', {
+      source: 'patient',
+      patientId: b.patientId,
+      method: 'card',
+      amountCents: 500,
+      receivedOn: today,
+      allocations: [{ chargeId: b.charge.id, responsibility: 'patient', amountCents: 500 }],
+    });
+    expect(other.status, JSON.stringify(other.body)).toBe(201);
+    const insurer = await billing.post('/api/payments', {
+      source: 'insurer',
+      payerId,
+      method: 'eft',
+      amountCents: 8_000,
+      receivedOn: today,
+      allocations: [
+        { chargeId: a.charge.id, responsibility: 'insurer', amountCents: 7_000 },
+        { chargeId: b.charge.id, responsibility: 'insurer', amountCents: 1_000 },
+      ],
+    });
+    expect(insurer.status, JSON.stringify(insurer.body)).toBe(201);
+    const writeOff = await billing.post('/api/adjustments', {
+      chargeId: a.charge.id,
+      responsibility: 'insurer',
+      kind: 'contractual',
+      amountCents: 2_000,
+      reason: 'Contracted rate',
+    });
+    expect(writeOff.status).toBe(201);
+    expect(
+      (await billing.post(`/api/adjustments/${writeOff.body.id}/reverse`, { reason: 'Wrong contract' })).status,
+    ).toBe(201);
+    expect((await billing.post(`/api/payments/${family.body.id}/reverse`, { reason: 'Card declined' })).status).toBe(
+      201,
+    );
+    const transfer = await billing.post('/api/adjustments/transfer', {
+      chargeId: b.charge.id,
+      from: 'insurer',
+      amountCents: 11_000,
+      reason: 'Denied: not covered',
+    });
+    expect(transfer.status).toBe(204);
+    // A copay taken unapplied, applied later.
+    const copay = await s.reception.post('/api/payments', {
+      source: 'patient',
+      patientId: a.patientId,
+      method: 'cash',
+      amountCents: 1_000,
+      receivedOn: today,
+    });
+    expect(copay.status).toBe(201);
+    const applied = await s.reception.post(`/api/payments/${copay.body.id}/allocations`, {
+      allocations: [{ chargeId: a.charge.id, responsibility: 'patient', amountCents: 1_000 }],
+    });
+    expect(applied.status, JSON.stringify(applied.body)).toBe(200);
+
+    const ids = [a.charge.id, b.charge.id];
+    const list = sql.join(
+      ids.map((id) => sql`${id}::uuid`),
+      sql`, `,
+    );
+    const kept = await queryRows<{ id: string; ia: number; pa: number; ij: number; pj: number }>(
+      t.database.db,
+      sql`SELECT id::text, insurer_allocated_cents AS ia, patient_allocated_cents AS pa,
+            insurer_adjusted_cents AS ij, patient_adjusted_cents AS pj
+          FROM charges WHERE id IN (${list}) ORDER BY id`,
+    );
+    // Independently: every raw row, summed here.
+    const raw = await queryRows<{ kind: string; charge_id: string; responsibility: string; amount_cents: number }>(
+      t.database.db,
+      sql`SELECT 'allocation' AS kind, charge_id::text, responsibility, amount_cents FROM allocations WHERE charge_id IN (${list})
+          UNION ALL
+          SELECT 'adjustment', charge_id::text, responsibility, amount_cents FROM adjustments WHERE charge_id IN (${list})`,
+    );
+    const sum = (id: string, kind: string, side: string) =>
+      raw
+        .filter((row) => row.charge_id === id && row.kind === kind && row.responsibility === side)
+        .reduce((total, row) => total + Number(row.amount_cents), 0);
+    expect(kept).toEqual(
+      [...ids].sort().map((id) => ({
+        id,
+        ia: sum(id, 'allocation', 'insurer'),
+        pa: sum(id, 'allocation', 'patient'),
+        ij: sum(id, 'adjustment', 'insurer'),
+        pj: sum(id, 'adjustment', 'patient'),
+      })),
+    );
+    // And by hand: A has $70 from the insurer and the $10 copay (the reversed payment and
+    // write-off net to nothing); B's $110 moved from the insurer to the patient, $5 paid by her.
+    const byId = new Map(kept.map((row) => [row.id, row]));
+    expect(byId.get(a.charge.id)).toMatchObject({ ia: 7_000, pa: 1_000, ij: 0, pj: 0 });
+    expect(byId.get(b.charge.id)).toMatchObject({ ia: 1_000, pa: 500, ij: 11_000, pj: -11_000 });
+    // The A/R aging owes exactly what is left of each.
+    const aging = (await billing.get('/api/reports/ar-aging')).body;
+    const owed = (id: string) => aging.byPatient.find((row: { id: string }) => row.id === id)?.total ?? 0;
+    expect(owed(a.patientId)).toBe(5_000 - 1_000);
+    expect(owed(b.patientId)).toBe(3_000 + 11_000 - 500);
+  });
+});
+
 describe('A/R aging', () => {
   it('buckets open balances by days since the visit, by insurer and by patient, and reconciles', async () => {
     const { patientId } = await signedVisit({ copayCents: 2_500, coinsuranceBps: 0 });

@@ -62,11 +62,9 @@ function filters(scope: Scope, alias: string): SQL {
     ${scope.providerId ? sql`AND ${sql.raw(alias)}.provider_id = ${scope.providerId}` : sql``}`;
 }
 
-/** An open charge's balance on one side (portion − allocations − adjustments on that side). */
+/** An open charge's balance on one side (portion − allocations − adjustments on that side, kept on the charge: 0020). */
 const balanceOf = (side: 'insurer' | 'patient') =>
-  sql`(c.${sql.raw(`${side}_cents`)}
-    - coalesce((SELECT sum(a.amount_cents) FROM allocations a WHERE a.charge_id = c.id AND a.responsibility = ${side}), 0)
-    - coalesce((SELECT sum(d.amount_cents) FROM adjustments d WHERE d.charge_id = c.id AND d.responsibility = ${side}), 0))`;
+  sql.raw(`(c.${side}_cents - c.${side}_allocated_cents - c.${side}_adjusted_cents)`);
 
 /**
  * Each metric's rows: id, patient_id, provider_id, location_id, day (the local date it counts on),
@@ -109,18 +107,9 @@ function rowsOf(metric: ReconciliationMetric, scope: Scope): SQL {
             (o.patient_owed > 0 AND o.patient_paid <= 0 AND NOT ${invoiced}) AS patient
           FROM (
             SELECT c.id, c.patient_id, c.provider_id, c.location_id, c.service_date AS day, c.code,
-              c.insurer_cents - coalesce(p.insurer, 0) - coalesce(j.insurer, 0) AS insurer_owed,
-              c.patient_cents - coalesce(p.patient, 0) - coalesce(j.patient, 0) AS patient_owed,
-              coalesce(p.insurer, 0) AS insurer_paid, coalesce(p.patient, 0) AS patient_paid
+              ${balanceOf('insurer')} AS insurer_owed, ${balanceOf('patient')} AS patient_owed,
+              c.insurer_allocated_cents AS insurer_paid, c.patient_allocated_cents AS patient_paid
             FROM charges c
-            LEFT JOIN LATERAL (
-              SELECT sum(a.amount_cents) FILTER (WHERE a.responsibility = 'insurer') AS insurer,
-                sum(a.amount_cents) FILTER (WHERE a.responsibility = 'patient') AS patient
-              FROM allocations a WHERE a.charge_id = c.id) p ON true
-            LEFT JOIN LATERAL (
-              SELECT sum(d.amount_cents) FILTER (WHERE d.responsibility = 'insurer') AS insurer,
-                sum(d.amount_cents) FILTER (WHERE d.responsibility = 'patient') AS patient
-              FROM adjustments d WHERE d.charge_id = c.id) j ON true
             WHERE c.clinic_id = ${clinicId} AND c.status = 'open'
               AND c.service_date >= ${from}::date AND c.service_date <= ${to}::date
               AND c.service_date <= ${scope.today}::date - ${RECONCILIATION_BILL_DAYS}::int ${filters(scope, 'c')}
