@@ -71,99 +71,40 @@ interface Endpoint {
 const instant = (date: string, time = '00:00') =>
   encodeURIComponent(new Date(zonedTimeToInstant(date, time, TIMEZONE)).toISOString());
 
+/** A report over one of the recent weeks (a different one per request), by day. */
+function weekByDay(report: string): Endpoint {
+  return {
+    name: `GET /api/reports/${report}, one week by day`,
+    targetMs: 1_000,
+    url: (ctx, i) => {
+      const day = ctx.recentDays[(i * 5) % ctx.recentDays.length];
+      return `/api/reports/${report}?from=${day}&to=${addDays(day, 6)}&group=day`;
+    },
+  };
+}
+
+/** A report over the last `days` days up to today, grouped as given. */
+function lastDays(report: string, days: number, group: string, span: string): Endpoint {
+  return {
+    name: `GET /api/reports/${report}, last ${span} by ${group}`,
+    targetMs: 1_000,
+    url: (ctx) => `/api/reports/${report}?from=${addDays(ctx.today, -days)}&to=${ctx.today}&group=${group}`,
+  };
+}
+
 /** The endpoints measured, in order. Add a report here when it lands. */
 const ENDPOINTS: Endpoint[] = [
   { name: 'GET /api/dashboard, manager', targetMs: 300, as: 'manager', url: () => '/api/dashboard' },
   { name: 'GET /api/dashboard, receptionist', targetMs: 300, as: 'receptionist', url: () => '/api/dashboard' },
   { name: 'GET /api/reports/ar-aging', targetMs: 1_000, url: () => '/api/reports/ar-aging' },
-  {
-    name: 'GET /api/reports/appointments, one week by day',
-    targetMs: 1_000,
-    url: (ctx, i) => {
-      const day = ctx.recentDays[(i * 5) % ctx.recentDays.length];
-      return `/api/reports/appointments?from=${day}&to=${addDays(day, 6)}&group=day`;
-    },
-  },
-  {
-    name: 'GET /api/reports/appointments, last year by month',
-    targetMs: 1_000,
-    url: (ctx) => `/api/reports/appointments?from=${addDays(ctx.today, -364)}&to=${ctx.today}&group=month`,
-  },
-  {
-    name: 'GET /api/reports/utilisation, one week by day',
-    targetMs: 1_000,
-    url: (ctx, i) => {
-      const day = ctx.recentDays[(i * 5) % ctx.recentDays.length];
-      return `/api/reports/utilisation?from=${day}&to=${addDays(day, 6)}&group=day`;
-    },
-  },
-  {
-    name: 'GET /api/reports/utilisation, last year by month',
-    targetMs: 1_000,
-    url: (ctx) => `/api/reports/utilisation?from=${addDays(ctx.today, -364)}&to=${ctx.today}&group=month`,
-  },
-  {
-    name: 'GET /api/reports/reminders, one week by day',
-    targetMs: 1_000,
-    url: (ctx, i) => {
-      const day = ctx.recentDays[(i * 5) % ctx.recentDays.length];
-      return `/api/reports/reminders?from=${day}&to=${addDays(day, 6)}&group=day`;
-    },
-  },
-  {
-    name: 'GET /api/reports/reminders, last year by month',
-    targetMs: 1_000,
-    url: (ctx) => `/api/reports/reminders?from=${addDays(ctx.today, -364)}&to=${ctx.today}&group=month`,
-  },
-  {
-    name: 'GET /api/reports/patients, one week by day',
-    targetMs: 1_000,
-    url: (ctx, i) => {
-      const day = ctx.recentDays[(i * 5) % ctx.recentDays.length];
-      return `/api/reports/patients?from=${day}&to=${addDays(day, 6)}&group=day`;
-    },
-  },
-  {
-    name: 'GET /api/reports/patients, last year by month',
-    targetMs: 1_000,
-    url: (ctx) => `/api/reports/patients?from=${addDays(ctx.today, -364)}&to=${ctx.today}&group=month`,
-  },
-  {
-    name: 'GET /api/reports/revenue, one week by day',
-    targetMs: 1_000,
-    url: (ctx, i) => {
-      const day = ctx.recentDays[(i * 5) % ctx.recentDays.length];
-      return `/api/reports/revenue?from=${day}&to=${addDays(day, 6)}&group=day`;
-    },
-  },
-  {
-    name: 'GET /api/reports/revenue, last year by month',
-    targetMs: 1_000,
-    url: (ctx) => `/api/reports/revenue?from=${addDays(ctx.today, -364)}&to=${ctx.today}&group=month`,
-  },
-  {
-    name: 'GET /api/reports/revenue, last year by provider',
-    targetMs: 1_000,
-    url: (ctx) => `/api/reports/revenue?from=${addDays(ctx.today, -364)}&to=${ctx.today}&group=provider`,
-  },
-  {
-    name: 'GET /api/reports/day-sheet, one week by day',
-    targetMs: 1_000,
-    url: (ctx, i) => {
-      const day = ctx.recentDays[(i * 5) % ctx.recentDays.length];
-      return `/api/reports/day-sheet?from=${day}&to=${addDays(day, 6)}&group=day`;
-    },
-  },
-  {
-    name: 'GET /api/reports/day-sheet, last month by provider',
-    targetMs: 1_000,
-    url: (ctx) => `/api/reports/day-sheet?from=${addDays(ctx.today, -30)}&to=${ctx.today}&group=provider`,
-  },
-  {
-    name: 'GET /api/reports/reconciliation, last quarter by week',
-    targetMs: 1_000,
-    url: (ctx) => `/api/reports/reconciliation?from=${addDays(ctx.today, -90)}&to=${ctx.today}&group=week`,
-  },
+  ...['appointments', 'utilisation', 'reminders', 'patients', 'revenue'].flatMap((report) => [
+    weekByDay(report),
+    lastDays(report, 364, 'month', 'year'),
+  ]),
+  lastDays('revenue', 364, 'provider', 'year'),
+  weekByDay('day-sheet'),
+  lastDays('day-sheet', 30, 'provider', 'month'),
+  lastDays('reconciliation', 90, 'week', 'quarter'),
   {
     name: 'GET /api/appointments, one day, all providers',
     targetMs: 1_000,
