@@ -22,6 +22,11 @@ const openOf = (side: 'insurer' | 'patient') =>
  * The charges still owing on either side — exactly the predicate of the partial index
  * `charges_owing_idx` (0020), so that the planner reads only them.
  */
+/** What a charge `c` still owes, both sides (its portions less what was allocated and adjusted). */
+export const openCents = sql.raw(
+  'c.insurer_cents - c.insurer_allocated_cents - c.insurer_adjusted_cents + c.patient_cents - c.patient_allocated_cents - c.patient_adjusted_cents',
+);
+
 export const owingCharge = sql.raw(`c.status = 'open'
     AND (c.insurer_cents - c.insurer_allocated_cents - c.insurer_adjusted_cents <> 0
       OR c.patient_cents - c.patient_allocated_cents - c.patient_adjusted_cents <> 0)`);

@@ -12,6 +12,7 @@ import {
   zonedTimeToInstant,
 } from '@tend/domain';
 import { eq, type SQL, sql } from 'drizzle-orm';
+import { openCents, owingCharge } from '../billing/aging';
 import type { ClinicScope } from '../context';
 import { rowsColumns } from './columns';
 import { groupedRows, groupKey } from './groups';
@@ -21,7 +22,7 @@ import { groupedRows, groupKey } from './groups';
  * the ledger entries posted in the range — charges, voids, allocations of payments and of their
  * reversals, adjustments — as one UNION ALL of SQL selects, one per metric (the same select counts
  * a figure and lists its rows), summed by the clinic-local date of their posting instant. The A/R
- * at the start of the range comes from the same rows posted before it; each period's start and end
+ * at the start of the range is today's A/R less the same rows posted since; each period's start and end
  * follow from it and the net changes, so start + changes = end holds by construction and is
  * tested against balances computed from the raw rows.
  */
@@ -100,58 +101,45 @@ function entriesOf(metric: DaySheetMetric, range: Range): SQL {
       AND (c.voided_at IS NULL OR a.created_at < c.voided_at) AND ${which} ${filters}`;
 }
 
+/** How each kind of entry counts backwards from today's A/R: charges and refunds had raised it, the rest lowered it. */
+const UNDO: Record<DaySheetMetric, 1 | -1> = {
+  charges: -1,
+  voids: 1,
+  patient_payments: 1,
+  insurer_payments: 1,
+  adjustments: 1,
+  refunds: -1,
+};
+
+/** Later than any posting (entries are counted from the start with no end). */
+const NO_END = new Date('9999-01-01T00:00:00Z');
+
 /**
- * A/R at the range's start, by the group's dimension (or in total): charges created before it and
- * not voided before it, less the allocations and adjustments posted on them before it.
+ * A/R at the range's start, by the group's dimension (or in total): what is owed today (the
+ * per-charge balances kept on the charges by 0020, read through the partial index of the charges
+ * still owing) less every entry posted since the start — so it reads the recent entries, not the
+ * clinic's whole history. The same as charges created before the start and not voided before it,
+ * less the allocations and adjustments posted on them before it (tested against exactly that).
  */
 async function arAtStart(db: Db, range: Range, dimension: 'provider_id' | 'location_id' | null) {
-  const { clinicId, start } = range;
+  const { clinicId } = range;
   const filters = chargeFilters(range);
-  const key = dimension ? sql.raw(`c.${dimension}::text`) : sql`'all'`;
-  const live = sql`(c.voided_at IS NULL OR c.voided_at >= ${start})`;
-  if (dimension || range.locationId || range.providerId) {
-    // Each live charge less its own credits before the start, summed by provider/location: the
-    // per-charge sums are read in charge order from the covering indexes of 0019 and merged with
-    // the charges in id order (as the A/R aging does), rather than hashing millions of rows.
-    const rows = await db.transaction(async (tx) => {
-      await tx.execute(sql`SET LOCAL enable_hashjoin = off`);
-      await tx.execute(sql`SET LOCAL work_mem = '64MB'`);
-      return queryRows<{ key: string; cents: string | number | null }>(
-        tx,
-        sql`SELECT ${key} AS key, sum(c.amount_cents - coalesce(p.cents, 0) - coalesce(j.cents, 0)) AS cents
-            FROM charges c
-            LEFT JOIN (SELECT a.charge_id, sum(a.amount_cents) AS cents FROM allocations a
-                       WHERE a.clinic_id = ${clinicId} AND a.created_at < ${start} GROUP BY a.charge_id) p
-              ON p.charge_id = c.id
-            LEFT JOIN (SELECT d.charge_id, sum(d.amount_cents) AS cents FROM adjustments d
-                       WHERE d.clinic_id = ${clinicId} AND d.posted_at < ${start} GROUP BY d.charge_id) j
-              ON j.charge_id = c.id
-            WHERE c.clinic_id = ${clinicId} AND c.created_at < ${start} AND ${live} ${filters}
-            GROUP BY 1`,
-      );
-    });
-    return new Map(rows.map((row) => [row.key, Number(row.cents ?? 0)]));
-  }
-  // Without a dimension or a filter, the sums need no join with the charges but for the few
-  // voided before the start (their credits no longer count): index-only sums.
+  const owed = (alias: string) => sql.raw(dimension ? `${alias}.${dimension}::text` : `'all'`);
+  const since = { ...range, end: NO_END };
+  const undo = sql.join(
+    DAY_SHEET_METRICS.map(
+      (metric) =>
+        sql`SELECT ${owed('e')} AS key, ${UNDO[metric]} * e.cents AS cents FROM (${entriesOf(metric, since)}) e`,
+    ),
+    sql` UNION ALL `,
+  );
   const rows = await queryRows<{ key: string; cents: string | number | null }>(
     db,
-    sql`SELECT 'all' AS key, sum(x.cents) AS cents FROM (
-          SELECT sum(c.amount_cents)::bigint AS cents FROM charges c
-            WHERE c.clinic_id = ${clinicId} AND c.created_at < ${start} AND ${live}
-          UNION ALL
-          SELECT -sum(a.amount_cents)::bigint FROM allocations a
-            WHERE a.clinic_id = ${clinicId} AND a.created_at < ${start}
-          UNION ALL
-          SELECT -sum(d.amount_cents)::bigint FROM adjustments d
-            WHERE d.clinic_id = ${clinicId} AND d.posted_at < ${start}
-          UNION ALL
-          SELECT sum(x.amount_cents)::bigint FROM charges c
-            JOIN LATERAL (SELECT a.amount_cents FROM allocations a WHERE a.charge_id = c.id AND a.created_at < ${start}
-                          UNION ALL
-                          SELECT d.amount_cents FROM adjustments d WHERE d.charge_id = c.id AND d.posted_at < ${start}) x ON true
-            WHERE c.clinic_id = ${clinicId} AND c.status = 'void' AND c.voided_at < ${start}
-        ) x`,
+    sql`SELECT x.key, sum(x.cents) AS cents FROM (
+          SELECT ${owed('c')} AS key, (${openCents}) AS cents FROM charges c
+            WHERE c.clinic_id = ${clinicId} AND ${owingCharge} ${filters}
+          UNION ALL ${undo}
+        ) x GROUP BY x.key`,
   );
   return new Map(rows.map((row) => [row.key, Number(row.cents ?? 0)]));
 }
