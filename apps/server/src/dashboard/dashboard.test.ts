@@ -4,6 +4,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contextForUser } from '../auth/service';
 import type { RequestContext } from '../context';
+import { localDateIn, percent, plusDays, seeded } from '../test/generated';
 import { type ApiClient, createTestApp, type TestApp } from '../test/harness';
 import { type VisitScenario, visitScenario } from '../visits/scenario';
 import { dashboard, SECTION_PERMISSIONS, sectionsFor } from './service';
@@ -18,6 +19,7 @@ import { MANAGER_TILES } from './tiles';
  */
 
 const TZ = 'America/New_York';
+const localDateOf = localDateIn(TZ);
 const TODAY = '2030-03-13';
 const NOW = new Date(zonedTimeToInstant(TODAY, '10:00', TZ));
 const MINUTE = 60_000;
@@ -48,21 +50,6 @@ const encounterRows: Array<typeof schema.encounters.$inferInsert> = [];
 const recallRows: Array<typeof schema.recalls.$inferInsert> = [];
 let expectedUnpaid: { count: number; cents: number };
 
-function seeded(seed: number) {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let r = Math.imul(state ^ (state >>> 15), 1 | state);
-    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
-    return ((r ^ (r >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const localDateOf = (instant: Date) =>
-  new Intl.DateTimeFormat('en-CA', { timeZone: TZ, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
-const plusDays = (date: string, days: number) =>
-  new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY).toISOString().slice(0, 10);
-const percent = (part: number, whole: number) => (whole === 0 ? null : Math.round((part / whole) * 1000) / 10);
 const at = (date: string, time: string) => new Date(zonedTimeToInstant(date, time, TZ));
 
 beforeAll(async () => {

@@ -1,6 +1,7 @@
 import { newId, schema } from '@tend/db';
 import { zonedTimeToInstant } from '@tend/domain';
 import { expect } from 'vitest';
+import { localDateIn, plusDays, seeded } from '../test/generated';
 import type { ApiClient, TestApp } from '../test/harness';
 import { type VisitScenario, visitScenario } from '../visits/scenario';
 
@@ -15,6 +16,7 @@ import { type VisitScenario, visitScenario } from '../visits/scenario';
  */
 
 export const TZ = 'America/New_York';
+export const localDateOf = localDateIn(TZ);
 export const FROM = '2026-10-19';
 export const TO = '2026-11-15';
 const MINUTE = 60_000;
@@ -114,21 +116,7 @@ export interface LedgerFixture {
   nextDayPaymentId: string;
 }
 
-/** A small seeded generator (mulberry32): the same data set every run. */
-export function seeded(seed: number) {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let r = Math.imul(state ^ (state >>> 15), 1 | state);
-    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
-    return ((r ^ (r >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-export const localDateOf = (instant: Date) =>
-  new Intl.DateTimeFormat('en-CA', { timeZone: TZ, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
-export const plusDays = (date: string, days: number) =>
-  new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY).toISOString().slice(0, 10);
+export { plusDays };
 export const at = (date: string, time: string) => new Date(zonedTimeToInstant(date, time, TZ));
 
 export async function ledgerFixture(t: TestApp, seed: number): Promise<LedgerFixture> {

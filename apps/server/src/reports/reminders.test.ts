@@ -2,6 +2,7 @@ import { newId, schema } from '@tend/db';
 import { zonedTimeToInstant } from '@tend/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SchedulingScenario, schedulingScenario } from '../scheduling/scenario';
+import { localDateIn, mondayOf, percent, plusDays, seeded } from '../test/generated';
 import { type ApiClient, createTestApp, type TestApp, unique } from '../test/harness';
 
 /**
@@ -13,6 +14,7 @@ import { type ApiClient, createTestApp, type TestApp, unique } from '../test/har
  */
 
 const TZ = 'America/New_York';
+const localDateOf = localDateIn(TZ);
 const FROM = '2030-10-21';
 const TO = '2030-11-17';
 const MINUTE = 60_000;
@@ -48,22 +50,6 @@ let rules: { id: string; channel: 'email' | 'sms'; minutesBefore: number }[];
 let appointments: Appointment[];
 let messages: Message[];
 
-function seeded(seed: number) {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let r = Math.imul(state ^ (state >>> 15), 1 | state);
-    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
-    return ((r ^ (r >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const localDateOf = (instant: Date) =>
-  new Intl.DateTimeFormat('en-CA', { timeZone: TZ, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
-const plusDays = (date: string, days: number) =>
-  new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY).toISOString().slice(0, 10);
-const mondayOf = (date: string) => plusDays(date, -((new Date(`${date}T00:00:00Z`).getUTCDay() + 6) % 7));
-const percent = (part: number, whole: number) => (whole === 0 ? null : Math.round((part / whole) * 1000) / 10);
 const inDates = (from: string, to: string) => (r: Appointment) =>
   localDateOf(r.startAt) >= from && localDateOf(r.startAt) <= to;
 

@@ -2,6 +2,7 @@ import { newId, schema } from '@tend/db';
 import { zonedTimeToInstant } from '@tend/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SchedulingScenario, schedulingScenario } from '../scheduling/scenario';
+import { localDateIn, mondayOf, plusDays, seeded } from '../test/generated';
 import { type ApiClient, createTestApp, type TestApp, unique } from '../test/harness';
 
 /**
@@ -13,6 +14,7 @@ import { type ApiClient, createTestApp, type TestApp, unique } from '../test/har
  */
 
 const TZ = 'America/New_York';
+const localDateOf = localDateIn(TZ);
 const FROM = '2030-10-21';
 const TO = '2030-11-17';
 /** Before and after every generated row: the whole ledger. */
@@ -69,22 +71,6 @@ const adjustments: RawAdjustment[] = [];
 let latePayment: RawPayment;
 let lateAdjustment: RawAdjustment;
 
-/** A small seeded generator (mulberry32): the same data set every run. */
-function seeded(seed: number) {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let r = Math.imul(state ^ (state >>> 15), 1 | state);
-    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
-    return ((r ^ (r >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const localDateOf = (instant: Date) =>
-  new Intl.DateTimeFormat('en-CA', { timeZone: TZ, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
-const plusDays = (date: string, days: number) =>
-  new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY).toISOString().slice(0, 10);
-const mondayOf = (date: string) => plusDays(date, -((new Date(`${date}T00:00:00Z`).getUTCDay() + 6) % 7));
 const localAt = (date: string, time: string) => new Date(zonedTimeToInstant(date, time, TZ));
 
 interface Query {

@@ -2,6 +2,7 @@ import { newId, schema } from '@tend/db';
 import { zonedTimeToInstant } from '@tend/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SchedulingScenario, schedulingScenario } from '../scheduling/scenario';
+import { mondayOf, percent, plusDays, seeded } from '../test/generated';
 import { type ApiClient, createTestApp, type TestApp, unique } from '../test/harness';
 
 /**
@@ -54,16 +55,6 @@ const versions: Version[] = [];
 const extra: Span[] = [];
 const off: Span[] = [];
 
-function seeded(seed: number) {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let r = Math.imul(state ^ (state >>> 15), 1 | state);
-    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
-    return ((r ^ (r >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const parts = new Intl.DateTimeFormat('en-CA', {
   timeZone: TZ,
   year: 'numeric',
@@ -84,10 +75,6 @@ function local(instant: number) {
   };
 }
 const localDateOf = (instant: Date) => local(instant.getTime()).date;
-const plusDays = (date: string, days: number) =>
-  new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY).toISOString().slice(0, 10);
-const mondayOf = (date: string) => plusDays(date, -((new Date(`${date}T00:00:00Z`).getUTCDay() + 6) % 7));
-const percent = (part: number, whole: number) => (whole === 0 ? null : Math.round((part / whole) * 1000) / 10);
 const at = (date: string, time: string) => zonedTimeToInstant(date, time, TZ);
 
 /** Working samples: one per 15 minutes a provider works at a location in the range. */
