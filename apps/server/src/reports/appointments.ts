@@ -133,14 +133,22 @@ export async function appointmentsReport(db: Db, ctx: ClinicScope, query: Report
   };
 }
 
-/** The appointments behind one figure: the same range and filters, and the metric's condition. */
-export async function appointmentReportRows(
+type AppointmentWithNames = {
+  appointment: typeof a.$inferSelect;
+  patient: string;
+  provider: string;
+  location: string;
+};
+
+/**
+ * Appointments matching `where` as drill-down items (the Appointments and Utilisation reports'):
+ * how many there are, and the first REPORT_ROWS_LIMIT with their patient, provider and location.
+ */
+export async function appointmentItems(
   db: Db,
-  ctx: ClinicScope,
-  query: ReportQuery & { metric: AppointmentMetric },
-): Promise<ReportRowsResult> {
-  const clinic = await clinicRules(db, ctx);
-  const where = and(inRange(ctx, clinic, query), metricConditions(clinic)[query.metric]);
+  where: SQL,
+  values: (row: AppointmentWithNames) => ReportRowsResult['items'][number]['values'],
+): Promise<Omit<ReportRowsResult, 'columns'>> {
   const [{ total }] = await db
     .select({ total: count(sql`true`) })
     .from(a)
@@ -150,8 +158,8 @@ export async function appointmentReportRows(
       appointment: a,
       givenName: schema.patients.givenName,
       familyName: schema.patients.familyName,
-      providerName: schema.providers.name,
-      locationName: schema.locations.name,
+      provider: schema.providers.name,
+      location: schema.locations.name,
     })
     .from(a)
     .innerJoin(schema.patients, eq(schema.patients.id, a.patientId))
@@ -162,21 +170,32 @@ export async function appointmentReportRows(
     .limit(REPORT_ROWS_LIMIT);
   return {
     total,
-    columns: rowsColumns(APPOINTMENT_ROWS_COLUMNS),
-    items: rows.map(({ appointment, givenName, familyName, providerName, locationName }) => ({
+    items: rows.map(({ appointment, givenName, familyName, provider, location }) => ({
       id: appointment.id,
       patientId: appointment.patientId,
-      values: {
-        patient: `${givenName} ${familyName}`,
-        provider: providerName,
-        location: locationName,
-        start: appointment.startAt.toISOString(),
-        status: appointmentStatusLabel(appointment.status),
-        booked: appointment.bookedAt.toISOString(),
-        checkedIn: isoOrNull(appointment.checkedInAt),
-        started: isoOrNull(appointment.startedAt),
-        ended: isoOrNull(appointment.completedAt ?? appointment.cancelledAt ?? appointment.noShowAt),
-      },
+      values: values({ appointment, patient: `${givenName} ${familyName}`, provider, location }),
     })),
   };
+}
+
+/** The appointments behind one figure: the same range and filters, and the metric's condition. */
+export async function appointmentReportRows(
+  db: Db,
+  ctx: ClinicScope,
+  query: ReportQuery & { metric: AppointmentMetric },
+): Promise<ReportRowsResult> {
+  const clinic = await clinicRules(db, ctx);
+  const where = and(inRange(ctx, clinic, query), metricConditions(clinic)[query.metric]) as SQL;
+  const items = await appointmentItems(db, where, ({ appointment, patient, provider, location }) => ({
+    patient,
+    provider,
+    location,
+    start: appointment.startAt.toISOString(),
+    status: appointmentStatusLabel(appointment.status),
+    booked: appointment.bookedAt.toISOString(),
+    checkedIn: isoOrNull(appointment.checkedInAt),
+    started: isoOrNull(appointment.startedAt),
+    ended: isoOrNull(appointment.completedAt ?? appointment.cancelledAt ?? appointment.noShowAt),
+  }));
+  return { columns: rowsColumns(APPOINTMENT_ROWS_COLUMNS), ...items };
 }

@@ -8,7 +8,6 @@ import {
   type LocatedInterval,
   percentOf,
   periodStart,
-  REPORT_ROWS_LIMIT,
   type ReportQuery,
   type ReportRow,
   type ReportRowsResult,
@@ -18,9 +17,10 @@ import {
   type UtilisationMetric,
   zonedTimeToInstant,
 } from '@tend/domain';
-import { and, asc, eq, gte, lt, type SQL, sql } from 'drizzle-orm';
+import { and, eq, gte, lt, type SQL, sql } from 'drizzle-orm';
 import type { ClinicScope } from '../context';
 import { calendarsOfProviders } from '../scheduling/repository';
+import { appointmentItems } from './appointments';
 import { rowsColumns } from './columns';
 import { groupedRows, groupKey } from './groups';
 
@@ -204,39 +204,13 @@ export async function utilisationReportRows(
   const timezone = await clinicTimezone(db, ctx);
   const m = metricConditions();
   const where = and(inRange(ctx, query, midnights(query, timezone).bounds), m.booked, m[query.metric]);
-  const [{ total }] = await db
-    .select({ total: count(sql`true`) })
-    .from(a)
-    .where(where);
-  const rows = await db
-    .select({
-      appointment: a,
-      givenName: schema.patients.givenName,
-      familyName: schema.patients.familyName,
-      providerName: schema.providers.name,
-      locationName: schema.locations.name,
-    })
-    .from(a)
-    .innerJoin(schema.patients, eq(schema.patients.id, a.patientId))
-    .innerJoin(schema.providers, eq(schema.providers.id, a.providerId))
-    .innerJoin(schema.locations, eq(schema.locations.id, a.locationId))
-    .where(where)
-    .orderBy(asc(a.startAt), asc(a.id))
-    .limit(REPORT_ROWS_LIMIT);
-  return {
-    total,
-    columns: rowsColumns(UTILISATION_ROWS_COLUMNS),
-    items: rows.map(({ appointment, givenName, familyName, providerName, locationName }) => ({
-      id: appointment.id,
-      patientId: appointment.patientId,
-      values: {
-        patient: `${givenName} ${familyName}`,
-        provider: providerName,
-        location: locationName,
-        start: appointment.startAt.toISOString(),
-        minutes: (appointment.endAt.getTime() - appointment.startAt.getTime()) / 60_000,
-        status: appointmentStatusLabel(appointment.status),
-      },
-    })),
-  };
+  const items = await appointmentItems(db, where as SQL, ({ appointment, patient, provider, location }) => ({
+    patient,
+    provider,
+    location,
+    start: appointment.startAt.toISOString(),
+    minutes: (appointment.endAt.getTime() - appointment.startAt.getTime()) / 60_000,
+    status: appointmentStatusLabel(appointment.status),
+  }));
+  return { columns: rowsColumns(UTILISATION_ROWS_COLUMNS), ...items };
 }
