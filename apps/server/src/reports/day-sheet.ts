@@ -1,6 +1,5 @@
-import { type Db, queryRows, schema } from '@tend/db';
+import { type Db, queryRows } from '@tend/db';
 import {
-  addDaysTo,
   DAY_SHEET_METRICS,
   DAY_SHEET_REPORT_COLUMNS,
   DAY_SHEET_ROWS_COLUMNS,
@@ -9,13 +8,12 @@ import {
   REPORT_ROWS_LIMIT,
   type ReportQuery,
   type ReportRowsResult,
-  zonedTimeToInstant,
 } from '@tend/domain';
-import { eq, type SQL, sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import { openCents, owingCharge } from '../billing/aging';
 import type { ClinicScope } from '../context';
 import { rowsColumns } from './columns';
-import { groupedRows, groupKey } from './groups';
+import { type ClinicRange, clinicRange, groupedRows, groupKey } from './groups';
 
 /**
  * The Day sheet (definitions and the dating of each entry in packages/domain/src/reports/day-sheet.ts):
@@ -27,29 +25,7 @@ import { groupedRows, groupKey } from './groups';
  * tested against balances computed from the raw rows.
  */
 
-interface Range {
-  clinicId: string;
-  timezone: string;
-  start: Date;
-  end: Date;
-  locationId?: string | undefined;
-  providerId?: string | undefined;
-}
-
-async function rangeOf(db: Db, ctx: ClinicScope, query: ReportQuery): Promise<Range> {
-  const [clinic] = await db
-    .select({ timezone: schema.clinics.timezone })
-    .from(schema.clinics)
-    .where(eq(schema.clinics.id, ctx.clinicId));
-  return {
-    clinicId: ctx.clinicId,
-    timezone: clinic.timezone,
-    start: new Date(zonedTimeToInstant(query.from, '00:00', clinic.timezone)),
-    end: new Date(zonedTimeToInstant(addDaysTo(query.to, 1), '00:00', clinic.timezone)),
-    locationId: query.locationId,
-    providerId: query.providerId,
-  };
-}
+type Range = ClinicRange;
 
 /** The charge filters of the query (the entries of a provider's or a location's charges). */
 function chargeFilters(range: Range): SQL {
@@ -194,7 +170,7 @@ function withAr(changes: Omit<Values, 'arStartCents' | 'arEndCents'>, arStart: n
 }
 
 export async function daySheetReport(db: Db, ctx: ClinicScope, query: ReportQuery) {
-  const range = await rangeOf(db, ctx, query);
+  const range = await clinicRange(db, ctx, query);
   const entries = sql.join(
     DAY_SHEET_METRICS.map((metric) => entriesOf(metric, range)),
     sql` UNION ALL `,
@@ -269,7 +245,7 @@ export async function daySheetReportRows(
   ctx: ClinicScope,
   query: ReportQuery & { metric: DaySheetMetric },
 ): Promise<ReportRowsResult> {
-  const range = await rangeOf(db, ctx, query);
+  const range = await clinicRange(db, ctx, query);
   const entries = entriesOf(query.metric, range);
   const [{ total }] = await queryRows<{ total: number | string }>(
     db,

@@ -1,5 +1,14 @@
 import { type Db, schema } from '@tend/db';
-import { describeOffset, isPeriodGroup, type ReportGroup, type ReportQuery, reportPeriods, t } from '@tend/domain';
+import {
+  addDaysTo,
+  describeOffset,
+  isPeriodGroup,
+  type ReportGroup,
+  type ReportQuery,
+  reportPeriods,
+  t,
+  zonedTimeToInstant,
+} from '@tend/domain';
 import { and, eq, inArray, type SQL, type SQLWrapper, sql } from 'drizzle-orm';
 import type { ClinicScope } from '../context';
 
@@ -117,4 +126,29 @@ export async function groupedRows<Row extends { period: string | null }, Values>
       values: figures(row),
     }))
     .sort((x, y) => x.label.localeCompare(y.label));
+}
+
+/** A report's range as instants of the clinic's zone: [start of `from`, start of the day after `to`), with its filters. */
+export interface ClinicRange {
+  clinicId: string;
+  timezone: string;
+  start: Date;
+  end: Date;
+  locationId?: string | undefined;
+  providerId?: string | undefined;
+}
+
+export async function clinicRange(db: Db, ctx: ClinicScope, query: ReportQuery): Promise<ClinicRange> {
+  const [clinic] = await db
+    .select({ timezone: schema.clinics.timezone })
+    .from(schema.clinics)
+    .where(eq(schema.clinics.id, ctx.clinicId));
+  return {
+    clinicId: ctx.clinicId,
+    timezone: clinic.timezone,
+    start: new Date(zonedTimeToInstant(query.from, '00:00', clinic.timezone)),
+    end: new Date(zonedTimeToInstant(addDaysTo(query.to, 1), '00:00', clinic.timezone)),
+    locationId: query.locationId,
+    providerId: query.providerId,
+  };
 }

@@ -1,6 +1,5 @@
-import { type Db, queryRows, schema } from '@tend/db';
+import { type Db, queryRows } from '@tend/db';
 import {
-  addDaysTo,
   RECONCILIATION_BILL_DAYS,
   RECONCILIATION_INVOICE_DAYS,
   RECONCILIATION_METRICS,
@@ -12,12 +11,11 @@ import {
   type ReportRowsResult,
   t,
   todayIn,
-  zonedTimeToInstant,
 } from '@tend/domain';
-import { eq, type SQL, sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type { ClinicScope } from '../context';
 import { rowsColumns } from './columns';
-import { groupedRows, groupKey } from './groups';
+import { type ClinicRange, clinicRange, groupedRows, groupKey } from './groups';
 
 /**
  * The Reconciliation report (definitions in packages/domain/src/reports/reconciliation.ts): four
@@ -27,34 +25,15 @@ import { groupedRows, groupKey } from './groups';
  * one select's rows — the same condition counts and lists.
  */
 
-interface Scope {
-  clinicId: string;
-  timezone: string;
+interface Scope extends ClinicRange {
   today: string;
   from: string;
   to: string;
-  start: Date;
-  end: Date;
-  locationId?: string | undefined;
-  providerId?: string | undefined;
 }
 
 async function scopeOf(db: Db, ctx: ClinicScope, query: ReportQuery): Promise<Scope> {
-  const [clinic] = await db
-    .select({ timezone: schema.clinics.timezone })
-    .from(schema.clinics)
-    .where(eq(schema.clinics.id, ctx.clinicId));
-  return {
-    clinicId: ctx.clinicId,
-    timezone: clinic.timezone,
-    today: todayIn(clinic.timezone),
-    from: query.from,
-    to: query.to,
-    start: new Date(zonedTimeToInstant(query.from, '00:00', clinic.timezone)),
-    end: new Date(zonedTimeToInstant(addDaysTo(query.to, 1), '00:00', clinic.timezone)),
-    locationId: query.locationId,
-    providerId: query.providerId,
-  };
+  const range = await clinicRange(db, ctx, query);
+  return { ...range, today: todayIn(range.timezone), from: query.from, to: query.to };
 }
 
 function filters(scope: Scope, alias: string): SQL {

@@ -43,7 +43,7 @@ import {
 } from '@tabler/icons-react';
 import { Link, useLocation } from '@tanstack/react-router';
 import { type MessageKey, type Permission, t } from '@tend/domain';
-import type { ComponentType } from 'react';
+import type { ComponentType, ReactNode } from 'react';
 import { useSession } from '../auth/session';
 import { useLinkedProvider } from '../schedule/api';
 
@@ -175,66 +175,35 @@ export function NavLinks({ onNavigate }: { onNavigate: () => void }) {
   return (
     <ScrollArea type="scroll" h="100%">
       <Stack gap={2}>{main.filter((item) => !item.permission || can(item.permission)).map(render)}</Stack>
-      {billing.length > 0 && (
-        <Stack gap={2} mt="lg">
-          <Text
-            size="xs"
-            fw={700}
-            c="dimmed"
-            tt="uppercase"
-            px="sm"
-            mb={4}
-            className="tend-section-title"
-            id="nav-billing"
-          >
-            <IconReportMoney size={12} aria-hidden style={{ marginRight: 6, verticalAlign: -1 }} />
-            {t('nav.billing')}
-          </Text>
-          <Stack gap={2} role="group" aria-labelledby="nav-billing">
-            {billing.map(render)}
-          </Stack>
-        </Stack>
-      )}
-      {reports.length > 0 && (
-        <Stack gap={2} mt="lg">
-          <Text
-            size="xs"
-            fw={700}
-            c="dimmed"
-            tt="uppercase"
-            px="sm"
-            mb={4}
-            className="tend-section-title"
-            id="nav-reports"
-          >
-            <IconChartPie size={12} aria-hidden style={{ marginRight: 6, verticalAlign: -1 }} />
-            {t('nav.reports')}
-          </Text>
-          <Stack gap={2} role="group" aria-labelledby="nav-reports">
-            {reports.map(render)}
-          </Stack>
-        </Stack>
-      )}
-      {admin.length > 0 && (
-        <Stack gap={2} mt="lg">
-          <Text
-            size="xs"
-            fw={700}
-            c="dimmed"
-            tt="uppercase"
-            px="sm"
-            mb={4}
-            className="tend-section-title"
-            id="nav-admin"
-          >
-            <IconBuildingHospital size={12} aria-hidden style={{ marginRight: 6, verticalAlign: -1 }} />
-            {t('nav.admin')}
-          </Text>
-          <Stack gap={2} role="group" aria-labelledby="nav-admin">
-            {admin.map(render)}
-          </Stack>
-        </Stack>
-      )}
+      <NavSection id="nav-billing" icon={IconReportMoney} title={t('nav.billing')} items={billing.map(render)} />
+      <NavSection id="nav-reports" icon={IconChartPie} title={t('nav.reports')} items={reports.map(render)} />
+      <NavSection id="nav-admin" icon={IconBuildingHospital} title={t('nav.admin')} items={admin.map(render)} />
     </ScrollArea>
+  );
+}
+
+/** A titled group of menu links (nothing when the role has none of them). */
+function NavSection({
+  id,
+  icon: Icon,
+  title,
+  items,
+}: {
+  id: string;
+  icon: typeof IconReportMoney;
+  title: string;
+  items: ReactNode[];
+}) {
+  if (items.length === 0) return null;
+  return (
+    <Stack gap={2} mt="lg">
+      <Text size="xs" fw={700} c="dimmed" tt="uppercase" px="sm" mb={4} className="tend-section-title" id={id}>
+        <Icon size={12} aria-hidden style={{ marginRight: 6, verticalAlign: -1 }} />
+        {title}
+      </Text>
+      <Stack gap={2} role="group" aria-labelledby={id}>
+        {items}
+      </Stack>
+    </Stack>
   );
 }
