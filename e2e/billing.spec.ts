@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { type APIRequestContext, expect, type Page, test } from '@playwright/test';
 import { pdfText } from '../apps/server/src/test/pdf';
-import { ADMIN, CLINIC, expectAccessible, RECEPTIONIST, signIn } from './fixtures';
+import { ADMIN, CLINIC, expectAccessible, openMenu, RECEPTIONIST, signIn } from './fixtures';
 import { book, clinicToday, created, scenario } from './scheduling';
 
 /**
@@ -117,7 +117,7 @@ test('billing invoices a $50 copay, emails it, posts the payment and sees A/R ag
   }
 
   // A/R aging before: the patients' total includes the $50 copay.
-  await nav.getByRole('link', { name: 'A/R aging' }).click();
+  await openMenu(page, 'A/R aging');
   await expect(page.getByRole('heading', { name: 'A/R aging', level: 1 })).toBeVisible();
   const patientTotal = page.getByTestId('aging-patient-total');
   await expect(patientTotal).toHaveText(/\$/);
@@ -129,7 +129,7 @@ test('billing invoices a $50 copay, emails it, posts the payment and sees A/R ag
   await screenshot(page, 'billing-aging-before');
 
   // The charges list offers the invoice too (the first line of each visit to invoice).
-  await nav.getByRole('link', { name: 'Charges' }).click();
+  await openMenu(page, 'Charges');
   await expect(
     page
       .getByRole('row')
@@ -140,13 +140,13 @@ test('billing invoices a $50 copay, emails it, posts the payment and sees A/R ag
   await screenshot(page, 'billing-charges');
 
   // The work list: nothing unpaid over 30 days yet.
-  await nav.getByRole('link', { name: 'Work lists' }).click();
+  await openMenu(page, 'Work lists');
   await expect(page.getByRole('heading', { name: 'Work lists', level: 1 })).toBeVisible();
   await expect(page.getByText('No unpaid invoices over 30 days')).toBeVisible();
   await screenshot(page, 'billing-worklist-empty');
 
   // Invoices: the signed visit waits to be invoiced; create it, open its PDF, send it by email.
-  await nav.getByRole('link', { name: 'Invoices' }).click();
+  await openMenu(page, 'Invoices');
   await expect(page.getByRole('heading', { name: 'Invoices', level: 1 })).toBeVisible();
   const toInvoice = page.getByRole('region', { name: 'Visits to invoice' });
   const visitRow = toInvoice.getByRole('row').filter({ hasText: 'Wren Calloway' });
@@ -186,13 +186,13 @@ test('billing invoices a $50 copay, emails it, posts the payment and sees A/R ag
   await screenshot(page, 'billing-invoices');
 
   // The outbox has the email with the PDF.
-  await nav.getByRole('link', { name: 'Outbox' }).click();
+  await openMenu(page, 'Outbox');
   const mail = page.getByRole('row', { name: new RegExp(`Invoice ${number} from ${CLINIC}`) });
   await expect(mail).toBeVisible();
   await expect(mail.getByText(/^(Captured|Sent)$/)).toBeVisible();
 
   // This month's statements: Wren owes the $50 copay; the statement is sent like the invoice.
-  await nav.getByRole('link', { name: 'Statements' }).click();
+  await openMenu(page, 'Statements');
   await expect(page.getByRole('heading', { name: 'Statements', level: 1 })).toBeVisible();
   const month = new Intl.DateTimeFormat('en-US', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(
     new Date(`${clinicToday()}T12:00:00Z`),
@@ -213,7 +213,7 @@ test('billing invoices a $50 copay, emails it, posts the payment and sees A/R ag
   await screenshot(page, 'billing-statements');
 
   // The work list, for invoices issued at least 0 days ago: today's invoice, with its actions.
-  await nav.getByRole('link', { name: 'Work lists' }).click();
+  await openMenu(page, 'Work lists');
   await page.getByLabel('Issued at least').fill('0');
   await expect(page.getByRole('heading', { name: 'Unpaid invoices over 0 days' })).toBeVisible();
   const work = page.getByRole('row').filter({ hasText: 'Wren Calloway' });
@@ -243,7 +243,7 @@ test('billing invoices a $50 copay, emails it, posts the payment and sees A/R ag
   await expect(page.getByText('No unpaid invoices over 0 days')).toBeVisible();
 
   // Today's postings list it, with its receipt.
-  await nav.getByRole('link', { name: 'Payments' }).click();
+  await openMenu(page, 'Payments');
   await expect(page.getByRole('heading', { name: 'Today’s postings', level: 1 })).toBeVisible();
   const posting = page.getByRole('row').filter({ hasText: 'Wren Calloway' });
   await expect(posting).toContainText('1042');
@@ -254,7 +254,7 @@ test('billing invoices a $50 copay, emails it, posts the payment and sees A/R ag
   await screenshot(page, 'billing-payments');
 
   // The same check posted again (on the Post payment page) is refused and says so.
-  await nav.getByRole('link', { name: 'Post payment' }).click();
+  await openMenu(page, 'Post payment');
   await expect(page.getByRole('heading', { name: 'Post payment', level: 1 })).toBeVisible();
   await page.getByLabel('Find the patient').fill('Calloway');
   await page.getByRole('radio', { name: /Wren Calloway/ }).click();
@@ -283,7 +283,7 @@ test('billing invoices a $50 copay, emails it, posts the payment and sees A/R ag
   await screenshot(page, 'billing-post-payment-insurer');
 
   // A/R aging after: the patients' total fell by the $50 paid.
-  await nav.getByRole('link', { name: 'A/R aging' }).click();
+  await openMenu(page, 'A/R aging');
   await expect(patientTotal).toHaveText(dollars(before - 5000));
   await expect(byPatient.getByRole('row').filter({ hasText: 'Wren Calloway' })).toHaveCount(0);
   await screenshot(page, 'billing-aging-after');
@@ -336,7 +336,7 @@ test('the front desk checks a patient in, takes the $30 copay and prints the rec
 
   await page.context().clearCookies();
   await signIn(page, RECEPTIONIST);
-  await page.getByRole('link', { name: 'Schedule' }).click();
+  await openMenu(page, 'Schedule');
   await page.getByRole('button', { name: '09:00 Otto Brandt with Dr. Omar Haddad' }).click();
   const dialog = page.getByRole('dialog', { name: 'Appointment' });
   await dialog.getByRole('button', { name: 'Check in and take copay' }).click();

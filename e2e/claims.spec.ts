@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { expect, type Page, test } from '@playwright/test';
-import { ADMIN, expectAccessible, signIn } from './fixtures';
+import { ADMIN, expectAccessible, openMenu, signIn } from './fixtures';
 import { created, scenario } from './scheduling';
 
 /**
@@ -96,7 +96,7 @@ test('a billing specialist fixes, submits and posts the payment of a claim', asy
 
   // The billing specialist finds the visit among the charges not yet billed and creates the claim.
   await switchTo(page, BILLING);
-  await page.getByRole('link', { name: 'Claims' }).click();
+  await openMenu(page, 'Claims');
   await expect(page.getByRole('heading', { name: 'Claims', level: 1 })).toBeVisible();
   const unbilled = page.getByRole('table', { name: 'Charges not yet billed' });
   const row = unbilled.getByRole('row').filter({ hasText: 'Odile Marsh' });
@@ -128,7 +128,7 @@ test('a billing specialist fixes, submits and posts the payment of a claim', asy
 
   // The administrator enters them in Clinic settings; a wrong check digit is refused first.
   await switchTo(page, ADMIN);
-  await page.getByRole('link', { name: 'Locations' }).click();
+  await openMenu(page, 'Locations');
   await page
     .getByRole('button', { name: /^Edit / })
     .first()
@@ -137,7 +137,7 @@ test('a billing specialist fixes, submits and posts the payment of a claim', asy
   await expect(page.getByRole('dialog')).toContainText('11 office, 02 telehealth, 22 outpatient hospital');
   await screenshot(page, 'location-place-of-service');
   await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
-  await page.getByRole('link', { name: 'Clinic settings' }).click();
+  await openMenu(page, 'Clinic settings');
   await page.getByLabel('Billing NPI').fill('1245319590');
   await page.getByLabel('Tax ID (EIN)').fill('12-3456789');
   await page.getByRole('button', { name: 'Save changes' }).click();

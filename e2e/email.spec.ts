@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { startTestSmtpServer, type TestSmtpServer } from '../apps/server/src/email/smtp-test-server';
-import { ADMIN, CLINIC, expectAccessible, signIn } from './fixtures';
+import { ADMIN, CLINIC, expectAccessible, openMenu, signIn } from './fixtures';
 
 /**
  * Email end to end: the administrator points Tend at a mail server (a real SMTP server this
@@ -43,7 +43,7 @@ test('an administrator sets up email, sends a test email that arrives, and reads
   expect(mail.envelope.to).toEqual([ADMIN.email]);
 
   // The outbox shows it, sent; opening it shows the text.
-  await page.getByRole('link', { name: 'Outbox' }).click();
+  await openMenu(page, 'Outbox');
   await expect(page.getByRole('heading', { name: 'Outbox', level: 1 })).toBeVisible();
   const row = page.getByRole('row', { name: new RegExp(`Test email from ${CLINIC}`) });
   await expect(row.getByText('Sent')).toBeVisible();
@@ -65,7 +65,7 @@ test('an administrator sets up email, sends a test email that arrives, and reads
   await expect(failure).toContainText(`127.0.0.1:${closed.port}`);
   await expect(failure).toContainText('ECONNREFUSED');
 
-  await page.getByRole('link', { name: 'Outbox' }).click();
+  await openMenu(page, 'Outbox');
   // The status filter (a segmented control: its labels are what one clicks).
   await page.locator('label', { hasText: /^Failed$/ }).click();
   await expect(page.getByRole('radio', { name: 'Failed' })).toBeChecked();

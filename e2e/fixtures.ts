@@ -23,3 +23,8 @@ export async function expectAccessible(page: Page, what: string): Promise<void> 
     .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
   expect(serious, `accessibility violations on ${what}`).toEqual([]);
 }
+
+/** Opens a menu entry by its exact name: home-page tiles are links too ("Claims ready to submit"). */
+export async function openMenu(page: Page, name: string): Promise<void> {
+  await page.getByRole('navigation').getByRole('link', { name, exact: true }).click();
+}

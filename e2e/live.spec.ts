@@ -1,5 +1,5 @@
 import { type Browser, expect, type Page, test } from '@playwright/test';
-import { ADMIN, expectAccessible, RECEPTIONIST, signIn } from './fixtures';
+import { ADMIN, expectAccessible, openMenu, RECEPTIONIST, signIn } from './fixtures';
 import { addDays, book, created, drag, mondayInTwoWeeks, scenario } from './scheduling';
 
 /**
@@ -103,7 +103,7 @@ test('the waitlist drawer adds and takes off patients', async ({ page }) => {
   });
   await page.context().clearCookies();
   await signIn(page, RECEPTIONIST);
-  await page.getByRole('link', { name: 'Schedule' }).click();
+  await openMenu(page, 'Schedule');
   await page.getByRole('button', { name: /^Waitlist/ }).click();
   const drawer = page.getByRole('dialog', { name: 'Waitlist', exact: true });
   await drawer.getByRole('button', { name: 'Add to the waitlist' }).click();
@@ -144,7 +144,7 @@ test('a weekly series is checked, a taken week moved to the nearest time, and al
   await book(api, { ...ids, patientId: other }, addDays(monday, 14), '09:00');
   await page.context().clearCookies();
   await signIn(page, RECEPTIONIST);
-  await page.getByRole('link', { name: 'Schedule' }).click();
+  await openMenu(page, 'Schedule');
 
   await page.getByRole('button', { name: 'Recurring…' }).click();
   const dialog = page.getByRole('dialog', { name: 'Book recurring appointments' });

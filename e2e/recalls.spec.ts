@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { signLink } from '../apps/server/src/messaging/links';
-import { ADMIN, expectAccessible, RECEPTIONIST, signIn } from './fixtures';
+import { ADMIN, expectAccessible, openMenu, RECEPTIONIST, signIn } from './fixtures';
 import { addDays, clinicToday, created, scenario } from './scheduling';
 
 /**
@@ -53,7 +53,7 @@ test('a recall is due, the patient books it from the link, the front desk sees i
   const desk = await browser.newContext({ timezoneId: 'America/New_York', viewport: { width: 1280, height: 800 } });
   const front = await desk.newPage();
   await signIn(front, RECEPTIONIST);
-  await front.getByRole('navigation').getByRole('link', { name: 'Recalls' }).click();
+  await openMenu(front, 'Recalls');
   await expect(front.getByRole('heading', { level: 1, name: 'Recalls' })).toBeVisible();
   const row = front.getByRole('row').filter({ hasText: 'Greta Lindqvist' });
   await expect(row).toContainText('Recheck the sprained ankle');

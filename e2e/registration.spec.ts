@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { expectAccessible, RECEPTIONIST, signIn } from './fixtures';
+import { expectAccessible, openMenu, RECEPTIONIST, signIn } from './fixtures';
 
 test.use({ timezoneId: 'America/New_York' });
 
@@ -43,7 +43,7 @@ test('a receptionist registers a patient, finds them by a misspelt name, updates
   await expect(page.getByRole('heading', { name: /Evangeline Marchetti/ })).toBeVisible();
 
   // Ctrl+K from anywhere, a misspelt name, results while typing, Enter opens the chart.
-  await page.getByRole('link', { name: 'Home' }).click();
+  await openMenu(page, 'Home');
   await page.keyboard.press('Control+k');
   const search = page.getByRole('dialog', { name: 'Patient search' });
   await expect(search).toBeVisible();

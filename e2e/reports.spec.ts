@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
-import { ADMIN, expectAccessible, signIn } from './fixtures';
+import { ADMIN, expectAccessible, openMenu, signIn } from './fixtures';
 import { addDays, clinicIso, clinicToday, created, ZONE } from './scheduling';
 
 /**
@@ -81,7 +81,7 @@ test('the manager reads the week’s appointments report, drills into a figure a
   const context = await browser.newContext({ timezoneId: ZONE, viewport: { width: 1440, height: 1000 } });
   const manager = await context.newPage();
   await signIn(manager, MANAGER);
-  await manager.getByRole('navigation').getByRole('link', { name: 'Appointments' }).click();
+  await openMenu(manager, 'Appointments');
   await expect(manager.getByRole('heading', { level: 1, name: 'Appointments report' })).toBeVisible();
   await manager.getByLabel('From').fill(from);
   await manager.getByLabel('To', { exact: true }).fill(to);

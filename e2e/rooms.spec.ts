@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { ADMIN, expectAccessible, signIn } from './fixtures';
+import { ADMIN, expectAccessible, openMenu, signIn } from './fixtures';
 import { addDays, clinicIso, created, mondayInTwoWeeks } from './scheduling';
 
 /**
@@ -30,7 +30,7 @@ test('two X-ray rooms take two overlapping X-ray visits and refuse a third', asy
   );
 
   // Admin → Rooms: add two X-ray rooms (the second picks the type the first one introduced).
-  await page.getByRole('link', { name: 'Rooms' }).click();
+  await openMenu(page, 'Rooms');
   await expect(page.getByRole('heading', { name: 'Rooms', level: 1 })).toBeVisible();
   await expect(page.getByText('No rooms yet')).toBeVisible();
   for (const name of ['X-ray 1', 'X-ray 2']) {
@@ -73,7 +73,7 @@ test('two X-ray rooms take two overlapping X-ray visits and refuse a third', asy
   await expectAccessible(page, 'the rooms page');
 
   // Admin → Appointment types: Chest X-ray needs an X-ray room (a typo warns that no room has it).
-  await page.getByRole('link', { name: 'Appointment types' }).click();
+  await openMenu(page, 'Appointment types');
   await page.getByRole('button', { name: 'Edit Chest X-ray' }).click();
   const typeDialog = page.getByRole('dialog', { name: 'Edit appointment type' });
   await typeDialog.getByLabel('Needs a room of type').fill('Xray');

@@ -1,5 +1,5 @@
 import { expect, type Page, test } from '@playwright/test';
-import { ADMIN, CLINIC, expectAccessible, RECEPTIONIST, signIn } from './fixtures';
+import { ADMIN, CLINIC, expectAccessible, openMenu, RECEPTIONIST, signIn } from './fixtures';
 import { addDays, book, clinicIso, clinicToday, created, drag, mondayInTwoWeeks, scenario, short } from './scheduling';
 
 /**
@@ -179,7 +179,7 @@ test('a provider’s My day lists today’s patients with who has arrived; an un
 
   await page.context().clearCookies();
   await signIn(page, account);
-  await page.getByRole('link', { name: 'My day' }).click();
+  await openMenu(page, 'My day');
   await expect(page.getByRole('heading', { name: 'My day', level: 1 })).toBeVisible();
   const rows = page.getByRole('row');
   await expect(rows.nth(1)).toContainText('08:00–08:30Ravi MenonConsultationChecked inArrived');
@@ -189,7 +189,7 @@ test('a provider’s My day lists today’s patients with who has arrived; an un
   await page.context().clearCookies();
   await signIn(page, RECEPTIONIST);
   // The front desk's Arrivals today lists who is still expected (not who has arrived).
-  await page.getByRole('link', { name: 'Schedule' }).click();
+  await openMenu(page, 'Schedule');
   const arrivals = page.getByRole('region', { name: 'Arrivals today' });
   await expect(arrivals.getByRole('row').filter({ hasText: 'Chloe Dubois' })).toContainText(
     '10:30Chloe DuboisConsultationDr. Lena Fischer',
@@ -237,7 +237,7 @@ test('extra hours, time off and closures added on the working hours page open an
   await expectAccessible(page, 'the working hours page with extra hours and time off');
 
   // On the schedule: Saturday 09:00 is now bookable, the Monday off is grey, so is the closure.
-  await page.getByRole('link', { name: 'Schedule' }).click();
+  await openMenu(page, 'Schedule');
   await openWeek(page, 'Dr. Sofia Marchetti', monday);
   const who = (day: string) => `Dr. Sofia Marchetti, ${short(day)}`;
   await expect(page.getByRole('button', { name: `Book at 09:00 with ${who(saturday)}`, exact: true })).toBeVisible();
@@ -276,7 +276,7 @@ test('extra hours, time off and closures added on the working hours page open an
   await expect(ask).toContainText('Appointments already booked in this time are kept');
   await ask.getByRole('button', { name: 'Remove', exact: true }).click();
   await expect(offAgain).toContainText('No time off from today on.');
-  await page.getByRole('link', { name: 'Schedule' }).click();
+  await openMenu(page, 'Schedule');
   await openWeek(page, 'Dr. Sofia Marchetti', monday);
   await expect(page.getByRole('button', { name: `Book at 10:00 with ${who(monday)}`, exact: true })).toBeVisible();
 });

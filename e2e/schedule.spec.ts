@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { ADMIN, expectAccessible, signIn } from './fixtures';
+import { ADMIN, expectAccessible, openMenu, signIn } from './fixtures';
 
 test.use({ timezoneId: 'America/New_York' });
 
@@ -28,7 +28,7 @@ test('the front desk finds the next open time for a cleaning, books it, sees it 
   });
   expect(patient.status()).toBe(201);
 
-  await page.getByRole('link', { name: 'Schedule' }).click();
+  await openMenu(page, 'Schedule');
   await expect(page.getByRole('heading', { name: 'Schedule', level: 1 })).toBeVisible();
   await expect(page.getByRole('heading', { name: 'Dr. Nadia Okafor' })).toBeVisible();
   await expectAccessible(page, 'the schedule');

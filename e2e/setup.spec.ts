@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { ADMIN, CLINIC, expectAccessible, RECEPTIONIST } from './fixtures';
+import { ADMIN, CLINIC, expectAccessible, openMenu, RECEPTIONIST } from './fixtures';
 
 test.use({ timezoneId: 'America/New_York' });
 
@@ -23,7 +23,7 @@ test('a new clinic is set up in the browser and its first receptionist is added'
   await expect(page.getByRole('navigation')).toBeVisible();
 
   // The administrator adds the receptionist account in the Staff screen.
-  await page.getByRole('link', { name: 'Staff' }).click();
+  await openMenu(page, 'Staff');
   await page.getByRole('button', { name: 'Add staff account' }).click();
   const dialog = page.getByRole('dialog');
   await dialog.getByLabel('Name').fill(RECEPTIONIST.name);

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { expect, type Page, test } from '@playwright/test';
 import { webhookSignature } from '../apps/server/src/messaging/sms-gateway';
 import { startTestSmsServer, type TestSmsServer } from '../apps/server/src/messaging/sms-test-server';
-import { ADMIN, CLINIC, expectAccessible, signIn } from './fixtures';
+import { ADMIN, CLINIC, expectAccessible, openMenu, signIn } from './fixtures';
 
 /**
  * Texts end to end: the administrator points Tend at an SMS gateway (a real HTTP server this test
@@ -36,7 +36,7 @@ test('an administrator sets up texts, sends a test text that arrives, and a STOP
   baseURL,
 }) => {
   await signIn(page, ADMIN);
-  await page.getByRole('link', { name: 'Text messages' }).click();
+  await openMenu(page, 'Text messages');
   await expect(page.getByRole('heading', { name: 'Text messages', level: 1 })).toBeVisible();
   await expect(page.getByText('Texts are not set up yet')).toBeVisible();
 
@@ -68,7 +68,7 @@ test('an administrator sets up texts, sends a test text that arrives, and a STOP
   await screenshot(page, 'sms-settings-test');
 
   // Quiet hours are a clinic setting.
-  await page.getByRole('link', { name: 'Clinic settings' }).click();
+  await openMenu(page, 'Clinic settings');
   await page.getByLabel('Quiet hours from').fill('20:30');
   await page.getByRole('button', { name: 'Save changes' }).click();
   await expect(page.getByText('Clinic settings saved')).toBeVisible();
@@ -78,7 +78,7 @@ test('an administrator sets up texts, sends a test text that arrives, and a STOP
   expect(clinic).toMatchObject({ quietHoursStart: '20:30', quietHoursEnd: '08:00' });
 
   // The outbox shows it as a text, sent.
-  await page.getByRole('link', { name: 'Outbox' }).click();
+  await openMenu(page, 'Outbox');
   await page.locator('label', { hasText: /^Text$/ }).click();
   const row = page.getByRole('row', { name: /\+15557654321/ });
   await expect(row).toHaveCount(1);

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { expect, type Page, test } from '@playwright/test';
 import { startTestSmsServer, type TestSmsServer } from '../apps/server/src/messaging/sms-test-server';
-import { ADMIN, CLINIC, expectAccessible, signIn } from './fixtures';
+import { ADMIN, CLINIC, expectAccessible, openMenu, signIn } from './fixtures';
 import { book, mondayInTwoWeeks, scenario } from './scheduling';
 
 /**
@@ -27,7 +27,7 @@ async function screenshot(page: Page, name: string) {
 
 test('the reminder text is rewritten with a live preview, checked, saved and reset', async ({ page }) => {
   await signIn(page, ADMIN);
-  await page.getByRole('link', { name: 'Message templates' }).click();
+  await openMenu(page, 'Message templates');
   await expect(page.getByRole('heading', { name: 'Message templates', level: 1 })).toBeVisible();
   await expect(page.getByText('Keep it plain')).toBeVisible();
 

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { expect, type Page, test } from '@playwright/test';
-import { ADMIN, expectAccessible, RECEPTIONIST, signIn } from './fixtures';
+import { ADMIN, expectAccessible, openMenu, RECEPTIONIST, signIn } from './fixtures';
 import { book, clinicToday, created, scenario } from './scheduling';
 
 /**
@@ -88,7 +88,7 @@ test('a provider documents and signs a visit; the charge reaches billing', async
       data: { substance: 'Penicillin', reaction: 'Hives', severity: 'moderate' },
     }),
   );
-  await page.getByRole('link', { name: 'My day' }).click();
+  await openMenu(page, 'My day');
   const row = page.getByRole('row').filter({ hasText: 'Jonas Albright' });
   await expect(row).toContainText('Not started');
   await row.getByRole('button', { name: 'Open visit of Jonas Albright' }).click();
@@ -175,7 +175,7 @@ test('a provider documents and signs a visit; the charge reaches billing', async
   // Billing sees the charge with its code, diagnosis and amount.
   await page.context().clearCookies();
   await signIn(page, BILLING);
-  await page.getByRole('link', { name: 'Charges' }).click();
+  await openMenu(page, 'Charges');
   await expect(page.getByRole('heading', { name: 'Charges', level: 1 })).toBeVisible();
   const charge = page.getByRole('row').filter({ hasText: 'Jonas Albright' });
   await expect(charge).toContainText('99213');
