@@ -890,3 +890,28 @@ export const balanceReminderSettings = pgTable('balance_reminder_settings', {
   updatedAt: updatedAt(),
   updatedBy: uuid('updated_by'),
 });
+
+// ---- Report day rollups (0021) --------------------------------------------------------------
+
+export const reportDayVersions = pgTable(
+  'report_day_versions',
+  {
+    clinicId: uuid('clinic_id').notNull(),
+    localDate: date('local_date', { mode: 'string' }).notNull(),
+    version: bigint('version', { mode: 'number' }).notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.clinicId, table.localDate] })],
+);
+
+export const reportDayRollups = pgTable(
+  'report_day_rollups',
+  {
+    clinicId: uuid('clinic_id').notNull(),
+    report: text('report').notNull(),
+    localDate: date('local_date', { mode: 'string' }).notNull(),
+    version: bigint('version', { mode: 'number' }).notNull(),
+    fingerprint: text('fingerprint').notNull(),
+    sums: jsonb('sums').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.clinicId, table.report, table.localDate] })],
+);

@@ -80,7 +80,8 @@ function expectedFigures(rows: Raw[]) {
     .filter(is.waited)
     .map((r) => ((r.startedAt as Date).getTime() - (r.checkedInAt as Date).getTime()) / MINUTE);
   const avgLead = average(leadDays);
-  const medianLead = median(leadDays);
+  // The median is of whole days ahead (a lead of 2.7 days counts as 2), as the report keeps it per day.
+  const medianLead = median(leadDays.map(Math.floor));
   const avgWait = average(waits);
   return {
     total: n('all'),
@@ -386,6 +387,66 @@ describe('the Appointments report', () => {
       .where(and(eq(schema.clinics.id, s.clinic.clinicId)));
     expect(clinic).toMatchObject({ onTimeGraceMinutes: 0, lateCancelHours: 48 });
     expect((await s.admin.patch('/api/clinic', { onTimeGraceMinutes: 10, lateCancelHours: 24 })).status).toBe(200);
+  });
+
+  it('stays exact when appointments change after a read: the days stored are computed again', async () => {
+    const weekly = async () => {
+      const response = await report(`from=${FROM}&to=${TO}&group=week`);
+      expect(response.status).toBe(200);
+      return response.body;
+    };
+    await weekly();
+    // Every day of the range was stored by that read (28 days), so the next one reads 28 rows.
+    const stored = await t.database.db
+      .select({ date: schema.reportDayRollups.localDate })
+      .from(schema.reportDayRollups)
+      .where(eq(schema.reportDayRollups.clinicId, s.clinic.clinicId));
+    expect(new Set(stored.map((row) => row.date)).size).toBeGreaterThanOrEqual(28);
+
+    // Any write changes the figures of its days: a visit moved two days later (another week for
+    // some), one cancelled at the last minute, one marked no-show — straight in the database, as
+    // every path that writes appointments would.
+    const inRange = raw.filter(inDates(plusDays(FROM, 1), plusDays(TO, -3)));
+    const moved = inRange.find((r) => r.status === 'completed' && localDateOf(r.startAt).endsWith('-24'));
+    const cancelled = inRange.find((r) => r.status === 'completed' && r !== moved);
+    const missed = inRange.find((r) => r.status === 'booked');
+    if (!moved || !cancelled || !missed) throw new Error('the generated month lacks the rows this test changes');
+    const a = schema.appointments;
+    const shift = (date: Date, days: number) => new Date(date.getTime() + days * DAY);
+    const [row] = await t.database.db.select().from(a).where(eq(a.id, moved.id));
+    await t.database.db
+      .update(a)
+      .set({
+        startAt: shift(row.startAt, 4),
+        endAt: shift(row.endAt, 4),
+        bufferEndAt: shift(row.bufferEndAt, 4),
+        bookedAt: shift(row.bookedAt, 4),
+        checkedInAt: row.checkedInAt && shift(row.checkedInAt, 4),
+        startedAt: row.startedAt && shift(row.startedAt, 4),
+        completedAt: row.completedAt && shift(row.completedAt, 4),
+      })
+      .where(eq(a.id, moved.id));
+    for (const key of ['startAt', 'bookedAt', 'checkedInAt', 'startedAt'] as const) {
+      const value = moved[key];
+      if (value) moved[key] = shift(value, 4);
+    }
+    const lastMinute = new Date(cancelled.startAt.getTime() - HOUR);
+    await t.database.db
+      .update(a)
+      .set({ status: 'cancelled', cancelledAt: lastMinute, startedAt: null, completedAt: null })
+      .where(eq(a.id, cancelled.id));
+    Object.assign(cancelled, { status: 'cancelled', cancelledAt: lastMinute, startedAt: null });
+    await t.database.db
+      .update(a)
+      .set({ status: 'no_show', noShowAt: new Date(missed.startAt.getTime() + 15 * MINUTE) })
+      .where(eq(a.id, missed.id));
+    missed.status = 'no_show';
+
+    const after = await weekly();
+    expect(after.totals).toEqual(expectedFigures(raw.filter(inDates(FROM, TO))));
+    for (const week of after.rows) {
+      expect(week.values, week.period).toEqual(expectedFigures(raw.filter(inDates(week.from, week.to))));
+    }
   });
 
   it('is for managers and administrators only', async () => {

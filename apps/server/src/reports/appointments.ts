@@ -17,7 +17,8 @@ import { and, asc, eq, gte, lt, type SQL, type SQLWrapper, sql } from 'drizzle-o
 import type { ClinicScope } from '../context';
 import { isoOrNull } from '../scheduling/shared';
 import { rowsColumns } from './columns';
-import { groupedRows, groupKey } from './groups';
+import { groupedRows } from './groups';
+import { type DayRollup, groupRollup, type Histogram, histogramMedian, rolledUpDays } from './rollups';
 
 /**
  * The Appointments report (definitions in packages/domain/src/reports/appointments.ts), as SQL
@@ -78,53 +79,112 @@ function inRange(ctx: ClinicScope, clinic: ClinicRules, query: ReportQuery): SQL
 }
 
 const count = (condition: SQL) => sql<number>`count(*) filter (where ${condition})`.mapWith(Number);
-const number = (expression: SQL) => sql<number | null>`${expression}`.mapWith((v) => (v === null ? null : Number(v)));
 const seconds = (from: SQLWrapper, to: SQLWrapper) => sql`extract(epoch from ${to} - ${from})`;
+
+/**
+ * The report's sums of the clinic-local days `from`…`to` per provider × location (rollups.ts): the
+ * counts of each metric, the sums of lead and wait seconds, and a histogram of the lead in whole
+ * days (for the median).
+ */
+function appointmentDays(ctx: ClinicScope, clinic: ClinicRules): DayRollup {
+  const m = metricConditions(clinic);
+  const lead = seconds(a.bookedAt, a.startAt);
+  const wait = seconds(a.checkedInAt, a.startedAt);
+  const counts = {
+    all: m.all,
+    scheduled: m.scheduled,
+    arrived: m.arrived,
+    completed: m.completed,
+    cancelled: m.cancelled,
+    lateCancelled: m.late_cancelled,
+    noShow: m.no_show,
+    due: m.due,
+    started: m.started,
+    onTime: m.on_time,
+    waited: m.waited,
+  };
+  const names = Object.keys(counts);
+  return {
+    report: 'appointments/1',
+    days: (from, to) => sql`
+      SELECT g.local_date, jsonb_agg(jsonb_build_object(
+          'provider', g.provider, 'location', g.location, 'leadSeconds', g.lead_seconds,
+          'waitSeconds', g.wait_seconds, 'leadDays', g.lead_days,
+          ${sql.join(
+            names.map((name) => sql`${name}::text, g.${sql.identifier(name)}`),
+            sql`, `,
+          )})) AS sums
+      FROM (
+        SELECT f.local_date, f.provider, f.location, sum(f.lead_seconds) AS lead_seconds,
+          sum(f.wait_seconds) AS wait_seconds, jsonb_object_agg(f.lead_day, f.all) AS lead_days,
+          ${sql.join(
+            names.map((name) => sql`sum(f.${sql.identifier(name)}) AS ${sql.identifier(name)}`),
+            sql`, `,
+          )}
+        FROM (
+          SELECT (${a.startAt} AT TIME ZONE ${clinic.timezone})::date AS local_date,
+            ${a.providerId}::text AS provider, ${a.locationId}::text AS location,
+            floor(${lead} / 86400)::int AS lead_day,
+            sum(${lead}) AS lead_seconds,
+            coalesce(sum(${wait}) FILTER (WHERE ${m.waited}), 0) AS wait_seconds,
+            ${sql.join(
+              Object.entries(counts).map(
+                ([name, condition]) => sql`count(*) FILTER (WHERE ${condition}) AS ${sql.identifier(name)}`,
+              ),
+              sql`, `,
+            )}
+          FROM ${a}
+          WHERE ${inRange(ctx, clinic, { from, to, group: 'day' })}
+          GROUP BY 1, 2, 3, 4
+        ) f
+        GROUP BY 1, 2, 3
+      ) g
+      GROUP BY g.local_date`,
+  };
+}
+
+interface AppointmentSums {
+  all: number;
+  scheduled: number;
+  arrived: number;
+  completed: number;
+  cancelled: number;
+  lateCancelled: number;
+  noShow: number;
+  due: number;
+  started: number;
+  onTime: number;
+  waited: number;
+  leadSeconds: number;
+  waitSeconds: number;
+  leadDays: Histogram;
+}
 
 export async function appointmentsReport(db: Db, ctx: ClinicScope, query: ReportQuery) {
   const clinic = await clinicRules(db, ctx);
-  const m = metricConditions(clinic);
-  const local = sql`(${a.startAt} at time zone ${clinic.timezone})`;
-  const period = groupKey(query.group, local, { provider: a.providerId, location: a.locationId });
-  const lead = seconds(a.bookedAt, a.startAt);
-  const wait = seconds(a.checkedInAt, a.startedAt);
-  const rows = await db
-    .select({
-      period,
-      all: count(m.all),
-      scheduled: count(m.scheduled),
-      arrived: count(m.arrived),
-      completed: count(m.completed),
-      cancelled: count(m.cancelled),
-      lateCancelled: count(m.late_cancelled),
-      noShow: count(m.no_show),
-      due: count(m.due),
-      started: count(m.started),
-      onTime: count(m.on_time),
-      leadAverage: number(sql`avg(${lead}) / 86400`),
-      leadMedian: number(sql`percentile_cont(0.5) within group (order by ${lead}) / 86400`),
-      waitAverage: number(sql`avg(${wait}) filter (where ${m.waited}) / 60`),
-    })
-    .from(a)
-    .where(inRange(ctx, clinic, query))
-    .groupBy(sql`grouping sets ((1), ())`);
-
-  const figures = (row: (typeof rows)[number] | undefined): ReportRow['values'] => ({
-    total: row?.all ?? 0,
-    completed: row?.completed ?? 0,
-    scheduled: row?.scheduled ?? 0,
-    arrived: row?.arrived ?? 0,
-    cancelled: row?.cancelled ?? 0,
-    lateCancelled: row?.lateCancelled ?? 0,
-    noShow: row?.noShow ?? 0,
-    noShowRate: percentOf(row?.noShow ?? 0, row?.due ?? 0),
-    lateCancelRate: percentOf(row?.lateCancelled ?? 0, row?.all ?? 0),
-    leadDaysAverage: oneDecimal(row?.leadAverage ?? null),
-    leadDaysMedian: oneDecimal(row?.leadMedian ?? null),
-    started: row?.started ?? 0,
-    onTimeRate: percentOf(row?.onTime ?? 0, row?.started ?? 0),
-    waitMinutesAverage: oneDecimal(row?.waitAverage ?? null),
-  });
+  const fingerprint = `${clinic.timezone}|${clinic.onTimeGraceMinutes}|${clinic.lateCancelHours}`;
+  const days = await rolledUpDays(db, ctx, appointmentDays(ctx, clinic), fingerprint, query.from, query.to);
+  const rows = groupRollup<AppointmentSums>(days, query);
+  const figures = (row: (typeof rows)[number] | undefined): ReportRow['values'] => {
+    const all = row?.all ?? 0;
+    const waited = row?.waited ?? 0;
+    return {
+      total: all,
+      completed: row?.completed ?? 0,
+      scheduled: row?.scheduled ?? 0,
+      arrived: row?.arrived ?? 0,
+      cancelled: row?.cancelled ?? 0,
+      lateCancelled: row?.lateCancelled ?? 0,
+      noShow: row?.noShow ?? 0,
+      noShowRate: percentOf(row?.noShow ?? 0, row?.due ?? 0),
+      lateCancelRate: percentOf(row?.lateCancelled ?? 0, all),
+      leadDaysAverage: all === 0 ? null : oneDecimal((row?.leadSeconds ?? 0) / all / 86400),
+      leadDaysMedian: oneDecimal(histogramMedian(row?.leadDays)),
+      started: row?.started ?? 0,
+      onTimeRate: percentOf(row?.onTime ?? 0, row?.started ?? 0),
+      waitMinutesAverage: waited === 0 ? null : oneDecimal((row?.waitSeconds ?? 0) / waited / 60),
+    };
+  };
   return {
     timezone: clinic.timezone,
     columns: APPOINTMENT_REPORT_COLUMNS,

@@ -22,14 +22,15 @@ import type { ClinicScope } from '../context';
 import { calendarsOfProviders } from '../scheduling/repository';
 import { appointmentItems } from './appointments';
 import { rowsColumns } from './columns';
-import { groupedRows, groupKey } from './groups';
+import { groupedRows } from './groups';
+import { type DayRollup, groupRollup, rolledUpDays } from './rollups';
 
 /**
  * The Provider utilisation report (definitions in packages/domain/src/reports/utilisation.ts).
  * Available minutes come from the small schedule tables, expanded in Node with the scheduling
  * rules themselves (expandAvailability, then time off and closures taken away, as the slot search
- * does), cut at the clinic's local midnights. Booked minutes are aggregated in SQL over the
- * appointments starting in the range (the (clinic_id, start_at) index), grouped like every report.
+ * does), cut at the clinic's local midnights. Booked minutes are summed in SQL per clinic-local day,
+ * provider and location, and kept per day (rollups.ts), then grouped like every report.
  */
 
 const a = schema.appointments;
@@ -150,27 +151,47 @@ async function availableMinutes(
   return { byKey: new Map([...byKey].map(([key, ms]) => [key, minutes(ms)])), total: minutes(total) };
 }
 
-const count = (condition: SQL) => sql<number>`count(*) filter (where ${condition})`.mapWith(Number);
-const bookedMinutes = sql<number>`coalesce(sum(extract(epoch from ${a.endAt} - ${a.startAt})), 0) / 60`.mapWith(Number);
+/** Booked minutes, appointments and no-shows per clinic-local day × provider × location (rollups.ts). */
+function bookedDays(ctx: ClinicScope, timezone: string): DayRollup {
+  const m = metricConditions();
+  return {
+    report: 'utilisation/1',
+    days: (from, to) => sql`
+      SELECT d.local_date, jsonb_agg(jsonb_build_object('provider', d.provider, 'location', d.location,
+          'minutes', d.minutes, 'appointments', d.appointments, 'noShows', d.no_shows)) AS sums
+      FROM (
+        SELECT (${a.startAt} AT TIME ZONE ${timezone})::date AS local_date, ${a.providerId}::text AS provider,
+          ${a.locationId}::text AS location, sum(extract(epoch from ${a.endAt} - ${a.startAt})) / 60 AS minutes,
+          count(*) AS appointments, count(*) FILTER (WHERE ${m.no_show}) AS no_shows
+        FROM ${a}
+        WHERE ${inRange(ctx, { from, to, group: 'day' }, midnights({ from, to, group: 'day' }, timezone).bounds)}
+          AND ${m.booked}
+        GROUP BY 1, 2, 3
+      ) d
+      GROUP BY d.local_date`,
+  };
+}
 
 export async function utilisationReport(db: Db, ctx: ClinicScope, query: ReportQuery) {
   const timezone = await clinicTimezone(db, ctx);
   const days = midnights(query, timezone);
-  const m = metricConditions();
-  const local = sql`(${a.startAt} at time zone ${timezone})`;
-  const period = groupKey(query.group, local, { provider: a.providerId, location: a.locationId });
-  const [booked, available] = await Promise.all([
-    db
-      .select({ period, minutes: bookedMinutes, appointments: count(sql`true`), noShows: count(m.no_show) })
-      .from(a)
-      .where(and(inRange(ctx, query, days.bounds), m.booked))
-      .groupBy(sql`grouping sets ((1), ())`),
+  const [bookedByDay, available] = await Promise.all([
+    rolledUpDays(db, ctx, bookedDays(ctx, timezone), timezone, query.from, query.to),
     availableMinutes(db, ctx, query, days),
   ]);
+  const booked = groupRollup<{ minutes: number; appointments: number; noShows: number }>(bookedByDay, query);
   // Keys with available time but nothing booked are rows too (a provider with an empty week).
   type Result = { period: string | null; minutes: number; appointments: number; noShows: number; available: number };
   const results = new Map<string | null, Result>();
-  for (const row of booked) results.set(row.period, { ...row, available: 0 });
+  for (const row of booked) {
+    results.set(row.period, {
+      period: row.period,
+      minutes: row.minutes ?? 0,
+      appointments: row.appointments ?? 0,
+      noShows: row.noShows ?? 0,
+      available: 0,
+    });
+  }
   for (const [key, minutes] of available.byKey) {
     const row = results.get(key) ?? { period: key, minutes: 0, appointments: 0, noShows: 0, available: 0 };
     row.available = minutes;

@@ -16,7 +16,8 @@ import type { FigureKind } from './report';
  * - late-cancellation rate = late cancellations ÷ all appointments;
  * - on-time % = appointments started no later than the grace period (minutes) after their
  *   scheduled start ÷ appointments started (with a start time);
- * - lead time = booked → scheduled start, in days (average and median over all appointments);
+ * - lead time = booked → scheduled start, in days (average over all appointments; the median of the
+ *   whole days ahead, a lead of 2.7 days counting as 2);
  * - wait = arrival (check-in) → start, in minutes, over appointments with both.
  */
 export const APPOINTMENT_METRICS = [
