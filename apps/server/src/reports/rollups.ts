@@ -120,8 +120,8 @@ export function groupRollup<Sums>(
           : (row.key ?? null);
     addInto(groups.get(null) as Record<string, unknown>, row);
     if (key === null) continue;
-    let sums = groups.get(key);
-    if (!sums) groups.set(key, (sums = {}));
+    const sums = groups.get(key) ?? {};
+    groups.set(key, sums);
     addInto(sums, row);
   }
   return [...groups.entries()].map(([period, sums]) => ({ ...(sums as Partial<Sums>), period }));
