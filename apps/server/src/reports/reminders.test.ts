@@ -1,5 +1,6 @@
 import { newId, schema } from '@tend/db';
 import { zonedTimeToInstant } from '@tend/domain';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SchedulingScenario, schedulingScenario } from '../scheduling/scenario';
 import { localDateIn, mondayOf, percent, plusDays, seeded } from '../test/generated';
@@ -369,5 +370,58 @@ describe('the Reminders report', () => {
       percent(without.filter((a) => a.status === 'no_show').length, without.filter(due).length),
     );
     expect(without.some((a) => a.status === 'cancelled')).toBe(true);
+  });
+
+  it('stays exact when reminders are sent, fail or are delivered after a read', async () => {
+    const weekly = async () => (await report(`from=${FROM}&to=${TO}&group=rule`)).body;
+    const before = await weekly();
+    const inRange = appointments.filter(inDates(FROM, TO));
+    // A text the carrier now reports undelivered; a queued reminder that is sent; a reminder for
+    // an appointment that had none (it moves from "not reminded" to "reminded").
+    const m = schema.messages;
+    const ids = new Set(inRange.map((a) => a.id));
+    const ofRange = messages.filter((x) => ids.has(x.appointmentId) && x.kind === 'reminder');
+    const text = ofRange.find((x) => x.channel === 'sms' && x.status === 'sent' && x.deliveryStatus === 'delivered');
+    const queued = ofRange.find((x) => x.status === 'queued');
+    const lonely = inRange.find((a) => reminders(a).length === 0 && a.status === 'confirmed');
+    if (!text || !queued || !lonely) throw new Error('the generated month lacks the rows this test changes');
+    await t.database.db.update(m).set({ deliveryStatus: 'undelivered' }).where(eq(m.id, text.id));
+    text.deliveryStatus = 'undelivered';
+    const sentAt = new Date();
+    await t.database.db.update(m).set({ status: 'sent', sentAt }).where(eq(m.id, queued.id));
+    Object.assign(queued, { status: 'sent', sentAt });
+    const added: Message = {
+      id: newId(),
+      appointmentId: lonely.id,
+      ruleId: rules[0].id,
+      kind: 'reminder',
+      channel: 'email',
+      status: 'sent',
+      deliveryStatus: null,
+      sentAt: new Date(lonely.startAt.getTime() - 2 * DAY),
+      lastAttemptAt: null,
+    };
+    await t.database.db.insert(m).values({
+      id: added.id,
+      clinicId: s.clinic.clinicId,
+      channel: 'email',
+      kind: 'reminder',
+      patientId: lonely.patientId,
+      toAddress: 'patient@example.test',
+      subject: 'Reminder',
+      textBody: 'See you soon',
+      status: 'sent',
+      relatedType: 'appointment',
+      relatedId: lonely.id,
+      ruleId: added.ruleId,
+      sentAt: added.sentAt,
+      sendAfter: added.sentAt as Date,
+    });
+    messages.push(added);
+
+    const after = await weekly();
+    expect(after.totals, 'the changes changed the figures').not.toEqual(before.totals);
+    expect(after.totals).toEqual(expectedFigures(inRange));
+    for (const row of after.rows) expect(row.values, row.label).toEqual(expectedFigures(inRange, row.period, inRange));
   });
 });

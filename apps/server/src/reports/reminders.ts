@@ -22,15 +22,16 @@ import { and, asc, eq, gte, inArray, lt, type SQL, sql } from 'drizzle-orm';
 import type { ClinicScope } from '../context';
 import { isoOrNull } from '../scheduling/shared';
 import { rowsColumns } from './columns';
-import { groupedRows, groupKey } from './groups';
+import { groupedRows } from './groups';
+import { type DayRollup, groupRollup, rolledUpDays } from './rollups';
 
 /**
- * The Reminders report (definitions in packages/domain/src/reports/reminders.ts). Two aggregates
- * over the appointments starting in the range ((clinic_id, start_at) index): their reminder
- * messages (through messages_related_idx), and the appointments themselves with, per appointment,
- * when its first reminder was sent (the reminders of the range's appointments aggregated per
- * appointment and joined back) — the time a confirmation is compared with. Each drill-down metric is one SQL condition, used to count and
- * to list.
+ * The Reminders report (definitions in packages/domain/src/reports/reminders.ts), about the
+ * appointments starting in the range ((clinic_id, start_at) index) and their reminder messages
+ * (messages_related_idx): per appointment, when its first reminder was sent (the time a
+ * confirmation is compared with) and its messages, summed per clinic-local day, provider,
+ * location and rule and kept as per-day rollups (rollups.ts; a message sent or delivered bumps its
+ * appointment's day: 0024). Each drill-down metric is one SQL condition, used to count and to list.
  */
 
 const a = schema.appointments;
@@ -113,20 +114,6 @@ function firstReminders(db: Db, ctx: ClinicScope, range: SQL, ruleId?: string) {
     .as('reminded');
 }
 
-/** Per appointment and rule: when that rule's first reminder was sent (only rules that sent one). */
-function firstRemindersByRule(db: Db, ctx: ClinicScope, range: SQL) {
-  return db
-    .select({
-      appointmentId: sql<string>`${m.relatedId}`.as('appointment_id'),
-      rule: sql<string>`coalesce(${m.ruleId}::text, 'none')`.as('rule'),
-      first: sql<Date | null>`min(${sentAtOf})`.as('first_sent'),
-    })
-    .from(m)
-    .where(remindersIn(db, ctx, range))
-    .groupBy(m.relatedId, m.ruleId)
-    .as('reminded');
-}
-
 const DUE = sql`${a.status} in ('checked_in', 'in_progress', 'completed', 'no_show')`;
 
 function appointmentConditions(first: SQL, any: SQL): Record<ReminderAppointmentMetric, SQL> {
@@ -148,85 +135,136 @@ function appointmentConditions(first: SQL, any: SQL): Record<ReminderAppointment
 
 const count = (condition: SQL) => sql<number>`count(*) filter (where ${condition})`.mapWith(Number);
 
-function appointmentFigures(c: Record<ReminderAppointmentMetric, SQL>) {
+/** The figures a reminders rollup row sums (rollups.ts): messages, and appointments reminded or not. */
+const SUMS = [
+  'sent',
+  'delivered',
+  'failed',
+  'reminded',
+  'remindedConfirmed',
+  'remindedCancelled',
+  'remindedDue',
+  'remindedNoShow',
+  'notReminded',
+  'notRemindedConfirmed',
+  'notRemindedCancelled',
+  'notRemindedDue',
+  'notRemindedNoShow',
+] as const;
+type ReminderSums = Record<(typeof SUMS)[number], number>;
+
+/**
+ * Per clinic-local day × provider × location of the appointments' start, two kinds of rows: key
+ * `*`, every appointment once with its first reminder of any rule and all its messages; and key
+ * `<rule id>` (or `none`), each appointment once per rule that sent it a message, with that rule's
+ * first reminder and messages. A rule's "reminded" comes from its rows, "not reminded" (no
+ * reminder of any rule) always from the `*` rows — as the report defines them.
+ */
+function reminderDays(ctx: ClinicScope, timezone: string): DayRollup {
+  const column = (name: string) => sql.identifier(name);
+  const c = appointmentConditions(sql`x.first_sent`, sql`x.any_sent`);
+  const counts: Record<string, SQL> = {
+    reminded: c.reminded,
+    remindedConfirmed: c.reminded_confirmed,
+    remindedCancelled: c.reminded_cancelled,
+    remindedDue: c.reminded_due,
+    remindedNoShow: c.reminded_no_show,
+    notReminded: c.not_reminded,
+    notRemindedConfirmed: c.not_reminded_confirmed,
+    notRemindedCancelled: c.not_reminded_cancelled,
+    notRemindedDue: c.not_reminded_due,
+    notRemindedNoShow: c.not_reminded_no_show,
+  };
   return {
-    reminded: count(c.reminded),
-    remindedConfirmed: count(c.reminded_confirmed),
-    remindedCancelled: count(c.reminded_cancelled),
-    remindedDue: count(c.reminded_due),
-    remindedNoShow: count(c.reminded_no_show),
-    notReminded: count(c.not_reminded),
-    notRemindedConfirmed: count(c.not_reminded_confirmed),
-    notRemindedCancelled: count(c.not_reminded_cancelled),
-    notRemindedDue: count(c.not_reminded_due),
-    notRemindedNoShow: count(c.not_reminded_no_show),
+    report: 'reminders/1',
+    days: (from, to) => {
+      const range = inRange(ctx, timezone, { from, to, group: 'day' });
+      return sql`
+        WITH per_rule AS (
+          SELECT ${m.relatedId} AS appointment_id, coalesce(${m.ruleId}::text, 'none') AS rule,
+            min(${sentAtOf}) FILTER (WHERE ${SENT}) AS first_sent,
+            count(*) FILTER (WHERE ${messageConditions.sent}) AS sent,
+            count(*) FILTER (WHERE ${messageConditions.delivered}) AS delivered,
+            count(*) FILTER (WHERE ${messageConditions.failed}) AS failed
+          FROM ${m}
+          WHERE ${m.clinicId} = ${ctx.clinicId} AND ${m.relatedType} = 'appointment' AND ${m.kind} = 'reminder'
+            AND ${m.relatedId} IN (SELECT ${a.id} FROM ${a} WHERE ${range})
+          GROUP BY 1, 2
+        ),
+        any_rule AS (
+          SELECT appointment_id, min(first_sent) AS any_sent, sum(sent) AS sent, sum(delivered) AS delivered,
+            sum(failed) AS failed
+          FROM per_rule GROUP BY 1
+        ),
+        x AS (
+          SELECT ${a.id} AS id, '*' AS key, r.any_sent AS first_sent, r.any_sent,
+            coalesce(r.sent, 0) AS sent, coalesce(r.delivered, 0) AS delivered, coalesce(r.failed, 0) AS failed
+          FROM ${a} LEFT JOIN any_rule r ON r.appointment_id = ${a.id}
+          WHERE ${range}
+          UNION ALL
+          SELECT r.appointment_id, r.rule, r.first_sent, r.first_sent, r.sent, r.delivered, r.failed
+          FROM per_rule r
+        ),
+        g AS (
+          SELECT (${a.startAt} AT TIME ZONE ${timezone})::date AS local_date, ${a.providerId}::text AS provider,
+            ${a.locationId}::text AS location, x.key,
+            sum(x.sent) AS sent, sum(x.delivered) AS delivered, sum(x.failed) AS failed,
+            ${sql.join(
+              Object.entries(counts).map(
+                ([name, condition]) => sql`count(*) FILTER (WHERE ${condition}) AS ${column(name)}`,
+              ),
+              sql`, `,
+            )}
+          FROM x JOIN ${a} ON ${a.id} = x.id
+          GROUP BY 1, 2, 3, 4
+        )
+        SELECT g.local_date, jsonb_agg(jsonb_build_object('provider', g.provider, 'location', g.location,
+            'key', g.key, ${sql.join(
+              SUMS.map((name) => sql`${name}::text, g.${column(name)}`),
+              sql`, `,
+            )})) AS sums
+        FROM g GROUP BY g.local_date`;
+    },
   };
 }
 
 export async function remindersReport(db: Db, ctx: ClinicScope, query: ReportQuery) {
   const timezone = await clinicTimezone(db, ctx);
-  const local = sql`(${a.startAt} at time zone ${timezone})`;
-  const where = inRange(ctx, timezone, query);
+  const days = await rolledUpDays(db, ctx, reminderDays(ctx, timezone), timezone, query.from, query.to);
   const byRule = query.group === 'rule';
-  const messageKey = groupKey(query.group, local, {
-    provider: a.providerId,
-    location: a.locationId,
-    rule: sql`coalesce(${m.ruleId}::text, 'none')`,
-  });
-  const messages = db
-    .select({
-      period: messageKey,
-      sent: count(messageConditions.sent),
-      delivered: count(messageConditions.delivered),
-      failed: count(messageConditions.failed),
-    })
-    .from(m)
-    .innerJoin(a, eq(a.id, m.relatedId))
-    .where(and(where, remindersOf(ctx, query.ruleId)))
-    .groupBy(sql`grouping sets ((1), ())`);
-
-  // Every appointment once, with its first reminders (the totals, and the rows unless by rule).
-  const reminded = firstReminders(db, ctx, where, query.ruleId);
-  const overall = appointmentConditions(sql`${reminded.first}`, sql`${reminded.any}`);
-  const period = byRule
-    ? sql<string | null>`null`
-    : groupKey(query.group, local, { provider: a.providerId, location: a.locationId });
-  const appointments = db
-    .select({ period, ...appointmentFigures(overall) })
-    .from(a)
-    .leftJoin(reminded, eq(reminded.appointmentId, a.id))
-    .where(where)
-    .groupBy(sql`grouping sets ((1), ())`);
-
-  // By rule: each appointment once per rule that reminded it.
-  const ruled = firstRemindersByRule(db, ctx, where);
+  const everyAppointment = days.filter((row) => row.key === '*');
+  // Reminded and messages: of the rule asked for, else of any rule (each appointment once); by
+  // rule, each rule's rows on their own.
+  const ofRule = query.ruleId ? days.filter((row) => row.key === query.ruleId) : everyAppointment;
   const perRule = byRule
-    ? db
-        .select({
-          period: sql<string>`${ruled.rule}`,
-          ...appointmentFigures(appointmentConditions(sql`${ruled.first}`, sql`${ruled.first}`)),
-        })
-        .from(a)
-        .innerJoin(ruled, eq(ruled.appointmentId, a.id))
-        .where(and(where, query.ruleId ? sql`${ruled.rule} = ${query.ruleId}` : undefined))
-        .groupBy(sql`1`)
-    : Promise.resolve([]);
-  const [messageRows, appointmentRows, ruleRows] = await Promise.all([messages, appointments, perRule]);
-
-  type Row = { period: string | null } & Partial<(typeof messageRows)[number]> &
-    Partial<(typeof appointmentRows)[number]>;
-  const totals: Row = {
-    ...messageRows.find((row) => row.period === null),
-    ...appointmentRows.find((row) => row.period === null),
-    period: null,
+    ? groupRollup<ReminderSums>(
+        days.filter((row) => (query.ruleId ? row.key === query.ruleId : row.key !== '*')),
+        query,
+      )
+    : [];
+  const reminded = groupRollup<ReminderSums>(ofRule, byRule ? { ...query, group: 'day' } : query);
+  const overall = groupRollup<ReminderSums>(everyAppointment, byRule ? { ...query, group: 'day' } : query);
+  const notRemindedOf = new Map(overall.map((row) => [row.period, row]));
+  type Row = Partial<ReminderSums> & { period: string | null };
+  const withNotReminded = (row: Row): Row => {
+    const other = notRemindedOf.get(row.period);
+    return {
+      ...row,
+      notReminded: other?.notReminded,
+      notRemindedConfirmed: other?.notRemindedConfirmed,
+      notRemindedCancelled: other?.notRemindedCancelled,
+      notRemindedDue: other?.notRemindedDue,
+      notRemindedNoShow: other?.notRemindedNoShow,
+    };
   };
-  const rows = new Map<string, Row>();
-  const merge = (row: Row) => {
-    if (row.period === null) return;
-    rows.set(row.period, { ...rows.get(row.period), ...row });
-  };
-  for (const row of messageRows) merge(row);
-  for (const row of byRule ? ruleRows : appointmentRows) merge(row);
+  const totals = withNotReminded(reminded.find((row) => row.period === null) ?? { period: null });
+  // By rule: a row per rule that sent anything. Otherwise every period, provider or location with
+  // appointments, reminded by the rule asked for or not.
+  const rows = byRule
+    ? perRule.filter((row) => row.period !== null)
+    : overall.map((row) =>
+        withNotReminded(reminded.find((other) => other.period === row.period) ?? { period: row.period }),
+      );
 
   const figures = (row: Row | undefined): ReportRow['values'] => {
     // By rule, every row compares with all the appointments no reminder reached.
@@ -248,7 +286,7 @@ export async function remindersReport(db: Db, ctx: ClinicScope, query: ReportQue
   return {
     timezone,
     columns: REMINDER_REPORT_COLUMNS,
-    rows: await groupedRows(db, ctx, query, [...rows.values(), totals], figures),
+    rows: await groupedRows(db, ctx, query, rows, figures),
     totals: figures(totals),
   };
 }
