@@ -1,5 +1,6 @@
 import { type Db, queryRows } from '@tend/db';
 import {
+  addDaysTo,
   DAY_SHEET_METRICS,
   DAY_SHEET_REPORT_COLUMNS,
   DAY_SHEET_ROWS_COLUMNS,
@@ -8,21 +9,23 @@ import {
   REPORT_ROWS_LIMIT,
   type ReportQuery,
   type ReportRowsResult,
+  zonedTimeToInstant,
 } from '@tend/domain';
 import { type SQL, sql } from 'drizzle-orm';
-import { openCents, owingCharge } from '../billing/aging';
 import type { ClinicScope } from '../context';
 import { rowsColumns } from './columns';
-import { type ClinicRange, clinicRange, groupedRows, groupKey } from './groups';
+import { type ClinicRange, clinicRange, groupedRows } from './groups';
+import { type DayRollup, groupRollup, rolledUpDays } from './rollups';
 
 /**
  * The Day sheet (definitions and the dating of each entry in packages/domain/src/reports/day-sheet.ts):
  * the ledger entries posted in the range — charges, voids, allocations of payments and of their
  * reversals, adjustments — as one UNION ALL of SQL selects, one per metric (the same select counts
- * a figure and lists its rows), summed by the clinic-local date of their posting instant. The A/R
- * at the start of the range is today's A/R less the same rows posted since; each period's start and end
- * follow from it and the net changes, so start + changes = end holds by construction and is
- * tested against balances computed from the raw rows.
+ * a figure and lists its rows), summed by the clinic-local date of their posting instant and kept as
+ * per-day rollups (rollups.ts). The A/R at the start of the range is the net change of every day
+ * before it (the same rollups); each period's start and end follow from it and the net changes, so
+ * start + changes = end holds by construction and is tested against balances computed from the raw
+ * rows and against the A/R aging.
  */
 
 type Range = ClinicRange;
@@ -77,63 +80,86 @@ function entriesOf(metric: DaySheetMetric, range: Range): SQL {
       AND (c.voided_at IS NULL OR a.created_at < c.voided_at) AND ${which} ${filters}`;
 }
 
-/** How each kind of entry counts backwards from today's A/R: charges and refunds had raised it, the rest lowered it. */
-const UNDO: Record<DaySheetMetric, 1 | -1> = {
-  charges: -1,
-  voids: 1,
-  patient_payments: 1,
-  insurer_payments: 1,
-  adjustments: 1,
-  refunds: -1,
-};
-
-/** Later than any posting (entries are counted from the start with no end). */
-const NO_END = new Date('9999-01-01T00:00:00Z');
+/**
+ * The entries' sums per clinic-local day of posting × provider × location (rollups.ts), counted
+ * as in the figures. A day's entries change only by postings dated that day (a charge, its void,
+ * an allocation, an adjustment: each bumps its day, 0025).
+ */
+function entryDays(clinicId: string, timezone: string): DayRollup {
+  return {
+    report: 'day-sheet/1',
+    days: (from, to) => {
+      const range: Range = {
+        clinicId,
+        timezone,
+        start: new Date(zonedTimeToInstant(from, '00:00', timezone)),
+        end: new Date(zonedTimeToInstant(addDaysTo(to, 1), '00:00', timezone)),
+      };
+      const entries = sql.join(
+        DAY_SHEET_METRICS.map((metric) => entriesOf(metric, range)),
+        sql` UNION ALL `,
+      );
+      const sum = (metric: DaySheetMetric) => sql`coalesce(sum(e.cents) FILTER (WHERE e.metric = ${metric}), 0)`;
+      return sql`
+        SELECT d.local_date, jsonb_agg(jsonb_build_object('provider', d.provider, 'location', d.location,
+            'charges_count', d.charges_count, 'charges', d.charges, 'voids', d.voids,
+            'patient_payments', d.patient_payments, 'insurer_payments', d.insurer_payments,
+            'adjustments', d.adjustments, 'refunds', d.refunds)) AS sums
+        FROM (
+          SELECT (e.at AT TIME ZONE ${timezone})::date AS local_date, e.provider_id::text AS provider,
+            e.location_id::text AS location, count(*) FILTER (WHERE e.metric = 'charges') AS charges_count,
+            ${sum('charges')} AS charges, ${sum('voids')} AS voids,
+            ${sum('patient_payments')} AS patient_payments, ${sum('insurer_payments')} AS insurer_payments,
+            ${sum('adjustments')} AS adjustments, ${sum('refunds')} AS refunds
+          FROM (${entries}) e
+          GROUP BY 1, 2, 3
+        ) d
+        GROUP BY d.local_date`;
+    },
+  };
+}
 
 /**
- * A/R at the range's start, by the group's dimension (or in total): what is owed today (the
- * per-charge balances kept on the charges by 0020, read through the partial index of the charges
- * still owing) less every entry posted since the start — so it reads the recent entries, not the
- * clinic's whole history. The same as charges created before the start and not voided before it,
- * less the allocations and adjustments posted on them before it (tested against exactly that).
+ * A/R at the start of `from`, by provider, location or in total (`all`): the net change of every
+ * day posted before it, from the per-day rollups — the same as charges created before the start
+ * and not voided before it, less the allocations and adjustments posted on them before it (tested
+ * against exactly that, and against the A/R aging).
  */
-async function arAtStart(db: Db, range: Range, dimension: 'provider_id' | 'location_id' | null) {
-  const { clinicId } = range;
-  const filters = chargeFilters(range);
-  const owed = (alias: string) => sql.raw(dimension ? `${alias}.${dimension}::text` : `'all'`);
-  const since = { ...range, end: NO_END };
-  const undo = sql.join(
-    DAY_SHEET_METRICS.map(
-      (metric) =>
-        sql`SELECT ${owed('e')} AS key, ${UNDO[metric]} * e.cents AS cents FROM (${entriesOf(metric, since)}) e`,
-    ),
-    sql` UNION ALL `,
-  );
-  const rows = await queryRows<{ key: string; cents: string | number | null }>(
+async function arAtStart(
+  db: Db,
+  ctx: ClinicScope,
+  rollup: DayRollup,
+  query: ReportQuery,
+  timezone: string,
+  dimension: 'provider' | 'location' | null,
+): Promise<Map<string, number>> {
+  const [first] = await queryRows<{ day: string | null }>(
     db,
-    sql`SELECT x.key, sum(x.cents) AS cents FROM (
-          SELECT ${owed('c')} AS key, (${openCents}) AS cents FROM charges c
-            WHERE c.clinic_id = ${clinicId} AND ${owingCharge} ${filters}
-          UNION ALL ${undo}
-        ) x GROUP BY x.key`,
+    sql`SELECT (min(created_at) AT TIME ZONE ${timezone})::date::text AS day FROM charges WHERE clinic_id = ${ctx.clinicId}`,
   );
-  return new Map(rows.map((row) => [row.key, Number(row.cents ?? 0)]));
+  const starts = new Map<string, number>();
+  if (!first?.day || first.day >= query.from) return starts;
+  const before = await rolledUpDays(db, ctx, rollup, timezone, first.day, addDaysTo(query.from, -1));
+  for (const row of groupRollup<Sums>(before, { ...query, group: dimension ?? 'day' })) {
+    if (dimension ? row.period === null : row.period !== null) continue;
+    starts.set(row.period ?? 'all', changesOf(row).netChangeCents);
+  }
+  return starts;
 }
 
 interface Sums {
-  period: string | null;
-  charges_count: number | string;
-  charges: number | string | null;
-  voids: number | string | null;
-  patient_payments: number | string | null;
-  insurer_payments: number | string | null;
-  adjustments: number | string | null;
-  refunds: number | string | null;
+  charges_count: number;
+  charges: number;
+  voids: number;
+  patient_payments: number;
+  insurer_payments: number;
+  adjustments: number;
+  refunds: number;
 }
 
 type Values = Record<(typeof DAY_SHEET_REPORT_COLUMNS)[number]['key'], number>;
 
-function changesOf(row: Sums | undefined): Omit<Values, 'arStartCents' | 'arEndCents'> {
+function changesOf(row: Partial<Sums> | undefined): Omit<Values, 'arStartCents' | 'arEndCents'> {
   const n = (value: number | string | null | undefined) => Number(value ?? 0);
   const charges = n(row?.charges);
   const voids = n(row?.voids);
@@ -171,41 +197,16 @@ function withAr(changes: Omit<Values, 'arStartCents' | 'arEndCents'>, arStart: n
 
 export async function daySheetReport(db: Db, ctx: ClinicScope, query: ReportQuery) {
   const range = await clinicRange(db, ctx, query);
-  const entries = sql.join(
-    DAY_SHEET_METRICS.map((metric) => entriesOf(metric, range)),
-    sql` UNION ALL `,
-  );
-  const local = sql`(e.at at time zone ${range.timezone})`;
-  const period = groupKey(query.group, local, { provider: sql`e.provider_id`, location: sql`e.location_id` });
-  const sum = (metric: DaySheetMetric) => sql`sum(e.cents) FILTER (WHERE e.metric = ${metric})`;
-  const results = await queryRows<Sums>(
-    db,
-    sql`SELECT ${period} AS period,
-          count(*) FILTER (WHERE e.metric = 'charges') AS charges_count,
-          ${sum('charges')} AS charges, ${sum('voids')} AS voids,
-          ${sum('patient_payments')} AS patient_payments, ${sum('insurer_payments')} AS insurer_payments,
-          ${sum('adjustments')} AS adjustments, ${sum('refunds')} AS refunds
-        FROM (${entries}) e
-        GROUP BY GROUPING SETS ((1), ())`,
-  );
-  const dimension = query.group === 'provider' ? 'provider_id' : query.group === 'location' ? 'location_id' : null;
-  const starts = await arAtStart(db, range, dimension);
+  const rollup = entryDays(ctx.clinicId, range.timezone);
+  const days = await rolledUpDays(db, ctx, rollup, range.timezone, query.from, query.to);
+  const results: Array<Partial<Sums> & { period: string | null }> = groupRollup<Sums>(days, query);
+  const dimension = query.group === 'provider' ? 'provider' : query.group === 'location' ? 'location' : null;
+  const starts = await arAtStart(db, ctx, rollup, query, range.timezone, dimension);
   const totalStart = [...starts.values()].reduce((total, cents) => total + cents, 0);
   // A provider/location with A/R but no entries in the range still has its row.
   if (dimension) {
     for (const key of starts.keys()) {
-      if (!results.some((row) => row.period === key)) {
-        results.push({
-          period: key,
-          charges_count: 0,
-          charges: 0,
-          voids: 0,
-          patient_payments: 0,
-          insurer_payments: 0,
-          adjustments: 0,
-          refunds: 0,
-        });
-      }
+      if (!results.some((row) => row.period === key)) results.push({ period: key });
     }
   }
   const totalChanges = changesOf(results.find((row) => row.period === null));

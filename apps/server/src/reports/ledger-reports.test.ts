@@ -1,3 +1,4 @@
+import { newId, schema } from '@tend/db';
 import { RECONCILIATION_BILL_DAYS, RECONCILIATION_INVOICE_DAYS, todayIn } from '@tend/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../test/harness';
@@ -426,5 +427,47 @@ describe('the Reconciliation report', () => {
     const metric = await f.manager.get(`/api/reports/day-sheet/rows?from=${FROM}&to=${TO}&metric=cash`);
     expect(metric.status).toBe(400);
     expect((await f.s.reception.get(`/api/reports/day-sheet?from=${FROM}&to=${TO}`)).status).toBe(403);
+  });
+  it('stays exact when postings follow a read: a payment today, an adjustment posted before the range', async () => {
+    const today = todayIn(TZ);
+    const from = plusDays(today, -6);
+    const sheet = async () => {
+      const response = await f.manager.get(`/api/reports/day-sheet?from=${from}&to=${today}&group=day`);
+      expect(response.status).toBe(200);
+      return response.body;
+    };
+    const before = await sheet();
+    const charge = f.charges.find((c) => !c.voidedAt && balanceNow(f, c).patient >= 500);
+    if (!charge) throw new Error('the fixture has no charge with a patient balance');
+    const paid = await f.s.reception.post('/api/payments', {
+      source: 'patient',
+      patientId: charge.patientId,
+      method: 'cash',
+      amountCents: 300,
+      receivedOn: today,
+      allocations: [{ chargeId: charge.id, responsibility: 'patient', amountCents: 300 }],
+    });
+    expect(paid.status, JSON.stringify(paid.body)).toBe(201);
+    // Written straight to the database, dated the evening before the range: only the A/R at its start moves.
+    await t.database.db.insert(schema.adjustments).values({
+      id: newId(),
+      clinicId: f.clinicId,
+      chargeId: charge.id,
+      responsibility: 'patient',
+      kind: 'discount',
+      amountCents: 200,
+      reason: 'Courtesy',
+      postedAt: at(plusDays(from, -1), '22:00'),
+    });
+
+    const after = await sheet();
+    expect(after.totals.patientPaymentsCents).toBe(before.totals.patientPaymentsCents + 300);
+    expect(after.totals.adjustmentsCents).toBe(before.totals.adjustmentsCents);
+    expect(after.totals.arStartCents).toBe(before.totals.arStartCents - 200);
+    expect(after.totals.arEndCents).toBe(before.totals.arEndCents - 500);
+    const todayRow = after.rows.find((row: { period: string }) => row.period === today);
+    expect(todayRow.values.patientPaymentsCents).toBe(
+      before.rows.find((row: { period: string }) => row.period === today).values.patientPaymentsCents + 300,
+    );
   });
 });

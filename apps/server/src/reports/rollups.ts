@@ -52,7 +52,8 @@ export async function rolledUpDays(
         FROM generate_series(${from}::date, ${to}::date, interval '1 day') d
         LEFT JOIN report_day_versions v ON v.clinic_id = ${ctx.clinicId} AND v.local_date = d::date
         LEFT JOIN report_day_rollups r ON r.clinic_id = ${ctx.clinicId} AND r.report = ${rollup.report}
-          AND r.local_date = d::date AND r.version = coalesce(v.version, 0) AND r.fingerprint = ${fingerprint}`,
+          AND r.local_date = d::date AND r.version = coalesce(v.version, 0) AND r.fingerprint = ${fingerprint}
+        ORDER BY d`,
   );
   const missing = stored.filter((day) => day.sums === null).map((day) => day.date);
   const days = stored.filter((day) => day.sums !== null) as Array<{ date: string; sums: RollupRow[] }>;
