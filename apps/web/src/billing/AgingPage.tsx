@@ -120,9 +120,11 @@ export function AgingPage() {
               header={
                 <Group justify="space-between" align="flex-end" mb="sm">
                   <Text size="sm" data-testid="aging-patient-count">
-                    {report.patientCount === 1
-                      ? t('aging.patientCountOne')
-                      : t('aging.patientCount', { count: report.patientCount.toLocaleString() })}
+                    {report.patientCount === 0
+                      ? null
+                      : report.patientCount === 1
+                        ? t('aging.patientCountOne')
+                        : t('aging.patientCount', { count: report.patientCount.toLocaleString() })}
                   </Text>
                   <TextInput
                     label={t('aging.patientSearch')}
@@ -132,7 +134,11 @@ export function AgingPage() {
                   />
                 </Group>
               }
-              footer={<TotalPager page={page} pageSize={PATIENT_PAGE} total={report.patientCount} onChange={setPage} />}
+              footer={
+                report.patientCount > PATIENT_PAGE && (
+                  <TotalPager page={page} pageSize={PATIENT_PAGE} total={report.patientCount} onChange={setPage} />
+                )
+              }
               link={(row) => (
                 <AnchorLink
                   to="/patients/$patientId"
