@@ -96,7 +96,20 @@ function lastDays(report: string, days: number, group: string, span: string): En
 const ENDPOINTS: Endpoint[] = [
   { name: 'GET /api/dashboard, manager', targetMs: 300, as: 'manager', url: () => '/api/dashboard' },
   { name: 'GET /api/dashboard, receptionist', targetMs: 300, as: 'receptionist', url: () => '/api/dashboard' },
+  // The billing dashboard's A/R tile is the aging's totals (0022: from the date × payer rollup).
+  { name: 'GET /api/dashboard, billing', targetMs: 300, as: 'billing', url: () => '/api/dashboard' },
   { name: 'GET /api/reports/ar-aging', targetMs: 1_000, url: () => '/api/reports/ar-aging' },
+  {
+    name: 'GET /api/reports/ar-aging, patients 1,001–1,050',
+    targetMs: 1_000,
+    url: () => '/api/reports/ar-aging?patientOffset=1000',
+  },
+  {
+    // A past date: the owing charges dated after it are taken off each patient's rolled-up balance.
+    name: 'GET /api/reports/ar-aging, as of 30 days ago',
+    targetMs: 1_000,
+    url: (ctx) => `/api/reports/ar-aging?asOf=${addDays(ctx.today, -30)}`,
+  },
   ...['appointments', 'utilisation', 'reminders', 'patients', 'revenue'].flatMap((report) => [
     weekByDay(report),
     lastDays(report, 364, 'month', 'year'),

@@ -125,6 +125,12 @@ test('billing invoices a $50 copay, emails it, posts the payment and sees A/R ag
   expect(before).toBeGreaterThanOrEqual(5000);
   const byPatient = page.getByRole('region', { name: 'By patient' });
   await expect(byPatient.getByRole('row').filter({ hasText: 'Wren Calloway' })).toContainText('$50.00');
+  // The patient list is paged by the server; it says how many owe and finds one by name.
+  const owing = byPatient.getByTestId('aging-patient-count');
+  await expect(owing).toHaveText(/^[\d,]+ patients? owes?$/);
+  await byPatient.getByLabel('Find a patient').fill('callow');
+  await expect(byPatient.getByRole('row').filter({ hasText: 'Wren Calloway' })).toContainText('$50.00');
+  await expect(byPatient.locator('tbody tr').filter({ hasNotText: 'Calloway' })).toHaveCount(0);
   await accessible(page, 'the A/R aging report');
   await screenshot(page, 'billing-aging-before');
 

@@ -471,6 +471,25 @@ export const charges = pgTable('charges', {
   patientAdjustedCents: integer('patient_adjusted_cents').notNull().default(0),
 });
 
+/**
+ * Open balances rolled up per clinic × date of service × payer (NULL: no insurer) and per patient,
+ * kept by statement triggers on charges (0022) for the A/R aging. Read-only for the code.
+ */
+export const arOpenByDate = pgTable('ar_open_by_date', {
+  clinicId: uuid('clinic_id').notNull(),
+  serviceDate: date('service_date', { mode: 'string' }).notNull(),
+  payerId: uuid('payer_id'),
+  insurerCents: bigint('insurer_cents', { mode: 'number' }).notNull(),
+  patientCents: bigint('patient_cents', { mode: 'number' }).notNull(),
+});
+
+export const arOpenByPatient = pgTable('ar_open_by_patient', {
+  patientId: uuid('patient_id').primaryKey(),
+  clinicId: uuid('clinic_id').notNull(),
+  insurerCents: bigint('insurer_cents', { mode: 'number' }).notNull(),
+  patientCents: bigint('patient_cents', { mode: 'number' }).notNull(),
+});
+
 export const vitals = pgTable('vitals', {
   id: uuid('id').primaryKey(),
   clinicId: uuid('clinic_id').notNull(),

@@ -53,12 +53,13 @@ const keyed = (rows: Array<Buckets & { id: string; name: string }>) =>
 describe('A/R aging from SQL aggregates', () => {
   it('equals the aging computed from the raw ledger rows, on several dates', async () => {
     for (const asOf of [plusDays(FROM, 10), TO, plusDays(TO, 10), plusDays(TO, 100)]) {
-      const response = await f.s.billing.get(`/api/reports/ar-aging?asOf=${asOf}`);
+      const response = await f.s.billing.get(`/api/reports/ar-aging?asOf=${asOf}&patientLimit=500`);
       expect(response.status, JSON.stringify(response.body)).toBe(200);
       const expected = expectedAging(asOf);
       expect(response.body.asOf).toBe(asOf);
       expect(keyed(response.body.byPayer), asOf).toEqual(expected.byPayer);
       expect(keyed(response.body.byPatient), asOf).toEqual(expected.byPatient);
+      expect(response.body.patientCount, asOf).toBe(Object.keys(expected.byPatient).length);
       expect(response.body.totals, asOf).toEqual(expected.totals);
       // Sorted by what is owed, largest first; names shown.
       const totals = response.body.byPatient.map((row: { total: number }) => row.total);
@@ -73,4 +74,62 @@ describe('A/R aging from SQL aggregates', () => {
     }
     expect(expectedAging(plusDays(TO, 100)).totals.patient.d90plus).not.toBe(0);
   });
+
+  it('pages the patients who owe: largest balance first, then by name, with how many owe', async () => {
+    for (const asOf of [plusDays(FROM, 10), TO]) {
+      const url = (query: string) => `/api/reports/ar-aging?asOf=${asOf}&${query}`;
+      const all = (await f.s.billing.get(url('patientLimit=500'))).body;
+      const count = Object.keys(expectedAging(asOf).byPatient).length;
+      expect(count, asOf).toBeGreaterThan(4);
+      expect(all.byPatient).toHaveLength(count);
+      const order = [...all.byPatient].sort(
+        (a: Row, b: Row) =>
+          b.total - a.total || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) || (a.id < b.id ? -1 : 1),
+      );
+      expect(all.byPatient.map((row: Row) => row.id)).toEqual(order.map((row: Row) => row.id));
+      // Pages of 2 put together are the whole list; each says how many owe; past the end, none.
+      const pages: Row[] = [];
+      for (let offset = 0; offset < count; offset += 2) {
+        const page = (await f.s.billing.get(url(`patientLimit=2&patientOffset=${offset}`))).body;
+        expect(page.patientCount).toBe(count);
+        expect(page.byPatient.length).toBe(Math.min(2, count - offset));
+        expect(page.totals).toEqual(all.totals);
+        expect(page.byPayer).toEqual(all.byPayer);
+        pages.push(...page.byPatient);
+      }
+      expect(pages).toEqual(all.byPatient);
+      const past = (await f.s.billing.get(url(`patientLimit=4&patientOffset=${count}`))).body;
+      expect(past).toMatchObject({ byPatient: [], patientCount: count });
+      // 50 by default.
+      expect((await f.s.billing.get(url(''))).body.byPatient).toHaveLength(Math.min(50, count));
+
+      // Search by the start of a word of the name: the matching owing patients, counted.
+      const family = all.byPatient[0].name.split(' ').at(-1) as string;
+      const matching = all.byPatient.filter((row: Row) =>
+        row.name
+          .toLowerCase()
+          .split(' ')
+          .some((word: string) => word.startsWith(family.slice(0, 3).toLowerCase())),
+      );
+      const found = (await f.s.billing.get(url(`patientQuery=${encodeURIComponent(family.slice(0, 3))}`))).body;
+      expect(found.byPatient).toEqual(matching.slice(0, 50));
+      expect(found.patientCount).toBe(matching.length);
+    }
+  });
+
+  it('refuses a bad page with a 400 naming the field', async () => {
+    for (const query of [
+      'patientLimit=0',
+      'patientLimit=501',
+      'patientLimit=ten',
+      'patientOffset=-1',
+      'asOf=2026-02-30',
+    ]) {
+      const response = await f.s.billing.get(`/api/reports/ar-aging?${query}`);
+      expect(response.status, query).toBe(400);
+      expect(JSON.stringify(response.body), query).toContain(query.split('=')[0]);
+    }
+  });
 });
+
+type Row = Buckets & { id: string; name: string };

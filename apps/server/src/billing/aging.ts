@@ -1,93 +1,187 @@
 import { type Db, queryRows, schema } from '@tend/db';
-import { AGING_BUCKETS, type AgingTotals, emptyAging, todayIn } from '@tend/domain';
+import {
+  AGING_BUCKETS,
+  type AgingTotals,
+  type ArAging,
+  type ArAgingQuery,
+  emptyAging,
+  normalizeName,
+  todayIn,
+  zArAgingQuery,
+} from '@tend/domain';
 import { eq, type SQL, sql } from 'drizzle-orm';
 import type { RequestContext } from '../context';
 
 /**
- * A/R aging by insurer and by patient, from the ledger's open balances (by date of service),
- * computed in the database: each open charge's balance per side (its portion − what was
- * allocated to it − what was adjusted off it, as `balancesOf` does), summed by payer or patient
- * and by bucket in one grouped query — never the clinic's charges loaded into Node.
+ * A/R aging by insurer and by patient, from the ledger's open balances by date of service: each
+ * open charge's balance per side is its portion − what was allocated to it − what was adjusted
+ * off it (as `balancesOf` does), kept on the charge by triggers on allocations and adjustments
+ * (0020).
  *
- * What was allocated and adjusted per side is kept on each charge by triggers on allocations
- * and adjustments (migration 0020), so no allocation or adjustment is read here, and only the
- * charges still owing something are (through the partial index `charges_owing_idx`).
+ * Those balances are also rolled up by triggers on charges (0022), in the transaction of every
+ * change: per clinic × date of service × payer (`ar_open_by_date`, a few thousand rows: the
+ * bucket totals and the payers' rows) and per patient (`ar_open_by_patient`: the patient list,
+ * paged by balance). Only the patients of the page shown have their own owing charges read, for
+ * their bucket split.
  */
 
 /** A side's open balance of charge `c` from its rollups (0020). */
 const openOf = (side: 'insurer' | 'patient') =>
   sql.raw(`c.${side}_cents - c.${side}_allocated_cents - c.${side}_adjusted_cents`);
 
-/**
- * The charges still owing on either side — exactly the predicate of the partial index
- * `charges_owing_idx` (0020), so that the planner reads only them.
- */
 /** What a charge `c` still owes, both sides (its portions less what was allocated and adjusted). */
 export const openCents = sql.raw(
   'c.insurer_cents - c.insurer_allocated_cents - c.insurer_adjusted_cents + c.patient_cents - c.patient_allocated_cents - c.patient_adjusted_cents',
 );
 
+/**
+ * The charges still owing on either side — exactly the predicate of the partial index
+ * `charges_owing_idx` (0020), so that the planner reads only them.
+ */
 export const owingCharge = sql.raw(`c.status = 'open'
     AND (c.insurer_cents - c.insurer_allocated_cents - c.insurer_adjusted_cents <> 0
       OR c.patient_cents - c.patient_allocated_cents - c.patient_adjusted_cents <> 0)`);
 
-/**
- * The balance of every open charge dated up to `asOf` that still owes something, per side, with
- * its aging bucket (0…3). Charges owing nothing add nothing to any sum and are left out.
- */
-export function openChargeBalances(clinicId: string, asOf: string): SQL {
-  return sql`
-    SELECT c.patient_id, c.payer_id, c.service_date,
-      CASE WHEN ${asOf}::date - c.service_date <= 30 THEN 0
-           WHEN ${asOf}::date - c.service_date <= 60 THEN 1
-           WHEN ${asOf}::date - c.service_date <= 90 THEN 2 ELSE 3 END AS bucket,
-      ${openOf('insurer')} AS insurer,
-      ${openOf('patient')} AS patient
-    FROM charges c
-    WHERE c.clinic_id = ${clinicId} AND ${owingCharge} AND c.service_date <= ${asOf}::date`;
-}
+/** Which bucket (0…3) a date of service `date` falls in, as of `asOf`. */
+const bucketOf = (date: SQL, asOf: string) => sql`CASE WHEN ${asOf}::date - ${date} <= 30 THEN 0
+  WHEN ${asOf}::date - ${date} <= 60 THEN 1
+  WHEN ${asOf}::date - ${date} <= 90 THEN 2 ELSE 3 END`;
 
-interface AgingSum {
-  side: 'insurer' | 'patient';
-  key: string;
+interface BucketSum {
+  key: string | null;
   bucket: number;
-  cents: number | string;
+  insurer: number | string;
+  patient: number | string;
 }
 
-export async function arAging(db: Db, ctx: RequestContext, asOfInput?: string) {
-  const [clinic] = await db.select().from(schema.clinics).where(eq(schema.clinics.id, ctx.clinicId));
-  const asOf = asOfInput ?? todayIn(clinic.timezone);
-  // One pass: the insurer side by payer (charges billed to one), the patient side by patient.
-  const sums = await queryRows<AgingSum>(
+/**
+ * The clinic's open balances as of `asOf`, by payer and bucket, from the date × payer rollup:
+ * the insurer side by payer (charges billed to one) and the patient side's total. The billing
+ * dashboard's A/R tile reads only this.
+ */
+export async function agingTotals(db: Db, clinicId: string, asOf: string) {
+  const sums = await queryRows<BucketSum>(
     db,
-    sql`SELECT CASE WHEN grouping(o.payer_id) = 0 THEN 'insurer' ELSE 'patient' END AS side,
-        coalesce(o.payer_id, o.patient_id)::text AS key, o.bucket,
-        CASE WHEN grouping(o.payer_id) = 0 THEN sum(o.insurer) ELSE sum(o.patient) END AS cents
-      FROM (${openChargeBalances(ctx.clinicId, asOf)}) o
-      GROUP BY GROUPING SETS ((o.payer_id, o.bucket), (o.patient_id, o.bucket))
-      HAVING (grouping(o.payer_id) = 0 AND o.payer_id IS NOT NULL AND sum(o.insurer) <> 0)
-          OR (grouping(o.payer_id) = 1 AND sum(o.patient) <> 0)`,
+    sql`SELECT r.payer_id::text AS key, ${bucketOf(sql`r.service_date`, asOf)} AS bucket,
+          sum(r.insurer_cents) AS insurer, sum(r.patient_cents) AS patient
+        FROM ar_open_by_date r
+        WHERE r.clinic_id = ${clinicId} AND r.service_date <= ${asOf}::date
+        GROUP BY 1, 2`,
   );
-  const insurer = totalsOf(sums.filter((row) => row.side === 'insurer'));
-  const patient = totalsOf(sums.filter((row) => row.side === 'patient'));
-  const names = await namesOf(db, ctx.clinicId, [...insurer.rows.keys()], [...patient.rows.keys()]);
-  const rows = (report: ReturnType<typeof totalsOf>) =>
-    [...report.rows.entries()]
-      .filter(([, totals]) => totals.total !== 0)
-      .map(([id, totals]) => ({ id, name: names.get(id) ?? '', ...bucketsOf(totals) }))
-      .sort((a, b) => b.total - a.total || a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+  const byPayer = totalsOf(
+    sums
+      .filter((sum) => sum.key !== null)
+      .map((sum) => ({ key: sum.key as string, bucket: sum.bucket, cents: sum.insurer })),
+  );
+  const patient = totalsOf(sums.map((sum) => ({ key: '', bucket: sum.bucket, cents: sum.patient })));
+  return { byPayer, insurer: byPayer.totals, patient: patient.totals };
+}
+
+export async function arAging(db: Db, ctx: RequestContext, input: ArAgingQuery = {}): Promise<ArAging> {
+  const query = zArAgingQuery.parse(input);
+  const [clinic] = await db.select().from(schema.clinics).where(eq(schema.clinics.id, ctx.clinicId));
+  const asOf = query.asOf ?? todayIn(clinic.timezone);
+  const totals = await agingTotals(db, ctx.clinicId, asOf);
+  const balances = patientBalances(ctx.clinicId, asOf, await hasLaterCharges(db, ctx.clinicId, asOf));
+  const page = await patientPage(db, balances, query);
+  const split = await patientBuckets(
+    db,
+    ctx.clinicId,
+    asOf,
+    page.map((row) => row.id),
+  );
+  const payerNames = await namesOf(db, ctx.clinicId, [...totals.byPayer.rows.keys()]);
   return {
     asOf,
-    byPayer: rows(insurer),
-    byPatient: rows(patient),
-    totals: {
-      insurer: bucketsOf(insurer.totals),
-      patient: bucketsOf(patient.totals),
-    },
+    byPayer: [...totals.byPayer.rows.entries()]
+      .filter(([, row]) => row.total !== 0)
+      .map(([id, row]) => ({ id, name: payerNames.get(id) ?? '', ...bucketsOf(row) }))
+      .sort((a, b) => b.total - a.total || a.name.localeCompare(b.name) || a.id.localeCompare(b.id)),
+    byPatient: page.map((row) => ({ id: row.id, name: row.name, ...bucketsOf(split.get(row.id) ?? emptyAging()) })),
+    patientCount: await patientCount(db, balances, query.patientQuery),
+    totals: { insurer: bucketsOf(totals.insurer), patient: bucketsOf(totals.patient) },
   };
 }
 
-function totalsOf(sums: AgingSum[]) {
+/**
+ * Each patient's open balance (patient side) as of `asOf`: the per-patient rollup (every date),
+ * less what the owing charges dated after `asOf` add to it (none when `asOf` is today, unless
+ * charges are dated in the future; few for a recent date) — so the list is ordered by the
+ * balance as of that date.
+ */
+function patientBalances(clinicId: string, asOf: string, laterCharges: boolean): SQL {
+  if (!laterCharges) {
+    return sql`SELECT r.patient_id, r.patient_cents AS total FROM ar_open_by_patient r
+      WHERE r.clinic_id = ${clinicId} AND r.patient_cents <> 0`;
+  }
+  return sql`SELECT b.patient_id, sum(b.cents) AS total FROM (
+      SELECT r.patient_id, r.patient_cents AS cents FROM ar_open_by_patient r
+        WHERE r.clinic_id = ${clinicId} AND r.patient_cents <> 0
+      UNION ALL
+      SELECT c.patient_id, -(${openOf('patient')}) FROM charges c
+        WHERE c.clinic_id = ${clinicId} AND ${owingCharge} AND c.service_date > ${asOf}::date) b
+    GROUP BY b.patient_id HAVING sum(b.cents) <> 0`;
+}
+
+type PageQuery = ReturnType<typeof zArAgingQuery.parse>;
+
+/** Whether any charge dated after `asOf` still owes (through `charges_owing_idx`). */
+async function hasLaterCharges(db: Db, clinicId: string, asOf: string) {
+  const [row] = await queryRows<{ later: boolean }>(
+    db,
+    sql`SELECT EXISTS (SELECT 1 FROM charges c
+          WHERE c.clinic_id = ${clinicId} AND ${owingCharge} AND c.service_date > ${asOf}::date) AS later`,
+  );
+  return row.later;
+}
+
+/** Patients `p` whose name has a word starting with the query (as the patient search does). */
+function nameMatches(query: string | undefined): SQL | undefined {
+  const name = query ? normalizeName(query) : '';
+  if (!name) return undefined;
+  return sql`(p.search_name LIKE ${`${name}%`} OR p.search_name LIKE ${`% ${name}%`})`;
+}
+
+/** One page of the patients who owe, largest balance first, then by name. */
+async function patientPage(db: Db, balances: SQL, query: PageQuery) {
+  return queryRows<{ id: string; name: string }>(
+    db,
+    sql`SELECT o.patient_id::text AS id, p.given_name || ' ' || p.family_name AS name
+        FROM (${balances}) o JOIN patients p ON p.id = o.patient_id
+        WHERE ${nameMatches(query.patientQuery) ?? sql`TRUE`}
+        ORDER BY o.total DESC, p.given_name || ' ' || p.family_name, o.patient_id
+        LIMIT ${query.patientLimit} OFFSET ${query.patientOffset}`,
+  );
+}
+
+/** How many patients owe (matching the name query, if any). */
+async function patientCount(db: Db, balances: SQL, patientQuery: string | undefined) {
+  const named = nameMatches(patientQuery);
+  const [row] = await queryRows<{ count: number | string }>(
+    db,
+    named
+      ? sql`SELECT count(*) AS count FROM (${balances}) o JOIN patients p ON p.id = o.patient_id WHERE ${named}`
+      : sql`SELECT count(*) AS count FROM (${balances}) o`,
+  );
+  return Number(row.count);
+}
+
+/** The bucket split of the patients shown, from their own owing charges (`charges_patient_idx`). */
+async function patientBuckets(db: Db, clinicId: string, asOf: string, patientIds: string[]) {
+  if (!patientIds.length) return new Map<string, AgingTotals>();
+  const sums = await queryRows<{ key: string; bucket: number; cents: number | string }>(
+    db,
+    sql`SELECT c.patient_id::text AS key, ${bucketOf(sql`c.service_date`, asOf)} AS bucket,
+          sum(${openOf('patient')}) AS cents
+        FROM charges c
+        WHERE c.patient_id = ANY(${`{${patientIds.join(',')}}`}::uuid[]) AND c.clinic_id = ${clinicId}
+          AND ${owingCharge} AND c.service_date <= ${asOf}::date
+        GROUP BY 1, 2`,
+  );
+  return totalsOf(sums).rows;
+}
+
+function totalsOf(sums: { key: string; bucket: number; cents: number | string }[]) {
   const rows = new Map<string, AgingTotals>();
   const totals = emptyAging();
   for (const sum of sums) {
@@ -103,29 +197,15 @@ function totalsOf(sums: AgingSum[]) {
   return { rows, totals };
 }
 
-/** Names of the payers and patients shown (only those with something owed). */
-async function namesOf(db: Db, clinicId: string, payerIds: string[], patientIds: string[]) {
+/** Names of the payers shown (only those with something owed). */
+async function namesOf(db: Db, clinicId: string, payerIds: string[]) {
   const names = new Map<string, string>();
-  const list = (ids: string[]) =>
-    sql.join(
-      ids.map((id) => sql`${id}::uuid`),
-      sql`, `,
-    );
-  if (payerIds.length) {
-    const rows = await queryRows<{ id: string; name: string }>(
-      db,
-      sql`SELECT id::text, name FROM payers WHERE clinic_id = ${clinicId} AND id IN (${list(payerIds)})`,
-    );
-    for (const row of rows) names.set(row.id, row.name);
-  }
-  if (patientIds.length) {
-    const rows = await queryRows<{ id: string; name: string }>(
-      db,
-      sql`SELECT id::text, given_name || ' ' || family_name AS name FROM patients
-          WHERE clinic_id = ${clinicId} AND id = ANY(${`{${patientIds.join(',')}}`}::uuid[])`,
-    );
-    for (const row of rows) names.set(row.id, row.name);
-  }
+  if (!payerIds.length) return names;
+  const rows = await queryRows<{ id: string; name: string }>(
+    db,
+    sql`SELECT id::text, name FROM payers WHERE clinic_id = ${clinicId} AND id = ANY(${`{${payerIds.join(',')}}`}::uuid[])`,
+  );
+  for (const row of rows) names.set(row.id, row.name);
   return names;
 }
 

@@ -1,9 +1,10 @@
 import {
   zAdjustmentCreate,
   zAllocationsApply,
+  zArAging,
+  zArAgingQuery,
   zBalanceReminderOverview,
   zBalanceReminderSettings,
-  zDate,
   zFeeRate,
   zFeeRateCreate,
   zId,
@@ -43,14 +44,6 @@ import {
 } from './ledger';
 import { listPayments, paymentReceiptPdf } from './payments';
 import { createStatements, listStatements, sendStatement, statementPdf } from './statements';
-
-const zBuckets = z.object({
-  d0to30: z.number().int(),
-  d31to60: z.number().int(),
-  d61to90: z.number().int(),
-  d90plus: z.number().int(),
-  total: z.number().int(),
-});
 
 /** The ledger's API: payments with allocations, adjustments, transfers, balances and aging. */
 export function billingRoutes(server: FastifyInstance, deps: Deps): void {
@@ -194,19 +187,11 @@ export function billingRoutes(server: FastifyInstance, deps: Deps): void {
         tags,
         summary:
           'A/R aging (0–30, 31–60, 61–90, 90+ days since the date of service) by insurer and by patient, in cents',
-        querystring: z.object({ asOf: zDate.optional() }),
-        response: {
-          200: z.object({
-            asOf: z.string(),
-            byPayer: z.array(zBuckets.extend({ id: z.string(), name: z.string() })),
-            byPatient: z.array(zBuckets.extend({ id: z.string(), name: z.string() })),
-            totals: z.object({ insurer: zBuckets, patient: zBuckets }),
-          }),
-          ...errorResponses,
-        },
+        querystring: zArAgingQuery,
+        response: { 200: zArAging, ...errorResponses },
       },
     },
-    async (request) => arAging(db, requireCtx(request), request.query.asOf),
+    async (request) => arAging(db, requireCtx(request), request.query),
   );
 
   app.post(

@@ -26,7 +26,7 @@ import {
 import { and, asc, eq, gte, inArray, lt, lte, ne, type SQL, sql } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import { recordAudit, recordPatientsAccess } from '../audit/service';
-import { arAging } from '../billing/aging';
+import { agingTotals } from '../billing/aging';
 import { loadInvoices } from '../billing/invoices';
 import type { RequestContext } from '../context';
 import { REPORTS } from '../reports/registry';
@@ -342,7 +342,8 @@ async function billing(db: Db, ctx: RequestContext, day: Day): Promise<BillingSe
     .from(pay)
     .where(and(eq(pay.clinicId, ctx.clinicId), eq(pay.receivedOn, day.today)));
 
-  const aging = await arAging(db, ctx, day.today);
+  // The A/R tile: the aging's totals only, from the date × payer rollup (no patient is read).
+  const aging = await agingTotals(db, ctx.clinicId, day.today);
   return {
     unpaidInvoices: {
       days: UNPAID_INVOICE_DAYS,
@@ -356,10 +357,10 @@ async function billing(db: Db, ctx: RequestContext, day: Day): Promise<BillingSe
     },
     postings: { date: day.today, count: postings.count, cents: postings.cents },
     receivables: {
-      asOf: aging.asOf,
-      insurerCents: aging.totals.insurer.total,
-      patientCents: aging.totals.patient.total,
-      totalCents: aging.totals.insurer.total + aging.totals.patient.total,
+      asOf: day.today,
+      insurerCents: aging.insurer.total,
+      patientCents: aging.patient.total,
+      totalCents: aging.insurer.total + aging.patient.total,
     },
   };
 }

@@ -1,18 +1,23 @@
-import { Button, Group, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { Button, Group, Paper, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
 import { getRouteApi, useNavigate } from '@tanstack/react-router';
 import { type MessageKey, t } from '@tend/domain';
-import { type ReactNode, useState } from 'react';
+import { type ReactNode, useEffect, useState } from 'react';
 import { useSession } from '../auth/session';
 import { DateField } from '../components/DateField';
 import { formatDate } from '../components/format';
 import { AnchorLink } from '../components/links';
 import { PageHeader } from '../components/PageHeader';
+import { TotalPager } from '../components/Pager';
 import { QueryView } from '../components/states';
 import { isDate } from '../schedule/time';
 import { type AgingBuckets, type AgingRow, useArAging } from './api';
 import { Money } from './shared';
 
 const route = getRouteApi('/billing/aging');
+
+/** Patients shown per page (the server pages the list: a network has tens of thousands who owe). */
+const PATIENT_PAGE = 50;
 
 const BUCKETS: { key: keyof AgingBuckets; label: MessageKey }[] = [
   { key: 'd0to30', label: 'aging.d0to30' },
@@ -28,7 +33,13 @@ export function AgingPage() {
   const navigate = useNavigate();
   const asOf = asOfParam ?? today();
   const [typed, setTyped] = useState(asOf);
-  const aging = useArAging(asOf);
+  const [page, setPage] = useState(1);
+  const [search, setSearch] = useState('');
+  const [query] = useDebouncedValue(search.trim(), 250);
+  // Another date or name: back to the first page.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: reset when these change
+  useEffect(() => setPage(1), [asOf, query]);
+  const aging = useArAging(asOf, { limit: PATIENT_PAGE, offset: (page - 1) * PATIENT_PAGE, query });
   const apply = (value: string) => {
     if (!isDate(value)) return;
     void navigate({ to: '/billing/aging', search: { asOf: value === today() ? undefined : value }, replace: true });
@@ -104,7 +115,30 @@ export function AgingPage() {
               nameLabel={t('aging.patient')}
               rows={report.byPatient}
               totals={report.totals.patient}
-              emptyText={t('aging.nonePatients')}
+              emptyText={query ? t('aging.noPatientMatch') : t('aging.nonePatients')}
+              keepSorted
+              header={
+                <Group justify="space-between" align="flex-end" mb="sm">
+                  <Text size="sm" data-testid="aging-patient-count">
+                    {report.patientCount === 0
+                      ? null
+                      : report.patientCount === 1
+                        ? t('aging.patientCountOne')
+                        : t('aging.patientCount', { count: report.patientCount.toLocaleString() })}
+                  </Text>
+                  <TextInput
+                    label={t('aging.patientSearch')}
+                    value={search}
+                    onChange={(event) => setSearch(event.currentTarget.value)}
+                    w={240}
+                  />
+                </Group>
+              }
+              footer={
+                report.patientCount > PATIENT_PAGE && (
+                  <TotalPager page={page} pageSize={PATIENT_PAGE} total={report.patientCount} onChange={setPage} />
+                )
+              }
               link={(row) => (
                 <AnchorLink
                   to="/patients/$patientId"
@@ -154,6 +188,9 @@ function BucketTable({
   rows,
   totals,
   emptyText,
+  keepSorted = false,
+  header,
+  footer,
   link,
 }: {
   id: string;
@@ -162,14 +199,19 @@ function BucketTable({
   rows: AgingRow[];
   totals: AgingBuckets;
   emptyText: string;
+  /** The rows are one page, already in the server's order. */
+  keepSorted?: boolean;
+  header?: ReactNode;
+  footer?: ReactNode;
   link: (row: AgingRow) => ReactNode;
 }) {
-  const sorted = [...rows].sort((a, b) => b.total - a.total || a.name.localeCompare(b.name));
+  const sorted = keepSorted ? rows : [...rows].sort((a, b) => b.total - a.total || a.name.localeCompare(b.name));
   return (
     <Paper withBorder radius="md" p={{ base: 'md', sm: 'lg' }} component="section" aria-labelledby={id}>
       <Title order={2} fz="lg" id={id} mb="sm">
         {title}
       </Title>
+      {header}
       {sorted.length === 0 ? (
         <Text size="sm" c="dimmed">
           {emptyText}
@@ -219,6 +261,7 @@ function BucketTable({
           </Table>
         </Table.ScrollContainer>
       )}
+      {footer}
     </Paper>
   );
 }

@@ -1,5 +1,8 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type {
+  AgingBuckets,
+  AgingRow,
+  ArAging,
   BalanceReminderOverview,
   BalanceReminderSettings,
   Invoice,
@@ -16,26 +19,6 @@ import { http } from '../api/client';
  * receipts, balances, statements and the A/R aging report.
  */
 
-export interface AgingBuckets {
-  d0to30: number;
-  d31to60: number;
-  d61to90: number;
-  d90plus: number;
-  total: number;
-}
-
-export interface AgingRow extends AgingBuckets {
-  id: string;
-  name: string;
-}
-
-export interface AgingReport {
-  asOf: string;
-  byPayer: AgingRow[];
-  byPatient: AgingRow[];
-  totals: { insurer: AgingBuckets; patient: AgingBuckets };
-}
-
 export type EmailOutcome = 'sent' | 'captured' | 'failed' | 'queued';
 
 export interface SendResult<T> {
@@ -44,7 +27,7 @@ export interface SendResult<T> {
   record: T;
 }
 
-export type { PaymentListItem, Statement };
+export type { AgingBuckets, AgingRow, PaymentListItem, Statement };
 
 export const billingKeys = {
   all: ['billing'] as const,
@@ -52,7 +35,7 @@ export const billingKeys = {
   invoice: (id: string) => ['billing', 'invoice', id] as const,
   unpaid: (days: number) => ['billing', 'unpaid', days] as const,
   balance: (patientId: string) => ['billing', 'balance', patientId] as const,
-  aging: (asOf: string) => ['billing', 'aging', asOf] as const,
+  aging: (asOf: string, patients: AgingPatientsPage) => ['billing', 'aging', asOf, patients] as const,
   payments: (query: PaymentsQuery) => ['billing', 'payments', query] as const,
   statements: (month: string) => ['billing', 'statements', month] as const,
   balanceReminders: ['billing', 'balance-reminders'] as const,
@@ -270,10 +253,28 @@ export function useSendStatement() {
 
 // ---- Reports ---------------------------------------------------------------------------------
 
-export function useArAging(asOf: string) {
+/** Which page of the aging's patient list to show (the patients who owe, largest balance first). */
+export interface AgingPatientsPage {
+  limit: number;
+  offset: number;
+  /** Only patients whose name has a word starting with this. */
+  query: string;
+}
+
+export function useArAging(asOf: string, patients: AgingPatientsPage) {
   return useQuery({
-    queryKey: billingKeys.aging(asOf),
-    queryFn: ({ signal }) => http.get<AgingReport>('/reports/ar-aging', { asOf }, { signal }),
+    queryKey: billingKeys.aging(asOf, patients),
+    queryFn: ({ signal }) =>
+      http.get<ArAging>(
+        '/reports/ar-aging',
+        {
+          asOf,
+          patientLimit: patients.limit,
+          patientOffset: patients.offset,
+          patientQuery: patients.query || undefined,
+        },
+        { signal },
+      ),
     placeholderData: keepPreviousData,
   });
 }

@@ -323,6 +323,10 @@ export const enBilling = {
   'aging.patient': 'Patient',
   'aging.noneInsurers': 'Insurers owe nothing on this date.',
   'aging.nonePatients': 'Patients owe nothing on this date.',
+  'aging.patientCount': '{count} patients owe',
+  'aging.patientCountOne': '1 patient owes',
+  'aging.patientSearch': 'Find a patient',
+  'aging.noPatientMatch': 'No patient who owes matches this name.',
   'fees.title': 'Fee schedule of {code}',
   'fees.description':
     'The catalogue fee ({fee}) is billed unless a standard fee is in force on the date of service. An insurer’s contracted amount is what it allows: posting its EOB writes off the rest, and an underpayment stays owed.',
