@@ -175,6 +175,9 @@ export const patients = pgTable('patients', {
   updatedBy: uuid('updated_by'),
   smsOptOutAt: timestamp('sms_opt_out_at', { withTimezone: true }),
   emailOptOutAt: timestamp('email_opt_out_at', { withTimezone: true }),
+  /** The first completed appointment ever, kept by a trigger on appointments (0026). */
+  firstVisitId: uuid('first_visit_id'),
+  firstVisitAt: timestamp('first_visit_at', { withTimezone: true }),
 });
 
 export const coverages = pgTable('coverages', {

@@ -1,6 +1,6 @@
 import { newId, schema } from '@tend/db';
 import { zonedTimeToInstant } from '@tend/domain';
-import { eq } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SchedulingScenario, schedulingScenario } from '../scheduling/scenario';
 import { localDateIn, mondayOf, percent, plusDays, seeded } from '../test/generated';
@@ -272,6 +272,48 @@ describe('the Patients report', () => {
     expect(localDateOf(new Date(newOne.values.firstVisit)) >= week.from).toBe(true);
     const recall = (await rowsOf(`from=${week.from}&to=${week.to}&metric=recalls_closed`)).body.items[0];
     expect(recall.values).toMatchObject({ status: 'Closed', reason: 'Check-up', due: expect.any(String) });
+  });
+
+  it('follows changes to who came first: a visit completed earlier, a first visit undone, a visit moved', async () => {
+    const a = schema.appointments;
+    const setStatus = async (visit: Visit, status: Status) => {
+      await t.database.db.update(a).set({ status }).where(eq(a.id, visit.id));
+      visit.status = status;
+    };
+    const inRange = (v: Visit) => localDateOf(v.startAt) >= FROM && localDateOf(v.startAt) <= TO;
+    const check = async () => {
+      const response = await report(`from=${FROM}&to=${TO}&group=week`);
+      expect(response.body.totals).toEqual(expectedFigures(FROM, TO));
+      for (const week of response.body.rows)
+        expect(week.values, week.period).toEqual(expectedFigures(week.from, week.to));
+    };
+    await check();
+    // A new patient's first visit is corrected to a no-show: their next completed one (if any) is the first.
+    const newcomer = patientIds.find((id) => {
+      const first = firstVisitOf(id);
+      return first && inRange(first) && visits.filter((v) => v.patientId === id && v.status === 'completed').length > 1;
+    });
+    if (!newcomer) throw new Error('the generated visits lack a new patient with two completed visits');
+    await setStatus(firstVisitOf(newcomer) as Visit, 'no_show');
+    await check();
+    // A booked visit before the range is marked completed: that patient is returning now.
+    const earlier = visits.find(
+      (v) =>
+        v.status === 'booked' &&
+        localDateOf(v.startAt) < FROM &&
+        firstVisitOf(v.patientId) &&
+        inRange(firstVisitOf(v.patientId) as Visit),
+    );
+    if (earlier) {
+      await setStatus(earlier, 'completed');
+      await check();
+    }
+    // Every patient's stored first visit is the one computed from their visits.
+    const stored = await t.database.db
+      .select({ id: schema.patients.id, first: schema.patients.firstVisitId })
+      .from(schema.patients)
+      .where(inArray(schema.patients.id, patientIds));
+    for (const row of stored) expect(row.first, row.id).toBe(firstVisitOf(row.id)?.id ?? null);
   });
 
   it('refuses groupings it has no figures for', async () => {

@@ -13,8 +13,7 @@ import {
   t,
   zonedTimeToInstant,
 } from '@tend/domain';
-import { and, asc, eq, gte, lt, lte, notExists, type SQL, sql } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/pg-core';
+import { and, asc, eq, gte, lt, lte, type SQL, sql } from 'drizzle-orm';
 import type { ClinicScope } from '../context';
 import { isoOrNull } from '../scheduling/shared';
 import { rowsColumns } from './columns';
@@ -61,40 +60,18 @@ function visitsInRange(ctx: ClinicScope, query: ReportQuery, timezone: string): 
 
 /**
  * The first completed appointment ever of each patient whose first one is in the range (at any
- * location, with any provider): the earliest completed one of the range, of patients with no
- * completed appointment before it (one probe of appointments_patient_idx each). Only the
- * range's appointments are sorted, not the patients' whole history.
+ * location, with any provider), as kept on the patient by a trigger on appointments (0026) and
+ * read through `patients_first_visit_idx`.
  */
 function firstVisits(db: Db, ctx: ClinicScope, query: ReportQuery, timezone: string) {
   const { start, end } = instants(query, timezone);
-  const prior = alias(schema.appointments, 'prior');
-  const before = db
-    .select({ one: sql`1` })
-    .from(prior)
-    .where(
-      and(
-        eq(prior.patientId, a.patientId),
-        eq(prior.clinicId, ctx.clinicId),
-        eq(prior.status, 'completed'),
-        lt(prior.startAt, start),
-      ),
-    );
   return db
-    .selectDistinctOn([a.patientId], {
-      id: sql<string>`${a.id}`.as('first_id'),
-      at: sql<Date>`${a.startAt}`.as('first_at'),
+    .select({
+      id: sql<string>`${p.firstVisitId}`.as('first_id'),
+      at: sql<Date>`${p.firstVisitAt}`.as('first_at'),
     })
-    .from(a)
-    .where(
-      and(
-        eq(a.clinicId, ctx.clinicId),
-        eq(a.status, 'completed'),
-        gte(a.startAt, start),
-        lt(a.startAt, end),
-        notExists(before),
-      ),
-    )
-    .orderBy(a.patientId, a.startAt, a.id)
+    .from(p)
+    .where(and(eq(p.clinicId, ctx.clinicId), gte(p.firstVisitAt, start), lt(p.firstVisitAt, end)))
     .as('firsts');
 }
 
