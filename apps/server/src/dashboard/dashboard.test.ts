@@ -463,15 +463,26 @@ describe('the dashboard', () => {
     expect(expectedUnpaid).toEqual({ count: 2, cents: 19_000 });
   });
 
-  it('shows the manager this week so far against the same days of last week, by day', async () => {
+  it('shows the manager this week’s whole days against the same days of last week, by day', async () => {
     const d = await at10('manager');
     const manager = d.manager;
     if (!manager) throw new Error('no manager section');
+    // Wednesday at 10:00: Monday and Tuesday (today is under way), against last Monday and Tuesday.
     expect(manager).toMatchObject({
       from: '2030-03-11',
-      to: TODAY,
+      to: '2030-03-12',
       previousFrom: '2030-03-04',
-      previousTo: '2030-03-06',
+      previousTo: '2030-03-05',
+      today: false,
+    });
+    // On a Monday there is no whole day yet: today so far, against last Monday.
+    const monday = await dashboard(t.database.db, ctxOf.manager, new Date(NOW.getTime() - 2 * DAY));
+    expect(monday.manager).toMatchObject({
+      from: '2030-03-11',
+      to: '2030-03-11',
+      previousFrom: '2030-03-04',
+      previousTo: '2030-03-04',
+      today: true,
     });
     expect(manager.tiles.map((tile) => `${tile.report}.${tile.key}`)).toEqual(
       MANAGER_TILES.map((tile) => `${tile.report}.${tile.key}`),
@@ -494,8 +505,8 @@ describe('the dashboard', () => {
         ).length,
       };
     };
-    const current = figures(inDates('2030-03-11', TODAY));
-    const previous = figures(inDates('2030-03-04', '2030-03-06'));
+    const current = figures(inDates('2030-03-11', '2030-03-12'));
+    const previous = figures(inDates('2030-03-04', '2030-03-05'));
     // The appointment tiles, figured here from the raw rows (the others agree with their reports below).
     for (const tile of manager.tiles.filter((one) => one.report === 'appointments')) {
       const key = tile.key as keyof typeof current;
@@ -504,7 +515,6 @@ describe('the dashboard', () => {
       expect(tile.days.map((day) => [day.date, day.previousDate])).toEqual([
         ['2030-03-11', '2030-03-04'],
         ['2030-03-12', '2030-03-05'],
-        ['2030-03-13', '2030-03-06'],
       ]);
       for (const day of tile.days) {
         expect(day.value, `${key} ${day.date}`).toBe(figures(inDates(day.date, day.date))[key]);

@@ -368,8 +368,10 @@ async function billing(db: Db, ctx: RequestContext, day: Day): Promise<BillingSe
 const numeric = (figure: unknown): number | null => (typeof figure === 'number' ? figure : null);
 
 /**
- * Each tile's report run for this week so far and the same days of last week, by day: the
- * figure is the run's total, so it equals the report for those dates.
+ * Each tile's report run for this week's whole days and the same days of last week, by day: the
+ * figure is the run's total, so it equals the report for those dates. Today is left out while it
+ * is under way (half a day against a whole one would read as a drop every morning), except on
+ * the week's first day, which has no whole day yet.
  */
 export async function managerSection(
   db: Db,
@@ -378,19 +380,21 @@ export async function managerSection(
   tiles: readonly DashboardTileDefinition[] = MANAGER_TILES,
 ): Promise<ManagerSection> {
   const from = periodStart(today, 'week');
+  const to = today === from ? today : addDaysTo(today, -1);
   const previousFrom = addDaysTo(from, -7);
-  const previousTo = addDaysTo(today, -7);
+  const previousTo = addDaysTo(to, -7);
   const runs = new Map<string, Awaited<ReturnType<(typeof REPORTS)[keyof typeof REPORTS]['run']>>[]>();
   for (const report of new Set(tiles.map((tile) => tile.report))) {
     const run = (start: string, end: string) =>
       REPORTS[report].run(db, ctx, zReportQuery.parse({ from: start, to: end, group: 'day' }));
-    runs.set(report, [await run(from, today), await run(previousFrom, previousTo)]);
+    runs.set(report, [await run(from, to), await run(previousFrom, previousTo)]);
   }
   return {
     from,
-    to: today,
+    to,
     previousFrom,
     previousTo,
+    today: to === today,
     tiles: tiles.map((tile) => {
       const [current, previous] = runs.get(tile.report) ?? [];
       const column = current.columns.find((c) => c.key === tile.key);

@@ -596,6 +596,12 @@ function tileText(tile: DashboardTile, value: number | null): string {
   return text;
 }
 
+/** A change as a whole percent of what it changed from ("<1%" rather than a misleading "0%"). */
+function changePercent(diff: number, previous: number): string {
+  const percent = Math.round((Math.abs(diff) / Math.abs(previous)) * 100);
+  return percent === 0 ? '<1%' : `${percent}%`;
+}
+
 /** The change on last week: points for a percent, the difference (and its percent) otherwise. */
 function Delta({ tile, money }: { tile: DashboardTile; money: (cents: number) => string }) {
   if (tile.value === null || tile.previous === null)
@@ -622,9 +628,7 @@ function Delta({ tile, money }: { tile: DashboardTile; money: (cents: number) =>
       ? `${Math.abs(diff).toFixed(1)} ${t('dashboard.manager.points')}`
       : tile.kind === 'cents'
         ? money(Math.abs(diff))
-        : `${formatFigure(tile.kind, Math.abs(diff))}${
-            tile.previous ? ` (${Math.round((Math.abs(diff) / Math.abs(tile.previous)) * 100)}%)` : ''
-          }`;
+        : `${formatFigure(tile.kind, Math.abs(diff))}${tile.previous ? ` (${changePercent(diff, tile.previous)})` : ''}`;
   return (
     <Group gap={4} c={good ? 'teal.9' : 'red.9'} wrap="nowrap" data-testid={`delta-${tile.key}`}>
       {up ? <IconArrowUpRight size={18} aria-hidden /> : <IconArrowDownRight size={18} aria-hidden />}
@@ -660,9 +664,10 @@ function Tile({ tile, section }: { tile: DashboardTile; section: ManagerSection 
       <Text size="xs" c="dimmed" fw={700} tt="uppercase">
         {label}
       </Text>
-      <Group justify="space-between" align="flex-end" wrap="nowrap" mt={4}>
+      {/* A long amount ($1,093,081.00) takes a smaller size and puts the change below it. */}
+      <Group justify="space-between" align="flex-end" wrap="wrap" gap={4} mt={4}>
         <CardLink {...target} title={t('dashboard.openRows', { figure: label })}>
-          <Text fz={34} fw={750} lh={1.1} c="blue.8" data-testid={`figure-${tile.key}`}>
+          <Text fz={value.length > 9 ? 26 : 34} fw={750} lh={1.1} c="blue.8" data-testid={`figure-${tile.key}`}>
             {value}
           </Text>
         </CardLink>
@@ -709,14 +714,19 @@ function Manager({ data }: { data: ManagerSection }) {
       title={t('dashboard.manager.title')}
       id="dash-manager"
       extra={
-        <Text size="sm" c="dimmed">
-          {t('dashboard.manager.range', {
-            from: formatDate(data.from),
-            to: formatDate(data.to),
-            previousFrom: formatDate(data.previousFrom),
-            previousTo: formatDate(data.previousTo),
-          })}
-        </Text>
+        <Stack gap={0} align="flex-end">
+          <Text size="sm" c="dimmed">
+            {t('dashboard.manager.range', {
+              from: formatDate(data.from),
+              to: formatDate(data.to),
+              previousFrom: formatDate(data.previousFrom),
+              previousTo: formatDate(data.previousTo),
+            })}
+          </Text>
+          <Text size="xs" c="dimmed">
+            {t(data.today ? 'dashboard.manager.todaySoFar' : 'dashboard.manager.wholeDays')}
+          </Text>
+        </Stack>
       }
     >
       <SimpleGrid cols={{ base: 1, sm: 2, xl: 4 }} spacing="md">

@@ -284,7 +284,7 @@ function SummaryCards({
               <Text size="xs" c="dimmed" fw={700} tt="uppercase">
                 {c.label.replace(/ \((%|days|minutes|\$)\)$/, '')}
               </Text>
-              <Text fz={30} fw={700} lh={1.2} data-testid={`figure-${key}`}>
+              <Text fz={figureSize(display(c, result.totals[key]))} fw={700} lh={1.2} data-testid={`figure-${key}`}>
                 {display(c, result.totals[key])}
               </Text>
               {hint && (
@@ -298,6 +298,18 @@ function SummaryCards({
       })}
     </SimpleGrid>
   );
+}
+
+/** A card's figure size: a long amount ($13,875,947.20) smaller, so that it fits its card. */
+const figureSize = (text: string) => (text.length > 13 ? 20 : text.length > 9 ? 24 : 30);
+
+/** A table cell: the CSV's figure, with thousands separators in counts and amounts (13,550,360.00). */
+function cellText(kind: ReportColumn['kind'], value: Figure): string {
+  if (typeof value !== 'number') return formatFigure(kind, value);
+  if (kind === 'cents')
+    return (value / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  if (kind === 'count') return Math.round(value).toLocaleString('en-US');
+  return formatFigure(kind, value);
 }
 
 /** A figure on screen: the CSV's text, with its unit. */
@@ -404,12 +416,12 @@ function FigureTable({
             fz="sm"
             c="tend.8"
             td="underline"
-            aria-label={`${column.label}: ${formatFigure(column.kind, values[column.key])}`}
+            aria-label={`${column.label}: ${cellText(column.kind, values[column.key])}`}
           >
-            {formatFigure(column.kind, values[column.key])}
+            {cellText(column.kind, values[column.key])}
           </UnstyledButton>
         ) : (
-          formatFigure(column.kind, values[column.key]) || '—'
+          cellText(column.kind, values[column.key]) || '—'
         )}
       </Table.Td>
     ));
@@ -523,7 +535,7 @@ function RowsDrawer({
                               ? formatDateTime(row.values[column.key] as string | null, timezone)
                               : column.kind === 'date' && row.values[column.key]
                                 ? formatDate(row.values[column.key] as string)
-                                : formatFigure(column.kind, row.values[column.key] ?? null)}
+                                : cellText(column.kind, row.values[column.key] ?? null)}
                           </Table.Td>
                         ))}
                       </Table.Tr>

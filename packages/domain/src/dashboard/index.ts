@@ -137,11 +137,15 @@ export const zDashboardTile = z.object({
 export type DashboardTile = z.infer<typeof zDashboardTile>;
 
 export const zManagerSection = z.object({
-  /** This week so far (Monday … today) against the same days of last week. */
+  /**
+   * This week's whole days (Monday … yesterday) against the same days of last week; on a Monday,
+   * today so far (`today`: the range ends with a day still under way).
+   */
   from: z.string(),
   to: z.string(),
   previousFrom: z.string(),
   previousTo: z.string(),
+  today: z.boolean(),
   tiles: z.array(zDashboardTile),
 });
 export type ManagerSection = z.infer<typeof zManagerSection>;
