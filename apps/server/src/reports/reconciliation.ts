@@ -20,9 +20,9 @@ import { type ClinicRange, clinicRange, groupedRows, groupKey } from './groups';
 /**
  * The Reconciliation report (definitions in packages/domain/src/reports/reconciliation.ts): four
  * selects over the ledger as it is now, one per metric, each giving the same columns (the row's
- * local date, patient, provider, location, cents and what to show); the figures are counts and
- * sums of their UNION ALL grouped by period or dimension in the database, and a drill-down lists
- * one select's rows — the same condition counts and lists.
+ * local date, patient, provider, location, cents and what to show); the figures are each
+ * select's count and sum grouped by period or dimension in the database (the four run side by
+ * side), and a drill-down lists one select's rows — the same condition counts and lists.
  */
 
 interface Scope extends ClinicRange {
@@ -129,49 +129,42 @@ function rowsOf(metric: ReconciliationMetric, scope: Scope): SQL {
       WHERE i.owed > 0 ${filters(scope, 'i')}`;
 }
 
-interface Sums {
-  period: string | null;
-  visits_uncharged: number | string;
-  charges_unbilled: number | string;
-  charges_unbilled_cents: number | string | null;
-  claims_unpaid: number | string;
-  claims_unpaid_cents: number | string | null;
-  invoices_overdue: number | string;
-  invoices_overdue_cents: number | string | null;
-}
+type Sums = { period: string | null } & Partial<Record<ReconciliationMetric | `${ReconciliationMetric}_cents`, number>>;
 
 export async function reconciliationReport(db: Db, ctx: ClinicScope, query: ReportQuery) {
   const scope = await scopeOf(db, ctx, query);
-  const all = sql.join(
-    RECONCILIATION_METRICS.map(
-      (metric) => sql`SELECT ${metric}::text AS metric, r.* FROM (${rowsOf(metric, scope)}) r`,
-    ),
-    sql` UNION ALL `,
-  );
   const local = sql`(x.day::timestamp)`;
   const period = groupKey(query.group, local, { provider: sql`x.provider_id`, location: sql`x.location_id` });
-  const n = (metric: ReconciliationMetric) => sql`count(*) FILTER (WHERE x.metric = ${metric})`;
-  const cents = (metric: ReconciliationMetric) => sql`sum(x.cents) FILTER (WHERE x.metric = ${metric})`;
-  const results = await queryRows<Sums>(
-    db,
-    sql`SELECT ${period} AS period,
-          ${n('visits_uncharged')} AS visits_uncharged,
-          ${n('charges_unbilled')} AS charges_unbilled, ${cents('charges_unbilled')} AS charges_unbilled_cents,
-          ${n('claims_unpaid')} AS claims_unpaid, ${cents('claims_unpaid')} AS claims_unpaid_cents,
-          ${n('invoices_overdue')} AS invoices_overdue, ${cents('invoices_overdue')} AS invoices_overdue_cents
-        FROM (${all}) x
-        GROUP BY GROUPING SETS ((1), ())`,
+  // One grouped query per metric, run side by side (each on its own connection on PostgreSQL).
+  const perMetric = await Promise.all(
+    RECONCILIATION_METRICS.map((metric) =>
+      queryRows<{ period: string | null; n: number | string; cents: number | string | null }>(
+        db,
+        sql`SELECT ${period} AS period, count(*) AS n, sum(x.cents) AS cents
+            FROM (${rowsOf(metric, scope)}) x
+            GROUP BY GROUPING SETS ((1), ())`,
+      ),
+    ),
   );
+  const byPeriod = new Map<string | null, Sums>();
+  RECONCILIATION_METRICS.forEach((metric, i) => {
+    for (const row of perMetric[i]) {
+      const sums = byPeriod.get(row.period) ?? { period: row.period };
+      sums[metric] = Number(row.n);
+      sums[`${metric}_cents`] = Number(row.cents ?? 0);
+      byPeriod.set(row.period, sums);
+    }
+  });
+  const results = [...byPeriod.values()];
   const figures = (row: Sums | undefined) => {
-    const v = (value: number | string | null | undefined) => Number(value ?? 0);
     return {
-      visitsUncharged: v(row?.visits_uncharged),
-      chargesUnbilled: v(row?.charges_unbilled),
-      chargesUnbilledCents: v(row?.charges_unbilled_cents),
-      claimsUnpaid: v(row?.claims_unpaid),
-      claimsUnpaidCents: v(row?.claims_unpaid_cents),
-      invoicesOverdue: v(row?.invoices_overdue),
-      invoicesOverdueCents: v(row?.invoices_overdue_cents),
+      visitsUncharged: row?.visits_uncharged ?? 0,
+      chargesUnbilled: row?.charges_unbilled ?? 0,
+      chargesUnbilledCents: row?.charges_unbilled_cents ?? 0,
+      claimsUnpaid: row?.claims_unpaid ?? 0,
+      claimsUnpaidCents: row?.claims_unpaid_cents ?? 0,
+      invoicesOverdue: row?.invoices_overdue ?? 0,
+      invoicesOverdueCents: row?.invoices_overdue_cents ?? 0,
     };
   };
   return {
