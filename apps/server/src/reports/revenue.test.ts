@@ -739,8 +739,8 @@ describe('the Revenue report', () => {
 
     // Straight in the database, as every path that posts to the ledger would, each on a day no
     // other change touches: a payment of unapplied credit, credit applied later to a charge (an
-    // allocation of an earlier payment), a refund, an adjustment posted late on the DST day, and
-    // a charge voided.
+    // allocation of an earlier payment), a refund, an adjustment posted late on the DST day, a
+    // charge voided and one billed (a visit signed).
     const db = t.database.db;
     const clinicId = s.clinic.clinicId;
     const touched = new Set<string>();
@@ -788,6 +788,63 @@ describe('the Revenue report', () => {
     };
     const voided = charges.find((x) => !x.void && x.amount > 0 && inRange(x.serviceDate)) as RawCharge;
     expect(voided).toBeDefined();
+    touched.add(voided.serviceDate);
+    let billedOn = FROM;
+    while (!inRange(billedOn)) billedOn = plusDays(billedOn, 1);
+    const [service] = await db.select().from(schema.services).where(eq(schema.services.code, codes[1]));
+    const billed: RawCharge = {
+      id: newId(),
+      patientId: patientIds[1],
+      providerId: providerIds[2],
+      locationId: otherLocationId,
+      serviceDate: billedOn,
+      code: service.code,
+      amount: service.feeCents,
+      payerId: payerIds[1],
+      insurer: service.feeCents - 2_000,
+      patient: 2_000,
+      void: false,
+    };
+    const encounterId = newId();
+    const lineId = newId();
+    await db.insert(schema.encounters).values({
+      id: encounterId,
+      clinicId,
+      patientId: billed.patientId,
+      providerId: billed.providerId,
+      locationId: billed.locationId,
+      serviceDate: billedOn,
+      status: 'signed',
+      signedAt: localAt(billedOn, '18:00'),
+    });
+    const line = { code: service.code, codeSystem: 'CPT', description: service.description, units: 1 };
+    await db.insert(schema.encounterServices).values({
+      ...line,
+      id: lineId,
+      clinicId,
+      encounterId,
+      serviceId: service.id,
+      feeCents: service.feeCents,
+      diagnosisPointers: [1],
+    });
+    await db.insert(schema.charges).values({
+      ...line,
+      id: billed.id,
+      clinicId,
+      encounterId,
+      serviceLineId: lineId,
+      patientId: billed.patientId,
+      providerId: billed.providerId,
+      locationId: billed.locationId,
+      serviceDate: billedOn,
+      unitFeeCents: service.feeCents,
+      amountCents: billed.amount,
+      diagnosisCodes: ['J069'],
+      payerId: billed.payerId,
+      insurerCents: billed.insurer,
+      patientCents: billed.patient,
+    });
+    charges.push(billed);
 
     await db.insert(schema.payments).values(
       [credit, refund].map((p) => ({
