@@ -11,7 +11,7 @@
 -- something the report reads changed, not for the balances 0020 keeps on it. One upsert per
 -- statement, in (clinic, date) order (concurrent writers lock the day rows in the same order).
 
-CREATE FUNCTION charges_touch_report_days() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION charges_touch_revenue_days() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'INSERT' THEN
     INSERT INTO report_day_versions (clinic_id, local_date, version)
@@ -33,13 +33,13 @@ BEGIN
   RETURN NULL;
 END $$;
 
-CREATE TRIGGER charges_touch_report_days_insert AFTER INSERT ON charges
-  REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION charges_touch_report_days();
-CREATE TRIGGER charges_touch_report_days_update AFTER UPDATE ON charges
+CREATE TRIGGER charges_touch_revenue_days_insert AFTER INSERT ON charges
+  REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION charges_touch_revenue_days();
+CREATE TRIGGER charges_touch_revenue_days_update AFTER UPDATE ON charges
   REFERENCING NEW TABLE AS inserted OLD TABLE AS deleted FOR EACH STATEMENT
-  EXECUTE FUNCTION charges_touch_report_days();
+  EXECUTE FUNCTION charges_touch_revenue_days();
 
-CREATE FUNCTION payments_touch_report_days() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION payments_touch_revenue_days() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'INSERT' THEN
     INSERT INTO report_day_versions (clinic_id, local_date, version)
@@ -56,13 +56,13 @@ BEGIN
   RETURN NULL;
 END $$;
 
-CREATE TRIGGER payments_touch_report_days_insert AFTER INSERT ON payments
-  REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION payments_touch_report_days();
-CREATE TRIGGER payments_touch_report_days_update AFTER UPDATE ON payments
+CREATE TRIGGER payments_touch_revenue_days_insert AFTER INSERT ON payments
+  REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION payments_touch_revenue_days();
+CREATE TRIGGER payments_touch_revenue_days_update AFTER UPDATE ON payments
   REFERENCING NEW TABLE AS inserted OLD TABLE AS deleted FOR EACH STATEMENT
-  EXECUTE FUNCTION payments_touch_report_days();
+  EXECUTE FUNCTION payments_touch_revenue_days();
 
-CREATE FUNCTION allocations_touch_report_days() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION allocations_touch_revenue_days() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   INSERT INTO report_day_versions (clinic_id, local_date, version)
     SELECT DISTINCT n.clinic_id, n.received_on, 1 FROM inserted n
@@ -71,10 +71,10 @@ BEGIN
   RETURN NULL;
 END $$;
 
-CREATE TRIGGER allocations_touch_report_days_insert AFTER INSERT ON allocations
-  REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION allocations_touch_report_days();
+CREATE TRIGGER allocations_touch_revenue_days_insert AFTER INSERT ON allocations
+  REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION allocations_touch_revenue_days();
 
-CREATE FUNCTION adjustments_touch_report_days() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION adjustments_touch_revenue_days() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   INSERT INTO report_day_versions (clinic_id, local_date, version)
     SELECT DISTINCT n.clinic_id, (n.posted_at AT TIME ZONE c.timezone)::date, 1
@@ -84,5 +84,5 @@ BEGIN
   RETURN NULL;
 END $$;
 
-CREATE TRIGGER adjustments_touch_report_days_insert AFTER INSERT ON adjustments
-  REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION adjustments_touch_report_days();
+CREATE TRIGGER adjustments_touch_revenue_days_insert AFTER INSERT ON adjustments
+  REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION adjustments_touch_revenue_days();
