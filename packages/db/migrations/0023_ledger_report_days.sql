@@ -5,7 +5,8 @@
 -- - a charge: its date of service (its status too: a voided charge is left out);
 -- - a payment: its date received;
 -- - an allocation: its payment's date received (its copy, set on insert by 0018);
--- - an adjustment: the clinic-local date of the instant it was posted.
+-- - an adjustment: the clinic-local date of the instant it was posted — bumped for every report
+--   by 0025's adjustments_touch_report_days (the Day sheet's day of an adjustment is the same).
 -- Payments, allocations and adjustments are append-only (0006: a reversal is a new row) and
 -- charges are never deleted; an update of a charge bumps its days (before and after) only when
 -- something the report reads changed, not for the balances 0020 keeps on it. One upsert per
@@ -73,16 +74,3 @@ END $$;
 
 CREATE TRIGGER allocations_touch_revenue_days_insert AFTER INSERT ON allocations
   REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION allocations_touch_revenue_days();
-
-CREATE FUNCTION adjustments_touch_revenue_days() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  INSERT INTO report_day_versions (clinic_id, local_date, version)
-    SELECT DISTINCT n.clinic_id, (n.posted_at AT TIME ZONE c.timezone)::date, 1
-    FROM inserted n JOIN clinics c ON c.id = n.clinic_id
-    ORDER BY 1, 2
-    ON CONFLICT (clinic_id, local_date) DO UPDATE SET version = report_day_versions.version + 1;
-  RETURN NULL;
-END $$;
-
-CREATE TRIGGER adjustments_touch_revenue_days_insert AFTER INSERT ON adjustments
-  REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION adjustments_touch_revenue_days();
