@@ -1,5 +1,6 @@
 import { newId, schema } from '@tend/db';
 import { zonedTimeToInstant } from '@tend/domain';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SchedulingScenario, schedulingScenario } from '../scheduling/scenario';
 import { localDateIn, mondayOf, plusDays, seeded } from '../test/generated';
@@ -693,6 +694,202 @@ describe('the Revenue report', () => {
       });
       expectLine(lines[json.rows.length + 1], 'Total', json.totals);
       expect(lines).toHaveLength(json.rows.length + 2);
+    }
+  });
+
+  // Last: it changes the ledger the tests above read.
+  it('stays exact when the ledger changes after a read: the days stored are computed again', async () => {
+    const queries: Array<Query & { group: string }> = [
+      { from: FROM, to: TO, group: 'week' },
+      { from: FROM, to: TO, group: 'payer' },
+      { from: FROM, to: TO, group: 'provider' },
+      { from: FROM, to: TO, group: 'service', payerId: 'self' },
+      { from: FROM, to: TO, group: 'day', locationId: s.locationId, payerId: payerIds[0] },
+    ];
+    const DIMENSIONS: Record<string, keyof Query> = {
+      provider: 'providerId',
+      location: 'locationId',
+      service: 'serviceCode',
+      payer: 'payerId',
+    };
+    const read = async (query: Query & { group: string }) => {
+      const response = await report(params(query));
+      expect(response.status, JSON.stringify(response.body)).toBe(200);
+      const { group, ...q } = query;
+      const dimension = DIMENSIONS[group];
+      for (const row of response.body.rows) {
+        expect(row.values, `${group} ${row.period}`).toEqual(
+          expected(dimension ? { ...q, [dimension]: row.period } : { ...q, from: row.from, to: row.to }),
+        );
+      }
+      const totals = expected(q, { allocated: dimension && group !== 'payer' ? true : undefined });
+      expect(response.body.totals, group).toEqual(totals);
+      return response.body.totals;
+    };
+    // Every day of the range is stored by these reads, for each set of dimensions they need
+    const before = [];
+    for (const query of queries) before.push(await read(query));
+    const c = schema.reportDayRollups;
+    const stored = await t.database.db
+      .select({ report: c.report, date: c.localDate })
+      .from(c)
+      .where(eq(c.clinicId, s.clinic.clinicId));
+    // (three sets: none, payer, payer and service), 28 days each.
+    expect(stored.length).toBeGreaterThanOrEqual(3 * 28);
+
+    // Straight in the database, as every path that posts to the ledger would, each on a day no
+    // other change touches: a payment of unapplied credit, credit applied later to a charge (an
+    // allocation of an earlier payment), a refund, an adjustment posted late on the DST day, a
+    // charge voided and one billed (a visit signed).
+    const db = t.database.db;
+    const clinicId = s.clinic.clinicId;
+    const touched = new Set<string>();
+    const inRange = (date: string) => date >= FROM && date <= TO && !touched.has(date);
+    const credit: RawPayment = {
+      id: newId(),
+      source: 'patient',
+      patientId: patientIds[0],
+      payerId: null,
+      amount: 6_000,
+      receivedOn: '2030-10-24',
+      postedAt: localAt('2030-10-24', '09:00'),
+      reversesId: null,
+      allocations: [],
+    };
+    const adjustedOn = '2030-11-03';
+    for (const date of [credit.receivedOn, latePayment.receivedOn, adjustedOn]) touched.add(date);
+    const paid = payments.find(
+      (p) =>
+        p.source === 'patient' &&
+        !p.reversesId &&
+        p.allocations.length > 0 &&
+        !payments.some((r) => r.reversesId === p.id) &&
+        inRange(p.receivedOn) &&
+        inRange(plusDays(p.receivedOn, 3)),
+    ) as RawPayment;
+    expect(paid).toBeDefined();
+    const refund: RawPayment = {
+      ...paid,
+      id: newId(),
+      amount: -paid.amount,
+      receivedOn: plusDays(paid.receivedOn, 3),
+      postedAt: localAt(plusDays(paid.receivedOn, 3), '11:00'),
+      reversesId: paid.id,
+      allocations: paid.allocations.map((a) => ({ id: newId(), chargeId: a.chargeId, amount: -a.amount })),
+    };
+    touched.add(refund.receivedOn);
+    const adjustment: RawAdjustment = {
+      id: newId(),
+      chargeId: (charges.find((x) => x.insurer > 0 && !x.void) as RawCharge).id,
+      responsibility: 'insurer',
+      kind: 'contractual',
+      amount: 1_111,
+      postedAt: localAt(adjustedOn, '23:30'),
+    };
+    const voided = charges.find((x) => !x.void && x.amount > 0 && inRange(x.serviceDate)) as RawCharge;
+    expect(voided).toBeDefined();
+    touched.add(voided.serviceDate);
+    let billedOn = FROM;
+    while (!inRange(billedOn)) billedOn = plusDays(billedOn, 1);
+    const [service] = await db.select().from(schema.services).where(eq(schema.services.code, codes[1]));
+    const billed: RawCharge = {
+      id: newId(),
+      patientId: patientIds[1],
+      providerId: providerIds[2],
+      locationId: otherLocationId,
+      serviceDate: billedOn,
+      code: service.code,
+      amount: service.feeCents,
+      payerId: payerIds[1],
+      insurer: service.feeCents - 2_000,
+      patient: 2_000,
+      void: false,
+    };
+    const encounterId = newId();
+    const lineId = newId();
+    await db.insert(schema.encounters).values({
+      id: encounterId,
+      clinicId,
+      patientId: billed.patientId,
+      providerId: billed.providerId,
+      locationId: billed.locationId,
+      serviceDate: billedOn,
+      status: 'signed',
+      signedAt: localAt(billedOn, '18:00'),
+    });
+    const line = { code: service.code, codeSystem: 'CPT', description: service.description, units: 1 };
+    await db.insert(schema.encounterServices).values({
+      ...line,
+      id: lineId,
+      clinicId,
+      encounterId,
+      serviceId: service.id,
+      feeCents: service.feeCents,
+      diagnosisPointers: [1],
+    });
+    await db.insert(schema.charges).values({
+      ...line,
+      id: billed.id,
+      clinicId,
+      encounterId,
+      serviceLineId: lineId,
+      patientId: billed.patientId,
+      providerId: billed.providerId,
+      locationId: billed.locationId,
+      serviceDate: billedOn,
+      unitFeeCents: service.feeCents,
+      amountCents: billed.amount,
+      diagnosisCodes: ['J069'],
+      payerId: billed.payerId,
+      insurerCents: billed.insurer,
+      patientCents: billed.patient,
+    });
+    charges.push(billed);
+
+    await db.insert(schema.payments).values(
+      [credit, refund].map((p) => ({
+        id: p.id,
+        clinicId,
+        source: p.source,
+        patientId: p.patientId,
+        payerId: p.payerId,
+        method: 'card' as const,
+        amountCents: p.amount,
+        receivedOn: p.receivedOn,
+        postedAt: p.postedAt,
+        reversesId: p.reversesId,
+      })),
+    );
+    const applied = { id: newId(), chargeId: lateAdjustment.chargeId, amount: 1_000 };
+    await db.insert(schema.allocations).values([
+      ...refund.allocations.map((a) => ({
+        id: a.id,
+        clinicId,
+        paymentId: refund.id,
+        chargeId: a.chargeId,
+        responsibility: 'patient' as const,
+        amountCents: a.amount,
+      })),
+      { ...applied, clinicId, paymentId: latePayment.id, responsibility: 'patient' as const, amountCents: 1_000 },
+    ]);
+    await db.insert(schema.adjustments).values({
+      ...adjustment,
+      clinicId,
+      amountCents: adjustment.amount,
+      reason: 'Test',
+    });
+    await db
+      .update(schema.charges)
+      .set({ status: 'void', voidedAt: new Date(), voidReason: 'Billed twice' })
+      .where(eq(schema.charges.id, voided.id));
+    payments.push(credit, refund);
+    latePayment.allocations.push(applied);
+    adjustments.push(adjustment);
+    voided.void = true;
+
+    for (const [i, query] of queries.entries()) {
+      const after = await read(query);
+      if (i < 3) expect(after, query.group).not.toEqual(before[i]);
     }
   });
 

@@ -14,17 +14,18 @@ import {
 import { eq, type SQL, sql } from 'drizzle-orm';
 import type { ClinicScope } from '../context';
 import { rowsColumns } from './columns';
-import { groupedRows, groupKey } from './groups';
+import { groupedRows } from './groups';
+import { type DayRollup, groupRollup, type RollupRow, rolledUpDays } from './rollups';
 
 /**
- * The Revenue report (definitions in packages/domain/src/reports/revenue.ts): SQL aggregates over
- * the three kinds of ledger rows of the range, each read through an index on its clinic and date —
+ * The Revenue report (definitions in packages/domain/src/reports/revenue.ts): the sums of per-day
+ * rollups (rollups.ts; revenueDays, kept valid by the triggers of 0023), each day's being SQL
+ * aggregates over the ledger rows of the day, each read through an index on its clinic and date:
  * charges by date of service (charges_clinic_idx: clinic, status, service_date), payments by date
  * received (payments_clinic_received_idx, 0018), adjustments by the instant posted
  * (adjustments_clinic_posted_idx, 0018), allocations by their payment's date received
- * (allocations_clinic_received_idx, 0018) — grouped by the clinic-local period or a dimension, with
- * the totals as one more grouping set, and merged here by key. Each drill-down metric is the same
- * FROM/WHERE as its figure, so a figure and its rows cannot disagree.
+ * (allocations_clinic_received_idx, 0018). Each drill-down metric is the same FROM/WHERE as its
+ * figure, so a figure and its rows cannot disagree.
  *
  * Ledger semantics (apps/server/src/billing/ledger.ts):
  * - a voided charge owes nothing (balancesOf): it is left out; allocations and adjustments stay;
@@ -42,18 +43,26 @@ interface Scope {
   end: string;
 }
 
-async function scopeOf(db: Db, ctx: ClinicScope, query: ReportQuery): Promise<Scope> {
+function scopeIn(clinicId: string, timezone: string, query: ReportQuery): Scope {
+  return {
+    clinicId,
+    timezone,
+    query,
+    start: new Date(zonedTimeToInstant(query.from, '00:00', timezone)).toISOString(),
+    end: new Date(zonedTimeToInstant(addDaysTo(query.to, 1), '00:00', timezone)).toISOString(),
+  };
+}
+
+async function clinicTimezone(db: Db, ctx: ClinicScope): Promise<string> {
   const [clinic] = await db
     .select({ timezone: schema.clinics.timezone })
     .from(schema.clinics)
     .where(eq(schema.clinics.id, ctx.clinicId));
-  return {
-    clinicId: ctx.clinicId,
-    timezone: clinic.timezone,
-    query,
-    start: new Date(zonedTimeToInstant(query.from, '00:00', clinic.timezone)).toISOString(),
-    end: new Date(zonedTimeToInstant(addDaysTo(query.to, 1), '00:00', clinic.timezone)).toISOString(),
-  };
+  return clinic.timezone;
+}
+
+async function scopeOf(db: Db, ctx: ClinicScope, query: ReportQuery): Promise<Scope> {
+  return scopeIn(ctx.clinicId, await clinicTimezone(db, ctx), query);
 }
 
 const where = (conditions: Array<SQL | false | undefined>) =>
@@ -113,9 +122,8 @@ interface Source {
   amount: SQL;
 }
 
-function chargeSource(scope: Scope): Source & { counted: SQL } {
+function chargeSource(scope: Scope, portions = byPortion(scope.query)): Source & { counted: SQL } {
   const { query } = scope;
-  const portions = byPortion(query);
   // A portion belongs to its side when it holds cents; a charge of 0 belongs to its payer (or the patient).
   const payer = portions ? sql`portion.payer` : sql`coalesce(charges.payer_id::text, 'self')`;
   return {
@@ -171,9 +179,9 @@ function adjustmentSource(scope: Scope): Source {
  * (0018). An allocation's side is its payment's: a patient's pays `patient` portions, an
  * insurer's `insurer` ones (checkAllocations).
  */
-function collectionSource(scope: Scope): Source & { source: SQL } {
+function collectionSource(scope: Scope, allocated = byAllocation(scope.query)): Source & { source: SQL } {
   const { query } = scope;
-  if (byAllocation(query)) {
+  if (allocated) {
     const payer = sql`(CASE WHEN allocations.responsibility = 'patient' THEN 'self' ELSE allocations.payer_id::text END)`;
     return {
       from: sql`allocations`,
@@ -208,30 +216,78 @@ function collectionSource(scope: Scope): Source & { source: SQL } {
   };
 }
 
+/** The dimensions other than provider and location a query needs the rollup rows keyed by. */
+type Dimension = 'payer' | 'service';
+function dimensionsOf(query: ReportQuery): Dimension[] {
+  const dimensions: Dimension[] = [];
+  if (query.group === 'payer' || query.payerId) dimensions.push('payer');
+  if (query.group === 'service' || query.serviceCode) dimensions.push('service');
+  return dimensions;
+}
+
 /**
- * What the rows are first summed by, in the inner query: the clinic-local date (a period is made
- * of dates), or the dimension's column. Summing ~a million rows by a plain column and computing
- * each period's key once per date (the outer query) is a few times faster than keying every row.
+ * The report's sums of the clinic-local days `from`…`to` (rollups.ts) per provider × location and
+ * the query's `dimensions`: `payer` splits charges into portions (byPortion), `service` keys rows
+ * by the charge's code. A row's `source` says what it sums: `ledger` the charges and adjustments,
+ * `allocations` the collections allocated to charges (by provider, location or service), and
+ * `payments` the payments received (with no provider or location: `''`; not kept by service, as
+ * collections by service are allocations). Each is the same FROM/WHERE as the drill-down's.
  */
-function rawKeyOf(scope: Scope, source: Source): SQL {
-  const { group } = scope.query;
-  if (group === 'payer') return source.payer;
-  if (group === 'provider' || group === 'location' || group === 'service') return source.keys[group];
-  return sql`(${source.local})::date`;
+function revenueDays(clinicId: string, timezone: string, dimensions: Dimension[]): DayRollup {
+  const byPayer = dimensions.includes('payer');
+  const byService = dimensions.includes('service');
+  const keys = (source: Source) => sql`${source.keys.provider}::text, ${source.keys.location}::text,
+    ${byPayer ? sql`${source.payer}::text` : sql`NULL::text`},
+    ${byService ? sql`${source.keys.service}::text` : sql`NULL::text`}`;
+  return {
+    report: `revenue/1/${['provider', 'location', ...dimensions].join('+')}`,
+    days: (from, to) => {
+      const scope = scopeIn(clinicId, timezone, { from, to, group: 'day' });
+      const ch = chargeSource(scope, byPayer);
+      const ad = adjustmentSource(scope);
+      const al = collectionSource(scope, true);
+      const pa = collectionSource(scope, false);
+      const collected = (co: typeof al) => sql`sum(${co.amount}) FILTER (WHERE ${co.source} = 'patient'),
+        sum(${co.amount}) FILTER (WHERE ${co.source} = 'insurer'), -sum(${co.amount}) FILTER (WHERE ${co.amount} < 0)`;
+      const payments = sql`
+        UNION ALL
+        SELECT 'payments', (${pa.local})::date, '', '', ${byPayer ? sql`${pa.payer}::text` : sql`NULL::text`}, NULL::text,
+          NULL, NULL, NULL, NULL, ${collected(pa)}
+        FROM ${pa.from} WHERE ${pa.where} GROUP BY 1, 2, 3, 4, 5, 6`;
+      return sql`
+        SELECT r.local_date, jsonb_agg(jsonb_strip_nulls(jsonb_build_object(
+            'source', r.source, 'provider', r.provider, 'location', r.location, 'payer', r.payer,
+            'service', r.service, 'charges', r.charges, 'chargeCount', r.charge_count,
+            'chargesCounted', r.charges_counted, 'adjustments', r.adjustments, 'patient', r.patient,
+            'insurer', r.insurer, 'refunds', r.refunds))) AS sums
+        FROM (
+          SELECT s.local_date, s.source, s.provider, s.location, s.payer, s.service,
+            sum(s.charges) AS charges, sum(s.charge_count) AS charge_count, sum(s.charges_counted) AS charges_counted,
+            sum(s.adjustments) AS adjustments, sum(s.patient) AS patient, sum(s.insurer) AS insurer,
+            sum(s.refunds) AS refunds
+          FROM (
+            SELECT 'ledger'::text AS source, (${ch.local})::date AS local_date, ${keys(ch)},
+              sum(${ch.amount})::bigint AS charges, count(*) AS charge_count,
+              count(*) FILTER (WHERE ${ch.counted}) AS charges_counted, NULL::bigint AS adjustments,
+              NULL::bigint AS patient, NULL::bigint AS insurer, NULL::bigint AS refunds
+            FROM ${ch.from} WHERE ${ch.where} GROUP BY 1, 2, 3, 4, 5, 6
+            UNION ALL
+            SELECT 'ledger', (${ad.local})::date, ${keys(ad)}, NULL, NULL, NULL, sum(${ad.amount}), NULL, NULL, NULL
+            FROM ${ad.from} WHERE ${ad.where} GROUP BY 1, 2, 3, 4, 5, 6
+            UNION ALL
+            SELECT 'allocations', (${al.local})::date, ${keys(al)}, NULL, NULL, NULL, NULL, ${collected(al)}
+            FROM ${al.from} WHERE ${al.where} GROUP BY 1, 2, 3, 4, 5, 6
+            ${byService ? sql`` : payments}
+          ) s (source, local_date, provider, location, payer, service, charges, charge_count, charges_counted,
+               adjustments, patient, insurer, refunds)
+          GROUP BY 1, 2, 3, 4, 5, 6
+        ) r
+        GROUP BY r.local_date`;
+    },
+  };
 }
 
-/** The outer query's key: the period of the inner query's date, or its dimension value. */
-function keyOf(scope: Scope): SQL {
-  const raw = sql`x.raw`;
-  return groupKey(scope.query.group, sql`${raw}::timestamp`, {
-    provider: raw,
-    location: raw,
-    service: raw,
-    payer: raw,
-  });
-}
-
-const cents = (value: unknown) => Number(value ?? 0);
+type RevenueRow = RollupRow & { date: string; source: string; payer?: string; service?: string };
 
 interface Sums {
   charges: number;
@@ -242,98 +298,58 @@ interface Sums {
   insurer: number;
   refunds: number;
 }
-const EMPTY: Sums = {
-  charges: 0,
-  chargeCount: 0,
-  chargesCounted: 0,
-  adjustments: 0,
-  patient: 0,
-  insurer: 0,
-  refunds: 0,
-};
 
 export async function revenueReport(db: Db, ctx: ClinicScope, query: ReportQuery) {
-  const scope = await scopeOf(db, ctx, query);
-  const ch = chargeSource(scope);
-  const ad = adjustmentSource(scope);
-  const co = collectionSource(scope);
-  const key = keyOf(scope);
-  const [charges, adjustments, collections] = await Promise.all([
-    queryRows<{ period: string | null; cents: unknown; n: unknown; counted: unknown }>(
-      db,
-      sql`SELECT ${key} AS period, sum(x.cents)::bigint AS cents, sum(x.n)::bigint AS n, sum(x.counted)::bigint AS counted
-          FROM (SELECT ${rawKeyOf(scope, ch)} AS raw, sum(${ch.amount}) AS cents, count(*) AS n,
-                       count(*) FILTER (WHERE ${ch.counted}) AS counted
-                FROM ${ch.from} WHERE ${ch.where} GROUP BY 1) x
-          GROUP BY GROUPING SETS ((1), ())`,
-    ),
-    queryRows<{ period: string | null; cents: unknown }>(
-      db,
-      sql`SELECT ${key} AS period, sum(x.cents)::bigint AS cents
-          FROM (SELECT ${rawKeyOf(scope, ad)} AS raw, sum(${ad.amount}) AS cents
-                FROM ${ad.from} WHERE ${ad.where} GROUP BY 1) x
-          GROUP BY GROUPING SETS ((1), ())`,
-    ),
-    queryRows<{ period: string | null; patient: unknown; insurer: unknown; refunds: unknown }>(
-      db,
-      sql`SELECT ${key} AS period, sum(x.patient)::bigint AS patient, sum(x.insurer)::bigint AS insurer,
-                 sum(x.refunds)::bigint AS refunds
-          FROM (SELECT ${rawKeyOf(scope, co)} AS raw,
-                       sum(${co.amount}) FILTER (WHERE ${co.source} = 'patient') AS patient,
-                       sum(${co.amount}) FILTER (WHERE ${co.source} = 'insurer') AS insurer,
-                       -sum(${co.amount}) FILTER (WHERE ${co.amount} < 0) AS refunds
-                FROM ${co.from} WHERE ${co.where} GROUP BY 1) x
-          GROUP BY GROUPING SETS ((1), ())`,
-    ),
-  ]);
-
-  const sums = new Map<string | null, Sums>();
-  const at = (period: string | null) => {
-    let row = sums.get(period);
-    if (!row) {
-      row = { ...EMPTY };
-      sums.set(period, row);
-    }
-    return row;
-  };
-  for (const row of charges) {
-    Object.assign(at(row.period), {
-      charges: cents(row.cents),
-      chargeCount: cents(row.n),
-      chargesCounted: cents(row.counted),
-    });
-  }
-  for (const row of adjustments) at(row.period).adjustments = cents(row.cents);
-  for (const row of collections) {
-    Object.assign(at(row.period), {
-      patient: cents(row.patient),
-      insurer: cents(row.insurer),
-      refunds: cents(row.refunds),
-    });
-  }
+  const timezone = await clinicTimezone(db, ctx);
+  const dimensions = dimensionsOf(query);
+  const days = (await rolledUpDays(
+    db,
+    ctx,
+    revenueDays(ctx.clinicId, timezone, dimensions),
+    timezone,
+    query.from,
+    query.to,
+  )) as RevenueRow[];
+  // Collections by provider, location or service are the allocations, else the payments.
+  const unused = byAllocation(query) ? 'payments' : 'allocations';
+  const service = query.serviceCode?.toUpperCase();
+  const rows = days
+    .filter(
+      (row) =>
+        row.source !== unused &&
+        (!query.payerId || row.payer === query.payerId) &&
+        (!service || row.service?.toUpperCase() === service),
+    )
+    .map((row) => ({
+      ...row,
+      key: query.group === 'payer' || query.group === 'service' ? row[query.group] : undefined,
+    }));
+  const grouped = groupRollup<Sums>(rows, query);
 
   // Grouped by payer, a charge split between an insurer and its patient counts in both rows; the
   // total counts it once.
-  const figures = (row: (Sums & { period: string | null }) | undefined): ReportRow['values'] => {
-    const s = row ?? EMPTY;
-    const count = row?.period === null && query.group === 'payer' && !query.payerId ? s.chargesCounted : s.chargeCount;
+  const figures = (row: (typeof grouped)[number] | undefined): ReportRow['values'] => {
+    const charges = row?.charges ?? 0;
+    const adjustments = row?.adjustments ?? 0;
+    const patient = row?.patient ?? 0;
+    const insurer = row?.insurer ?? 0;
+    const counted = row?.period === null && query.group === 'payer' && !query.payerId;
     return {
-      charges: s.charges,
-      chargeCount: count,
-      adjustments: s.adjustments,
-      net: s.charges - s.adjustments,
-      collectionsPatient: s.patient,
-      collectionsInsurer: s.insurer,
-      collections: s.patient + s.insurer,
-      refunds: s.refunds,
+      charges,
+      chargeCount: (counted ? row?.chargesCounted : row?.chargeCount) ?? 0,
+      adjustments,
+      net: charges - adjustments,
+      collectionsPatient: patient,
+      collectionsInsurer: insurer,
+      collections: patient + insurer,
+      refunds: row?.refunds ?? 0,
     };
   };
-  const merged = [...sums.entries()].map(([period, values]) => ({ period, ...values }));
   return {
-    timezone: scope.timezone,
+    timezone,
     columns: REVENUE_REPORT_COLUMNS,
-    rows: await groupedRows(db, ctx, query, merged, figures),
-    totals: figures(merged.find((row) => row.period === null) ?? { period: null, ...EMPTY }),
+    rows: await groupedRows(db, ctx, query, grouped, figures),
+    totals: figures(grouped.find((row) => row.period === null)),
   };
 }
 
