@@ -31,30 +31,48 @@ CREATE TABLE report_day_rollups (
   PRIMARY KEY (clinic_id, report, local_date)
 );
 
--- Bumps the versions of the clinic-local days of the appointments a statement touched (their
--- start, before and after an update: a rescheduled visit changes two days). One upsert per
--- statement, in date order (concurrent writers lock the day rows in the same order).
+-- The days a transaction changed wait in report_days_pending until it commits; just before it
+-- does (a deferred trigger), their versions are bumped at once, in (clinic, date) order. So the
+-- bump is in the changing transaction (what makes stored sums safe, above), the day rows are
+-- locked only while committing — writers of the same day do not queue on them for the rest of
+-- their transaction — and always in one order, whatever order the statements touched the days
+-- in: two transactions cannot deadlock on them.
+CREATE TABLE report_days_pending (
+  txid bigint NOT NULL DEFAULT txid_current(),
+  clinic_id uuid NOT NULL,
+  local_date date NOT NULL
+);
+CREATE INDEX report_days_pending_txid_idx ON report_days_pending (txid);
+
+-- Every trigger that changes a report's days calls this with the clinic and the local dates.
+CREATE FUNCTION touch_report_days(clinic uuid, days date[]) RETURNS void LANGUAGE sql AS $$
+  INSERT INTO report_days_pending (clinic_id, local_date)
+    SELECT DISTINCT clinic, d FROM unnest(days) d WHERE d IS NOT NULL;
+$$;
+
+CREATE FUNCTION bump_report_days() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  WITH mine AS (DELETE FROM report_days_pending WHERE txid = txid_current() RETURNING clinic_id, local_date)
+  INSERT INTO report_day_versions (clinic_id, local_date, version)
+    SELECT DISTINCT clinic_id, local_date, 1 FROM mine ORDER BY 1, 2
+    ON CONFLICT (clinic_id, local_date) DO UPDATE SET version = report_day_versions.version + 1;
+  RETURN NULL;
+END $$;
+-- Fires at commit once per pending row: the first firing bumps them all, the others find none.
+CREATE CONSTRAINT TRIGGER report_days_pending_bump AFTER INSERT ON report_days_pending
+  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION bump_report_days();
+
+-- The clinic-local days of the appointments a statement touched (their start, before and after an
+-- update: a rescheduled visit changes two days).
 CREATE FUNCTION appointments_touch_report_days() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  IF TG_OP = 'INSERT' THEN
-    INSERT INTO report_day_versions (clinic_id, local_date, version)
-      SELECT DISTINCT n.clinic_id, (n.start_at AT TIME ZONE c.timezone)::date, 1
-      FROM inserted n JOIN clinics c ON c.id = n.clinic_id
-      ORDER BY 1, 2
-      ON CONFLICT (clinic_id, local_date) DO UPDATE SET version = report_day_versions.version + 1;
-  ELSIF TG_OP = 'UPDATE' THEN
-    INSERT INTO report_day_versions (clinic_id, local_date, version)
-      SELECT DISTINCT t.clinic_id, (t.start_at AT TIME ZONE c.timezone)::date, 1
-      FROM (SELECT clinic_id, start_at FROM inserted UNION ALL SELECT clinic_id, start_at FROM deleted) t
-      JOIN clinics c ON c.id = t.clinic_id
-      ORDER BY 1, 2
-      ON CONFLICT (clinic_id, local_date) DO UPDATE SET version = report_day_versions.version + 1;
-  ELSE
-    INSERT INTO report_day_versions (clinic_id, local_date, version)
-      SELECT DISTINCT o.clinic_id, (o.start_at AT TIME ZONE c.timezone)::date, 1
-      FROM deleted o JOIN clinics c ON c.id = o.clinic_id
-      ORDER BY 1, 2
-      ON CONFLICT (clinic_id, local_date) DO UPDATE SET version = report_day_versions.version + 1;
+  IF TG_OP IN ('INSERT', 'UPDATE') THEN
+    PERFORM touch_report_days(n.clinic_id, array_agg((n.start_at AT TIME ZONE c.timezone)::date))
+      FROM inserted n JOIN clinics c ON c.id = n.clinic_id GROUP BY n.clinic_id;
+  END IF;
+  IF TG_OP IN ('UPDATE', 'DELETE') THEN
+    PERFORM touch_report_days(o.clinic_id, array_agg((o.start_at AT TIME ZONE c.timezone)::date))
+      FROM deleted o JOIN clinics c ON c.id = o.clinic_id GROUP BY o.clinic_id;
   END IF;
   RETURN NULL;
 END $$;

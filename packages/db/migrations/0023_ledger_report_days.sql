@@ -9,27 +9,22 @@
 --   by 0025's adjustments_touch_report_days (the Day sheet's day of an adjustment is the same).
 -- Payments, allocations and adjustments are append-only (0006: a reversal is a new row) and
 -- charges are never deleted; an update of a charge bumps its days (before and after) only when
--- something the report reads changed, not for the balances 0020 keeps on it. One upsert per
--- statement, in (clinic, date) order (concurrent writers lock the day rows in the same order).
+-- something the report reads changed, not for the balances 0020 keeps on it. One
+-- call of touch_report_days (0021) per clinic and statement.
 
 CREATE FUNCTION charges_touch_revenue_days() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'INSERT' THEN
-    INSERT INTO report_day_versions (clinic_id, local_date, version)
-      SELECT DISTINCT n.clinic_id, n.service_date, 1 FROM inserted n
-      ORDER BY 1, 2
-      ON CONFLICT (clinic_id, local_date) DO UPDATE SET version = report_day_versions.version + 1;
+    PERFORM touch_report_days(n.clinic_id, array_agg(n.service_date)) FROM inserted n GROUP BY n.clinic_id;
   ELSE
-    INSERT INTO report_day_versions (clinic_id, local_date, version)
-      SELECT DISTINCT t.clinic_id, t.service_date, 1
+    PERFORM touch_report_days(t.clinic_id, array_agg(t.service_date))
       FROM inserted n JOIN deleted o ON o.id = n.id
       CROSS JOIN LATERAL (VALUES (n.clinic_id, n.service_date), (o.clinic_id, o.service_date)) t (clinic_id, service_date)
       WHERE (n.clinic_id, n.status, n.service_date, n.amount_cents, n.insurer_cents, n.patient_cents, n.payer_id,
              n.provider_id, n.location_id, n.code)
         IS DISTINCT FROM (o.clinic_id, o.status, o.service_date, o.amount_cents, o.insurer_cents, o.patient_cents,
              o.payer_id, o.provider_id, o.location_id, o.code)
-      ORDER BY 1, 2
-      ON CONFLICT (clinic_id, local_date) DO UPDATE SET version = report_day_versions.version + 1;
+      GROUP BY t.clinic_id;
   END IF;
   RETURN NULL;
 END $$;
@@ -43,16 +38,11 @@ CREATE TRIGGER charges_touch_revenue_days_update AFTER UPDATE ON charges
 CREATE FUNCTION payments_touch_revenue_days() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'INSERT' THEN
-    INSERT INTO report_day_versions (clinic_id, local_date, version)
-      SELECT DISTINCT n.clinic_id, n.received_on, 1 FROM inserted n
-      ORDER BY 1, 2
-      ON CONFLICT (clinic_id, local_date) DO UPDATE SET version = report_day_versions.version + 1;
+    PERFORM touch_report_days(n.clinic_id, array_agg(n.received_on)) FROM inserted n GROUP BY n.clinic_id;
   ELSE
-    INSERT INTO report_day_versions (clinic_id, local_date, version)
-      SELECT DISTINCT t.clinic_id, t.received_on, 1
+    PERFORM touch_report_days(t.clinic_id, array_agg(t.received_on))
       FROM (SELECT clinic_id, received_on FROM inserted UNION ALL SELECT clinic_id, received_on FROM deleted) t
-      ORDER BY 1, 2
-      ON CONFLICT (clinic_id, local_date) DO UPDATE SET version = report_day_versions.version + 1;
+      GROUP BY t.clinic_id;
   END IF;
   RETURN NULL;
 END $$;
@@ -65,10 +55,7 @@ CREATE TRIGGER payments_touch_revenue_days_update AFTER UPDATE ON payments
 
 CREATE FUNCTION allocations_touch_revenue_days() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  INSERT INTO report_day_versions (clinic_id, local_date, version)
-    SELECT DISTINCT n.clinic_id, n.received_on, 1 FROM inserted n
-    ORDER BY 1, 2
-    ON CONFLICT (clinic_id, local_date) DO UPDATE SET version = report_day_versions.version + 1;
+  PERFORM touch_report_days(n.clinic_id, array_agg(n.received_on)) FROM inserted n GROUP BY n.clinic_id;
   RETURN NULL;
 END $$;
 

@@ -1,16 +1,14 @@
 -- The Reminders report's per-day rollups (0021) count each appointment's reminder messages on the
 -- clinic-local day the appointment starts: a reminder sent, failed or reported delivered changes
--- that day's figures, so it bumps that day's version as a change to the appointment does.
+-- that day's figures, so it touches that day as a change to the appointment does.
 CREATE FUNCTION messages_touch_report_days() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  INSERT INTO report_day_versions (clinic_id, local_date, version)
-    SELECT DISTINCT ap.clinic_id, (ap.start_at AT TIME ZONE c.timezone)::date, 1
+  PERFORM touch_report_days(ap.clinic_id, array_agg((ap.start_at AT TIME ZONE c.timezone)::date))
     FROM changed n
     JOIN appointments ap ON ap.id = n.related_id AND ap.clinic_id = n.clinic_id
     JOIN clinics c ON c.id = ap.clinic_id
     WHERE n.related_type = 'appointment' AND n.kind = 'reminder'
-    ORDER BY 1, 2
-    ON CONFLICT (clinic_id, local_date) DO UPDATE SET version = report_day_versions.version + 1;
+    GROUP BY ap.clinic_id;
   RETURN NULL;
 END $$;
 

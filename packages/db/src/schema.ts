@@ -925,6 +925,13 @@ export const reportDayVersions = pgTable(
   (table) => [primaryKey({ columns: [table.clinicId, table.localDate] })],
 );
 
+/** The days a transaction changed, until its commit bumps their versions (deferred trigger). */
+export const reportDaysPending = pgTable('report_days_pending', {
+  txid: bigint('txid', { mode: 'number' }).notNull(),
+  clinicId: uuid('clinic_id').notNull(),
+  localDate: date('local_date', { mode: 'string' }).notNull(),
+});
+
 export const reportDayRollups = pgTable(
   'report_day_rollups',
   {
