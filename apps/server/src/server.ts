@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from './config';
 import { buildApp } from './http/app';
 import { startOutboxWorker } from './messaging/outbox';
+import { warmReportRollups } from './reports/warm';
 
 /** What a running Tend process leaves in its data folder so others know it owns it. */
 export interface DataDirLock {
@@ -115,11 +116,23 @@ export async function startServer(config: Config): Promise<RunningServer> {
           'the outbox worker failed a pass; it tries again at the next interval',
         ),
     });
+    // Stores the reports' per-day sums of the last two years, so the first report opened is fast.
+    let stopping = false;
+    const warming = warmReportRollups(db.db, () => stopping).then(
+      (runs) => app.log.info({ runs }, 'report rollups warmed'),
+      (error) =>
+        app.log.error(
+          { err: { type: error instanceof Error ? error.name : typeof error } },
+          'warming the report rollups failed; reports compute their days when first opened',
+        ),
+    );
     return {
       app,
       database: db,
       url,
       async stop() {
+        stopping = true;
+        await warming;
         // The worker finishes its pass before the database closes under it.
         await worker.stop();
         await app.close();
