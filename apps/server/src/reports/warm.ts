@@ -24,7 +24,8 @@ export async function warmReportRollups(db: Db, stopped: () => boolean = () => f
     for (const name of ROLLED_UP) {
       for (let from = addDaysTo(today, -(WARM_DAYS - 1)); from <= today; from = addDaysTo(from, CHUNK_DAYS)) {
         if (stopped()) return runs;
-        const to = addDaysTo(from, CHUNK_DAYS - 1) < today ? addDaysTo(from, CHUNK_DAYS - 1) : today;
+        const end = addDaysTo(from, CHUNK_DAYS - 1);
+        const to = end < today ? end : today;
         await REPORTS[name].run(db, { clinicId: clinic.id }, zReportQuery.parse({ from, to, group: 'month' }));
         runs += 1;
       }
