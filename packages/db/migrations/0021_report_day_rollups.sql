@@ -50,7 +50,10 @@ CREATE FUNCTION touch_report_days(clinic uuid, days date[]) RETURNS void LANGUAG
     SELECT DISTINCT clinic, d FROM unnest(days) d WHERE d IS NOT NULL;
 $$;
 
-CREATE FUNCTION bump_report_days() RETURNS trigger LANGUAGE plpgsql AS $$
+-- What a transaction left pending for its commit, applied in one fixed order (the day versions
+-- here; 0022 adds the A/R rollups before them), so that two committing transactions always lock
+-- these rows in the same order.
+CREATE FUNCTION apply_pending_at_commit() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   WITH mine AS (DELETE FROM report_days_pending WHERE txid = txid_current() RETURNING clinic_id, local_date)
   INSERT INTO report_day_versions (clinic_id, local_date, version)
@@ -58,9 +61,9 @@ BEGIN
     ON CONFLICT (clinic_id, local_date) DO UPDATE SET version = report_day_versions.version + 1;
   RETURN NULL;
 END $$;
--- Fires at commit once per pending row: the first firing bumps them all, the others find none.
-CREATE CONSTRAINT TRIGGER report_days_pending_bump AFTER INSERT ON report_days_pending
-  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION bump_report_days();
+-- Fires at commit once per pending row: the first firing applies them all, the others find none.
+CREATE CONSTRAINT TRIGGER report_days_pending_apply AFTER INSERT ON report_days_pending
+  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION apply_pending_at_commit();
 
 -- The clinic-local days of the appointments a statement touched (their start, before and after an
 -- update: a rescheduled visit changes two days).

@@ -486,6 +486,17 @@ export const arOpenByDate = pgTable('ar_open_by_date', {
   patientCents: bigint('patient_cents', { mode: 'number' }).notNull(),
 });
 
+/** Open-balance changes of a transaction, until its commit adds them to the rollups (0022). */
+export const arOpenPending = pgTable('ar_open_pending', {
+  txid: bigint('txid', { mode: 'number' }).notNull(),
+  clinicId: uuid('clinic_id').notNull(),
+  serviceDate: date('service_date', { mode: 'string' }).notNull(),
+  payerId: uuid('payer_id'),
+  patientId: uuid('patient_id').notNull(),
+  insurerCents: bigint('insurer_cents', { mode: 'number' }).notNull(),
+  patientCents: bigint('patient_cents', { mode: 'number' }).notNull(),
+});
+
 export const arOpenByPatient = pgTable('ar_open_by_patient', {
   patientId: uuid('patient_id').primaryKey(),
   clinicId: uuid('clinic_id').notNull(),

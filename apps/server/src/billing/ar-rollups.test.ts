@@ -183,4 +183,47 @@ describe('the open-balance rollups (0022)', () => {
       patient: 10_000 - 10 * 100,
     });
   });
+  it('hold no rollup row during a transaction: two postings crossing another lock do not deadlock', async () => {
+    // Two charges of the same day and payer share their date rollup row.
+    const a = await s.signedVisit({ copayCents: 5_000, coinsuranceBps: 0 });
+    const b = await s.signedVisit({ copayCents: 5_000, coinsuranceBps: 0 });
+    const gate = () => {
+      let open: () => void = () => {};
+      const opened = new Promise<void>((resolve) => {
+        open = resolve;
+      });
+      return { open, opened };
+    };
+    const [aMoved, bLocked] = [gate(), gate()];
+    const postgres = t.database.kind === 'postgres';
+    // A moves its charge's balance, then wants the clinic row B holds; B, holding it, moves its own
+    // charge. With the rollup row locked as each change ran (A holding it), that was a deadlock.
+    // On the embedded database transactions run one at a time: no waiting for the other.
+    const clinicRow = sql`SELECT 1 FROM clinics WHERE id = ${s.clinic.clinicId} FOR UPDATE`;
+    const move = (chargeId: string, cents: number) =>
+      sql`UPDATE charges SET insurer_adjusted_cents = insurer_adjusted_cents + ${cents}::int WHERE id = ${chargeId}`;
+    await Promise.all([
+      t.database.db.transaction(async (tx) => {
+        await tx.execute(move(a.charge.id, 100));
+        aMoved.open();
+        if (postgres) await bLocked.opened;
+        await tx.execute(clinicRow);
+      }),
+      t.database.db.transaction(async (tx) => {
+        if (postgres) await aMoved.opened;
+        await tx.execute(clinicRow);
+        bLocked.open();
+        await tx.execute(move(b.charge.id, 100));
+      }),
+    ]);
+    const [row] = await queryRows<{ insurer: string }>(
+      t.database.db,
+      sql`SELECT insurer_cents AS insurer FROM ar_open_by_patient WHERE patient_id = ${a.patientId}`,
+    );
+    expect(Number(row.insurer)).toBe(10_000 - 100);
+    // Put the balances back as the ledger has them, and compare.
+    await t.database.db.execute(move(a.charge.id, -100));
+    await t.database.db.execute(move(b.charge.id, -100));
+    await expectRollupsEqualLedger();
+  });
 });
