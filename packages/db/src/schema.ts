@@ -86,6 +86,13 @@ export const sessions = pgTable('sessions', {
   userAgent: text('user_agent'),
 });
 
+/** Failed sign-ins per client address in a fixed window (0027): the cross-account sign-in limit. */
+export const authThrottle = pgTable('auth_throttle', {
+  key: text('key').primaryKey(),
+  windowStart: timestamp('window_start', { withTimezone: true }).notNull(),
+  failures: integer('failures').notNull(),
+});
+
 export const apiTokens = pgTable('api_tokens', {
   id: uuid('id').primaryKey(),
   clinicId: uuid('clinic_id').notNull(),

@@ -9,6 +9,7 @@ export const AUDIT_ACTIONS = [
   'auth.sign_out',
   'auth.sign_out_everywhere',
   'auth.session_expired',
+  'auth.rate_limited',
   'clinic.setup',
   'clinic.update',
   'user.create',

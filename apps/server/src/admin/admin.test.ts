@@ -1,3 +1,5 @@
+import { queryRows } from '@tend/db';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiClient, createTestApp, type TestApp, type TestClinic } from '../test/harness';
 
@@ -59,6 +61,37 @@ describe('staff accounts', () => {
     const other = await t.signIn(second);
     expect((await other.patch(`/api/users/${me.id}`, { role: 'admin' })).status).toBe(200);
     admin = await t.signIn(clinic.admin);
+  });
+
+  it('keeps one administrator when the last two remove each other at the same moment', async () => {
+    // Several clinics at once, so that without the lock the race would almost surely be lost.
+    const rounds = await Promise.all(
+      [{ role: 'manager' }, { active: false }, { role: 'provider' }, { active: false }].map(async (patch) => {
+        const other = await t.createClinic();
+        const first = await t.signIn(other.admin);
+        const secondUser = await other.addUser('admin');
+        const second = await t.signIn(secondUser);
+        const firstId = (await first.get('/api/auth/session')).body.user.id;
+        const results = await Promise.all([
+          first.patch(`/api/users/${secondUser.userId}`, patch),
+          second.patch(`/api/users/${firstId}`, patch),
+        ]);
+        const [admins] = await queryRows<{ n: number }>(
+          t.database.db,
+          sql`SELECT count(*)::int AS n FROM users WHERE clinic_id = ${other.clinicId} AND role = 'admin' AND active`,
+        );
+        return { results, admins: admins.n };
+      }),
+    );
+    for (const { results, admins } of rounds) {
+      expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
+      const refused = results.find((r) => r.status === 409)!;
+      expect(refused.body.error).toMatchObject({
+        code: 'conflict',
+        message: 'This is the last active administrator. Make someone else an administrator first.',
+      });
+      expect(admins).toBe(1);
+    }
   });
 });
 

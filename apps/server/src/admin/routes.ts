@@ -1,4 +1,5 @@
 import {
+  AppError,
   zApiToken,
   zLocation,
   zLocationCreate,
@@ -166,12 +167,27 @@ export function adminRoutes(server: FastifyInstance, deps: Deps): void {
       config: { access: 'token.manage' },
       schema: {
         tags: ['tokens'],
-        summary: 'Create a personal API token for a staff account; the token is shown once',
-        body: zTokenCreate.extend({ userId: z.uuid() }),
+        summary:
+          'Create a personal API token acting as you (tokens for others: `tend token create` on the server); the token is shown once',
+        // `userId` is accepted only as your own, so a script written for the older API is refused clearly.
+        body: zTokenCreate.extend({ userId: z.uuid().optional() }),
         response: { 201: z.object({ id: z.string(), token: z.string() }), ...errorResponses },
       },
     },
-    async (request, reply) => reply.status(201).send(await createApiToken(db, requireCtx(request), request.body)),
+    async (request, reply) => {
+      const ctx = requireCtx(request);
+      const { userId, ...input } = request.body;
+      if (userId !== undefined && userId !== ctx.userId) {
+        throw AppError.validation([
+          {
+            path: 'userId',
+            message:
+              'An API token acts as the person who creates it. That person creates it, or the server’s operator runs `tend token create --email …`.',
+          },
+        ]);
+      }
+      return reply.status(201).send(await createApiToken(db, ctx, input));
+    },
   );
   app.delete(
     '/api/tokens/:id',

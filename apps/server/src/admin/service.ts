@@ -1,4 +1,4 @@
-import { type Db, newId, schema, sqlState } from '@tend/db';
+import { type Db, newId, queryRows, schema, sqlState } from '@tend/db';
 import {
   AppError,
   type Location,
@@ -11,7 +11,7 @@ import {
   type zUserCreate,
   type zUserPatch,
 } from '@tend/domain';
-import { and, asc, eq, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import { recordAudit } from '../audit/service';
 import { hashPassword } from '../auth/secrets';
@@ -81,28 +81,27 @@ export async function updateUser(
     .from(schema.users)
     .where(and(eq(schema.users.id, userId), eq(schema.users.clinicId, ctx.clinicId)));
   if (!current) throw AppError.notFound('The staff account');
-  const losesAdmin = current.role === 'admin' && ((patch.role && patch.role !== 'admin') || patch.active === false);
-  if (losesAdmin) {
-    const [others] = await db
-      .select({ n: sql<number>`count(*)::int` })
-      .from(schema.users)
-      .where(
-        and(
-          eq(schema.users.clinicId, ctx.clinicId),
-          eq(schema.users.role, 'admin'),
-          eq(schema.users.active, true),
-          ne(schema.users.id, userId),
-        ),
-      );
-    if (others.n === 0) {
-      throw new AppError(
-        'conflict',
-        'This is the last active administrator. Make someone else an administrator first.',
-      );
-    }
-  }
   const passwordHash = patch.password ? await hashPassword(patch.password) : undefined;
+  const mayRemoveAdmin = (patch.role !== undefined && patch.role !== 'admin') || patch.active === false;
   const row = await db.transaction(async (tx) => {
+    if (mayRemoveAdmin) {
+      // The clinic's active administrators are locked (in id order, so two transactions queue
+      // instead of deadlocking) before counting them: two administrators demoting each other at
+      // once take turns, and the second sees that it would leave none.
+      const admins = await queryRows<{ id: string }>(
+        tx,
+        sql`SELECT id FROM users WHERE clinic_id = ${ctx.clinicId} AND role = 'admin' AND active
+            ORDER BY id FOR UPDATE`,
+      );
+      if (admins.some((a) => a.id === userId) && admins.every((a) => a.id === userId)) {
+        throw new AppError(
+          'conflict',
+          'This is the last active administrator. Make someone else an administrator first.',
+        );
+      }
+    }
+    // Read again, locked: the account may have changed since the first read.
+    const [before] = await tx.select().from(schema.users).where(eq(schema.users.id, userId)).for('update');
     const [updated] = await tx
       .update(schema.users)
       .set({
@@ -117,16 +116,16 @@ export async function updateUser(
       })
       .where(eq(schema.users.id, userId))
       .returning();
-    const roleChanged = patch.role !== undefined && patch.role !== current.role;
+    const roleChanged = patch.role !== undefined && patch.role !== before.role;
     if (roleChanged) {
       await recordAudit(tx, ctx, {
         action: 'user.role_change',
         entityType: 'user',
         entityId: userId,
-        details: { from: current.role, to: patch.role },
+        details: { from: before.role, to: patch.role },
       });
     }
-    if (patch.active === false && current.active) {
+    if (patch.active === false && before.active) {
       await recordAudit(tx, ctx, { action: 'user.deactivate', entityType: 'user', entityId: userId });
     }
     await recordAudit(tx, ctx, {

@@ -1,6 +1,6 @@
 import { queryRows } from '@tend/db';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runCommand } from '../cli/commands';
 import { loadConfig } from '../config';
 import { buildApp } from '../http/app';
@@ -16,6 +16,20 @@ import {
 } from '../test/harness';
 import { sha256 } from './secrets';
 import { MAX_FAILED_SIGN_INS } from './service';
+import { SIGN_IN_FAILURES_PER_ADDRESS } from './throttle';
+
+// Counts password checks (the real function still runs), to prove a throttled sign-in costs none.
+const verifications = vi.hoisted(() => ({ count: 0 }));
+vi.mock('./secrets', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('./secrets')>();
+  return {
+    ...actual,
+    verifyPassword: (hash: string, password: string) => {
+      verifications.count++;
+      return actual.verifyPassword(hash, password);
+    },
+  };
+});
 
 let t: TestApp;
 let clinic: TestClinic;
@@ -28,7 +42,15 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const signIn = (body: { email: string; password: string }) => request(t.app, 'POST', '/api/auth/sign-in', { body });
+// Each test signs in from an address of its own, so one test's failures never reach the
+// per-address limit of the next (the limit itself is tested below).
+let testAddress = '';
+let addresses = 0;
+beforeEach(() => {
+  testAddress = `192.0.2.${++addresses}`;
+});
+const signIn = (body: { email: string; password: string }, from = testAddress) =>
+  request(t.app, 'POST', '/api/auth/sign-in', { body, remoteAddress: from });
 const setCookie = (res: ApiResponse) => [res.headers['set-cookie'] ?? []].flat().map(String).join('\n');
 const sessionValue = (client: ApiClient) => client.cookie.replace(/^tend_session=/, '');
 const bearer = (token: string) => clientWithHeaders(t.app, { authorization: `Bearer ${token}` });
@@ -130,6 +152,54 @@ describe('signing in', () => {
     expect(wrong.body).toEqual(unknown.body);
   });
 
+  it('locks for twice as long after each further run of failures (up to 24 hours), and starts over after a successful sign-in', async () => {
+    const user = await clinic.addUser('billing');
+    const failures = async (from: string) => {
+      for (let i = 1; i <= MAX_FAILED_SIGN_INS; i++) {
+        const res = await signIn({ email: user.email, password: `wrong-guess-${i}` }, from);
+        expect(res.body.error.code).toBe('invalid_credentials');
+      }
+    };
+    const lockMinutes = async () => {
+      const [row] = await queryRows<{ minutes: number | null }>(
+        t.database.db,
+        sql`SELECT round(extract(epoch FROM locked_until - now()) / 60)::int AS minutes FROM users WHERE id = ${user.userId}`,
+      );
+      return row.minutes;
+    };
+    // As if the lock's time had passed.
+    const lockEnds = () =>
+      t.database.db.execute(sql`UPDATE users SET locked_until = now() - interval '1 second' WHERE id = ${user.userId}`);
+
+    await failures('198.51.100.1');
+    expect(await lockMinutes()).toBe(15);
+    // Guesses while locked are refused like any wrong password but do not stretch the lock.
+    await failures('198.51.100.1');
+    expect(await lockMinutes()).toBe(15);
+
+    await lockEnds();
+    await failures('198.51.100.2');
+    expect(await lockMinutes()).toBe(30);
+    const locked = await signIn(user, '198.51.100.2');
+    expect(locked.body.error.code).toBe('account_locked');
+    expect(locked.body.error.message).toBe(
+      'Too many failed sign-ins: this account is locked for another 30 minute(s). An administrator can unlock it sooner.',
+    );
+
+    await lockEnds();
+    expect((await signIn(user, '198.51.100.3')).status).toBe(200);
+    await failures('198.51.100.3');
+    expect(await lockMinutes()).toBe(15);
+
+    // After seven locks in a row, the eighth is capped at 24 hours.
+    await t.database.db.execute(
+      sql`UPDATE users SET failed_sign_ins = ${7 * MAX_FAILED_SIGN_INS}, locked_until = NULL WHERE id = ${user.userId}`,
+    );
+    await failures('198.51.100.4');
+    expect(await lockMinutes()).toBe(24 * 60);
+    expect((await signIn(user, '198.51.100.4')).body.error.message).toMatch(/locked for another 24 hour\(s\)\./);
+  });
+
   it('forgets earlier failures after a successful sign-in', async () => {
     const manager = await clinic.addUser('manager');
     const fail = () => signIn({ email: manager.email, password: 'wrong-password-1' });
@@ -137,6 +207,78 @@ describe('signing in', () => {
     expect((await signIn(manager)).status).toBe(200);
     for (let i = 1; i < MAX_FAILED_SIGN_INS; i++) await fail();
     expect((await signIn(manager)).status).toBe(200);
+  });
+});
+
+describe('the per-address sign-in limit, across accounts', () => {
+  it(`refuses sign-ins from an address after ${SIGN_IN_FAILURES_PER_ADDRESS} failures on any accounts, with 429 and Retry-After, without checking the password`, async () => {
+    const from = '203.0.113.7';
+    const sprayed = await Promise.all([clinic.addUser('nurse'), clinic.addUser('provider'), clinic.addUser('billing')]);
+    const emails = [...sprayed.map((u) => u.email), 'nobody@nowhere.test']; // unknown emails count too
+    // A second server on the same database counts into the same limit.
+    const otherServer = await buildApp(
+      { database: t.database, config: { ...loadConfig({}), port: 0 }, cliSecret: null },
+      { logLevel: false },
+    );
+    try {
+      for (let i = 0; i < SIGN_IN_FAILURES_PER_ADDRESS; i++) {
+        const server = i % 2 ? otherServer : t.app;
+        const body = { email: emails[i % emails.length], password: 'Spring-2026-spray' };
+        const res = await request(server, 'POST', '/api/auth/sign-in', { body, remoteAddress: from });
+        expect(res.body.error.code, `attempt ${i + 1}`).toBe('invalid_credentials');
+      }
+    } finally {
+      await otherServer.close();
+    }
+
+    // Even the right password of an account never tried is refused now, before any hashing.
+    const untouched = await clinic.addUser('manager');
+    const checksBefore = verifications.count;
+    const refused = await signIn(untouched, from);
+    expect(verifications.count).toBe(checksBefore);
+    expect(refused.status).toBe(429);
+    expect(refused.body.error.code).toBe('rate_limited');
+    expect(refused.body.error.message).toMatch(
+      /^Too many failed sign-ins from this network address\. Try again in \d+ minute\(s\)\.$/,
+    );
+    const retryAfter = Number(refused.headers['retry-after']);
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(15 * 60);
+    expect(setCookie(refused)).toBe('');
+    const [audited] = await queryRows<{ n: number }>(
+      t.database.db,
+      sql`SELECT count(*)::int AS n FROM audit_events WHERE action = 'auth.rate_limited' AND ip = ${from} AND outcome = 'failure'`,
+    );
+    expect(audited.n).toBe(1);
+
+    // Other addresses are not affected…
+    expect((await signIn(untouched, '203.0.113.8')).status).toBe(200);
+    // …and the address may try again once the window has passed.
+    await t.database.db.execute(
+      sql`UPDATE auth_throttle SET window_start = window_start - interval '15 minutes' WHERE key = ${`ip:${from}`}`,
+    );
+    expect((await signIn(untouched, from)).status).toBe(200);
+  });
+
+  it('checks no more passwords than the limit when the attempts come all at once', async () => {
+    const from = '203.0.113.9';
+    const checksBefore = verifications.count;
+    const burst = Array.from({ length: SIGN_IN_FAILURES_PER_ADDRESS + 5 }, (_, i) =>
+      signIn({ email: `burst-${i}@nowhere.test`, password: 'burst-guess' }, from),
+    );
+    const statuses = (await Promise.all(burst)).map((res) => res.status);
+    expect(statuses.filter((s) => s === 401)).toHaveLength(SIGN_IN_FAILURES_PER_ADDRESS);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(5);
+    expect(verifications.count - checksBefore).toBe(SIGN_IN_FAILURES_PER_ADDRESS);
+    expect((await signIn(clinic.admin, from)).status).toBe(429);
+  });
+
+  it('does not count successful sign-ins', async () => {
+    const from = '203.0.113.10';
+    for (let i = 0; i <= SIGN_IN_FAILURES_PER_ADDRESS; i++) expect((await signIn(clinic.admin, from)).status).toBe(200);
+    for (let i = 1; i < SIGN_IN_FAILURES_PER_ADDRESS; i++)
+      await signIn({ email: 'nobody@nowhere.test', password: 'x' }, from);
+    expect((await signIn(clinic.admin, from)).status).toBe(200);
   });
 });
 
@@ -292,27 +434,30 @@ describe('API tokens', () => {
 
   it('names the token on every audit row of a request made with it', async () => {
     const nurse = await clinic.addUser('nurse');
-    const created = await admin.post('/api/tokens', { userId: nurse.userId, name: 'Made by the admin' });
-    const patient = await bearer(created.body.token).post('/api/patients', patientBody());
+    const token = await runCommand(t.database, ['token', 'create', '--email', nurse.email, '--name', 'Lab feed']);
+    const [created] = await queryRows<{ id: string }>(
+      t.database.db,
+      sql`SELECT id FROM api_tokens WHERE token_hash = ${sha256(token)}`,
+    );
+    const patient = await bearer(token).post('/api/patients', patientBody());
     expect(patient.status).toBe(201);
     const history = await admin.get(`/api/audit-events?patientId=${patient.body.id}&action=patient.create`);
     expect(history.body.items[0]).toMatchObject({
       actorUserId: nurse.userId,
-      details: { viaApiToken: created.body.id },
+      details: { viaApiToken: created.id },
     });
   });
 
   it('an administrator creates, lists and revokes a token; a revoked token is refused', async () => {
-    const nurse = await clinic.addUser('nurse');
-    const created = await admin.post('/api/tokens', { userId: nurse.userId, name: 'Lab import' });
+    const created = await admin.post('/api/tokens', { name: 'Lab import' });
     expect(created.status).toBe(201);
     const { id, token } = created.body;
-    expect((await bearer(token).get('/api/patients')).status).toBe(200);
+    expect((await bearer(token).get('/api/users')).status).toBe(200);
 
     const listed = (await admin.get('/api/tokens')).body.items.find((item: { id: string }) => item.id === id);
     expect(listed).toMatchObject({
       name: 'Lab import',
-      userEmail: nurse.email,
+      userEmail: clinic.admin.email,
       prefix: token.slice(0, 12),
       revokedAt: null,
     });
@@ -320,9 +465,21 @@ describe('API tokens', () => {
     expect(JSON.stringify(listed)).not.toContain(token);
 
     expect((await admin.delete(`/api/tokens/${id}`)).status).toBe(204);
-    const refused = await bearer(token).get('/api/patients');
+    const refused = await bearer(token).get('/api/users');
     expect(refused.status).toBe(401);
     expect(refused.body.error.code).toBe('unauthenticated');
+  });
+
+  it('creates a token only for the administrator themself: never one acting as another person (a provider’s notes)', async () => {
+    const provider = await clinic.addUser('provider');
+    const tokensBefore = (await admin.get('/api/tokens')).body.items.length;
+    const refused = await admin.post('/api/tokens', { userId: provider.userId, name: 'Read the charts' });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.fields.map((f: { path: string }) => f.path)).toEqual(['userId']);
+    expect((await admin.get('/api/tokens')).body.items).toHaveLength(tokensBefore);
+    // Naming oneself is allowed (older scripts send it).
+    const me = (await admin.get('/api/auth/session')).body.user.id;
+    expect((await admin.post('/api/tokens', { userId: me, name: 'Mine' })).status).toBe(201);
   });
 
   it('refuses an expired token', async () => {

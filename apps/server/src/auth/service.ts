@@ -4,9 +4,14 @@ import { and, eq, isNull, sql } from 'drizzle-orm';
 import { recordAnonymousAudit, recordAudit } from '../audit/service';
 import type { RequestContext, RequestOrigin } from '../context';
 import { dummyPasswordHash, newSecret, sha256, verifyPassword } from './secrets';
+import { claimSignInAttempt, releaseSignInAttempt } from './throttle';
 
+/** Every this many failed sign-ins in a row lock the account. */
 export const MAX_FAILED_SIGN_INS = 5;
+/** The first lock lasts this long; each further lock (without a successful sign-in between) twice as long… */
 export const LOCKOUT_MINUTES = 15;
+/** …up to this. */
+export const MAX_LOCKOUT_MINUTES = 24 * 60;
 /** A session ends after this long even when used all day (the clinic signs in each morning). */
 export const SESSION_MAX_HOURS = 12;
 /** Activity bumps `last_seen_at` at most this often, to spare the database a write per request. */
@@ -25,12 +30,36 @@ export interface SessionUser {
   clinicId: string;
 }
 
+/** A wait in words, rounded up to the minute: "25 minute(s)", "2 hour(s) 30 minute(s)". */
+function duration(ms: number): string {
+  const minutes = Math.max(1, Math.ceil(ms / 60_000));
+  if (minutes < 60) return `${minutes} minute(s)`;
+  const rest = minutes % 60;
+  return `${Math.floor(minutes / 60)} hour(s)${rest ? ` ${rest} minute(s)` : ''}`;
+}
+
 export async function signIn(
   db: Db,
   input: { email: string; password: string },
   origin: RequestOrigin,
   now = new Date(),
 ): Promise<SignedIn> {
+  // The per-address limit comes first, so a refused attempt costs no password hashing. The
+  // attempt stays counted unless it succeeds.
+  const retryAfterSeconds = await claimSignInAttempt(db, origin.ip, now);
+  if (retryAfterSeconds > 0) {
+    await recordAnonymousAudit(db, origin, {
+      clinicId: null,
+      action: 'auth.rate_limited',
+      outcome: 'failure',
+      details: { retryAfterSeconds },
+    });
+    throw new AppError(
+      'rate_limited',
+      `Too many failed sign-ins from this network address. Try again in ${duration(retryAfterSeconds * 1000)}.`,
+      { details: { retryAfterSeconds } },
+    );
+  }
   const email = input.email.trim().toLowerCase();
   const [user] = await db.select().from(schema.users).where(sql`lower(${schema.users.email}) = ${email}`);
   const invalid = new AppError('invalid_credentials', 'The email or password is not right. Check both and try again.');
@@ -59,26 +88,30 @@ export async function signIn(
   // password unless the right one is given: the lock alone does not tell who has an account.
   const passwordOk = await verifyPassword(user.passwordHash, input.password);
   if (!passwordOk) {
-    // One atomic UPDATE, so concurrent wrong attempts all count.
-    const lockUntil = new Date(now.getTime() + LOCKOUT_MINUTES * 60_000);
+    // One atomic UPDATE, so concurrent wrong attempts all count. The count runs on until a
+    // successful sign-in (or an administrator's unlock); every MAX_FAILED_SIGN_INS-th failure
+    // locks the account, each lock twice as long as the one before. Guesses while locked are
+    // refused unseen and not counted, so they cannot stretch the lock of the real user.
+    const at = sql`${now.toISOString()}::timestamptz`;
     const [counted] = await queryRows<{ locked: boolean }>(
       db,
       sql`UPDATE users SET
-            failed_sign_ins = CASE WHEN failed_sign_ins + 1 >= ${MAX_FAILED_SIGN_INS} THEN 0 ELSE failed_sign_ins + 1 END,
-            locked_until = CASE WHEN failed_sign_ins + 1 >= ${MAX_FAILED_SIGN_INS} THEN ${lockUntil.toISOString()}::timestamptz
+            failed_sign_ins = failed_sign_ins + 1,
+            locked_until = CASE WHEN (failed_sign_ins + 1) % ${MAX_FAILED_SIGN_INS}::int = 0
+                                THEN ${at} + least(${LOCKOUT_MINUTES}::int * power(2, least((failed_sign_ins + 1) / ${MAX_FAILED_SIGN_INS}::int - 1, 20)),
+                                                   ${MAX_LOCKOUT_MINUTES}::int) * interval '1 minute'
                                 ELSE locked_until END
-          WHERE id = ${user.id}
-          RETURNING locked_until = ${lockUntil.toISOString()}::timestamptz AS locked`,
+          WHERE id = ${user.id} AND (locked_until IS NULL OR locked_until <= ${at})
+          RETURNING locked_until IS NOT NULL AND locked_until > ${at} AS locked`,
     );
     await failure(counted?.locked ? 'bad_password_locked' : 'bad_password');
     throw invalid;
   }
   if (user.lockedUntil && user.lockedUntil > now) {
     await failure('locked');
-    const minutes = Math.ceil((user.lockedUntil.getTime() - now.getTime()) / 60_000);
     throw new AppError(
       'account_locked',
-      `Too many failed sign-ins: this account is locked for ${minutes} more minute(s). An administrator can unlock it sooner.`,
+      `Too many failed sign-ins: this account is locked for another ${duration(user.lockedUntil.getTime() - now.getTime())}. An administrator can unlock it sooner.`,
     );
   }
   if (!user.active || !isRole(user.role)) {
@@ -91,6 +124,7 @@ export async function signIn(
       .update(schema.users)
       .set({ failedSignIns: 0, lockedUntil: null, lastSignInAt: now })
       .where(eq(schema.users.id, user.id));
+    await releaseSignInAttempt(tx, origin.ip, now);
     await tx.insert(schema.sessions).values({
       id: sha256(token),
       userId: user.id,
@@ -251,15 +285,20 @@ export async function contextForUser(db: Db, email: string): Promise<RequestCont
   };
 }
 
+/**
+ * Creates an API token acting as the signed-in user (`ctx`), never as someone else: an
+ * administrator minting a token for a provider would act with a role the matrix denies them
+ * (clinical notes). Tokens for other people come from the machine's operator: `tend token create`.
+ */
 export async function createApiToken(
   db: Db,
   ctx: RequestContext,
-  input: { userId: string; name: string; expiresInDays?: number | null | undefined },
+  input: { name: string; expiresInDays?: number | null | undefined },
 ): Promise<{ token: string; id: string }> {
   const [user] = await db
     .select()
     .from(schema.users)
-    .where(and(eq(schema.users.id, input.userId), eq(schema.users.clinicId, ctx.clinicId)));
+    .where(and(eq(schema.users.id, ctx.userId), eq(schema.users.clinicId, ctx.clinicId)));
   if (!user) throw AppError.notFound('The staff account');
   if (!user.active) throw new AppError('conflict', 'This account is deactivated; activate it before creating a token.');
   const token = newSecret(TOKEN_PREFIX);

@@ -153,7 +153,7 @@ export async function runCommand(database: Database, argv: string[]): Promise<st
         name: values.name ?? 'Command-line token',
         expiresInDays: values['expires-days'] ? Number(values['expires-days']) : null,
       });
-      const { token } = await createApiToken(database.db, ctx, { ...input, userId: ctx.userId });
+      const { token } = await createApiToken(database.db, ctx, input);
       return token;
     }
     case 'import': {

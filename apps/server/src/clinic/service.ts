@@ -25,6 +25,8 @@ export async function setupClinic(
   return createClinic(db, input, origin, { onlyIfEmpty: true });
 }
 
+const alreadySetUp = () => new AppError('already_set_up', 'Tend is already set up. Sign in with an existing account.');
+
 /** Creates a clinic (tenant) with its administrator. Also used by tests for a second clinic. */
 export async function createClinic(
   db: Db,
@@ -32,6 +34,9 @@ export async function createClinic(
   origin: RequestOrigin,
   options: { onlyIfEmpty: boolean },
 ): Promise<{ clinicId: string; adminUserId: string }> {
+  // Refused before the password is hashed: a replayed setup must not cost an Argon2 hash (19 MiB).
+  // The check inside the transaction still settles two first-run requests sent at once.
+  if (options.onlyIfEmpty && (await isSetUp(db))) throw alreadySetUp();
   const passwordHash = await hashPassword(input.adminPassword);
   const clinicId = newId();
   const adminUserId = newId();
@@ -39,9 +44,7 @@ export async function createClinic(
     if (options.onlyIfEmpty) {
       // Serialise concurrent first-run requests: the second one sees the first clinic.
       await tx.execute(sql`LOCK TABLE clinics IN EXCLUSIVE MODE`);
-      if (await isSetUp(tx)) {
-        throw new AppError('already_set_up', 'Tend is already set up. Sign in with an existing account.');
-      }
+      if (await isSetUp(tx)) throw alreadySetUp();
     }
     const [taken] = await tx
       .select({ id: schema.users.id })

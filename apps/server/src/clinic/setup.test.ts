@@ -1,12 +1,25 @@
 import { type Database, queryRows } from '@tend/db';
 import { AppError } from '@tend/domain';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { authenticateToken } from '../auth/service';
 import { formatError, runCommand } from '../cli/commands';
 import { clientWithHeaders, createTestApp, createTestDatabase, request, type TestApp } from '../test/harness';
 
 /** First run, on databases without any clinic: the setup page and `tend setup`. */
+
+// Counts the Argon2 password hashes (the real function still runs), to prove a refused setup costs none.
+const hashes = vi.hoisted(() => ({ count: 0 }));
+vi.mock('../auth/secrets', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../auth/secrets')>();
+  return {
+    ...actual,
+    hashPassword: (password: string) => {
+      hashes.count++;
+      return actual.hashPassword(password);
+    },
+  };
+});
 
 const setupBody = {
   clinicName: 'Riverside Family Practice',
@@ -87,10 +100,13 @@ describe('the setup page (POST /api/setup)', () => {
     expect((await admin.patch('/api/clinic', { unitSystem: 'imperial' })).status).toBe(400);
   });
 
-  it('cannot be replayed once set up', async () => {
+  it('cannot be replayed once set up, and refuses before hashing the password', async () => {
+    const hashesBefore = hashes.count;
+    expect(hashesBefore).toBeGreaterThan(0); // the setups above were counted
     const res = await post({ ...setupBody, clinicName: 'Hostile Takeover', adminEmail: 'mallory@evil.test' });
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe('already_set_up');
+    expect(hashes.count).toBe(hashesBefore);
     expect(res.headers['set-cookie']).toBeUndefined();
     const signIn = await request(t.app, 'POST', '/api/auth/sign-in', {
       body: { email: 'mallory@evil.test', password: setupBody.adminPassword },

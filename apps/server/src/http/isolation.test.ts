@@ -71,7 +71,7 @@ beforeAll(async () => {
       zLocationCreate.parse({ name: 'Alpha Street', timezone: 'America/New_York' }),
     )
   ).id;
-  a.token = await createApiToken(t.database.db, aCtx, { userId: aCtx.userId, name: 'A export' });
+  a.token = await createApiToken(t.database.db, aCtx, { name: 'A export' });
 
   await Promise.all(
     ROLES.map(async (role) => {
@@ -193,7 +193,8 @@ describe('another clinic’s records', () => {
     expect((await admin.patch(`/api/locations/${a.locationId}`, { name: 'Taken' })).status).toBe(404);
     expect((await admin.patch(`/api/payers/${a.payerId}`, { name: 'Taken' })).status).toBe(404);
     expect((await admin.delete(`/api/tokens/${a.token.id}`)).status).toBe(404);
-    expect((await admin.post('/api/tokens', { userId: aCtx.userId, name: 'steal' })).status).toBe(404);
+    // A token acts only as its creator: someone else's account, here or in A, is refused.
+    expect((await admin.post('/api/tokens', { userId: aCtx.userId, name: 'steal' })).status).toBe(400);
     const provider = await admin.post('/api/providers', { name: 'Dr. Linked', userId: aCtx.userId });
     expect(provider.status).toBe(400);
     expect(provider.body.error.fields.map((f: { path: string }) => f.path)).toEqual(['userId']);

@@ -57,12 +57,14 @@ export async function request(
   app: FastifyInstance,
   method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE',
   url: string,
-  options: { body?: unknown; headers?: Record<string, string> } = {},
+  options: { body?: unknown; headers?: Record<string, string>; remoteAddress?: string } = {},
 ): Promise<ApiResponse> {
   const response = await app.inject({
     method,
     url,
     headers: options.headers,
+    // The client's address (`request.ip`); 127.0.0.1 unless given.
+    ...(options.remoteAddress ? { remoteAddress: options.remoteAddress } : {}),
     ...(options.body === undefined ? {} : { payload: options.body as object }),
   });
   let body: unknown = null;

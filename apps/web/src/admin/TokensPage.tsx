@@ -8,7 +8,6 @@ import {
   Group,
   Modal,
   NativeSelect,
-  Select,
   Stack,
   Table,
   Text,
@@ -27,7 +26,7 @@ import { ListCard } from '../components/ListCard';
 import { AddButton } from '../components/ListParts';
 import { errorMessage, notifySuccess } from '../components/notify';
 import { PageHeader } from '../components/PageHeader';
-import { useCreateToken, useRevokeToken, useTokens, useUsers } from './api';
+import { useCreateToken, useRevokeToken, useTokens } from './api';
 
 type TokenStatus = 'active' | 'revoked' | 'expired';
 
@@ -41,13 +40,11 @@ const STATUS_COLOR: Record<TokenStatus, string> = { active: 'green', revoked: 'r
 const EXPIRY_CHOICES = ['30', '90', '365', 'never'] as const;
 
 function CreateTokenForm({ onCreated, onClose }: { onCreated: (token: string) => void; onClose: () => void }) {
-  const users = useUsers();
   const create = useCreateToken();
   const [error, setError] = useState<string | null>(null);
   const form = useForm({
-    initialValues: { userId: '', name: t('tokens.defaultName'), expires: '90' as (typeof EXPIRY_CHOICES)[number] },
+    initialValues: { name: t('tokens.defaultName'), expires: '90' as (typeof EXPIRY_CHOICES)[number] },
     validate: {
-      userId: (value) => (value ? null : t('validation.required')),
       name: (value) =>
         value.trim()
           ? value.trim().length > 100
@@ -60,7 +57,6 @@ function CreateTokenForm({ onCreated, onClose }: { onCreated: (token: string) =>
     setError(null);
     try {
       const created = await create.mutateAsync({
-        userId: values.userId,
         name: values.name.trim(),
         expiresInDays: values.expires === 'never' ? null : Number(values.expires),
       });
@@ -69,29 +65,16 @@ function CreateTokenForm({ onCreated, onClose }: { onCreated: (token: string) =>
       setError(errorMessage(caught));
     }
   }, focusFirstError(form));
-  const userOptions = (users.data ?? [])
-    .filter((user) => user.active)
-    .map((user) => ({ value: user.id, label: `${user.name} (${user.email}) · ${t(`role.${user.role}`)}` }));
   return (
     <form onSubmit={submit} noValidate>
       <Stack gap="md">
-        <Select
-          label={t('tokens.user')}
-          description={t('tokens.userHint')}
-          inputWrapperOrder={['label', 'input', 'description', 'error']}
-          data={userOptions}
-          searchable
-          required
-          data-autofocus
-          nothingFoundMessage={t('common.nothingFound')}
-          {...form.getInputProps('userId')}
-          onChange={(value) => form.setFieldValue('userId', value ?? '')}
-        />
+        <Text size="sm">{t('tokens.actsAsYou')}</Text>
         <TextInput
           label={t('tokens.name')}
           description={t('tokens.nameHint')}
           inputWrapperOrder={['label', 'input', 'description', 'error']}
           required
+          data-autofocus
           {...form.getInputProps('name')}
         />
         <NativeSelect

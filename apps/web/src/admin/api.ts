@@ -35,7 +35,7 @@ export function useSave<T>(collection: 'users' | 'providers' | 'locations') {
 export function useCreateToken() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (body: { userId: string; name: string; expiresInDays: number | null }) =>
+    mutationFn: (body: { name: string; expiresInDays: number | null }) =>
       http.post<{ id: string; token: string }>('/tokens', body),
     onSuccess: () => void client.invalidateQueries({ queryKey: ['tokens'] }),
   });

@@ -377,6 +377,7 @@ export const enUi = {
   'auditAction.auth.sign_out': 'Signed out',
   'auditAction.auth.sign_out_everywhere': 'Signed out everywhere',
   'auditAction.auth.session_expired': 'Session expired (idle)',
+  'auditAction.auth.rate_limited': 'Sign-in refused (too many failures from the address)',
   'auditAction.clinic.setup': 'Set up the clinic',
   'auditAction.clinic.update': 'Changed clinic settings',
   'auditAction.user.create': 'Created a staff account',
@@ -633,7 +634,7 @@ export const enUi = {
   // ---- Admin: API tokens
   'tokens.title': 'API tokens',
   'tokens.description':
-    'Personal tokens let scripts and other systems use Tend’s API as a staff member, with that person’s role.',
+    'Personal tokens let scripts and other systems use Tend’s API as the staff member who created them, with that person’s role.',
   'tokens.docs': 'API documentation',
   'tokens.add': 'Create token',
   'tokens.addTitle': 'Create an API token',
@@ -643,7 +644,8 @@ export const enUi = {
   'tokens.nameHint': 'What it is for, e.g. “Nightly export”.',
   'tokens.defaultName': 'API token',
   'tokens.user': 'Staff account',
-  'tokens.userHint': 'The token acts as this person, with their role.',
+  'tokens.actsAsYou':
+    'The token acts as you, with your role. A token acting as another staff member is created on the server’s machine with “npx tend token create --email …”.',
   'tokens.expires': 'Expires',
   'tokens.expiry.30': 'In 30 days',
   'tokens.expiry.90': 'In 90 days',
