@@ -72,6 +72,8 @@ export const zClinicSetup = z.object({
   adminName: zRequiredText(200).default('Administrator'),
   adminEmail: zEmail,
   adminPassword: zPassword,
+  /** Needed only from another computer than Tend's own: `tend start` prints it on its console. */
+  setupCode: z.string().max(40).nullish(),
 });
 export type ClinicSetupInput = z.input<typeof zClinicSetup>;
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { migrate, openDatabase } from '@tend/db';
 import { isErrorBody } from '@tend/domain';
+import { setupCode } from '../clinic/setup-code';
 import { loadConfig } from '../config';
 import { acquireDataDirLock, lockPath, readLiveLock, startServer } from '../server';
 import { absoluteFileOperands, formatError, runCommand, USAGE } from './commands';
@@ -18,6 +19,7 @@ async function main(args: string[]): Promise<number> {
     const where = config.databaseUrl ? 'PostgreSQL server (DATABASE_URL)' : `embedded database in ${config.dataDir}`;
     console.log(`\nTend is running at ${server.url}  (${where})`);
     console.log(setUp ? 'Open it in your browser and sign in.' : 'Open it in your browser to set up your clinic.');
+    if (!setUp) console.log(`Setting it up from another computer asks for this setup code: ${setupCode(config)}`);
     console.log('Press Ctrl+C to stop.\n');
     const stop = async () => {
       await server.stop();

@@ -1,4 +1,4 @@
-import { zClinic, zClinicSettingsPatch, zClinicSetup } from '@tend/domain';
+import { AppError, t, zClinic, zClinicSettingsPatch, zClinicSetup } from '@tend/domain';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -8,6 +8,7 @@ import { originOf, requireCtx } from '../http/auth';
 import type { Deps } from '../http/deps';
 import { errorResponses } from '../http/schemas';
 import { createClinic, isSetUp, updateClinic } from './service';
+import { isLoopback, isSetupCode } from './setup-code';
 
 export function clinicRoutes(server: FastifyInstance, deps: Deps): void {
   const app = server.withTypeProvider<ZodTypeProvider>();
@@ -19,11 +20,14 @@ export function clinicRoutes(server: FastifyInstance, deps: Deps): void {
       config: { access: 'public' },
       schema: {
         tags: ['setup'],
-        summary: 'Whether the first-run setup is done',
-        response: { 200: z.object({ setUp: z.boolean() }) },
+        summary: 'Whether the first-run setup is done, and whether this computer needs the setup code for it',
+        response: { 200: z.object({ setUp: z.boolean(), codeRequired: z.boolean() }) },
       },
     },
-    async () => ({ setUp: await isSetUp(db) }),
+    async (request) => {
+      const setUp = await isSetUp(db);
+      return { setUp, codeRequired: !setUp && !isLoopback(request.ip) };
+    },
   );
 
   app.post(
@@ -32,13 +36,18 @@ export function clinicRoutes(server: FastifyInstance, deps: Deps): void {
       config: { access: 'public' },
       schema: {
         tags: ['setup'],
-        summary: 'First run: create the clinic and its administrator (refused once set up); signs the administrator in',
+        summary:
+          'First run: create the clinic and its administrator (refused once set up; from another computer than the server’s own, only with the setup code `tend start` prints); signs the administrator in',
         body: zClinicSetup,
         response: { 201: z.object({ clinicId: z.string() }), ...errorResponses },
       },
     },
     async (request, reply) => {
       const origin = originOf(request);
+      if (!isLoopback(request.ip) && !isSetupCode(deps.config, request.body.setupCode) && !(await isSetUp(db))) {
+        const message = t('setup.codeWrong');
+        throw new AppError('forbidden', message, { fields: [{ path: 'setupCode', message }] });
+      }
       const { clinicId } = await createClinic(db, request.body, origin, { onlyIfEmpty: true });
       const { token } = await signIn(
         db,

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { authenticateToken } from '../auth/service';
 import { formatError, runCommand } from '../cli/commands';
 import { clientWithHeaders, createTestApp, createTestDatabase, request, type TestApp } from '../test/harness';
+import { setupCode } from './setup-code';
 
 /** First run, on databases without any clinic: the setup page and `tend setup`. */
 
@@ -43,7 +44,7 @@ describe('the setup page (POST /api/setup)', () => {
   const post = (body: unknown) => request(t.app, 'POST', '/api/setup', { body });
 
   it('reports an empty installation as not set up', async () => {
-    expect((await setUp()).body).toEqual({ setUp: false });
+    expect((await setUp()).body).toEqual({ setUp: false, codeRequired: false });
   });
 
   it('refuses a bad time zone or a short password with the fields to fix, and creates nothing', async () => {
@@ -53,7 +54,7 @@ describe('the setup page (POST /api/setup)', () => {
     expect(res.body.error.fields.map((f: { path: string }) => f.path).sort()).toEqual(['adminPassword', 'timezone']);
     const badEmail = await post({ ...setupBody, adminEmail: 'not-an-email' });
     expect(badEmail.body.error.fields.map((f: { path: string }) => f.path)).toEqual(['adminEmail']);
-    expect((await setUp()).body).toEqual({ setUp: false });
+    expect((await setUp()).body).toEqual({ setUp: false, codeRequired: false });
   });
 
   it('creates the clinic, its administrator and a first location, and signs the administrator in — once, even when sent twice at once', async () => {
@@ -86,7 +87,7 @@ describe('the setup page (POST /api/setup)', () => {
         active: true,
       }),
     ]);
-    expect((await setUp()).body).toEqual({ setUp: true });
+    expect((await setUp()).body).toEqual({ setUp: true, codeRequired: false });
 
     const audit = await admin.get('/api/audit-events?action=clinic.setup');
     expect(audit.body.items).toHaveLength(1);
@@ -112,6 +113,55 @@ describe('the setup page (POST /api/setup)', () => {
       body: { email: 'mallory@evil.test', password: setupBody.adminPassword },
     });
     expect(signIn.status).toBe(401);
+  });
+});
+
+describe('the setup page from another computer', () => {
+  let t: TestApp;
+  const keys = { secretKey: 'setup-code-test-key', dataDir: '/nonexistent' };
+  beforeAll(async () => {
+    t = await createTestApp({ config: keys });
+  });
+  afterAll(() => t.close());
+
+  const lan = { remoteAddress: '192.168.1.23' };
+  const clinics = async () =>
+    (await queryRows<{ n: number }>(t.database.db, sql`SELECT count(*)::int AS n FROM clinics`))[0].n;
+
+  it('asks for the setup code printed by `tend start`, refuses a missing or wrong one and creates nothing', async () => {
+    expect((await request(t.app, 'GET', '/api/setup', lan)).body).toEqual({ setUp: false, codeRequired: true });
+    expect((await request(t.app, 'GET', '/api/setup', { remoteAddress: '::1' })).body.codeRequired).toBe(false);
+    for (const setupCodeGiven of [undefined, '', 'AAAAA-AAAAA', `${setupCode(keys)}X`]) {
+      const res = await request(t.app, 'POST', '/api/setup', {
+        ...lan,
+        body: { ...setupBody, setupCode: setupCodeGiven },
+      });
+      expect(res.status).toBe(403);
+      expect(res.body.error.fields).toEqual([{ path: 'setupCode', message: expect.stringContaining('setup code') }]);
+      expect(res.headers['set-cookie']).toBeUndefined();
+    }
+    expect(await clinics()).toBe(0);
+  });
+
+  it('accepts the code however it is typed, and is then set up', async () => {
+    const code = setupCode(keys);
+    expect(code).toMatch(/^[A-Z2-9]{5}-[A-Z2-9]{5}$/);
+    const typed = ` ${code.toLowerCase().replace('-', ' ')} `;
+    const res = await request(t.app, 'POST', '/api/setup', { ...lan, body: { ...setupBody, setupCode: typed } });
+    expect(res.status).toBe(201);
+    expect(await clinics()).toBe(1);
+    // Afterwards the answer is the usual 409, with or without a code.
+    const again = await request(t.app, 'POST', '/api/setup', lan);
+    expect(again.status).toBe(400); // no body at all: the fields to fill in
+    expect((await request(t.app, 'POST', '/api/setup', { ...lan, body: setupBody })).body.error.code).toBe(
+      'already_set_up',
+    );
+    expect((await request(t.app, 'GET', '/api/setup', lan)).body).toEqual({ setUp: true, codeRequired: false });
+  });
+
+  it('derives one code per secret key, so every server process shows the same one', () => {
+    expect(setupCode(keys)).toBe(setupCode({ ...keys }));
+    expect(setupCode({ ...keys, secretKey: 'another-key' })).not.toBe(setupCode(keys));
   });
 });
 

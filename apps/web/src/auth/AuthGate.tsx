@@ -13,7 +13,7 @@ import type { Session } from './session';
 type GateState =
   | { status: 'loading' }
   | { status: 'error'; message: string }
-  | { status: 'setup' }
+  | { status: 'setup'; codeRequired: boolean }
   | { status: 'signedOut'; notice?: string }
   | { status: 'signedIn'; session: Session; fresh: boolean };
 
@@ -27,9 +27,11 @@ export function AuthGate({ children }: { children: ReactNode }) {
   const probe = useCallback(async () => {
     setState({ status: 'loading' });
     try {
-      const { setUp } = await api<{ setUp: boolean }>('/setup', { authFlow: true });
+      const { setUp, codeRequired } = await api<{ setUp: boolean; codeRequired: boolean }>('/setup', {
+        authFlow: true,
+      });
       if (!setUp) {
-        setState({ status: 'setup' });
+        setState({ status: 'setup', codeRequired });
         return;
       }
       const session = await api<Session>('/auth/session', { authFlow: true });
@@ -71,7 +73,7 @@ export function AuthGate({ children }: { children: ReactNode }) {
         </Center>
       );
     case 'setup':
-      return <SetupPage onDone={signedIn} />;
+      return <SetupPage codeRequired={state.codeRequired} onDone={signedIn} />;
     case 'signedOut':
       return <SignInPage notice={state.notice} onSignedIn={signedIn} />;
     case 'signedIn':

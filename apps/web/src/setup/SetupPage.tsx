@@ -23,6 +23,7 @@ interface SetupValues {
   adminEmail: string;
   adminPassword: string;
   confirmPassword: string;
+  setupCode: string;
 }
 
 function toInput(values: SetupValues) {
@@ -35,11 +36,12 @@ function toInput(values: SetupValues) {
     adminName: values.adminName,
     adminEmail: values.adminEmail,
     adminPassword: values.adminPassword,
+    setupCode: values.setupCode.trim() || null,
   };
 }
 
 /** First run: the clinic and its first administrator, then straight into the app. */
-export function SetupPage({ onDone }: { onDone: (session: Session) => void }) {
+export function SetupPage({ codeRequired, onDone }: { codeRequired: boolean; onDone: (session: Session) => void }) {
   useDocumentTitle(t('setup.title'));
   const [error, setError] = useState<string | null>(null);
   const form = useForm<SetupValues>({
@@ -53,6 +55,7 @@ export function SetupPage({ onDone }: { onDone: (session: Session) => void }) {
       adminEmail: '',
       adminPassword: '',
       confirmPassword: '',
+      setupCode: '',
     },
     validate: zodValidator(zClinicSetup, toInput, {
       extra: (_input, values) =>
@@ -136,6 +139,19 @@ export function SetupPage({ onDone }: { onDone: (session: Session) => void }) {
               />
             </SimpleGrid>
           </Stack>
+
+          {codeRequired && (
+            <>
+              <Divider />
+              <TextInput
+                label={t('setup.code')}
+                description={t('setup.codeHint')}
+                autoComplete="off"
+                required
+                {...form.getInputProps('setupCode')}
+              />
+            </>
+          )}
 
           <FormError error={error} />
           <Button type="submit" size="md" loading={form.submitting}>

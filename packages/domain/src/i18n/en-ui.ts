@@ -118,6 +118,11 @@ export const enUi = {
   'setup.passwordHint': 'At least 12 characters. A short sentence is easy to remember.',
   'setup.passwordMismatch': 'The two passwords are not the same.',
   'setup.submit': 'Create clinic',
+  'setup.code': 'Setup code',
+  'setup.codeHint':
+    'You are setting Tend up from another computer than the one it runs on. Type the setup code that `tend start` printed where Tend was started (e.g. K7MPQ-3XW9A), or open Tend on that computer instead.',
+  'setup.codeWrong':
+    'Setting Tend up from another computer needs the setup code that `tend start` printed where Tend was started. Check the code, or open Tend on that computer.',
 
   // ---- Sign-in and lock screen
   'signIn.title': 'Sign in',
