@@ -7,9 +7,8 @@ import type { Session } from '../auth/session';
 import { AddressFields, type AddressValues, addressToInput, emptyAddress } from '../components/AddressFields';
 import { CenteredCard } from '../components/CenteredCard';
 import { FormError } from '../components/FormFooter';
-import { applyServerErrors, focusFirstError, zodValidator } from '../components/form';
+import { focusFirstError, saveErrorMessage, zodValidator } from '../components/form';
 import { Heading } from '../components/Heading';
-import { errorMessage } from '../components/notify';
 import { browserTimeZone, CountrySelect, CurrencySelect, TimeZoneSelect } from '../components/selects';
 import { useDocumentTitle } from '../components/useDocumentTitle';
 
@@ -72,10 +71,7 @@ export function SetupPage({ codeRequired, onDone }: { codeRequired: boolean; onD
       const session = await api<Session>('/auth/session', { authFlow: true });
       onDone(session);
     } catch (caught) {
-      const leftovers = applyServerErrors(form, caught);
-      if (leftovers.length || !form.errors || Object.keys(form.errors).length === 0) {
-        setError(leftovers.join(' ') || errorMessage(caught));
-      }
+      setError(saveErrorMessage(form, caught));
     }
   }, focusFirstError(form));
 
