@@ -419,6 +419,25 @@ export const encounterAddenda = pgTable('encounter_addenda', {
   createdAt: createdAt(),
 });
 
+/** A patient's requests to amend their record, decided once (0034; a trigger guards it). */
+export const amendmentRequests = pgTable('amendment_requests', {
+  id: uuid('id').primaryKey(),
+  clinicId: uuid('clinic_id').notNull(),
+  patientId: uuid('patient_id').notNull(),
+  encounterId: uuid('encounter_id'),
+  receivedOn: date('received_on', { mode: 'string' }).notNull(),
+  request: text('request').notNull(),
+  recordedBy: uuid('recorded_by').notNull(),
+  recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull().defaultNow(),
+  status: text('status').$type<'pending' | 'accepted' | 'denied'>().notNull().default('pending'),
+  decidedBy: uuid('decided_by'),
+  decidedAt: timestamp('decided_at', { withTimezone: true }),
+  decisionNote: text('decision_note'),
+  addendumId: uuid('addendum_id'),
+  disagreement: text('disagreement'),
+  disagreementAt: timestamp('disagreement_at', { withTimezone: true }),
+});
+
 export const encounterDiagnoses = pgTable('encounter_diagnoses', {
   id: uuid('id').primaryKey(),
   clinicId: uuid('clinic_id').notNull(),

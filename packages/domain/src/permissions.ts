@@ -24,6 +24,10 @@ export const PERMISSIONS = {
   'clinical.write': CLINICAL,
   /** The note itself (SOAP), diagnoses, services, follow-ups and addenda: the provider's. */
   'note.write': ['provider'],
+  /** A patient's requests to amend their record, with decisions and statements of disagreement. */
+  'amendment.read': ['admin', 'manager', 'provider', 'nurse'],
+  /** Record a request, decide it (a provider for a visit, a manager for demographics), add the patient's statement. */
+  'amendment.manage': ['admin', 'manager', 'provider'],
   /** Only the provider signs (and only their own visits). */
   'encounter.sign': ['provider'],
   /** The charges visits create, with their codes (never the note text). */

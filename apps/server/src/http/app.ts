@@ -31,6 +31,7 @@ import { insuranceRoutes } from '../insurance/routes';
 import { messagingRoutes } from '../messaging/routes';
 import { patientRoutes } from '../patients/routes';
 import { recallRoutes } from '../recalls/routes';
+import { amendmentRoutes } from '../visits/amendment-routes';
 import { reminderRoutes } from '../reminders/routes';
 import { reportRoutes } from '../reports/routes';
 import { schedulingRoutes } from '../scheduling/routes';
@@ -165,6 +166,7 @@ export async function buildApp(
   claimRoutes(app, deps);
   reminderRoutes(app, deps);
   recallRoutes(app, deps);
+  amendmentRoutes(app, deps);
   reportRoutes(app, deps);
   dashboardRoutes(app, deps);
   codeRoutes(app, deps);

@@ -1,3 +1,4 @@
+import { enAmendments } from './en-amendments';
 import { enBilling } from './en-billing';
 import { enDashboard } from './en-dashboard';
 import { enEmail } from './en-email';
@@ -8,6 +9,7 @@ import { enUi } from './en-ui';
 /** English messages. Keys are grouped by area; placeholders are `{name}`. */
 export const en = {
   ...enUi,
+  ...enAmendments,
   ...enBilling,
   ...enMessaging,
   ...enEmail,

@@ -1,3 +1,4 @@
+export * from './amendments';
 export * from './chart';
 export * from './encounters';
 export * from './vitals';
