@@ -376,7 +376,7 @@ describe('without a session', () => {
 
   it('serves the public routes to anyone', async () => {
     expect((await request(t.app, 'GET', '/api/health')).status).toBe(200);
-    expect((await request(t.app, 'GET', '/api/setup')).body).toEqual({ setUp: true });
+    expect((await request(t.app, 'GET', '/api/setup')).body).toEqual({ setUp: true, codeRequired: false });
     const openapi = await request(t.app, 'GET', '/api/openapi.json');
     expect(openapi.status).toBe(200);
     expect(openapi.body.paths['/api/patients']).toBeDefined();
