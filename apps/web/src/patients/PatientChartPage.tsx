@@ -2,6 +2,7 @@ import { Button, Tabs } from '@mantine/core';
 import {
   IconClipboardText,
   IconCoins,
+  IconFilePencil,
   IconHistory,
   IconId,
   IconMessages,
@@ -20,6 +21,7 @@ import { EmptyState, ErrorState, Loading } from '../components/states';
 import { useDocumentTitle } from '../components/useDocumentTitle';
 import { InsuranceTab } from '../insurance/InsuranceTab';
 import { PatientMessagesTab } from '../messaging/PatientMessagesTab';
+import { AmendmentsTab } from '../visits/Amendments';
 import { ClinicalTab } from '../visits/ClinicalTab';
 import { patientName, usePatient } from './api';
 import { PatientDetails } from './PatientDetails';
@@ -70,8 +72,12 @@ export function PatientChartPage() {
   const showHistory = can('audit.read');
   const showClinical = can('clinical.read');
   const showBalance = can('balance.read');
+  const showAmendments = can('amendment.read');
   const hidden =
-    (tab === 'history' && !showHistory) || (tab === 'clinical' && !showClinical) || (tab === 'balance' && !showBalance);
+    (tab === 'history' && !showHistory) ||
+    (tab === 'clinical' && !showClinical) ||
+    (tab === 'balance' && !showBalance) ||
+    (tab === 'amendments' && !showAmendments);
 
   return (
     <>
@@ -97,6 +103,11 @@ export function PatientChartPage() {
           <Tabs.Tab value="messages" leftSection={<IconMessages size={16} aria-hidden />}>
             {t('chart.tabMessages')}
           </Tabs.Tab>
+          {showAmendments && (
+            <Tabs.Tab value="amendments" leftSection={<IconFilePencil size={16} aria-hidden />}>
+              {t('chart.tabAmendments')}
+            </Tabs.Tab>
+          )}
           {showHistory && (
             <Tabs.Tab value="history" leftSection={<IconHistory size={16} aria-hidden />}>
               {t('chart.tabHistory')}
@@ -122,6 +133,11 @@ export function PatientChartPage() {
         <Tabs.Panel value="messages">
           <PatientMessagesTab patient={patient.data} />
         </Tabs.Panel>
+        {showAmendments && (
+          <Tabs.Panel value="amendments">
+            <AmendmentsTab patientId={patientId} />
+          </Tabs.Panel>
+        )}
         {showHistory && (
           <Tabs.Panel value="history">
             <PatientHistory patientId={patientId} />

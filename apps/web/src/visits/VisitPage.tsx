@@ -13,6 +13,7 @@ import { useDocumentTitle } from '../components/useDocumentTitle';
 import { patientName, usePatient } from '../patients/api';
 import { providerName } from '../schedule/shared';
 import { AddendaList, AddendumForm, VisitCharges } from './Addenda';
+import { VisitAmendments } from './Amendments';
 import { useEncounter, useServices } from './api';
 import { AllergyBanner, ChartColumn } from './ChartColumn';
 import { DiagnosesSection, ServicesSection } from './CodesSections';
@@ -153,6 +154,7 @@ function VisitScreen({ encounter, patient }: { encounter: Encounter; patient: Pa
               userId={user.id}
             />
             {signed && <AddendaList encounter={encounter} timezone={clinic.timezone} />}
+            {can('amendment.read') && <VisitAmendments patientId={encounter.patientId} encounterId={encounter.id} />}
             <DiagnosesSection visit={visit} encounter={encounter} editable={canWriteNote} />
             <ServicesSection
               visit={visit}

@@ -32,10 +32,11 @@ export const visitKeys = {
 
 const items = <T>(r: { items: T[] }) => r.items;
 
-export function useEncounter(id: string) {
+export function useEncounter(id: string, enabled = true) {
   return useQuery({
     queryKey: visitKeys.encounter(id),
     queryFn: ({ signal }) => http.get<Encounter>(`/encounters/${id}`, undefined, { signal }),
+    enabled,
     // The note being typed is the truth on screen: never refetch it behind the typist's back.
     refetchOnWindowFocus: false,
     staleTime: Number.POSITIVE_INFINITY,

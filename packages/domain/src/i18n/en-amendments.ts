@@ -39,5 +39,8 @@ export const enAmendments = {
   'amendment.addDisagreement': 'Add statement of disagreement',
   'amendment.saveDisagreement': 'Save statement',
   'amendment.openVisit': 'Open the visit',
+  'amendment.recorded': 'Request recorded',
+  'amendment.decided': 'Decision saved',
+  'amendment.disagreementSaved': 'Statement of disagreement saved',
   'amendment.onVisit': 'Amendment requests about this visit',
 } as const;

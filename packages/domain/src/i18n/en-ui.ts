@@ -286,6 +286,7 @@ export const enUi = {
   'chart.tabClinical': 'Clinical',
   'chart.tabInsurance': 'Insurance',
   'chart.tabHistory': 'History',
+  'chart.tabAmendments': 'Amendments',
   'chart.edit': 'Edit details',
   'chart.editFormLabel': 'Edit patient details',
   'chart.saveChanges': 'Save changes',
