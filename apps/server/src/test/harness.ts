@@ -12,6 +12,7 @@ import { createClinic } from '../clinic/service';
 import { type Config, loadConfig } from '../config';
 import type { RequestContext } from '../context';
 import { buildApp } from '../http/app';
+import { CSRF_HEADER, csrfToken } from '../http/csrf';
 
 export interface TestClinic {
   clinicId: string;
@@ -53,16 +54,30 @@ export function unique(prefix: string): string {
   return `${prefix}-${randomBytes(4).toString('hex')}`;
 }
 
+/**
+ * The headers a browser running Tend's web app sends with `headers`: a change sent with a session
+ * cookie carries `x-tend-csrf` (the session's `tend_csrf` cookie), as `api/client.ts` does —
+ * unless the test gives its own or `csrf: false` (to test the refusal).
+ */
+export function withCsrf(
+  method: string,
+  headers: Record<string, string> | undefined,
+): Record<string, string> | undefined {
+  if (method === 'GET' || !headers?.cookie || CSRF_HEADER in headers) return headers;
+  const session = /(?:^|;\s*)tend_session=([^;]+)/.exec(headers.cookie)?.[1];
+  return session ? { ...headers, [CSRF_HEADER]: csrfToken(session) } : headers;
+}
+
 export async function request(
   app: FastifyInstance,
   method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE',
   url: string,
-  options: { body?: unknown; headers?: Record<string, string>; remoteAddress?: string } = {},
+  options: { body?: unknown; headers?: Record<string, string>; remoteAddress?: string; csrf?: boolean } = {},
 ): Promise<ApiResponse> {
   const response = await app.inject({
     method,
     url,
-    headers: options.headers,
+    headers: options.csrf === false ? options.headers : withCsrf(method, options.headers),
     // The client's address (`request.ip`); 127.0.0.1 unless given.
     ...(options.remoteAddress ? { remoteAddress: options.remoteAddress } : {}),
     ...(options.body === undefined ? {} : { payload: options.body as object }),
