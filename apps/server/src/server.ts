@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createPrivateKey, randomBytes, X509Certificate } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createSecureContext } from 'node:tls';
@@ -95,13 +95,17 @@ export function readTls(tls: NonNullable<Config['tls']>): { cert: Buffer; key: B
     }
   };
   const pair = { cert: read('TEND_TLS_CERT', tls.certFile), key: read('TEND_TLS_KEY', tls.keyFile) };
+  let matches: boolean;
   try {
     createSecureContext(pair);
+    // The first certificate of the file is the server's own; the key must be its key.
+    matches = new X509Certificate(pair.cert).checkPrivateKey(createPrivateKey(pair.key));
   } catch (error) {
     throw new Error(
       `TEND_TLS_CERT and TEND_TLS_KEY must be a PEM certificate and its private key (${(error as Error).message}).`,
     );
   }
+  if (!matches) throw new Error('TEND_TLS_KEY is not the private key of the certificate in TEND_TLS_CERT.');
   return pair;
 }
 

@@ -57,23 +57,15 @@ export const VERSION = '0.1.0';
  * `log.info({ headers })` or `log.info({ body })` must not write a cookie, token or password.
  */
 export const LOG_REDACT_PATHS = [
-  'req.headers.authorization',
-  'req.headers.cookie',
-  'req.headers["x-tend-csrf"]',
-  'req.headers["x-tend-cli-secret"]',
-  'res.headers["set-cookie"]',
-  'headers.authorization',
-  'headers.cookie',
-  '*.password',
-  '*.newPassword',
-  '*.token',
-  '*.secret',
-  '*.secretKey',
-  '*.authToken',
-  '*.databaseUrl',
-  'password',
-  'token',
-  'secret',
+  ...['headers', '*.headers'].flatMap((at) =>
+    ['authorization', 'cookie', '["set-cookie"]', '["x-tend-csrf"]', '["x-tend-cli-secret"]'].map((name) =>
+      name.startsWith('[') ? `${at}${name}` : `${at}.${name}`,
+    ),
+  ),
+  ...['password', 'newPassword', 'token', 'secret', 'secretKey', 'authToken', 'databaseUrl'].flatMap((name) => [
+    name,
+    `*.${name}`,
+  ]),
 ];
 
 /** Builds the whole HTTP application: API, OpenAPI docs and the web app. */
