@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { appendFileSync, createWriteStream, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Database } from '@tend/db';
 import { createTestDatabase } from '@tend/db/testing';
 
@@ -107,7 +109,7 @@ export function clientWithHeaders(app: FastifyInstance, headers: Record<string, 
 export async function createTestApp(options: { poolSize?: number; config?: Partial<Config> } = {}): Promise<TestApp> {
   const { database, drop, url } = await createTestDatabase(options);
   const config = { ...loadConfig({}), port: 0, ...options.config };
-  const app = await buildApp({ database, config, cliSecret: null }, { logLevel: false });
+  const app = await buildApp({ database, config, cliSecret: null }, serverLog());
   await app.ready();
   const origin = { ip: '127.0.0.1', userAgent: 'test' };
 
@@ -163,6 +165,31 @@ export async function createTestApp(options: { poolSize?: number; config?: Parti
   };
 }
 
+/**
+ * Where the test servers log. Normally nowhere; with TEND_TEST_LOG_DIR (scripts/test.mjs sets it)
+ * every test app logs at `debug` into that folder, and every patient body made here is written
+ * down as a canary: after the whole run the logs are searched for them (scripts/log-canaries.mjs),
+ * so a route that logged a patient's name, phone or email fails the suite.
+ */
+const LOG_DIR = process.env.TEND_TEST_LOG_DIR;
+let logFiles = 0;
+
+function serverLog(): { logLevel: string | false; logStream?: NodeJS.WritableStream } {
+  if (!LOG_DIR) return { logLevel: false };
+  mkdirSync(LOG_DIR, { recursive: true });
+  const name = `server-${process.pid}-${++logFiles}-${randomBytes(3).toString('hex')}.jsonl`;
+  return { logLevel: 'debug', logStream: createWriteStream(join(LOG_DIR, name), { flags: 'a' }) };
+}
+
+function recordCanaries(patient: Record<string, unknown>): void {
+  if (!LOG_DIR) return;
+  const values = [patient.givenName, patient.familyName, patient.phone, patient.email].filter(
+    (value): value is string => typeof value === 'string' && value.length > 0,
+  );
+  mkdirSync(LOG_DIR, { recursive: true });
+  appendFileSync(join(LOG_DIR, `canaries-${process.pid}.txt`), `${values.join('\n')}\n`);
+}
+
 function randomLetters(length: number): string {
   const alphabet = 'abcdefghijklmnopqrstuvwxyz';
   return Array.from(randomBytes(length), (b) => alphabet[b % 26]).join('');
@@ -172,7 +199,7 @@ function randomLetters(length: number): string {
 export function patientBody(overrides: Record<string, unknown> = {}) {
   const [y, m, d] = randomBytes(3);
   const family = randomLetters(9);
-  return {
+  const patient = {
     givenName: `${randomLetters(1).toUpperCase()}${randomLetters(7)}`,
     familyName: `${family[0].toUpperCase()}${family.slice(1)}`,
     birthDate: `${1940 + (y % 70)}-${String(1 + (m % 12)).padStart(2, '0')}-${String(1 + (d % 28)).padStart(2, '0')}`,
@@ -183,4 +210,6 @@ export function patientBody(overrides: Record<string, unknown> = {}) {
     email: `${family}@example.com`,
     ...overrides,
   };
+  recordCanaries(patient);
+  return patient;
 }
