@@ -26,9 +26,10 @@ export function e2eCanaries(folder = join(ROOT, 'e2e')) {
 const digitsOf = (text) => text.replace(/\D/g, '');
 
 /**
- * Compiles the canaries into a matcher: names are whole words (case-sensitive, at least four
- * letters, so "Ann" does not match "Annual"), emails whole and case-insensitive, phones by their
- * digits (at least seven) wherever they appear with any separators.
+ * Compiles the canaries into a matcher: names are whole capitalised words of at least four letters
+ * (case-sensitive, so "Ann" does not match "Annual"; the words of invalid input that tests send,
+ * like "not-an-email" or "DROP TABLE", are no names), emails whole and case-insensitive, phones by
+ * their digits (at least seven) wherever they appear with any separators.
  */
 export function canaryMatcher(canaries) {
   const words = new Set();
@@ -37,10 +38,10 @@ export function canaryMatcher(canaries) {
   for (const raw of canaries) {
     const value = raw.trim();
     if (!value) continue;
-    if (value.includes('@')) emails.add(value.toLowerCase());
+    if (/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(value)) emails.add(value.toLowerCase());
     else if (/^[+\d\s().-]+$/.test(value)) {
       if (digitsOf(value).length >= 7) phones.add(digitsOf(value));
-    } else for (const word of value.split(/[\s-]+/)) if (word.length >= 4) words.add(word);
+    } else for (const word of value.split(/[\s-]+/)) if (/^\p{Lu}\p{Ll}[\p{L}'’]{2,}$/u.test(word)) words.add(word);
   }
   return (line) => {
     const hits = [];

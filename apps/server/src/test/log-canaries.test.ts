@@ -69,8 +69,17 @@ describe('the full run’s “no patient data in logs” check', () => {
   });
 
   it('matches names as whole words, emails whole and phones by their digits', () => {
-    const matches = canaryMatcher(['Annabel', 'Ann', 'ruth.lund@example.com', '617-555-0142', '+33 1 42 68 53 00']);
+    const matches = canaryMatcher([
+      'Annabel',
+      'Ann',
+      'ruth.lund@example.com',
+      '617-555-0142',
+      '+33 1 42 68 53 00',
+      'not-an-email',
+      "x'; DROP TABLE patients; --",
+    ]);
     expect(matches('{"msg":"Annabelle and Annual"}')).toEqual([]);
+    expect(matches('{"route":"/api/settings/email","msg":"DROP TABLE patients"}')).toEqual([]);
     expect(matches('{"msg":"saw Annabel"}')).toEqual(['Annabel']);
     expect(matches('{"to":"Ruth.Lund@example.com"}')).toEqual(['Ruth.Lund@example.com']);
     expect(matches('{"to":"6175550142"}')).toEqual(['6175550142']);
