@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, createWriteStream, mkdirSync } from 'node:fs';
+import { appendFileSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Database } from '@tend/db';
 import { createTestDatabase } from '@tend/db/testing';
@@ -178,7 +178,11 @@ function serverLog(): { logLevel: string | false; logStream?: NodeJS.WritableStr
   if (!LOG_DIR) return { logLevel: false };
   mkdirSync(LOG_DIR, { recursive: true });
   const name = `server-${process.pid}-${++logFiles}-${randomBytes(3).toString('hex')}.jsonl`;
-  return { logLevel: 'debug', logStream: createWriteStream(join(LOG_DIR, name), { flags: 'a' }) };
+  // Written synchronously: a test file's process may end right after its last request, and a
+  // buffered stream would lose what it held.
+  const fd = openSync(join(LOG_DIR, name), 'a');
+  const logStream = { write: (line: string) => writeSync(fd, line) } as unknown as NodeJS.WritableStream;
+  return { logLevel: 'debug', logStream };
 }
 
 function recordCanaries(patient: Record<string, unknown>): void {
