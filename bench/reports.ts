@@ -10,6 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { loadConfig } from '../apps/server/src/config';
 import { buildApp } from '../apps/server/src/http/app';
+import { withCsrf } from '../apps/server/src/test/harness';
 import { addDays, isoWeekday } from './generate';
 import { generateNetwork, NETWORK_OPTIONS } from './network';
 
@@ -362,7 +363,7 @@ async function main() {
         await app.inject({
           method: 'POST',
           url: '/api/users',
-          headers: { cookie: adminCookie },
+          headers: withCsrf('POST', { cookie: adminCookie }),
           payload: { email, name: `Bench ${role}`, role, password },
         }); // 409 when a reused database has it already
         const signedIn = await app.inject({ method: 'POST', url: '/api/auth/sign-in', payload: { email, password } });

@@ -10,6 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../apps/server/src/config';
 import { buildApp } from '../apps/server/src/http/app';
 import { busyQuery } from '../apps/server/src/scheduling/repository';
+import { withCsrf } from '../apps/server/src/test/harness';
 import { addDays, type GeneratedClinic, generateClinic, prng, todayIn } from './generate';
 
 /**
@@ -101,7 +102,7 @@ async function timedInject(
   const response = await app.inject({
     method: options.method,
     url: options.url,
-    headers: { cookie: options.cookie },
+    headers: withCsrf(options.method, { cookie: options.cookie }),
     ...(options.payload ? { payload: options.payload } : {}),
   });
   return { ms: performance.now() - started, status: response.statusCode, body: response.body };

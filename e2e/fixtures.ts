@@ -1,5 +1,24 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, type Page } from '@playwright/test';
+import { type APIRequestContext, expect, type Page, request } from '@playwright/test';
+
+/**
+ * The API calls the tests make with Playwright's request contexts (`page.request`, a context's
+ * `request`) send the CSRF header as the web app does (apps/web/src/api/client.ts): a change
+ * carries `x-tend-csrf` with the value of the session's `tend_csrf` cookie.
+ */
+const probe = await request.newContext();
+const requestContext = Object.getPrototypeOf(probe) as APIRequestContext;
+await probe.dispose();
+const fetchOriginal = requestContext.fetch;
+type Fetch = APIRequestContext['fetch'];
+requestContext.fetch = async function (this: APIRequestContext, ...[urlOrRequest, options = {}]: Parameters<Fetch>) {
+  const method = (options.method ?? 'GET').toUpperCase();
+  if (method !== 'GET' && method !== 'HEAD' && !options.headers?.['x-tend-csrf']) {
+    const csrf = (await this.storageState()).cookies.find((cookie) => cookie.name === 'tend_csrf');
+    if (csrf) options = { ...options, headers: { ...options.headers, 'x-tend-csrf': csrf.value } };
+  }
+  return fetchOriginal.call(this, urlOrRequest, options);
+} as Fetch;
 
 /** What the page's `document.getAnimations()` gives (the e2e code has no DOM types). */
 interface Animation {

@@ -4,16 +4,20 @@
 //   2. unit + service/API tests on the embedded database (PGlite),
 //   3. the same tests on a PostgreSQL server when TEND_TEST_DATABASE_URL is set
 //      (each test file creates and drops its own randomly named database),
-//   4. the web build and the browser tests in Chromium (Playwright, Debian's chromium).
+//   4. the web build and the browser tests in Chromium (Playwright, Debian's chromium),
+//   5. "no patient data in logs": every test server logs into .tend-test/logs, which is then
+//      searched for the test patients' names, phones and emails (scripts/log-canaries.mjs).
 // It ends with one line "N passed, N failed" summing every runner.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const out = join(root, '.tend-test');
 mkdirSync(out, { recursive: true });
-const env = { ...process.env, TZ: 'UTC' };
+const logs = join(out, 'logs');
+rmSync(logs, { recursive: true, force: true });
+const env = { ...process.env, TZ: 'UTC', TEND_TEST_LOG_DIR: logs };
 const totals = { passed: 0, failed: 0 };
 const failures = [];
 
@@ -80,6 +84,9 @@ if (!only || only === 'e2e') {
     countPlaywright(e2eReport);
   }
 }
+
+if (run('no patient data in logs', 'node', ['scripts/log-canaries.mjs', logs])) totals.passed += 1;
+else totals.failed += 1;
 
 console.log('');
 if (failures.length) console.log(`Failed steps: ${failures.join(', ')}`);

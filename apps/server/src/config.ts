@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { EMAIL_MODES, type EmailMode } from '@tend/domain';
 
@@ -9,8 +10,13 @@ export interface Config {
   /** PostgreSQL server; when unset the embedded database in `dataDir` is used. */
   databaseUrl: string | undefined;
   logLevel: string;
-  /** Send cookies with `Secure` (set when Tend is served over HTTPS). */
+  /**
+   * Send cookies with `Secure`: TEND_SECURE_COOKIES, by default on when TEND_PUBLIC_URL is https
+   * or Tend serves TLS itself.
+   */
   secureCookies: boolean;
+  /** TEND_TLS_CERT / TEND_TLS_KEY: serve HTTPS directly with this PEM certificate (chain) and key. */
+  tls: { certFile: string; keyFile: string } | undefined;
   /** Trust X-Forwarded-* from a reverse proxy / load balancer. */
   trustProxy: boolean;
   /** How often an open live-updates stream checks its session is still valid (and keeps the line open). */
@@ -32,21 +38,65 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new Error(`PORT must be a number between 0 and 65535 (got "${env.PORT}").`);
   }
+  const publicUrl = (env.TEND_PUBLIC_URL || `http://localhost:${port}`).replace(/\/+$/, '');
+  const tls = tlsFiles(env);
   return {
     port,
     host: env.HOST ?? '0.0.0.0',
     dataDir: resolve(env.TEND_DATA_DIR ?? './data'),
-    databaseUrl: env.DATABASE_URL || undefined,
+    databaseUrl: secret(env, 'DATABASE_URL'),
     logLevel: env.LOG_LEVEL ?? 'info',
-    secureCookies: env.TEND_SECURE_COOKIES === '1' || env.TEND_SECURE_COOKIES === 'true',
-    trustProxy: env.TEND_TRUST_PROXY === '1' || env.TEND_TRUST_PROXY === 'true',
+    secureCookies: flag(env, 'TEND_SECURE_COOKIES') ?? (publicUrl.startsWith('https://') || tls !== undefined),
+    tls,
+    trustProxy: flag(env, 'TEND_TRUST_PROXY') ?? false,
     eventsHeartbeatMs: 15_000,
     emailMode: emailMode(env.TEND_EMAIL_MODE),
-    secretKey: env.TEND_SECRET_KEY || undefined,
+    secretKey: secret(env, 'TEND_SECRET_KEY'),
     smtpCaFile: env.TEND_SMTP_CA_FILE ? resolve(env.TEND_SMTP_CA_FILE) : undefined,
-    publicUrl: (env.TEND_PUBLIC_URL || `http://localhost:${port}`).replace(/\/+$/, ''),
+    publicUrl,
     outboxIntervalMs: outboxInterval(env.TEND_OUTBOX_INTERVAL_MS),
   };
+}
+
+/** `1`/`true` or `0`/`false`; unset gives undefined (the caller's default). */
+function flag(env: NodeJS.ProcessEnv, name: string): boolean | undefined {
+  const value = env[name];
+  if (!value) return undefined;
+  if (value === '1' || value === 'true') return true;
+  if (value === '0' || value === 'false') return false;
+  throw new Error(`${name} must be 1 or 0 (got "${value}").`);
+}
+
+/**
+ * A secret from the environment (`NAME`) or from a file (`NAME_FILE`, e.g. a Docker or systemd
+ * secret; its trailing newline is dropped). Never both: which one wins would be a guess.
+ */
+function secret(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const file = env[`${name}_FILE`];
+  if (!file) return env[name] || undefined;
+  if (env[name]) throw new Error(`Set ${name} or ${name}_FILE, not both.`);
+  let value: string;
+  try {
+    value = readFileSync(resolve(file), 'utf8').replace(/\r?\n$/, '');
+  } catch (error) {
+    throw new Error(
+      `${name}_FILE names a file that cannot be read: ${file} (${(error as NodeJS.ErrnoException).code}).`,
+    );
+  }
+  if (!value) throw new Error(`${name}_FILE names an empty file: ${file}.`);
+  return value;
+}
+
+function tlsFiles(env: NodeJS.ProcessEnv): Config['tls'] {
+  const certFile = env.TEND_TLS_CERT;
+  const keyFile = env.TEND_TLS_KEY;
+  if (!certFile && !keyFile) return undefined;
+  if (!certFile || !keyFile) {
+    throw new Error(
+      `Set both TEND_TLS_CERT and TEND_TLS_KEY to serve HTTPS (only ${certFile ? 'TEND_TLS_CERT' : 'TEND_TLS_KEY'} is set).`,
+    );
+  }
+  return { certFile: resolve(certFile), keyFile: resolve(keyFile) };
 }
 
 function outboxInterval(value: string | undefined): number {

@@ -1,6 +1,7 @@
-import { randomBytes } from 'node:crypto';
+import { createPrivateKey, randomBytes, X509Certificate } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createSecureContext } from 'node:tls';
 import { type Database, migrate, openDatabase } from '@tend/db';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config';
@@ -13,6 +14,8 @@ export interface DataDirLock {
   pid: number;
   port?: number;
   secret?: string;
+  /** The server speaks HTTPS (TEND_TLS_CERT): the command line connects with TLS. */
+  tls?: boolean;
 }
 
 export function lockPath(dataDir: string): string {
@@ -82,8 +85,33 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
+/** The certificate and key of TEND_TLS_CERT / TEND_TLS_KEY, checked to be readable and a pair. */
+export function readTls(tls: NonNullable<Config['tls']>): { cert: Buffer; key: Buffer } {
+  const read = (name: string, path: string) => {
+    try {
+      return readFileSync(path);
+    } catch (error) {
+      throw new Error(`${name} names a file that cannot be read: ${path} (${(error as NodeJS.ErrnoException).code}).`);
+    }
+  };
+  const pair = { cert: read('TEND_TLS_CERT', tls.certFile), key: read('TEND_TLS_KEY', tls.keyFile) };
+  let matches: boolean;
+  try {
+    createSecureContext(pair);
+    // The first certificate of the file is the server's own; the key must be its key.
+    matches = new X509Certificate(pair.cert).checkPrivateKey(createPrivateKey(pair.key));
+  } catch (error) {
+    throw new Error(
+      `TEND_TLS_CERT and TEND_TLS_KEY must be a PEM certificate and its private key (${(error as Error).message}).`,
+    );
+  }
+  if (!matches) throw new Error('TEND_TLS_KEY is not the private key of the certificate in TEND_TLS_CERT.');
+  return pair;
+}
+
 /** Opens the database, applies migrations and serves Tend until stopped. */
 export async function startServer(config: Config): Promise<RunningServer> {
+  const https = config.tls ? readTls(config.tls) : undefined;
   const embedded = !config.databaseUrl;
   const cliSecret = embedded ? randomBytes(32).toString('hex') : null;
   // Claim the folder before opening it (PGlite must not be opened twice); the port comes later.
@@ -92,17 +120,17 @@ export async function startServer(config: Config): Promise<RunningServer> {
   try {
     database = await openConfiguredDatabase(config);
     const ran = await migrate(database);
-    const app = await buildApp({ database, config, cliSecret }, { logLevel: config.logLevel });
+    const app = await buildApp({ database, config, cliSecret }, { logLevel: config.logLevel, https });
     if (ran.length) app.log.info({ migrations: ran }, 'migrations applied');
     await app.listen({ port: config.port, host: config.host });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     if (embedded && cliSecret) {
       // Still ours: now it also tells the command line where to find this server.
-      const lock: DataDirLock = { pid: process.pid, port, secret: cliSecret };
+      const lock: DataDirLock = { pid: process.pid, port, secret: cliSecret, ...(https ? { tls: true } : {}) };
       writeFileSync(lockPath(config.dataDir), JSON.stringify(lock), { mode: 0o600 });
     }
-    const url = `http://localhost:${port}`;
+    const url = `${https ? 'https' : 'http'}://localhost:${port}`;
     const db = database;
     // Delivers the outbox (reminders, texts) while the server runs. Errors are logged without a
     // message's text or recipient: only what went wrong.

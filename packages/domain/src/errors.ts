@@ -9,6 +9,8 @@ export const ERROR_CODES = {
   invalid_credentials: 401,
   account_locked: 401,
   forbidden: 403,
+  /** A signed-in browser's change without the `x-tend-csrf` header matching its `tend_csrf` cookie. */
+  csrf_failed: 403,
   not_found: 404,
   conflict: 409,
   possible_duplicate: 409,
@@ -27,6 +29,12 @@ export const ERROR_CODES = {
   slot_held: 409,
   /** A payment with this reference is posted already: nothing is counted twice. */
   duplicate_payment: 409,
+  /** The body is larger than the server accepts (1 MiB for the API). */
+  payload_too_large: 413,
+  /** The body is not JSON (`Content-Type: application/json`). */
+  unsupported_media_type: 415,
+  /** The body says it is JSON but cannot be parsed. */
+  malformed_json: 400,
   rate_limited: 429,
   internal: 500,
 } as const;

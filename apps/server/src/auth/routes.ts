@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { originOf, requireCtx, SESSION_COOKIE } from '../http/auth';
+import { CSRF_COOKIE, setCsrfCookie } from '../http/csrf';
 import type { Deps } from '../http/deps';
 import { errorResponses } from '../http/schemas';
 import { getClinic, SESSION_MAX_HOURS, signIn, signOut } from './service';
@@ -20,6 +21,7 @@ export function setSessionCookie(reply: FastifyReply, deps: Deps, token: string)
     path: '/',
     maxAge: SESSION_MAX_HOURS * 3600,
   });
+  setCsrfCookie(reply, token, { secure: deps.config.secureCookies });
 }
 
 export function authRoutes(server: FastifyInstance, deps: Deps): void {
@@ -80,6 +82,7 @@ export function authRoutes(server: FastifyInstance, deps: Deps): void {
       async (request, reply) => {
         await signOut(db, requireCtx(request), everywhere);
         reply.clearCookie(SESSION_COOKIE, { path: '/' });
+        reply.clearCookie(CSRF_COOKIE, { path: '/' });
         return reply.status(204).send(null);
       },
     );

@@ -1,11 +1,55 @@
 #!/usr/bin/env node
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { migrate, openDatabase } from '@tend/db';
 import { isErrorBody } from '@tend/domain';
 import { setupCode } from '../clinic/setup-code';
 import { loadConfig } from '../config';
-import { acquireDataDirLock, lockPath, readLiveLock, startServer } from '../server';
+import { acquireDataDirLock, type DataDirLock, lockPath, readLiveLock, startServer } from '../server';
 import { absoluteFileOperands, formatError, runCommand, USAGE } from './commands';
 import { CLI_SECRET_HEADER } from './routes';
+
+/**
+ * Hands a command to the server running on this data folder, over loopback. With TLS the
+ * certificate is for the clinic's host name, not 127.0.0.1, so it is not verified: the same trust
+ * as the plain-HTTP loopback call (the secret only works on that server).
+ */
+function postToServer(server: DataDirLock, payload: unknown): Promise<{ status: number; body: unknown }> {
+  const body = JSON.stringify(payload);
+  const send = server.tls ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const call = send(
+      {
+        host: '127.0.0.1',
+        port: server.port,
+        path: '/api/internal/cli',
+        method: 'POST',
+        rejectUnauthorized: false,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          [CLI_SECRET_HEADER]: server.secret,
+        },
+      },
+      (response) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => {
+          text += chunk;
+        });
+        response.on('end', () => {
+          try {
+            resolve({ status: response.statusCode ?? 0, body: JSON.parse(text) });
+          } catch (error) {
+            reject(error);
+          }
+        });
+      },
+    );
+    call.on('error', reject);
+    call.end(body);
+  });
+}
 
 async function main(args: string[]): Promise<number> {
   const config = loadConfig();
@@ -38,11 +82,7 @@ async function main(args: string[]): Promise<number> {
   if (!config.databaseUrl) {
     const server = readLiveLock(config.dataDir);
     if (server?.port && server.secret) {
-      const response = await fetch(`http://127.0.0.1:${server.port}/api/internal/cli`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', [CLI_SECRET_HEADER]: server.secret },
-        body: JSON.stringify({ args: argv }),
-      }).catch(() => null);
+      const response = await postToServer(server, { args: argv }).catch(() => null);
       if (!response) {
         console.error(
           `${lockPath(config.dataDir)} says a Tend server (process ${server.pid}) runs on port ${server.port}, but it does not answer.\n` +
@@ -50,8 +90,8 @@ async function main(args: string[]): Promise<number> {
         );
         return 1;
       }
-      const body: unknown = await response.json();
-      if (response.ok) {
+      const body = response.body;
+      if (response.status === 200) {
         console.log((body as { output: string }).output);
         return 0;
       }

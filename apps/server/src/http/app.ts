@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import type { TlsOptions } from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
@@ -38,6 +39,7 @@ import { amendmentRoutes } from '../visits/amendment-routes';
 import { visitRoutes } from '../visits/routes';
 import { waitlistRoutes } from '../waitlist/routes';
 import { registerAccessControl } from './auth';
+import { registerCsrfProtection } from './csrf';
 import type { Deps } from './deps';
 import { registerErrorHandling } from './errors';
 
@@ -51,10 +53,26 @@ declare module 'fastify' {
 export const WEB_DIST = fileURLToPath(new URL('../../../web/dist', import.meta.url));
 export const VERSION = '0.1.0';
 
+/**
+ * Log fields that may hold a secret, censored wherever they appear: a future
+ * `log.info({ headers })` or `log.info({ body })` must not write a cookie, token or password.
+ */
+export const LOG_REDACT_PATHS = [
+  ...['headers', '*.headers'].flatMap((at) =>
+    ['authorization', 'cookie', '["set-cookie"]', '["x-tend-csrf"]', '["x-tend-cli-secret"]'].map((name) =>
+      name.startsWith('[') ? `${at}${name}` : `${at}.${name}`,
+    ),
+  ),
+  ...['password', 'newPassword', 'token', 'secret', 'secretKey', 'authToken', 'databaseUrl'].flatMap((name) => [
+    name,
+    `*.${name}`,
+  ]),
+];
+
 /** Builds the whole HTTP application: API, OpenAPI docs and the web app. */
 export async function buildApp(
   deps: Deps,
-  options: { logLevel: string | false; logStream?: NodeJS.WritableStream },
+  options: { logLevel: string | false; logStream?: NodeJS.WritableStream; https?: TlsOptions },
 ): Promise<FastifyInstance> {
   const app = Fastify({
     // Structured JSON logs (pino). Requests are logged by the hook below, without patient data.
@@ -62,15 +80,20 @@ export async function buildApp(
       ? {
           level: options.logLevel,
           base: { service: 'tend' },
+          redact: { paths: LOG_REDACT_PATHS, censor: '[redacted]' },
           ...(options.logStream ? { stream: options.logStream } : {}),
         }
       : false,
+    ...(options.https ? { https: { ...options.https, minVersion: 'TLSv1.2' as const } } : {}),
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: deps.config.trustProxy,
     bodyLimit: 1_048_576,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  // The API speaks JSON only: a text/plain body (which a foreign page can send without a
+  // preflight) is refused with 415 before any route runs.
+  app.removeContentTypeParser('text/plain');
 
   // Request logs carry the route pattern and status, never the query string or a body:
   // both may hold patient names.
@@ -98,10 +121,21 @@ export async function buildApp(
         upgradeInsecureRequests: null,
       },
     },
+    crossOriginOpenerPolicy: { policy: 'same-origin' },
+    crossOriginResourcePolicy: { policy: 'same-origin' },
+    frameguard: { action: 'deny' },
+    referrerPolicy: { policy: 'no-referrer' },
+    strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true },
+  });
+  // API answers carry patient data: no browser or proxy may keep a copy.
+  app.addHook('onSend', async (request, reply) => {
+    if (request.url.startsWith('/api/') && !request.url.startsWith('/api/docs'))
+      reply.header('cache-control', 'no-store');
   });
   await app.register(fastifyCookie);
   registerErrorHandling(app);
   registerAccessControl(app, deps.database.db);
+  registerCsrfProtection(app, { secure: deps.config.secureCookies });
 
   await app.register(fastifySwagger, {
     openapi: {

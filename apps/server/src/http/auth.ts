@@ -106,6 +106,7 @@ function checkSameOrigin(request: FastifyRequest): void {
   } catch {
     throw AppError.forbidden('This request came from another site and was refused.');
   }
-  const host = request.headers['x-forwarded-host'] ?? request.headers.host;
+  // X-Forwarded-Host only with TEND_TRUST_PROXY (request.host honours Fastify's trustProxy).
+  const host = request.host;
   if (originHost !== host) throw AppError.forbidden('This request came from another site and was refused.');
 }

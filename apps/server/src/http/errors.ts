@@ -1,5 +1,5 @@
 import { sqlConstraint, sqlState } from '@tend/db';
-import { AppError, type ErrorBody, type ErrorCode } from '@tend/domain';
+import { AppError, type ErrorBody, type ErrorCode, t } from '@tend/domain';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 
@@ -11,9 +11,33 @@ const CLIENT_ERROR_CODES: Record<number, ErrorCode> = {
   429: 'rate_limited',
 };
 
+/**
+ * Fastify's own refusals (before a route runs), with Tend's codes and messages: Fastify's
+ * messages are for developers, and a parser's message could quote the body.
+ */
+function fastifyClientError(error: FastifyError, bodyLimit: number): AppError | null {
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new AppError('payload_too_large', t('error.payloadTooLarge', { limit: sizeOf(bodyLimit) }));
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new AppError('unsupported_media_type', t('error.unsupportedMediaType'));
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new AppError('malformed_json', t('error.malformedJson'));
+    default:
+      return null;
+  }
+}
+
+function sizeOf(bytes: number): string {
+  return bytes >= 1_048_576 ? `${bytes / 1_048_576} MiB` : `${Math.round(bytes / 1024)} KiB`;
+}
+
 /** The one place where errors become HTTP responses: `{ error: { code, message, fields } }`. */
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
+    const own = fastifyClientError(error, request.routeOptions.bodyLimit);
+    if (own) return reply.status(own.status).send(own.toBody());
     if (error instanceof AppError) {
       const retryAfter = (error.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
       if (error.code === 'rate_limited' && typeof retryAfter === 'number')
@@ -29,7 +53,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
       return reply.status(400).send(AppError.validation(fields).toBody());
     }
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
-      // Fastify's own client errors: malformed JSON, body too large, wrong content type.
+      // Fastify's other client errors (a bad Content-Length, …): its message names the rule, not the body.
       const code = CLIENT_ERROR_CODES[error.statusCode] ?? 'validation_failed';
       const body: ErrorBody = { error: { code, message: error.message, fields: [] } };
       return reply.status(error.statusCode).send(body);
@@ -57,13 +81,6 @@ export function registerErrorHandling(app: FastifyInstance): void {
       },
       'request failed',
     );
-    return reply
-      .status(500)
-      .send(
-        new AppError(
-          'internal',
-          'Something went wrong on the server. Please try again; if it keeps happening, tell your administrator.',
-        ).toBody(),
-      );
+    return reply.status(500).send(new AppError('internal', t('error.internal')).toBody());
   });
 }

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { appendFileSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Database } from '@tend/db';
 import { createTestDatabase } from '@tend/db/testing';
 
@@ -12,6 +14,7 @@ import { createClinic } from '../clinic/service';
 import { type Config, loadConfig } from '../config';
 import type { RequestContext } from '../context';
 import { buildApp } from '../http/app';
+import { CSRF_HEADER, csrfToken } from '../http/csrf';
 
 export interface TestClinic {
   clinicId: string;
@@ -53,16 +56,30 @@ export function unique(prefix: string): string {
   return `${prefix}-${randomBytes(4).toString('hex')}`;
 }
 
+/**
+ * The headers a browser running Tend's web app sends with `headers`: a change sent with a session
+ * cookie carries `x-tend-csrf` (the session's `tend_csrf` cookie), as `api/client.ts` does —
+ * unless the test gives its own or `csrf: false` (to test the refusal).
+ */
+export function withCsrf(
+  method: string,
+  headers: Record<string, string> | undefined,
+): Record<string, string> | undefined {
+  if (method === 'GET' || !headers?.cookie || CSRF_HEADER in headers) return headers;
+  const session = /(?:^|;\s*)tend_session=([^;]+)/.exec(headers.cookie)?.[1];
+  return session ? { ...headers, [CSRF_HEADER]: csrfToken(session) } : headers;
+}
+
 export async function request(
   app: FastifyInstance,
   method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE',
   url: string,
-  options: { body?: unknown; headers?: Record<string, string>; remoteAddress?: string } = {},
+  options: { body?: unknown; headers?: Record<string, string>; remoteAddress?: string; csrf?: boolean } = {},
 ): Promise<ApiResponse> {
   const response = await app.inject({
     method,
     url,
-    headers: options.headers,
+    headers: options.csrf === false ? options.headers : withCsrf(method, options.headers),
     // The client's address (`request.ip`); 127.0.0.1 unless given.
     ...(options.remoteAddress ? { remoteAddress: options.remoteAddress } : {}),
     ...(options.body === undefined ? {} : { payload: options.body as object }),
@@ -92,7 +109,7 @@ export function clientWithHeaders(app: FastifyInstance, headers: Record<string, 
 export async function createTestApp(options: { poolSize?: number; config?: Partial<Config> } = {}): Promise<TestApp> {
   const { database, drop, url } = await createTestDatabase(options);
   const config = { ...loadConfig({}), port: 0, ...options.config };
-  const app = await buildApp({ database, config, cliSecret: null }, { logLevel: false });
+  const app = await buildApp({ database, config, cliSecret: null }, serverLog());
   await app.ready();
   const origin = { ip: '127.0.0.1', userAgent: 'test' };
 
@@ -148,6 +165,35 @@ export async function createTestApp(options: { poolSize?: number; config?: Parti
   };
 }
 
+/**
+ * Where the test servers log. Normally nowhere; with TEND_TEST_LOG_DIR (scripts/test.mjs sets it)
+ * every test app logs at `debug` into that folder, and every patient body made here is written
+ * down as a canary: after the whole run the logs are searched for them (scripts/log-canaries.mjs),
+ * so a route that logged a patient's name, phone or email fails the suite.
+ */
+const LOG_DIR = process.env.TEND_TEST_LOG_DIR;
+let logFiles = 0;
+
+function serverLog(): { logLevel: string | false; logStream?: NodeJS.WritableStream } {
+  if (!LOG_DIR) return { logLevel: false };
+  mkdirSync(LOG_DIR, { recursive: true });
+  const name = `server-${process.pid}-${++logFiles}-${randomBytes(3).toString('hex')}.jsonl`;
+  // Written synchronously: a test file's process may end right after its last request, and a
+  // buffered stream would lose what it held.
+  const fd = openSync(join(LOG_DIR, name), 'a');
+  const logStream = { write: (line: string) => writeSync(fd, line) } as unknown as NodeJS.WritableStream;
+  return { logLevel: 'debug', logStream };
+}
+
+function recordCanaries(patient: Record<string, unknown>): void {
+  if (!LOG_DIR) return;
+  const values = [patient.givenName, patient.familyName, patient.phone, patient.email].filter(
+    (value): value is string => typeof value === 'string' && value.length > 0,
+  );
+  mkdirSync(LOG_DIR, { recursive: true });
+  appendFileSync(join(LOG_DIR, `canaries-${process.pid}.txt`), `${values.join('\n')}\n`);
+}
+
 function randomLetters(length: number): string {
   const alphabet = 'abcdefghijklmnopqrstuvwxyz';
   return Array.from(randomBytes(length), (b) => alphabet[b % 26]).join('');
@@ -157,7 +203,7 @@ function randomLetters(length: number): string {
 export function patientBody(overrides: Record<string, unknown> = {}) {
   const [y, m, d] = randomBytes(3);
   const family = randomLetters(9);
-  return {
+  const patient = {
     givenName: `${randomLetters(1).toUpperCase()}${randomLetters(7)}`,
     familyName: `${family[0].toUpperCase()}${family.slice(1)}`,
     birthDate: `${1940 + (y % 70)}-${String(1 + (m % 12)).padStart(2, '0')}-${String(1 + (d % 28)).padStart(2, '0')}`,
@@ -168,4 +214,6 @@ export function patientBody(overrides: Record<string, unknown> = {}) {
     email: `${family}@example.com`,
     ...overrides,
   };
+  recordCanaries(patient);
+  return patient;
 }

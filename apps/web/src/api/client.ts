@@ -148,6 +148,9 @@ export async function api<T>(path: string, options: ApiOptions = {}, retried = f
   const headers: Record<string, string> = { accept: 'application/json' };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   if (options.background) headers['x-tend-background'] = '1';
+  // Double-submit CSRF token: the server refuses a signed-in change without it.
+  const csrf = /(?:^|;\s*)tend_csrf=([^;]+)/.exec(globalThis.document?.cookie ?? '')?.[1];
+  if (csrf) headers['x-tend-csrf'] = csrf;
   if (!options.background) lastForegroundRequestAt = Date.now();
 
   let response: Response;

@@ -15,6 +15,14 @@ export const en = {
   ...enEmail,
   ...enReports,
   ...enDashboard,
+  // Requests the server refuses before a route runs (http/errors.ts, http/csrf.ts).
+  'error.payloadTooLarge': 'The request is too large: the server accepts at most {limit}.',
+  'error.unsupportedMediaType': 'Send the request body as JSON (Content-Type: application/json).',
+  'error.malformedJson': 'The request body is not valid JSON; check its syntax.',
+  'error.csrfFailed':
+    'This change was refused because it did not come from a Tend page of this session. Reload the page and try again.',
+  'error.internal':
+    'Something went wrong on the server. Please try again; if it keeps happening, tell your administrator.',
   // Validation — used by the shared zod schemas, so the server and the forms say the same thing.
   'validation.required': 'This field is required.',
   'validation.tooLong': 'Use at most {max} characters.',

@@ -1,0 +1,71 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadConfig } from './config';
+
+const folder = mkdtempSync(join(tmpdir(), 'tend-config-'));
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+function file(name: string, content: string): string {
+  const path = join(folder, name);
+  writeFileSync(path, content, { mode: 0o600 });
+  return path;
+}
+
+describe('secrets from a file (*_FILE)', () => {
+  it('reads TEND_SECRET_KEY_FILE and DATABASE_URL_FILE, without the trailing newline', () => {
+    const config = loadConfig({
+      TEND_SECRET_KEY_FILE: file('key', 'a-long-random-secret-key\n'),
+      DATABASE_URL_FILE: file('db', 'postgres://tend:s3cret@db.internal:5432/tend\n'),
+    });
+    expect(config.secretKey).toBe('a-long-random-secret-key');
+    expect(config.databaseUrl).toBe('postgres://tend:s3cret@db.internal:5432/tend');
+  });
+
+  it('still takes them from the environment', () => {
+    const config = loadConfig({ TEND_SECRET_KEY: 'from-env', DATABASE_URL: 'postgres://x@y/z' });
+    expect(config.secretKey).toBe('from-env');
+    expect(config.databaseUrl).toBe('postgres://x@y/z');
+    expect(loadConfig({}).secretKey).toBeUndefined();
+    expect(loadConfig({}).databaseUrl).toBeUndefined();
+  });
+
+  it('refuses both at once, a missing file and an empty one, naming the variable', () => {
+    expect(() => loadConfig({ TEND_SECRET_KEY: 'x', TEND_SECRET_KEY_FILE: file('k2', 'y') })).toThrow(
+      'Set TEND_SECRET_KEY or TEND_SECRET_KEY_FILE, not both.',
+    );
+    expect(() => loadConfig({ DATABASE_URL_FILE: join(folder, 'missing') })).toThrow(
+      /^DATABASE_URL_FILE names a file that cannot be read: .*missing \(ENOENT\)\.$/,
+    );
+    expect(() => loadConfig({ TEND_SECRET_KEY_FILE: file('empty', '\n') })).toThrow(
+      /^TEND_SECRET_KEY_FILE names an empty file/,
+    );
+  });
+});
+
+describe('TLS and secure cookies', () => {
+  it('needs both TEND_TLS_CERT and TEND_TLS_KEY, or neither', () => {
+    expect(loadConfig({}).tls).toBeUndefined();
+    expect(loadConfig({ TEND_TLS_CERT: '/etc/tend/cert.pem', TEND_TLS_KEY: '/etc/tend/key.pem' }).tls).toEqual({
+      certFile: '/etc/tend/cert.pem',
+      keyFile: '/etc/tend/key.pem',
+    });
+    expect(() => loadConfig({ TEND_TLS_CERT: '/etc/tend/cert.pem' })).toThrow(
+      'Set both TEND_TLS_CERT and TEND_TLS_KEY to serve HTTPS (only TEND_TLS_CERT is set).',
+    );
+    expect(() => loadConfig({ TEND_TLS_KEY: '/etc/tend/key.pem' })).toThrow(/only TEND_TLS_KEY is set/);
+  });
+
+  it('sends Secure cookies by default when Tend is reached over https, unless told otherwise', () => {
+    expect(loadConfig({}).secureCookies).toBe(false);
+    expect(loadConfig({ TEND_PUBLIC_URL: 'http://clinic.lan:3000' }).secureCookies).toBe(false);
+    expect(loadConfig({ TEND_PUBLIC_URL: 'https://tend.example.org' }).secureCookies).toBe(true);
+    expect(loadConfig({ TEND_TLS_CERT: 'c.pem', TEND_TLS_KEY: 'k.pem' }).secureCookies).toBe(true);
+    expect(loadConfig({ TEND_SECURE_COOKIES: '1' }).secureCookies).toBe(true);
+    expect(loadConfig({ TEND_PUBLIC_URL: 'https://tend.example.org', TEND_SECURE_COOKIES: '0' }).secureCookies).toBe(
+      false,
+    );
+    expect(() => loadConfig({ TEND_SECURE_COOKIES: 'yes' })).toThrow('TEND_SECURE_COOKIES must be 1 or 0 (got "yes").');
+  });
+});
