@@ -1,4 +1,5 @@
 import type { Address, ClaimDataSet, ClaimRank, ClaimStatus, WaitlistOfferStatus } from '@tend/domain';
+import { sql } from 'drizzle-orm';
 import {
   bigint,
   bigserial,
@@ -220,6 +221,12 @@ export const auditEvents = pgTable('audit_events', {
   ip: text('ip'),
   userAgent: text('user_agent'),
   details: jsonb('details').$type<Record<string, unknown> | null>(),
+  // ---- 0028: the hash chain. Set by the database's BEFORE INSERT trigger whatever an insert
+  // says; the defaults only let inserts leave them out (the columns have none).
+  /** Position in the clinic's chain (the events without a clinic have their own): 1, 2, 3, … */
+  chainSeq: bigint('chain_seq', { mode: 'number' }).notNull().default(sql`NULL`),
+  /** SHA-256 (hex) of the previous event's hash and this event's content. */
+  hash: text('hash').notNull().default(sql`NULL`),
 });
 
 // ---- Scheduling (0002) ----------------------------------------------------------------------

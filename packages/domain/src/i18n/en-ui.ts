@@ -371,6 +371,12 @@ export const enUi = {
   'audit.outcome.success': 'Success',
   'audit.outcome.failure': 'Failure',
   'audit.detailsCount': '{key}: {count}',
+  'audit.chainChecking': 'Checking that the audit log is intact…',
+  'audit.chainIntact': 'Audit log intact ({count} events checked)',
+  'audit.chainBroken': 'The audit log was changed: event #{id} does not match',
+  'audit.chainBrokenDetail':
+    '{broken} of {count} events do not match their recorded fingerprint: they were changed or removed in the database, outside Tend. Events: {ids}. Run “tend audit verify” on the server and keep a copy of the log for investigation.',
+  'audit.chainRecheck': 'Check again',
 
   'auditAction.auth.sign_in': 'Signed in',
   'auditAction.auth.sign_in_failed': 'Failed sign-in',
