@@ -1,5 +1,4 @@
 import type { Address, ClaimDataSet, ClaimRank, ClaimStatus, WaitlistOfferStatus } from '@tend/domain';
-import { sql } from 'drizzle-orm';
 import {
   bigint,
   bigserial,
@@ -221,12 +220,25 @@ export const auditEvents = pgTable('audit_events', {
   ip: text('ip'),
   userAgent: text('user_agent'),
   details: jsonb('details').$type<Record<string, unknown> | null>(),
-  // ---- 0028: the hash chain. Set by the database's BEFORE INSERT trigger whatever an insert
-  // says; the defaults only let inserts leave them out (the columns have none).
-  /** Position in the clinic's chain (the events without a clinic have their own): 1, 2, 3, … */
-  chainSeq: bigint('chain_seq', { mode: 'number' }).notNull().default(sql`NULL`),
-  /** SHA-256 (hex) of the previous event's hash and this event's content. */
-  hash: text('hash').notNull().default(sql`NULL`),
+});
+
+/**
+ * The audit log's hash chains (0028), written by the database as each audited transaction commits;
+ * append-only. One chain per clinic, and one (clinic NULL) for the events without a clinic.
+ */
+export const auditChain = pgTable('audit_chain', {
+  eventId: bigint('event_id', { mode: 'number' }).primaryKey(),
+  clinicId: uuid('clinic_id'),
+  /** Position in the chain: 1, 2, 3, … in commit order. */
+  seq: bigint('seq', { mode: 'number' }).notNull(),
+  /** SHA-256 (hex) of the event's canonical text with the previous event's hash (apps/server/src/audit/verify.ts). */
+  hash: text('hash').notNull(),
+});
+
+/** The audit events of a transaction, until its commit chains them (0028). */
+export const auditChainPending = pgTable('audit_chain_pending', {
+  txid: bigint('txid', { mode: 'number' }).notNull(),
+  eventIds: bigint('event_ids', { mode: 'number' }).array().notNull(),
 });
 
 // ---- Scheduling (0002) ----------------------------------------------------------------------

@@ -157,19 +157,21 @@ export const zAuditQuery = z.object({
 export const zAuditChainBreak = z.object({
   /** The event (its id, as the audit log shows it) that does not match. */
   id: z.string(),
-  /** Its position in the chain. */
-  position: z.number(),
+  /** Its position in the chain; null for an event that is in no chain. */
+  position: z.number().nullable(),
   /**
    * `changed`: its content or hash is not what was written (or the event before it was changed);
-   * `missing`: events before it were removed (a gap in the positions).
+   * `missing`: events before it were removed (a gap in the positions);
+   * `removed`: the event itself is gone (its position is still in the chain);
+   * `unchained`: the event is in no chain: written outside Tend, or its place in the chain removed.
    */
-  problem: z.enum(['changed', 'missing']),
+  problem: z.enum(['changed', 'missing', 'removed', 'unchained']),
 });
 export type AuditChainBreak = z.infer<typeof zAuditChainBreak>;
 
 export const zAuditVerification = z.object({
   ok: z.boolean(),
-  /** Events checked. */
+  /** Positions of the chain checked. */
   checked: z.number(),
   /** Events that do not match (`breaks` lists the first 20). */
   broken: z.number(),

@@ -1,28 +1,85 @@
+import { createHash } from 'node:crypto';
 import { type Db, queryRows, schema } from '@tend/db';
 import type { AuditChainBreak, AuditVerification } from '@tend/domain';
-import { asc, sql } from 'drizzle-orm';
+import { asc, type SQL, sql } from 'drizzle-orm';
 
 /**
- * The audit log's hash chains (migration 0028): each event's `hash` is SHA-256 of the previous
- * event's hash and its own content, one chain per clinic plus one for events without a clinic.
- * Verifying recomputes every hash in the database, in chain order, a batch at a time, so a log of
- * millions of events never sits in memory. An event is reported when its recomputed hash differs
- * from the stored one (it, or the hash of the event before it, was changed) or when positions are
- * missing before it (events were deleted). Events removed from the end of a chain leave no gap:
- * comparing the newest position and hash with a copy kept elsewhere finds that.
+ * The audit log's hash chains (migration 0028): as each audited transaction commits, the database
+ * gives each of its events the next position of its chain (one per clinic, plus one for events
+ * without a clinic) and a hash — SHA-256 of the previous event's hash and the event's own content —
+ * in the append-only table `audit_chain`. Verifying recomputes every hash here, in Node.js, not
+ * with the database's function (whoever can change rows can replace a function too), in chain
+ * order and a batch at a time, so a log of millions of events never sits in memory.
+ *
+ * Reported: an event whose recomputed hash differs from the stored one (it, or the hash of the
+ * event before it, was changed), an event after missing positions (events removed with their
+ * place in the chain), a position whose event is gone, and events in no chain (written outside
+ * Tend, or their place in the chain removed). Events removed from the end of a chain leave no
+ * trace: comparing the newest position and hash with a copy kept elsewhere finds that.
  */
 
 const BATCH_SIZE = 10_000;
 /** How many breaks a result lists; `broken` counts all. */
 const LISTED_BREAKS = 20;
 
-interface CheckedRow {
+/** An audit event's columns as text, as the chain hashes them. */
+export interface ChainedEvent {
   id: string;
-  position: string;
-  hash: string | null;
-  problem: AuditChainBreak['problem'] | null;
-  checked: number;
-  newest: boolean;
+  clinic_id: string | null;
+  /** UTC with microseconds: 2026-11-27T19:40:35.123456Z */
+  occurred_at: string;
+  actor_user_id: string | null;
+  actor_role: string | null;
+  action: string;
+  outcome: string;
+  patient_id: string | null;
+  entity_type: string | null;
+  entity_id: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  /** The jsonb's text as the database prints it (keys sorted by jsonb). */
+  details: string | null;
+}
+
+/** The event columns in the form `auditChainHash` takes. */
+export const CHAINED_EVENT_COLUMNS = sql`e.id::text AS id, e.clinic_id::text AS clinic_id,
+  to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS occurred_at,
+  e.actor_user_id::text AS actor_user_id, e.actor_role, e.action, e.outcome, e.patient_id::text AS patient_id,
+  e.entity_type, e.entity_id, e.ip, e.user_agent, e.details::text AS details`;
+
+/**
+ * The hash of an event at a position of its chain: SHA-256 (hex) of the JSON array of the previous
+ * hash (null for the first position), the position and the event's columns, all as strings or null.
+ * The database computes the same in `tend_audit_chain_hash` (0028).
+ */
+export function auditChainHash(previousHash: string | null, position: string, e: ChainedEvent): string {
+  const canonical = JSON.stringify([
+    previousHash,
+    position,
+    e.id,
+    e.clinic_id,
+    e.occurred_at,
+    e.actor_user_id,
+    e.actor_role,
+    e.action,
+    e.outcome,
+    e.patient_id,
+    e.entity_type,
+    e.entity_id,
+    e.ip,
+    e.user_agent,
+    e.details,
+  ]);
+  return createHash('sha256').update(canonical, 'utf8').digest('hex');
+}
+
+type ChainRow = { position: string; event_id: string; hash: string } & (
+  | ({ present: true } & ChainedEvent)
+  | ({ present: false } & { [K in keyof ChainedEvent]: null })
+);
+
+function chainOf(column: SQL, clinicId: string | null): SQL {
+  return clinicId === null ? sql`${column} IS NULL` : sql`${column} = ${clinicId}`;
 }
 
 export async function verifyAuditChain(
@@ -31,53 +88,49 @@ export async function verifyAuditChain(
   options: { batchSize?: number } = {},
 ): Promise<AuditVerification> {
   const batchSize = options.batchSize ?? BATCH_SIZE;
-  const chain = clinicId === null ? sql`e.clinic_id IS NULL` : sql`e.clinic_id = ${clinicId}`;
   const result: AuditVerification = { ok: true, checked: 0, broken: 0, breaks: [], latest: null };
-  // The last position and stored hash of the previous batch: where this batch continues from.
+  const report = (found: AuditChainBreak) => {
+    result.ok = false;
+    result.broken += 1;
+    if (result.breaks.length < LISTED_BREAKS) result.breaks.push(found);
+  };
+  // The last position and stored hash checked: where the next one continues from.
   let after = 0;
-  let carry = '';
+  let previousHash: string | null = null;
   for (;;) {
-    // Only the rows that break, and the newest one of the batch (to continue from), come back.
-    const rows = await queryRows<CheckedRow>(
+    const rows = await queryRows<ChainRow>(
       db,
-      sql`WITH page AS (
-            SELECT e.id, e.chain_seq, e.hash,
-                   coalesce(lag(e.chain_seq) OVER w, ${after}::bigint) AS prev_seq,
-                   tend_audit_event_hash(coalesce(lag(e.hash) OVER w, ${carry}::text), e) AS expected
-            FROM audit_events e
-            WHERE ${chain} AND e.chain_seq > ${after}::bigint
-            WINDOW w AS (ORDER BY e.chain_seq)
-            ORDER BY e.chain_seq
-            LIMIT ${batchSize}::int
-          ),
-          totals AS (SELECT count(*)::int AS checked, max(chain_seq) AS newest FROM page)
-          SELECT page.id::text AS id, page.chain_seq::text AS position, page.hash,
-                 CASE WHEN page.prev_seq <> page.chain_seq - 1 THEN 'missing'
-                      WHEN page.expected IS DISTINCT FROM page.hash THEN 'changed' END AS problem,
-                 totals.checked, page.chain_seq = totals.newest AS newest
-          FROM page, totals
-          WHERE page.prev_seq <> page.chain_seq - 1
-             OR page.expected IS DISTINCT FROM page.hash
-             OR page.chain_seq = totals.newest
-          ORDER BY page.chain_seq`,
+      sql`SELECT c.seq::text AS position, c.event_id::text AS event_id, c.hash, e.id IS NOT NULL AS present,
+            ${CHAINED_EVENT_COLUMNS}
+          FROM audit_chain c LEFT JOIN audit_events e ON e.id = c.event_id
+          WHERE ${chainOf(sql`c.clinic_id`, clinicId)} AND c.seq > ${after}::bigint
+          ORDER BY c.seq
+          LIMIT ${batchSize}::int`,
     );
-    if (rows.length === 0) break;
     for (const row of rows) {
       const position = Number(row.position);
-      if (row.problem) {
-        result.ok = false;
-        result.broken += 1;
-        if (result.breaks.length < LISTED_BREAKS) result.breaks.push({ id: row.id, position, problem: row.problem });
-      }
-      if (row.newest) {
-        after = position;
-        carry = row.hash ?? '';
-        result.latest = { id: row.id, position, hash: row.hash ?? '' };
-      }
+      const id = row.event_id;
+      if (position !== after + 1) report({ id, position, problem: 'missing' });
+      else if (!row.present) report({ id, position, problem: 'removed' });
+      else if (auditChainHash(previousHash, row.position, row) !== row.hash)
+        report({ id, position, problem: 'changed' });
+      after = position;
+      previousHash = row.hash;
+      result.latest = { id, position, hash: row.hash };
     }
-    result.checked += rows[0].checked;
-    if (rows[0].checked < batchSize) break;
+    result.checked += rows.length;
+    if (rows.length < batchSize) break;
   }
+  // Every committed event is chained in its own transaction, so one in no chain was put there by hand.
+  const unchained = await queryRows<{ id: string; total: number }>(
+    db,
+    sql`SELECT e.id::text AS id, count(*) OVER ()::int AS total FROM audit_events e
+        WHERE ${chainOf(sql`e.clinic_id`, clinicId)}
+          AND NOT EXISTS (SELECT 1 FROM audit_chain c WHERE c.event_id = e.id)
+        ORDER BY e.id LIMIT ${LISTED_BREAKS}::int`,
+  );
+  for (const row of unchained) report({ id: row.id, position: null, problem: 'unchained' });
+  if (unchained.length) result.broken += unchained[0].total - unchained.length;
   return result;
 }
 
@@ -100,6 +153,13 @@ export async function verifyAllAuditChains(db: Db): Promise<ChainReport[]> {
   return reports;
 }
 
+const PROBLEMS: Record<AuditChainBreak['problem'], string> = {
+  changed: 'changed, or the event before it was',
+  missing: 'events before it were removed',
+  removed: 'this event was removed',
+  unchained: 'in no chain: written outside Tend, or its place in the chain removed',
+};
+
 /** The text `tend audit verify` prints: one paragraph per chain. */
 export function formatChainReports(reports: ChainReport[]): string {
   const n = (value: number) => value.toLocaleString('en-US');
@@ -112,9 +172,7 @@ export function formatChainReports(reports: ChainReport[]): string {
             `${name}: CHANGED, ${n(result.broken)} of ${n(result.checked)} events do not match:`,
             ...result.breaks.map(
               (b) =>
-                `  event #${b.id} (position ${n(b.position)}): ${
-                  b.problem === 'missing' ? 'events before it were removed' : 'changed, or the event before it was'
-                }`,
+                `  event #${b.id}${b.position === null ? '' : ` (position ${n(b.position)})`}: ${PROBLEMS[b.problem]}`,
             ),
             ...(result.broken > result.breaks.length
               ? [`  … and ${n(result.broken - result.breaks.length)} more`]
@@ -162,10 +220,9 @@ export function parseAnchor(text: string): ChainAnchor | null {
  * cut back before it.
  */
 export async function checkAnchor(db: Db, anchor: ChainAnchor): Promise<'ok' | 'different' | 'gone'> {
-  const chain = anchor.clinicId === null ? sql`clinic_id IS NULL` : sql`clinic_id = ${anchor.clinicId}`;
-  const [row] = await queryRows<{ hash: string | null }>(
+  const [row] = await queryRows<{ hash: string }>(
     db,
-    sql`SELECT hash FROM audit_events WHERE ${chain} AND chain_seq = ${anchor.position}::bigint`,
+    sql`SELECT hash FROM audit_chain WHERE ${chainOf(sql`clinic_id`, anchor.clinicId)} AND seq = ${anchor.position}::bigint`,
   );
   if (!row) return 'gone';
   return row.hash === anchor.hash ? 'ok' : 'different';
