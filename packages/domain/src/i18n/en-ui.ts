@@ -375,7 +375,7 @@ export const enUi = {
   'audit.chainIntact': 'Audit log intact ({count} events checked)',
   'audit.chainBroken': 'The audit log was changed: event #{id} does not match',
   'audit.chainBrokenDetail':
-    '{broken} of {count} events do not match their recorded fingerprint: they were changed or removed in the database, outside Tend. Events: {ids}. Run “tend audit verify” on the server and keep a copy of the log for investigation.',
+    '{broken} events do not match the log’s chain of fingerprints ({count} checked): they were changed, removed or added in the database, outside Tend. Events: {ids}. Run “tend audit verify” on the server and keep a copy of the database for investigation.',
   'audit.chainRecheck': 'Check again',
 
   'auditAction.auth.sign_in': 'Signed in',
