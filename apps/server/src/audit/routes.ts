@@ -30,7 +30,7 @@ export function auditRoutes(server: FastifyInstance, deps: Deps): void {
       schema: {
         tags: ['audit'],
         summary:
-          'Recompute the hash chain of the clinic’s audit log: ok, or the first events that were changed or follow removed ones',
+          'Recompute the hash chain of the clinic’s audit log: ok, or the first events that were changed, removed or added outside Tend',
         response: { 200: zAuditVerification, ...errorResponses },
       },
     },

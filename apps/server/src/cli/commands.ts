@@ -27,7 +27,7 @@ Commands:
   audit verify [--expect CLINIC:POSITION:HASH …]
                             Check the audit log's hash chains (each clinic's, and the events without a
                             clinic): exits with 1 and names the events that do not match when one was
-                            changed or removed. Prints each chain's newest position and hash: keep it
+                            changed, removed or added outside Tend. Prints each chain's newest position and hash: keep it
                             elsewhere; --expect checks later that the chain still has it (not rewritten)
   import icd10 FILE [--year YYYY]
                             Load the CMS ICD-10-CM code-descriptions file (icd10cm-codes-YYYY.txt):
