@@ -39,7 +39,7 @@ const tables = (Object.values(schema) as unknown[])
   .map((table) => getTableConfig(table));
 
 /** Element types of arrays as information_schema's udt_name spells them. */
-const ARRAY_ELEMENTS: Record<string, string> = { text: '_text', integer: '_int4' };
+const ARRAY_ELEMENTS: Record<string, string> = { text: '_text', integer: '_int4', bigint: '_int8' };
 
 /** drizzle's SQL type in information_schema's words (arrays: ARRAY and the element's udt_name). */
 function informationSchemaType(sqlType: string): { type: string; length: number | null; udt?: string } {

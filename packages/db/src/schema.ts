@@ -222,6 +222,25 @@ export const auditEvents = pgTable('audit_events', {
   details: jsonb('details').$type<Record<string, unknown> | null>(),
 });
 
+/**
+ * The audit log's hash chains (0028), written by the database as each audited transaction commits;
+ * append-only. One chain per clinic, and one (clinic NULL) for the events without a clinic.
+ */
+export const auditChain = pgTable('audit_chain', {
+  eventId: bigint('event_id', { mode: 'number' }).primaryKey(),
+  clinicId: uuid('clinic_id'),
+  /** Position in the chain: 1, 2, 3, … in commit order. */
+  seq: bigint('seq', { mode: 'number' }).notNull(),
+  /** SHA-256 (hex) of the event's canonical text with the previous event's hash (apps/server/src/audit/verify.ts). */
+  hash: text('hash').notNull(),
+});
+
+/** The audit events of a transaction, until its commit chains them (0028). */
+export const auditChainPending = pgTable('audit_chain_pending', {
+  txid: bigint('txid', { mode: 'number' }).notNull(),
+  eventIds: bigint('event_ids', { mode: 'number' }).array().notNull(),
+});
+
 // ---- Scheduling (0002) ----------------------------------------------------------------------
 
 /** A block of weekly working hours, local to the location's time zone. */

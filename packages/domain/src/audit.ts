@@ -157,3 +157,31 @@ export const zAuditQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });
+
+/** Where the hash chain of a clinic's audit log does not hold (see `tend audit verify`). */
+export const zAuditChainBreak = z.object({
+  /** The event (its id, as the audit log shows it) that does not match. */
+  id: z.string(),
+  /** Its position in the chain; null for an event that is in no chain. */
+  position: z.number().nullable(),
+  /**
+   * `changed`: its content or hash is not what was written (or the event before it was changed);
+   * `missing`: events before it were removed (a gap in the positions);
+   * `removed`: the event itself is gone (its position is still in the chain);
+   * `unchained`: the event is in no chain: written outside Tend, or its place in the chain removed.
+   */
+  problem: z.enum(['changed', 'missing', 'removed', 'unchained']),
+});
+export type AuditChainBreak = z.infer<typeof zAuditChainBreak>;
+
+export const zAuditVerification = z.object({
+  ok: z.boolean(),
+  /** Positions of the chain checked. */
+  checked: z.number(),
+  /** Events that do not match (`breaks` lists the first 20). */
+  broken: z.number(),
+  breaks: z.array(zAuditChainBreak),
+  /** The newest event: note its position and hash somewhere else to notice a rewrite of the whole chain later. */
+  latest: z.object({ id: z.string(), position: z.number(), hash: z.string() }).nullable(),
+});
+export type AuditVerification = z.infer<typeof zAuditVerification>;

@@ -6,6 +6,7 @@ import { AppError, fieldErrorsFromZod, zTokenCreate, zUserCreate } from '@tend/d
 import { and, asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { createUser } from '../admin/service';
+import { checkAnchor, formatChainReports, parseAnchor, verifyAllAuditChains } from '../audit/verify';
 import { contextForUser, createApiToken } from '../auth/service';
 import { isSetUp, setupClinic } from '../clinic/service';
 import { importIcd10Codes } from '../codes/service';
@@ -23,6 +24,11 @@ Commands:
                             Create a staff account (roles: admin, manager, receptionist, provider, nurse, billing)
   token create --email E [--name NAME] [--expires-days N]
                             Print a new personal API token for that user (use as "Authorization: Bearer <token>")
+  audit verify [--expect CLINIC:POSITION:HASH …]
+                            Check the audit log's hash chains (each clinic's, and the events without a
+                            clinic): exits with 1 and names the events that do not match when one was
+                            changed, removed or added outside Tend. Prints each chain's newest position and hash: keep it
+                            elsewhere; --expect checks later that the chain still has it (not rewritten)
   import icd10 FILE [--year YYYY]
                             Load the CMS ICD-10-CM code-descriptions file (icd10cm-codes-YYYY.txt):
                             adds and updates codes, marks the codes it no longer lists not billable
@@ -31,7 +37,7 @@ Commands:
 Environment: PORT (3000), TEND_DATA_DIR (./data), DATABASE_URL (postgres://… for a PostgreSQL server)`;
 
 /** Commands that can run inside a running server (on behalf of the command line). */
-export const REMOTE_COMMANDS = new Set(['setup', 'user', 'token', 'migrate', 'import']);
+export const REMOTE_COMMANDS = new Set(['setup', 'user', 'token', 'migrate', 'import', 'audit']);
 
 /**
  * Commands whose operand is a file: the command line makes its path absolute before a running
@@ -78,7 +84,7 @@ async function adminContext(database: Database, asEmail: string | undefined): Pr
 /** Runs one command (not `start`) and returns what it prints. */
 export async function runCommand(database: Database, argv: string[]): Promise<string> {
   const [command, sub] = argv;
-  const rest = argv.slice(command === 'user' || command === 'token' || command === 'import' ? 2 : 1);
+  const rest = argv.slice(['user', 'token', 'import', 'audit'].includes(command ?? '') ? 2 : 1);
   const options = {
     clinic: { type: 'string' },
     timezone: { type: 'string' },
@@ -94,6 +100,7 @@ export async function runCommand(database: Database, argv: string[]): Promise<st
     as: { type: 'string' },
     'expires-days': { type: 'string' },
     year: { type: 'string' },
+    expect: { type: 'string', multiple: true },
   } as const;
   let values: ReturnType<typeof parseArgs<{ options: typeof options }>>['values'];
   let positionals: string[];
@@ -160,11 +167,47 @@ export async function runCommand(database: Database, argv: string[]): Promise<st
       if (sub !== 'icd10') break;
       return importIcd10Command(database, positionals, values.year);
     }
+    case 'audit': {
+      if (sub !== 'verify') break;
+      return auditVerifyCommand(database, values.expect ?? []);
+    }
     case 'help':
     case undefined:
       return USAGE;
   }
   throw AppError.validation([], `Unknown command "${argv.join(' ')}".\n\n${USAGE}`);
+}
+
+/** Exit code 0 with the report when every chain holds (and has the expected hashes); an error naming the breaks otherwise. */
+async function auditVerifyCommand(database: Database, expected: string[]): Promise<string> {
+  const anchors = expected.map((text) => {
+    const anchor = parseAnchor(text);
+    if (!anchor) {
+      throw AppError.validation([
+        { path: 'expect', message: `"${text}" is not CLINIC:POSITION:HASH as "tend audit verify" prints it.` },
+      ]);
+    }
+    return anchor;
+  });
+  const reports = await verifyAllAuditChains(database.db);
+  const lines = [formatChainReports(reports)];
+  let ok = reports.every((report) => report.result.ok);
+  for (const anchor of anchors) {
+    const found = await checkAnchor(database.db, anchor);
+    const where = `${anchor.clinicId ? `clinic ${anchor.clinicId}` : 'events without a clinic'}, position ${anchor.position}`;
+    if (found === 'ok') lines.push(`Expected hash found (${where}).`);
+    else {
+      ok = false;
+      lines.push(
+        found === 'gone'
+          ? `REWRITTEN: there is no event at ${where} any more: events were removed.`
+          : `REWRITTEN: the event at ${where} does not have the hash you kept: the log was changed and its hashes recomputed.`,
+      );
+    }
+  }
+  const text = lines.join('\n');
+  if (!ok) throw new AppError('conflict', text);
+  return text;
 }
 
 const MAX_IMPORT_BYTES = 50 * 1024 * 1024;

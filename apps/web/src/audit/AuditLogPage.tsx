@@ -10,6 +10,7 @@ import { PageHeader } from '../components/PageHeader';
 import { OptionalSelect } from '../components/selects';
 import { EmptyState } from '../components/states';
 import { AuditEventsPanel } from './AuditEventsPanel';
+import { AuditIntegrity } from './AuditIntegrity';
 import { useAuditEvents } from './api';
 import { auditActionOptions } from './labels';
 
@@ -65,6 +66,7 @@ export function AuditLogPage() {
     <>
       <PageHeader title={t('audit.title')} description={t('audit.description', { timezone: clinic.timezone })} />
       <Stack gap="md">
+        <AuditIntegrity />
         <Paper withBorder radius="md" p="md" component="section" aria-label={t('audit.filters')}>
           <SimpleGrid cols={{ base: 1, sm: 2, lg: 4 }} spacing="md">
             <OptionalSelect

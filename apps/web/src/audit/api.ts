@@ -1,5 +1,5 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import type { AuditEvent } from '@tend/domain';
+import type { AuditEvent, AuditVerification } from '@tend/domain';
 import { http } from '../api/client';
 
 export interface AuditFilter {
@@ -19,5 +19,14 @@ export function useAuditEvents(filter: AuditFilter, options: { enabled?: boolean
       http.get<{ items: AuditEvent[]; total: number }>('/audit-events', { ...filter }, { signal }),
     placeholderData: keepPreviousData,
     enabled: options.enabled ?? true,
+  });
+}
+
+/** The clinic's audit log recomputed against its hash chain (reads the whole log: checked once per visit). */
+export function useAuditVerification() {
+  return useQuery({
+    queryKey: ['audit-verify'],
+    queryFn: ({ signal }) => http.get<AuditVerification>('/audit-events/verify', {}, { signal }),
+    staleTime: 5 * 60_000,
   });
 }

@@ -377,6 +377,12 @@ export const enUi = {
   'audit.outcome.success': 'Success',
   'audit.outcome.failure': 'Failure',
   'audit.detailsCount': '{key}: {count}',
+  'audit.chainChecking': 'Checking that the audit log is intact…',
+  'audit.chainIntact': 'Audit log intact ({count} events checked)',
+  'audit.chainBroken': 'The audit log was changed: event #{id} does not match',
+  'audit.chainBrokenDetail':
+    '{broken} events do not match the log’s chain of fingerprints ({count} checked): they were changed, removed or added in the database, outside Tend. Events: {ids}. Run “tend audit verify” on the server and keep a copy of the database for investigation.',
+  'audit.chainRecheck': 'Check again',
 
   'auditAction.auth.sign_in': 'Signed in',
   'auditAction.auth.sign_in_failed': 'Failed sign-in',
