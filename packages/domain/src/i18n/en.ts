@@ -2,6 +2,7 @@ import { enBilling } from './en-billing';
 import { enDashboard } from './en-dashboard';
 import { enEmail } from './en-email';
 import { enMessaging } from './en-messaging';
+import { enMfa } from './en-mfa';
 import { enReports } from './en-reports';
 import { enUi } from './en-ui';
 
@@ -13,6 +14,7 @@ export const en = {
   ...enEmail,
   ...enReports,
   ...enDashboard,
+  ...enMfa,
   // Validation — used by the shared zod schemas, so the server and the forms say the same thing.
   'validation.required': 'This field is required.',
   'validation.tooLong': 'Use at most {max} characters.',
