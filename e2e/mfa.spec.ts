@@ -15,7 +15,7 @@ async function freshCode(page: Page, secret: string): Promise<string> {
 }
 
 async function userMenu(page: Page, item: string) {
-  await page.getByRole('button', { name: new RegExp(NURSE.name) }).click();
+  await page.getByRole('button', { name: new RegExp(`^${NURSE.name}`) }).click();
   await page.getByRole('menuitem', { name: item, exact: true }).click();
 }
 
@@ -34,7 +34,7 @@ test('two-step sign-in: enrol with the QR code, then sign in and unlock with a c
     .fill(NURSE.password);
   await dialog.getByRole('button', { name: 'Create account' }).click();
   await expect(page.getByRole('cell', { name: NURSE.email })).toBeVisible();
-  await page.getByRole('button', { name: new RegExp(ADMIN.name) }).click();
+  await page.getByRole('button', { name: new RegExp(`^${ADMIN.name}`) }).click();
   await page.getByRole('menuitem', { name: 'Sign out', exact: true }).click();
 
   // The nurse sets up two-step sign-in.

@@ -5,7 +5,7 @@ import { t, zMfaConfirm } from '@tend/domain';
 import { useState } from 'react';
 import { api } from '../api/client';
 import { FormError } from '../components/FormFooter';
-import { zodValidator } from '../components/form';
+import { saveErrorMessage, zodValidator } from '../components/form';
 import { errorMessage } from '../components/notify';
 
 interface Enrolment {
@@ -52,8 +52,7 @@ export function MfaEnrolment({ onEnabled, onDone }: { onEnabled: () => void; onD
       setRecoveryCodes(result.recoveryCodes);
       onEnabled();
     } catch (caught) {
-      setError(errorMessage(caught));
-      form.setFieldValue('code', '');
+      setError(saveErrorMessage(form, caught));
     } finally {
       setPending(false);
     }
