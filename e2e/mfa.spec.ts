@@ -48,7 +48,7 @@ test('two-step sign-in: enrol with the QR code, then sign in and unlock with a c
   // The QR code really drew (an image that failed to load has no natural width).
   expect(await qr.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBeGreaterThan(0);
   await expectAccessible(page, 'two-step sign-in set-up');
-  const secret = (await page.getByTestId('mfa-secret').innerText()).replace(/\s/g, '');
+  const secret = ((await page.getByTestId('mfa-secret').textContent()) ?? '').replace(/\s/g, '');
   expect(secret).toMatch(/^[A-Z2-7]{32}$/);
 
   await page.getByLabel('Code from the app').fill('000000' === (await freshCode(page, secret)) ? '111111' : '000000');
@@ -59,7 +59,7 @@ test('two-step sign-in: enrol with the QR code, then sign in and unlock with a c
 
   const codes = page.getByRole('list', { name: 'Your recovery codes' }).getByRole('listitem');
   await expect(codes).toHaveCount(10);
-  const recoveryCode = await codes.first().innerText();
+  const recoveryCode = (await codes.first().textContent()) ?? '';
   expect(recoveryCode).toMatch(/^[a-z2-7]{4}(-[a-z2-7]{4}){3}$/);
   await expect(page.getByText('Tend shows them only this once', { exact: false })).toBeVisible();
   await page.getByRole('button', { name: 'I have saved my codes' }).click();
