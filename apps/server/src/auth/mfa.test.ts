@@ -12,7 +12,7 @@ import {
 } from '../test/harness';
 import { sha256 } from './secrets';
 import { MAX_FAILED_SIGN_INS, MFA_CHALLENGE_MINUTES } from './service';
-import { totpCode, totpStep } from './totp';
+import { base32Decode, base32Encode, totpCode, totpStep } from './totp';
 
 // The clock: codes are computed here from the secret, and each sign-in needs a fresh 30-second
 // step (a code works once), so the tests move the time forward instead of waiting.
@@ -94,6 +94,19 @@ async function signInWithCode(user: Credentials, secret: string) {
   expect(second.status).toBe(200);
   return clientOf(sessionCookie(second));
 }
+
+describe('TOTP (RFC 6238)', () => {
+  it('gives the RFC’s test values (SHA-1, 30-second steps; the last six of its eight digits)', () => {
+    const secret = base32Encode(Buffer.from('12345678901234567890'));
+    expect(secret).toBe('GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ');
+    expect(base32Decode(secret).toString()).toBe('12345678901234567890');
+    const at = (seconds: number) => totpCode(secret, totpStep(new Date(seconds * 1000)));
+    expect(at(59)).toBe('287082');
+    expect(at(1111111109)).toBe('081804');
+    expect(at(1234567890)).toBe('005924');
+    expect(at(2000000000)).toBe('279037');
+  });
+});
 
 describe('enrolment', () => {
   it('shows a QR code and the secret, turns on with a first code, and answers ten recovery codes once', async () => {
