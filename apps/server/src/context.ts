@@ -13,6 +13,11 @@ export interface RequestContext {
   sessionId: string | null;
   /** The API token behind a script's request. */
   tokenId: string | null;
+  /**
+   * The clinic requires two-step sign-in for this role and the person has not set it up: the
+   * session reaches only /api/auth/* (enrolment, sign-out) until they do.
+   */
+  mfaEnrolmentPending?: boolean;
 }
 
 /** Where an unauthenticated request comes from (sign-in, setup). */

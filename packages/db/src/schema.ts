@@ -45,6 +45,7 @@ export const clinics = pgTable('clinics', {
   waitlistOfferLeadMinutes: integer('waitlist_offer_lead_minutes').notNull().default(120),
   onTimeGraceMinutes: integer('on_time_grace_minutes').notNull().default(10),
   lateCancelHours: integer('late_cancel_hours').notNull().default(24),
+  mfaRequiredRoles: text('mfa_required_roles').array().notNull().default([]),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });
@@ -72,6 +73,31 @@ export const users = pgTable('users', {
   lastSignInAt: timestamp('last_sign_in_at', { withTimezone: true }),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
+  // ---- 0029 ----
+  mfaSecret: text('mfa_secret'),
+  mfaEnabledAt: timestamp('mfa_enabled_at', { withTimezone: true }),
+  mfaLastStep: bigint('mfa_last_step', { mode: 'number' }),
+});
+
+// ---- 0029 ----
+/** Single-use recovery codes for two-step sign-in (SHA-256 of each). */
+export const userRecoveryCodes = pgTable(
+  'user_recovery_codes',
+  {
+    userId: uuid('user_id').notNull(),
+    codeHash: text('code_hash').notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+  },
+  (table) => [primaryKey({ columns: [table.userId, table.codeHash] })],
+);
+
+/** A correct password waiting for its second factor (`id` = SHA-256 of the challenge). */
+export const mfaChallenges = pgTable('mfa_challenges', {
+  id: text('id').primaryKey(),
+  userId: uuid('user_id').notNull(),
+  createdAt: createdAt(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  usedAt: timestamp('used_at', { withTimezone: true }),
 });
 
 export const sessions = pgTable('sessions', {

@@ -51,6 +51,8 @@ export const zStoredAddress = z.object({
   country: z.string(),
 });
 
+const zRoleName = z.enum(ROLES, { error: () => t('validation.role') });
+
 export const zIdleTimeoutMinutes = z.number().int().min(1).max(240);
 
 /** Open slots start every this many minutes of local time. */
@@ -127,6 +129,11 @@ export const zClinicSettingsPatch = z
       .int()
       .min(0, { error: () => t('validation.lateCancelHours') })
       .max(168, { error: () => t('validation.lateCancelHours') }),
+    /** The roles that must use two-step sign-in (every role = all staff). */
+    mfaRequiredRoles: z
+      .array(zRoleName)
+      .max(ROLES.length * 2)
+      .transform((roles) => ROLES.filter((role) => roles.includes(role))),
   })
   .partial();
 
@@ -150,12 +157,13 @@ export const zClinic = z.object({
   waitlistOfferLeadMinutes: z.number(),
   onTimeGraceMinutes: z.number(),
   lateCancelHours: z.number(),
+  mfaRequiredRoles: z.array(z.enum(ROLES)),
 });
 export type Clinic = z.infer<typeof zClinic>;
 
 // ---- Staff accounts -----------------------------------------------------------------------
 
-export const zRole = z.enum(ROLES, { error: () => t('validation.role') });
+export const zRole = zRoleName;
 
 export const zUserCreate = z.object({
   email: zEmail,
@@ -180,6 +188,8 @@ export const zUser = z.object({
   role: zRole,
   active: z.boolean(),
   lockedUntil: z.string().nullable(),
+  /** Two-step sign-in is on for this account. */
+  mfaEnabled: z.boolean(),
   lastSignInAt: z.string().nullable(),
   createdAt: z.string(),
 });

@@ -11,6 +11,11 @@ export const ERROR_CODES = {
   forbidden: 403,
   /** A signed-in browser's change without the `x-tend-csrf` header matching its `tend_csrf` cookie. */
   csrf_failed: 403,
+
+  /** The clinic requires two-step sign-in for this role and it is not set up yet: only /api/auth/* answers. */
+  mfa_enrolment_required: 403,
+  /** The two-step sign-in challenge is unknown, used or older than its minutes: sign in with the password again. */
+  mfa_challenge_expired: 401,
   not_found: 404,
   conflict: 409,
   possible_duplicate: 409,

@@ -8,6 +8,7 @@ export * from './errors';
 export * from './i18n';
 export * from './insurance';
 export * from './messaging';
+export * from './mfa';
 export * from './patients';
 export * from './permissions';
 export * from './reports';

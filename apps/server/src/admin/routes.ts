@@ -15,6 +15,7 @@ import {
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { resetMfa } from '../auth/mfa';
 import { createApiToken, listApiTokens, revokeApiToken } from '../auth/service';
 import { requireCtx } from '../http/auth';
 import type { Deps } from '../http/deps';
@@ -72,6 +73,23 @@ export function adminRoutes(server: FastifyInstance, deps: Deps): void {
       },
     },
     async (request) => updateUser(db, requireCtx(request), request.params.id, request.body),
+  );
+
+  app.post(
+    '/api/users/:id/mfa/reset',
+    {
+      config: { access: 'user.manage' },
+      schema: {
+        tags: ['staff'],
+        summary: 'Reset a person’s two-step sign-in (a lost phone): clears it and ends their sessions',
+        params: zIdParams,
+        response: { 204: z.null(), ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      await resetMfa(db, requireCtx(request), request.params.id);
+      return reply.status(204).send(null);
+    },
   );
 
   // ---- Providers

@@ -30,6 +30,7 @@ function toUser(row: typeof schema.users.$inferSelect): User {
     role: row.role as User['role'],
     active: row.active,
     lockedUntil: row.lockedUntil && row.lockedUntil > new Date() ? row.lockedUntil.toISOString() : null,
+    mfaEnabled: row.mfaEnabledAt !== null,
     lastSignInAt: row.lastSignInAt?.toISOString() ?? null,
     createdAt: row.createdAt.toISOString(),
   };

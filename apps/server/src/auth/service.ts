@@ -1,6 +1,6 @@
 import { type Db, newId, queryRows, schema } from '@tend/db';
 import { AppError, type Clinic, isRole, type Role } from '@tend/domain';
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, isNull, ne, sql } from 'drizzle-orm';
 import { recordAnonymousAudit, recordAudit } from '../audit/service';
 import type { RequestContext, RequestOrigin } from '../context';
 import { dummyPasswordHash, newSecret, sha256, verifyPassword } from './secrets';
@@ -17,9 +17,18 @@ export const SESSION_MAX_HOURS = 12;
 /** Activity bumps `last_seen_at` at most this often, to spare the database a write per request. */
 const TOUCH_EVERY_MS = 15_000;
 
+/** A challenge lives this long: the second step of sign-in must come within it. */
+export const MFA_CHALLENGE_MINUTES = 5;
+
 export interface SignedIn {
   token: string;
   user: SessionUser;
+}
+
+/** The password was right; the account has two-step sign-in, so a code must follow. */
+export interface MfaChallenge {
+  challenge: string;
+  expiresAt: Date;
 }
 
 export interface SessionUser {
@@ -38,28 +47,72 @@ function duration(ms: number): string {
   return `${Math.floor(minutes / 60)} hour(s)${rest ? ` ${rest} minute(s)` : ''}`;
 }
 
+/**
+ * The per-address limit comes first, so a refused attempt costs no password hashing. The
+ * attempt stays counted unless it succeeds (`releaseSignInAttempt`).
+ */
+export async function refuseIfRateLimited(db: Db, origin: RequestOrigin, now: Date): Promise<void> {
+  const retryAfterSeconds = await claimSignInAttempt(db, origin.ip, now);
+  if (retryAfterSeconds <= 0) return;
+  await recordAnonymousAudit(db, origin, {
+    clinicId: null,
+    action: 'auth.rate_limited',
+    outcome: 'failure',
+    details: { retryAfterSeconds },
+  });
+  throw new AppError(
+    'rate_limited',
+    `Too many failed sign-ins from this network address. Try again in ${duration(retryAfterSeconds * 1000)}.`,
+    { details: { retryAfterSeconds } },
+  );
+}
+
+/**
+ * Counts a failed sign-in (wrong password or wrong second-step code) against the account. One
+ * atomic UPDATE, so concurrent wrong attempts all count. The count runs on until a successful
+ * sign-in (or an administrator's unlock); every MAX_FAILED_SIGN_INS-th failure locks the
+ * account, each lock twice as long as the one before. Guesses while locked are refused unseen
+ * and not counted, so they cannot stretch the lock of the real user. Returns whether it is locked.
+ */
+export async function countFailedSignIn(db: Db, userId: string, now: Date): Promise<boolean> {
+  const at = sql`${now.toISOString()}::timestamptz`;
+  const [counted] = await queryRows<{ locked: boolean }>(
+    db,
+    sql`UPDATE users SET
+          failed_sign_ins = failed_sign_ins + 1,
+          locked_until = CASE WHEN (failed_sign_ins + 1) % ${MAX_FAILED_SIGN_INS}::int = 0
+                              THEN ${at} + least(${LOCKOUT_MINUTES}::int * power(2, least((failed_sign_ins + 1) / ${MAX_FAILED_SIGN_INS}::int - 1, 20)),
+                                                 ${MAX_LOCKOUT_MINUTES}::int) * interval '1 minute'
+                              ELSE locked_until END
+        WHERE id = ${userId} AND (locked_until IS NULL OR locked_until <= ${at})
+        RETURNING locked_until IS NOT NULL AND locked_until > ${at} AS locked`,
+  );
+  return counted?.locked === true;
+}
+
+export function accountLocked(lockedUntil: Date, now: Date): AppError {
+  return new AppError(
+    'account_locked',
+    `Too many failed sign-ins: this account is locked for another ${duration(lockedUntil.getTime() - now.getTime())}. An administrator can unlock it sooner.`,
+  );
+}
+
+type UserRow = typeof schema.users.$inferSelect;
+
+/**
+ * Password sign-in. Without two-step sign-in it starts a session; with it, it answers a
+ * challenge that `completeMfaSignIn` (mfa.ts) turns into a session with the code. The failure
+ * count of the account is left as it is until the second step succeeds, so knowing the password
+ * does not buy more code guesses.
+ */
 export async function signIn(
   db: Db,
   input: { email: string; password: string },
   origin: RequestOrigin,
-  now = new Date(),
-): Promise<SignedIn> {
-  // The per-address limit comes first, so a refused attempt costs no password hashing. The
-  // attempt stays counted unless it succeeds.
-  const retryAfterSeconds = await claimSignInAttempt(db, origin.ip, now);
-  if (retryAfterSeconds > 0) {
-    await recordAnonymousAudit(db, origin, {
-      clinicId: null,
-      action: 'auth.rate_limited',
-      outcome: 'failure',
-      details: { retryAfterSeconds },
-    });
-    throw new AppError(
-      'rate_limited',
-      `Too many failed sign-ins from this network address. Try again in ${duration(retryAfterSeconds * 1000)}.`,
-      { details: { retryAfterSeconds } },
-    );
-  }
+  options: { now?: Date; previousToken?: string | undefined } = {},
+): Promise<SignedIn | MfaChallenge> {
+  const now = options.now ?? new Date();
+  await refuseIfRateLimited(db, origin, now);
   const email = input.email.trim().toLowerCase();
   const [user] = await db.select().from(schema.users).where(sql`lower(${schema.users.email}) = ${email}`);
   const invalid = new AppError('invalid_credentials', 'The email or password is not right. Check both and try again.');
@@ -73,58 +126,92 @@ export async function signIn(
     });
     throw invalid;
   }
-  const failure = (reason: string) =>
-    recordAnonymousAudit(db, origin, {
-      clinicId: user.clinicId,
-      actorUserId: user.id,
-      actorRole: user.role,
-      action: 'auth.sign_in_failed',
-      outcome: 'failure',
-      entityType: 'user',
-      entityId: user.id,
-      details: { reason },
-    });
+  const failure = (reason: string) => recordSignInFailure(db, origin, user, 'auth.sign_in_failed', reason);
   // The password is checked before the lock, so a locked account answers like any wrong
   // password unless the right one is given: the lock alone does not tell who has an account.
   const passwordOk = await verifyPassword(user.passwordHash, input.password);
   if (!passwordOk) {
-    // One atomic UPDATE, so concurrent wrong attempts all count. The count runs on until a
-    // successful sign-in (or an administrator's unlock); every MAX_FAILED_SIGN_INS-th failure
-    // locks the account, each lock twice as long as the one before. Guesses while locked are
-    // refused unseen and not counted, so they cannot stretch the lock of the real user.
-    const at = sql`${now.toISOString()}::timestamptz`;
-    const [counted] = await queryRows<{ locked: boolean }>(
-      db,
-      sql`UPDATE users SET
-            failed_sign_ins = failed_sign_ins + 1,
-            locked_until = CASE WHEN (failed_sign_ins + 1) % ${MAX_FAILED_SIGN_INS}::int = 0
-                                THEN ${at} + least(${LOCKOUT_MINUTES}::int * power(2, least((failed_sign_ins + 1) / ${MAX_FAILED_SIGN_INS}::int - 1, 20)),
-                                                   ${MAX_LOCKOUT_MINUTES}::int) * interval '1 minute'
-                                ELSE locked_until END
-          WHERE id = ${user.id} AND (locked_until IS NULL OR locked_until <= ${at})
-          RETURNING locked_until IS NOT NULL AND locked_until > ${at} AS locked`,
-    );
-    await failure(counted?.locked ? 'bad_password_locked' : 'bad_password');
+    const locked = await countFailedSignIn(db, user.id, now);
+    await failure(locked ? 'bad_password_locked' : 'bad_password');
     throw invalid;
   }
   if (user.lockedUntil && user.lockedUntil > now) {
     await failure('locked');
-    throw new AppError(
-      'account_locked',
-      `Too many failed sign-ins: this account is locked for another ${duration(user.lockedUntil.getTime() - now.getTime())}. An administrator can unlock it sooner.`,
-    );
+    throw accountLocked(user.lockedUntil, now);
   }
   if (!user.active || !isRole(user.role)) {
     await failure('inactive');
     throw invalid;
   }
+  if (user.mfaEnabledAt) {
+    const challenge = newSecret();
+    const expiresAt = new Date(now.getTime() + MFA_CHALLENGE_MINUTES * 60_000);
+    await db.transaction(async (tx) => {
+      await releaseSignInAttempt(tx, origin.ip, now);
+      await tx
+        .delete(schema.mfaChallenges)
+        .where(
+          sql`${schema.mfaChallenges.userId} = ${user.id} AND ${schema.mfaChallenges.expiresAt} < ${now.toISOString()}::timestamptz`,
+        );
+      await tx
+        .insert(schema.mfaChallenges)
+        .values({ id: sha256(challenge), userId: user.id, createdAt: now, expiresAt });
+    });
+    return { challenge, expiresAt };
+  }
+  return issueSession(db, user, origin, { now, previousToken: options.previousToken });
+}
+
+export function recordSignInFailure(
+  db: Db,
+  origin: RequestOrigin,
+  user: UserRow,
+  action: 'auth.sign_in_failed' | 'auth.mfa_failed',
+  reason: string,
+) {
+  return recordAnonymousAudit(db, origin, {
+    clinicId: user.clinicId,
+    actorUserId: user.id,
+    actorRole: user.role,
+    action,
+    outcome: 'failure',
+    entityType: 'user',
+    entityId: user.id,
+    details: { reason },
+  });
+}
+
+/**
+ * Starts a session after every check passed: the failure count starts over, the address's
+ * attempt is given back, and the session the browser held before (its cookie) ends — a new
+ * sign-in never leaves an old session behind (session rotation).
+ */
+export async function issueSession(
+  db: Db,
+  user: UserRow,
+  origin: RequestOrigin,
+  options: {
+    now: Date;
+    previousToken: string | undefined;
+    details?: Record<string, unknown>;
+    inTransaction?: (tx: Db) => Promise<void>;
+  },
+): Promise<SignedIn> {
+  const { now } = options;
   const token = newSecret();
   await db.transaction(async (tx) => {
+    await options.inTransaction?.(tx);
     await tx
       .update(schema.users)
       .set({ failedSignIns: 0, lockedUntil: null, lastSignInAt: now })
       .where(eq(schema.users.id, user.id));
     await releaseSignInAttempt(tx, origin.ip, now);
+    if (options.previousToken) {
+      await tx
+        .update(schema.sessions)
+        .set({ revokedAt: now })
+        .where(and(eq(schema.sessions.id, sha256(options.previousToken)), isNull(schema.sessions.revokedAt)));
+    }
     await tx.insert(schema.sessions).values({
       id: sha256(token),
       userId: user.id,
@@ -142,11 +229,12 @@ export async function signIn(
       action: 'auth.sign_in',
       entityType: 'user',
       entityId: user.id,
+      ...(options.details ? { details: options.details } : {}),
     });
   });
   return {
     token,
-    user: { id: user.id, email: user.email, name: user.name, role: user.role, clinicId: user.clinicId },
+    user: { id: user.id, email: user.email, name: user.name, role: user.role as Role, clinicId: user.clinicId },
   };
 }
 
@@ -163,7 +251,12 @@ export async function authenticateSession(
 ): Promise<RequestContext> {
   const now = options.now ?? new Date();
   const [row] = await db
-    .select({ session: schema.sessions, user: schema.users, idle: schema.clinics.idleTimeoutMinutes })
+    .select({
+      session: schema.sessions,
+      user: schema.users,
+      idle: schema.clinics.idleTimeoutMinutes,
+      mfaRequiredRoles: schema.clinics.mfaRequiredRoles,
+    })
     .from(schema.sessions)
     .innerJoin(schema.users, eq(schema.users.id, schema.sessions.userId))
     .innerJoin(schema.clinics, eq(schema.clinics.id, schema.sessions.clinicId))
@@ -182,6 +275,7 @@ export async function authenticateSession(
     userAgent: origin.userAgent,
     sessionId: session.id,
     tokenId: null,
+    mfaEnrolmentPending: !user.mfaEnabledAt && row.mfaRequiredRoles.includes(user.role),
   };
   if (now.getTime() - session.lastSeenAt.getTime() > row.idle * 60_000) {
     await db.update(schema.sessions).set({ revokedAt: now }).where(eq(schema.sessions.id, session.id));
@@ -216,13 +310,26 @@ export async function signOut(db: Db, ctx: RequestContext, everywhere: boolean):
   });
 }
 
-/** Ends every session and API token of a user (deactivation, role change). */
-export async function revokeUserAccess(db: Db, userId: string, options: { tokens: boolean }): Promise<void> {
+/**
+ * Ends every session and API token of a user (deactivation, role change, MFA reset); `exceptSessionId`
+ * keeps the one the change was made from (the person turning their own MFA on or off).
+ */
+export async function revokeUserAccess(
+  db: Db,
+  userId: string,
+  options: { tokens: boolean; exceptSessionId?: string | null },
+): Promise<void> {
   const now = new Date();
   await db
     .update(schema.sessions)
     .set({ revokedAt: now })
-    .where(and(eq(schema.sessions.userId, userId), isNull(schema.sessions.revokedAt)));
+    .where(
+      and(
+        eq(schema.sessions.userId, userId),
+        isNull(schema.sessions.revokedAt),
+        options.exceptSessionId ? ne(schema.sessions.id, options.exceptSessionId) : undefined,
+      ),
+    );
   if (options.tokens) {
     await db
       .update(schema.apiTokens)
@@ -383,5 +490,6 @@ export function toClinic(clinic: typeof schema.clinics.$inferSelect): Clinic {
     waitlistOfferLeadMinutes: clinic.waitlistOfferLeadMinutes,
     onTimeGraceMinutes: clinic.onTimeGraceMinutes,
     lateCancelHours: clinic.lateCancelHours,
+    mfaRequiredRoles: clinic.mfaRequiredRoles.filter(isRole),
   };
 }

@@ -49,12 +49,13 @@ export function clinicRoutes(server: FastifyInstance, deps: Deps): void {
         throw new AppError('forbidden', message, { fields: [{ path: 'setupCode', message }] });
       }
       const { clinicId } = await createClinic(db, request.body, origin, { onlyIfEmpty: true });
-      const { token } = await signIn(
+      const signedIn = await signIn(
         db,
         { email: request.body.adminEmail, password: request.body.adminPassword },
         origin,
       );
-      setSessionCookie(reply, deps, token);
+      // A new administrator has no two-step sign-in yet, so this is always a session.
+      if ('token' in signedIn) setSessionCookie(reply, deps, signedIn.token);
       return reply.status(201).send({ clinicId });
     },
   );

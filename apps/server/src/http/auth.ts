@@ -61,6 +61,14 @@ export function registerAccessControl(app: FastifyInstance, db: Db): void {
     const access = request.routeOptions.config?.access;
     if (!access || access === 'public' || access === 'local-cli') return;
     request.ctx = await authenticate(db, request);
+    // A session that still owes the clinic's required two-step sign-in reaches only /api/auth/*
+    // (session, sign-out, MFA enrolment).
+    if (request.ctx.mfaEnrolmentPending && !request.routeOptions.url?.startsWith('/api/auth/')) {
+      throw new AppError(
+        'mfa_enrolment_required',
+        'Your clinic requires two-step sign-in for your role. Set it up first: scan the QR code with an authenticator app.',
+      );
+    }
     if (access !== 'authenticated' && !can(request.ctx.role, access)) {
       throw AppError.forbidden();
     }

@@ -1,6 +1,6 @@
-import { Group, NumberInput, Select, SimpleGrid, Stack, Switch, TextInput } from '@mantine/core';
+import { Checkbox, Group, NumberInput, Select, SimpleGrid, Stack, Switch, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { SLOT_GRID_CHOICES, t, zClinicSettingsPatch } from '@tend/domain';
+import { ROLES, type Role, SLOT_GRID_CHOICES, t, zClinicSettingsPatch } from '@tend/domain';
 import { useState } from 'react';
 import { useSession } from '../auth/session';
 import { AddressFields, type AddressValues, addressFromApi, addressToInput } from '../components/AddressFields';
@@ -31,6 +31,7 @@ interface ClinicValues {
   waitlistOfferLeadMinutes: number | string;
   onTimeGraceMinutes: number | string;
   lateCancelHours: number | string;
+  mfaRequiredRoles: Role[];
 }
 
 const minutes = (value: number | string) => (typeof value === 'number' ? value : Number.NaN);
@@ -55,6 +56,7 @@ function toInput(values: ClinicValues) {
     waitlistOfferLeadMinutes: minutes(values.waitlistOfferLeadMinutes),
     onTimeGraceMinutes: minutes(values.onTimeGraceMinutes),
     lateCancelHours: minutes(values.lateCancelHours),
+    mfaRequiredRoles: values.mfaRequiredRoles,
   };
 }
 
@@ -86,6 +88,7 @@ export function ClinicSettingsPage() {
     waitlistOfferLeadMinutes: clinic.waitlistOfferLeadMinutes,
     onTimeGraceMinutes: clinic.onTimeGraceMinutes,
     lateCancelHours: clinic.lateCancelHours,
+    mfaRequiredRoles: clinic.mfaRequiredRoles,
   });
   const form = useForm<ClinicValues>({
     initialValues: initial(),
@@ -288,6 +291,18 @@ export function ClinicSettingsPage() {
               styles={{ wrapper: { maxWidth: 220 } }}
               {...form.getInputProps('idleTimeoutMinutes')}
             />
+            <Checkbox.Group
+              label={t('clinic.mfaRequiredRoles')}
+              description={t('clinic.mfaRequiredRolesHint')}
+              inputWrapperOrder={['label', 'description', 'input', 'error']}
+              {...form.getInputProps('mfaRequiredRoles')}
+            >
+              <Group gap="md" mt="xs">
+                {ROLES.map((role) => (
+                  <Checkbox key={role} value={role} label={t(`role.${role}`)} />
+                ))}
+              </Group>
+            </Checkbox.Group>
           </FormSection>
           <FormFooter
             error={error}

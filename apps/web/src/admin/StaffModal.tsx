@@ -1,14 +1,16 @@
-import { Alert, NativeSelect, PasswordInput, Switch, TextInput } from '@mantine/core';
+import { Alert, Badge, Button, Group, NativeSelect, PasswordInput, Switch, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
+import { useDisclosure } from '@mantine/hooks';
 import { IconInfoCircle } from '@tabler/icons-react';
 import { ROLES, type Role, t, type User, zUserCreate, zUserPatch } from '@tend/domain';
 import { useSession } from '../auth/session';
+import { ConfirmDialog } from '../components/ConfirmDialog';
 import { EditModal } from '../components/EditModal';
 import { zodValidator } from '../components/form';
 import { formatDateTime } from '../components/format';
 import { notifySuccess } from '../components/notify';
 import { RecordForm } from '../components/RecordForm';
-import { useSave } from './api';
+import { useResetMfa, useSave } from './api';
 
 interface StaffValues {
   name: string;
@@ -109,12 +111,50 @@ function StaffForm({ user, onClose }: { user: User | null; onClose: () => void }
         required={!user}
         {...form.getInputProps('password')}
       />
+      {user && <MfaState user={user} self={self} />}
       {self && (
         <Alert color="gray" variant="light" icon={<IconInfoCircle aria-hidden />}>
           {t('staff.selfNotice')}
         </Alert>
       )}
     </RecordForm>
+  );
+}
+
+/** Whether the person uses two-step sign-in, and the reset for a lost phone (not one's own). */
+function MfaState({ user, self }: { user: User; self: boolean }) {
+  const session = useSession();
+  const reset = useResetMfa();
+  const [confirmOpened, confirm] = useDisclosure(false);
+  return (
+    <Group justify="space-between" gap="sm">
+      <Group gap="xs">
+        <Text size="sm" fw={500}>
+          {t('staff.mfa')}
+        </Text>
+        <Badge color={user.mfaEnabled ? 'green' : 'gray'} variant="light" data-testid="staff-mfa">
+          {user.mfaEnabled ? t('staff.mfaOn') : t('staff.mfaOff')}
+        </Badge>
+      </Group>
+      {user.mfaEnabled && !self && session.can('user.manage') && (
+        <Button size="xs" variant="light" color="red" onClick={confirm.open}>
+          {t('staff.mfaReset')}
+        </Button>
+      )}
+      <ConfirmDialog
+        opened={confirmOpened}
+        onClose={confirm.close}
+        title={t('staff.mfaResetTitle', { name: user.name })}
+        confirmLabel={t('staff.mfaReset')}
+        danger
+        onConfirm={async () => {
+          await reset.mutateAsync(user.id);
+          notifySuccess(t('staff.mfaResetDone', { name: user.name }));
+        }}
+      >
+        {t('staff.mfaResetBody')}
+      </ConfirmDialog>
+    </Group>
   );
 }
 

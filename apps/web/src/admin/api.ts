@@ -32,6 +32,14 @@ export function useSave<T>(collection: 'users' | 'providers' | 'locations') {
   });
 }
 
+export function useResetMfa() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (userId: string) => http.post(`/users/${userId}/mfa/reset`, {}),
+    onSuccess: () => void client.invalidateQueries({ queryKey: ['users'] }),
+  });
+}
+
 export function useCreateToken() {
   const client = useQueryClient();
   return useMutation({

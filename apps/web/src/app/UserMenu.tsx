@@ -1,6 +1,7 @@
 import { Avatar, Box, Group, Menu, Text, UnstyledButton, VisuallyHidden } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { IconChevronDown, IconDevices, IconLock, IconLogout } from '@tabler/icons-react';
+import { IconChevronDown, IconDevices, IconLock, IconLogout, IconShieldLock } from '@tabler/icons-react';
+import { useNavigate } from '@tanstack/react-router';
 import { t } from '@tend/domain';
 import { initials } from '../auth/LockScreen';
 import { useSession } from '../auth/session';
@@ -9,6 +10,7 @@ import { ConfirmDialog } from '../components/ConfirmDialog';
 export function UserMenu() {
   const { user, signOut, lock } = useSession();
   const [confirmOpened, confirm] = useDisclosure(false);
+  const navigate = useNavigate();
   return (
     <>
       <Menu position="bottom-end" width={240} shadow="md">
@@ -42,6 +44,12 @@ export function UserMenu() {
           </Menu.Label>
           <Menu.Item leftSection={<IconLock size={16} aria-hidden />} onClick={lock}>
             {t('userMenu.lock')}
+          </Menu.Item>
+          <Menu.Item
+            leftSection={<IconShieldLock size={16} aria-hidden />}
+            onClick={() => void navigate({ to: '/account/security' })}
+          >
+            {t('nav.accountSecurity')}
           </Menu.Item>
           <Menu.Divider />
           <Menu.Item leftSection={<IconLogout size={16} aria-hidden />} onClick={() => void signOut()}>

@@ -18,6 +18,7 @@ import { StaffPage } from '../admin/StaffPage';
 import { TokensPage } from '../admin/TokensPage';
 import { WorkingHoursPage } from '../admin/WorkingHoursPage';
 import { AuditLogPage } from '../audit/AuditLogPage';
+import { AccountSecurityPage } from '../auth/AccountSecurityPage';
 import { AgingPage } from '../billing/AgingPage';
 import { InvoicesPage } from '../billing/InvoicesPage';
 import { PaymentsPage } from '../billing/PaymentsPage';
@@ -67,6 +68,12 @@ function positiveInt(value: unknown): number | undefined {
 }
 
 const homeRoute = createRoute({ getParentRoute: () => rootRoute, path: '/', component: HomePage });
+
+const accountSecurityRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/account/security',
+  component: AccountSecurityPage,
+});
 
 const patientsRoute = createRoute({
   getParentRoute: () => rootRoute,
@@ -239,6 +246,7 @@ const claimRoute = createRoute({
 
 const routeTree = rootRoute.addChildren([
   homeRoute,
+  accountSecurityRoute,
   patientsRoute,
   registerRoute,
   chartRoute,

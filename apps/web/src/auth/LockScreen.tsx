@@ -1,4 +1,17 @@
-import { Avatar, Box, Button, Center, Group, Loader, Paper, PasswordInput, Stack, Text, Title } from '@mantine/core';
+import {
+  Avatar,
+  Box,
+  Button,
+  Center,
+  Group,
+  Loader,
+  Paper,
+  PasswordInput,
+  Stack,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { IconLock } from '@tabler/icons-react';
 import { t } from '@tend/domain';
@@ -10,7 +23,9 @@ import type { SessionUser } from './session';
 
 interface LockScreenProps {
   user: SessionUser;
-  onUnlock: (password: string) => Promise<void>;
+  /** The person has two-step sign-in: unlocking asks for a code from the app too. */
+  mfa: boolean;
+  onUnlock: (password: string, code?: string) => Promise<void>;
   onSwitchUser: () => void;
 }
 
@@ -20,11 +35,14 @@ export function initials(name: string): string {
 }
 
 /** Opaque and full-screen: nothing of the app shows through. */
-export function LockScreen({ user, onUnlock, onSwitchUser }: LockScreenProps) {
+export function LockScreen({ user, mfa, onUnlock, onSwitchUser }: LockScreenProps) {
   const [error, setError] = useState<string | null>(null);
   const form = useForm({
-    initialValues: { password: '' },
-    validate: { password: (value) => (value ? null : t('lock.passwordRequired')) },
+    initialValues: { password: '', code: '' },
+    validate: {
+      password: (value) => (value ? null : t('lock.passwordRequired')),
+      code: (value) => (!mfa || /^\d{6}$/.test(value.replace(/\s/g, '')) ? null : t('lock.codeRequired')),
+    },
   });
 
   // The tab's title may name what was on screen: replace it while locked.
@@ -40,16 +58,17 @@ export function LockScreen({ user, onUnlock, onSwitchUser }: LockScreenProps) {
   // button stays enabled, a stale failure is ignored, and what was typed since is never cleared.
   const attempt = useRef(0);
   const [pending, setPending] = useState(false);
-  const submit = form.onSubmit(async ({ password }) => {
+  const submit = form.onSubmit(async ({ password, code }) => {
     const id = ++attempt.current;
     setError(null);
     setPending(true);
     try {
-      await onUnlock(password);
+      await onUnlock(password, mfa ? code.replace(/\s/g, '') : undefined);
     } catch (caught) {
       if (id !== attempt.current) return;
       setError(errorMessage(caught));
       if (form.getValues().password === password) form.setFieldValue('password', '');
+      if (form.getValues().code === code) form.setFieldValue('code', '');
     } finally {
       if (id === attempt.current) setPending(false);
     }
@@ -97,6 +116,15 @@ export function LockScreen({ user, onUnlock, onSwitchUser }: LockScreenProps) {
                   autoFocus
                   {...form.getInputProps('password')}
                 />
+                {mfa && (
+                  <TextInput
+                    label={t('lock.code')}
+                    inputMode="numeric"
+                    autoComplete="one-time-code"
+                    maxLength={7}
+                    {...form.getInputProps('code')}
+                  />
+                )}
                 <Button
                   type="submit"
                   fullWidth

@@ -6,7 +6,8 @@ import { PORTAL_TARGET } from '../app/theme';
 import { clearStoredDrafts } from '../visits/useVisitDraft';
 import { LockScreen } from './LockScreen';
 import { clearLockFlag, onLockFlagChange, readLockFlag, writeLockFlag, writeSharedActivity } from './lockFlag';
-import { type Session, SessionContext, sessionValue } from './session';
+import { MfaRequiredScreen } from './MfaRequiredScreen';
+import { isMfaChallenge, type MfaChallenge, type Session, SessionContext, sessionValue } from './session';
 import { useIdleTimer } from './useIdleTimer';
 
 interface SignedInAppProps {
@@ -64,12 +65,24 @@ export function SignedInApp({ initial, fresh, onSignedOut, children }: SignedInA
   }, []);
 
   const unlock = useCallback(
-    async (password: string) => {
-      const next = await api<Session>('/auth/sign-in', {
+    async (password: string, code?: string) => {
+      const first = await api<Session | MfaChallenge>('/auth/sign-in', {
         method: 'POST',
         body: { email: session.user.email, password },
         authFlow: true,
       });
+      // With two-step sign-in, unlocking asks for the code from the app too.
+      let next: Session;
+      if (isMfaChallenge(first)) {
+        if (!code) throw new Error(t('lock.codeRequired'));
+        next = await api<Session>('/auth/sign-in/mfa', {
+          method: 'POST',
+          body: { challenge: first.challenge, code },
+          authFlow: true,
+        });
+      } else {
+        next = first;
+      }
       setSession(next);
       clearLockFlag();
       finishUnlock();
@@ -142,7 +155,7 @@ export function SignedInApp({ initial, fresh, onSignedOut, children }: SignedInA
 
   const refreshSession = useCallback((background: boolean) => {
     api<Session>('/auth/session', { background })
-      .then((current) => setSession((previous) => ({ ...previous, clinic: current.clinic })))
+      .then((current) => setSession((previous) => ({ ...previous, clinic: current.clinic, mfa: current.mfa })))
       .catch(() => undefined);
   }, []);
 
@@ -158,6 +171,7 @@ export function SignedInApp({ initial, fresh, onSignedOut, children }: SignedInA
     () =>
       sessionValue(session, locked, {
         setClinic: (clinic) => setSession((previous) => ({ ...previous, clinic })),
+        setMfaEnabled: (enabled) => setSession((previous) => ({ ...previous, mfa: { ...previous.mfa, enabled } })),
         signOut,
         lock: () => lock({ endSession: true, broadcast: true }),
       }),
@@ -167,9 +181,12 @@ export function SignedInApp({ initial, fresh, onSignedOut, children }: SignedInA
   return (
     <SessionContext.Provider value={value}>
       <div hidden={locked} data-testid="app-content">
-        {children}
+        {/* The clinic requires two-step sign-in for this role: nothing else until it is set up. */}
+        {session.mfa.required && !session.mfa.enabled ? <MfaRequiredScreen /> : children}
       </div>
-      {locked && <LockScreen user={session.user} onUnlock={unlock} onSwitchUser={switchUser} />}
+      {locked && (
+        <LockScreen user={session.user} mfa={session.mfa.enabled} onUnlock={unlock} onSwitchUser={switchUser} />
+      )}
     </SessionContext.Provider>
   );
 }

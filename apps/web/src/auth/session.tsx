@@ -12,6 +12,18 @@ export interface SessionUser {
 export interface Session {
   user: SessionUser;
   clinic: Clinic;
+  /** Two-step sign-in: on for this person; required by the clinic for their role. */
+  mfa: { enabled: boolean; required: boolean };
+}
+
+/** What `POST /api/auth/sign-in` answers when a code from the authenticator app must follow. */
+export interface MfaChallenge {
+  challenge: string;
+  expiresAt: string;
+}
+
+export function isMfaChallenge(result: Session | MfaChallenge): result is MfaChallenge {
+  return 'challenge' in result;
 }
 
 export interface SessionContextValue extends Session {
@@ -22,6 +34,8 @@ export interface SessionContextValue extends Session {
   today: () => string;
   /** After the clinic settings changed. */
   setClinic: (clinic: Clinic) => void;
+  /** After the person turned two-step sign-in on or off. */
+  setMfaEnabled: (enabled: boolean) => void;
   signOut: (options?: { everywhere?: boolean }) => Promise<void>;
   /** Lock now (the user steps away from the desk). */
   lock: () => void;
@@ -43,7 +57,7 @@ export function useOptionalSession(): SessionContextValue | null {
 export function sessionValue(
   session: Session,
   locked: boolean,
-  actions: Pick<SessionContextValue, 'setClinic' | 'signOut' | 'lock'>,
+  actions: Pick<SessionContextValue, 'setClinic' | 'setMfaEnabled' | 'signOut' | 'lock'>,
 ): SessionContextValue {
   return {
     ...session,

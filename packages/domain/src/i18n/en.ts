@@ -3,6 +3,7 @@ import { enBilling } from './en-billing';
 import { enDashboard } from './en-dashboard';
 import { enEmail } from './en-email';
 import { enMessaging } from './en-messaging';
+import { enMfa } from './en-mfa';
 import { enReports } from './en-reports';
 import { enUi } from './en-ui';
 
@@ -23,6 +24,8 @@ export const en = {
     'This change was refused because it did not come from a Tend page of this session. Reload the page and try again.',
   'error.internal':
     'Something went wrong on the server. Please try again; if it keeps happening, tell your administrator.',
+
+  ...enMfa,
   // Validation — used by the shared zod schemas, so the server and the forms say the same thing.
   'validation.required': 'This field is required.',
   'validation.tooLong': 'Use at most {max} characters.',
