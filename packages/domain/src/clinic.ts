@@ -125,6 +125,12 @@ export const zClinicSettingsPatch = z
       .int()
       .min(0, { error: () => t('validation.lateCancelHours') })
       .max(168, { error: () => t('validation.lateCancelHours') }),
+    /** How long an emergency ("break the glass") grant to a restricted record lasts. */
+    emergencyAccessMinutes: z
+      .number()
+      .int()
+      .min(5, { error: () => t('validation.emergencyAccessMinutes') })
+      .max(720, { error: () => t('validation.emergencyAccessMinutes') }),
   })
   .partial();
 
@@ -148,6 +154,7 @@ export const zClinic = z.object({
   waitlistOfferLeadMinutes: z.number(),
   onTimeGraceMinutes: z.number(),
   lateCancelHours: z.number(),
+  emergencyAccessMinutes: z.number(),
 });
 export type Clinic = z.infer<typeof zClinic>;
 

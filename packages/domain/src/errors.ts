@@ -9,6 +9,11 @@ export const ERROR_CODES = {
   invalid_credentials: 401,
   account_locked: 401,
   forbidden: 403,
+  /**
+   * The patient's record is restricted and the user has no care relationship with the patient:
+   * `details.emergencyAccessAvailable` says whether the user may ask for emergency access.
+   */
+  restricted_record: 403,
   not_found: 404,
   conflict: 409,
   possible_duplicate: 409,

@@ -383,5 +383,6 @@ export function toClinic(clinic: typeof schema.clinics.$inferSelect): Clinic {
     waitlistOfferLeadMinutes: clinic.waitlistOfferLeadMinutes,
     onTimeGraceMinutes: clinic.onTimeGraceMinutes,
     lateCancelHours: clinic.lateCancelHours,
+    emergencyAccessMinutes: clinic.emergencyAccessMinutes,
   };
 }

@@ -16,7 +16,7 @@ import { recordAudit } from '../audit/service';
 import { standardFeesOn } from '../billing/fees';
 import { requireBillableIcd10 } from '../codes/service';
 import type { RequestContext } from '../context';
-import { requirePatient } from '../patients/service';
+import { accessDetails, clinicalAccessSql, requireClinicalPatient } from '../patients/access';
 import { changeAppointmentStatus } from '../scheduling/appointments';
 import { requireAppointment, requireLocation, requireProvider } from '../scheduling/shared';
 import { requireService, templateFor } from './catalogue';
@@ -38,12 +38,14 @@ type LineRow = typeof l.$inferSelect;
 
 const iso = (date: Date) => date.toISOString();
 
+/** The clinic's visit (else 404), of a patient whose clinical record the user may open (else 403). */
 async function requireEncounter(db: Db, ctx: RequestContext, id: string): Promise<EncounterRow> {
   const [row] = await db
     .select()
     .from(e)
     .where(and(eq(e.id, id), eq(e.clinicId, ctx.clinicId)));
   if (!row) throw AppError.notFound('The visit');
+  await requireClinicalPatient(db, ctx, row.patientId);
   return row;
 }
 
@@ -94,8 +96,12 @@ const nameOf = (p: { givenName: string; familyName: string }) => `${p.givenName}
 
 /** The whole visit with its note; reading it is audited. */
 export async function getEncounter(db: Db, ctx: RequestContext, id: string): Promise<Encounter> {
-  const row = await requireEncounter(db, ctx, id);
-  const patient = await requirePatient(db, ctx, row.patientId);
+  const [row] = await db
+    .select()
+    .from(e)
+    .where(and(eq(e.id, id), eq(e.clinicId, ctx.clinicId)));
+  if (!row) throw AppError.notFound('The visit');
+  const { patient, access } = await requireClinicalPatient(db, ctx, row.patientId);
   const codes = await codesOf(db, row.id);
   const addenda = await db
     .select({ addendum: schema.encounterAddenda, authorName: schema.users.name })
@@ -108,6 +114,7 @@ export async function getEncounter(db: Db, ctx: RequestContext, id: string): Pro
     patientId: row.patientId,
     entityType: 'encounter',
     entityId: row.id,
+    details: accessDetails(access),
   });
   return {
     ...summary(row, nameOf(patient), codes),
@@ -143,6 +150,7 @@ export async function openEncounter(
   let appointmentTypeId: string | null = null;
   if ('appointmentId' in input) {
     const appointment = await requireAppointment(db, ctx, input.appointmentId);
+    await requireClinicalPatient(db, ctx, appointment.patientId);
     const [existing] = await db
       .select({ id: e.id })
       .from(e)
@@ -167,7 +175,7 @@ export async function openEncounter(
       serviceDate: instantToZoned(appointment.startAt.getTime(), location.timezone).date,
     };
   } else {
-    await requirePatient(db, ctx, input.patientId);
+    await requireClinicalPatient(db, ctx, input.patientId);
     const provider = await requireProvider(db, ctx, input.providerId);
     if (!provider.active) {
       throw AppError.validation([{ path: 'providerId', message: `${provider.name} is no longer active.` }]);
@@ -607,6 +615,10 @@ export async function listEncounters(
   },
 ): Promise<{ items: (EncounterSummary & { overdue: boolean; chargeCount: number })[] }> {
   const p = schema.patients;
+  // Visits list their codes: clinical, so a restricted patient's are asked for with a 403 and
+  // left out of other lists. The billing views (without a charge) show codes only to bill them.
+  const clinicalView = !query.withoutCharge;
+  if (clinicalView && query.patientId) await requireClinicalPatient(db, ctx, query.patientId);
   const rows = await db
     .select({ encounter: e, given: p.givenName, family: p.familyName })
     .from(e)
@@ -614,6 +626,7 @@ export async function listEncounters(
     .where(
       and(
         eq(e.clinicId, ctx.clinicId),
+        clinicalView ? clinicalAccessSql(ctx) : undefined,
         query.providerId ? eq(e.providerId, query.providerId) : undefined,
         query.patientId ? eq(e.patientId, query.patientId) : undefined,
         query.date ? eq(e.serviceDate, query.date) : undefined,

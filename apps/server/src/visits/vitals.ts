@@ -3,7 +3,7 @@ import { AppError, bmi, borderlineFlags, toStoredVitals, type Vitals, type Vital
 import { and, desc, eq } from 'drizzle-orm';
 import { recordAudit } from '../audit/service';
 import type { RequestContext } from '../context';
-import { requirePatient } from '../patients/service';
+import { accessDetails, requireClinicalPatient } from '../patients/access';
 import { requireEncounter } from './encounters';
 
 /** Vitals of a visit (stored metric), and a patient's history of them for the trend chart. */
@@ -70,7 +70,7 @@ export async function recordVitals(
 }
 
 export async function listVitals(db: Db, ctx: RequestContext, patientId: string): Promise<{ items: Vitals[] }> {
-  await requirePatient(db, ctx, patientId);
+  const { access } = await requireClinicalPatient(db, ctx, patientId);
   const v = schema.vitals;
   const rows = await db
     .select()
@@ -78,6 +78,12 @@ export async function listVitals(db: Db, ctx: RequestContext, patientId: string)
     .where(and(eq(v.patientId, patientId), eq(v.clinicId, ctx.clinicId)))
     .orderBy(desc(v.takenAt))
     .limit(500);
-  await recordAudit(db, ctx, { action: 'vitals.read', patientId, entityType: 'patient', entityId: patientId });
+  await recordAudit(db, ctx, {
+    action: 'vitals.read',
+    patientId,
+    entityType: 'patient',
+    entityId: patientId,
+    details: accessDetails(access),
+  });
   return { items: rows.map(toVitals) };
 }

@@ -31,6 +31,7 @@ interface ClinicValues {
   waitlistOfferLeadMinutes: number | string;
   onTimeGraceMinutes: number | string;
   lateCancelHours: number | string;
+  emergencyAccessMinutes: number | string;
 }
 
 const minutes = (value: number | string) => (typeof value === 'number' ? value : Number.NaN);
@@ -55,6 +56,7 @@ function toInput(values: ClinicValues) {
     waitlistOfferLeadMinutes: minutes(values.waitlistOfferLeadMinutes),
     onTimeGraceMinutes: minutes(values.onTimeGraceMinutes),
     lateCancelHours: minutes(values.lateCancelHours),
+    emergencyAccessMinutes: minutes(values.emergencyAccessMinutes),
   };
 }
 
@@ -86,6 +88,7 @@ export function ClinicSettingsPage() {
     waitlistOfferLeadMinutes: clinic.waitlistOfferLeadMinutes,
     onTimeGraceMinutes: clinic.onTimeGraceMinutes,
     lateCancelHours: clinic.lateCancelHours,
+    emergencyAccessMinutes: clinic.emergencyAccessMinutes,
   });
   const form = useForm<ClinicValues>({
     initialValues: initial(),
@@ -287,6 +290,19 @@ export function ClinicSettingsPage() {
               required
               styles={{ wrapper: { maxWidth: 220 } }}
               {...form.getInputProps('idleTimeoutMinutes')}
+            />
+            <NumberInput
+              label={t('clinic.emergencyAccessMinutes')}
+              description={t('clinic.emergencyAccessMinutesHint')}
+              inputWrapperOrder={['label', 'input', 'description', 'error']}
+              min={5}
+              max={720}
+              step={5}
+              allowDecimal={false}
+              allowNegative={false}
+              required
+              styles={{ wrapper: { maxWidth: 220 } }}
+              {...form.getInputProps('emergencyAccessMinutes')}
             />
           </FormSection>
           <FormFooter

@@ -18,6 +18,7 @@ import { BalanceTab } from '../billing/BalanceTab';
 import { PageHeader } from '../components/PageHeader';
 import { EmptyState, ErrorState, Loading } from '../components/states';
 import { useDocumentTitle } from '../components/useDocumentTitle';
+import { ClinicalAccessGate } from '../emergency/ClinicalAccessGate';
 import { InsuranceTab } from '../insurance/InsuranceTab';
 import { PatientMessagesTab } from '../messaging/PatientMessagesTab';
 import { ClinicalTab } from '../visits/ClinicalTab';
@@ -108,7 +109,9 @@ export function PatientChartPage() {
         </Tabs.Panel>
         {showClinical && (
           <Tabs.Panel value="clinical">
-            <ClinicalTab patientId={patientId} />
+            <ClinicalAccessGate patientId={patientId}>
+              <ClinicalTab patientId={patientId} />
+            </ClinicalAccessGate>
           </Tabs.Panel>
         )}
         <Tabs.Panel value="insurance">

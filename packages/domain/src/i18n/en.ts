@@ -1,6 +1,7 @@
 import { enBilling } from './en-billing';
 import { enDashboard } from './en-dashboard';
 import { enEmail } from './en-email';
+import { enEmergency } from './en-emergency';
 import { enMessaging } from './en-messaging';
 import { enReports } from './en-reports';
 import { enUi } from './en-ui';
@@ -13,6 +14,7 @@ export const en = {
   ...enEmail,
   ...enReports,
   ...enDashboard,
+  ...enEmergency,
   // Validation — used by the shared zod schemas, so the server and the forms say the same thing.
   'validation.required': 'This field is required.',
   'validation.tooLong': 'Use at most {max} characters.',
