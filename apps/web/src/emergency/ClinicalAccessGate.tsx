@@ -9,16 +9,16 @@ import { focusFirstError, parseWith, saveErrorMessage, zodValidator } from '../c
 import { EmptyState, ErrorState, Loading } from '../components/states';
 import { useClinicalAccess, useRequestEmergencyAccess } from './api';
 
-/** Whole minutes left until `expiresAt` (at least 1 while it lasts), ticking every 15 seconds. */
+/** Whole minutes left until `expiresAt` (at least 1 while it lasts), redrawn every 15 seconds. */
 function useMinutesLeft(expiresAt: string | null): number | null {
-  const [now, setNow] = useState(() => Date.now());
+  const [, setTick] = useState(0);
   useEffect(() => {
     if (!expiresAt) return;
-    const timer = window.setInterval(() => setNow(Date.now()), 15_000);
+    const timer = window.setInterval(() => setTick((tick) => tick + 1), 15_000);
     return () => window.clearInterval(timer);
   }, [expiresAt]);
   if (!expiresAt) return null;
-  const left = Date.parse(expiresAt) - now;
+  const left = Date.parse(expiresAt) - Date.now();
   return left > 0 ? Math.ceil(left / 60_000) : 0;
 }
 

@@ -9,30 +9,34 @@ import { useSetRestricted } from './api';
 /** A manager's switch on the chart header: restrict the record to its care providers, or lift it. */
 export function RestrictButton({ patient }: { patient: Patient }) {
   const setRestricted = useSetRestricted(patient.id);
+  // The change asked for, kept while the dialog closes (the patient changes under it).
+  const [target, setTarget] = useState(!patient.restricted);
   const [confirming, setConfirming] = useState(false);
-  const next = !patient.restricted;
-  const label = next ? t('emergency.restrict') : t('emergency.unrestrict');
+  const labelOf = (restricted: boolean) => (restricted ? t('emergency.restrict') : t('emergency.unrestrict'));
   return (
     <>
       <Button
         variant="default"
         size="xs"
-        leftSection={next ? <IconLock size={14} aria-hidden /> : <IconLockOpen size={14} aria-hidden />}
-        onClick={() => setConfirming(true)}
+        leftSection={patient.restricted ? <IconLockOpen size={14} aria-hidden /> : <IconLock size={14} aria-hidden />}
+        onClick={() => {
+          setTarget(!patient.restricted);
+          setConfirming(true);
+        }}
       >
-        {label}
+        {labelOf(!patient.restricted)}
       </Button>
       <ConfirmDialog
         opened={confirming}
-        title={label}
-        confirmLabel={label}
+        title={labelOf(target)}
+        confirmLabel={labelOf(target)}
         onClose={() => setConfirming(false)}
         onConfirm={async () => {
-          await setRestricted.mutateAsync(next);
-          notifySuccess(next ? t('emergency.restricted') : t('emergency.unrestricted'));
+          await setRestricted.mutateAsync(target);
+          notifySuccess(target ? t('emergency.restricted') : t('emergency.unrestricted'));
         }}
       >
-        {next ? t('emergency.restrictConfirm') : t('emergency.unrestrictConfirm')}
+        {target ? t('emergency.restrictConfirm') : t('emergency.unrestrictConfirm')}
       </ConfirmDialog>
     </>
   );
