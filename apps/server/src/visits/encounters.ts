@@ -39,14 +39,17 @@ type LineRow = typeof l.$inferSelect;
 const iso = (date: Date) => date.toISOString();
 
 /** The clinic's visit (else 404), of a patient whose clinical record the user may open (else 403). */
-async function requireEncounter(db: Db, ctx: RequestContext, id: string): Promise<EncounterRow> {
+async function requireEncounterAccess(db: Db, ctx: RequestContext, id: string) {
   const [row] = await db
     .select()
     .from(e)
     .where(and(eq(e.id, id), eq(e.clinicId, ctx.clinicId)));
   if (!row) throw AppError.notFound('The visit');
-  await requireClinicalPatient(db, ctx, row.patientId);
-  return row;
+  return { row, ...(await requireClinicalPatient(db, ctx, row.patientId)) };
+}
+
+async function requireEncounter(db: Db, ctx: RequestContext, id: string): Promise<EncounterRow> {
+  return (await requireEncounterAccess(db, ctx, id)).row;
 }
 
 async function codesOf(db: Db, encounterId: string): Promise<{ diagnoses: DiagnosisRow[]; lines: LineRow[] }> {
@@ -96,12 +99,7 @@ const nameOf = (p: { givenName: string; familyName: string }) => `${p.givenName}
 
 /** The whole visit with its note; reading it is audited. */
 export async function getEncounter(db: Db, ctx: RequestContext, id: string): Promise<Encounter> {
-  const [row] = await db
-    .select()
-    .from(e)
-    .where(and(eq(e.id, id), eq(e.clinicId, ctx.clinicId)));
-  if (!row) throw AppError.notFound('The visit');
-  const { patient, access } = await requireClinicalPatient(db, ctx, row.patientId);
+  const { row, patient, access } = await requireEncounterAccess(db, ctx, id);
   const codes = await codesOf(db, row.id);
   const addenda = await db
     .select({ addendum: schema.encounterAddenda, authorName: schema.users.name })
