@@ -160,7 +160,7 @@ describe('emergency access', () => {
     expect((await otherDoctor.get(`/api/patients/${restrictedId}/chart`)).status).toBe(403);
   });
 
-  it('opens the record for the clinic’s minutes, audits every read with the grant id, then closes it', async () => {
+  it('opens the record for the clinic’s minutes, audits every read and change with the grant id, then closes it', async () => {
     expect((await s.admin.patch('/api/clinic', { emergencyAccessMinutes: 2 })).status).toBe(400);
     expect((await s.admin.patch('/api/clinic', { emergencyAccessMinutes: 30 })).body.emergencyAccessMinutes).toBe(30);
     vi.useFakeTimers({ toFake: ['Date'], now: Date.now() });
@@ -173,6 +173,8 @@ describe('emergency access', () => {
     expect(chart.status).toBe(200);
     expect(chart.body.allergies[0].substance).toBe('Penicillin');
     expect((await otherDoctor.get(`/api/patients/${restrictedId}/vitals`)).status).toBe(200);
+    const allergy = await otherDoctor.post(`/api/patients/${restrictedId}/allergies`, { substance: 'Latex' });
+    expect(allergy.status).toBe(201);
     expect((await otherDoctor.get(`/api/patients/${restrictedId}/clinical-access`)).body).toMatchObject({
       kind: 'emergency',
       emergencyAccessId: grantId,
@@ -182,7 +184,7 @@ describe('emergency access', () => {
     expect((await nurse.get(`/api/patients/${restrictedId}/chart`)).status).toBe(403);
 
     const underGrant = await auditRows(sql`details->>'emergencyAccessId' = ${grantId}`);
-    expect(underGrant.map((r) => r.action)).toEqual(['emergency.grant', 'chart.read', 'vitals.read']);
+    expect(underGrant.map((r) => r.action)).toEqual(['emergency.grant', 'chart.read', 'vitals.read', 'allergy.create']);
     expect(underGrant.every((r) => r.actor_user_id === otherDoctorUser.userId)).toBe(true);
     // The typed reason is in the grant row, never in the audit log.
     const leaked = await auditRows(sql`details::text LIKE ${'%allergy list%'}`);

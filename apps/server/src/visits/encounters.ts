@@ -16,7 +16,7 @@ import { recordAudit } from '../audit/service';
 import { standardFeesOn } from '../billing/fees';
 import { requireBillableIcd10 } from '../codes/service';
 import type { RequestContext } from '../context';
-import { accessDetails, clinicalAccessSql, requireClinicalPatient } from '../patients/access';
+import { accessDetails, clinicalAccessSql, type PatientAccess, requireClinicalPatient } from '../patients/access';
 import { changeAppointmentStatus } from '../scheduling/appointments';
 import { requireAppointment, requireLocation, requireProvider } from '../scheduling/shared';
 import { requireService, templateFor } from './catalogue';
@@ -146,9 +146,10 @@ export async function openEncounter(
 ): Promise<{ encounter: Encounter; created: boolean }> {
   let values: Omit<typeof e.$inferInsert, 'id' | 'clinicId'>;
   let appointmentTypeId: string | null = null;
+  let access: PatientAccess;
   if ('appointmentId' in input) {
     const appointment = await requireAppointment(db, ctx, input.appointmentId);
-    await requireClinicalPatient(db, ctx, appointment.patientId);
+    access = (await requireClinicalPatient(db, ctx, appointment.patientId)).access;
     const [existing] = await db
       .select({ id: e.id })
       .from(e)
@@ -173,7 +174,7 @@ export async function openEncounter(
       serviceDate: instantToZoned(appointment.startAt.getTime(), location.timezone).date,
     };
   } else {
-    await requireClinicalPatient(db, ctx, input.patientId);
+    access = (await requireClinicalPatient(db, ctx, input.patientId)).access;
     const provider = await requireProvider(db, ctx, input.providerId);
     if (!provider.active) {
       throw AppError.validation([{ path: 'providerId', message: `${provider.name} is no longer active.` }]);
@@ -206,7 +207,10 @@ export async function openEncounter(
         patientId: values.patientId,
         entityType: 'encounter',
         entityId: id,
-        details: { appointmentId: values.appointmentId ?? null, templateId: template?.id ?? null },
+        details: accessDetails(access, {
+          appointmentId: values.appointmentId ?? null,
+          templateId: template?.id ?? null,
+        }),
       });
     });
   } catch (error) {
@@ -317,7 +321,7 @@ export async function updateEncounter(
   id: string,
   patch: EncounterPatch,
 ): Promise<Encounter> {
-  const current = await requireEncounter(db, ctx, id);
+  const { row: current, access } = await requireEncounterAccess(db, ctx, id);
   if (current.status === 'signed') throw lockedError();
   const providerParts =
     NOTE_FIELDS.some((field) => patch[field] !== undefined) ||
@@ -374,11 +378,11 @@ export async function updateEncounter(
       patientId: current.patientId,
       entityType: 'encounter',
       entityId: id,
-      details: {
+      details: accessDetails(access, {
         fields: Object.keys(patch).filter((k) => k !== 'version'),
         diagnoses: diagnoses?.length,
         services: lines?.length,
-      },
+      }),
     });
   });
   return getEncounter(db, ctx, id);
@@ -503,7 +507,7 @@ async function addChronicProblems(
  * at once; removed lines void theirs (with the addendum's reason) — visibly, never silently.
  */
 export async function addAddendum(db: Db, ctx: RequestContext, id: string, input: AddendumCreate): Promise<Encounter> {
-  const current = await requireEncounter(db, ctx, id);
+  const { row: current, access } = await requireEncounterAccess(db, ctx, id);
   if (current.status !== 'signed') {
     throw new AppError('conflict', 'This visit is not signed yet: change the note itself.');
   }
@@ -586,12 +590,12 @@ export async function addAddendum(db: Db, ctx: RequestContext, id: string, input
       patientId: current.patientId,
       entityType: 'encounter',
       entityId: id,
-      details: {
+      details: accessDetails(access, {
         addendumId,
         addedDiagnoses: added.length,
         addedServices: newLines.length,
         removedServices: input.removeServiceLineIds.length,
-      },
+      }),
     });
   });
   return getEncounter(db, ctx, id);
@@ -662,4 +666,4 @@ export async function listEncounters(
   return { items };
 }
 
-export { requireEncounter, requireOwnProvider };
+export { requireEncounter, requireEncounterAccess, requireOwnProvider };

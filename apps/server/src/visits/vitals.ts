@@ -4,7 +4,7 @@ import { and, desc, eq } from 'drizzle-orm';
 import { recordAudit } from '../audit/service';
 import type { RequestContext } from '../context';
 import { accessDetails, requireClinicalPatient } from '../patients/access';
-import { requireEncounter } from './encounters';
+import { requireEncounterAccess } from './encounters';
 
 /** Vitals of a visit (stored metric), and a patient's history of them for the trend chart. */
 
@@ -37,7 +37,7 @@ export async function recordVitals(
   encounterId: string,
   input: VitalsInput,
 ): Promise<Vitals> {
-  const encounter = await requireEncounter(db, ctx, encounterId);
+  const { row: encounter, access } = await requireEncounterAccess(db, ctx, encounterId);
   if (encounter.status === 'signed') {
     throw new AppError('conflict', 'This visit is signed and locked. Add an addendum to record a correction.');
   }
@@ -62,7 +62,7 @@ export async function recordVitals(
       patientId: encounter.patientId,
       entityType: 'encounter',
       entityId: encounterId,
-      details: { vitalsId: id, flags },
+      details: accessDetails(access, { vitalsId: id, flags }),
     });
     return inserted;
   });
