@@ -12,6 +12,7 @@ const PAGES: Array<[string, string | RegExp]> = [
   ['/admin/payers', 'Payers'],
   ['/admin/tokens', 'API tokens'],
   ['/admin/audit', 'Audit log'],
+  ['/admin/emergency-access', 'Emergency access review'],
   ['/admin/clinic', 'Clinic settings'],
   ['/admin/text-messages', 'Text messages'],
   ['/admin/outbox', 'Outbox'],

@@ -46,6 +46,7 @@ export const clinics = pgTable('clinics', {
   onTimeGraceMinutes: integer('on_time_grace_minutes').notNull().default(10),
   lateCancelHours: integer('late_cancel_hours').notNull().default(24),
   mfaRequiredRoles: text('mfa_required_roles').array().notNull().default([]),
+  emergencyAccessMinutes: integer('emergency_access_minutes').notNull().default(60),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });
@@ -211,6 +212,8 @@ export const patients = pgTable('patients', {
   /** The first completed appointment ever, kept by a trigger on appointments (0026). */
   firstVisitId: uuid('first_visit_id'),
   firstVisitAt: timestamp('first_visit_at', { withTimezone: true }),
+  /** Clinical record open only to the care providers and emergency grants (0030). */
+  restricted: boolean('restricted').notNull().default(false),
 });
 
 export const coverages = pgTable('coverages', {
@@ -1026,3 +1029,18 @@ export const reportDayRollups = pgTable(
   },
   (table) => [primaryKey({ columns: [table.clinicId, table.report, table.localDate] })],
 );
+
+/** Emergency ("break the glass") grants: immutable but for the review, which is recorded once (0030). */
+export const emergencyAccess = pgTable('emergency_access', {
+  id: uuid('id').primaryKey(),
+  clinicId: uuid('clinic_id').notNull(),
+  userId: uuid('user_id').notNull(),
+  patientId: uuid('patient_id').notNull(),
+  reason: text('reason').notNull(),
+  grantedAt: timestamp('granted_at', { withTimezone: true }).notNull(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  reviewedBy: uuid('reviewed_by'),
+  reviewedAt: timestamp('reviewed_at', { withTimezone: true }),
+  reviewOutcome: text('review_outcome').$type<'appropriate' | 'inappropriate'>(),
+  reviewNote: text('review_note'),
+});

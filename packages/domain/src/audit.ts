@@ -131,6 +131,11 @@ export const AUDIT_ACTIONS = [
   'patient.sms_opt_in',
   'message.read',
   'message.retry',
+  'patient.restrict',
+  'patient.unrestrict',
+  'emergency.grant',
+  'emergency.read',
+  'emergency.review',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -134,6 +134,12 @@ export const zClinicSettingsPatch = z
       .array(zRoleName)
       .max(ROLES.length * 2)
       .transform((roles) => ROLES.filter((role) => roles.includes(role))),
+    /** How long an emergency ("break the glass") grant to a restricted record lasts. */
+    emergencyAccessMinutes: z
+      .number()
+      .int()
+      .min(5, { error: () => t('validation.emergencyAccessMinutes') })
+      .max(720, { error: () => t('validation.emergencyAccessMinutes') }),
   })
   .partial();
 
@@ -158,6 +164,7 @@ export const zClinic = z.object({
   onTimeGraceMinutes: z.number(),
   lateCancelHours: z.number(),
   mfaRequiredRoles: z.array(z.enum(ROLES)),
+  emergencyAccessMinutes: z.number(),
 });
 export type Clinic = z.infer<typeof zClinic>;
 

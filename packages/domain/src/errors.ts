@@ -11,11 +11,15 @@ export const ERROR_CODES = {
   forbidden: 403,
   /** A signed-in browser's change without the `x-tend-csrf` header matching its `tend_csrf` cookie. */
   csrf_failed: 403,
-
   /** The clinic requires two-step sign-in for this role and it is not set up yet: only /api/auth/* answers. */
   mfa_enrolment_required: 403,
   /** The two-step sign-in challenge is unknown, used or older than its minutes: sign in with the password again. */
   mfa_challenge_expired: 401,
+  /**
+   * The patient's record is restricted and the user has no care relationship with the patient:
+   * `details.emergencyAccessAvailable` says whether the user may ask for emergency access.
+   */
+  restricted_record: 403,
   not_found: 404,
   conflict: 409,
   possible_duplicate: 409,

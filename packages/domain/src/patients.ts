@@ -113,6 +113,11 @@ export const zPatient = z.object({
   smsOptOutAt: z.string().nullable(),
   emailOptOut: z.boolean(),
   emailOptOutAt: z.string().nullable(),
+  /**
+   * The clinical record is open only to the patient's care providers and to emergency grants
+   * (demographics stay visible so the front desk can book).
+   */
+  restricted: z.boolean(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

@@ -20,6 +20,15 @@ export const PERMISSIONS = {
   'payer.manage': ['admin', 'manager', 'billing'],
   /** Visit notes, vitals, problem list, allergies, medications. Every read of a note is audited. */
   'clinical.read': CLINICAL,
+  /**
+   * Mark a patient's record restricted (or not): its clinical part is then open only to the
+   * patient's care providers and to emergency grants.
+   */
+  'patient.restrict': ['admin', 'manager'],
+  /** Open a restricted record outside one's care relationship, with a typed reason, for a limited time. */
+  'emergency.access': CLINICAL,
+  /** The queue of emergency grants, each reviewed as appropriate or not. */
+  'emergency.review': ['admin', 'manager'],
   /** Open a visit, record vitals and intake (chief complaint), allergies and medications. */
   'clinical.write': CLINICAL,
   /** The note itself (SOAP), diagnoses, services, follow-ups and addenda: the provider's. */

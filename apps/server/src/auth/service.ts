@@ -491,5 +491,6 @@ export function toClinic(clinic: typeof schema.clinics.$inferSelect): Clinic {
     onTimeGraceMinutes: clinic.onTimeGraceMinutes,
     lateCancelHours: clinic.lateCancelHours,
     mfaRequiredRoles: clinic.mfaRequiredRoles.filter(isRole),
+    emergencyAccessMinutes: clinic.emergencyAccessMinutes,
   };
 }

@@ -29,6 +29,7 @@ import { recordAudit, recordPatientsAccess } from '../audit/service';
 import { agingTotals } from '../billing/aging';
 import { loadInvoices } from '../billing/invoices';
 import type { RequestContext } from '../context';
+import { countUnreviewed } from '../emergency/service';
 import { REPORTS } from '../reports/registry';
 import { MANAGER_TILES } from './tiles';
 
@@ -432,6 +433,9 @@ export async function dashboard(db: Db, ctx: RequestContext, now: Date = new Dat
   if (sections.includes('clinical')) result.clinical = await clinical(db, ctx, day);
   if (sections.includes('billing')) result.billing = await billing(db, ctx, day);
   if (sections.includes('manager')) result.manager = await managerSection(db, ctx, day.today);
+  if (result.manager && can(ctx.role, 'emergency.review')) {
+    result.manager.emergencyToReview = await countUnreviewed(db, ctx);
+  }
 
   // One audit call for the request: the patients the page names, or the reports it ran.
   const shown = new Set<string>();

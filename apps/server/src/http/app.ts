@@ -26,6 +26,7 @@ import { clinicRoutes } from '../clinic/routes';
 import { codeRoutes } from '../codes/routes';
 import { dashboardRoutes } from '../dashboard/routes';
 import { emailRoutes } from '../email/routes';
+import { emergencyRoutes } from '../emergency/routes';
 import { type EventHub, startEventHub } from '../events/hub';
 import { eventRoutes } from '../events/routes';
 import { insuranceRoutes } from '../insurance/routes';
@@ -192,6 +193,7 @@ export async function buildApp(
   clinicRoutes(app, deps);
   adminRoutes(app, deps);
   patientRoutes(app, deps);
+  emergencyRoutes(app, deps);
   insuranceRoutes(app, deps);
   schedulingRoutes(app, deps);
   waitlistRoutes(app, deps);

@@ -45,6 +45,7 @@ export function toPatient(row: PatientRow): Patient {
     smsOptOutAt: row.smsOptOutAt?.toISOString() ?? null,
     emailOptOut: row.emailOptOutAt !== null,
     emailOptOutAt: row.emailOptOutAt?.toISOString() ?? null,
+    restricted: row.restricted,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };

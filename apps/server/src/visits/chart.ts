@@ -14,7 +14,7 @@ import { and, asc, desc, eq } from 'drizzle-orm';
 import type { z } from 'zod';
 import { recordAudit } from '../audit/service';
 import type { RequestContext } from '../context';
-import { requirePatient } from '../patients/service';
+import { accessDetails, requireClinicalPatient } from '../patients/access';
 
 /** The chart's lists: problems (chronic diagnoses kept across visits), allergies, medications. */
 
@@ -42,7 +42,7 @@ const toMedication = (row: typeof m.$inferSelect): Medication => ({
 });
 
 export async function getChart(db: Db, ctx: RequestContext, patientId: string): Promise<Chart> {
-  await requirePatient(db, ctx, patientId);
+  const { access } = await requireClinicalPatient(db, ctx, patientId);
   const [problems, allergies, medications] = await Promise.all([
     db
       .select()
@@ -60,7 +60,13 @@ export async function getChart(db: Db, ctx: RequestContext, patientId: string): 
       .where(and(eq(m.patientId, patientId), eq(m.clinicId, ctx.clinicId)))
       .orderBy(asc(m.name)),
   ]);
-  await recordAudit(db, ctx, { action: 'chart.read', patientId, entityType: 'patient', entityId: patientId });
+  await recordAudit(db, ctx, {
+    action: 'chart.read',
+    patientId,
+    entityType: 'patient',
+    entityId: patientId,
+    details: accessDetails(access),
+  });
   return {
     problems: problems.map((row) => ({
       id: row.id,
@@ -82,14 +88,20 @@ export async function addAllergy(
   patientId: string,
   input: AllergyCreate,
 ): Promise<Allergy> {
-  await requirePatient(db, ctx, patientId);
+  const { access } = await requireClinicalPatient(db, ctx, patientId);
   const id = newId();
   const row = await db.transaction(async (tx) => {
     const [inserted] = await tx
       .insert(a)
       .values({ id, clinicId: ctx.clinicId, patientId, ...input, createdBy: ctx.userId })
       .returning();
-    await recordAudit(tx, ctx, { action: 'allergy.create', patientId, entityType: 'allergy', entityId: id });
+    await recordAudit(tx, ctx, {
+      action: 'allergy.create',
+      patientId,
+      entityType: 'allergy',
+      entityId: id,
+      details: accessDetails(access),
+    });
     return inserted;
   });
   return toAllergy(row);
@@ -108,12 +120,13 @@ export async function updateAllergy(
       .where(and(eq(a.id, id), eq(a.clinicId, ctx.clinicId)))
       .returning();
     if (!updated) throw AppError.notFound('The allergy');
+    const { access } = await requireClinicalPatient(tx, ctx, updated.patientId);
     await recordAudit(tx, ctx, {
       action: 'allergy.update',
       patientId: updated.patientId,
       entityType: 'allergy',
       entityId: id,
-      details: { fields: Object.keys(patch) },
+      details: accessDetails(access, { fields: Object.keys(patch) }),
     });
     return updated;
   });
@@ -126,14 +139,20 @@ export async function addMedication(
   patientId: string,
   input: MedicationCreate,
 ): Promise<Medication> {
-  await requirePatient(db, ctx, patientId);
+  const { access } = await requireClinicalPatient(db, ctx, patientId);
   const id = newId();
   const row = await db.transaction(async (tx) => {
     const [inserted] = await tx
       .insert(m)
       .values({ id, clinicId: ctx.clinicId, patientId, ...input, createdBy: ctx.userId })
       .returning();
-    await recordAudit(tx, ctx, { action: 'medication.create', patientId, entityType: 'medication', entityId: id });
+    await recordAudit(tx, ctx, {
+      action: 'medication.create',
+      patientId,
+      entityType: 'medication',
+      entityId: id,
+      details: accessDetails(access),
+    });
     return inserted;
   });
   return toMedication(row);
@@ -152,12 +171,13 @@ export async function updateMedication(
       .where(and(eq(m.id, id), eq(m.clinicId, ctx.clinicId)))
       .returning();
     if (!updated) throw AppError.notFound('The medication');
+    const { access } = await requireClinicalPatient(tx, ctx, updated.patientId);
     await recordAudit(tx, ctx, {
       action: 'medication.update',
       patientId: updated.patientId,
       entityType: 'medication',
       entityId: id,
-      details: { fields: Object.keys(patch) },
+      details: accessDetails(access, { fields: Object.keys(patch) }),
     });
     return updated;
   });
@@ -172,11 +192,13 @@ export async function resolveProblem(db: Db, ctx: RequestContext, id: string): P
       .where(and(eq(p.id, id), eq(p.clinicId, ctx.clinicId), eq(p.status, 'active')))
       .returning();
     if (!resolved) throw AppError.notFound('The active problem');
+    const { access } = await requireClinicalPatient(tx, ctx, resolved.patientId);
     await recordAudit(tx, ctx, {
       action: 'problem.resolve',
       patientId: resolved.patientId,
       entityType: 'problem',
       entityId: id,
+      details: accessDetails(access),
     });
   });
 }

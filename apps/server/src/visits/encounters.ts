@@ -16,7 +16,7 @@ import { recordAudit } from '../audit/service';
 import { standardFeesOn } from '../billing/fees';
 import { requireBillableIcd10 } from '../codes/service';
 import type { RequestContext } from '../context';
-import { requirePatient } from '../patients/service';
+import { accessDetails, clinicalAccessSql, type PatientAccess, requireClinicalPatient } from '../patients/access';
 import { changeAppointmentStatus } from '../scheduling/appointments';
 import { requireAppointment, requireLocation, requireProvider } from '../scheduling/shared';
 import { requireService, templateFor } from './catalogue';
@@ -38,13 +38,18 @@ type LineRow = typeof l.$inferSelect;
 
 const iso = (date: Date) => date.toISOString();
 
-async function requireEncounter(db: Db, ctx: RequestContext, id: string): Promise<EncounterRow> {
+/** The clinic's visit (else 404), of a patient whose clinical record the user may open (else 403). */
+async function requireEncounterAccess(db: Db, ctx: RequestContext, id: string) {
   const [row] = await db
     .select()
     .from(e)
     .where(and(eq(e.id, id), eq(e.clinicId, ctx.clinicId)));
   if (!row) throw AppError.notFound('The visit');
-  return row;
+  return { row, ...(await requireClinicalPatient(db, ctx, row.patientId)) };
+}
+
+async function requireEncounter(db: Db, ctx: RequestContext, id: string): Promise<EncounterRow> {
+  return (await requireEncounterAccess(db, ctx, id)).row;
 }
 
 async function codesOf(db: Db, encounterId: string): Promise<{ diagnoses: DiagnosisRow[]; lines: LineRow[] }> {
@@ -94,8 +99,7 @@ const nameOf = (p: { givenName: string; familyName: string }) => `${p.givenName}
 
 /** The whole visit with its note; reading it is audited. */
 export async function getEncounter(db: Db, ctx: RequestContext, id: string): Promise<Encounter> {
-  const row = await requireEncounter(db, ctx, id);
-  const patient = await requirePatient(db, ctx, row.patientId);
+  const { row, patient, access } = await requireEncounterAccess(db, ctx, id);
   const codes = await codesOf(db, row.id);
   const addenda = await db
     .select({ addendum: schema.encounterAddenda, authorName: schema.users.name })
@@ -108,6 +112,7 @@ export async function getEncounter(db: Db, ctx: RequestContext, id: string): Pro
     patientId: row.patientId,
     entityType: 'encounter',
     entityId: row.id,
+    details: accessDetails(access),
   });
   return {
     ...summary(row, nameOf(patient), codes),
@@ -141,8 +146,10 @@ export async function openEncounter(
 ): Promise<{ encounter: Encounter; created: boolean }> {
   let values: Omit<typeof e.$inferInsert, 'id' | 'clinicId'>;
   let appointmentTypeId: string | null = null;
+  let access: PatientAccess;
   if ('appointmentId' in input) {
     const appointment = await requireAppointment(db, ctx, input.appointmentId);
+    access = (await requireClinicalPatient(db, ctx, appointment.patientId)).access;
     const [existing] = await db
       .select({ id: e.id })
       .from(e)
@@ -167,7 +174,7 @@ export async function openEncounter(
       serviceDate: instantToZoned(appointment.startAt.getTime(), location.timezone).date,
     };
   } else {
-    await requirePatient(db, ctx, input.patientId);
+    access = (await requireClinicalPatient(db, ctx, input.patientId)).access;
     const provider = await requireProvider(db, ctx, input.providerId);
     if (!provider.active) {
       throw AppError.validation([{ path: 'providerId', message: `${provider.name} is no longer active.` }]);
@@ -200,7 +207,10 @@ export async function openEncounter(
         patientId: values.patientId,
         entityType: 'encounter',
         entityId: id,
-        details: { appointmentId: values.appointmentId ?? null, templateId: template?.id ?? null },
+        details: accessDetails(access, {
+          appointmentId: values.appointmentId ?? null,
+          templateId: template?.id ?? null,
+        }),
       });
     });
   } catch (error) {
@@ -311,7 +321,7 @@ export async function updateEncounter(
   id: string,
   patch: EncounterPatch,
 ): Promise<Encounter> {
-  const current = await requireEncounter(db, ctx, id);
+  const { row: current, access } = await requireEncounterAccess(db, ctx, id);
   if (current.status === 'signed') throw lockedError();
   const providerParts =
     NOTE_FIELDS.some((field) => patch[field] !== undefined) ||
@@ -368,11 +378,11 @@ export async function updateEncounter(
       patientId: current.patientId,
       entityType: 'encounter',
       entityId: id,
-      details: {
+      details: accessDetails(access, {
         fields: Object.keys(patch).filter((k) => k !== 'version'),
         diagnoses: diagnoses?.length,
         services: lines?.length,
-      },
+      }),
     });
   });
   return getEncounter(db, ctx, id);
@@ -497,7 +507,7 @@ async function addChronicProblems(
  * at once; removed lines void theirs (with the addendum's reason) — visibly, never silently.
  */
 export async function addAddendum(db: Db, ctx: RequestContext, id: string, input: AddendumCreate): Promise<Encounter> {
-  const current = await requireEncounter(db, ctx, id);
+  const { row: current, access } = await requireEncounterAccess(db, ctx, id);
   if (current.status !== 'signed') {
     throw new AppError('conflict', 'This visit is not signed yet: change the note itself.');
   }
@@ -580,12 +590,12 @@ export async function addAddendum(db: Db, ctx: RequestContext, id: string, input
       patientId: current.patientId,
       entityType: 'encounter',
       entityId: id,
-      details: {
+      details: accessDetails(access, {
         addendumId,
         addedDiagnoses: added.length,
         addedServices: newLines.length,
         removedServices: input.removeServiceLineIds.length,
-      },
+      }),
     });
   });
   return getEncounter(db, ctx, id);
@@ -607,6 +617,10 @@ export async function listEncounters(
   },
 ): Promise<{ items: (EncounterSummary & { overdue: boolean; chargeCount: number })[] }> {
   const p = schema.patients;
+  // Visits list their codes: clinical, so a restricted patient's are asked for with a 403 and
+  // left out of other lists. The billing views (without a charge) show codes only to bill them.
+  const clinicalView = !query.withoutCharge;
+  if (clinicalView && query.patientId) await requireClinicalPatient(db, ctx, query.patientId);
   const rows = await db
     .select({ encounter: e, given: p.givenName, family: p.familyName })
     .from(e)
@@ -614,6 +628,7 @@ export async function listEncounters(
     .where(
       and(
         eq(e.clinicId, ctx.clinicId),
+        clinicalView ? clinicalAccessSql(ctx) : undefined,
         query.providerId ? eq(e.providerId, query.providerId) : undefined,
         query.patientId ? eq(e.patientId, query.patientId) : undefined,
         query.date ? eq(e.serviceDate, query.date) : undefined,
@@ -651,4 +666,4 @@ export async function listEncounters(
   return { items };
 }
 
-export { requireEncounter, requireOwnProvider };
+export { requireEncounter, requireEncounterAccess, requireOwnProvider };

@@ -3,9 +3,10 @@ import { AppError, type FollowUpCreate, type Recall } from '@tend/domain';
 import { eq } from 'drizzle-orm';
 import { recordAudit } from '../audit/service';
 import type { RequestContext } from '../context';
+import { accessDetails } from '../patients/access';
 import { selectRecalls } from '../recalls/service';
 import { requireType } from '../scheduling/shared';
-import { requireEncounter } from './encounters';
+import { requireEncounterAccess } from './encounters';
 
 /**
  * "Return in 2 weeks for X": the follow-ups a provider orders during a visit. Each is a recall on
@@ -29,7 +30,7 @@ export async function createFollowUp(
   encounterId: string,
   input: FollowUpCreate,
 ): Promise<Recall> {
-  const encounter = await requireEncounter(db, ctx, encounterId);
+  const { row: encounter, access } = await requireEncounterAccess(db, ctx, encounterId);
   if (input.appointmentTypeId) await requireType(db, ctx, input.appointmentTypeId);
   const dueDate = input.dueDate ?? dueDateFrom(encounter.serviceDate, input);
   if (dueDate < encounter.serviceDate) {
@@ -53,7 +54,7 @@ export async function createFollowUp(
       patientId: encounter.patientId,
       entityType: 'recall',
       entityId: id,
-      details: { encounterId, dueDate },
+      details: accessDetails(access, { encounterId, dueDate }),
     });
   });
   const [item] = await selectRecalls(db, ctx, eq(f.id, id));

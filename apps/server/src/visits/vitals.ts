@@ -3,8 +3,8 @@ import { AppError, bmi, borderlineFlags, toStoredVitals, type Vitals, type Vital
 import { and, desc, eq } from 'drizzle-orm';
 import { recordAudit } from '../audit/service';
 import type { RequestContext } from '../context';
-import { requirePatient } from '../patients/service';
-import { requireEncounter } from './encounters';
+import { accessDetails, requireClinicalPatient } from '../patients/access';
+import { requireEncounterAccess } from './encounters';
 
 /** Vitals of a visit (stored metric), and a patient's history of them for the trend chart. */
 
@@ -37,7 +37,7 @@ export async function recordVitals(
   encounterId: string,
   input: VitalsInput,
 ): Promise<Vitals> {
-  const encounter = await requireEncounter(db, ctx, encounterId);
+  const { row: encounter, access } = await requireEncounterAccess(db, ctx, encounterId);
   if (encounter.status === 'signed') {
     throw new AppError('conflict', 'This visit is signed and locked. Add an addendum to record a correction.');
   }
@@ -62,7 +62,7 @@ export async function recordVitals(
       patientId: encounter.patientId,
       entityType: 'encounter',
       entityId: encounterId,
-      details: { vitalsId: id, flags },
+      details: accessDetails(access, { vitalsId: id, flags }),
     });
     return inserted;
   });
@@ -70,7 +70,7 @@ export async function recordVitals(
 }
 
 export async function listVitals(db: Db, ctx: RequestContext, patientId: string): Promise<{ items: Vitals[] }> {
-  await requirePatient(db, ctx, patientId);
+  const { access } = await requireClinicalPatient(db, ctx, patientId);
   const v = schema.vitals;
   const rows = await db
     .select()
@@ -78,6 +78,12 @@ export async function listVitals(db: Db, ctx: RequestContext, patientId: string)
     .where(and(eq(v.patientId, patientId), eq(v.clinicId, ctx.clinicId)))
     .orderBy(desc(v.takenAt))
     .limit(500);
-  await recordAudit(db, ctx, { action: 'vitals.read', patientId, entityType: 'patient', entityId: patientId });
+  await recordAudit(db, ctx, {
+    action: 'vitals.read',
+    patientId,
+    entityType: 'patient',
+    entityId: patientId,
+    details: accessDetails(access),
+  });
   return { items: rows.map(toVitals) };
 }

@@ -32,6 +32,7 @@ interface ClinicValues {
   onTimeGraceMinutes: number | string;
   lateCancelHours: number | string;
   mfaRequiredRoles: Role[];
+  emergencyAccessMinutes: number | string;
 }
 
 const minutes = (value: number | string) => (typeof value === 'number' ? value : Number.NaN);
@@ -57,6 +58,7 @@ function toInput(values: ClinicValues) {
     onTimeGraceMinutes: minutes(values.onTimeGraceMinutes),
     lateCancelHours: minutes(values.lateCancelHours),
     mfaRequiredRoles: values.mfaRequiredRoles,
+    emergencyAccessMinutes: minutes(values.emergencyAccessMinutes),
   };
 }
 
@@ -89,6 +91,7 @@ export function ClinicSettingsPage() {
     onTimeGraceMinutes: clinic.onTimeGraceMinutes,
     lateCancelHours: clinic.lateCancelHours,
     mfaRequiredRoles: clinic.mfaRequiredRoles,
+    emergencyAccessMinutes: clinic.emergencyAccessMinutes,
   });
   const form = useForm<ClinicValues>({
     initialValues: initial(),
@@ -303,6 +306,19 @@ export function ClinicSettingsPage() {
                 ))}
               </Group>
             </Checkbox.Group>
+            <NumberInput
+              label={t('clinic.emergencyAccessMinutes')}
+              description={t('clinic.emergencyAccessMinutesHint')}
+              inputWrapperOrder={['label', 'input', 'description', 'error']}
+              min={5}
+              max={720}
+              step={5}
+              allowDecimal={false}
+              allowNegative={false}
+              required
+              styles={{ wrapper: { maxWidth: 220 } }}
+              {...form.getInputProps('emergencyAccessMinutes')}
+            />
           </FormSection>
           <FormFooter
             error={error}

@@ -10,6 +10,7 @@ import {
 import type { ComponentType } from 'react';
 import { AppointmentTypesPage } from '../admin/AppointmentTypesPage';
 import { ClinicSettingsPage } from '../admin/ClinicSettingsPage';
+import { EmergencyReviewPage } from '../admin/EmergencyReviewPage';
 import { LocationsPage } from '../admin/LocationsPage';
 import { PayersPage } from '../admin/PayersPage';
 import { ProvidersPage } from '../admin/ProvidersPage';
@@ -275,6 +276,7 @@ const routeTree = rootRoute.addChildren([
   adminRoute('/admin/payers', 'payer.read', PayersPage),
   adminRoute('/admin/tokens', 'token.manage', TokensPage),
   adminRoute('/admin/audit', 'audit.read', AuditLogPage),
+  adminRoute('/admin/emergency-access', 'emergency.review', EmergencyReviewPage),
   adminRoute('/admin/clinic', 'clinic.manage', ClinicSettingsPage),
   adminRoute('/admin/email', 'clinic.manage', EmailSettingsPage),
   adminRoute('/admin/text-messages', 'clinic.manage', SmsSettingsPage),

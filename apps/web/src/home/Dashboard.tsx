@@ -25,6 +25,7 @@ import {
   IconMinus,
   IconNotes,
   IconReceipt,
+  IconShieldLock,
   IconShieldQuestion,
   IconStethoscope,
   IconUserCheck,
@@ -729,6 +730,20 @@ function Manager({ data }: { data: ManagerSection }) {
         </Stack>
       }
     >
+      {data.emergencyToReview !== undefined && (
+        <SimpleGrid cols={{ base: 1, sm: 2, xl: 4 }} spacing="md">
+          <StatCard
+            label={t('dashboard.manager.emergencyToReview')}
+            value={String(data.emergencyToReview)}
+            hint={t('dashboard.manager.emergencyToReviewHint')}
+            icon={<IconShieldLock size={18} />}
+            color={data.emergencyToReview ? 'red' : 'gray'}
+            alert={data.emergencyToReview > 0}
+            target={{ to: '/admin/emergency-access' }}
+            testId="emergency-review"
+          />
+        </SimpleGrid>
+      )}
       <SimpleGrid cols={{ base: 1, sm: 2, xl: 4 }} spacing="md">
         {data.tiles.map((tile) => (
           <Tile key={`${tile.report}-${tile.key}`} tile={tile} section={data} />

@@ -19,6 +19,7 @@ import { BalanceTab } from '../billing/BalanceTab';
 import { PageHeader } from '../components/PageHeader';
 import { EmptyState, ErrorState, Loading } from '../components/states';
 import { useDocumentTitle } from '../components/useDocumentTitle';
+import { ClinicalAccessGate } from '../emergency/ClinicalAccessGate';
 import { InsuranceTab } from '../insurance/InsuranceTab';
 import { PatientMessagesTab } from '../messaging/PatientMessagesTab';
 import { AmendmentsTab } from '../visits/Amendments';
@@ -119,7 +120,9 @@ export function PatientChartPage() {
         </Tabs.Panel>
         {showClinical && (
           <Tabs.Panel value="clinical">
-            <ClinicalTab patientId={patientId} />
+            <ClinicalAccessGate patientId={patientId}>
+              <ClinicalTab patientId={patientId} />
+            </ClinicalAccessGate>
           </Tabs.Panel>
         )}
         <Tabs.Panel value="insurance">

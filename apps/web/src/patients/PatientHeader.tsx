@@ -1,8 +1,10 @@
 import { Badge, Group, Paper, Stack, Text, Title } from '@mantine/core';
+import { IconLock } from '@tabler/icons-react';
 import { type Patient, t } from '@tend/domain';
 import type { ReactNode } from 'react';
 import { useSession } from '../auth/session';
 import { formatBirthDate } from '../components/format';
+import { RestrictButton } from '../emergency/RestrictButton';
 import { patientName } from './api';
 import { PhoneQuickEdit } from './PhoneQuickEdit';
 
@@ -21,7 +23,7 @@ function Fact({ label, children }: { label: string; children: ReactNode }) {
 
 /** Who this is, at a glance: name, MRN, birth date and age, sex, and the phone (editable). */
 export function PatientHeader({ patient }: { patient: Patient }) {
-  const { today } = useSession();
+  const { today, can } = useSession();
   return (
     <Paper withBorder radius="md" p={{ base: 'md', sm: 'lg' }} mb="lg">
       <Stack gap="md">
@@ -32,6 +34,12 @@ export function PatientHeader({ patient }: { patient: Patient }) {
               {t('chart.preferred', { name: patient.preferredName })}
             </Badge>
           )}
+          {patient.restricted && (
+            <Badge color="red" variant="light" size="lg" leftSection={<IconLock size={14} aria-hidden />}>
+              {t('emergency.restrictedBadge')}
+            </Badge>
+          )}
+          {can('patient.restrict') && <RestrictButton patient={patient} />}
         </Group>
         <Group gap="xl" align="flex-start" wrap="wrap">
           <Fact label={t('patient.mrn')}>

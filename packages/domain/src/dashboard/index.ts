@@ -147,6 +147,8 @@ export const zManagerSection = z.object({
   previousTo: z.string(),
   today: z.boolean(),
   tiles: z.array(zDashboardTile),
+  /** Emergency ("break the glass") accesses waiting for a review (with `emergency.review`). */
+  emergencyToReview: z.number().int().optional(),
 });
 export type ManagerSection = z.infer<typeof zManagerSection>;
 

@@ -2,6 +2,7 @@ import { enAmendments } from './en-amendments';
 import { enBilling } from './en-billing';
 import { enDashboard } from './en-dashboard';
 import { enEmail } from './en-email';
+import { enEmergency } from './en-emergency';
 import { enMessaging } from './en-messaging';
 import { enMfa } from './en-mfa';
 import { enReports } from './en-reports';
@@ -26,6 +27,7 @@ export const en = {
     'Something went wrong on the server. Please try again; if it keeps happening, tell your administrator.',
 
   ...enMfa,
+  ...enEmergency,
   // Validation — used by the shared zod schemas, so the server and the forms say the same thing.
   'validation.required': 'This field is required.',
   'validation.tooLong': 'Use at most {max} characters.',
