@@ -162,6 +162,14 @@ describe('amendment requests', () => {
     expect((await outsider.get(`/api/patients/${visit.patientId}/amendments`)).status).toBe(404);
     const [first] = (await doctor.get(`/api/patients/${visit.patientId}/amendments`)).body.items;
     expect((await outsider.post(`/api/amendments/${first.id}/disagreement`, { statement: 'x' })).status).toBe(404);
+    // A restricted record's requests are clinical: its care provider reads them, another provider does not.
+    const stranger = await t.signIn(await s.clinic.addUser('provider'));
+    expect((await manager.put(`/api/patients/${visit.patientId}/restricted`, { restricted: true })).status).toBe(200);
+    expect((await doctor.get(`/api/patients/${visit.patientId}/amendments`)).status).toBe(200);
+    const refused = await stranger.get(`/api/patients/${visit.patientId}/amendments`);
+    expect(refused.body.error.code).toBe('restricted_record');
+    expect((await stranger.post(`/api/amendments/${first.id}/disagreement`, { statement: 'x' })).status).toBe(403);
+    expect((await manager.put(`/api/patients/${visit.patientId}/restricted`, { restricted: false })).status).toBe(200);
     // The front desk records no clinical corrections and reads none.
     expect((await s.reception.get(`/api/patients/${visit.patientId}/amendments`)).status).toBe(403);
     expect(

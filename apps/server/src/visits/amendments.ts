@@ -12,11 +12,12 @@ import { and, asc, eq, isNull } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { recordAudit } from '../audit/service';
 import type { RequestContext } from '../context';
-import { requirePatient } from '../patients/service';
+import { accessDetails, requireClinicalPatient } from '../patients/access';
 
 /**
  * Amendment requests (HIPAA §164.526, ONC 170.315(d)(4)): recorded as the patient made them,
- * decided once within 60 days, and always shown with the record they concern — an accepted one
+ * decided once within 60 days, and always shown with the record they concern (a clinical record:
+ * a restricted patient's requests only for their care providers or under an emergency grant) — an accepted one
  * with the addendum that corrected it, a denied one with the reason and the patient's statement of
  * disagreement. Audit rows name the request, never its text.
  */
@@ -69,9 +70,15 @@ async function requireAmendment(db: Db, ctx: RequestContext, id: string): Promis
 
 /** Every request of one patient, oldest first; the read is audited. */
 export async function listAmendments(db: Db, ctx: RequestContext, patientId: string): Promise<Amendment[]> {
-  await requirePatient(db, ctx, patientId);
+  const { access } = await requireClinicalPatient(db, ctx, patientId);
   const items = await selectAmendments(db, ctx, eq(a.patientId, patientId));
-  await recordAudit(db, ctx, { action: 'amendment.read', patientId, entityType: 'patient', entityId: patientId });
+  await recordAudit(db, ctx, {
+    action: 'amendment.read',
+    patientId,
+    entityType: 'patient',
+    entityId: patientId,
+    details: accessDetails(access),
+  });
   return items;
 }
 
@@ -84,7 +91,7 @@ export async function recordAmendment(
   patientId: string,
   input: AmendmentCreate,
 ): Promise<Amendment> {
-  await requirePatient(db, ctx, patientId);
+  const { access } = await requireClinicalPatient(db, ctx, patientId);
   const [clinic] = await db
     .select({ timezone: schema.clinics.timezone })
     .from(schema.clinics)
@@ -108,7 +115,13 @@ export async function recordAmendment(
   const id = newId();
   await db.transaction(async (tx) => {
     await tx.insert(a).values({ id, clinicId: ctx.clinicId, patientId, recordedBy: ctx.userId, ...input });
-    await recordAudit(tx, ctx, { action: 'amendment.request', patientId, entityType: 'amendment', entityId: id });
+    await recordAudit(tx, ctx, {
+      action: 'amendment.request',
+      patientId,
+      entityType: 'amendment',
+      entityId: id,
+      details: accessDetails(access),
+    });
   });
   return requireAmendment(db, ctx, id);
 }
@@ -120,6 +133,7 @@ export async function decideAmendment(
   input: AmendmentDecision,
 ): Promise<Amendment> {
   const request = await requireAmendment(db, ctx, id);
+  const { access } = await requireClinicalPatient(db, ctx, request.patientId);
   if (request.status !== 'pending') throw new AppError('conflict', t('amendment.alreadyDecided'));
   if (input.outcome === 'accepted' && request.encounterId && !input.addendumId) {
     throw fieldError('addendumId', t('amendment.addendumRequired'));
@@ -155,6 +169,7 @@ export async function decideAmendment(
       patientId: request.patientId,
       entityType: 'amendment',
       entityId: id,
+      details: accessDetails(access),
     });
   });
   return requireAmendment(db, ctx, id);
@@ -163,6 +178,7 @@ export async function decideAmendment(
 /** The patient's statement of disagreement with a denial: added once, kept with the request. */
 export async function addDisagreement(db: Db, ctx: RequestContext, id: string, statement: string): Promise<Amendment> {
   const request = await requireAmendment(db, ctx, id);
+  const { access } = await requireClinicalPatient(db, ctx, request.patientId);
   if (request.status !== 'denied') throw new AppError('conflict', t('amendment.disagreementOnlyDenied'));
   await db.transaction(async (tx) => {
     const added = await tx
@@ -176,6 +192,7 @@ export async function addDisagreement(db: Db, ctx: RequestContext, id: string, s
       patientId: request.patientId,
       entityType: 'amendment',
       entityId: id,
+      details: accessDetails(access),
     });
   });
   return requireAmendment(db, ctx, id);
