@@ -121,6 +121,10 @@ export const AUDIT_ACTIONS = [
   'patient.sms_opt_in',
   'message.read',
   'message.retry',
+  'audit.export',
+  'report.export',
+  'email.read',
+  'access.denied',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -143,12 +147,40 @@ export const zAuditEvent = z.object({
 });
 export type AuditEvent = z.infer<typeof zAuditEvent>;
 
+/** The columns an audit report sorts by; the server maps each to its column (never interpolated). */
+export const AUDIT_SORT_FIELDS = [
+  'occurredAt',
+  'actorName',
+  'actorEmail',
+  'actorRole',
+  'action',
+  'outcome',
+  'patientName',
+  'entityType',
+  'entityId',
+  'ip',
+  'userAgent',
+] as const;
+export type AuditSortField = (typeof AUDIT_SORT_FIELDS)[number];
+
 export const zAuditQuery = z.object({
   patientId: z.uuid().optional(),
   userId: z.uuid().optional(),
   action: zText(60).optional(),
+  outcome: z.enum(['success', 'failure']).optional(),
+  actorRole: zText(40).optional(),
+  entityType: zText(60).optional(),
+  entityId: zText(100).optional(),
+  ip: zText(64).optional(),
+  /** Words contained in the user agent or the details (case-insensitive). */
+  q: zText(100).optional(),
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),
+  sort: z.enum(AUDIT_SORT_FIELDS).default('occurredAt'),
+  dir: z.enum(['asc', 'desc']).default('desc'),
+  /** `csv` answers every matching event as CSV (as does `Accept: text/csv`); limit/offset then do not apply. */
+  format: z.enum(['json', 'csv']).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });
+export type AuditQuery = z.infer<typeof zAuditQuery>;

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { zAuditEvent, zAuditQuery } from '@tend/domain';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -5,7 +6,7 @@ import { z } from 'zod';
 import { requireCtx } from '../http/auth';
 import type { Deps } from '../http/deps';
 import { errorResponses } from '../http/schemas';
-import { listAuditEvents } from './service';
+import { exportAuditCsv, listAuditEvents } from './service';
 
 export function auditRoutes(server: FastifyInstance, deps: Deps): void {
   const app = server.withTypeProvider<ZodTypeProvider>();
@@ -15,11 +16,23 @@ export function auditRoutes(server: FastifyInstance, deps: Deps): void {
       config: { access: 'audit.read' },
       schema: {
         tags: ['audit'],
-        summary: 'The audit log, newest first; filter by patient (“who looked at this record”), user, action, time',
+        summary:
+          'The audit log, newest first; filter by patient (“who looked at this record”), user, action, outcome, role, record, address, text, time; sort by any column. `Accept: text/csv` or `format=csv` answers every matching event as CSV (audited as `audit.export`)',
         querystring: zAuditQuery,
         response: { 200: z.object({ items: z.array(zAuditEvent), total: z.number() }), ...errorResponses },
       },
     },
-    async (request) => listAuditEvents(deps.database.db, requireCtx(request), request.query),
+    async (request, reply) => {
+      const { format, ...filter } = request.query;
+      const csv = format === 'csv' || (format !== 'json' && request.headers.accept?.includes('text/csv'));
+      if (!csv) return listAuditEvents(deps.database.db, requireCtx(request), filter);
+      const exported = await exportAuditCsv(deps.database.db, requireCtx(request), filter);
+      const stamp = new Date().toISOString().slice(0, 10);
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="audit-log-${stamp}.csv"`)
+        .header('cache-control', 'no-store')
+        .send(Readable.from(exported.csv) as never); // text: not serialized by the JSON response schema
+    },
   );
 }
