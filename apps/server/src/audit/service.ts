@@ -69,6 +69,30 @@ export async function recordPatientsAccess(
     );
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * A request the role may not make (403), against the patient when the route names one of this
+ * clinic's patients (`/api/patients/:id…` or a `patientId` parameter).
+ */
+export async function recordAccessDenied(
+  db: Db,
+  ctx: RequestContext,
+  attempt: { method: string; route: string; permission: string; params: unknown },
+): Promise<void> {
+  const params = (attempt.params ?? {}) as Record<string, unknown>;
+  const named = attempt.route.startsWith('/api/patients/:id') ? params.id : params.patientId;
+  const patientId = typeof named === 'string' && UUID.test(named) ? await ownPatientId(db, ctx, named) : null;
+  await recordAudit(db, ctx, {
+    action: 'access.denied',
+    outcome: 'failure',
+    patientId,
+    entityType: patientId ? 'patient' : null,
+    entityId: patientId,
+    details: { method: attempt.method, route: attempt.route, permission: attempt.permission },
+  });
+}
+
 /** Audit for events without a signed-in user (failed sign-ins, setup). */
 export async function recordAnonymousAudit(
   db: Db,
