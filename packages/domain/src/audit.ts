@@ -125,6 +125,8 @@ export const AUDIT_ACTIONS = [
   'report.export',
   'email.read',
   'access.denied',
+  'disclosure.report',
+  'patient.export',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -1,11 +1,12 @@
 import { Readable } from 'node:stream';
-import { zAuditEvent, zAuditQuery } from '@tend/domain';
+import { zAuditEvent, zAuditQuery, zDisclosure, zDisclosureQuery } from '@tend/domain';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireCtx } from '../http/auth';
 import type { Deps } from '../http/deps';
-import { errorResponses } from '../http/schemas';
+import { errorResponses, zIdParams } from '../http/schemas';
+import { disclosuresCsv, listDisclosures } from './disclosures';
 import { exportAuditCsv, listAuditEvents } from './service';
 
 export function auditRoutes(server: FastifyInstance, deps: Deps): void {
@@ -33,6 +34,37 @@ export function auditRoutes(server: FastifyInstance, deps: Deps): void {
         .header('content-disposition', `attachment; filename="audit-log-${stamp}.csv"`)
         .header('cache-control', 'no-store')
         .send(Readable.from(exported.csv) as never); // text: not serialized by the JSON response schema
+    },
+  );
+  app.get(
+    '/api/patients/:id/disclosures',
+    {
+      config: { access: 'audit.read' },
+      schema: {
+        tags: ['audit'],
+        summary:
+          'The patient’s accounting of disclosures (claims, emails, texts, record copies) with recipient and purpose, newest first; `from`/`to` are instants; `Accept: text/csv` or `format=csv` answers CSV',
+        params: zIdParams,
+        querystring: zDisclosureQuery,
+        response: { 200: z.object({ items: z.array(zDisclosure) }), ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const { format, ...range } = request.query;
+      const csv = format === 'csv' || (format !== 'json' && request.headers.accept?.includes('text/csv') === true);
+      const items = await listDisclosures(
+        deps.database.db,
+        requireCtx(request),
+        request.params.id,
+        range,
+        csv ? 'csv' : 'json',
+      );
+      if (!csv) return { items };
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="disclosures-${request.params.id}.csv"`)
+        .header('cache-control', 'no-store')
+        .send(disclosuresCsv(items) as never); // text: not serialized by the JSON response schema
     },
   );
 }

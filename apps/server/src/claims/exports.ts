@@ -105,6 +105,7 @@ export async function claimFormPdf(
     patientId: claim.patientId,
     entityType: 'claim',
     entityId: id,
+    details: { recipient: claim.data.payer.name, purpose: 'payment' },
   });
   return { pdf, filename: `claim-${claim.number}.pdf` };
 }

@@ -149,6 +149,7 @@ describe('every API route declares its access', () => {
       'POST /api/patients/:id/coverages': 'coverage.write',
       'PATCH /api/patients/:id/coverages/:coverageId': 'coverage.write',
       'GET /api/audit-events': 'audit.read',
+      'GET /api/patients/:id/disclosures': 'audit.read',
       'GET /api/appointment-types': 'schedule.read',
       'POST /api/appointment-types': 'schedule.manage',
       'PATCH /api/appointment-types/:id': 'schedule.manage',

@@ -58,7 +58,15 @@ function guarded(permission: Permission, Page: ComponentType) {
   };
 }
 
-export const CHART_TABS = ['details', 'clinical', 'insurance', 'balance', 'messages', 'history'] as const;
+export const CHART_TABS = [
+  'details',
+  'clinical',
+  'insurance',
+  'balance',
+  'messages',
+  'history',
+  'disclosures',
+] as const;
 export type ChartTab = (typeof CHART_TABS)[number];
 
 function positiveInt(value: unknown): number | undefined {

@@ -5,6 +5,7 @@ import {
   IconHistory,
   IconId,
   IconMessages,
+  IconShare,
   IconStethoscope,
   IconUserQuestion,
 } from '@tabler/icons-react';
@@ -12,6 +13,7 @@ import { getRouteApi, Link, useNavigate } from '@tanstack/react-router';
 import { t } from '@tend/domain';
 import { isApiError } from '../api/client';
 import type { ChartTab } from '../app/router';
+import { PatientDisclosures } from '../audit/PatientDisclosures';
 import { PatientHistory } from '../audit/PatientHistory';
 import { useSession } from '../auth/session';
 import { BalanceTab } from '../billing/BalanceTab';
@@ -71,7 +73,9 @@ export function PatientChartPage() {
   const showClinical = can('clinical.read');
   const showBalance = can('balance.read');
   const hidden =
-    (tab === 'history' && !showHistory) || (tab === 'clinical' && !showClinical) || (tab === 'balance' && !showBalance);
+    ((tab === 'history' || tab === 'disclosures') && !showHistory) ||
+    (tab === 'clinical' && !showClinical) ||
+    (tab === 'balance' && !showBalance);
 
   return (
     <>
@@ -102,6 +106,11 @@ export function PatientChartPage() {
               {t('chart.tabHistory')}
             </Tabs.Tab>
           )}
+          {showHistory && (
+            <Tabs.Tab value="disclosures" leftSection={<IconShare size={16} aria-hidden />}>
+              {t('disclosures.tab')}
+            </Tabs.Tab>
+          )}
         </Tabs.List>
         <Tabs.Panel value="details">
           <PatientDetails patient={patient.data} />
@@ -125,6 +134,11 @@ export function PatientChartPage() {
         {showHistory && (
           <Tabs.Panel value="history">
             <PatientHistory patientId={patientId} />
+          </Tabs.Panel>
+        )}
+        {showHistory && (
+          <Tabs.Panel value="disclosures">
+            <PatientDisclosures patientId={patientId} />
           </Tabs.Panel>
         )}
       </Tabs>

@@ -305,6 +305,21 @@ export const enUi = {
   'history.title': 'Who looked at this record',
   'history.description': 'Every time someone opened or changed this patient’s chart or insurance, newest first.',
   'history.none': 'No access recorded yet',
+  'disclosures.tab': 'Disclosures',
+  'disclosures.title': 'Accounting of disclosures',
+  'disclosures.description':
+    'Every time this patient’s information left the clinic: claims to insurers, emails and texts, copies of the record.',
+  'disclosures.none': 'No disclosures recorded',
+  'disclosures.date': 'Date',
+  'disclosures.what': 'What',
+  'disclosures.recipient': 'Recipient',
+  'disclosures.purpose': 'Purpose',
+  'disclosures.by': 'By',
+  'disclosures.downloadCsv': 'Download CSV',
+  'disclosures.purpose.treatment': 'Treatment',
+  'disclosures.purpose.payment': 'Payment',
+  'disclosures.purpose.operations': 'Operations',
+  'disclosures.purpose.patient_request': 'Patient’s request',
 
   // ---- Insurance
   'coverage.title': 'Insurance',
@@ -513,6 +528,8 @@ export const enUi = {
   'auditAction.report.export': 'Downloaded a report (CSV)',
   'auditAction.email.read': 'Opened an email or its attachment',
   'auditAction.access.denied': 'Refused: no permission',
+  'auditAction.disclosure.report': 'Read the accounting of disclosures',
+  'auditAction.patient.export': 'Exported the whole record',
 
   // ---- Admin: staff
   'staff.title': 'Staff',
