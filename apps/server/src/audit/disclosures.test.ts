@@ -5,7 +5,7 @@ import { type VisitScenario, visitScenario } from '../visits/scenario';
 
 /**
  * A patient's accounting of disclosures: the claim submitted to the insurer, the invoice
- * emailed, the claim form printed — each with its date, recipient and purpose; never another
+ * emailed, the claim form printed, the record exported for the patient — each with its date, recipient and purpose; never another
  * patient's; only for those who read the audit log; itself audited.
  */
 
@@ -47,6 +47,7 @@ beforeAll(async () => {
   const [first] = patients;
   expect((await s.billing.get(`/api/claims/export/837p?ids=${first.claimId}`)).status).toBe(200);
   expect((await s.billing.get(`/api/claims/${first.claimId}/pdf`)).status).toBe(200);
+  expect((await manager.get(`/api/patients/${first.id}/export?format=json`)).status).toBe(200);
 });
 afterAll(() => t?.close());
 
@@ -62,11 +63,12 @@ describe('the accounting of disclosures', () => {
         ['claim.print', 'Blue Harbor Health', 'payment'],
         ['claim.submit', 'Blue Harbor Health', 'payment'],
         ['email.send', first.email, 'payment'],
+        ['patient.export', 'patient', 'patient_request'],
       ].sort(),
     );
     for (const item of items) {
       expect(item.occurredAt >= started).toBe(true);
-      expect(item.actorName).toBe('Test billing');
+      expect(item.actorName).toBe(item.action === 'patient.export' ? 'Test manager' : 'Test billing');
     }
     const times = items.map((d) => d.occurredAt);
     expect([...times].sort().reverse()).toEqual(times);
@@ -97,7 +99,7 @@ describe('the accounting of disclosures', () => {
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
     const lines = (res.body as string).trim().split('\r\n');
     expect(lines[0]).toBe('Date,What,Recipient,Purpose,By');
-    expect(lines).toHaveLength(5);
+    expect(lines).toHaveLength(6);
     expect(lines).toContainEqual(expect.stringMatching(/,Submitted a claim,Blue Harbor Health,Payment,Test billing$/));
     expect(lines).toContainEqual(
       expect.stringMatching(new RegExp(`,Sent an email,${first.email},Payment,Test billing$`)),

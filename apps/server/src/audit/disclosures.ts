@@ -26,16 +26,13 @@ function purposeOf(action: string, details: Record<string, unknown> | null): Dis
 /**
  * A patient's accounting of disclosures: each time their information left the clinic (successful
  * disclosure actions of the audit log), newest first, with the recipient and the purpose.
- * Audited as `disclosure.report`.
  */
-export async function listDisclosures(
+export async function listDisclosuresUnaudited(
   db: Db,
   ctx: RequestContext,
   patientId: string,
   range: { from?: string | undefined; to?: string | undefined },
-  format: 'json' | 'csv' = 'json',
 ): Promise<Disclosure[]> {
-  await requirePatient(db, ctx, patientId);
   const a = schema.auditEvents;
   const rows = await db
     .select({ event: a, actorName: schema.users.name })
@@ -52,13 +49,6 @@ export async function listDisclosures(
       ),
     )
     .orderBy(desc(a.occurredAt), desc(a.id));
-  await recordAudit(db, ctx, {
-    action: 'disclosure.report',
-    patientId,
-    entityType: 'patient',
-    entityId: patientId,
-    details: { from: range.from, to: range.to, format, resultCount: rows.length },
-  });
   return rows.map(({ event, actorName }) => ({
     id: String(event.id),
     occurredAt: event.occurredAt.toISOString(),
@@ -69,6 +59,26 @@ export async function listDisclosures(
     entityType: event.entityType,
     entityId: event.entityId,
   }));
+}
+
+/** The accounting for someone reading it (a patient's own record export lists it unaudited). Audited as `disclosure.report`. */
+export async function listDisclosures(
+  db: Db,
+  ctx: RequestContext,
+  patientId: string,
+  range: { from?: string | undefined; to?: string | undefined },
+  format: 'json' | 'csv' = 'json',
+): Promise<Disclosure[]> {
+  await requirePatient(db, ctx, patientId);
+  const disclosures = await listDisclosuresUnaudited(db, ctx, patientId, range);
+  await recordAudit(db, ctx, {
+    action: 'disclosure.report',
+    patientId,
+    entityType: 'patient',
+    entityId: patientId,
+    details: { from: range.from, to: range.to, format, resultCount: disclosures.length },
+  });
+  return disclosures;
 }
 
 /** The accounting as CSV: date, what, recipient, purpose, by whom. */

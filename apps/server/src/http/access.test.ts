@@ -142,6 +142,7 @@ describe('every API route declares its access', () => {
       'POST /api/patients': 'patient.write',
       'GET /api/patients/:id': 'patient.read',
       'PATCH /api/patients/:id': 'patient.write',
+      'GET /api/patients/:id/export': 'patient.export',
       'GET /api/payers': 'payer.read',
       'POST /api/payers': 'payer.manage',
       'PATCH /api/payers/:id': 'payer.manage',

@@ -4,6 +4,7 @@ import type { ReactNode } from 'react';
 import { useSession } from '../auth/session';
 import { formatBirthDate } from '../components/format';
 import { patientName } from './api';
+import { ExportRecordMenu } from './ExportRecordMenu';
 import { PhoneQuickEdit } from './PhoneQuickEdit';
 
 function Fact({ label, children }: { label: string; children: ReactNode }) {
@@ -21,7 +22,7 @@ function Fact({ label, children }: { label: string; children: ReactNode }) {
 
 /** Who this is, at a glance: name, MRN, birth date and age, sex, and the phone (editable). */
 export function PatientHeader({ patient }: { patient: Patient }) {
-  const { today } = useSession();
+  const { today, can } = useSession();
   return (
     <Paper withBorder radius="md" p={{ base: 'md', sm: 'lg' }} mb="lg">
       <Stack gap="md">
@@ -32,6 +33,7 @@ export function PatientHeader({ patient }: { patient: Patient }) {
               {t('chart.preferred', { name: patient.preferredName })}
             </Badge>
           )}
+          {can('patient.export') && <ExportRecordMenu patientId={patient.id} />}
         </Group>
         <Group gap="xl" align="flex-start" wrap="wrap">
           <Fact label={t('patient.mrn')}>
