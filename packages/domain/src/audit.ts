@@ -136,6 +136,12 @@ export const AUDIT_ACTIONS = [
   'emergency.grant',
   'emergency.read',
   'emergency.review',
+  'audit.export',
+  'report.export',
+  'email.read',
+  'access.denied',
+  'disclosure.report',
+  'patient.export',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -158,12 +164,39 @@ export const zAuditEvent = z.object({
 });
 export type AuditEvent = z.infer<typeof zAuditEvent>;
 
+/** The columns an audit report sorts by; the server maps each to its column (never interpolated). */
+export const AUDIT_SORT_FIELDS = [
+  'occurredAt',
+  'actorName',
+  'actorEmail',
+  'actorRole',
+  'action',
+  'outcome',
+  'patientName',
+  'entityType',
+  'entityId',
+  'ip',
+  'userAgent',
+] as const;
+export type AuditSortField = (typeof AUDIT_SORT_FIELDS)[number];
+
 export const zAuditQuery = z.object({
   patientId: z.uuid().optional(),
   userId: z.uuid().optional(),
   action: zText(60).optional(),
+  outcome: z.enum(['success', 'failure']).optional(),
+  actorRole: zText(40).optional(),
+  entityType: zText(60).optional(),
+  entityId: zText(100).optional(),
+  ip: zText(64).optional(),
+  /** Words contained in the user agent or the details (case-insensitive). */
+  q: zText(100).optional(),
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),
+  sort: z.enum(AUDIT_SORT_FIELDS).default('occurredAt'),
+  dir: z.enum(['asc', 'desc']).default('desc'),
+  /** `csv` answers every matching event as CSV (as does `Accept: text/csv`); limit/offset then do not apply. */
+  format: z.enum(['json', 'csv']).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });
@@ -195,3 +228,4 @@ export const zAuditVerification = z.object({
   latest: z.object({ id: z.string(), position: z.number(), hash: z.string() }).nullable(),
 });
 export type AuditVerification = z.infer<typeof zAuditVerification>;
+export type AuditQuery = z.infer<typeof zAuditQuery>;

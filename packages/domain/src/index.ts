@@ -3,6 +3,7 @@ export * from './billing';
 export * from './clinic';
 export * from './codes';
 export * from './dashboard';
+export * from './disclosures';
 export * from './email';
 export * from './emergency';
 export * from './errors';

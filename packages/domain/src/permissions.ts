@@ -14,6 +14,8 @@ export const PERMISSIONS = {
   /** Demographics, contacts, front-desk notes. */
   'patient.read': ALL,
   'patient.write': ['admin', 'manager', 'receptionist', 'provider', 'nurse'],
+  /** The patient's whole record as JSON or PDF, for the patient's right of access (audited, a disclosure). */
+  'patient.export': ['admin', 'manager', 'provider'],
   'coverage.read': ALL,
   'coverage.write': ['admin', 'manager', 'receptionist', 'billing'],
   'payer.read': ALL,

@@ -10,6 +10,7 @@ import {
   zArAgingQuery,
 } from '@tend/domain';
 import { eq, type SQL, sql } from 'drizzle-orm';
+import { recordPatientsAccess } from '../audit/service';
 import type { RequestContext } from '../context';
 
 /**
@@ -91,6 +92,13 @@ export async function arAging(db: Db, ctx: RequestContext, input: ArAgingQuery =
     page.map((row) => row.id),
   );
   const payerNames = await namesOf(db, ctx.clinicId, [...totals.byPayer.rows.keys()]);
+  await recordPatientsAccess(
+    db,
+    ctx,
+    'balance.read',
+    page.map((row) => row.id),
+    { report: 'ar_aging', asOf },
+  );
   return {
     asOf,
     byPayer: [...totals.byPayer.rows.entries()]

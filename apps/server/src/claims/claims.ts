@@ -592,7 +592,12 @@ export async function submitClaim(db: Db, ctx: RequestContext, id: string): Prom
       patientId: row.patientId,
       entityType: 'claim',
       entityId: id,
-      details: { number: row.number, totalCents: data.totalCents },
+      details: {
+        number: row.number,
+        totalCents: data.totalCents,
+        recipient: data.payer.name,
+        purpose: 'payment',
+      },
     });
   });
   return getClaim(db, ctx, id);

@@ -71,11 +71,23 @@ export async function export837P(
       usage,
     },
   );
-  await recordAudit(db, ctx, {
-    action: 'claim.export',
-    entityType: 'claim',
-    details: { format: '837P', interchange: number, claims: claims.map((claim) => claim.number), usage },
-  });
+  // One row per claim, against its patient: each is a disclosure to the insurer.
+  for (const claim of claims) {
+    await recordAudit(db, ctx, {
+      action: 'claim.export',
+      patientId: claim.patientId,
+      entityType: 'claim',
+      entityId: claim.id,
+      details: {
+        format: '837P',
+        interchange: number,
+        claim: claim.number,
+        usage,
+        recipient: claim.data.payer.name,
+        purpose: 'payment',
+      },
+    });
+  }
   return { text, filename: `claims-837p-${String(number).padStart(9, '0')}.x12` };
 }
 
@@ -93,6 +105,7 @@ export async function claimFormPdf(
     patientId: claim.patientId,
     entityType: 'claim',
     entityId: id,
+    details: { recipient: claim.data.payer.name, purpose: 'payment' },
   });
   return { pdf, filename: `claim-${claim.number}.pdf` };
 }

@@ -1,5 +1,13 @@
 import { type Db, newId, schema } from '@tend/db';
-import { AppError, type EmailStatus, type EmailTestResult, fieldErrorsFromZod, t, zEmail } from '@tend/domain';
+import {
+  AppError,
+  type EmailStatus,
+  type EmailTestResult,
+  fieldErrorsFromZod,
+  messagePurpose,
+  t,
+  zEmail,
+} from '@tend/domain';
 import { and, count, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { recordAudit } from '../audit/service';
@@ -210,6 +218,7 @@ async function deliver(
         relatedType: row.relatedType,
         relatedId: row.relatedId,
         attachments: attachmentCount,
+        purpose: messagePurpose(row.relatedType),
       },
     });
     return {

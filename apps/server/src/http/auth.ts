@@ -1,6 +1,7 @@
 import type { Db } from '@tend/db';
 import { AppError, can, type RouteAccess } from '@tend/domain';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { recordAccessDenied } from '../audit/service';
 import { authenticateSession, authenticateToken, TOKEN_PREFIX } from '../auth/service';
 import type { RequestContext, RequestOrigin } from '../context';
 
@@ -70,6 +71,12 @@ export function registerAccessControl(app: FastifyInstance, db: Db): void {
       );
     }
     if (access !== 'authenticated' && !can(request.ctx.role, access)) {
+      await recordAccessDenied(db, request.ctx, {
+        method: request.method,
+        route: request.routeOptions.url ?? request.url,
+        permission: access,
+        params: request.params,
+      });
       throw AppError.forbidden();
     }
   });

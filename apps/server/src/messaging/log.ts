@@ -9,7 +9,7 @@ import {
 } from '@tend/domain';
 import { and, asc, count, desc, eq, ilike, or, type SQL, sql } from 'drizzle-orm';
 import type { z } from 'zod';
-import { recordAudit } from '../audit/service';
+import { recordAudit, recordPatientsAccess } from '../audit/service';
 import type { RequestContext } from '../context';
 import { requirePatient } from '../patients/service';
 
@@ -134,6 +134,10 @@ export async function listMessages(
       entityId: query.patientId,
       details: { count: rows.length },
     });
+  } else {
+    // The whole outbox: one row per patient whose messages were on the page.
+    const patientIds = [...new Set(rows.flatMap((row) => (row.patientId ? [row.patientId] : [])))];
+    await recordPatientsAccess(db, ctx, 'message.read', patientIds, { count: rows.length, outbox: true });
   }
   return { items: rows.map(toSummary), total };
 }
@@ -156,6 +160,7 @@ export async function getEmailMessage(db: Db, ctx: RequestContext, id: string): 
     .leftJoin(schema.users, eq(schema.users.id, m.createdBy))
     .where(and(eq(m.id, id), eq(m.clinicId, ctx.clinicId)));
   if (!row) throw AppError.notFound('The email');
+  await recordAudit(db, ctx, { action: 'email.read', patientId: row.patientId, entityType: 'message', entityId: id });
   const attachments = await db
     .select({
       index: schema.messageAttachments.position,
@@ -180,8 +185,10 @@ export async function getEmailAttachment(
       filename: schema.messageAttachments.filename,
       contentType: schema.messageAttachments.contentType,
       content: schema.messageAttachments.content,
+      patientId: m.patientId,
     })
     .from(schema.messageAttachments)
+    .innerJoin(m, eq(m.id, schema.messageAttachments.messageId))
     .where(
       and(
         eq(schema.messageAttachments.messageId, id),
@@ -190,5 +197,12 @@ export async function getEmailAttachment(
       ),
     );
   if (!row) throw AppError.notFound('The attachment');
-  return row;
+  await recordAudit(db, ctx, {
+    action: 'email.read',
+    patientId: row.patientId,
+    entityType: 'message',
+    entityId: id,
+    details: { attachment: index },
+  });
+  return { filename: row.filename, contentType: row.contentType, content: row.content };
 }

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { requireCtx } from '../http/auth';
 import type { Deps } from '../http/deps';
 import { errorResponses, zIdParams, zPage } from '../http/schemas';
+import { exportPatientRecord } from './export';
 import { getPatient, registerPatient, searchPatients, updatePatient } from './service';
 
 export function patientRoutes(server: FastifyInstance, deps: Deps): void {
@@ -68,5 +69,29 @@ export function patientRoutes(server: FastifyInstance, deps: Deps): void {
       },
     },
     async (request) => updatePatient(db, requireCtx(request), request.params.id, request.body),
+  );
+
+  app.get(
+    '/api/patients/:id/export',
+    {
+      config: { access: 'patient.export' },
+      schema: {
+        tags: ['patients'],
+        summary:
+          'The patient’s whole record for their right of access, as a JSON or PDF download (audited as patient.export, listed as a disclosure)',
+        params: zIdParams,
+        querystring: z.object({ format: z.enum(['json', 'pdf']).default('json') }),
+        response: { 200: z.record(z.string(), z.unknown()), ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const { format } = request.query;
+      const exported = await exportPatientRecord(db, requireCtx(request), request.params.id, format);
+      reply
+        .header('content-disposition', `attachment; filename="${exported.filename}"`)
+        .header('cache-control', 'no-store');
+      if (exported.pdf) return reply.type('application/pdf').send(exported.pdf as never); // bytes, not JSON
+      return exported.record;
+    },
   );
 }

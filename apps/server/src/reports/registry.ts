@@ -131,16 +131,21 @@ async function checkFilters(db: Db, ctx: ClinicScope, name: ReportName, query: R
   }
 }
 
-/** A report's figures (no patient in them: audited as one report read). */
+/** A report's figures (no patient in them: audited as one report read, or one export when downloaded as CSV). */
 export async function runReport(
   db: Db,
   ctx: RequestContext,
   name: ReportName,
   query: ReportQuery,
+  format: 'json' | 'csv' = 'json',
 ): Promise<ReportResult> {
   await checkFilters(db, ctx, name, query);
   const result = await REPORTS[name].run(db, ctx, query);
-  await recordAudit(db, ctx, { action: 'report.read', entityType: 'report', details: { report: name, ...query } });
+  await recordAudit(db, ctx, {
+    action: format === 'csv' ? 'report.export' : 'report.read',
+    entityType: 'report',
+    details: { report: name, ...query, ...(format === 'csv' ? { format } : {}) },
+  });
   return {
     report: name,
     from: query.from,

@@ -26,8 +26,9 @@ export function reportRoutes(server: FastifyInstance, deps: Deps): void {
         },
       },
       async (request, reply) => {
-        const result = await runReport(db, requireCtx(request), name, request.query);
-        if (!request.headers.accept?.includes('text/csv')) return result;
+        const csv = request.headers.accept?.includes('text/csv') === true;
+        const result = await runReport(db, requireCtx(request), name, request.query, csv ? 'csv' : 'json');
+        if (!csv) return result;
         const filename = `${name}-${result.from}-to-${result.to}.csv`;
         return reply
           .type('text/csv; charset=utf-8')

@@ -60,7 +60,16 @@ function guarded(permission: Permission, Page: ComponentType) {
   };
 }
 
-export const CHART_TABS = ['details', 'clinical', 'insurance', 'balance', 'messages', 'amendments', 'history'] as const;
+export const CHART_TABS = [
+  'details',
+  'clinical',
+  'insurance',
+  'balance',
+  'messages',
+  'amendments',
+  'history',
+  'disclosures',
+] as const;
 export type ChartTab = (typeof CHART_TABS)[number];
 
 function positiveInt(value: unknown): number | undefined {

@@ -1,33 +1,13 @@
 import { Badge, Group, Table, Text, UnstyledButton, VisuallyHidden } from '@mantine/core';
 import { IconArrowDown, IconArrowUp, IconSelector } from '@tabler/icons-react';
-import { type AuditEvent, t } from '@tend/domain';
-import { useMemo, useState } from 'react';
+import { type AuditEvent, type AuditSortField, t } from '@tend/domain';
 import { useSession } from '../auth/session';
 import { formatTimestamp } from '../components/format';
 import { AnchorLink } from '../components/links';
+import type { AuditSort } from './api';
 import { auditActionLabel, roleLabel, summarizeDetails } from './labels';
 
-type SortKey = 'occurredAt' | 'actor' | 'role' | 'action' | 'patient' | 'outcome' | 'ip';
 type Direction = 'ascending' | 'descending';
-
-const value = (event: AuditEvent, key: SortKey): string => {
-  switch (key) {
-    case 'occurredAt':
-      return event.occurredAt;
-    case 'actor':
-      return (event.actorName ?? event.actorEmail ?? '').toLowerCase();
-    case 'role':
-      return roleLabel(event.actorRole);
-    case 'action':
-      return auditActionLabel(event.action);
-    case 'patient':
-      return (event.patientName ?? '').toLowerCase();
-    case 'outcome':
-      return event.outcome;
-    case 'ip':
-      return event.ip ?? '';
-  }
-};
 
 function SortHeader({
   label,
@@ -36,14 +16,15 @@ function SortHeader({
   onSort,
 }: {
   label: string;
-  column: SortKey;
-  sort: { key: SortKey; direction: Direction };
-  onSort: (key: SortKey) => void;
+  column: AuditSortField;
+  sort: AuditSort;
+  onSort: (key: AuditSortField) => void;
 }) {
-  const active = sort.key === column;
-  const Icon = !active ? IconSelector : sort.direction === 'ascending' ? IconArrowUp : IconArrowDown;
+  const active = sort.sort === column;
+  const direction: Direction = sort.dir === 'asc' ? 'ascending' : 'descending';
+  const Icon = !active ? IconSelector : direction === 'ascending' ? IconArrowUp : IconArrowDown;
   return (
-    <Table.Th aria-sort={active ? sort.direction : 'none'} style={{ whiteSpace: 'nowrap' }}>
+    <Table.Th aria-sort={active ? direction : 'none'} style={{ whiteSpace: 'nowrap' }}>
       <UnstyledButton onClick={() => onSort(column)} fw={700} fz="sm">
         <Group gap={4} wrap="nowrap">
           {label}
@@ -54,32 +35,29 @@ function SortHeader({
   );
 }
 
-/** Audit events of one page, sortable by any column (newest first by default). */
+/** The order after clicking a column: the other direction, or a new column (time newest first, others A–Z). */
+export function nextAuditSort(current: AuditSort, key: AuditSortField): AuditSort {
+  if (current.sort === key) return { sort: key, dir: current.dir === 'asc' ? 'desc' : 'asc' };
+  return { sort: key, dir: key === 'occurredAt' ? 'desc' : 'asc' };
+}
+
+/** Audit events of one page, in the order the server sorted them; clicking a header sorts the whole log by it. */
 export function AuditTable({
   events,
   showPatient = true,
   caption,
+  sort,
+  onSortChange,
 }: {
   events: AuditEvent[];
   showPatient?: boolean;
   caption: string;
+  sort: AuditSort;
+  onSortChange: (sort: AuditSort) => void;
 }) {
   const { clinic } = useSession();
-  const [sort, setSort] = useState<{ key: SortKey; direction: Direction }>({
-    key: 'occurredAt',
-    direction: 'descending',
-  });
-  const sorted = useMemo(() => {
-    const factor = sort.direction === 'ascending' ? 1 : -1;
-    return [...events].sort((a, b) => factor * value(a, sort.key).localeCompare(value(b, sort.key)));
-  }, [events, sort]);
-  const onSort = (key: SortKey) =>
-    setSort((current) =>
-      current.key === key
-        ? { key, direction: current.direction === 'ascending' ? 'descending' : 'ascending' }
-        : { key, direction: key === 'occurredAt' ? 'descending' : 'ascending' },
-    );
-  const header = (label: string, column: SortKey) => (
+  const onSort = (key: AuditSortField) => onSortChange(nextAuditSort(sort, key));
+  const header = (label: string, column: AuditSortField) => (
     <SortHeader label={label} column={column} sort={sort} onSort={onSort} />
   );
 
@@ -90,17 +68,17 @@ export function AuditTable({
         <Table.Thead>
           <Table.Tr>
             {header(t('audit.time'), 'occurredAt')}
-            {header(t('audit.actor'), 'actor')}
-            {header(t('audit.role'), 'role')}
+            {header(t('audit.actor'), 'actorName')}
+            {header(t('audit.role'), 'actorRole')}
             {header(t('audit.action'), 'action')}
-            {showPatient && header(t('audit.patient'), 'patient')}
+            {showPatient && header(t('audit.patient'), 'patientName')}
             {header(t('audit.outcome'), 'outcome')}
             {header(t('audit.ip'), 'ip')}
             <Table.Th>{t('audit.details')}</Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
-          {sorted.map((event) => (
+          {events.map((event) => (
             <Table.Tr key={event.id}>
               <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatTimestamp(event.occurredAt, clinic.timezone)}</Table.Td>
               <Table.Td>

@@ -5,14 +5,15 @@ import { useState } from 'react';
 import { Heading } from '../components/Heading';
 import { EmptyState } from '../components/states';
 import { AuditEventsPanel } from './AuditEventsPanel';
-import { useAuditEvents } from './api';
+import { type AuditSort, NEWEST_FIRST, useAuditEvents } from './api';
 
 const PAGE_SIZE = 25;
 
 /** "Who looked at this record": every read and change of this patient's chart. */
 export function PatientHistory({ patientId }: { patientId: string }) {
   const [page, setPage] = useState(1);
-  const events = useAuditEvents({ patientId, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
+  const [sort, setSort] = useState<AuditSort>(NEWEST_FIRST);
+  const events = useAuditEvents({ patientId, ...sort, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
   return (
     <Stack gap="md">
       <Heading order={2} size="h3" title={t('history.title')} description={t('history.description')} />
@@ -24,6 +25,11 @@ export function PatientHistory({ patientId }: { patientId: string }) {
         empty={<EmptyState icon={<IconHistory aria-hidden />} title={t('history.none')} />}
         caption={t('history.title')}
         showPatient={false}
+        sort={sort}
+        onSortChange={(next) => {
+          setSort(next);
+          setPage(1);
+        }}
       />
     </Stack>
   );

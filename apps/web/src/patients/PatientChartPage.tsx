@@ -6,6 +6,7 @@ import {
   IconHistory,
   IconId,
   IconMessages,
+  IconShare,
   IconStethoscope,
   IconUserQuestion,
 } from '@tabler/icons-react';
@@ -13,6 +14,7 @@ import { getRouteApi, Link, useNavigate } from '@tanstack/react-router';
 import { t } from '@tend/domain';
 import { isApiError } from '../api/client';
 import type { ChartTab } from '../app/router';
+import { PatientDisclosures } from '../audit/PatientDisclosures';
 import { PatientHistory } from '../audit/PatientHistory';
 import { useSession } from '../auth/session';
 import { BalanceTab } from '../billing/BalanceTab';
@@ -75,7 +77,7 @@ export function PatientChartPage() {
   const showBalance = can('balance.read');
   const showAmendments = can('amendment.read');
   const hidden =
-    (tab === 'history' && !showHistory) ||
+    ((tab === 'history' || tab === 'disclosures') && !showHistory) ||
     (tab === 'clinical' && !showClinical) ||
     (tab === 'balance' && !showBalance) ||
     (tab === 'amendments' && !showAmendments);
@@ -114,6 +116,11 @@ export function PatientChartPage() {
               {t('chart.tabHistory')}
             </Tabs.Tab>
           )}
+          {showHistory && (
+            <Tabs.Tab value="disclosures" leftSection={<IconShare size={16} aria-hidden />}>
+              {t('disclosures.tab')}
+            </Tabs.Tab>
+          )}
         </Tabs.List>
         <Tabs.Panel value="details">
           <PatientDetails patient={patient.data} />
@@ -144,6 +151,11 @@ export function PatientChartPage() {
         {showHistory && (
           <Tabs.Panel value="history">
             <PatientHistory patientId={patientId} />
+          </Tabs.Panel>
+        )}
+        {showHistory && (
+          <Tabs.Panel value="disclosures">
+            <PatientDisclosures patientId={patientId} />
           </Tabs.Panel>
         )}
       </Tabs>

@@ -6,6 +6,7 @@ import { useSession } from '../auth/session';
 import { formatBirthDate } from '../components/format';
 import { RestrictButton } from '../emergency/RestrictButton';
 import { patientName } from './api';
+import { ExportRecordMenu } from './ExportRecordMenu';
 import { PhoneQuickEdit } from './PhoneQuickEdit';
 
 function Fact({ label, children }: { label: string; children: ReactNode }) {
@@ -40,6 +41,7 @@ export function PatientHeader({ patient }: { patient: Patient }) {
             </Badge>
           )}
           {can('patient.restrict') && <RestrictButton patient={patient} />}
+          {can('patient.export') && <ExportRecordMenu patientId={patient.id} />}
         </Group>
         <Group gap="xl" align="flex-start" wrap="wrap">
           <Fact label={t('patient.mrn')}>

@@ -19,8 +19,13 @@ export function formatFigure(kind: FigureKind, value: Figure): string {
   }
 }
 
-/** One CSV field (RFC 4180): quoted when it holds a comma, quote or line break; quotes doubled. */
-function csvField(value: string): string {
+/**
+ * One CSV field (RFC 4180): quoted when it holds a comma, quote or line break; quotes doubled. Text a
+ * spreadsheet would run as a formula (starting with = + - @, tab or CR) gets a leading `'`; numbers
+ * such as -12.50 stay numbers.
+ */
+function csvField(text: string): string {
+  const value = /^[=+\-@\t\r]/.test(text) && !/^-?\d+(\.\d+)?$/.test(text) ? `'${text}` : text;
   return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 

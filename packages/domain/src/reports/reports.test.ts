@@ -12,6 +12,12 @@ describe('report helpers', () => {
     ).toBe('a,"b,c"\r\n"say ""hi""","two\nlines"\r\n');
   });
 
+  it('keeps a spreadsheet from running a field as a formula, but leaves negative numbers alone', () => {
+    expect(toCsv([['=HYPERLINK("x")', '+1', '-cmd', '@SUM(A1)', '-12.50', '-3', 'a=b']])).toBe(
+      `"'=HYPERLINK(""x"")",'+1,'-cmd,'@SUM(A1),-12.50,-3,a=b\r\n`,
+    );
+  });
+
   it('formats figures as the screen shows them', () => {
     expect(formatFigure('cents', 1250)).toBe('12.50');
     expect(formatFigure('cents', -5)).toBe('-0.05');
