@@ -134,4 +134,13 @@ describe('the whole record of one patient', () => {
     const bad = await s.doctor.get(`/api/patients/${patient.id}/export?format=docx`);
     expect(bad.status).toBe(400);
   });
+
+  it('of a restricted patient: for the care provider and the administrator, not for another provider', async () => {
+    const stranger = await t.signIn(await s.clinic.addUser('provider'));
+    expect((await s.admin.put(`/api/patients/${canary.id}/restricted`, { restricted: true })).status).toBe(200);
+    expect((await stranger.get(`/api/patients/${canary.id}/export`)).body.error.code).toBe('restricted_record');
+    expect((await s.doctor.get(`/api/patients/${canary.id}/export`)).status).toBe(200);
+    expect((await s.admin.get(`/api/patients/${canary.id}/export`)).status).toBe(200);
+    expect((await s.admin.put(`/api/patients/${canary.id}/restricted`, { restricted: false })).status).toBe(200);
+  });
 });

@@ -1,5 +1,5 @@
 import { type Db, schema } from '@tend/db';
-import { t } from '@tend/domain';
+import { can, t } from '@tend/domain';
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { listDisclosuresUnaudited } from '../audit/disclosures';
@@ -7,6 +7,7 @@ import { recordAudit } from '../audit/service';
 import { getClinic } from '../auth/service';
 import { clinicHeading, renderPdf } from '../billing/pdf';
 import type { RequestContext } from '../context';
+import { assertPatientAccess } from './access';
 import { requirePatient } from './service';
 
 /**
@@ -60,6 +61,9 @@ export type PatientRecord = { exportedAt: string; clinic: string } & Record<(typ
 
 async function gatherRecord(db: Db, ctx: RequestContext, patientId: string): Promise<PatientRecord> {
   const patient = await requirePatient(db, ctx, patientId);
+  // A provider exports a restricted record only as its care provider or under an emergency grant;
+  // managers and administrators answer right-of-access requests for every patient.
+  if (can(ctx.role, 'clinical.read')) await assertPatientAccess(db, ctx, patient);
   const clinic = await getClinic(db, ctx.clinicId);
   const s = schema;
   const mine = (table: { clinicId: AnyPgColumn; patientId: AnyPgColumn }) =>
