@@ -33,7 +33,7 @@ export function authRoutes(server: FastifyInstance, deps: Deps): void {
       schema: {
         tags: ['auth'],
         summary: 'Sign in with email and password; sets the session cookie',
-        body: z.object({ email: zEmail, password: z.string().min(1).max(200) }),
+        body: z.object({ email: zEmail, password: z.string().min(1).max(256) }),
         response: { 200: zSessionBody, ...errorResponses },
       },
     },

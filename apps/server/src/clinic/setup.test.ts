@@ -188,7 +188,7 @@ describe('the command line (tend setup, user add, token create)', () => {
       '--admin-email',
       'owner@hillside.test',
       '--admin-password',
-      'owner-password-123',
+      'blue-lantern-4471',
     );
     expect(out).toContain('Hillside Clinic');
 
@@ -202,7 +202,7 @@ describe('the command line (tend setup, user add, token create)', () => {
       '--role',
       'nurse',
       '--password',
-      'nina-password-123',
+      'amber-harbour-123',
     );
     expect(added).toBe('Created nurse Nina Nurse <nina@hillside.test>.');
     const badRole = await failure(

@@ -115,7 +115,8 @@ export const enUi = {
   'setup.adminEmail': 'Email',
   'setup.adminPassword': 'Password',
   'setup.confirmPassword': 'Confirm password',
-  'setup.passwordHint': 'At least 12 characters. A short sentence is easy to remember.',
+  'setup.passwordHint':
+    'At least 12 characters, not a commonly used password, your email name or the clinic’s name. A short sentence is easy to remember.',
   'setup.passwordMismatch': 'The two passwords are not the same.',
   'setup.submit': 'Create clinic',
 
@@ -505,7 +506,8 @@ export const enUi = {
   'staff.active': 'Account active',
   'staff.activeHint': 'Inactive accounts cannot sign in; their history is kept.',
   'staff.password': 'Password',
-  'staff.passwordHint': 'At least 12 characters. Tell it to them in person.',
+  'staff.passwordHint':
+    'At least 12 characters, not a commonly used password, their email name or the clinic’s name. Tell it to them in person.',
   'staff.newPassword': 'New password',
   'staff.newPasswordHint': 'Leave empty to keep the current password. A new password signs them out everywhere.',
   'staff.selfNotice': 'This is your own account: changing your role or password signs you out.',

@@ -30,6 +30,10 @@ export const en = {
   'validation.timezone': 'Choose a time zone from the list (e.g. America/New_York).',
   'validation.currency': 'Use a three-letter currency code such as USD.',
   'validation.password': 'Use at least 12 characters.',
+  'validation.passwordTooLong': 'Use at most 256 characters.',
+  'validation.passwordCommon': 'This password is on a list of commonly used passwords — choose another.',
+  'validation.passwordEmail': 'The password must not contain your email address’s name — choose another.',
+  'validation.passwordClinic': 'The password must not contain the clinic’s name — choose another.',
   'validation.memberId': 'This member ID does not match {payer}’s format{example}.',
   'validation.memberIdPattern':
     'Use a simple format: letters, digits, classes like [A-Z], \\d for a digit and counts like {6} or {8,9} — no groups, | or back-references, at most three variable-length parts.',
