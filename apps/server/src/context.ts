@@ -1,4 +1,4 @@
-import type { Role } from '@tend/domain';
+import type { Permission, Role } from '@tend/domain';
 
 /** Who is acting, for which clinic, from where. Every service call receives one. */
 export interface RequestContext {
@@ -13,6 +13,8 @@ export interface RequestContext {
   sessionId: string | null;
   /** The API token behind a script's request. */
   tokenId: string | null;
+  /** What that token may do (its scopes); absent for sessions and the CLI. */
+  tokenScopes?: readonly Permission[];
 }
 
 /** Where an unauthenticated request comes from (sign-in, setup). */

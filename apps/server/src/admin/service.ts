@@ -146,9 +146,11 @@ export async function updateUser(
       entityId: userId,
       details: { fields: Object.keys(patch).filter((k) => k !== 'password'), passwordReset: Boolean(patch.password) },
     });
-    // A changed privilege or a deactivation ends the person's sessions at once.
+    // A changed privilege or a deactivation ends the person's sessions at once; a deactivation or a
+    // password reset (the account may be compromised) ends their API tokens too. After a role change
+    // a token keeps working, limited to the scopes the new role still allows (checked per request).
     if (roleChanged || patch.active === false || patch.password) {
-      await revokeUserAccess(tx, userId, { tokens: patch.active === false });
+      await revokeUserAccess(tx, userId, { tokens: patch.active === false || Boolean(patch.password) });
     }
     return updated;
   });

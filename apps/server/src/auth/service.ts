@@ -1,5 +1,5 @@
 import { type Db, newId, queryRows, schema } from '@tend/db';
-import { AppError, type Clinic, isRole, type Role } from '@tend/domain';
+import { AppError, type Clinic, can, isRole, type Permission, type Role, t } from '@tend/domain';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { recordAnonymousAudit, recordAudit } from '../audit/service';
 import type { RequestContext, RequestOrigin } from '../context';
@@ -216,7 +216,7 @@ export async function signOut(db: Db, ctx: RequestContext, everywhere: boolean):
   });
 }
 
-/** Ends every session and API token of a user (deactivation, role change). */
+/** Ends every session of a user, and with `tokens` every API token too (deactivation, password reset). */
 export async function revokeUserAccess(db: Db, userId: string, options: { tokens: boolean }): Promise<void> {
   const now = new Date();
   await db
@@ -245,7 +245,7 @@ export async function authenticateToken(db: Db, token: string, origin: RequestOr
   if (
     !row ||
     row.token.revokedAt ||
-    (row.token.expiresAt && row.token.expiresAt <= now) ||
+    row.token.expiresAt <= now ||
     !row.user.active ||
     !isRole(row.user.role)
   ) {
@@ -262,6 +262,7 @@ export async function authenticateToken(db: Db, token: string, origin: RequestOr
     userAgent: origin.userAgent,
     sessionId: null,
     tokenId: row.token.id,
+    tokenScopes: row.token.scopes as Permission[],
   };
 }
 
@@ -289,11 +290,12 @@ export async function contextForUser(db: Db, email: string): Promise<RequestCont
  * Creates an API token acting as the signed-in user (`ctx`), never as someone else: an
  * administrator minting a token for a provider would act with a role the matrix denies them
  * (clinical notes). Tokens for other people come from the machine's operator: `tend token create`.
+ * The token may use only its scopes — each one a permission of the user's role — and expires.
  */
 export async function createApiToken(
   db: Db,
   ctx: RequestContext,
-  input: { name: string; expiresInDays?: number | null | undefined },
+  input: { name: string; scopes: Permission[]; expiresInDays: number },
 ): Promise<{ token: string; id: string }> {
   const [user] = await db
     .select()
@@ -301,6 +303,12 @@ export async function createApiToken(
     .where(and(eq(schema.users.id, ctx.userId), eq(schema.users.clinicId, ctx.clinicId)));
   if (!user) throw AppError.notFound('The staff account');
   if (!user.active) throw new AppError('conflict', 'This account is deactivated; activate it before creating a token.');
+  const refused = isRole(user.role) ? input.scopes.filter((scope) => !can(user.role as Role, scope)) : input.scopes;
+  if (refused.length > 0) {
+    throw AppError.validation([
+      { path: 'scopes', message: t('validation.tokenScopeNotAllowed', { scopes: refused.join(', ') }) },
+    ]);
+  }
   const token = newSecret(TOKEN_PREFIX);
   const id = newId();
   await db.transaction(async (tx) => {
@@ -312,13 +320,14 @@ export async function createApiToken(
       tokenHash: sha256(token),
       prefix: token.slice(0, 12),
       createdBy: ctx.userId,
-      expiresAt: input.expiresInDays ? new Date(Date.now() + input.expiresInDays * 86_400_000) : null,
+      expiresAt: new Date(Date.now() + input.expiresInDays * 86_400_000),
+      scopes: input.scopes,
     });
     await recordAudit(tx, ctx, {
       action: 'token.create',
       entityType: 'api_token',
       entityId: id,
-      details: { userId: user.id },
+      details: { userId: user.id, scopes: input.scopes, expiresInDays: input.expiresInDays },
     });
   });
   return { token, id };
@@ -338,9 +347,10 @@ export async function listApiTokens(db: Db, ctx: RequestContext) {
     userEmail: email,
     prefix: token.prefix,
     createdAt: token.createdAt.toISOString(),
-    expiresAt: token.expiresAt?.toISOString() ?? null,
+    expiresAt: token.expiresAt.toISOString(),
     lastUsedAt: token.lastUsedAt?.toISOString() ?? null,
     revokedAt: token.revokedAt?.toISOString() ?? null,
+    scopes: token.scopes,
   }));
 }
 

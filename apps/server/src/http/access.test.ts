@@ -3,6 +3,7 @@ import { queryRows } from '@tend/db';
 import { can, PERMISSIONS, type Permission, ROLES, type Role, type RouteAccess } from '@tend/domain';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { contextForUser, createApiToken } from '../auth/service';
 import { loadConfig } from '../config';
 import { type ApiClient, type ApiResponse, createTestApp, request, type TestApp } from '../test/harness';
 import { buildApp } from './app';
@@ -16,6 +17,7 @@ import type { ApiRoute } from './auth';
 let t: TestApp;
 let baseUrl: string;
 const as = {} as Record<Role, ApiClient>;
+const emails = {} as Record<Role, string>;
 
 beforeAll(async () => {
   t = await createTestApp();
@@ -23,7 +25,9 @@ beforeAll(async () => {
   const clinic = await t.createClinic();
   await Promise.all(
     ROLES.map(async (role) => {
-      as[role] = await t.signIn(role === 'admin' ? clinic.admin : await clinic.addUser(role));
+      const account = role === 'admin' ? clinic.admin : await clinic.addUser(role);
+      emails[role] = account.email;
+      as[role] = await t.signIn(account);
     }),
   );
 });
@@ -348,6 +352,34 @@ describe('route × role', () => {
     const session = await as.nurse.get('/api/auth/session');
     expect(session.body.user.role).toBe('nurse');
   });
+});
+
+describe('route × token scope', () => {
+  it('lets a token with one scope reach the routes needing that permission and no other route', async () => {
+    const mismatches: string[] = [];
+    let checked = 0;
+    for (const scope of Object.keys(PERMISSIONS) as Permission[]) {
+      // The owner: a role that has the permission (scopes are a subset of the role's). Routes the
+      // owner's role is refused anyway are the route × role test's; here, the ones the role allows.
+      const owner = ROLES.find((role) => can(role, scope)) as Role;
+      const ctx = await contextForUser(t.database.db, emails[owner]);
+      const { token } = await createApiToken(t.database.db, ctx, { name: scope, scopes: [scope], expiresInDays: 1 });
+      const reachable = routes().filter(
+        (route) => route.access === 'authenticated' || (isPermission(route.access) && can(owner, route.access)),
+      );
+      for (const route of reachable) {
+        checked++;
+        const res = await call(route, { authorization: `Bearer ${token}` });
+        const refused = res.status === 401 || res.status === 403;
+        if (route.access === scope && refused) mismatches.push(`${name(route)} with scope ${scope}: got ${res.status}`);
+        if (route.access !== scope && (res.status !== 403 || res.body?.error?.code !== 'forbidden')) {
+          mismatches.push(`${name(route)} (${route.access}) with scope ${scope}: expected 403, got ${res.status}`);
+        }
+      }
+    }
+    expect(mismatches).toEqual([]);
+    expect(checked).toBeGreaterThan(1000);
+  }, 180_000);
 });
 
 describe('without a session', () => {

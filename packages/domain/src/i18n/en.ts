@@ -33,6 +33,10 @@ export const en = {
   'validation.passwordTooLong': 'Use at most 256 characters.',
   'validation.passwordCommon': 'This password is on a list of commonly used passwords — choose another.',
   'validation.passwordEmail': 'The password must not contain your email address’s name — choose another.',
+  'validation.permission': 'Choose a permission from the list.',
+  'validation.tokenScopes': 'Choose at least one thing the token may do.',
+  'validation.tokenExpiry': 'Choose when the token expires: in 1 to {max} days.',
+  'validation.tokenScopeNotAllowed': 'Your role does not allow {scopes}; a token can only do what your role may.',
   'validation.passwordClinic': 'The password must not contain the clinic’s name — choose another.',
   'validation.memberId': 'This member ID does not match {payer}’s format{example}.',
   'validation.memberIdPattern':
