@@ -242,13 +242,7 @@ export async function authenticateToken(db: Db, token: string, origin: RequestOr
     .from(schema.apiTokens)
     .innerJoin(schema.users, eq(schema.users.id, schema.apiTokens.userId))
     .where(eq(schema.apiTokens.tokenHash, sha256(token)));
-  if (
-    !row ||
-    row.token.revokedAt ||
-    row.token.expiresAt <= now ||
-    !row.user.active ||
-    !isRole(row.user.role)
-  ) {
+  if (!row || row.token.revokedAt || row.token.expiresAt <= now || !row.user.active || !isRole(row.user.role)) {
     throw new AppError('unauthenticated', 'This API token is not valid: it may be revoked or expired.');
   }
   await db.update(schema.apiTokens).set({ lastUsedAt: now }).where(eq(schema.apiTokens.id, row.token.id));
