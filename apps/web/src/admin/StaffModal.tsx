@@ -1,6 +1,7 @@
-import { Alert, NativeSelect, PasswordInput, Switch, TextInput } from '@mantine/core';
+import { Alert, Anchor, NativeSelect, PasswordInput, Switch, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { IconInfoCircle } from '@tabler/icons-react';
+import { Link } from '@tanstack/react-router';
 import { ROLES, type Role, t, type User, zUserCreate, zUserPatch } from '@tend/domain';
 import { useSession } from '../auth/session';
 import { EditModal } from '../components/EditModal';
@@ -91,7 +92,14 @@ function StaffForm({ user, onClose }: { user: User | null; onClose: () => void }
       <NativeSelect
         label={t('staff.role')}
         data={roleOptions()}
-        description={user ? t('staff.roleHint') : t(`roleHint.${form.values.role}`)}
+        description={
+          <>
+            {user ? t('staff.roleHint') : t(`roleHint.${form.values.role}`)}{' '}
+            <Anchor component={Link} to="/admin/permissions" target="_blank" size="xs" underline="always">
+              {t('staff.permissionsLink')}
+            </Anchor>
+          </>
+        }
         {...form.getInputProps('role')}
       />
       {user && (

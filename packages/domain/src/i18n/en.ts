@@ -1,3 +1,4 @@
+import { enAccess } from './en-access';
 import { enBilling } from './en-billing';
 import { enDashboard } from './en-dashboard';
 import { enEmail } from './en-email';
@@ -13,6 +14,7 @@ export const en = {
   ...enEmail,
   ...enReports,
   ...enDashboard,
+  ...enAccess,
   // Validation — used by the shared zod schemas, so the server and the forms say the same thing.
   'validation.required': 'This field is required.',
   'validation.tooLong': 'Use at most {max} characters.',
