@@ -1,4 +1,4 @@
-import type { Role } from '@tend/domain';
+import type { Permission, Role } from '@tend/domain';
 
 /** Who is acting, for which clinic, from where. Every service call receives one. */
 export interface RequestContext {
@@ -18,6 +18,8 @@ export interface RequestContext {
    * session reaches only /api/auth/* (enrolment, sign-out) until they do.
    */
   mfaEnrolmentPending?: boolean;
+  /** What that token may do (its scopes); absent for sessions and the CLI. */
+  tokenScopes?: readonly Permission[];
 }
 
 /** Where an unauthenticated request comes from (sign-in, setup). */

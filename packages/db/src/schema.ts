@@ -129,9 +129,11 @@ export const apiTokens = pgTable('api_tokens', {
   prefix: text('prefix').notNull(),
   createdAt: createdAt(),
   createdBy: uuid('created_by'),
-  expiresAt: timestamp('expires_at', { withTimezone: true }),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
   lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
   revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  /** The permissions the token may use (a subset of its owner's role's; 0031). */
+  scopes: text('scopes').array().notNull(),
 });
 
 export const providers = pgTable('providers', {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { t } from './i18n';
-import { isRole, ROLES } from './permissions';
+import { isRole, PERMISSIONS, type Permission, ROLES } from './permissions';
 import {
   isValidPostalCode,
   postalCodeRule,
@@ -281,9 +281,25 @@ export type Location = z.infer<typeof zLocation>;
 
 // ---- API tokens ---------------------------------------------------------------------------
 
+/** The longest an API token may live: a forgotten token must stop working by itself. */
+export const MAX_TOKEN_DAYS = 365;
+
+export const zPermission = z.enum(Object.keys(PERMISSIONS) as [Permission, ...Permission[]], {
+  error: () => t('validation.permission'),
+});
+
 export const zTokenCreate = z.object({
   name: zText(100).default('API token'),
-  expiresInDays: z.number().int().min(1).max(3650).nullish(),
+  /** What the token may do: a non-empty subset of the owner's role's permissions. */
+  scopes: z
+    .array(zPermission, { error: () => t('validation.tokenScopes') })
+    .min(1, { error: () => t('validation.tokenScopes') })
+    .transform((scopes) => [...new Set(scopes)]),
+  expiresInDays: z
+    .number({ error: () => t('validation.tokenExpiry', { max: MAX_TOKEN_DAYS }) })
+    .int({ error: () => t('validation.tokenExpiry', { max: MAX_TOKEN_DAYS }) })
+    .min(1, { error: () => t('validation.tokenExpiry', { max: MAX_TOKEN_DAYS }) })
+    .max(MAX_TOKEN_DAYS, { error: () => t('validation.tokenExpiry', { max: MAX_TOKEN_DAYS }) }),
 });
 
 export const zApiToken = z.object({
@@ -293,8 +309,9 @@ export const zApiToken = z.object({
   userEmail: z.string(),
   prefix: z.string(),
   createdAt: z.string(),
-  expiresAt: z.string().nullable(),
+  expiresAt: z.string(),
   lastUsedAt: z.string().nullable(),
   revokedAt: z.string().nullable(),
+  scopes: z.array(z.string()),
 });
 export type ApiToken = z.infer<typeof zApiToken>;

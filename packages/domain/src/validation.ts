@@ -119,7 +119,7 @@ export const zColor = z
 export const zPassword = z
   .string()
   .min(12, { error: () => t('validation.password') })
-  .max(200);
+  .max(256, { error: () => t('validation.passwordTooLong') });
 
 /** Money entered as integer cents (the API) — never floats. */
 export const zCents = z

@@ -24,7 +24,7 @@ describe('staff accounts', () => {
       email: 'Grace@Clinic.test',
       name: 'Grace Hopper',
       role: 'nurse',
-      password: 'grace-password-123',
+      password: 'violet-meadow-123',
     });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ email: 'grace@clinic.test', role: 'nurse', active: true, lockedUntil: null });
@@ -33,7 +33,7 @@ describe('staff accounts', () => {
       email: 'GRACE@clinic.test',
       name: 'Other Grace',
       role: 'billing',
-      password: 'grace-password-456',
+      password: 'violet-meadow-456',
     });
     expect(again.status).toBe(400);
     expect(paths(again)).toEqual(['email']);

@@ -14,6 +14,7 @@ import {
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import { recordAudit } from '../audit/service';
+import { checkPasswordPolicy } from '../auth/password-policy';
 import { hashPassword } from '../auth/secrets';
 import { revokeUserAccess } from '../auth/service';
 import type { RequestContext } from '../context';
@@ -45,7 +46,17 @@ export async function listUsers(db: Db, ctx: RequestContext): Promise<User[]> {
   return rows.map(toUser);
 }
 
+/** The password rules that need the account's email and the clinic's name (before any hashing). */
+async function checkStaffPassword(db: Db, ctx: RequestContext, password: string, email: string): Promise<void> {
+  const [clinic] = await db
+    .select({ name: schema.clinics.name })
+    .from(schema.clinics)
+    .where(eq(schema.clinics.id, ctx.clinicId));
+  checkPasswordPolicy(password, { email, clinicName: clinic?.name ?? '' });
+}
+
 export async function createUser(db: Db, ctx: RequestContext, input: z.output<typeof zUserCreate>): Promise<User> {
+  await checkStaffPassword(db, ctx, input.password, input.email);
   const passwordHash = await hashPassword(input.password);
   const id = newId();
   try {
@@ -82,6 +93,7 @@ export async function updateUser(
     .from(schema.users)
     .where(and(eq(schema.users.id, userId), eq(schema.users.clinicId, ctx.clinicId)));
   if (!current) throw AppError.notFound('The staff account');
+  if (patch.password) await checkStaffPassword(db, ctx, patch.password, current.email);
   const passwordHash = patch.password ? await hashPassword(patch.password) : undefined;
   const mayRemoveAdmin = (patch.role !== undefined && patch.role !== 'admin') || patch.active === false;
   const row = await db.transaction(async (tx) => {
@@ -135,9 +147,11 @@ export async function updateUser(
       entityId: userId,
       details: { fields: Object.keys(patch).filter((k) => k !== 'password'), passwordReset: Boolean(patch.password) },
     });
-    // A changed privilege or a deactivation ends the person's sessions at once.
+    // A changed privilege or a deactivation ends the person's sessions at once; a deactivation or a
+    // password reset (the account may be compromised) ends their API tokens too. After a role change
+    // a token keeps working, limited to the scopes the new role still allows (checked per request).
     if (roleChanged || patch.active === false || patch.password) {
-      await revokeUserAccess(tx, userId, { tokens: patch.active === false });
+      await revokeUserAccess(tx, userId, { tokens: patch.active === false || Boolean(patch.password) });
     }
     return updated;
   });

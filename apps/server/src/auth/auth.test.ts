@@ -54,6 +54,9 @@ const signIn = (body: { email: string; password: string }, from = testAddress) =
 const setCookie = (res: ApiResponse) => [res.headers['set-cookie'] ?? []].flat().map(String).join('\n');
 const sessionValue = (client: ApiClient) => client.cookie.replace(/^tend_session=/, '');
 const bearer = (token: string) => clientWithHeaders(t.app, { authorization: `Bearer ${token}` });
+/** `tend token create` for that person: every permission of their role, 30 days unless `extra` says otherwise. */
+const cliToken = (email: string, ...extra: string[]) =>
+  runCommand(t.database, ['token', 'create', '--email', email, '--scopes', 'all', '--expires-days', '30', ...extra]);
 
 async function sessionRow(client: ApiClient) {
   const [row] = await queryRows<{ last_seen_at: Date; revoked_at: Date | null }>(
@@ -307,7 +310,7 @@ describe('ending sessions', () => {
   it('shuts a deactivated person out: no sign-in, and their sessions and API tokens stop working', async () => {
     const user = await clinic.addUser('provider');
     const session = await t.signIn(user);
-    const token = await runCommand(t.database, ['token', 'create', '--email', user.email]);
+    const token = await cliToken(user.email);
     expect((await bearer(token).get('/api/patients')).status).toBe(200);
 
     expect((await admin.patch(`/api/users/${user.userId}`, { active: false })).status).toBe(200);
@@ -417,24 +420,20 @@ describe('cross-site requests', () => {
 describe('API tokens', () => {
   it('tend token create prints a token that authenticates as that person, with their role', async () => {
     const receptionist = await clinic.addUser('receptionist');
-    const token = await runCommand(t.database, [
-      'token',
-      'create',
-      '--email',
-      receptionist.email,
-      '--name',
-      'Nightly export',
-    ]);
+    const token = await cliToken(receptionist.email, '--name', 'Nightly export');
     expect(token).toMatch(/^tend_[\w-]{40,}$/);
-    const session = await bearer(token).get('/api/auth/session');
-    expect(session.status).toBe(200);
-    expect(session.body.user).toMatchObject({ email: receptionist.email, role: 'receptionist' });
+    expect((await bearer(token).get('/api/patients')).status).toBe(200);
     expect((await bearer(token).get('/api/audit-events')).status).toBe(403);
+    const [row] = await queryRows<{ user_id: string; name: string }>(
+      t.database.db,
+      sql`SELECT user_id, name FROM api_tokens WHERE token_hash = ${sha256(token)}`,
+    );
+    expect(row).toEqual({ user_id: receptionist.userId, name: 'Nightly export' });
   });
 
   it('names the token on every audit row of a request made with it', async () => {
     const nurse = await clinic.addUser('nurse');
-    const token = await runCommand(t.database, ['token', 'create', '--email', nurse.email, '--name', 'Lab feed']);
+    const token = await cliToken(nurse.email, '--name', 'Lab feed');
     const [created] = await queryRows<{ id: string }>(
       t.database.db,
       sql`SELECT id FROM api_tokens WHERE token_hash = ${sha256(token)}`,
@@ -449,7 +448,7 @@ describe('API tokens', () => {
   });
 
   it('an administrator creates, lists and revokes a token; a revoked token is refused', async () => {
-    const created = await admin.post('/api/tokens', { name: 'Lab import' });
+    const created = await admin.post('/api/tokens', { name: 'Lab import', scopes: ['user.read'], expiresInDays: 90 });
     expect(created.status).toBe(201);
     const { id, token } = created.body;
     expect((await bearer(token).get('/api/users')).status).toBe(200);
@@ -460,7 +459,9 @@ describe('API tokens', () => {
       userEmail: clinic.admin.email,
       prefix: token.slice(0, 12),
       revokedAt: null,
+      scopes: ['user.read'],
     });
+    expect(Date.parse(listed.expiresAt) - Date.now()).toBeGreaterThan(89 * 86_400_000);
     expect(listed.lastUsedAt).not.toBeNull();
     expect(JSON.stringify(listed)).not.toContain(token);
 
@@ -473,18 +474,35 @@ describe('API tokens', () => {
   it('creates a token only for the administrator themself: never one acting as another person (a provider’s notes)', async () => {
     const provider = await clinic.addUser('provider');
     const tokensBefore = (await admin.get('/api/tokens')).body.items.length;
-    const refused = await admin.post('/api/tokens', { userId: provider.userId, name: 'Read the charts' });
+    const refused = await admin.post('/api/tokens', {
+      userId: provider.userId,
+      name: 'Read the charts',
+      scopes: ['patient.read'],
+      expiresInDays: 30,
+    });
     expect(refused.status).toBe(400);
     expect(refused.body.error.fields.map((f: { path: string }) => f.path)).toEqual(['userId']);
     expect((await admin.get('/api/tokens')).body.items).toHaveLength(tokensBefore);
     // Naming oneself is allowed (older scripts send it).
     const me = (await admin.get('/api/auth/session')).body.user.id;
-    expect((await admin.post('/api/tokens', { userId: me, name: 'Mine' })).status).toBe(201);
+    expect(
+      (await admin.post('/api/tokens', { userId: me, name: 'Mine', scopes: ['patient.read'], expiresInDays: 30 }))
+        .status,
+    ).toBe(201);
   });
 
   it('refuses an expired token', async () => {
     const user = await clinic.addUser('billing');
-    const token = await runCommand(t.database, ['token', 'create', '--email', user.email, '--expires-days', '1']);
+    const token = await runCommand(t.database, [
+      'token',
+      'create',
+      '--email',
+      user.email,
+      '--scopes',
+      'payer.read',
+      '--expires-days',
+      '1',
+    ]);
     expect((await bearer(token).get('/api/payers')).status).toBe(200);
     await t.database.db.execute(
       sql`UPDATE api_tokens SET expires_at = now() - interval '1 minute' WHERE token_hash = ${sha256(token)}`,
@@ -493,7 +511,7 @@ describe('API tokens', () => {
   });
 
   it('refuses malformed, forged, unsigned and wrong-scheme credentials', async () => {
-    const token = await runCommand(t.database, ['token', 'create', '--email', clinic.admin.email]);
+    const token = await cliToken(clinic.admin.email);
     const unsignedJwt = 'eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.eyJzdWIiOiJhZG1pbiIsInJvbGUiOiJhZG1pbiJ9.';
     const attempts = [
       '',
@@ -522,7 +540,7 @@ describe('API tokens', () => {
   });
 
   it('stores only a hash of the token', async () => {
-    const token = await runCommand(t.database, ['token', 'create', '--email', clinic.admin.email]);
+    const token = await cliToken(clinic.admin.email);
     const rows = await queryRows<Record<string, unknown>>(
       t.database.db,
       sql`SELECT * FROM api_tokens WHERE token_hash = ${sha256(token)}`,
@@ -535,5 +553,68 @@ describe('API tokens', () => {
       sql`SELECT string_agg(t::text, ' ') AS dump FROM api_tokens t`,
     );
     expect(everything[0].dump).not.toContain(token);
+  });
+  it('refuses a token without scopes or expiry, with a scope the role lacks, or living over 365 days, and creates nothing', async () => {
+    const before = (await admin.get('/api/tokens')).body.items.length;
+    const bare = await admin.post('/api/tokens', { name: 'No scopes' });
+    expect(bare.status).toBe(400);
+    expect(bare.body.error.fields).toEqual([
+      { path: 'scopes', message: 'Choose at least one thing the token may do.' },
+      { path: 'expiresInDays', message: 'Choose when the token expires: in 1 to 365 days.' },
+    ]);
+    const empty = await admin.post('/api/tokens', { scopes: [], expiresInDays: 30 });
+    expect(empty.body.error.fields.map((f: { path: string }) => f.path)).toEqual(['scopes']);
+    const tooLong = await admin.post('/api/tokens', { scopes: ['patient.read'], expiresInDays: 366 });
+    expect(tooLong.body.error.fields.map((f: { path: string }) => f.path)).toEqual(['expiresInDays']);
+    const unknown = await admin.post('/api/tokens', { scopes: ['patient.delete'], expiresInDays: 30 });
+    expect(unknown.status).toBe(400);
+    // An administrator's role does not read clinical notes, so neither may their token.
+    const clinical = await admin.post('/api/tokens', { scopes: ['patient.read', 'clinical.read'], expiresInDays: 30 });
+    expect(clinical.status).toBe(400);
+    expect(clinical.body.error.fields).toEqual([
+      { path: 'scopes', message: 'Your role does not allow clinical.read; a token can only do what your role may.' },
+    ]);
+    expect((await admin.get('/api/tokens')).body.items).toHaveLength(before);
+  });
+
+  it('lets a token use only its scopes, even where the owner’s role could do more', async () => {
+    const created = await admin.post('/api/tokens', {
+      name: 'Schedule feed',
+      scopes: ['schedule.read'],
+      expiresInDays: 7,
+    });
+    const token = bearer(created.body.token);
+    expect((await token.get('/api/appointment-types')).status).toBe(200);
+    const patients = await token.get('/api/patients');
+    expect(patients.status).toBe(403);
+    expect(patients.body.error).toMatchObject({ code: 'forbidden', message: expect.stringContaining('patient.read') });
+    expect((await token.post('/api/patients', patientBody())).status).toBe(403);
+    // Routes for the signed-in web app (no one permission) refuse tokens.
+    expect((await token.get('/api/auth/session')).status).toBe(403);
+    expect((await token.get('/api/dashboard')).status).toBe(403);
+    // The same administrator's session still reads patients.
+    expect((await admin.get('/api/patients')).status).toBe(200);
+  });
+
+  it('limits a token to what the owner’s current role allows after a role change', async () => {
+    const manager = await clinic.addUser('manager');
+    const token = await cliToken(manager.email);
+    expect((await bearer(token).get('/api/audit-events')).status).toBe(200);
+    expect((await admin.patch(`/api/users/${manager.userId}`, { role: 'receptionist' })).status).toBe(200);
+    expect((await bearer(token).get('/api/audit-events')).status).toBe(403);
+    expect((await bearer(token).get('/api/patients')).status).toBe(200);
+  });
+
+  it('revokes a person’s tokens when an administrator resets their password', async () => {
+    const user = await clinic.addUser('billing');
+    const token = await cliToken(user.email);
+    expect((await bearer(token).get('/api/payers')).status).toBe(200);
+    expect((await admin.patch(`/api/users/${user.userId}`, { password: 'violet-tractor-harbour-9' })).status).toBe(200);
+    expect((await bearer(token).get('/api/payers')).status).toBe(401);
+    const [row] = await queryRows<{ revoked: boolean }>(
+      t.database.db,
+      sql`SELECT revoked_at IS NOT NULL AS revoked FROM api_tokens WHERE token_hash = ${sha256(token)}`,
+    );
+    expect(row.revoked).toBe(true);
   });
 });

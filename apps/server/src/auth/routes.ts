@@ -65,7 +65,7 @@ export function authRoutes(server: FastifyInstance, deps: Deps): void {
         tags: ['auth'],
         summary:
           'Sign in with email and password; sets the session cookie. With two-step sign-in on, answers a challenge instead: send it with a code to /api/auth/sign-in/mfa',
-        body: z.object({ email: zEmail, password: z.string().min(1).max(200) }),
+        body: z.object({ email: zEmail, password: z.string().min(1).max(256) }),
         response: { 200: z.union([zSessionBody, zMfaChallenge]), ...errorResponses },
       },
     },

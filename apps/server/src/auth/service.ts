@@ -1,5 +1,5 @@
 import { type Db, newId, queryRows, schema } from '@tend/db';
-import { AppError, type Clinic, isRole, type Role } from '@tend/domain';
+import { AppError, type Clinic, can, isRole, type Permission, type Role, t } from '@tend/domain';
 import { and, eq, isNull, ne, sql } from 'drizzle-orm';
 import { recordAnonymousAudit, recordAudit } from '../audit/service';
 import type { RequestContext, RequestOrigin } from '../context';
@@ -311,8 +311,9 @@ export async function signOut(db: Db, ctx: RequestContext, everywhere: boolean):
 }
 
 /**
- * Ends every session and API token of a user (deactivation, role change, MFA reset); `exceptSessionId`
- * keeps the one the change was made from (the person turning their own MFA on or off).
+ * Ends every session of a user, and with `tokens` every API token too (deactivation, password
+ * reset, role change, MFA reset); `exceptSessionId` keeps the one the change was made from (the
+ * person turning their own MFA on or off).
  */
 export async function revokeUserAccess(
   db: Db,
@@ -349,13 +350,7 @@ export async function authenticateToken(db: Db, token: string, origin: RequestOr
     .from(schema.apiTokens)
     .innerJoin(schema.users, eq(schema.users.id, schema.apiTokens.userId))
     .where(eq(schema.apiTokens.tokenHash, sha256(token)));
-  if (
-    !row ||
-    row.token.revokedAt ||
-    (row.token.expiresAt && row.token.expiresAt <= now) ||
-    !row.user.active ||
-    !isRole(row.user.role)
-  ) {
+  if (!row || row.token.revokedAt || row.token.expiresAt <= now || !row.user.active || !isRole(row.user.role)) {
     throw new AppError('unauthenticated', 'This API token is not valid: it may be revoked or expired.');
   }
   await db.update(schema.apiTokens).set({ lastUsedAt: now }).where(eq(schema.apiTokens.id, row.token.id));
@@ -369,6 +364,7 @@ export async function authenticateToken(db: Db, token: string, origin: RequestOr
     userAgent: origin.userAgent,
     sessionId: null,
     tokenId: row.token.id,
+    tokenScopes: row.token.scopes as Permission[],
   };
 }
 
@@ -396,11 +392,12 @@ export async function contextForUser(db: Db, email: string): Promise<RequestCont
  * Creates an API token acting as the signed-in user (`ctx`), never as someone else: an
  * administrator minting a token for a provider would act with a role the matrix denies them
  * (clinical notes). Tokens for other people come from the machine's operator: `tend token create`.
+ * The token may use only its scopes — each one a permission of the user's role — and expires.
  */
 export async function createApiToken(
   db: Db,
   ctx: RequestContext,
-  input: { name: string; expiresInDays?: number | null | undefined },
+  input: { name: string; scopes: Permission[]; expiresInDays: number },
 ): Promise<{ token: string; id: string }> {
   const [user] = await db
     .select()
@@ -408,6 +405,12 @@ export async function createApiToken(
     .where(and(eq(schema.users.id, ctx.userId), eq(schema.users.clinicId, ctx.clinicId)));
   if (!user) throw AppError.notFound('The staff account');
   if (!user.active) throw new AppError('conflict', 'This account is deactivated; activate it before creating a token.');
+  const refused = isRole(user.role) ? input.scopes.filter((scope) => !can(user.role as Role, scope)) : input.scopes;
+  if (refused.length > 0) {
+    throw AppError.validation([
+      { path: 'scopes', message: t('validation.tokenScopeNotAllowed', { scopes: refused.join(', ') }) },
+    ]);
+  }
   const token = newSecret(TOKEN_PREFIX);
   const id = newId();
   await db.transaction(async (tx) => {
@@ -419,13 +422,14 @@ export async function createApiToken(
       tokenHash: sha256(token),
       prefix: token.slice(0, 12),
       createdBy: ctx.userId,
-      expiresAt: input.expiresInDays ? new Date(Date.now() + input.expiresInDays * 86_400_000) : null,
+      expiresAt: new Date(Date.now() + input.expiresInDays * 86_400_000),
+      scopes: input.scopes,
     });
     await recordAudit(tx, ctx, {
       action: 'token.create',
       entityType: 'api_token',
       entityId: id,
-      details: { userId: user.id },
+      details: { userId: user.id, scopes: input.scopes, expiresInDays: input.expiresInDays },
     });
   });
   return { token, id };
@@ -445,9 +449,10 @@ export async function listApiTokens(db: Db, ctx: RequestContext) {
     userEmail: email,
     prefix: token.prefix,
     createdAt: token.createdAt.toISOString(),
-    expiresAt: token.expiresAt?.toISOString() ?? null,
+    expiresAt: token.expiresAt.toISOString(),
     lastUsedAt: token.lastUsedAt?.toISOString() ?? null,
     revokedAt: token.revokedAt?.toISOString() ?? null,
+    scopes: token.scopes,
   }));
 }
 

@@ -2,7 +2,15 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type Database, migrate, schema } from '@tend/db';
-import { AppError, fieldErrorsFromZod, zTokenCreate, zUserCreate } from '@tend/domain';
+import {
+  AppError,
+  can,
+  fieldErrorsFromZod,
+  PERMISSIONS,
+  type Permission,
+  zTokenCreate,
+  zUserCreate,
+} from '@tend/domain';
 import { and, asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { createUser } from '../admin/service';
@@ -22,8 +30,10 @@ Commands:
                             First run: create the clinic and its administrator
   user add --email E --name N --role ROLE --password P [--as ADMIN_EMAIL]
                             Create a staff account (roles: admin, manager, receptionist, provider, nurse, billing)
-  token create --email E [--name NAME] [--expires-days N]
-                            Print a new personal API token for that user (use as "Authorization: Bearer <token>")
+  token create --email E --scopes PERMISSION,… --expires-days N [--name NAME]
+                            Print a new personal API token for that user (use as "Authorization: Bearer <token>"):
+                            it may use only the listed permissions of the user's role ("all" = every one)
+                            and expires after N days (1–365)
   audit verify [--expect CLINIC:POSITION:HASH …]
                             Check the audit log's hash chains (each clinic's, and the events without a
                             clinic): exits with 1 and names the events that do not match when one was
@@ -48,9 +58,14 @@ export function absoluteFileOperands(argv: string[], cwd = process.env.INIT_CWD 
   return [...argv.slice(0, 2), resolve(cwd, argv[2] as string), ...argv.slice(3)];
 }
 
-function zodArgs<T extends z.ZodType>(schema: T, values: unknown): z.output<T> {
+/** Parses the options; `options` names a field whose option is spelt otherwise (expiresInDays: --expires-days). */
+function zodArgs<T extends z.ZodType>(schema: T, values: unknown, options: Record<string, string> = {}): z.output<T> {
   const parsed = schema.safeParse(values);
-  if (!parsed.success) throw AppError.validation(fieldErrorsFromZod(parsed.error));
+  if (!parsed.success) {
+    throw AppError.validation(
+      fieldErrorsFromZod(parsed.error).map((field) => ({ ...field, path: options[field.path] ?? field.path })),
+    );
+  }
   return parsed.data;
 }
 
@@ -99,6 +114,7 @@ export async function runCommand(database: Database, argv: string[]): Promise<st
     password: { type: 'string' },
     as: { type: 'string' },
     'expires-days': { type: 'string' },
+    scopes: { type: 'string' },
     year: { type: 'string' },
     expect: { type: 'string', multiple: true },
   } as const;
@@ -156,10 +172,22 @@ export async function runCommand(database: Database, argv: string[]): Promise<st
       if (sub !== 'create') break;
       if (!values.email) throw AppError.validation([{ path: 'email', message: 'Say whose token it is with --email.' }]);
       const ctx = { ...(await contextForUser(database.db, values.email)), ip: 'cli', userAgent: 'tend-cli' };
-      const input = zodArgs(zTokenCreate, {
-        name: values.name ?? 'Command-line token',
-        expiresInDays: values['expires-days'] ? Number(values['expires-days']) : null,
-      });
+      const scopes =
+        values.scopes?.trim() === 'all'
+          ? (Object.keys(PERMISSIONS) as Permission[]).filter((permission) => can(ctx.role, permission))
+          : (values.scopes ?? '')
+              .split(',')
+              .map((scope) => scope.trim())
+              .filter(Boolean);
+      const input = zodArgs(
+        zTokenCreate,
+        {
+          name: values.name ?? 'Command-line token',
+          scopes,
+          expiresInDays: values['expires-days'] ? Number(values['expires-days']) : undefined,
+        },
+        { expiresInDays: 'expiresDays' },
+      );
       const { token } = await createApiToken(database.db, ctx, input);
       return token;
     }

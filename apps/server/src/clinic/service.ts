@@ -3,6 +3,7 @@ import { AppError, type Clinic, type ClinicSetupInput, type zClinicSettingsPatch
 import { and, asc, eq, isNotNull, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import { recordAnonymousAudit, recordAudit } from '../audit/service';
+import { checkPasswordPolicy } from '../auth/password-policy';
 import { hashPassword } from '../auth/secrets';
 import { getClinic } from '../auth/service';
 import type { RequestContext, RequestOrigin } from '../context';
@@ -37,6 +38,7 @@ export async function createClinic(
   // Refused before the password is hashed: a replayed setup must not cost an Argon2 hash (19 MiB).
   // The check inside the transaction still settles two first-run requests sent at once.
   if (options.onlyIfEmpty && (await isSetUp(db))) throw alreadySetUp();
+  checkPasswordPolicy(input.adminPassword, { email: input.adminEmail, clinicName: input.clinicName }, 'adminPassword');
   const passwordHash = await hashPassword(input.adminPassword);
   const clinicId = newId();
   const adminUserId = newId();

@@ -238,7 +238,7 @@ describe('the command line (tend setup, user add, token create)', () => {
       '--admin-email',
       'owner@hillside.test',
       '--admin-password',
-      'owner-password-123',
+      'blue-lantern-4471',
     );
     expect(out).toContain('Hillside Clinic');
 
@@ -252,7 +252,7 @@ describe('the command line (tend setup, user add, token create)', () => {
       '--role',
       'nurse',
       '--password',
-      'nina-password-123',
+      'amber-harbour-123',
     );
     expect(added).toBe('Created nurse Nina Nurse <nina@hillside.test>.');
     const badRole = await failure(
@@ -286,9 +286,24 @@ describe('the command line (tend setup, user add, token create)', () => {
     );
     expect(duplicate.fields.map((f) => f.path)).toEqual(['email']);
 
-    const token = await tend('token', 'create', '--email', 'nina@hillside.test');
+    const nina = ['token', 'create', '--email', 'nina@hillside.test'];
+    const noExpiry = await failure(tend(...nina, '--scopes', 'patient.read'));
+    expect(formatError(noExpiry)).toContain('--expires-days: Choose when the token expires: in 1 to 365 days.');
+    const notHers = await failure(tend(...nina, '--scopes', 'patient.read,billing.manage', '--expires-days', '30'));
+    expect(notHers.fields).toEqual([
+      { path: 'scopes', message: 'Your role does not allow billing.manage; a token can only do what your role may.' },
+    ]);
+    const token = await tend(...nina, '--scopes', 'patient.read,clinical.read', '--expires-days', '30');
     const ctx = await authenticateToken(database.db, token, { ip: null, userAgent: null });
-    expect(ctx).toMatchObject({ email: 'nina@hillside.test', role: 'nurse' });
+    expect(ctx).toMatchObject({
+      email: 'nina@hillside.test',
+      role: 'nurse',
+      tokenScopes: ['patient.read', 'clinical.read'],
+    });
+    const all = await tend(...nina, '--scopes', 'all', '--expires-days', '1');
+    const allCtx = await authenticateToken(database.db, all, { ip: null, userAgent: null });
+    expect(allCtx.tokenScopes).toContain('clinical.write');
+    expect(allCtx.tokenScopes).not.toContain('billing.manage');
   });
 
   it('refuses to set up twice and changes nothing', async () => {

@@ -3,6 +3,7 @@ import { queryRows } from '@tend/db';
 import { can, PERMISSIONS, type Permission, ROLES, type Role, type RouteAccess } from '@tend/domain';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { contextForUser, createApiToken } from '../auth/service';
 import { loadConfig } from '../config';
 import { type ApiClient, type ApiResponse, createTestApp, request, type TestApp } from '../test/harness';
 import { buildApp } from './app';
@@ -16,6 +17,7 @@ import type { ApiRoute } from './auth';
 let t: TestApp;
 let baseUrl: string;
 const as = {} as Record<Role, ApiClient>;
+const emails = {} as Record<Role, string>;
 
 beforeAll(async () => {
   t = await createTestApp();
@@ -23,7 +25,9 @@ beforeAll(async () => {
   const clinic = await t.createClinic();
   await Promise.all(
     ROLES.map(async (role) => {
-      as[role] = await t.signIn(role === 'admin' ? clinic.admin : await clinic.addUser(role));
+      const account = role === 'admin' ? clinic.admin : await clinic.addUser(role);
+      emails[role] = account.email;
+      as[role] = await t.signIn(account);
     }),
   );
 });
@@ -366,6 +370,53 @@ describe('route × role', () => {
     const session = await as.nurse.get('/api/auth/session');
     expect(session.body.user.role).toBe('nurse');
   });
+});
+
+describe('route × token scope', () => {
+  const tokenFor = async (owner: Role, scopes: Permission[]) => {
+    const ctx = await contextForUser(t.database.db, emails[owner]);
+    const { token } = await createApiToken(t.database.db, ctx, { name: 'walk', scopes, expiresInDays: 1 });
+    return { authorization: `Bearer ${token}` };
+  };
+  const refused = (res: ApiResponse) => res.status === 403 && res.body?.error?.code === 'forbidden';
+
+  it('lets a token reach a route only with the route’s permission among its scopes', async () => {
+    const mismatches: string[] = [];
+    let checked = 0;
+    for (const scope of Object.keys(PERMISSIONS) as Permission[]) {
+      // The owner: a role that has the permission (scopes are a subset of the role's). One token with
+      // just this scope, one with every other permission of the owner's role.
+      const owner = ROLES.find((role) => can(role, scope)) as Role;
+      const only = await tokenFor(owner, [scope]);
+      const allBut = await tokenFor(
+        owner,
+        (Object.keys(PERMISSIONS) as Permission[]).filter((p) => p !== scope && can(owner, p)),
+      );
+      for (const route of routes().filter((r) => r.access === scope)) {
+        checked++;
+        const res = await call(route, only);
+        if (res.status === 401 || res.status === 403)
+          mismatches.push(`${name(route)} with scope ${scope}: ${res.status}`);
+        if (!refused(await call(route, allBut))) mismatches.push(`${name(route)} without scope ${scope}: not refused`);
+      }
+    }
+    expect(mismatches).toEqual([]);
+    expect(checked).toBeGreaterThan(100);
+  }, 180_000);
+
+  it('refuses a one-scope token every route needing another permission, and the web app’s routes', async () => {
+    for (const [owner, scope] of [
+      ['admin', 'patient.read'],
+      ['provider', 'clinical.read'],
+    ] as const) {
+      const only = await tokenFor(owner, [scope]);
+      for (const route of routes().filter(
+        (r) => r.access === 'authenticated' || (isPermission(r.access) && r.access !== scope),
+      )) {
+        expect(refused(await call(route, only)), `${name(route)} with only ${scope}`).toBe(true);
+      }
+    }
+  }, 180_000);
 });
 
 describe('without a session', () => {

@@ -1,5 +1,5 @@
 import type { Db } from '@tend/db';
-import { AppError, can, type RouteAccess } from '@tend/domain';
+import { AppError, can, type Permission, type RouteAccess } from '@tend/domain';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { recordAccessDenied } from '../audit/service';
 import { authenticateSession, authenticateToken, TOKEN_PREFIX } from '../auth/service';
@@ -79,7 +79,26 @@ export function registerAccessControl(app: FastifyInstance, db: Db): void {
       });
       throw AppError.forbidden();
     }
+    checkTokenScope(request.ctx, access);
   });
+}
+
+/**
+ * An API token reaches only the routes whose permission is among its scopes (and, above, that its
+ * owner's role still has). Routes for any signed-in person (`authenticated`: the session, the
+ * dashboard, the clinic's settings) serve the web app and show what the role may see without naming
+ * one permission, so tokens are refused there.
+ */
+export function checkTokenScope(ctx: RequestContext, access: Permission | 'authenticated'): void {
+  if (!ctx.tokenScopes) return;
+  if (access === 'authenticated') {
+    throw AppError.forbidden('API tokens cannot use this route: it is for the signed-in web app.');
+  }
+  if (!ctx.tokenScopes.includes(access)) {
+    throw AppError.forbidden(
+      `This API token may not do this: it needs the scope ${access}. Create a token with that scope.`,
+    );
+  }
 }
 
 /**

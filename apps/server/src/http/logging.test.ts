@@ -36,7 +36,7 @@ it('logs requests as structured JSON without patient names, query strings or bod
       country: 'FR',
       currency: 'EUR',
       adminEmail: 'admin@log.test',
-      adminPassword: 'admin-password-123',
+      adminPassword: 'violet-tractor-harbour-9',
     },
   });
   expect(setup.status).toBe(201);
@@ -49,7 +49,7 @@ it('logs requests as structured JSON without patient names, query strings or bod
   const requestLines = lines.map((line) => JSON.parse(line)).filter((entry) => entry.msg === 'request');
   expect(requestLines.map((entry) => entry.route)).toEqual(expect.arrayContaining(['/api/setup', '/api/patients']));
   const all = lines.join('\n');
-  for (const secret of ['Zebulon', 'Quixotic', 'admin-password-123', '1 42 68 53 00', created.body.email]) {
+  for (const secret of ['Zebulon', 'Quixotic', 'violet-tractor-harbour-9', '1 42 68 53 00', created.body.email]) {
     expect(all).not.toContain(secret);
   }
 });

@@ -1,7 +1,19 @@
-import { Alert, Badge, Button, Group, NativeSelect, PasswordInput, Switch, Text, TextInput } from '@mantine/core';
+import {
+  Alert,
+  Anchor,
+  Badge,
+  Button,
+  Group,
+  NativeSelect,
+  PasswordInput,
+  Switch,
+  Text,
+  TextInput,
+} from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useDisclosure } from '@mantine/hooks';
 import { IconInfoCircle } from '@tabler/icons-react';
+import { Link } from '@tanstack/react-router';
 import { ROLES, type Role, t, type User, zUserCreate, zUserPatch } from '@tend/domain';
 import { useSession } from '../auth/session';
 import { ConfirmDialog } from '../components/ConfirmDialog';
@@ -93,7 +105,14 @@ function StaffForm({ user, onClose }: { user: User | null; onClose: () => void }
       <NativeSelect
         label={t('staff.role')}
         data={roleOptions()}
-        description={user ? t('staff.roleHint') : t(`roleHint.${form.values.role}`)}
+        description={
+          <>
+            {user ? t('staff.roleHint') : t(`roleHint.${form.values.role}`)}{' '}
+            <Anchor component={Link} to="/admin/permissions" target="_blank" size="xs" underline="always">
+              {t('staff.permissionsLink')}
+            </Anchor>
+          </>
+        }
         {...form.getInputProps('role')}
       />
       {user && (

@@ -3,6 +3,7 @@ import {
   Anchor,
   Badge,
   Button,
+  Checkbox,
   Code,
   CopyButton,
   Group,
@@ -15,36 +16,43 @@ import {
 } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { IconAlertTriangle, IconCheck, IconCopy, IconKey } from '@tabler/icons-react';
-import { type ApiToken, t } from '@tend/domain';
+import { type ApiToken, can, type Permission, t } from '@tend/domain';
 import { useState } from 'react';
 import { useSession } from '../auth/session';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { FormFooter } from '../components/FormFooter';
-import { focusFirstError } from '../components/form';
+import { focusFirstError, saveErrorMessage } from '../components/form';
 import { formatDateTime } from '../components/format';
 import { ListCard } from '../components/ListCard';
 import { AddButton } from '../components/ListParts';
-import { errorMessage, notifySuccess } from '../components/notify';
+import { notifySuccess } from '../components/notify';
 import { PageHeader } from '../components/PageHeader';
 import { useCreateToken, useRevokeToken, useTokens } from './api';
+import { permissionGroups } from './permissionGroups';
 
 type TokenStatus = 'active' | 'revoked' | 'expired';
 
 function statusOf(token: ApiToken): TokenStatus {
   if (token.revokedAt) return 'revoked';
-  if (token.expiresAt && new Date(token.expiresAt) <= new Date()) return 'expired';
+  if (new Date(token.expiresAt) <= new Date()) return 'expired';
   return 'active';
 }
 
 const STATUS_COLOR: Record<TokenStatus, string> = { active: 'green', revoked: 'red', expired: 'gray' };
-const EXPIRY_CHOICES = ['30', '90', '365', 'never'] as const;
+const EXPIRY_CHOICES = ['7', '30', '90', '365'] as const;
 
 function CreateTokenForm({ onCreated, onClose }: { onCreated: (token: string) => void; onClose: () => void }) {
+  const { user } = useSession();
   const create = useCreateToken();
   const [error, setError] = useState<string | null>(null);
   const form = useForm({
-    initialValues: { name: t('tokens.defaultName'), expires: '90' as (typeof EXPIRY_CHOICES)[number] },
+    initialValues: {
+      name: t('tokens.defaultName'),
+      expires: '90' as (typeof EXPIRY_CHOICES)[number],
+      scopes: [] as Permission[],
+    },
     validate: {
+      scopes: (value) => (value.length ? null : t('validation.tokenScopes')),
       name: (value) =>
         value.trim()
           ? value.trim().length > 100
@@ -58,11 +66,12 @@ function CreateTokenForm({ onCreated, onClose }: { onCreated: (token: string) =>
     try {
       const created = await create.mutateAsync({
         name: values.name.trim(),
-        expiresInDays: values.expires === 'never' ? null : Number(values.expires),
+        scopes: values.scopes,
+        expiresInDays: Number(values.expires),
       });
       onCreated(created.token);
     } catch (caught) {
-      setError(errorMessage(caught));
+      setError(saveErrorMessage(form, caught, (path) => (path === 'expiresInDays' ? 'expires' : path)));
     }
   }, focusFirstError(form));
   return (
@@ -77,8 +86,35 @@ function CreateTokenForm({ onCreated, onClose }: { onCreated: (token: string) =>
           data-autofocus
           {...form.getInputProps('name')}
         />
+        <Checkbox.Group
+          label={t('tokens.scopes')}
+          description={t('tokens.scopesHint')}
+          required
+          {...form.getInputProps('scopes')}
+        >
+          <Stack gap="sm" mt="xs">
+            {permissionGroups((permission) => can(user.role, permission)).map(({ group, permissions }) => (
+              <fieldset key={group} style={{ border: 0, padding: 0, margin: 0 }}>
+                <Text component="legend" size="sm" fw={600} mb={4}>
+                  {t(`permissionGroup.${group}`)}
+                </Text>
+                <Stack gap={4}>
+                  {permissions.map((permission) => (
+                    <Checkbox
+                      key={permission}
+                      value={permission}
+                      label={t(`permission.${permission}`)}
+                      description={permission}
+                    />
+                  ))}
+                </Stack>
+              </fieldset>
+            ))}
+          </Stack>
+        </Checkbox.Group>
         <NativeSelect
           label={t('tokens.expires')}
+          required
           data={EXPIRY_CHOICES.map((choice) => ({ value: choice, label: t(`tokens.expiry.${choice}`) }))}
           {...form.getInputProps('expires')}
         />
@@ -183,6 +219,7 @@ export function TokensPage() {
           t('tokens.user'),
           t('tokens.created'),
           t('tokens.lastUsed'),
+          t('tokens.scopes'),
           t('tokens.expiresAt'),
           t('common.status'),
         ]}
@@ -198,7 +235,14 @@ export function TokensPage() {
               <Table.Td>{token.userEmail}</Table.Td>
               <Table.Td>{when(token.createdAt, '')}</Table.Td>
               <Table.Td>{when(token.lastUsedAt, t('tokens.neverUsed'))}</Table.Td>
-              <Table.Td>{when(token.expiresAt, t('tokens.noExpiry'))}</Table.Td>
+              <Table.Td title={token.scopes.join(', ')}>
+                {token.scopes.length === 1 ? (
+                  <Code>{token.scopes[0]}</Code>
+                ) : (
+                  t('tokens.scopesCount', { count: token.scopes.length })
+                )}
+              </Table.Td>
+              <Table.Td>{when(token.expiresAt, '')}</Table.Td>
               <Table.Td>
                 <Badge
                   variant="light"

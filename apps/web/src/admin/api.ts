@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { ApiToken, Clinic, Location, Provider, User } from '@tend/domain';
+import type { ApiToken, Clinic, Location, Permission, Provider, User } from '@tend/domain';
 import { http } from '../api/client';
 
 /** Staff accounts, providers, locations, API tokens and the clinic's settings. */
@@ -43,7 +43,7 @@ export function useResetMfa() {
 export function useCreateToken() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (body: { name: string; expiresInDays: number | null }) =>
+    mutationFn: (body: { name: string; scopes: Permission[]; expiresInDays: number }) =>
       http.post<{ id: string; token: string }>('/tokens', body),
     onSuccess: () => void client.invalidateQueries({ queryKey: ['tokens'] }),
   });

@@ -22,6 +22,7 @@ import {
   IconHome,
   IconId,
   IconKey,
+  IconLockAccess,
   IconMail,
   IconMailbox,
   IconMapPin,
@@ -112,6 +113,7 @@ const REPORTS: Item[] = [
 
 const ADMIN: Item[] = [
   { to: '/admin/staff', label: 'nav.staff', icon: IconUsersGroup, permission: 'user.read' },
+  { to: '/admin/permissions', label: 'nav.permissions', icon: IconLockAccess, permission: 'user.read' },
   { to: '/admin/providers', label: 'nav.providers', icon: IconStethoscope, permission: 'provider.manage' },
   { to: '/admin/locations', label: 'nav.locations', icon: IconMapPin, permission: 'location.manage' },
   { to: '/admin/working-hours', label: 'nav.workingHours', icon: IconClockHour4, permission: 'schedule.manage' },

@@ -13,6 +13,7 @@ import { ClinicSettingsPage } from '../admin/ClinicSettingsPage';
 import { EmergencyReviewPage } from '../admin/EmergencyReviewPage';
 import { LocationsPage } from '../admin/LocationsPage';
 import { PayersPage } from '../admin/PayersPage';
+import { PermissionsPage } from '../admin/PermissionsPage';
 import { ProvidersPage } from '../admin/ProvidersPage';
 import { RoomsPage } from '../admin/RoomsPage';
 import { StaffPage } from '../admin/StaffPage';
@@ -277,6 +278,7 @@ const routeTree = rootRoute.addChildren([
   adminRoute('/admin/services', 'service.read', ServicesPage),
   adminRoute('/admin/note-templates', 'template.manage', NoteTemplatesPage),
   adminRoute('/admin/staff', 'user.read', StaffPage),
+  adminRoute('/admin/permissions', 'user.read', PermissionsPage),
   adminRoute('/admin/providers', 'provider.read', ProvidersPage),
   adminRoute('/admin/locations', 'location.read', LocationsPage),
   adminRoute('/admin/working-hours', 'schedule.read', WorkingHoursPage),

@@ -1,9 +1,10 @@
 import { notifications } from '@mantine/notifications';
+import { useQueryClient } from '@tanstack/react-query';
 import { t } from '@tend/domain';
 import { type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api, dropHeldRequests, holdRequests, openRequests, setAuthHandlers } from '../api/client';
 import { PORTAL_TARGET } from '../app/theme';
-import { clearStoredDrafts } from '../visits/useVisitDraft';
+import { clearStoredDrafts, forgetLegacyDrafts } from '../visits/useVisitDraft';
 import { LockScreen } from './LockScreen';
 import { clearLockFlag, onLockFlagChange, readLockFlag, writeLockFlag, writeSharedActivity } from './lockFlag';
 import { MfaRequiredScreen } from './MfaRequiredScreen';
@@ -26,11 +27,13 @@ interface LockOptions {
 }
 
 /**
- * The signed-in app and its lock. Locking hides the app (it stays mounted, so unsaved input
- * survives), holds back every request and ends the server session; unlocking signs in again
- * with the same email and shows the app exactly as it was.
+ * The signed-in app and its lock. Locking holds back every request, empties the query cache (every
+ * list, chart and search the screens showed: they render without it, and fetch it again through the
+ * audited API after unlock), hides the app and ends the server session. The app stays mounted, so
+ * unsaved input in forms and dialogs survives; unlocking signs in again with the same email.
  */
 export function SignedInApp({ initial, fresh, onSignedOut, children }: SignedInAppProps) {
+  const queryClient = useQueryClient();
   const [session, setSession] = useState(initial);
   const [locked, setLocked] = useState(false);
   const lockedRef = useRef(false);
@@ -42,6 +45,10 @@ export function SignedInApp({ initial, fresh, onSignedOut, children }: SignedInA
       if (lockedRef.current) return;
       lockedRef.current = true;
       holdRequests();
+      // Every query back to "not loaded" (data and kept-previous data gone); those on screen ask
+      // again, held until unlock. Inactive ones are dropped.
+      void queryClient.resetQueries().catch(() => undefined);
+      queryClient.removeQueries({ type: 'inactive' });
       focusBeforeLock.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
       if (broadcast) writeLockFlag(userId);
       notifications.clean();
@@ -50,8 +57,11 @@ export function SignedInApp({ initial, fresh, onSignedOut, children }: SignedInA
       }
       setLocked(true);
     },
-    [userId],
+    [userId, queryClient],
   );
+
+  // Visit-note drafts kept in localStorage by older versions: plaintext on the device, removed.
+  useEffect(() => forgetLegacyDrafts(), []);
 
   const finishUnlock = useCallback(() => {
     lockedRef.current = false;

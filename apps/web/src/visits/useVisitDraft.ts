@@ -8,7 +8,8 @@ import { type EncounterPatchBody, fetchEncounter, patchEncounter, visitKeys } fr
  * The visit being documented, as typed: the note's sections and the code lists. Changes are saved
  * about a second after typing stops (autosave) with the version they were made on, so a save from
  * a stale copy is refused instead of overwriting another window's text. Unsaved text also waits in
- * this browser's storage until the server has it, so a closed tab or a crash never loses it.
+ * the tab's sessionStorage until the server has it, so a reload or the lock screen never loses it.
+ * Not localStorage: that would leave clinical text on the device after the tab is closed.
  */
 
 export const NOTE_FIELDS = ['chiefComplaint', 'subjective', 'objective', 'assessment', 'plan'] as const;
@@ -85,10 +86,25 @@ interface StoredDraft {
 }
 
 const storageKey = (encounterId: string, userId: string) => `tend.visit-draft.${userId}.${encounterId}`;
+const DRAFT_PREFIX = 'tend.visit-draft.';
+
+/** Removes every visit-note draft from `storage` whose key starts with `prefix`. */
+function removeDrafts(storage: Storage, prefix: string): void {
+  for (const key of Object.keys(storage)) if (key.startsWith(prefix)) storage.removeItem(key);
+}
+
+/** Drafts that older versions of Tend kept in localStorage (plaintext on the device): removed. */
+export function forgetLegacyDrafts(): void {
+  try {
+    removeDrafts(window.localStorage, DRAFT_PREFIX);
+  } catch {
+    // Storage disabled: nothing was kept.
+  }
+}
 
 export function readStoredDraft(encounterId: string, userId: string): StoredDraft | null {
   try {
-    const raw = window.localStorage.getItem(storageKey(encounterId, userId));
+    const raw = window.sessionStorage.getItem(storageKey(encounterId, userId));
     if (!raw) return null;
     const parsed = JSON.parse(raw) as StoredDraft;
     return typeof parsed.at === 'number' && parsed.text && typeof parsed.text === 'object' ? parsed : null;
@@ -100,8 +116,8 @@ export function readStoredDraft(encounterId: string, userId: string): StoredDraf
 function writeStoredDraft(encounterId: string, userId: string, text: Partial<Record<NoteField, string>>): void {
   try {
     const key = storageKey(encounterId, userId);
-    if (Object.keys(text).length === 0) window.localStorage.removeItem(key);
-    else window.localStorage.setItem(key, JSON.stringify({ at: Date.now(), text } satisfies StoredDraft));
+    if (Object.keys(text).length === 0) window.sessionStorage.removeItem(key);
+    else window.sessionStorage.setItem(key, JSON.stringify({ at: Date.now(), text } satisfies StoredDraft));
   } catch {
     // Storage full or disabled: autosave to the server still runs.
   }
@@ -117,8 +133,7 @@ export function clearStoredDraft(encounterId: string, userId: string): void {
  */
 export function clearStoredDrafts(userId: string): void {
   try {
-    const prefix = `tend.visit-draft.${userId}.`;
-    for (const key of Object.keys(window.localStorage)) if (key.startsWith(prefix)) window.localStorage.removeItem(key);
+    removeDrafts(window.sessionStorage, `${DRAFT_PREFIX}${userId}.`);
   } catch {
     // Storage disabled: nothing was kept.
   }

@@ -1,3 +1,4 @@
+import { enAccess } from './en-access';
 import { enAmendments } from './en-amendments';
 import { enBilling } from './en-billing';
 import { enDashboard } from './en-dashboard';
@@ -28,6 +29,7 @@ export const en = {
 
   ...enMfa,
   ...enEmergency,
+  ...enAccess,
   // Validation — used by the shared zod schemas, so the server and the forms say the same thing.
   'validation.required': 'This field is required.',
   'validation.tooLong': 'Use at most {max} characters.',
@@ -45,6 +47,14 @@ export const en = {
   'validation.timezone': 'Choose a time zone from the list (e.g. America/New_York).',
   'validation.currency': 'Use a three-letter currency code such as USD.',
   'validation.password': 'Use at least 12 characters.',
+  'validation.passwordTooLong': 'Use at most 256 characters.',
+  'validation.passwordCommon': 'This password is on a list of commonly used passwords — choose another.',
+  'validation.passwordEmail': 'The password must not contain your email address’s name — choose another.',
+  'validation.permission': 'Choose a permission from the list.',
+  'validation.tokenScopes': 'Choose at least one thing the token may do.',
+  'validation.tokenExpiry': 'Choose when the token expires: in 1 to {max} days.',
+  'validation.tokenScopeNotAllowed': 'Your role does not allow {scopes}; a token can only do what your role may.',
+  'validation.passwordClinic': 'The password must not contain the clinic’s name — choose another.',
   'validation.memberId': 'This member ID does not match {payer}’s format{example}.',
   'validation.memberIdPattern':
     'Use a simple format: letters, digits, classes like [A-Z], \\d for a digit and counts like {6} or {8,9} — no groups, | or back-references, at most three variable-length parts.',
