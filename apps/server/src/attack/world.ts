@@ -53,6 +53,9 @@ export interface ClinicWorld {
   /** Strings only its second patient's records contain (for "another patient" attacks). */
   otherCanaries: string[];
   locationName: string;
+  /** The administrator's sign-in, and a receptionist no client of the suite is signed in as. */
+  admin: { email: string; password: string };
+  victim: { email: string; password: string };
 }
 
 export interface World {
@@ -213,6 +216,7 @@ async function buildClinic(t: TestApp, tag: string): Promise<ClinicWorld> {
   const statements = await s.billing.post('/api/statements', { month: today.slice(0, 7) });
   expect(statements.status, JSON.stringify(statements.body)).toBe(201);
   const location = (await s.admin.get('/api/locations')).body.items[0];
+  const victim = await s.clinic.addUser('receptionist');
   canaries.push(`Zq${tag}off`, `Zq${tag}template`, `Zq${tag}token`);
 
   return {
@@ -224,7 +228,7 @@ async function buildClinic(t: TestApp, tag: string): Promise<ClinicWorld> {
       provider: s.providerId,
       location: s.locationId,
       // A user no client of the suite signs in as: attacks may rename it or change its password.
-      user: (await s.clinic.addUser('receptionist')).userId,
+      user: victim.userId,
       token: token.id,
       appointmentType: typeId,
       room: room.id,
@@ -241,6 +245,8 @@ async function buildClinic(t: TestApp, tag: string): Promise<ClinicWorld> {
     canaries: [...canaries, ...Object.values(first), ...Object.values(second), s.payerId, s.providerId, s.locationId],
     otherCanaries: [...otherCanaries, ...Object.values(second)],
     locationName: location.name,
+    admin: s.clinic.admin,
+    victim,
   };
 }
 

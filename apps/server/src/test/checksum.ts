@@ -8,9 +8,9 @@ import { type SQL, sql } from 'drizzle-orm';
 export const CHECKSUM_EXCLUDED: Record<string, { columns?: readonly string[]; rows?: string; reason: string }> = {
   audit_events: {
     // Refusals are recorded (failed sign-ins, denied access), and so are reads of patient data.
-    rows: "outcome = 'failure' OR action LIKE '%.read' OR action LIKE '%.print' OR action IN ('patient.search', 'payment.receipt')",
+    rows: "outcome = 'failure' OR action LIKE '%.read' OR action LIKE '%.print' OR action IN ('patient.search', 'payment.receipt', 'patient.duplicate_warning')",
     reason:
-      'refusals are audited as failures, and reads of patient data (a read, a search, a printout) as reads; every other row is compared',
+      'refusals are audited as failures, and reads of patient data (a read, a search, a printout) as reads, and a registration refused as a likely duplicate records the warning shown; every other row is compared',
   },
   report_day_rollups: {
     reason:
