@@ -263,9 +263,20 @@ export async function send(
   tally: Tally,
   method: AttackRoute['method'],
   url: string,
-  options: { body?: unknown; headers?: Record<string, string>; remoteAddress?: string; sent?: string } = {},
+  options: {
+    body?: unknown;
+    headers?: Record<string, string>;
+    remoteAddress?: string;
+    sent?: string;
+    /** Leave out the CSRF header a signed-in browser would send (the "no token" attack). */
+    withoutCsrf?: boolean;
+  } = {},
 ): Promise<ApiResponse> {
-  const res = await request(t.app, method, url, options);
+  // A browser session holding a CSRF cookie sends it back as the header: so do the attacks,
+  // unless the missing header is the attack.
+  const csrf = /(?:^|;\s*)tend_csrf=([^;]+)/.exec(options.headers?.cookie ?? '')?.[1];
+  const headers = csrf && !options.withoutCsrf ? { 'x-tend-csrf': csrf, ...options.headers } : options.headers;
+  const res = await request(t.app, method, url, { ...options, headers });
   return tally.check(
     `${method} ${url.slice(0, 160)}`,
     res,
