@@ -63,7 +63,8 @@ export interface World {
   b: ClinicWorld;
 }
 
-const today = new Date().toISOString().slice(0, 10);
+/** Today in the clinics' zone (the harness's clinics are in New York): payments and statements are dated by it. */
+const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/New_York' }).format(new Date());
 
 async function created(res: Promise<{ status: number; body: { id?: string } & Record<string, unknown> }>) {
   const r = await res;
