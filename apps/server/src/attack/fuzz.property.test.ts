@@ -25,7 +25,7 @@ beforeAll(async () => {
   });
   expect(opened.status).toBe(201);
   encounter = opened.body;
-}, 120_000);
+}, 240_000);
 afterAll(() => t?.close());
 
 interface Endpoint {
@@ -138,7 +138,7 @@ describe('fuzzing the main write endpoints', () => {
         }),
         { numRuns: RUNS },
       );
-    }, 120_000);
+    }, 240_000);
   }
 
   it('counts its requests', () => {

@@ -34,7 +34,7 @@ beforeAll(async () => {
   tally.foreign(w.b.canaries);
   patientTally.foreign([...w.b.canaries, ...w.a.otherCanaries]);
   routes = attackRoutes(t).filter((route) => !route.url.startsWith('/api/auth/sign-out'));
-}, 120_000);
+}, 240_000);
 afterAll(() => t?.close());
 
 /** The body fields naming a record (`patientId`, `allocations.0.chargeId`, …) and their kinds. */
@@ -171,5 +171,5 @@ describe('another clinic’s and another patient’s ids', () => {
     }
     expect(await dbChecksum(t.database.db)).toEqual(before);
     patientTally.report(5);
-  }, 120_000);
+  }, 240_000);
 });

@@ -33,7 +33,7 @@ beforeAll(async () => {
   tally.foreign(w.b.canaries);
   // Signing out ends the caller's own session: nothing to inject there, and the suite needs it.
   routes = attackRoutes(t).filter((route) => !route.url.startsWith('/api/auth/sign-out'));
-}, 120_000);
+}, 240_000);
 afterAll(() => t?.close());
 
 /** Fields whose accepted text is legitimately reshaped: an email lower-cased, a member id upper-cased. */

@@ -26,7 +26,7 @@ beforeAll(async () => {
   t = await createTestApp({ config: { secretKey: keys.secretKey, publicUrl: 'https://tend.test' } });
   w = await buildWorld(t);
   routes = attackRoutes(t);
-}, 120_000);
+}, 240_000);
 afterAll(() => t?.close());
 
 const guarded = () => routes.filter((route) => route.access !== 'public');
@@ -96,7 +96,7 @@ describe('sessions and tokens', () => {
     }
     expect(await dbChecksum(t.database.db)).toEqual(before);
     tally.report(1000);
-  }, 120_000);
+  }, 240_000);
 });
 
 describe('cross-site requests', () => {
@@ -175,7 +175,7 @@ describe('limits, malformed bodies and wrong types', () => {
     }
     expect(await ledger.changed()).toEqual([]);
     tally.report(600);
-  }, 120_000);
+  }, 240_000);
 
   it('refuses absurd ranges and page sizes (400): a 100-year slot query, limit=1000000, 200-year reports', async () => {
     const tally = new Tally('ranges');
