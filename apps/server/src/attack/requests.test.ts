@@ -60,7 +60,8 @@ describe('sessions and tokens', () => {
     await t.database.db.execute(
       sql`UPDATE sessions SET last_seen_at = now() - interval '2 days' WHERE id = ${idle.id}`,
     );
-    const token = async () => (await w.a.as.admin.post('/api/tokens', { name: 'attack' })).body;
+    const token = async () =>
+      (await w.a.as.admin.post('/api/tokens', { name: 'attack', scopes: ['patient.read'], expiresInDays: 30 })).body;
     const expiredToken = await token();
     await t.database.db.execute(
       sql`UPDATE api_tokens SET expires_at = now() - interval '1 minute' WHERE id = ${expiredToken.id}`,

@@ -213,7 +213,13 @@ async function buildClinic(t: TestApp, tag: string): Promise<ClinicWorld> {
     }),
   );
   const noteTemplate = await created(s.manager.post('/api/note-templates', { name: `Zq${tag}template`, plan: 'Rest' }));
-  const token = await created(s.admin.post('/api/tokens', { name: `Zq${tag}token` }));
+  const token = await created(
+    s.admin.post('/api/tokens', {
+      name: `Zq${tag}token`,
+      scopes: ['patient.read', 'schedule.read'],
+      expiresInDays: 30,
+    }),
+  );
   const statements = await s.billing.post('/api/statements', { month: today.slice(0, 7) });
   expect(statements.status, JSON.stringify(statements.body)).toBe(201);
   const location = (await s.admin.get('/api/locations')).body.items[0];

@@ -174,7 +174,7 @@ describe('enrolment', () => {
   });
 
   it('refuses enrolment through an API token', async () => {
-    const created = await admin.post('/api/tokens', { name: 'Script' });
+    const created = await admin.post('/api/tokens', { name: 'Script', scopes: ['user.read'], expiresInDays: 30 });
     const script = clientWithHeaders(t.app, { authorization: `Bearer ${created.body.token}` });
     const res = await script.post('/api/auth/mfa/enrol');
     expect(res.status).toBe(403);
