@@ -10,7 +10,10 @@ import { created } from './scheduling';
  */
 test('export a record, see it as a disclosure, sort, filter and download the audit log', async ({ page }) => {
   await signIn(page, ADMIN);
-  const familyName = `Exportson${Date.now().toString(36)}`;
+  // Letters only (a name refuses digits), unique per run.
+  const familyName = `Exportson${Date.now()
+    .toString(36)
+    .replace(/\d/g, (d) => 'abcdefghij'[Number(d)])}`;
   const patientId = await created(
     await page.request.post('/api/patients', {
       data: { givenName: 'Petra', familyName, birthDate: '1979-03-14', sex: 'female' },
