@@ -95,7 +95,9 @@ describe('CSRF: a signed-in change needs the x-tend-csrf header', () => {
   it('needs no header for reads, API tokens or the public routes', async () => {
     const { cookie } = await browserSignIn();
     expect((await request(t.app, 'GET', '/api/patients', { headers: { cookie }, csrf: false })).status).toBe(200);
-    const token = (await admin.post('/api/tokens', { name: 'Import', expiresInDays: 30 })).body.token;
+    const token = (
+      await admin.post('/api/tokens', { name: 'Import', scopes: ['patient.read', 'patient.write'], expiresInDays: 30 })
+    ).body.token;
     expect(token).toMatch(/^tend_/);
     const byToken = await request(t.app, 'POST', '/api/patients', {
       body: patientBody({ familyName: 'Csrftoken' }),

@@ -56,7 +56,7 @@ it('logs requests as structured JSON without patient names, query strings or bod
 
 it('never logs a password, a session cookie, an API token, the CSRF token or a stored secret', async () => {
   const signIn = await request(app, 'POST', '/api/auth/sign-in', {
-    body: { email: 'admin@log.test', password: 'admin-password-123' },
+    body: { email: 'admin@log.test', password: 'violet-tractor-harbour-9' },
   });
   expect(signIn.status).toBe(200);
   const setCookies = [signIn.headers['set-cookie']].flat() as string[];
@@ -67,7 +67,10 @@ it('never logs a password, a session cookie, an API token, the CSRF token or a s
   await request(app, 'POST', '/api/auth/sign-in', { body: { email: 'admin@log.test', password: 'Zq-wrong-password' } });
 
   const token = (
-    await request(app, 'POST', '/api/tokens', { body: { name: 'Import', expiresInDays: 30 }, headers: { cookie } })
+    await request(app, 'POST', '/api/tokens', {
+      body: { name: 'Import', scopes: ['patient.read'], expiresInDays: 30 },
+      headers: { cookie },
+    })
   ).body.token as string;
   expect(token).toMatch(/^tend_/);
   expect((await request(app, 'GET', '/api/patients', { headers: { authorization: `Bearer ${token}` } })).status).toBe(
@@ -123,7 +126,7 @@ it('never logs a password, a session cookie, an API token, the CSRF token or a s
   const all = lines.join('\n');
   expect(lines.length).toBeGreaterThan(10);
   for (const secret of [
-    'admin-password-123',
+    'violet-tractor-harbour-9',
     'Zq-wrong-password',
     session,
     csrf,

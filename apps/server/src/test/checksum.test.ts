@@ -34,10 +34,13 @@ describe('dbChecksum', () => {
     const after = await dbChecksum(t.database.db);
     const changed = Object.keys(before).filter((table) => before[table] !== after[table]);
     expect(changed).toEqual(['patients']);
-    // The audit log is append-only: an added success row shows; a removed session too.
+    // The audit log is append-only: an added success row shows, with its place in the chain; a removed session too.
     await t.database.db.execute(sql`INSERT INTO audit_events (action, outcome) VALUES ('patient.update', 'success')`);
     const added = await dbChecksum(t.database.db);
-    expect(Object.keys(after).filter((table) => after[table] !== added[table])).toEqual(['audit_events']);
+    expect(Object.keys(after).filter((table) => after[table] !== added[table])).toEqual([
+      'audit_chain',
+      'audit_events',
+    ]);
     await t.database.db.execute(sql`DELETE FROM sessions WHERE id = (SELECT min(id) FROM sessions)`);
     const removed = await dbChecksum(t.database.db);
     expect(Object.keys(added).filter((table) => added[table] !== removed[table])).toEqual(['sessions']);

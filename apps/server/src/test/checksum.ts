@@ -5,12 +5,19 @@ import { type SQL, sql } from 'drizzle-orm';
  * What a refused request may legitimately change, left out of the checksum — each with its reason.
  * Everything else in every table of the public schema must be byte-for-byte the same.
  */
+const AUDIT_LEFT_OUT =
+  "outcome = 'failure' OR action LIKE '%.read' OR action LIKE '%.print' OR action IN ('patient.search', 'payment.receipt', 'patient.duplicate_warning')";
+
 export const CHECKSUM_EXCLUDED: Record<string, { columns?: readonly string[]; rows?: string; reason: string }> = {
   audit_events: {
     // Refusals are recorded (failed sign-ins, denied access), and so are reads of patient data.
-    rows: "outcome = 'failure' OR action LIKE '%.read' OR action LIKE '%.print' OR action IN ('patient.search', 'payment.receipt', 'patient.duplicate_warning')",
+    rows: AUDIT_LEFT_OUT,
     reason:
       'refusals are audited as failures, and reads of patient data (a read, a search, a printout) as reads, and a registration refused as a likely duplicate records the warning shown; every other row is compared',
+  },
+  audit_chain: {
+    rows: `event_id IN (SELECT id FROM audit_events WHERE ${AUDIT_LEFT_OUT})`,
+    reason: 'the hash chain places every audit row (0028): the places of the rows left out above',
   },
   report_day_rollups: {
     reason:

@@ -45,7 +45,7 @@ describe('the full run’s “no patient data in logs” check', () => {
         country: 'US',
         currency: 'USD',
         adminEmail: 'admin@canary.test',
-        adminPassword: 'admin-password-123',
+        adminPassword: 'quiet-harbour-lantern-7',
       },
     });
     const cookie = String(setup.headers['set-cookie']).split(';')[0];
