@@ -24,7 +24,7 @@ test('a provider records an amendment request, corrects the visit and accepts it
   );
   const ids = await scenario(
     admin,
-    { provider: 'Omar Reyes', type: 'Check-up', given: 'Ingrid', family: 'Amendola' },
+    { provider: 'Omar Reyes', type: 'Amendment follow-up', given: 'Ingrid', family: 'Amendola' },
     { start: '06:00', end: '22:00', weekdays: [1, 2, 3, 4, 5, 6, 7] },
   );
   expect((await admin.patch(`/api/providers/${ids.providerId}`, { data: { userId } })).ok()).toBe(true);

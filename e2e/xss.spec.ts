@@ -14,7 +14,7 @@ test.use({ timezoneId: 'America/New_York', viewport: { width: 1280, height: 800 
 const SCRIPT = '<script>alert("xss-script")</script>';
 const IMG = '<img src=x onerror=alert("xss-img")>';
 const SVG = '"><svg onload=alert("xss-svg")>';
-const DOCTOR = { email: 'xss.doctor@riverside.test', password: 'xss-doctor-pass-2026' };
+const DOCTOR = { email: 'xss.doctor@riverside.test', password: 'hostile-text-doctor-2026' };
 
 test('hostile text is shown as text on the patient list, chart, schedule and invoice', async ({ page, request }) => {
   test.setTimeout(180_000);
