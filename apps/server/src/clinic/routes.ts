@@ -8,7 +8,7 @@ import { originOf, requireCtx } from '../http/auth';
 import type { Deps } from '../http/deps';
 import { errorResponses } from '../http/schemas';
 import { createClinic, isSetUp, updateClinic } from './service';
-import { isLoopback, isSetupCode } from './setup-code';
+import { isLocalRequest, isSetupCode } from './setup-code';
 
 export function clinicRoutes(server: FastifyInstance, deps: Deps): void {
   const app = server.withTypeProvider<ZodTypeProvider>();
@@ -26,7 +26,7 @@ export function clinicRoutes(server: FastifyInstance, deps: Deps): void {
     },
     async (request) => {
       const setUp = await isSetUp(db);
-      return { setUp, codeRequired: !setUp && !isLoopback(request.ip) };
+      return { setUp, codeRequired: !setUp && !isLocalRequest(request) };
     },
   );
 
@@ -44,7 +44,7 @@ export function clinicRoutes(server: FastifyInstance, deps: Deps): void {
     },
     async (request, reply) => {
       const origin = originOf(request);
-      if (!isLoopback(request.ip) && !isSetupCode(deps.config, request.body.setupCode) && !(await isSetUp(db))) {
+      if (!isLocalRequest(request) && !isSetupCode(deps.config, request.body.setupCode) && !(await isSetUp(db))) {
         const message = t('setup.codeWrong');
         throw new AppError('forbidden', message, { fields: [{ path: 'setupCode', message }] });
       }

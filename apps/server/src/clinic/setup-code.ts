@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
 import { type SecretKeySource, secretKey } from '../email/secret-box';
 
 /**
@@ -17,8 +18,16 @@ export function setupCode(keys: SecretKeySource): string {
   return `${chars.slice(0, 5).join('')}-${chars.slice(5).join('')}`;
 }
 
-/** A request from the computer Tend runs on (the loopback interface). */
-export function isLoopback(ip: string | undefined): boolean {
+/**
+ * A request made on the computer Tend runs on: its connection comes from the loopback interface
+ * and no proxy forwarded it. The socket's own address is used, never `X-Forwarded-For` (which the
+ * client writes), and a forwarded request is never local — a reverse proxy on the same computer
+ * connects from loopback on behalf of anyone.
+ */
+export function isLocalRequest(request: FastifyRequest): boolean {
+  const headers = request.headers;
+  if (headers['x-forwarded-for'] !== undefined || headers.forwarded !== undefined) return false;
+  const ip = request.socket.remoteAddress;
   if (!ip) return false;
   const address = ip.startsWith('::ffff:') ? ip.slice(7) : ip;
   return address === '::1' || /^127\.\d+\.\d+\.\d+$/.test(address);

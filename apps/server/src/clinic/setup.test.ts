@@ -131,6 +131,12 @@ describe('the setup page from another computer', () => {
   it('asks for the setup code printed by `tend start`, refuses a missing or wrong one and creates nothing', async () => {
     expect((await request(t.app, 'GET', '/api/setup', lan)).body).toEqual({ setUp: false, codeRequired: true });
     expect((await request(t.app, 'GET', '/api/setup', { remoteAddress: '::1' })).body.codeRequired).toBe(false);
+    // A forwarded request is never local: not a client claiming 127.0.0.1, nor a proxy on this computer.
+    for (const headers of [{ 'x-forwarded-for': '127.0.0.1' }, { forwarded: 'for=127.0.0.1' }]) {
+      expect((await request(t.app, 'GET', '/api/setup', { headers })).body.codeRequired).toBe(true);
+      const res = await request(t.app, 'POST', '/api/setup', { headers, body: setupBody });
+      expect(res.status).toBe(403);
+    }
     for (const setupCodeGiven of [undefined, '', 'AAAAA-AAAAA', `${setupCode(keys)}X`]) {
       const res = await request(t.app, 'POST', '/api/setup', {
         ...lan,
