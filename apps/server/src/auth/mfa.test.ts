@@ -388,6 +388,17 @@ describe('turning it off and resetting it', () => {
     expect(plain.body.user.email).toBe(user.email);
   });
 
+  it('gives no more guesses once the account is locked, not even the right code', async () => {
+    const { user, secret, session } = await enrolled();
+    for (let i = 0; i < 5; i++) {
+      const wrong = await session.post('/api/auth/mfa/disable', { password: user.password, code: '000000' });
+      expect(wrong.status).toBe(nextCode(secret) === '000000' ? 204 : 400);
+    }
+    const locked = await session.post('/api/auth/mfa/disable', { password: user.password, code: nextCode(secret) });
+    expect(locked.body.error.code).toBe('account_locked');
+    expect((await session.get('/api/auth/mfa')).body.enabled).toBe(true);
+  });
+
   it('an administrator resets a person’s two-step sign-in: audited, their sessions end, the password alone signs in', async () => {
     const { user, secret } = await enrolled('billing');
     const session = await signInWithCode(user, secret);

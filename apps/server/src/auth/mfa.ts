@@ -128,10 +128,13 @@ export async function confirmMfa(
   }
   const recoveryCodes = newRecoveryCodes();
   await db.transaction(async (tx) => {
-    await tx
+    // Of two confirmations sent at once, one turns it on; the other would show codes that do not work.
+    const enabled = await tx
       .update(schema.users)
       .set({ mfaEnabledAt: now, mfaLastStep: step, updatedAt: now })
-      .where(eq(schema.users.id, user.id));
+      .where(and(eq(schema.users.id, user.id), isNull(schema.users.mfaEnabledAt)))
+      .returning({ id: schema.users.id });
+    if (!enabled.length) throw new AppError('conflict', 'Two-step sign-in is on already.');
     await tx.delete(schema.userRecoveryCodes).where(eq(schema.userRecoveryCodes.userId, user.id));
     await tx
       .insert(schema.userRecoveryCodes)
@@ -170,6 +173,8 @@ export async function disableMfa(
       'Your clinic requires two-step sign-in for your role, so it cannot be turned off. An administrator can reset it if you lost your phone.',
     );
   }
+  // A locked account gets no more guesses here than at sign-in.
+  if (user.lockedUntil && user.lockedUntil > now) throw accountLocked(user.lockedUntil, now);
   const passwordOk = await verifyPassword(user.passwordHash, input.password);
   const step = passwordOk ? await claimStep(db, keys, user, input.code, now) : null;
   if (!passwordOk || step === null) {
