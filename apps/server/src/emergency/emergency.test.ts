@@ -115,6 +115,23 @@ describe('a restricted record', () => {
     expect(theirs.body.items.map((e: { id: string }) => e.id)).not.toContain(visit.body.id);
   });
 
+  it('is not opened by a provider booking the patient with themselves', async () => {
+    const ownProvider = await s.addProvider();
+    expect((await s.admin.patch(`/api/providers/${ownProvider}`, { userId: otherDoctorUser.userId })).status).toBe(200);
+    const typeId = (await s.addType({ name: 'Self-booked', durationMinutes: 15 })).id;
+    const selfBooked = await otherDoctor.post('/api/appointments', {
+      patientId: restrictedId,
+      providerId: ownProvider,
+      appointmentTypeId: typeId,
+      start: at(MONDAY, '11:00'),
+    });
+    expect(selfBooked.status, JSON.stringify(selfBooked.body)).toBe(201);
+    expect((await otherDoctor.get(`/api/patients/${restrictedId}/chart`)).body.error.code).toBe('restricted_record');
+    expect(
+      (await otherDoctor.post(`/api/appointments/${selfBooked.body.id}/cancel`, { reason: 'x' })).status,
+    ).toBeLessThan(300);
+  });
+
   it('keeps the demographics open so the front desk can find and book the patient', async () => {
     const patient = await s.reception.get(`/api/patients/${restrictedId}`);
     expect(patient.status).toBe(200);

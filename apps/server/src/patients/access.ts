@@ -9,7 +9,8 @@ import { requirePatient } from './service';
  * diagnoses, problems, allergies, medications — reading and writing). Every clinical user of the
  * clinic has it, except for a patient marked `restricted`: that record is open only to
  *  - the patient's care providers: the provider of one of the patient's appointments (not
- *    cancelled) or visits, and
+ *    cancelled, and booked by someone else: a provider cannot make themselves one by booking the
+ *    patient) or visits, and
  *  - a user holding an unexpired emergency grant for the patient (emergency/service.ts).
  * Everyone else gets 403 `restricted_record`. Demographics, scheduling and billing are not
  * clinical and stay open to the roles that have them, so the front desk can still book.
@@ -25,7 +26,7 @@ function careRelationshipSql(ctx: RequestContext, patientId: AnyColumn | string)
   return sql`(EXISTS (
       SELECT 1 FROM appointments ap JOIN providers pr ON pr.id = ap.provider_id
       WHERE ap.clinic_id = ${ctx.clinicId} AND ap.patient_id = ${patientId} AND ap.status <> 'cancelled'
-        AND pr.user_id = ${ctx.userId})
+        AND ap.created_by IS DISTINCT FROM ${ctx.userId} AND pr.user_id = ${ctx.userId})
     OR EXISTS (
       SELECT 1 FROM encounters en JOIN providers pr ON pr.id = en.provider_id
       WHERE en.clinic_id = ${ctx.clinicId} AND en.patient_id = ${patientId} AND pr.user_id = ${ctx.userId}))`;

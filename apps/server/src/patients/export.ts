@@ -13,7 +13,7 @@ import { requirePatient } from './service';
 /**
  * Right of access: one patient's whole record, as JSON or a PDF to hand over — demographics,
  * coverage, appointments, visits with their notes, addenda, diagnoses, services and vitals, the
- * chart lists, charges, payments, invoices, statements, claims, messages, recalls and the
+ * chart lists, amendment requests, charges, payments, invoices, statements, claims, messages, recalls and the
  * accounting of disclosures. Every query is scoped to the clinic and the patient. Audited as
  * `patient.export` (a disclosure to the patient).
  */
@@ -47,6 +47,7 @@ export const EXPORT_SECTIONS = [
   'problems',
   'allergies',
   'medications',
+  'amendments',
   'recalls',
   'charges',
   'payments',
@@ -147,7 +148,7 @@ async function gatherRecord(db: Db, ctx: RequestContext, patientId: string): Pro
       lines: children.filter((c) => parentOf(c) === parent.id).map(clean),
     }));
 
-  const [coverages, appointments, vitals, problems, allergies, medications, recalls, payments, messages] =
+  const [coverages, appointments, vitals, problems, allergies, medications, amendments, recalls, payments, messages] =
     await Promise.all([
       db.select().from(s.coverages).where(mine(s.coverages)),
       db.select().from(s.appointments).where(mine(s.appointments)).orderBy(asc(s.appointments.startAt)),
@@ -155,6 +156,11 @@ async function gatherRecord(db: Db, ctx: RequestContext, patientId: string): Pro
       db.select().from(s.problems).where(mine(s.problems)),
       db.select().from(s.allergies).where(mine(s.allergies)),
       db.select().from(s.medications).where(mine(s.medications)),
+      db
+        .select()
+        .from(s.amendmentRequests)
+        .where(mine(s.amendmentRequests))
+        .orderBy(asc(s.amendmentRequests.recordedAt)),
       db.select().from(s.recalls).where(mine(s.recalls)),
       db.select().from(s.payments).where(mine(s.payments)),
       db.select().from(s.messages).where(mine(s.messages)).orderBy(asc(s.messages.createdAt)),
@@ -176,6 +182,7 @@ async function gatherRecord(db: Db, ctx: RequestContext, patientId: string): Pro
     problems: problems.map(clean),
     allergies: allergies.map(clean),
     medications: medications.map(clean),
+    amendments: amendments.map(clean),
     recalls: recalls.map(clean),
     charges: charges.map(clean),
     payments: payments.map(clean),

@@ -168,6 +168,8 @@ describe('amendment requests', () => {
     expect((await doctor.get(`/api/patients/${visit.patientId}/amendments`)).status).toBe(200);
     const refused = await stranger.get(`/api/patients/${visit.patientId}/amendments`);
     expect(refused.body.error.code).toBe('restricted_record');
+    // Managers handle every patient's requests (as they answer right-of-access requests).
+    expect((await manager.get(`/api/patients/${visit.patientId}/amendments`)).status).toBe(200);
     expect((await stranger.post(`/api/amendments/${first.id}/disagreement`, { statement: 'x' })).status).toBe(403);
     expect((await manager.put(`/api/patients/${visit.patientId}/restricted`, { restricted: false })).status).toBe(200);
     // The front desk records no clinical corrections and reads none.

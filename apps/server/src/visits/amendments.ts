@@ -5,6 +5,7 @@ import {
   type AmendmentDecision,
   AppError,
   addDaysTo,
+  can,
   t,
   todayIn,
 } from '@tend/domain';
@@ -12,7 +13,8 @@ import { and, asc, eq, isNull } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { recordAudit } from '../audit/service';
 import type { RequestContext } from '../context';
-import { accessDetails, requireClinicalPatient } from '../patients/access';
+import { accessDetails, type PatientAccess, requireClinicalPatient } from '../patients/access';
+import { requirePatient } from '../patients/service';
 
 /**
  * Amendment requests (HIPAA §164.526, ONC 170.315(d)(4)): recorded as the patient made them,
@@ -68,9 +70,20 @@ async function requireAmendment(db: Db, ctx: RequestContext, id: string): Promis
   return found;
 }
 
+/**
+ * The patient, for clinical staff only if they may open the clinical record (a restricted one:
+ * its care providers or an emergency grant); managers and administrators handle every patient's
+ * requests, as they answer right-of-access requests.
+ */
+async function requestPatient(db: Db, ctx: RequestContext, patientId: string): Promise<{ access: PatientAccess }> {
+  if (can(ctx.role, 'clinical.read')) return requireClinicalPatient(db, ctx, patientId);
+  await requirePatient(db, ctx, patientId);
+  return { access: { emergencyAccessId: null } };
+}
+
 /** Every request of one patient, oldest first; the read is audited. */
 export async function listAmendments(db: Db, ctx: RequestContext, patientId: string): Promise<Amendment[]> {
-  const { access } = await requireClinicalPatient(db, ctx, patientId);
+  const { access } = await requestPatient(db, ctx, patientId);
   const items = await selectAmendments(db, ctx, eq(a.patientId, patientId));
   await recordAudit(db, ctx, {
     action: 'amendment.read',
@@ -91,7 +104,7 @@ export async function recordAmendment(
   patientId: string,
   input: AmendmentCreate,
 ): Promise<Amendment> {
-  const { access } = await requireClinicalPatient(db, ctx, patientId);
+  const { access } = await requestPatient(db, ctx, patientId);
   const [clinic] = await db
     .select({ timezone: schema.clinics.timezone })
     .from(schema.clinics)
@@ -133,7 +146,7 @@ export async function decideAmendment(
   input: AmendmentDecision,
 ): Promise<Amendment> {
   const request = await requireAmendment(db, ctx, id);
-  const { access } = await requireClinicalPatient(db, ctx, request.patientId);
+  const { access } = await requestPatient(db, ctx, request.patientId);
   if (request.status !== 'pending') throw new AppError('conflict', t('amendment.alreadyDecided'));
   if (input.outcome === 'accepted' && request.encounterId && !input.addendumId) {
     throw fieldError('addendumId', t('amendment.addendumRequired'));
@@ -178,7 +191,7 @@ export async function decideAmendment(
 /** The patient's statement of disagreement with a denial: added once, kept with the request. */
 export async function addDisagreement(db: Db, ctx: RequestContext, id: string, statement: string): Promise<Amendment> {
   const request = await requireAmendment(db, ctx, id);
-  const { access } = await requireClinicalPatient(db, ctx, request.patientId);
+  const { access } = await requestPatient(db, ctx, request.patientId);
   if (request.status !== 'denied') throw new AppError('conflict', t('amendment.disagreementOnlyDenied'));
   await db.transaction(async (tx) => {
     const added = await tx

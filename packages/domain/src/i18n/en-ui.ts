@@ -327,6 +327,7 @@ export const enUi = {
   'patientExport.section.problems': 'Problems',
   'patientExport.section.allergies': 'Allergies',
   'patientExport.section.medications': 'Medications',
+  'patientExport.section.amendments': 'Amendment requests',
   'patientExport.section.recalls': 'Recalls and follow-ups',
   'patientExport.section.charges': 'Charges',
   'patientExport.section.payments': 'Payments',
