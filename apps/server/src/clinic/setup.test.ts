@@ -132,7 +132,8 @@ describe('the setup page from another computer', () => {
     expect((await request(t.app, 'GET', '/api/setup', lan)).body).toEqual({ setUp: false, codeRequired: true });
     expect((await request(t.app, 'GET', '/api/setup', { remoteAddress: '::1' })).body.codeRequired).toBe(false);
     // A forwarded request is never local: not a client claiming 127.0.0.1, nor a proxy on this computer.
-    for (const headers of [{ 'x-forwarded-for': '127.0.0.1' }, { forwarded: 'for=127.0.0.1' }]) {
+    const forwarded: Record<string, string>[] = [{ 'x-forwarded-for': '127.0.0.1' }, { forwarded: 'for=127.0.0.1' }];
+    for (const headers of forwarded) {
       expect((await request(t.app, 'GET', '/api/setup', { headers })).body.codeRequired).toBe(true);
       const res = await request(t.app, 'POST', '/api/setup', { headers, body: setupBody });
       expect(res.status).toBe(403);
