@@ -1,4 +1,4 @@
-import type { Permission, Role } from '@tend/domain';
+import { can, type Permission, type Role } from '@tend/domain';
 
 /** Who is acting, for which clinic, from where. Every service call receives one. */
 export interface RequestContext {
@@ -46,4 +46,9 @@ export type Actor = RequestContext | PatientActor;
 
 export function isPatientActor(actor: Actor): actor is PatientActor {
   return 'origin' in actor;
+}
+
+/** Whether the request may take this action: the role allows it and, for an API token, its scopes include it. */
+export function ctxCan(ctx: RequestContext, permission: Permission): boolean {
+  return can(ctx.role, permission) && (!ctx.tokenScopes || ctx.tokenScopes.includes(permission));
 }

@@ -594,6 +594,16 @@ describe('API tokens', () => {
     expect((await token.get('/api/dashboard')).status).toBe(403);
     // The same administrator's session still reads patients.
     expect((await admin.get('/api/patients')).status).toBe(200);
+    // Checks inside a route follow the scopes too: the whole outbox needs email.read.
+    const reader = bearer(
+      (await admin.post('/api/tokens', { name: 'Reader', scopes: ['patient.read'], expiresInDays: 7 })).body.token,
+    );
+    expect((await reader.get('/api/messages')).status).toBe(403);
+    const outbox = bearer(
+      (await admin.post('/api/tokens', { name: 'Outbox', scopes: ['patient.read', 'email.read'], expiresInDays: 7 }))
+        .body.token,
+    );
+    expect((await outbox.get('/api/messages')).status).toBe(200);
   });
 
   it('limits a token to what the owner’s current role allows after a role change', async () => {

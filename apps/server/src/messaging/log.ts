@@ -1,16 +1,9 @@
 import { type Db, schema } from '@tend/db';
-import {
-  AppError,
-  can,
-  type EmailMessage,
-  type MessagePage,
-  type MessageSummary,
-  type zMessageQuery,
-} from '@tend/domain';
+import { AppError, type EmailMessage, type MessagePage, type MessageSummary, type zMessageQuery } from '@tend/domain';
 import { and, asc, count, desc, eq, ilike, or, type SQL, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import { recordAudit, recordPatientsAccess } from '../audit/service';
-import type { RequestContext } from '../context';
+import { ctxCan, type RequestContext } from '../context';
 import { requirePatient } from '../patients/service';
 
 /**
@@ -101,7 +94,7 @@ export async function listMessages(
 ): Promise<MessagePage> {
   if (query.patientId) {
     await requirePatient(db, ctx, query.patientId);
-  } else if (!can(ctx.role, 'email.read')) {
+  } else if (!ctxCan(ctx, 'email.read')) {
     throw AppError.forbidden('Choose a patient: your role sees the messages of one patient at a time.');
   }
   const conditions: SQL[] = [eq(m.clinicId, ctx.clinicId)];

@@ -7,7 +7,6 @@ import {
   type AppointmentStatus,
   type AuditAction,
   type CancelBody,
-  can,
   expandAvailability,
   isWithinAvailability,
   nextStatus,
@@ -16,7 +15,14 @@ import {
 } from '@tend/domain';
 import { and, asc, eq, inArray, ne } from 'drizzle-orm';
 import { recordActorAudit, recordAnonymousAudit, recordAudit, recordPatientsAccess } from '../audit/service';
-import { type Actor, type ClinicScope, isPatientActor, type RequestContext, type RequestOrigin } from '../context';
+import {
+  type Actor,
+  type ClinicScope,
+  ctxCan,
+  isPatientActor,
+  type RequestContext,
+  type RequestOrigin,
+} from '../context';
 import { publishEvent } from '../events/hub';
 import { requirePatient } from '../patients/service';
 import { markRecallBooked } from '../recalls/service';
@@ -178,7 +184,7 @@ function overrideReasonFor(
 ): string | null {
   if (within) return null;
   if (!override) throw outsideAvailability(providerName);
-  if (isPatientActor(ctx) || !can(ctx.role, 'appointment.override')) {
+  if (isPatientActor(ctx) || !ctxCan(ctx, 'appointment.override')) {
     throw AppError.forbidden('Your role cannot book outside working hours. Ask a manager or the front desk.');
   }
   return override.reason;
