@@ -49,7 +49,7 @@ test('hostile text is shown as text on the patient list, chart, schedule and inv
   expect((await api.patch(`/api/providers/${ids.providerId}`, { data: { userId } })).ok()).toBe(true);
   const serviceId = await created(
     await api.post('/api/services', {
-      data: { code: '99213', codeSystem: 'CPT', description: `Visit ${IMG}`, feeCents: 9_000 },
+      data: { code: '99212', codeSystem: 'CPT', description: `Visit ${IMG}`, feeCents: 9_000 },
     }),
   );
   expect((await request.post('/api/auth/sign-in', { data: DOCTOR })).ok()).toBe(true);
