@@ -333,6 +333,12 @@ export interface AttackRoute extends ApiRoute {
   body: JsonSchema | undefined;
 }
 
+/** The parts of an OpenAPI operation the suite reads. */
+interface OpenApiOperation {
+  parameters?: { in: string; name: string; schema: JsonSchema; required?: boolean }[];
+  requestBody?: { content?: Record<string, { schema?: JsonSchema }> };
+}
+
 /**
  * Every API route the suite attacks: all of the route table but the event stream (a long-lived
  * response, covered in events/), the local command line (refused without the data folder's
@@ -344,10 +350,10 @@ export function attackRoutes(t: TestApp): AttackRoute[] {
     .filter((route) => route.method !== 'HEAD' && route.url !== '/api/events' && route.access !== 'local-cli')
     .map((route) => {
       const openapiPath = route.url.replace(/:(\w+)/g, '{$1}');
-      // biome-ignore lint/suspicious/noExplicitAny: the OpenAPI operation object
-      const operation: any = (paths[openapiPath] as Record<string, unknown> | undefined)?.[route.method.toLowerCase()];
-      const parameters: { in: string; name: string; schema: JsonSchema; required?: boolean }[] =
-        operation?.parameters ?? [];
+      const operation = (paths[openapiPath] as Record<string, OpenApiOperation> | undefined)?.[
+        route.method.toLowerCase()
+      ];
+      const parameters = operation?.parameters ?? [];
       return {
         ...route,
         method: route.method as AttackRoute['method'],
