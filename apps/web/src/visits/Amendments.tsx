@@ -2,7 +2,7 @@ import { Badge, Button, Group, Modal, Paper, SegmentedControl, Select, Stack, Te
 import { IconFilePencil } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type Amendment, t } from '@tend/domain';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, type ReactNode, useState } from 'react';
 import { http, isApiError } from '../api/client';
 import { useSession } from '../auth/session';
 import { DateField } from '../components/DateField';
@@ -139,9 +139,64 @@ function AmendmentCard({
   );
 }
 
+/**
+ * The frame of the three amendment dialogs: posts what `request` gives, says `success`, closes;
+ * the server's field messages go to the fields the children draw, anything else under them.
+ */
+function AmendmentFormModal({
+  patientId,
+  title,
+  submitLabel,
+  success,
+  request,
+  onClose,
+  children,
+}: {
+  patientId: string;
+  title: string;
+  submitLabel: string;
+  success: string;
+  request: () => { path: string; body: Record<string, unknown> };
+  onClose: () => void;
+  children: (errors: Record<string, string>) => ReactNode;
+}) {
+  const save = useAmendmentAction(patientId);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setErrors({});
+    try {
+      await save.mutateAsync(request());
+      notifySuccess(success);
+      onClose();
+    } catch (caught) {
+      setErrors(fieldErrors(caught));
+    }
+  };
+  const other = errors.form ?? errors.outcome;
+  return (
+    <Modal opened onClose={onClose} title={title} size="lg">
+      <form onSubmit={submit} noValidate>
+        <Stack gap="sm">
+          {children(errors)}
+          {other && (
+            <Text c="red" size="sm">
+              {other}
+            </Text>
+          )}
+          <Group justify="flex-end">
+            <Button type="submit" loading={save.isPending}>
+              {submitLabel}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
+
 function RecordModal({ patientId, onClose }: { patientId: string; onClose: () => void }) {
   const { can, today } = useSession();
-  const save = useAmendmentAction(patientId);
   const visits = useQuery({
     queryKey: visitKeys.encounters({ patientId }),
     queryFn: ({ signal }) =>
@@ -151,26 +206,21 @@ function RecordModal({ patientId, onClose }: { patientId: string; onClose: () =>
   const [receivedOn, setReceivedOn] = useState(today);
   const [encounterId, setEncounterId] = useState<string | null>(null);
   const [request, setRequest] = useState('');
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setErrors({});
-    try {
-      await save.mutateAsync({ path: `/patients/${patientId}/amendments`, body: { receivedOn, encounterId, request } });
-      notifySuccess(t('amendment.recorded'));
-      onClose();
-    } catch (caught) {
-      setErrors(fieldErrors(caught));
-    }
-  };
   const visitOptions = (visits.data ?? []).map((v) => ({
     value: v.id,
     label: t('amendment.concernsVisit', { date: formatDate(v.serviceDate) }),
   }));
   return (
-    <Modal opened onClose={onClose} title={t('amendment.recordTitle')} size="lg">
-      <form onSubmit={submit} noValidate>
-        <Stack gap="sm">
+    <AmendmentFormModal
+      patientId={patientId}
+      title={t('amendment.recordTitle')}
+      submitLabel={t('amendment.save')}
+      success={t('amendment.recorded')}
+      request={() => ({ path: `/patients/${patientId}/amendments`, body: { receivedOn, encounterId, request } })}
+      onClose={onClose}
+    >
+      {(errors) => (
+        <>
           <DateField
             label={t('amendment.receivedOn')}
             required
@@ -196,19 +246,9 @@ function RecordModal({ patientId, onClose }: { patientId: string; onClose: () =>
             onChange={(e) => setRequest(e.currentTarget.value)}
             error={errors.request}
           />
-          {errors.form && (
-            <Text c="red" size="sm">
-              {errors.form}
-            </Text>
-          )}
-          <Group justify="flex-end">
-            <Button type="submit" loading={save.isPending}>
-              {t('amendment.save')}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+        </>
+      )}
+    </AmendmentFormModal>
   );
 }
 
@@ -222,32 +262,26 @@ function DecideModal({
   onClose: () => void;
 }) {
   const { clinic, can } = useSession();
-  const save = useAmendmentAction(patientId);
   const visit = useEncounter(amendment.encounterId ?? '', amendment.encounterId !== null && can('clinical.read'));
   const [outcome, setOutcome] = useState<'accepted' | 'denied'>('accepted');
   const [note, setNote] = useState('');
   const [addendumId, setAddendumId] = useState<string | null>(null);
-  const [errors, setErrors] = useState<Record<string, string>>({});
   const needsAddendum = outcome === 'accepted' && amendment.encounterId !== null;
   const addenda = visit.data?.addenda ?? [];
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setErrors({});
-    try {
-      await save.mutateAsync({
+  return (
+    <AmendmentFormModal
+      patientId={patientId}
+      title={t('amendment.decideTitle')}
+      submitLabel={t('amendment.saveDecision')}
+      success={t('amendment.decided')}
+      request={() => ({
         path: `/amendments/${amendment.id}/decision`,
         body: { outcome, note, addendumId: needsAddendum ? addendumId : null },
-      });
-      notifySuccess(t('amendment.decided'));
-      onClose();
-    } catch (caught) {
-      setErrors(fieldErrors(caught));
-    }
-  };
-  return (
-    <Modal opened onClose={onClose} title={t('amendment.decideTitle')} size="lg">
-      <form onSubmit={submit} noValidate>
-        <Stack gap="sm">
+      })}
+      onClose={onClose}
+    >
+      {(errors) => (
+        <>
           <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>
             {amendment.request}
           </Text>
@@ -291,19 +325,9 @@ function DecideModal({
             onChange={(e) => setNote(e.currentTarget.value)}
             error={errors.note}
           />
-          {(errors.form ?? errors.outcome) && (
-            <Text c="red" size="sm">
-              {errors.form ?? errors.outcome}
-            </Text>
-          )}
-          <Group justify="flex-end">
-            <Button type="submit" loading={save.isPending}>
-              {t('amendment.saveDecision')}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+        </>
+      )}
+    </AmendmentFormModal>
   );
 }
 
@@ -316,40 +340,28 @@ function DisagreementModal({
   patientId: string;
   onClose: () => void;
 }) {
-  const save = useAmendmentAction(patientId);
   const [statement, setStatement] = useState('');
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    try {
-      await save.mutateAsync({ path: `/amendments/${amendment.id}/disagreement`, body: { statement } });
-      notifySuccess(t('amendment.disagreementSaved'));
-      onClose();
-    } catch (caught) {
-      setErrors(fieldErrors(caught));
-    }
-  };
   return (
-    <Modal opened onClose={onClose} title={t('amendment.disagreement')} size="lg">
-      <form onSubmit={submit} noValidate>
-        <Stack gap="sm">
-          <Textarea
-            label={t('amendment.disagreement')}
-            required
-            autosize
-            minRows={3}
-            value={statement}
-            onChange={(e) => setStatement(e.currentTarget.value)}
-            error={errors.statement ?? errors.form}
-          />
-          <Group justify="flex-end">
-            <Button type="submit" loading={save.isPending}>
-              {t('amendment.saveDisagreement')}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+    <AmendmentFormModal
+      patientId={patientId}
+      title={t('amendment.disagreement')}
+      submitLabel={t('amendment.saveDisagreement')}
+      success={t('amendment.disagreementSaved')}
+      request={() => ({ path: `/amendments/${amendment.id}/disagreement`, body: { statement } })}
+      onClose={onClose}
+    >
+      {(errors) => (
+        <Textarea
+          label={t('amendment.disagreement')}
+          required
+          autosize
+          minRows={3}
+          value={statement}
+          onChange={(e) => setStatement(e.currentTarget.value)}
+          error={errors.statement}
+        />
+      )}
+    </AmendmentFormModal>
   );
 }
 
