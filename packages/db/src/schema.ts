@@ -49,6 +49,9 @@ export const clinics = pgTable('clinics', {
   emergencyAccessMinutes: integer('emergency_access_minutes').notNull().default(60),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
+  // ---- 0035 ----
+  isTraining: boolean('is_training').notNull().default(false),
+  trainingOf: uuid('training_of'),
 });
 
 export const clinicCounters = pgTable(
@@ -78,6 +81,9 @@ export const users = pgTable('users', {
   mfaSecret: text('mfa_secret'),
   mfaEnabledAt: timestamp('mfa_enabled_at', { withTimezone: true }),
   mfaLastStep: bigint('mfa_last_step', { mode: 'number' }),
+  // ---- 0035 ----
+  /** In a training clinic: the real staff member this account stands in for. */
+  trainingFor: uuid('training_for'),
 });
 
 // ---- 0029 ----
@@ -111,6 +117,9 @@ export const sessions = pgTable('sessions', {
   revokedAt: timestamp('revoked_at', { withTimezone: true }),
   ip: text('ip'),
   userAgent: text('user_agent'),
+  // ---- 0035 ----
+  /** A training session: the real session it was opened from (leaving training returns to it). */
+  parentSessionId: text('parent_session_id'),
 });
 
 /** Failed sign-ins per client address in a fixed window (0027): the cross-account sign-in limit. */
@@ -678,6 +687,21 @@ export const icd10Codes = pgTable('icd10_codes', {
   /** One of the curated common codes: ranks first in searches. */
   common: boolean('common').notNull().default(false),
   updatedAt: updatedAt(),
+});
+
+// ---- Backups (0035) ---------------------------------------------------------------------------
+/** One row per backup run of the installation (not per clinic). */
+export const backupRuns = pgTable('backup_runs', {
+  id: uuid('id').primaryKey(),
+  kind: text('kind').$type<'manual' | 'scheduled'>().notNull(),
+  engine: text('engine').$type<'pglite' | 'postgres'>().notNull(),
+  status: text('status').$type<'running' | 'ok' | 'failed'>().notNull(),
+  startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
+  finishedAt: timestamp('finished_at', { withTimezone: true }),
+  file: text('file'),
+  bytes: bigint('bytes', { mode: 'number' }),
+  sha256: text('sha256'),
+  error: text('error'),
 });
 
 // ---- Email (0007) ----------------------------------------------------------------------------
