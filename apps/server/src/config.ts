@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { EMAIL_MODES, type EmailMode } from '@tend/domain';
 
 export interface Config {
@@ -31,6 +31,11 @@ export interface Config {
   publicUrl: string;
   /** TEND_OUTBOX_INTERVAL_MS: how often the running server's outbox worker looks for due messages. */
   outboxIntervalMs: number;
+  /**
+   * TEND_BACKUP_DIR: where backups (and the evening's printed downtime kit) are written. By
+   * default `backups` inside the data folder; with DATABASE_URL, `./backups`.
+   */
+  backupDir: string;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -40,11 +45,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const publicUrl = (env.TEND_PUBLIC_URL || `http://localhost:${port}`).replace(/\/+$/, '');
   const tls = tlsFiles(env);
+  const dataDir = resolve(env.TEND_DATA_DIR ?? './data');
+  const databaseUrl = secret(env, 'DATABASE_URL');
   return {
     port,
     host: env.HOST ?? '0.0.0.0',
-    dataDir: resolve(env.TEND_DATA_DIR ?? './data'),
-    databaseUrl: secret(env, 'DATABASE_URL'),
+    dataDir,
+    databaseUrl,
     logLevel: env.LOG_LEVEL ?? 'info',
     secureCookies: flag(env, 'TEND_SECURE_COOKIES') ?? (publicUrl.startsWith('https://') || tls !== undefined),
     tls,
@@ -55,6 +62,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpCaFile: env.TEND_SMTP_CA_FILE ? resolve(env.TEND_SMTP_CA_FILE) : undefined,
     publicUrl,
     outboxIntervalMs: outboxInterval(env.TEND_OUTBOX_INTERVAL_MS),
+    backupDir: resolve(env.TEND_BACKUP_DIR || (databaseUrl ? './backups' : join(dataDir, 'backups'))),
   };
 }
 
