@@ -165,6 +165,10 @@ export const zClinic = z.object({
   lateCancelHours: z.number(),
   mfaRequiredRoles: z.array(z.enum(ROLES)),
   emergencyAccessMinutes: z.number(),
+  /** A training clinic (mock data; messages never leave). */
+  isTraining: z.boolean(),
+  /** The real clinic a training clinic belongs to (null: the stand-alone one of a fresh install). */
+  trainingOf: z.string().nullable(),
 });
 export type Clinic = z.infer<typeof zClinic>;
 

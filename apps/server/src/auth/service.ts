@@ -497,5 +497,7 @@ export function toClinic(clinic: typeof schema.clinics.$inferSelect): Clinic {
     lateCancelHours: clinic.lateCancelHours,
     mfaRequiredRoles: clinic.mfaRequiredRoles.filter(isRole),
     emergencyAccessMinutes: clinic.emergencyAccessMinutes,
+    isTraining: clinic.isTraining,
+    trainingOf: clinic.trainingOf,
   };
 }
