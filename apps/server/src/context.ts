@@ -20,6 +20,8 @@ export interface RequestContext {
   mfaEnrolmentPending?: boolean;
   /** What that token may do (its scopes); absent for sessions and the CLI. */
   tokenScopes?: readonly Permission[];
+  /** The clinic is a training clinic (mock data; the person is a stand-in of themselves, or on the demo). */
+  training?: boolean;
 }
 
 /** Where an unauthenticated request comes from (sign-in, setup). */

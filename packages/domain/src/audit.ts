@@ -142,6 +142,10 @@ export const AUDIT_ACTIONS = [
   'access.denied',
   'disclosure.report',
   'patient.export',
+  'training.enter',
+  'training.leave',
+  'training.reset',
+  'training.demo_create',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

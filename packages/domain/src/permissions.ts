@@ -82,6 +82,8 @@ export const PERMISSIONS = {
   /** Send a failed email or text again. */
   'email.send': ['admin', 'manager', 'billing'],
   'token.manage': ['admin'],
+  /** Reset the training clinic to fresh mock data (everyone's practice there is wiped). */
+  'training.reset': ['admin', 'manager'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

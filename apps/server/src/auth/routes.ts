@@ -22,23 +22,32 @@ import { errorResponses } from '../http/schemas';
 import { completeMfaSignIn, confirmMfa, disableMfa, mfaStatus, startMfaEnrolment } from './mfa';
 import { getClinic, SESSION_MAX_HOURS, type SessionUser, signIn, signOut } from './service';
 
-const zSessionBody = z.object({
+export const zSessionBody = z.object({
   user: z.object({ id: z.string(), email: z.string(), name: z.string(), role: zRole }),
   clinic: zClinic,
   /** Two-step sign-in: on for this person; required by the clinic for their role. */
   mfa: z.object({ enabled: z.boolean(), required: z.boolean() }),
+  /**
+   * In a training clinic as the stand-in of a real account: that account's email (unlocking the
+   * idle lock signs in as it, then re-enters training). Null outside training and on the demo.
+   */
+  trainingFor: z.object({ email: z.string() }).nullable(),
 });
 
-async function sessionBody(db: Db, user: SessionUser): Promise<z.infer<typeof zSessionBody>> {
+export async function sessionBody(db: Db, user: SessionUser): Promise<z.infer<typeof zSessionBody>> {
   const clinic = await getClinic(db, user.clinicId);
   const [row] = await db
-    .select({ mfaEnabledAt: schema.users.mfaEnabledAt })
+    .select({ mfaEnabledAt: schema.users.mfaEnabledAt, trainingFor: schema.users.trainingFor })
     .from(schema.users)
     .where(eq(schema.users.id, user.id));
+  const [real] = row?.trainingFor
+    ? await db.select({ email: schema.users.email }).from(schema.users).where(eq(schema.users.id, row.trainingFor))
+    : [];
   return {
     user: { id: user.id, email: user.email, name: user.name, role: user.role },
     clinic,
     mfa: { enabled: Boolean(row?.mfaEnabledAt), required: clinic.mfaRequiredRoles.includes(user.role) },
+    trainingFor: real ? { email: real.email } : null,
   };
 }
 

@@ -16,6 +16,12 @@ export async function verifyPassword(passwordHash: string, password: string): Pr
   }
 }
 
+/**
+ * The password hash of an account nobody signs in to with a password: training stand-ins and
+ * mock staff. Not an Argon2 hash, so `verifyPassword` answers false for every password.
+ */
+export const UNUSABLE_PASSWORD_HASH = '!no-password-sign-in';
+
 /** A hash to verify against when the account does not exist, so timing does not tell. */
 let dummyHash: Promise<string> | undefined;
 export function dummyPasswordHash(): Promise<string> {

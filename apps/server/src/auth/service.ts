@@ -1,6 +1,6 @@
 import { type Db, newId, queryRows, schema } from '@tend/db';
 import { AppError, type Clinic, can, isRole, type Permission, type Role, t } from '@tend/domain';
-import { and, eq, isNull, ne, sql } from 'drizzle-orm';
+import { and, eq, isNull, ne, or, sql } from 'drizzle-orm';
 import { recordAnonymousAudit, recordAudit } from '../audit/service';
 import type { RequestContext, RequestOrigin } from '../context';
 import { dummyPasswordHash, newSecret, sha256, verifyPassword } from './secrets';
@@ -256,12 +256,25 @@ export async function authenticateSession(
       user: schema.users,
       idle: schema.clinics.idleTimeoutMinutes,
       mfaRequiredRoles: schema.clinics.mfaRequiredRoles,
+      training: schema.clinics.isTraining,
+      // A training session lives only as long as the real session it was opened from (and its person).
+      parentEnded: sql<boolean>`${schema.sessions.parentSessionId} IS NOT NULL AND NOT EXISTS (
+        SELECT 1 FROM sessions p JOIN users pu ON pu.id = p.user_id
+         WHERE p.id = ${schema.sessions.parentSessionId} AND p.revoked_at IS NULL
+           AND p.expires_at > ${now.toISOString()}::timestamptz AND pu.active)`,
     })
     .from(schema.sessions)
     .innerJoin(schema.users, eq(schema.users.id, schema.sessions.userId))
     .innerJoin(schema.clinics, eq(schema.clinics.id, schema.sessions.clinicId))
     .where(eq(schema.sessions.id, sha256(token)));
-  if (!row || row.session.revokedAt || row.session.expiresAt <= now || !row.user.active || !isRole(row.user.role)) {
+  if (
+    !row ||
+    row.session.revokedAt ||
+    row.session.expiresAt <= now ||
+    !row.user.active ||
+    !isRole(row.user.role) ||
+    row.parentEnded
+  ) {
     throw new AppError('unauthenticated', 'Please sign in.');
   }
   const { session, user } = row;
@@ -276,9 +289,15 @@ export async function authenticateSession(
     sessionId: session.id,
     tokenId: null,
     mfaEnrolmentPending: !user.mfaEnabledAt && row.mfaRequiredRoles.includes(user.role),
+    training: row.training,
   };
+  // The training session and the real one behind it go together: activity in training keeps the
+  // real one alive (for leaving), idling out ends both.
+  const sameSessions = session.parentSessionId
+    ? or(eq(schema.sessions.id, session.id), eq(schema.sessions.id, session.parentSessionId))
+    : eq(schema.sessions.id, session.id);
   if (now.getTime() - session.lastSeenAt.getTime() > row.idle * 60_000) {
-    await db.update(schema.sessions).set({ revokedAt: now }).where(eq(schema.sessions.id, session.id));
+    await db.update(schema.sessions).set({ revokedAt: now }).where(sameSessions);
     await recordAudit(db, ctx, {
       action: 'auth.session_expired',
       entityType: 'session',
@@ -290,11 +309,15 @@ export async function authenticateSession(
     );
   }
   if (options.touch && now.getTime() - session.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
-    await db.update(schema.sessions).set({ lastSeenAt: now }).where(eq(schema.sessions.id, session.id));
+    await db.update(schema.sessions).set({ lastSeenAt: now }).where(sameSessions);
   }
   return ctx;
 }
 
+/**
+ * Signing out in training ends the real session behind it too (and "everywhere" means the real
+ * person's sessions everywhere): the person leaves the desk, not just the practice.
+ */
 export async function signOut(db: Db, ctx: RequestContext, everywhere: boolean): Promise<void> {
   const now = new Date();
   await db.transaction(async (tx) => {
@@ -302,9 +325,26 @@ export async function signOut(db: Db, ctx: RequestContext, everywhere: boolean):
       await tx
         .update(schema.sessions)
         .set({ revokedAt: now })
-        .where(and(eq(schema.sessions.userId, ctx.userId), isNull(schema.sessions.revokedAt)));
+        .where(
+          and(
+            or(
+              eq(schema.sessions.userId, ctx.userId),
+              sql`${schema.sessions.userId} = (SELECT training_for FROM users WHERE id = ${ctx.userId})`,
+              sql`${schema.sessions.userId} IN (SELECT id FROM users WHERE training_for = ${ctx.userId})`,
+            ),
+            isNull(schema.sessions.revokedAt),
+          ),
+        );
     } else if (ctx.sessionId) {
-      await tx.update(schema.sessions).set({ revokedAt: now }).where(eq(schema.sessions.id, ctx.sessionId));
+      await tx
+        .update(schema.sessions)
+        .set({ revokedAt: now })
+        .where(
+          or(
+            eq(schema.sessions.id, ctx.sessionId),
+            sql`${schema.sessions.id} = (SELECT parent_session_id FROM sessions WHERE id = ${ctx.sessionId})`,
+          ),
+        );
     }
     await recordAudit(tx, ctx, { action: everywhere ? 'auth.sign_out_everywhere' : 'auth.sign_out' });
   });

@@ -19,6 +19,7 @@ import { contextForUser, createApiToken } from '../auth/service';
 import { isSetUp, setupClinic } from '../clinic/service';
 import { importIcd10Codes } from '../codes/service';
 import type { RequestContext } from '../context';
+import { resetAllTrainingClinics } from '../training/service';
 
 export const USAGE = `Usage: tend <command> [options]
 
@@ -42,12 +43,13 @@ Commands:
   import icd10 FILE [--year YYYY]
                             Load the CMS ICD-10-CM code-descriptions file (icd10cm-codes-YYYY.txt):
                             adds and updates codes, marks the codes it no longer lists not billable
+  training reset            Reset the training clinic to fresh mock data (people practising stay signed in)
   help                      Show this help
 
 Environment: PORT (3000), TEND_DATA_DIR (./data), DATABASE_URL (postgres://… for a PostgreSQL server)`;
 
 /** Commands that can run inside a running server (on behalf of the command line). */
-export const REMOTE_COMMANDS = new Set(['setup', 'user', 'token', 'migrate', 'import', 'audit']);
+export const REMOTE_COMMANDS = new Set(['setup', 'user', 'token', 'migrate', 'import', 'audit', 'training']);
 
 /**
  * Commands whose operand is a file: the command line makes its path absolute before a running
@@ -99,7 +101,7 @@ async function adminContext(database: Database, asEmail: string | undefined): Pr
 /** Runs one command (not `start`) and returns what it prints. */
 export async function runCommand(database: Database, argv: string[]): Promise<string> {
   const [command, sub] = argv;
-  const rest = argv.slice(['user', 'token', 'import', 'audit'].includes(command ?? '') ? 2 : 1);
+  const rest = argv.slice(['user', 'token', 'import', 'audit', 'training'].includes(command ?? '') ? 2 : 1);
   const options = {
     clinic: { type: 'string' },
     timezone: { type: 'string' },
@@ -199,11 +201,21 @@ export async function runCommand(database: Database, argv: string[]): Promise<st
       if (sub !== 'verify') break;
       return auditVerifyCommand(database, values.expect ?? []);
     }
+    case 'training': {
+      if (sub !== 'reset') break;
+      return trainingResetCommand(database);
+    }
     case 'help':
     case undefined:
       return USAGE;
   }
   throw AppError.validation([], `Unknown command "${argv.join(' ')}".\n\n${USAGE}`);
+}
+
+async function trainingResetCommand(database: Database): Promise<string> {
+  const done = await resetAllTrainingClinics(database.db);
+  if (done.length === 0) return 'No training clinic yet: it is made the first time someone switches to training.';
+  return done.map((clinic) => `Reset ${clinic.name}: ${clinic.patients} mock patients.`).join('\n');
 }
 
 /** Exit code 0 with the report when every chain holds (and has the expected hashes); an error naming the breaks otherwise. */

@@ -1,4 +1,4 @@
-import { AppError, t, zClinic, zClinicSettingsPatch, zClinicSetup } from '@tend/domain';
+import { AppError, t, zClinic, zClinicSettingsPatch, zClinicSetup, zDemoSignIns } from '@tend/domain';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -7,6 +7,7 @@ import { getClinic, signIn } from '../auth/service';
 import { originOf, requireCtx } from '../http/auth';
 import type { Deps } from '../http/deps';
 import { errorResponses } from '../http/schemas';
+import { demoSignIns } from '../training/service';
 import { createClinic, isSetUp, updateClinic } from './service';
 import { isLocalRequest, isSetupCode } from './setup-code';
 
@@ -21,12 +22,19 @@ export function clinicRoutes(server: FastifyInstance, deps: Deps): void {
       schema: {
         tags: ['setup'],
         summary: 'Whether the first-run setup is done, and whether this computer needs the setup code for it',
-        response: { 200: z.object({ setUp: z.boolean(), codeRequired: z.boolean() }) },
+        response: {
+          200: z.object({
+            setUp: z.boolean(),
+            codeRequired: z.boolean(),
+            /** The fresh install's demo training clinic, once made: its sign-ins (public, like the README's). */
+            demo: zDemoSignIns.nullable(),
+          }),
+        },
       },
     },
     async (request) => {
       const setUp = await isSetUp(db);
-      return { setUp, codeRequired: !setUp && !isLocalRequest(request) };
+      return { setUp, codeRequired: !setUp && !isLocalRequest(request), demo: setUp ? null : await demoSignIns(db) };
     },
   );
 

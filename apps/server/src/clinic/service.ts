@@ -7,9 +7,14 @@ import { checkPasswordPolicy } from '../auth/password-policy';
 import { hashPassword } from '../auth/secrets';
 import { getClinic } from '../auth/service';
 import type { RequestContext, RequestOrigin } from '../context';
+import { adoptDemoClinic } from '../training/service';
 
+/** Whether a real clinic exists (training clinics, the fresh install's demo among them, do not count). */
 export async function isSetUp(db: Db): Promise<boolean> {
-  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(schema.clinics);
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(schema.clinics)
+    .where(eq(schema.clinics.isTraining, false));
   return row.n > 0;
 }
 
@@ -81,6 +86,8 @@ export async function createClinic(
       address: input.address,
       timezone: input.timezone,
     });
+    // The first real clinic takes over the demo a newcomer may have explored as its training clinic.
+    if (options.onlyIfEmpty) await adoptDemoClinic(tx, clinicId);
     await recordAnonymousAudit(tx, origin, {
       clinicId,
       actorUserId: adminUserId,

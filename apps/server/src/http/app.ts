@@ -23,6 +23,7 @@ import { billingRoutes } from '../billing/routes';
 import { claimRoutes } from '../claims/routes';
 import { cliRoutes } from '../cli/routes';
 import { clinicRoutes } from '../clinic/routes';
+import { trainingRoutes } from '../training/routes';
 import { codeRoutes } from '../codes/routes';
 import { dashboardRoutes } from '../dashboard/routes';
 import { emailRoutes } from '../email/routes';
@@ -191,6 +192,7 @@ export async function buildApp(
 
   authRoutes(app, deps);
   clinicRoutes(app, deps);
+  trainingRoutes(app, deps);
   adminRoutes(app, deps);
   patientRoutes(app, deps);
   emergencyRoutes(app, deps);

@@ -5,6 +5,7 @@ import { openSecret } from '../email/secret-box';
 import { deliveryFor, type EmailEnv, loadEmailSettings } from '../email/settings';
 import { deliverOverSmtp } from '../email/transport';
 import { signLink } from './links';
+import { isTrainingClinic } from '../training/clinic';
 import { sendSms } from './sms-gateway';
 import { runSweeps, SWEEPS, type Sweep } from './sweeps';
 
@@ -270,8 +271,14 @@ async function deliverSms(db: Db, env: DeliveryEnv, row: MessageRow): Promise<De
     : { status: 'failed', error: outcome.error, retryable: outcome.retryable };
 }
 
-/** Sends (or captures) one message through its channel. Never throws for a delivery problem. */
-export function deliverMessage(db: Db, env: DeliveryEnv, row: MessageRow): Promise<Delivery> {
+/**
+ * Sends (or captures) one message through its channel. Never throws for a delivery problem. Every
+ * email and text passes here (the worker, a person's send, the settings' test messages): a
+ * training clinic's are always captured, whatever TEND_EMAIL_MODE and its settings say, so no
+ * practice message ever reaches a real patient.
+ */
+export async function deliverMessage(db: Db, env: DeliveryEnv, row: MessageRow): Promise<Delivery> {
+  if (await isTrainingClinic(db, row.clinicId)) return { status: 'captured', providerMessageId: null };
   return row.channel === 'sms' ? deliverSms(db, env, row) : deliverEmail(db, env, row);
 }
 

@@ -42,6 +42,7 @@ const permissionLabels = {
   'permission.email.read': 'Read the outbox (sent emails and texts)',
   'permission.email.send': 'Send failed emails and texts again',
   'permission.token.manage': 'Create and revoke API tokens',
+  'permission.training.reset': 'Reset the training clinic to fresh practice data',
 } satisfies Record<`permission.${Permission}`, string>;
 
 export const enAccess = {
