@@ -60,7 +60,7 @@ describe('first-run setup (POST /api/setup)', () => {
       expect(res.status, adminPassword).toBe(400);
       expect(res.body.error.fields).toEqual([{ path: 'adminPassword', message }]);
     }
-    expect((await request(t.app, 'GET', '/api/setup')).body).toEqual({ setUp: false, codeRequired: false });
+    expect((await request(t.app, 'GET', '/api/setup')).body).toEqual({ setUp: false, codeRequired: false, demo: null });
   });
 
   it('accepts a 256-character password, which then signs in', async () => {

@@ -44,7 +44,7 @@ describe('the setup page (POST /api/setup)', () => {
   const post = (body: unknown) => request(t.app, 'POST', '/api/setup', { body });
 
   it('reports an empty installation as not set up', async () => {
-    expect((await setUp()).body).toEqual({ setUp: false, codeRequired: false });
+    expect((await setUp()).body).toEqual({ setUp: false, codeRequired: false, demo: null });
   });
 
   it('refuses a bad time zone or a short password with the fields to fix, and creates nothing', async () => {
@@ -54,7 +54,7 @@ describe('the setup page (POST /api/setup)', () => {
     expect(res.body.error.fields.map((f: { path: string }) => f.path).sort()).toEqual(['adminPassword', 'timezone']);
     const badEmail = await post({ ...setupBody, adminEmail: 'not-an-email' });
     expect(badEmail.body.error.fields.map((f: { path: string }) => f.path)).toEqual(['adminEmail']);
-    expect((await setUp()).body).toEqual({ setUp: false, codeRequired: false });
+    expect((await setUp()).body).toEqual({ setUp: false, codeRequired: false, demo: null });
   });
 
   it('creates the clinic, its administrator and a first location, and signs the administrator in — once, even when sent twice at once', async () => {
@@ -87,7 +87,7 @@ describe('the setup page (POST /api/setup)', () => {
         active: true,
       }),
     ]);
-    expect((await setUp()).body).toEqual({ setUp: true, codeRequired: false });
+    expect((await setUp()).body).toEqual({ setUp: true, codeRequired: false, demo: null });
 
     const audit = await admin.get('/api/audit-events?action=clinic.setup');
     expect(audit.body.items).toHaveLength(1);
@@ -129,7 +129,7 @@ describe('the setup page from another computer', () => {
     (await queryRows<{ n: number }>(t.database.db, sql`SELECT count(*)::int AS n FROM clinics`))[0].n;
 
   it('asks for the setup code printed by `tend start`, refuses a missing or wrong one and creates nothing', async () => {
-    expect((await request(t.app, 'GET', '/api/setup', lan)).body).toEqual({ setUp: false, codeRequired: true });
+    expect((await request(t.app, 'GET', '/api/setup', lan)).body).toEqual({ setUp: false, codeRequired: true, demo: null });
     expect((await request(t.app, 'GET', '/api/setup', { remoteAddress: '::1' })).body.codeRequired).toBe(false);
     // A forwarded request is never local: not a client claiming 127.0.0.1, nor a proxy on this computer.
     const forwarded: Record<string, string>[] = [{ 'x-forwarded-for': '127.0.0.1' }, { forwarded: 'for=127.0.0.1' }];
@@ -163,7 +163,7 @@ describe('the setup page from another computer', () => {
     expect((await request(t.app, 'POST', '/api/setup', { ...lan, body: setupBody })).body.error.code).toBe(
       'already_set_up',
     );
-    expect((await request(t.app, 'GET', '/api/setup', lan)).body).toEqual({ setUp: true, codeRequired: false });
+    expect((await request(t.app, 'GET', '/api/setup', lan)).body).toEqual({ setUp: true, codeRequired: false, demo: null });
   });
 
   it('derives one code per secret key, so every server process shows the same one', () => {

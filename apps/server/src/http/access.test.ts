@@ -125,6 +125,12 @@ describe('every API route declares its access', () => {
       'GET /api/public/links/:token': 'public',
       'POST /api/public/links/:token': 'public',
       'POST /api/setup': 'public',
+      // The fresh install's demo training clinic (refused once set up, setup code from afar).
+      'POST /api/setup/training': 'public',
+      // Anyone practises, with their own role; a manager resets the practice data.
+      'POST /api/training/enter': 'authenticated',
+      'POST /api/training/leave': 'authenticated',
+      'POST /api/training/reset': 'training.reset',
       'GET /api/auth/session': 'authenticated',
       'POST /api/auth/sign-out': 'authenticated',
       'POST /api/auth/sign-out-everywhere': 'authenticated',
@@ -441,7 +447,7 @@ describe('without a session', () => {
 
   it('serves the public routes to anyone', async () => {
     expect((await request(t.app, 'GET', '/api/health')).status).toBe(200);
-    expect((await request(t.app, 'GET', '/api/setup')).body).toEqual({ setUp: true, codeRequired: false });
+    expect((await request(t.app, 'GET', '/api/setup')).body).toEqual({ setUp: true, codeRequired: false, demo: null });
     const openapi = await request(t.app, 'GET', '/api/openapi.json');
     expect(openapi.status).toBe(200);
     expect(openapi.body.paths['/api/patients']).toBeDefined();

@@ -1,5 +1,5 @@
 import { type Db, newId, schema } from '@tend/db';
-import { type Role, todayIn, zPatientCreate } from '@tend/domain';
+import { type Role, todayIn, zPatientCreate, zProviderCreate, zWorkingHoursPut } from '@tend/domain';
 import { eq } from 'drizzle-orm';
 import { createProvider } from '../admin/service';
 import { hashPassword, UNUSABLE_PASSWORD_HASH } from '../auth/secrets';
@@ -30,12 +30,22 @@ export async function populateTrainingClinic(
   const locationId = newId();
   await db.insert(schema.locations).values({ id: locationId, clinicId, name: 'Main street', timezone: clinic.timezone });
   const passwordHash = options.staff.password ? await hashPassword(options.staff.password) : UNUSABLE_PASSWORD_HASH;
-  const staff = [{ email: `provider@${options.staff.emailDomain}`, name: 'Pat Provider', role: 'provider' as Role }];
-  const userId = newId();
-  await db.insert(schema.users).values({ id: userId, clinicId, ...staff[0], passwordHash });
+  // One sign-in per role (README lists the demo's): <local part>@<emailDomain>.
+  const accounts: [string, string, Role][] = [
+    ['admin', 'Ada Admin', 'admin'],
+    ['manager', 'Max Manager', 'manager'],
+    ['frontdesk', 'Fran Frontdesk', 'receptionist'],
+    ['provider', 'Pat Provider', 'provider'],
+    ['nurse', 'Nia Nurse', 'nurse'],
+    ['billing', 'Bill Billing', 'billing'],
+  ];
+  const staff = accounts.map(([local, name, role]) => ({ email: `${local}@${options.staff.emailDomain}`, name, role }));
+  const ids = staff.map(() => newId());
+  await db.insert(schema.users).values(staff.map((s, i) => ({ id: ids[i], clinicId, ...s, passwordHash })));
+  const userId = ids[3];
   const ctx: RequestContext = {
     clinicId,
-    userId,
+    userId: ids[0],
     role: 'admin',
     userName: staff[0].name,
     email: staff[0].email,
@@ -44,13 +54,18 @@ export async function populateTrainingClinic(
     sessionId: null,
     tokenId: null,
   };
-  const provider = await createProvider(db, ctx, { name: 'Dr Pat Provider', userId, color: '#1c7ed6' } as never);
+  const provider = await createProvider(db, ctx, zProviderCreate.parse({ name: 'Dr Pat Provider', userId }));
   const weekdays = [1, 2, 3, 4, 5] as const;
-  await putWorkingHours(db, ctx, provider.id, {
-    locationId,
-    validFrom: todayIn(clinic.timezone),
-    blocks: weekdays.map((weekday) => ({ weekday, start: '08:00', end: '17:00' })),
-  } as never);
+  await putWorkingHours(
+    db,
+    ctx,
+    provider.id,
+    zWorkingHoursPut.parse({
+      locationId,
+      validFrom: todayIn(clinic.timezone),
+      blocks: weekdays.map((weekday) => ({ weekday, start: '08:00', end: '17:00' })),
+    }),
+  );
   for (const [givenName, familyName] of [
     ['Maria', 'Practice'],
     ['John', 'Sample'],

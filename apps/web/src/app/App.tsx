@@ -6,14 +6,16 @@ import { AuthGate } from '../auth/AuthGate';
 import { PatientLinkPage } from '../reminders/PatientLinkPage';
 import { queryClient } from './queryClient';
 import { router } from './router';
-import { cssVariablesResolver, theme } from './theme';
+import { cssVariablesResolver, theme, trainingTheme } from './theme';
+import { useTrainingAccent } from './trainingAccent';
 
 /** A link from a patient's message (`/r/<token>`): a public page, outside sign-in. */
 const linkToken = /^\/r\/([A-Za-z0-9_-]{1,100})$/.exec(window.location.pathname)?.[1];
 
 export function App() {
+  const training = useTrainingAccent();
   return (
-    <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver} defaultColorScheme="light">
+    <MantineProvider theme={training ? trainingTheme : theme} cssVariablesResolver={cssVariablesResolver} defaultColorScheme="light">
       <Notifications position="top-right" limit={4} />
       {linkToken ? (
         <PatientLinkPage token={linkToken} />

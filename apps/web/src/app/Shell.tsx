@@ -8,10 +8,12 @@ import { Logo } from '../components/Logo';
 import { PatientSearchDialog } from '../patients/PatientSearchDialog';
 import { NavLinks } from './NavLinks';
 import { usePatientSearchDialog } from './searchDialogStore';
+import { TRAINING_BANNER_HEIGHT, TrainingBanner } from './TrainingBanner';
 import { UserMenu } from './UserMenu';
 
 export function Shell() {
   const { clinic, locked, can } = useSession();
+  const training = clinic.isTraining;
   const [navOpened, nav] = useDisclosure(false);
   const search = usePatientSearchDialog();
   const os = useOs();
@@ -32,15 +34,16 @@ export function Shell() {
 
   return (
     <AppShell
-      header={{ height: 60 }}
+      header={{ height: training ? 60 + TRAINING_BANNER_HEIGHT : 60 }}
       navbar={{ width: 248, breakpoint: 'sm', collapsed: { mobile: !navOpened } }}
       padding={{ base: 'md', sm: 'xl' }}
     >
       <a href="#main" className="tend-skip-link">
         {t('shell.skipToContent')}
       </a>
-      <AppShell.Header px="md">
-        <Group h="100%" justify="space-between" wrap="nowrap" gap="md">
+      <AppShell.Header>
+        {training && <TrainingBanner />}
+        <Group h={60} px="md" justify="space-between" wrap="nowrap" gap="md">
           <Group gap="sm" wrap="nowrap" style={{ minWidth: 0 }}>
             <Burger
               opened={navOpened}

@@ -1,15 +1,41 @@
 import { Avatar, Box, Group, Menu, Text, UnstyledButton, VisuallyHidden } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { IconChevronDown, IconDevices, IconLock, IconLogout, IconShieldLock } from '@tabler/icons-react';
+import {
+  IconChevronDown,
+  IconDevices,
+  IconLock,
+  IconLogout,
+  IconRefresh,
+  IconSchool,
+  IconShieldLock,
+} from '@tabler/icons-react';
 import { useNavigate } from '@tanstack/react-router';
 import { t } from '@tend/domain';
+import { api } from '../api/client';
 import { initials } from '../auth/LockScreen';
 import { useSession } from '../auth/session';
 import { ConfirmDialog } from '../components/ConfirmDialog';
+import { notifyError, notifySuccess } from '../components/notify';
+import { queryClient } from './queryClient';
 
 export function UserMenu() {
-  const { user, signOut, lock } = useSession();
+  const { user, clinic, trainingFor, signOut, lock, can, enterTraining, leaveTraining } = useSession();
   const [confirmOpened, confirm] = useDisclosure(false);
+  const [resetOpened, reset] = useDisclosure(false);
+  const training = clinic.isTraining;
+  const switchTraining = async () => {
+    try {
+      await (training ? leaveTraining() : enterTraining());
+    } catch (error) {
+      notifyError(error);
+    }
+  };
+  const resetTraining = async () => {
+    const population = await api<{ patients: number }>('/training/reset', { method: 'POST', body: {} });
+    notifySuccess(t('training.resetDone', { patients: population.patients }));
+    // Everything on screen in training was the old practice data.
+    if (training) await queryClient.invalidateQueries();
+  };
   const navigate = useNavigate();
   return (
     <>
@@ -17,7 +43,7 @@ export function UserMenu() {
         <Menu.Target>
           <UnstyledButton p={4} style={{ borderRadius: 8 }}>
             <Group gap="xs" wrap="nowrap">
-              <Avatar color="tend" radius="xl" size={34} aria-hidden>
+              <Avatar color={training ? 'grape' : 'tend'} radius="xl" size={34} aria-hidden>
                 {initials(user.name)}
               </Avatar>
               <Box visibleFrom="sm" style={{ lineHeight: 1.2 }}>
@@ -39,7 +65,7 @@ export function UserMenu() {
           <Menu.Label>
             {user.name} · {t(`role.${user.role}`)}
             <Text size="xs" c="dimmed">
-              {user.email}
+              {trainingFor?.email ?? user.email}
             </Text>
           </Menu.Label>
           <Menu.Item leftSection={<IconLock size={16} aria-hidden />} onClick={lock}>
@@ -51,6 +77,17 @@ export function UserMenu() {
           >
             {t('nav.accountSecurity')}
           </Menu.Item>
+          <Menu.Divider />
+          {(!training || trainingFor) && (
+            <Menu.Item leftSection={<IconSchool size={16} aria-hidden />} onClick={() => void switchTraining()}>
+              {training ? t('training.leave') : t('training.enter')}
+            </Menu.Item>
+          )}
+          {can('training.reset') && (
+            <Menu.Item leftSection={<IconRefresh size={16} aria-hidden />} onClick={reset.open}>
+              {t('training.reset')}
+            </Menu.Item>
+          )}
           <Menu.Divider />
           <Menu.Item leftSection={<IconLogout size={16} aria-hidden />} onClick={() => void signOut()}>
             {t('userMenu.signOut')}
@@ -69,6 +106,16 @@ export function UserMenu() {
         onConfirm={() => signOut({ everywhere: true })}
       >
         {t('userMenu.signOutEverywhereBody')}
+      </ConfirmDialog>
+      <ConfirmDialog
+        opened={resetOpened}
+        onClose={reset.close}
+        title={t('training.resetTitle')}
+        confirmLabel={t('training.reset')}
+        danger
+        onConfirm={resetTraining}
+      >
+        {t('training.resetBody')}
       </ConfirmDialog>
     </>
   );

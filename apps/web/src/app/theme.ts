@@ -9,6 +9,7 @@ import {
   type MantineColorsTuple,
   Modal,
   ModalHeader,
+  mergeThemeOverrides,
   type ModalHeaderProps,
   NativeSelect,
   Notification,
@@ -89,6 +90,12 @@ export const theme = createTheme({
 });
 
 /**
+ * The training clinic's theme: the same, with a loud violet accent instead of the calm teal, so
+ * every button, link and highlight says "practice" (with the banner on every screen).
+ */
+export const trainingTheme = mergeThemeOverrides(theme, createTheme({ primaryColor: 'grape' }));
+
+/**
  * Contrast fixes (axe, WCAG AA): Mantine's default dimmed text, error text and the "light"
  * badges of green/orange/yellow/teal are too pale on white.
  */
@@ -111,6 +118,10 @@ export const cssVariablesResolver: CSSVariablesResolver = () => ({
     '--mantine-color-yellow-light': 'var(--mantine-color-yellow-0)',
     '--mantine-color-gray-light-color': 'var(--mantine-color-gray-8)',
     '--mantine-color-red-light': 'var(--mantine-color-red-0)',
+    // The training accent's light buttons and current navigation item.
+    '--mantine-color-grape-light-color': 'var(--mantine-color-grape-9)',
+    '--mantine-color-grape-light': 'var(--mantine-color-grape-0)',
+    '--mantine-color-grape-light-hover': 'var(--mantine-color-grape-1)',
   },
   dark: {},
 });

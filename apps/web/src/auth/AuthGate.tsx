@@ -1,5 +1,5 @@
 import { Button, Center, Stack, Text } from '@mantine/core';
-import { t } from '@tend/domain';
+import { type DemoSignIns, t } from '@tend/domain';
 import { type ReactNode, useCallback, useEffect, useState } from 'react';
 import { api, isApiError } from '../api/client';
 import { queryClient } from '../app/queryClient';
@@ -13,7 +13,7 @@ import type { Session } from './session';
 type GateState =
   | { status: 'loading' }
   | { status: 'error'; message: string }
-  | { status: 'setup'; codeRequired: boolean }
+  | { status: 'setup'; codeRequired: boolean; demo: DemoSignIns | null }
   | { status: 'signedOut'; notice?: string }
   | { status: 'signedIn'; session: Session; fresh: boolean };
 
@@ -27,15 +27,23 @@ export function AuthGate({ children }: { children: ReactNode }) {
   const probe = useCallback(async () => {
     setState({ status: 'loading' });
     try {
-      const { setUp, codeRequired } = await api<{ setUp: boolean; codeRequired: boolean }>('/setup', {
-        authFlow: true,
-      });
-      if (!setUp) {
-        setState({ status: 'setup', codeRequired });
+      const { setUp, codeRequired, demo } = await api<{
+        setUp: boolean;
+        codeRequired: boolean;
+        demo: DemoSignIns | null;
+      }>('/setup', { authFlow: true });
+      if (!setUp && !demo) {
+        setState({ status: 'setup', codeRequired, demo });
         return;
       }
-      const session = await api<Session>('/auth/session', { authFlow: true });
-      setState({ status: 'signedIn', session, fresh: false });
+      try {
+        const session = await api<Session>('/auth/session', { authFlow: true });
+        setState({ status: 'signedIn', session, fresh: false });
+      } catch (error) {
+        // Not set up, exploring the demo: signed out of it, back to the setup page.
+        if (!setUp && isApiError(error) && error.status === 401) setState({ status: 'setup', codeRequired, demo });
+        else throw error;
+      }
     } catch (error) {
       if (isApiError(error) && error.status === 401) setState({ status: 'signedOut' });
       else setState({ status: 'error', message: isApiError(error) ? error.message : t('error.network') });
@@ -51,10 +59,26 @@ export function AuthGate({ children }: { children: ReactNode }) {
     setState({ status: 'signedIn', session, fresh: true });
   }, []);
 
-  const signedOut = useCallback((options: { notice?: string; home?: boolean } = {}) => {
+  const signedOut = useCallback(
+    (options: { notice?: string; home?: boolean } = {}) => {
+      queryClient.clear();
+      if (options.home) window.history.replaceState(null, '', '/');
+      setState({ status: 'signedOut', notice: options.notice });
+      // Signed out of the demo before any real clinic exists: the setup page, not the sign-in page.
+      void api<{ setUp: boolean }>('/setup', { authFlow: true })
+        .then(({ setUp }) => {
+          if (!setUp) void probe();
+        })
+        .catch(() => undefined);
+    },
+    [probe],
+  );
+
+  // Into or out of the training clinic: another person's session, so the app starts over at home.
+  const switched = useCallback((session: Session) => {
     queryClient.clear();
-    if (options.home) window.history.replaceState(null, '', '/');
-    setState({ status: 'signedOut', notice: options.notice });
+    window.history.replaceState(null, '', '/');
+    setState({ status: 'signedIn', session, fresh: true });
   }, []);
 
   switch (state.status) {
@@ -73,12 +97,18 @@ export function AuthGate({ children }: { children: ReactNode }) {
         </Center>
       );
     case 'setup':
-      return <SetupPage codeRequired={state.codeRequired} onDone={signedIn} />;
+      return <SetupPage codeRequired={state.codeRequired} demo={state.demo} onDone={signedIn} />;
     case 'signedOut':
       return <SignInPage notice={state.notice} onSignedIn={signedIn} />;
     case 'signedIn':
       return (
-        <SignedInApp key={state.session.user.id} initial={state.session} fresh={state.fresh} onSignedOut={signedOut}>
+        <SignedInApp
+          key={state.session.user.id}
+          initial={state.session}
+          fresh={state.fresh}
+          onSignedOut={signedOut}
+          onSwitched={switched}
+        >
           {children}
         </SignedInApp>
       );

@@ -4,6 +4,7 @@ import { t } from '@tend/domain';
 import { type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api, dropHeldRequests, holdRequests, openRequests, setAuthHandlers } from '../api/client';
 import { PORTAL_TARGET } from '../app/theme';
+import { setTrainingAccent } from '../app/trainingAccent';
 import { clearStoredDrafts, forgetLegacyDrafts } from '../visits/useVisitDraft';
 import { LockScreen } from './LockScreen';
 import { clearLockFlag, onLockFlagChange, readLockFlag, writeLockFlag, writeSharedActivity } from './lockFlag';
@@ -16,6 +17,8 @@ interface SignedInAppProps {
   /** Just signed in (rather than a reload with a live session). */
   fresh: boolean;
   onSignedOut: (options?: { notice?: string; home?: boolean }) => void;
+  /** The session became another person's (into or out of the training clinic): the app starts over. */
+  onSwitched: (session: Session) => void;
   children: ReactNode;
 }
 
@@ -32,7 +35,7 @@ interface LockOptions {
  * audited API after unlock), hides the app and ends the server session. The app stays mounted, so
  * unsaved input in forms and dialogs survives; unlocking signs in again with the same email.
  */
-export function SignedInApp({ initial, fresh, onSignedOut, children }: SignedInAppProps) {
+export function SignedInApp({ initial, fresh, onSignedOut, onSwitched, children }: SignedInAppProps) {
   const queryClient = useQueryClient();
   const [session, setSession] = useState(initial);
   const [locked, setLocked] = useState(false);
@@ -74,11 +77,14 @@ export function SignedInApp({ initial, fresh, onSignedOut, children }: SignedInA
     });
   }, []);
 
+  // In training the person is a stand-in without a password: unlocking signs in as the real
+  // account, then goes back into training.
+  const unlockEmail = session.trainingFor?.email ?? session.user.email;
   const unlock = useCallback(
     async (password: string, code?: string) => {
       const first = await api<Session | MfaChallenge>('/auth/sign-in', {
         method: 'POST',
-        body: { email: session.user.email, password },
+        body: { email: unlockEmail, password },
         authFlow: true,
       });
       // With two-step sign-in, unlocking asks for the code from the app too.
@@ -93,12 +99,28 @@ export function SignedInApp({ initial, fresh, onSignedOut, children }: SignedInA
       } else {
         next = first;
       }
+      if (unlockEmail !== session.user.email) {
+        next = await api<Session>('/training/enter', { method: 'POST', body: {}, authFlow: true });
+      }
       setSession(next);
       clearLockFlag();
       finishUnlock();
     },
-    [session.user.email, finishUnlock],
+    [unlockEmail, session.user.email, finishUnlock],
   );
+
+  const enterTraining = useCallback(async () => {
+    const next = await api<Session>('/training/enter', { method: 'POST', body: {} });
+    queryClient.clear();
+    onSwitched(next);
+  }, [queryClient, onSwitched]);
+
+  const leaveTraining = useCallback(async () => {
+    const next = await api<Session | null>('/training/leave', { method: 'POST', body: {} });
+    queryClient.clear();
+    if (next) onSwitched(next);
+    else onSignedOut({ home: true, notice: t('signIn.sessionEnded') });
+  }, [queryClient, onSwitched, onSignedOut]);
 
   const switchUser = useCallback(() => {
     dropHeldRequests();
@@ -157,6 +179,13 @@ export function SignedInApp({ initial, fresh, onSignedOut, children }: SignedInA
     });
   }, [fresh, userId, lock, finishUnlock, switchUser]);
 
+  // The training accent colour while in a training clinic (App.tsx), and never after leaving it.
+  const training = session.clinic.isTraining;
+  useEffect(() => {
+    setTrainingAccent(training);
+    return () => setTrainingAccent(false);
+  }, [training]);
+
   // Menus and dialogs live outside the app's root element: hide them with it.
   useEffect(() => {
     const portals = document.querySelector<HTMLElement>(PORTAL_TARGET);
@@ -184,8 +213,10 @@ export function SignedInApp({ initial, fresh, onSignedOut, children }: SignedInA
         setMfaEnabled: (enabled) => setSession((previous) => ({ ...previous, mfa: { ...previous.mfa, enabled } })),
         signOut,
         lock: () => lock({ endSession: true, broadcast: true }),
+        enterTraining,
+        leaveTraining,
       }),
-    [session, locked, signOut, lock],
+    [session, locked, signOut, lock, enterTraining, leaveTraining],
   );
 
   return (
@@ -195,7 +226,12 @@ export function SignedInApp({ initial, fresh, onSignedOut, children }: SignedInA
         {session.mfa.required && !session.mfa.enabled ? <MfaRequiredScreen /> : children}
       </div>
       {locked && (
-        <LockScreen user={session.user} mfa={session.mfa.enabled} onUnlock={unlock} onSwitchUser={switchUser} />
+        <LockScreen
+          user={{ ...session.user, email: unlockEmail }}
+          mfa={session.mfa.enabled}
+          onUnlock={unlock}
+          onSwitchUser={switchUser}
+        />
       )}
     </SessionContext.Provider>
   );

@@ -14,6 +14,8 @@ export interface Session {
   clinic: Clinic;
   /** Two-step sign-in: on for this person; required by the clinic for their role. */
   mfa: { enabled: boolean; required: boolean };
+  /** In a training clinic as the stand-in of a real account: that account (null otherwise, and on the demo). */
+  trainingFor?: { email: string } | null;
 }
 
 /** What `POST /api/auth/sign-in` answers when a code from the authenticator app must follow. */
@@ -39,6 +41,10 @@ export interface SessionContextValue extends Session {
   signOut: (options?: { everywhere?: boolean }) => Promise<void>;
   /** Lock now (the user steps away from the desk). */
   lock: () => void;
+  /** Switch to the clinic's training clinic, with the same role (the app starts over there). */
+  enterTraining: () => Promise<void>;
+  /** Back to the real clinic (or to the sign-in page, if the real session has ended). */
+  leaveTraining: () => Promise<void>;
 }
 
 export const SessionContext = createContext<SessionContextValue | null>(null);
@@ -57,7 +63,10 @@ export function useOptionalSession(): SessionContextValue | null {
 export function sessionValue(
   session: Session,
   locked: boolean,
-  actions: Pick<SessionContextValue, 'setClinic' | 'setMfaEnabled' | 'signOut' | 'lock'>,
+  actions: Pick<
+    SessionContextValue,
+    'setClinic' | 'setMfaEnabled' | 'signOut' | 'lock' | 'enterTraining' | 'leaveTraining'
+  >,
 ): SessionContextValue {
   return {
     ...session,

@@ -1,12 +1,13 @@
-import { Button, Divider, PasswordInput, SimpleGrid, Stack, TextInput, Title } from '@mantine/core';
+import { Button, Code, Divider, Group, Paper, PasswordInput, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { t, zClinicSetup } from '@tend/domain';
+import { type DemoSignIns, t, zClinicSetup } from '@tend/domain';
 import { useState } from 'react';
 import { api } from '../api/client';
 import type { Session } from '../auth/session';
 import { AddressFields, type AddressValues, addressToInput, emptyAddress } from '../components/AddressFields';
 import { CenteredCard } from '../components/CenteredCard';
 import { FormError } from '../components/FormFooter';
+import { errorMessage } from '../components/notify';
 import { focusFirstError, saveErrorMessage, zodValidator } from '../components/form';
 import { Heading } from '../components/Heading';
 import { browserTimeZone, CountrySelect, CurrencySelect, TimeZoneSelect } from '../components/selects';
@@ -39,8 +40,108 @@ function toInput(values: SetupValues) {
   };
 }
 
+/**
+ * "Just looking?": the fresh install's demo, a training clinic full of mock data, with a sign-in
+ * per role. It becomes the real clinic's training clinic once the form below is sent.
+ */
+function ExploreTraining({
+  demo: initial,
+  setupCode,
+  codeRequired,
+  onDone,
+}: {
+  demo: DemoSignIns | null;
+  setupCode: string;
+  codeRequired: boolean;
+  onDone: (session: Session) => void;
+}) {
+  const [demo, setDemo] = useState(initial);
+  const [busy, setBusy] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const run = async (key: string, action: () => Promise<void>) => {
+    setBusy(key);
+    setError(null);
+    try {
+      await action();
+    } catch (caught) {
+      setError(errorMessage(caught));
+    } finally {
+      setBusy(null);
+    }
+  };
+  const explore = () =>
+    run('create', async () => {
+      if (codeRequired && !setupCode.trim()) throw new Error(t('setup.demoCodeFirst'));
+      setDemo(
+        await api<DemoSignIns>('/setup/training', {
+          method: 'POST',
+          body: { timezone: browserTimeZone(), setupCode: setupCode.trim() || null },
+          authFlow: true,
+        }),
+      );
+    });
+  const signIn = (email: string) =>
+    run(email, async () => {
+      if (!demo) return;
+      onDone(
+        await api<Session>('/auth/sign-in', { method: 'POST', body: { email, password: demo.password }, authFlow: true }),
+      );
+    });
+  return (
+    <Paper withBorder p="md" radius="md" bg="grape.0" data-testid="explore-training">
+      <Stack gap="sm">
+        <Title order={2} size="h4">
+          {t('setup.demoTitle')}
+        </Title>
+        <Text size="sm">{t('setup.demoBody')}</Text>
+        {demo ? (
+          <>
+            <Text size="sm">
+              {t('setup.demoSignIns')}
+              <Code>{demo.password}</Code>
+            </Text>
+            <Stack gap="xs">
+              {demo.signIns.map((account) => (
+                <Group key={account.email} justify="space-between" wrap="nowrap">
+                  <Text size="sm">
+                    <Code>{account.email}</Code>
+                  </Text>
+                  <Button
+                    size="compact-sm"
+                    variant="light"
+                    color="grape"
+                    loading={busy === account.email}
+                    onClick={() => void signIn(account.email)}
+                  >
+                    {t('setup.demoSignInAs', { role: t(`role.${account.role}`) })}
+                  </Button>
+                </Group>
+              ))}
+            </Stack>
+          </>
+        ) : (
+          <Group>
+            <Button color="grape" loading={busy === 'create'} onClick={() => void explore()}>
+              {t('setup.demoButton')}
+            </Button>
+          </Group>
+        )}
+        <FormError error={error} />
+      </Stack>
+    </Paper>
+  );
+}
+
 /** First run: the clinic and its first administrator, then straight into the app. */
-export function SetupPage({ codeRequired, onDone }: { codeRequired: boolean; onDone: (session: Session) => void }) {
+export function SetupPage({
+  codeRequired,
+  demo,
+  onDone,
+}: {
+  codeRequired: boolean;
+  demo: DemoSignIns | null;
+  onDone: (session: Session) => void;
+}) {
   useDocumentTitle(t('setup.title'));
   const [error, setError] = useState<string | null>(null);
   const form = useForm<SetupValues>({
@@ -80,6 +181,12 @@ export function SetupPage({ codeRequired, onDone }: { codeRequired: boolean; onD
       <form onSubmit={submit} noValidate>
         <Stack gap="lg">
           <Heading order={1} size="h2" title={t('setup.title')} description={t('setup.subtitle')} gap={4} />
+          <ExploreTraining
+            demo={demo}
+            setupCode={form.values.setupCode}
+            codeRequired={codeRequired}
+            onDone={onDone}
+          />
 
           <Stack gap="md">
             <Title order={2} size="h4">
