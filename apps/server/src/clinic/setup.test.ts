@@ -129,7 +129,11 @@ describe('the setup page from another computer', () => {
     (await queryRows<{ n: number }>(t.database.db, sql`SELECT count(*)::int AS n FROM clinics`))[0].n;
 
   it('asks for the setup code printed by `tend start`, refuses a missing or wrong one and creates nothing', async () => {
-    expect((await request(t.app, 'GET', '/api/setup', lan)).body).toEqual({ setUp: false, codeRequired: true, demo: null });
+    expect((await request(t.app, 'GET', '/api/setup', lan)).body).toEqual({
+      setUp: false,
+      codeRequired: true,
+      demo: null,
+    });
     expect((await request(t.app, 'GET', '/api/setup', { remoteAddress: '::1' })).body.codeRequired).toBe(false);
     // A forwarded request is never local: not a client claiming 127.0.0.1, nor a proxy on this computer.
     const forwarded: Record<string, string>[] = [{ 'x-forwarded-for': '127.0.0.1' }, { forwarded: 'for=127.0.0.1' }];
@@ -163,7 +167,11 @@ describe('the setup page from another computer', () => {
     expect((await request(t.app, 'POST', '/api/setup', { ...lan, body: setupBody })).body.error.code).toBe(
       'already_set_up',
     );
-    expect((await request(t.app, 'GET', '/api/setup', lan)).body).toEqual({ setUp: true, codeRequired: false, demo: null });
+    expect((await request(t.app, 'GET', '/api/setup', lan)).body).toEqual({
+      setUp: true,
+      codeRequired: false,
+      demo: null,
+    });
   });
 
   it('derives one code per secret key, so every server process shows the same one', () => {

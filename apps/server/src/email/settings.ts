@@ -47,7 +47,9 @@ function toSettings(row: StoredEmailSettings): EmailSettings {
 
 export async function getEmailSettings(db: Db, ctx: RequestContext, env: EmailEnv): Promise<EmailSettingsView> {
   const row = await loadEmailSettings(db, ctx.clinicId);
-  return { settings: row ? toSettings(row) : null, delivery: deliveryFor(env, row), mode: env.emailMode };
+  // A training clinic's email is always captured (deliverMessage): its settings screen says so.
+  const delivery = ctx.training ? 'capture' : deliveryFor(env, row);
+  return { settings: row ? toSettings(row) : null, delivery, mode: env.emailMode };
 }
 
 export async function updateEmailSettings(
@@ -97,5 +99,5 @@ export async function updateEmailSettings(
     });
     return saved;
   });
-  return { settings: toSettings(row), delivery: deliveryFor(env, row), mode: env.emailMode };
+  return { settings: toSettings(row), delivery: ctx.training ? 'capture' : deliveryFor(env, row), mode: env.emailMode };
 }

@@ -4,8 +4,8 @@ import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { openSecret } from '../email/secret-box';
 import { deliveryFor, type EmailEnv, loadEmailSettings } from '../email/settings';
 import { deliverOverSmtp } from '../email/transport';
-import { signLink } from './links';
 import { isTrainingClinic } from '../training/clinic';
+import { signLink } from './links';
 import { sendSms } from './sms-gateway';
 import { runSweeps, SWEEPS, type Sweep } from './sweeps';
 

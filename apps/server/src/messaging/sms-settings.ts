@@ -36,12 +36,14 @@ function toSettings(row: StoredSmsSettings): SmsSettings {
   };
 }
 
-function view(env: MessagingEnv, row: StoredSmsSettings | null): SmsSettingsView {
-  return { settings: row ? toSettings(row) : null, delivery: smsDeliveryFor(env, row), mode: env.emailMode };
+/** A training clinic's texts are always captured (deliverMessage): its settings screen says so. */
+function view(env: MessagingEnv, row: StoredSmsSettings | null, ctx: RequestContext): SmsSettingsView {
+  const delivery = ctx.training ? 'capture' : smsDeliveryFor(env, row);
+  return { settings: row ? toSettings(row) : null, delivery, mode: env.emailMode };
 }
 
 export async function getSmsSettings(db: Db, ctx: RequestContext, env: MessagingEnv): Promise<SmsSettingsView> {
-  return view(env, await loadSmsSettings(db, ctx.clinicId));
+  return view(env, await loadSmsSettings(db, ctx.clinicId), ctx);
 }
 
 export async function updateSmsSettings(
@@ -86,7 +88,7 @@ export async function updateSmsSettings(
     });
     return saved;
   });
-  return view(env, row);
+  return view(env, row, ctx);
 }
 
 /** Sends a short test text to `to` right away through the saved settings, and says what the gateway answered. */

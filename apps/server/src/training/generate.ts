@@ -28,7 +28,9 @@ export async function populateTrainingClinic(
   const [clinic] = await db.select().from(schema.clinics).where(eq(schema.clinics.id, clinicId));
   if (!clinic?.isTraining) throw new Error('populateTrainingClinic: not a training clinic');
   const locationId = newId();
-  await db.insert(schema.locations).values({ id: locationId, clinicId, name: 'Main street', timezone: clinic.timezone });
+  await db
+    .insert(schema.locations)
+    .values({ id: locationId, clinicId, name: 'Main street', timezone: clinic.timezone });
   const passwordHash = options.staff.password ? await hashPassword(options.staff.password) : UNUSABLE_PASSWORD_HASH;
   // One sign-in per role (README lists the demo's): <local part>@<emailDomain>.
   const accounts: [string, string, Role][] = [

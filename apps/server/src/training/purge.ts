@@ -20,7 +20,8 @@ export async function purgeTrainingClinic(db: Db, clinicId: string): Promise<voi
       sql`SELECT is_training FROM clinics WHERE id = ${clinicId} FOR UPDATE`,
     );
     if (!clinic) throw AppError.notFound('The training clinic');
-    if (!clinic.is_training) throw new AppError('conflict', 'Only a training clinic can be reset; this is a real clinic.');
+    if (!clinic.is_training)
+      throw new AppError('conflict', 'Only a training clinic can be reset; this is a real clinic.');
     await tx.execute(sql`SELECT set_config('tend.purge_training', ${clinicId}, true)`);
     const standIns = sql`SELECT id FROM users WHERE clinic_id = ${clinicId} AND training_for IS NOT NULL`;
     const leaving = sql`SELECT id FROM users WHERE clinic_id = ${clinicId} AND training_for IS NULL`;

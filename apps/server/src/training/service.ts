@@ -3,7 +3,7 @@ import { type Db, newId, queryRows, schema } from '@tend/db';
 import { AppError, type Role, todayIn } from '@tend/domain';
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import { recordAnonymousAudit, recordAudit } from '../audit/service';
-import { UNUSABLE_PASSWORD_HASH, newSecret, sha256 } from '../auth/secrets';
+import { newSecret, sha256, UNUSABLE_PASSWORD_HASH } from '../auth/secrets';
 import type { SessionUser } from '../auth/service';
 import type { RequestContext, RequestOrigin } from '../context';
 import { populateTrainingClinic, type TrainingPopulation } from './generate';
@@ -109,7 +109,11 @@ export async function realContext(db: Db, ctx: RequestContext): Promise<RequestC
  * provider's stand-in is a provider of the training clinic with working hours, so it has a
  * schedule and can sign its visits.
  */
-async function standInFor(db: Db, ctx: RequestContext, trainingClinicId: string): Promise<typeof schema.users.$inferSelect> {
+async function standInFor(
+  db: Db,
+  ctx: RequestContext,
+  trainingClinicId: string,
+): Promise<typeof schema.users.$inferSelect> {
   const u = schema.users;
   const [existing] = await db.select().from(u).where(eq(u.trainingFor, ctx.userId));
   let standIn = existing;
@@ -252,7 +256,10 @@ export async function leaveTraining(
     now.getTime() - row.session.lastSeenAt.getTime() <= row.idle * 60_000;
   const token = newSecret();
   await db.transaction(async (tx) => {
-    await tx.update(schema.sessions).set({ revokedAt: now }).where(eq(schema.sessions.id, ctx.sessionId as string));
+    await tx
+      .update(schema.sessions)
+      .set({ revokedAt: now })
+      .where(eq(schema.sessions.id, ctx.sessionId as string));
     if (!row) return;
     if (parentValid) {
       await tx.update(schema.sessions).set({ revokedAt: now }).where(eq(schema.sessions.id, row.session.id));
@@ -279,7 +286,10 @@ export async function leaveTraining(
   });
   if (!row || !parentValid) return null;
   const user = row.user;
-  return { token, user: { id: user.id, email: user.email, name: user.name, role: user.role as Role, clinicId: user.clinicId } };
+  return {
+    token,
+    user: { id: user.id, email: user.email, name: user.name, role: user.role as Role, clinicId: user.clinicId },
+  };
 }
 
 /** Which training clinic a reset from `ctx` means: the one the person is in, or their clinic's. */
@@ -336,13 +346,17 @@ export async function resetAllTrainingClinics(db: Db): Promise<{ clinicId: strin
   const done = [];
   for (const clinic of clinics) {
     const population = await resetTrainingClinic(db, clinic.id);
-    await recordAnonymousAudit(db, { ip: 'cli', userAgent: 'tend-cli' }, {
-      clinicId: clinic.trainingOf ?? clinic.id,
-      action: 'training.reset',
-      entityType: 'clinic',
-      entityId: clinic.id,
-      details: { patients: population.patients, via: 'cli' },
-    });
+    await recordAnonymousAudit(
+      db,
+      { ip: 'cli', userAgent: 'tend-cli' },
+      {
+        clinicId: clinic.trainingOf ?? clinic.id,
+        action: 'training.reset',
+        entityType: 'clinic',
+        entityId: clinic.id,
+        details: { patients: population.patients, via: 'cli' },
+      },
+    );
     done.push({ clinicId: clinic.id, name: clinic.name, patients: population.patients });
   }
   return done;

@@ -245,8 +245,12 @@ describe('messages from training', () => {
     await smtp.waitFor(1);
     const received = smtp.received.length;
 
-    const training = await enter(admin);
-    expect((await training.put('/api/settings/email', settings)).status).toBe(200);
+    // (Its own sign-in: leaving training continues the real session under a new cookie.)
+    const training = await enter(await t.signIn(clinic.admin));
+    const saved = await training.put('/api/settings/email', settings);
+    expect(saved.status).toBe(200);
+    // The settings screen says where mail goes: nowhere but the outbox.
+    expect(saved.body.delivery).toBe('capture');
     const test = await training.post('/api/settings/email/test', { to: 'patient@example.com' });
     expect(test.status, JSON.stringify(test.body)).toBe(200);
     expect(test.body.status).toBe('captured');

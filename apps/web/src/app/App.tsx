@@ -15,7 +15,11 @@ const linkToken = /^\/r\/([A-Za-z0-9_-]{1,100})$/.exec(window.location.pathname)
 export function App() {
   const training = useTrainingAccent();
   return (
-    <MantineProvider theme={training ? trainingTheme : theme} cssVariablesResolver={cssVariablesResolver} defaultColorScheme="light">
+    <MantineProvider
+      theme={training ? trainingTheme : theme}
+      cssVariablesResolver={cssVariablesResolver}
+      defaultColorScheme="light"
+    >
       <Notifications position="top-right" limit={4} />
       {linkToken ? (
         <PatientLinkPage token={linkToken} />

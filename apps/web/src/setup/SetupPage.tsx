@@ -1,4 +1,16 @@
-import { Button, Code, Divider, Group, Paper, PasswordInput, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
+import {
+  Button,
+  Code,
+  Divider,
+  Group,
+  Paper,
+  PasswordInput,
+  SimpleGrid,
+  Stack,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { type DemoSignIns, t, zClinicSetup } from '@tend/domain';
 import { useState } from 'react';
@@ -7,9 +19,9 @@ import type { Session } from '../auth/session';
 import { AddressFields, type AddressValues, addressToInput, emptyAddress } from '../components/AddressFields';
 import { CenteredCard } from '../components/CenteredCard';
 import { FormError } from '../components/FormFooter';
-import { errorMessage } from '../components/notify';
 import { focusFirstError, saveErrorMessage, zodValidator } from '../components/form';
 import { Heading } from '../components/Heading';
+import { errorMessage } from '../components/notify';
 import { browserTimeZone, CountrySelect, CurrencySelect, TimeZoneSelect } from '../components/selects';
 import { useDocumentTitle } from '../components/useDocumentTitle';
 
@@ -84,7 +96,11 @@ function ExploreTraining({
     run(email, async () => {
       if (!demo) return;
       onDone(
-        await api<Session>('/auth/sign-in', { method: 'POST', body: { email, password: demo.password }, authFlow: true }),
+        await api<Session>('/auth/sign-in', {
+          method: 'POST',
+          body: { email, password: demo.password },
+          authFlow: true,
+        }),
       );
     });
   return (
@@ -181,12 +197,7 @@ export function SetupPage({
       <form onSubmit={submit} noValidate>
         <Stack gap="lg">
           <Heading order={1} size="h2" title={t('setup.title')} description={t('setup.subtitle')} gap={4} />
-          <ExploreTraining
-            demo={demo}
-            setupCode={form.values.setupCode}
-            codeRequired={codeRequired}
-            onDone={onDone}
-          />
+          <ExploreTraining demo={demo} setupCode={form.values.setupCode} codeRequired={codeRequired} onDone={onDone} />
 
           <Stack gap="md">
             <Title order={2} size="h4">
