@@ -87,6 +87,8 @@ async function adminContext(database: Database, asEmail: string | undefined): Pr
   const admins = await database.db
     .select({ email: schema.users.email, clinicId: schema.users.clinicId })
     .from(schema.users)
+    // Training clinics' mock administrators do not count: they are not "another clinic".
+    .innerJoin(schema.clinics, and(eq(schema.clinics.id, schema.users.clinicId), eq(schema.clinics.isTraining, false)))
     .where(and(eq(schema.users.role, 'admin'), eq(schema.users.active, true)))
     .orderBy(asc(schema.users.createdAt));
   if (admins.length === 0) throw new AppError('not_set_up', 'Tend is not set up yet: run "tend setup" first.');

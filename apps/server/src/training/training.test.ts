@@ -394,5 +394,19 @@ describe('the fresh install’s demo', () => {
       name: 'Harbour Clinic (training)',
       currency: 'EUR',
     });
+    // The training clinic's mock administrators are no second clinic to the command line.
+    const added = await runCommand(fresh.database, [
+      'user',
+      'add',
+      '--email',
+      'rita@harbour.test',
+      '--name',
+      'Rita Reyes',
+      '--role',
+      'receptionist',
+      '--password',
+      'front-desk-harbour-pass',
+    ]);
+    expect(added).toBe('Created receptionist Rita Reyes <rita@harbour.test>.');
   });
 });
