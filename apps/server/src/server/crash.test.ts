@@ -231,5 +231,5 @@ describe('tend start killed with SIGKILL during a write load', () => {
     // The audit chain verifies (the command opens the database itself).
     const verify = runTend(env, 'audit', 'verify');
     expect(verify.status, `${verify.stdout}\n${verify.stderr}`).toBe(0);
-  }, 600_000);
+  }, 1_200_000);
 });

@@ -65,14 +65,17 @@ export function tendEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   return { ...process.env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn', DATABASE_URL: '', ...env };
 }
 
-export async function startTend(env: Record<string, string>, timeoutMs = 120_000): Promise<TendProcess> {
+export async function startTend(env: Record<string, string>, timeoutMs = 300_000): Promise<TendProcess> {
   const child = spawn(process.execPath, [TEND_BIN, 'start'], { env: tendEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal })),
   );
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`tend start did not start:\n${lines.join('\n')}`)), timeoutMs);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`tend start did not start within ${timeoutMs} ms:\n${lines.join('\n')}`));
+    }, timeoutMs);
     for (const stream of [child.stdout, child.stderr]) {
       if (!stream) continue;
       createInterface({ input: stream }).on('line', (line) => {
