@@ -14,6 +14,7 @@ const PAGES: Array<[string, string | RegExp]> = [
   ['/admin/audit', 'Audit log'],
   ['/admin/emergency-access', 'Emergency access review'],
   ['/admin/clinic', 'Clinic settings'],
+  ['/admin/health', 'System health'],
   ['/admin/text-messages', 'Text messages'],
   ['/admin/outbox', 'Outbox'],
   ['/billing/work-lists', 'Work lists'],

@@ -6,7 +6,7 @@ import { type Database, migrate, openDatabase } from '@tend/db';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config';
 import { buildApp } from './http/app';
-import { startOutboxWorker } from './messaging/outbox';
+import { releaseOrphanedClaims, startOutboxWorker } from './messaging/outbox';
 import { warmReportRollups } from './reports/warm';
 
 /** What a running Tend process leaves in its data folder so others know it owns it. */
@@ -132,6 +132,11 @@ export async function startServer(config: Config): Promise<RunningServer> {
     }
     const url = `${https ? 'https' : 'http'}://localhost:${port}`;
     const db = database;
+    if (embedded) {
+      const released = await releaseOrphanedClaims(db.db);
+      if (released)
+        app.log.warn({ messages: released }, 'messages left in delivery by a stopped process are due again');
+    }
     // Delivers the outbox (reminders, texts) while the server runs. Errors are logged without a
     // message's text or recipient: only what went wrong.
     const worker = startOutboxWorker(db.db, config, {
@@ -160,10 +165,11 @@ export async function startServer(config: Config): Promise<RunningServer> {
       url,
       async stop() {
         stopping = true;
-        await warming;
-        // The worker finishes its pass before the database closes under it.
-        await worker.stop();
-        await app.close();
+        // At once: stop taking connections (the listening socket closes; a request on a kept-alive
+        // connection is answered 503) while the requests in flight finish and live-update streams
+        // end (they are not waited on). Meanwhile the outbox worker finishes its pass and the
+        // rollup warming stops between days. The database closes last, under nobody.
+        await Promise.all([app.close(), worker.stop(), warming]);
         await db.close();
         release();
       },

@@ -7,6 +7,7 @@ export * from './disclosures';
 export * from './email';
 export * from './emergency';
 export * from './errors';
+export * from './health';
 export * from './i18n';
 export * from './insurance';
 export * from './messaging';

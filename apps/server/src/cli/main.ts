@@ -51,6 +51,9 @@ function postToServer(server: DataDirLock, payload: unknown): Promise<{ status: 
   });
 }
 
+/** How long `tend start` waits on SIGTERM for requests in flight and the outbox before giving up. */
+const STOP_DEADLINE_MS = 10_000;
+
 async function main(args: string[]): Promise<number> {
   const config = loadConfig();
   // A running server reads files from its own working folder: name them absolutely.
@@ -66,6 +69,12 @@ async function main(args: string[]): Promise<number> {
     if (!setUp) console.log(`Setting it up from another computer asks for this setup code: ${setupCode(config)}`);
     console.log('Press Ctrl+C to stop.\n');
     const stop = async () => {
+      // A request or a delivery that does not finish must not keep the process from stopping
+      // (systemd's TimeoutStopSec would end it with SIGKILL): after the deadline exit with 1.
+      setTimeout(() => {
+        console.error(`Tend did not stop within ${STOP_DEADLINE_MS / 1000} s; exiting anyway.`);
+        process.exit(1);
+      }, STOP_DEADLINE_MS).unref();
       await server.stop();
       process.exit(0);
     };

@@ -299,6 +299,8 @@ describe('every API route declares its access', () => {
       // Code sets are reference data, not patient data: every signed-in role (docs/decisions.md).
       'GET /api/codes/icd10': 'authenticated',
       'GET /api/codes/icd10/:code': 'authenticated',
+      // The installation's health in detail (backup file names, counts): the administrator's.
+      'GET /api/admin/health': 'clinic.manage',
       // Email: settings are the administrator's; the outbox is for those who send invoices and statements.
       'GET /api/settings/email': 'clinic.manage',
       'PUT /api/settings/email': 'clinic.manage',

@@ -7,7 +7,6 @@ import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import { AppError } from '@tend/domain';
-import { sql } from 'drizzle-orm';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import {
   jsonSchemaTransform,
@@ -15,7 +14,6 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { adminRoutes } from '../admin/routes';
 import { auditRoutes } from '../audit/routes';
 import { authRoutes } from '../auth/routes';
@@ -29,6 +27,7 @@ import { emailRoutes } from '../email/routes';
 import { emergencyRoutes } from '../emergency/routes';
 import { type EventHub, startEventHub } from '../events/hub';
 import { eventRoutes } from '../events/routes';
+import { healthRoutes } from '../health/routes';
 import { insuranceRoutes } from '../insurance/routes';
 import { messagingRoutes } from '../messaging/routes';
 import { patientRoutes } from '../patients/routes';
@@ -44,6 +43,7 @@ import { registerAccessControl } from './auth';
 import { registerCsrfProtection } from './csrf';
 import type { Deps } from './deps';
 import { registerErrorHandling } from './errors';
+import { VERSION } from './version';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -53,7 +53,7 @@ declare module 'fastify' {
 }
 
 export const WEB_DIST = fileURLToPath(new URL('../../../web/dist', import.meta.url));
-export const VERSION = '0.1.0';
+export { VERSION } from './version';
 
 /**
  * Log fields that may hold a secret, censored wherever they appear: a future
@@ -155,41 +155,9 @@ export async function buildApp(
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', staticCSP: true });
 
   const typed = app.withTypeProvider<ZodTypeProvider>();
-  typed.get(
-    '/api/health',
-    {
-      config: { access: 'public' },
-      schema: {
-        tags: ['health'],
-        summary: 'Liveness and database status',
-        response: {
-          200: z.object({
-            status: z.literal('ok'),
-            version: z.string(),
-            database: z.object({ kind: z.string(), ok: z.boolean() }),
-          }),
-          503: z.object({
-            status: z.literal('unavailable'),
-            version: z.string(),
-            database: z.object({ kind: z.string(), ok: z.boolean() }),
-          }),
-        },
-      },
-    },
-    async (_request, reply) => {
-      const database = { kind: deps.database.kind, ok: true };
-      try {
-        await deps.database.db.execute(sql`SELECT 1`);
-      } catch {
-        return reply
-          .status(503)
-          .send({ status: 'unavailable', version: VERSION, database: { ...database, ok: false } });
-      }
-      return { status: 'ok' as const, version: VERSION, database };
-    },
-  );
   typed.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
 
+  healthRoutes(app, deps);
   authRoutes(app, deps);
   clinicRoutes(app, deps);
   trainingRoutes(app, deps);

@@ -154,6 +154,20 @@ export async function withdrawPatientMessages(
   return rows.length;
 }
 
+/**
+ * Messages a crashed process was sending stay claimed until their lease ends. On the embedded
+ * database no other process can hold them (the data folder belongs to one process), so a
+ * starting server makes them due at once; they are sent again with the same Message-ID and
+ * idempotency key. (On PostgreSQL another live server may hold them: their lease decides.)
+ */
+export async function releaseOrphanedClaims(db: Db): Promise<number> {
+  const rows = await queryRows<{ id: string }>(
+    db,
+    sql`UPDATE messages SET locked_until = now() - interval '1 second' WHERE status = 'sending' RETURNING id`,
+  );
+  return rows.length;
+}
+
 /** Claims up to `limit` due messages for this worker (and any whose previous worker's lease ran out). */
 export async function claimDueMessages(db: Db, workerId: string, now: Date, limit: number): Promise<MessageRow[]> {
   const lease = new Date(now.getTime() + LEASE_MS);

@@ -19,6 +19,7 @@ import {
   IconFileInvoice,
   IconFileStack,
   IconGauge,
+  IconHeartbeat,
   IconHome,
   IconId,
   IconKey,
@@ -137,6 +138,7 @@ const ADMIN: Item[] = [
   },
   { to: '/admin/clinic', label: 'nav.clinic', icon: IconSettings, permission: 'clinic.manage' },
   { to: '/admin/email', label: 'nav.email', icon: IconMail, permission: 'clinic.manage' },
+  { to: '/admin/health', label: 'nav.health', icon: IconHeartbeat, permission: 'clinic.manage' },
   { to: '/admin/reminders', label: 'nav.reminders', icon: IconBell, permission: 'schedule.manage' },
   {
     to: '/admin/message-templates',

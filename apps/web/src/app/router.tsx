@@ -11,6 +11,7 @@ import type { ComponentType } from 'react';
 import { AppointmentTypesPage } from '../admin/AppointmentTypesPage';
 import { ClinicSettingsPage } from '../admin/ClinicSettingsPage';
 import { EmergencyReviewPage } from '../admin/EmergencyReviewPage';
+import { HealthPage } from '../admin/HealthPage';
 import { LocationsPage } from '../admin/LocationsPage';
 import { PayersPage } from '../admin/PayersPage';
 import { PermissionsPage } from '../admin/PermissionsPage';
@@ -289,6 +290,7 @@ const routeTree = rootRoute.addChildren([
   adminRoute('/admin/audit', 'audit.read', AuditLogPage),
   adminRoute('/admin/emergency-access', 'emergency.review', EmergencyReviewPage),
   adminRoute('/admin/clinic', 'clinic.manage', ClinicSettingsPage),
+  adminRoute('/admin/health', 'clinic.manage', HealthPage),
   adminRoute('/admin/email', 'clinic.manage', EmailSettingsPage),
   adminRoute('/admin/text-messages', 'clinic.manage', SmsSettingsPage),
   adminRoute('/admin/reminders', 'schedule.read', ReminderRulesPage),

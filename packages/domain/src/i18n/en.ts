@@ -4,6 +4,7 @@ import { enBilling } from './en-billing';
 import { enDashboard } from './en-dashboard';
 import { enEmail } from './en-email';
 import { enEmergency } from './en-emergency';
+import { enHealth } from './en-health';
 import { enMessaging } from './en-messaging';
 import { enMfa } from './en-mfa';
 import { enReports } from './en-reports';
@@ -31,6 +32,7 @@ export const en = {
 
   ...enMfa,
   ...enEmergency,
+  ...enHealth,
   ...enAccess,
   // Validation — used by the shared zod schemas, so the server and the forms say the same thing.
   'validation.required': 'This field is required.',

@@ -1,0 +1,146 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import pg from 'pg';
+import { CSRF_COOKIE, CSRF_HEADER } from '../http/csrf';
+
+/**
+ * The real `tend` command as a child process, for the tests that kill it or stop it (crash
+ * safety, graceful shutdown): `tend start` on port 0, its address read from its console.
+ */
+
+export const TEND_BIN = new URL('../../bin/tend.js', import.meta.url).pathname;
+
+export interface TendProcess {
+  child: ChildProcess;
+  url: string;
+  /** Resolves with the exit code (null when killed by a signal) and the signal. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Everything the process wrote, for failure messages. */
+  output(): string;
+}
+
+/**
+ * Where a `tend` child keeps its data: a temporary data folder for the embedded database, and with
+ * TEND_TEST_DATABASE_URL a fresh PostgreSQL database with a random name. `cleanup` removes both.
+ */
+export async function tendData(prefix: string): Promise<{
+  env: Record<string, string>;
+  dataDir: string;
+  cleanup: () => Promise<void>;
+}> {
+  const dataDir = mkdtempSync(join(tmpdir(), `tend-${prefix}-`));
+  const env: Record<string, string> = { TEND_DATA_DIR: dataDir, TEND_BACKUP_DIR: join(dataDir, 'backups') };
+  const serverUrl = process.env.TEND_TEST_DATABASE_URL;
+  let name: string | undefined;
+  if (serverUrl) {
+    name = `tend_${prefix}_${randomBytes(6).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: serverUrl });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    const url = new URL(serverUrl);
+    url.pathname = `/${name}`;
+    env.DATABASE_URL = url.toString();
+  }
+  return {
+    env,
+    dataDir,
+    async cleanup() {
+      if (serverUrl && name) {
+        const dropper = new pg.Client({ connectionString: serverUrl });
+        await dropper.connect();
+        await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        await dropper.end();
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function tendEnv(env: Record<string, string>): NodeJS.ProcessEnv {
+  return { ...process.env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn', DATABASE_URL: '', ...env };
+}
+
+export async function startTend(env: Record<string, string>, timeoutMs = 300_000): Promise<TendProcess> {
+  const child = spawn(process.execPath, [TEND_BIN, 'start'], { env: tendEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines: string[] = [];
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`tend start did not start within ${timeoutMs} ms:\n${lines.join('\n')}`));
+    }, timeoutMs);
+    for (const stream of [child.stdout, child.stderr]) {
+      if (!stream) continue;
+      createInterface({ input: stream }).on('line', (line) => {
+        lines.push(line);
+        const found = /Tend is running at (http\S+)/.exec(line);
+        if (found) {
+          clearTimeout(timer);
+          resolve(found[1].replace('localhost', '127.0.0.1'));
+        }
+      });
+    }
+    void exited.then(({ code }) => {
+      clearTimeout(timer);
+      reject(new Error(`tend start exited with ${code}:\n${lines.join('\n')}`));
+    });
+  });
+  return { child, url, exited, output: () => lines.join('\n') };
+}
+
+/** A `tend` command (not `start`) run to its end. */
+export function runTend(env: Record<string, string>, ...args: string[]) {
+  return spawnSync(process.execPath, [TEND_BIN, ...args], { env: tendEnv(env), encoding: 'utf8', timeout: 120_000 });
+}
+
+export interface HttpResponse {
+  status: number;
+  // biome-ignore lint/suspicious/noExplicitAny: test bodies are read loosely
+  body: any;
+}
+
+/** A signed-in browser in miniature: keeps the session cookie and sends the CSRF header. */
+export class HttpClient {
+  private cookies = new Map<string, string>();
+
+  constructor(public base: string) {}
+
+  async call(method: string, path: string, body?: unknown): Promise<HttpResponse> {
+    const headers: Record<string, string> = {};
+    if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    const csrf = this.cookies.get(CSRF_COOKIE);
+    if (csrf) headers[CSRF_HEADER] = csrf;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const res = await fetch(`${this.base}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    for (const cookie of res.headers.getSetCookie()) {
+      const [pair] = cookie.split(';');
+      const at = pair.indexOf('=');
+      this.cookies.set(pair.slice(0, at), pair.slice(at + 1));
+    }
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : null };
+  }
+
+  get = (path: string) => this.call('GET', path);
+  post = (path: string, body: unknown = {}) => this.call('POST', path, body);
+  put = (path: string, body: unknown = {}) => this.call('PUT', path, body);
+
+  /** The cookie header of this client's session, for raw requests. */
+  cookieHeader(): Record<string, string> {
+    return {
+      cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
+      [CSRF_HEADER]: this.cookies.get(CSRF_COOKIE) ?? '',
+    };
+  }
+}

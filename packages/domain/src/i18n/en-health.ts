@@ -1,0 +1,36 @@
+/** Admin → System health (GET /api/admin/health). */
+export const enHealth = {
+  'nav.health': 'System health',
+  'health.title': 'System health',
+  'health.description':
+    'Whether Tend’s database, migrations, outgoing messages and backups are in order, for the whole installation.',
+  'health.refresh': 'Check again',
+  'health.checkedAt': 'Checked {time}',
+  'health.level.ok': 'OK',
+  'health.level.warn': 'Needs attention',
+  'health.level.fail': 'Not working',
+  'health.database': 'Database',
+  'health.database.detail': '{engine}, answered in {ms} ms.',
+  'health.database.embedded': 'Embedded database',
+  'health.database.postgres': 'PostgreSQL',
+  'health.migrations': 'Database migrations',
+  'health.migrations.detail': '{applied} of {expected} applied; latest {latest}.',
+  'health.migrations.pending': 'Not yet applied: {names}. Restart Tend to apply them.',
+  'health.migrations.unknown':
+    'The database has migrations this version of Tend does not know ({names}): it was used by a newer Tend. Run that version, or restore a backup taken before the upgrade.',
+  'health.outbox': 'Outgoing messages',
+  'health.outbox.detail': '{due} waiting to be sent, {inDelivery} being sent, {failed} failed in the last 24 hours.',
+  'health.outbox.oldest': 'The oldest has waited {minutes} min.',
+  'health.outbox.stale':
+    'Messages are waiting longer than 15 minutes: check the email and text message settings, and that Tend’s outbox worker runs (the server log says why a pass failed).',
+  'health.outbox.failed': 'Some messages could not be sent: open Admin → Outbox to see why and send them again.',
+  'health.backup': 'Backups',
+  'health.backup.lastOk': 'Last good backup: {time}, {size}.',
+  'health.backup.file': 'File: {file}',
+  'health.backup.none': 'No backup has been taken yet.',
+  'health.backup.lastFailed': 'A backup failed at {time}: {error}',
+  'health.backup.advice':
+    'No good backup in the last {hours} hours. Run “tend backup” and see docs/operations.md (Backups) for scheduled backups.',
+  'health.backup.failedAdvice':
+    'The latest backup failed: fix its cause and run “tend backup”; see docs/operations.md.',
+} as const;
