@@ -1,9 +1,11 @@
 import { createPrivateKey, randomBytes, X509Certificate } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { createSecureContext } from 'node:tls';
 import { type Database, migrate, openDatabase } from '@tend/db';
 import type { FastifyInstance } from 'fastify';
+import { startBackupScheduler } from './backup/scheduler';
+import { failureReason } from './backup/service';
 import type { Config } from './config';
 import { buildApp } from './http/app';
 import { startOutboxWorker } from './messaging/outbox';
@@ -144,6 +146,16 @@ export async function startServer(config: Config): Promise<RunningServer> {
           'the outbox worker failed a pass; it tries again at the next interval',
         ),
     });
+    // Backs up by itself (embedded database: hourly by default), keeping its newest files.
+    const backups = startBackupScheduler(db, config, {
+      onBackup: ({ file, bytes, pruned }) =>
+        app.log.info({ file: basename(file), bytes, pruned: pruned.length }, 'scheduled backup written'),
+      onError: (error) =>
+        app.log.error(
+          { err: { type: error instanceof Error ? error.name : typeof error }, reason: failureReason(error) },
+          'the scheduled backup failed (recorded in backup_runs); it tries again at the next interval',
+        ),
+    });
     // Stores the reports' per-day sums of the last two years, so the first report opened is fast.
     let stopping = false;
     const warming = warmReportRollups(db.db, () => stopping).then(
@@ -161,8 +173,9 @@ export async function startServer(config: Config): Promise<RunningServer> {
       async stop() {
         stopping = true;
         await warming;
-        // The worker finishes its pass before the database closes under it.
+        // The worker and a backup in progress finish before the database closes under them.
         await worker.stop();
+        await backups.stop();
         await app.close();
         await db.close();
         release();

@@ -142,6 +142,7 @@ export const AUDIT_ACTIONS = [
   'access.denied',
   'disclosure.report',
   'patient.export',
+  'backup.create',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -82,6 +82,8 @@ export const PERMISSIONS = {
   /** Send a failed email or text again. */
   'email.send': ['admin', 'manager', 'billing'],
   'token.manage': ['admin'],
+  /** Backups of the whole installation: see them and back up now (the data of every clinic on it). */
+  'backup.manage': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -42,6 +42,7 @@ const permissionLabels = {
   'permission.email.read': 'Read the outbox (sent emails and texts)',
   'permission.email.send': 'Send failed emails and texts again',
   'permission.token.manage': 'Create and revoke API tokens',
+  'permission.backup.manage': 'See backups and back up now',
 } satisfies Record<`permission.${Permission}`, string>;
 
 export const enAccess = {
