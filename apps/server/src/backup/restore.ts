@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type Database, openDatabase, queryRows, schema } from '@tend/db';
@@ -29,7 +29,9 @@ export async function restoreCommand(argv: string[], config: Pick<Config, 'dataD
     throw AppError.validation([], `Say which backup to restore.\n\nUsage: ${RESTORE_USAGE}`);
   }
   if (values['data-dir'] && values['database-url']) {
-    throw AppError.validation([{ path: 'databaseUrl', message: 'Restore into a data folder or a database, not both.' }]);
+    throw AppError.validation([
+      { path: 'databaseUrl', message: 'Restore into a data folder or a database, not both.' },
+    ]);
   }
   const target: RestoreTarget = values['data-dir']
     ? { dataDir: resolve(values['data-dir']) }
@@ -76,14 +78,17 @@ export async function restoreBackup(file: string, target: RestoreTarget): Promis
     );
   }
   let database: Database;
-  let release = () => undefined as void;
+  let release: () => void = () => undefined;
   if ('dataDir' in target) {
     await refuseNonEmptyFolder(target.dataDir);
+    // Patient data: the folder is the owner's only (PGlite's own files are not).
+    await mkdir(target.dataDir, { recursive: true, mode: 0o700 });
     release = acquireDataDirLock(target.dataDir, {});
     try {
       database = await openDatabase({
         dataDir: target.dataDir,
-        loadDataDir: new Blob([await readFile(file)]),
+        // A gzip tarball (dumpDataDir('gzip')): PGlite decompresses it when the type says so.
+        loadDataDir: new Blob([await readFile(file)], { type: 'application/x-gzip' }),
       });
     } catch (error) {
       release();
@@ -190,7 +195,12 @@ async function refuseNonEmptyDatabase(url: string): Promise<void> {
   const name = decodeURIComponent(new URL(url).pathname.slice(1));
   const database = await openDatabase({ databaseUrl: url, poolSize: 1 }).catch((error: Error) => {
     throw AppError.validation(
-      [{ path: 'databaseUrl', message: `Cannot connect to it (${error.message}): create the empty database first (createdb NAME).` }],
+      [
+        {
+          path: 'databaseUrl',
+          message: `Cannot connect to it (${error.message}): create the empty database first (createdb NAME).`,
+        },
+      ],
       'The database to restore into cannot be reached.',
     );
   });
@@ -203,7 +213,12 @@ async function refuseNonEmptyDatabase(url: string): Promise<void> {
     );
     if (Number(row?.n) > 0) {
       throw AppError.validation(
-        [{ path: 'databaseUrl', message: `The database ${name} already has tables: restore into a new, empty database; nothing was changed.` }],
+        [
+          {
+            path: 'databaseUrl',
+            message: `The database ${name} already has tables: restore into a new, empty database; nothing was changed.`,
+          },
+        ],
         'A restore never overwrites a database.',
       );
     }
@@ -224,7 +239,9 @@ export async function verify(database: Database, manifest: BackupManifest): Prom
     lines.push(`Migrations: the same ${migrations.length} (last ${migrations.at(-1)}).`);
   } else {
     ok = false;
-    lines.push(`MISMATCH migrations: the backup has ${manifest.migrations.length}, the restored copy ${migrations.length}.`);
+    lines.push(
+      `MISMATCH migrations: the backup has ${manifest.migrations.length}, the restored copy ${migrations.length}.`,
+    );
   }
 
   const tables = await tableChecksums(run);
@@ -244,7 +261,10 @@ export async function verify(database: Database, manifest: BackupManifest): Prom
       }.`,
     );
   }
-  lines.push(`Tables: ${names.length - differing.length} of ${names.length} match exactly (${n(rows)} rows).`, ...differing);
+  lines.push(
+    `Tables: ${names.length - differing.length} of ${names.length} match exactly (${n(rows)} rows).`,
+    ...differing,
+  );
 
   const sequences = await sequenceValues(run);
   const behind = Object.entries(manifest.sequences).filter(
@@ -259,7 +279,9 @@ export async function verify(database: Database, manifest: BackupManifest): Prom
   const broken = chains.filter((chain) => !chain.result.ok);
   if (broken.length) {
     ok = false;
-    lines.push(`MISMATCH audit log: ${broken.length} of ${chains.length} hash chains do not verify (run tend audit verify).`);
+    lines.push(
+      `MISMATCH audit log: ${broken.length} of ${chains.length} hash chains do not verify (run tend audit verify).`,
+    );
   } else lines.push(`Audit log: ${chains.length} hash chains intact.`);
   return { ok, lines };
 }

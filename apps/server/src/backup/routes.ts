@@ -94,7 +94,11 @@ export function backupRoutes(server: FastifyInstance, deps: Deps): void {
           details: { file: basename(result.file), bytes: result.bytes },
         });
       } catch (error) {
-        await recordAudit(db, ctx, { action: 'backup.create', outcome: 'failure', details: { reason: failureReason(error) } });
+        await recordAudit(db, ctx, {
+          action: 'backup.create',
+          outcome: 'failure',
+          details: { reason: failureReason(error) },
+        });
         throw new AppError('internal', `The backup failed: ${failureReason(error)}`);
       }
       const [run] = await listBackupRuns(db, { id: runId });

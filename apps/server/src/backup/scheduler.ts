@@ -1,7 +1,14 @@
 import { join } from 'node:path';
 import { type Database, newId, schema } from '@tend/db';
 import type { Config } from '../config';
-import { backupFileName, createBackup, engineOf, lastScheduledStart, markInterruptedRuns, pruneBackups } from './service';
+import {
+  backupFileName,
+  createBackup,
+  engineOf,
+  lastScheduledStart,
+  markInterruptedRuns,
+  pruneBackups,
+} from './service';
 
 export interface BackupScheduler {
   /** Waits for a backup in progress, then stops. */

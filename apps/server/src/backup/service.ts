@@ -56,7 +56,10 @@ export function engineOf(database: Database): BackupEngine {
 
 /** `tend-pglite-20261127T224600Z.tar.gz`; the scheduler's end in `-scheduled`. */
 export function backupFileName(engine: BackupEngine, at: Date, kind: BackupKind): string {
-  const stamp = at.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = at
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   return `tend-${engine}-${stamp}${kind === 'scheduled' ? '-scheduled' : ''}.${EXTENSION[engine]}`;
 }
 
@@ -79,13 +82,17 @@ export async function createBackup(
   const file = resolve(options.out ?? join(config.backupDir, backupFileName(engine, now, options.kind)));
   const exists = async () => {
     if (await stat(file).catch(() => null)) {
-      throw AppError.validation([{ path: 'out', message: `${file} already exists: Tend does not overwrite a backup.` }]);
+      throw AppError.validation([
+        { path: 'out', message: `${file} already exists: Tend does not overwrite a backup.` },
+      ]);
     }
   };
   if (!options.runId) await exists();
   const runId = options.runId ?? newId();
   if (!options.runId) {
-    await database.db.insert(schema.backupRuns).values({ id: runId, kind: options.kind, engine, status: 'running', file });
+    await database.db
+      .insert(schema.backupRuns)
+      .values({ id: runId, kind: options.kind, engine, status: 'running', file });
   }
   const partial = `${file}.partial`;
   let wroteManifest = false;

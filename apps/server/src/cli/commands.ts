@@ -14,9 +14,9 @@ import {
 import { and, asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { createUser } from '../admin/service';
-import { createBackup, formatBytes } from '../backup/service';
 import { checkAnchor, formatChainReports, parseAnchor, verifyAllAuditChains } from '../audit/verify';
 import { contextForUser, createApiToken } from '../auth/service';
+import { createBackup, formatBytes } from '../backup/service';
 import { isSetUp, setupClinic } from '../clinic/service';
 import { importIcd10Codes } from '../codes/service';
 import { type Config, loadConfig } from '../config';
