@@ -101,8 +101,11 @@ export async function restoreBackup(file: string, target: RestoreTarget): Promis
     const result = await runTool(
       'pg_restore',
       [
+        // Owned by the user restoring; no comments (Tend's schema has none, and the extensions'
+        // own comments may be changed only by a superuser).
         '--no-owner',
         '--no-privileges',
+        '--no-comments',
         '--exit-on-error',
         '--single-transaction',
         '--no-password',
