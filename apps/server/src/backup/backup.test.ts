@@ -361,7 +361,11 @@ describe('the admin API', () => {
       const list = await admin.get('/api/backups');
       expect(list.status).toBe(200);
       expect(list.body.schedule).toEqual({ intervalMinutes: 60, keep: 48 });
-      expect(list.body.runs[0]).toMatchObject({ id: created.body.id, status: 'ok' });
+      expect(list.body.folder).toMatch(/tend-api-/);
+      expect(list.body.runs.find((run: { id: string }) => run.id === created.body.id)).toMatchObject({
+        status: 'ok',
+        file: created.body.file,
+      });
       const audit = await t.database.db
         .select()
         .from(schema.auditEvents)

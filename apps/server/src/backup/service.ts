@@ -131,13 +131,14 @@ export async function createBackup(
       rows,
     };
   } catch (error) {
-    await rm(partial, { force: true });
-    if (wroteManifest) await rm(manifestPath(file), { force: true });
     await database.db
       .update(schema.backupRuns)
       .set({ status: 'failed', finishedAt: new Date(), error: failureReason(error) })
       .where(eq(schema.backupRuns.id, runId))
       .catch(() => undefined);
+    // Best effort: the folder may be what failed.
+    await rm(partial, { force: true }).catch(() => undefined);
+    if (wroteManifest) await rm(manifestPath(file), { force: true }).catch(() => undefined);
     throw error;
   }
 }
