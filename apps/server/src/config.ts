@@ -36,6 +36,13 @@ export interface Config {
    * default `backups` inside the data folder; with DATABASE_URL, `./backups`.
    */
   backupDir: string;
+  /**
+   * TEND_BACKUP_INTERVAL_MINUTES: how often the running server backs up by itself; 0 is never.
+   * By default hourly on the embedded database; on PostgreSQL only when set (else the DBA's job).
+   */
+  backupIntervalMinutes: number;
+  /** TEND_BACKUP_KEEP: how many of its own scheduled backups the server keeps (48); 0 keeps all. */
+  backupKeep: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -63,6 +70,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl,
     outboxIntervalMs: outboxInterval(env.TEND_OUTBOX_INTERVAL_MS),
     backupDir: resolve(env.TEND_BACKUP_DIR || (databaseUrl ? './backups' : join(dataDir, 'backups'))),
+    backupIntervalMinutes: wholeNumber(env, 'TEND_BACKUP_INTERVAL_MINUTES', databaseUrl ? 0 : 60, 10_080),
+    backupKeep: wholeNumber(env, 'TEND_BACKUP_KEEP', 48, 100_000),
   };
 }
 
@@ -105,6 +114,17 @@ function tlsFiles(env: NodeJS.ProcessEnv): Config['tls'] {
     );
   }
   return { certFile: resolve(certFile), keyFile: resolve(keyFile) };
+}
+
+/** A whole number from 0 to `max`, or `fallback` when unset. */
+function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, max: number): number {
+  const value = env[name];
+  if (!value) return fallback;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > max) {
+    throw new Error(`${name} must be a whole number from 0 to ${max}; 0 turns it off (got "${value}").`);
+  }
+  return n;
 }
 
 function outboxInterval(value: string | undefined): number {

@@ -1,9 +1,11 @@
 import { createPrivateKey, randomBytes, X509Certificate } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { createSecureContext } from 'node:tls';
 import { type Database, migrate, openDatabase } from '@tend/db';
 import type { FastifyInstance } from 'fastify';
+import { startBackupScheduler } from './backup/scheduler';
+import { failureReason } from './backup/service';
 import type { Config } from './config';
 import { buildApp } from './http/app';
 import { releaseOrphanedClaims, startOutboxWorker } from './messaging/outbox';
@@ -149,6 +151,16 @@ export async function startServer(config: Config): Promise<RunningServer> {
           'the outbox worker failed a pass; it tries again at the next interval',
         ),
     });
+    // Backs up by itself (embedded database: hourly by default), keeping its newest files.
+    const backups = startBackupScheduler(db, config, {
+      onBackup: ({ file, bytes, pruned }) =>
+        app.log.info({ file: basename(file), bytes, pruned: pruned.length }, 'scheduled backup written'),
+      onError: (error) =>
+        app.log.error(
+          { err: { type: error instanceof Error ? error.name : typeof error }, reason: failureReason(error) },
+          'the scheduled backup failed (recorded in backup_runs); it tries again at the next interval',
+        ),
+    });
     // Stores the reports' per-day sums of the last two years, so the first report opened is fast.
     let stopping = false;
     const warming = warmReportRollups(db.db, () => stopping).then(
@@ -167,9 +179,10 @@ export async function startServer(config: Config): Promise<RunningServer> {
         stopping = true;
         // At once: stop taking connections (the listening socket closes; a request on a kept-alive
         // connection is answered 503) while the requests in flight finish and live-update streams
-        // end (they are not waited on). Meanwhile the outbox worker finishes its pass and the
-        // rollup warming stops between days. The database closes last, under nobody.
-        await Promise.all([app.close(), worker.stop(), warming]);
+        // end (they are not waited on). Meanwhile the outbox worker finishes its pass, a backup in
+        // progress finishes and the rollup warming stops between days. The database closes last,
+        // under nobody.
+        await Promise.all([app.close(), worker.stop(), backups.stop(), warming]);
         await db.close();
         release();
       },

@@ -146,6 +146,7 @@ export const AUDIT_ACTIONS = [
   'training.leave',
   'training.reset',
   'training.demo_create',
+  'backup.create',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -22,6 +22,7 @@ describe('the permission matrix', () => {
       'user.manage',
       'clinic.manage',
       'token.manage',
+      'backup.manage',
       'provider.manage',
       'location.manage',
     ] as const) {

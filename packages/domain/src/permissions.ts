@@ -84,6 +84,8 @@ export const PERMISSIONS = {
   'token.manage': ['admin'],
   /** Reset the training clinic to fresh mock data (everyone's practice there is wiped). */
   'training.reset': ['admin', 'manager'],
+  /** Backups of the whole installation: see them and back up now (the data of every clinic on it). */
+  'backup.manage': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

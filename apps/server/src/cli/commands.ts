@@ -16,8 +16,10 @@ import { z } from 'zod';
 import { createUser } from '../admin/service';
 import { checkAnchor, formatChainReports, parseAnchor, verifyAllAuditChains } from '../audit/verify';
 import { contextForUser, createApiToken } from '../auth/service';
+import { createBackup, formatBytes } from '../backup/service';
 import { isSetUp, setupClinic } from '../clinic/service';
 import { importIcd10Codes } from '../codes/service';
+import { type Config, loadConfig } from '../config';
 import type { RequestContext } from '../context';
 import { resetAllTrainingClinics } from '../training/service';
 
@@ -40,22 +42,40 @@ Commands:
                             clinic): exits with 1 and names the events that do not match when one was
                             changed, removed or added outside Tend. Prints each chain's newest position and hash: keep it
                             elsewhere; --expect checks later that the chain still has it (not rewritten)
+  backup [--out FILE]       Back up the whole database, consistently, compressed, with a manifest of
+                            checksums beside it (FILE.manifest.json): by default into TEND_BACKUP_DIR
+                            as tend-<engine>-<UTC time>.<tar.gz|dump>. Embedded: the data folder
+                            (handed to the running server); PostgreSQL: pg_dump (custom format)
+  restore FILE [--data-dir DIR | --database-url URL]
+                            Restore a backup into an EMPTY data folder or PostgreSQL database (by
+                            default TEND_DATA_DIR / DATABASE_URL), after checking its SHA-256; then
+                            verify every table's rows against the manifest (exit code 1 if any differ)
   import icd10 FILE [--year YYYY]
                             Load the CMS ICD-10-CM code-descriptions file (icd10cm-codes-YYYY.txt):
                             adds and updates codes, marks the codes it no longer lists not billable
   training reset            Reset the training clinic to fresh mock data (people practising stay signed in)
   help                      Show this help
 
-Environment: PORT (3000), TEND_DATA_DIR (./data), DATABASE_URL (postgres://… for a PostgreSQL server)`;
+Environment: PORT (3000), TEND_DATA_DIR (./data), DATABASE_URL (postgres://… for a PostgreSQL server),
+  TEND_BACKUP_DIR, TEND_BACKUP_INTERVAL_MINUTES (60 embedded; 0 = off), TEND_BACKUP_KEEP (48)`;
 
 /** Commands that can run inside a running server (on behalf of the command line). */
-export const REMOTE_COMMANDS = new Set(['setup', 'user', 'token', 'migrate', 'import', 'audit', 'training']);
+export const REMOTE_COMMANDS = new Set(['setup', 'user', 'token', 'migrate', 'import', 'audit', 'training', 'backup']);
 
 /**
  * Commands whose operand is a file: the command line makes its path absolute before a running
  * server reads it, from the folder the user typed it in (npm run/npx may have moved to the package).
  */
 export function absoluteFileOperands(argv: string[], cwd = process.env.INIT_CWD ?? process.cwd()): string[] {
+  if (argv[0] === 'backup' || argv[0] === 'restore') {
+    // The value of --out / --data-dir, and restore's FILE.
+    return argv.map((arg, i) =>
+      (i > 0 && ['--out', '--data-dir'].includes(argv[i - 1] as string)) ||
+      (argv[0] === 'restore' && i === 1 && !arg.startsWith('-'))
+        ? resolve(cwd, arg)
+        : arg,
+    );
+  }
   if (argv[0] !== 'import' || argv.length < 3 || argv[2]?.startsWith('-')) return argv;
   return [...argv.slice(0, 2), resolve(cwd, argv[2] as string), ...argv.slice(3)];
 }
@@ -100,8 +120,8 @@ async function adminContext(database: Database, asEmail: string | undefined): Pr
   return contextForUser(database.db, admins[0].email);
 }
 
-/** Runs one command (not `start`) and returns what it prints. */
-export async function runCommand(database: Database, argv: string[]): Promise<string> {
+/** Runs one command (not `start`, nor `restore`) and returns what it prints. */
+export async function runCommand(database: Database, argv: string[], config: Config = loadConfig()): Promise<string> {
   const [command, sub] = argv;
   const rest = argv.slice(['user', 'token', 'import', 'audit', 'training'].includes(command ?? '') ? 2 : 1);
   const options = {
@@ -121,6 +141,7 @@ export async function runCommand(database: Database, argv: string[]): Promise<st
     scopes: { type: 'string' },
     year: { type: 'string' },
     expect: { type: 'string', multiple: true },
+    out: { type: 'string' },
   } as const;
   let values: ReturnType<typeof parseArgs<{ options: typeof options }>>['values'];
   let positionals: string[];
@@ -206,6 +227,14 @@ export async function runCommand(database: Database, argv: string[]): Promise<st
     case 'training': {
       if (sub !== 'reset') break;
       return trainingResetCommand(database);
+    }
+    case 'backup': {
+      const backup = await createBackup(database, config, { kind: 'manual', out: values.out });
+      return (
+        `Backed up ${backup.tables} tables (${backup.rows.toLocaleString('en-US')} rows) to ${backup.file} ` +
+        `(${formatBytes(backup.bytes)}, SHA-256 ${backup.sha256}).\n` +
+        `Its manifest (the checksums a restore verifies) is ${backup.manifestFile}: keep the two together.`
+      );
     }
     case 'help':
     case undefined:

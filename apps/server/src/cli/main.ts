@@ -3,6 +3,7 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { migrate, openDatabase } from '@tend/db';
 import { isErrorBody } from '@tend/domain';
+import { restoreCommand } from '../backup/restore';
 import { setupCode } from '../clinic/setup-code';
 import { loadConfig } from '../config';
 import { acquireDataDirLock, type DataDirLock, lockPath, readLiveLock, startServer } from '../server';
@@ -87,6 +88,17 @@ async function main(args: string[]): Promise<number> {
     return 0;
   }
 
+  // A restore writes a new database, never the running server's: it runs here, whatever runs.
+  if (command === 'restore') {
+    try {
+      console.log(await restoreCommand(argv.slice(1), config));
+      return 0;
+    } catch (error) {
+      console.error(formatError(error));
+      return 1;
+    }
+  }
+
   // On the embedded database a running server owns the data folder: hand the command to it.
   if (!config.databaseUrl) {
     const server = readLiveLock(config.dataDir);
@@ -116,7 +128,7 @@ async function main(args: string[]): Promise<number> {
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {
     if (command !== 'migrate') await migrate(database);
-    console.log(await runCommand(database, argv));
+    console.log(await runCommand(database, argv, config));
     return 0;
   } catch (error) {
     console.error(formatError(error));

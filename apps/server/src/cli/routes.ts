@@ -35,7 +35,7 @@ export function cliRoutes(server: FastifyInstance, deps: Deps): void {
       if (!REMOTE_COMMANDS.has(request.body.args[0] ?? '')) {
         throw AppError.validation([], `"${request.body.args[0]}" cannot run while the server is running.`);
       }
-      return { output: await runCommand(deps.database, request.body.args) };
+      return { output: await runCommand(deps.database, request.body.args, deps.config) };
     },
   );
 }

@@ -154,6 +154,8 @@ describe('every API route declares its access', () => {
       'GET /api/tokens': 'token.manage',
       'POST /api/tokens': 'token.manage',
       'DELETE /api/tokens/:id': 'token.manage',
+      'GET /api/backups': 'backup.manage',
+      'POST /api/backups': 'backup.manage',
       'GET /api/patients': 'patient.read',
       'POST /api/patients': 'patient.write',
       'GET /api/patients/:id': 'patient.read',

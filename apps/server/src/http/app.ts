@@ -19,6 +19,7 @@ import { auditRoutes } from '../audit/routes';
 import { authRoutes } from '../auth/routes';
 import { billingRoutes } from '../billing/routes';
 import { claimRoutes } from '../claims/routes';
+import { backupRoutes } from '../backup/routes';
 import { cliRoutes } from '../cli/routes';
 import { clinicRoutes } from '../clinic/routes';
 import { codeRoutes } from '../codes/routes';
@@ -184,6 +185,7 @@ export async function buildApp(
   eventRoutes(app, deps, events);
   auditRoutes(app, deps);
   cliRoutes(app, deps);
+  backupRoutes(app, deps);
 
   // The web app: static files, and index.html for every other non-API path (client routing).
   const hasWeb = existsSync(`${WEB_DIST}/index.html`);

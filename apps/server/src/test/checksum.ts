@@ -1,5 +1,6 @@
 import { type Db, queryRows } from '@tend/db';
 import { type SQL, sql } from 'drizzle-orm';
+import { type ChecksumExclusions, checksumSql, type RunSql } from '../backup/checksum';
 
 /**
  * What a refused request may legitimately change, left out of the checksum — each with its reason.
@@ -8,7 +9,7 @@ import { type SQL, sql } from 'drizzle-orm';
 const AUDIT_LEFT_OUT =
   "outcome = 'failure' OR action LIKE '%.read' OR action LIKE '%.print' OR action LIKE '%.export' OR action IN ('patient.search', 'payment.receipt', 'patient.duplicate_warning', 'disclosure.report')";
 
-export const CHECKSUM_EXCLUDED: Record<string, { columns?: readonly string[]; rows?: string; reason: string }> = {
+export const CHECKSUM_EXCLUDED: ChecksumExclusions = {
   audit_events: {
     // Refusals are recorded (failed sign-ins, denied access), and so are reads of patient data.
     rows: AUDIT_LEFT_OUT,
@@ -39,36 +40,12 @@ const queries = new WeakMap<Db, SQL>();
  * one after each request; compare two with `expect(after).toEqual(before)`: a difference names the table.
  */
 export async function dbChecksum(db: Db): Promise<Record<string, string>> {
+  const run: RunSql = (text) => queryRows(db, sql.raw(text));
   let query = queries.get(db);
   if (!query) {
-    query = await checksumQuery(db);
+    query = sql.raw(await checksumSql(run, CHECKSUM_EXCLUDED));
     queries.set(db, query);
   }
   const rows = await queryRows<{ name: string; sum: string }>(db, query);
   return Object.fromEntries(rows.map((row) => [row.name, row.sum]));
-}
-
-async function checksumQuery(db: Db): Promise<SQL> {
-  const columns = await queryRows<{ table_name: string; column_name: string }>(
-    db,
-    sql`SELECT c.table_name, c.column_name
-          FROM information_schema.columns c
-          JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
-         WHERE c.table_schema = 'public' AND t.table_type = 'BASE TABLE'
-         ORDER BY c.table_name, c.ordinal_position`,
-  );
-  const byTable = new Map<string, string[]>();
-  for (const { table_name, column_name } of columns) {
-    const excluded = CHECKSUM_EXCLUDED[table_name];
-    if (excluded && !excluded.columns && !excluded.rows) continue;
-    if (excluded?.columns?.includes(column_name)) continue;
-    byTable.set(table_name, [...(byTable.get(table_name) ?? []), column_name]);
-  }
-  const parts = [...byTable].map(([table, names]) => {
-    const row = `md5(ROW(${names.map((name) => `t."${name}"`).join(', ')})::text)`;
-    const filter = CHECKSUM_EXCLUDED[table]?.rows;
-    return `SELECT '${table}' AS name, count(*) || ':' || md5(coalesce(string_agg(${row}, ',' ORDER BY ${row}), '')) AS sum
-              FROM "${table}" t${filter ? ` WHERE NOT (${filter})` : ''}`;
-  });
-  return sql.raw(parts.join('\nUNION ALL\n'));
 }

@@ -43,6 +43,7 @@ const permissionLabels = {
   'permission.email.send': 'Send failed emails and texts again',
   'permission.token.manage': 'Create and revoke API tokens',
   'permission.training.reset': 'Reset the training clinic to fresh practice data',
+  'permission.backup.manage': 'See backups and back up now',
 } satisfies Record<`permission.${Permission}`, string>;
 
 export const enAccess = {

@@ -587,6 +587,7 @@ export const enUi = {
   'auditAction.access.denied': 'Refused: no permission',
   'auditAction.disclosure.report': 'Read the accounting of disclosures',
   'auditAction.patient.export': 'Exported the whole record',
+  'auditAction.backup.create': 'Backed up the database',
 
   // ---- Admin: staff
   'staff.title': 'Staff',
