@@ -142,6 +142,9 @@ export const AUDIT_ACTIONS = [
   'access.denied',
   'disclosure.report',
   'patient.export',
+  'downtime.read',
+  'downtime.print',
+  'downtime.settings_update',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
