@@ -40,8 +40,21 @@ interface Column {
   align?: 'left' | 'right';
 }
 
-/** A cell: its first line in the body size, the rest smaller and grey (born, MRN, location). */
-type Cell = string[];
+/**
+ * A line of a cell: in the body size, or (`sub`) smaller and grey — the born/MRN line under a
+ * name, the room under a visit type; `note` follows on the same line, small and grey ("mobile").
+ */
+interface Line {
+  text: string;
+  sub?: boolean;
+  note?: string;
+}
+type Cell = Line[];
+
+/** A cell of one main line and the small grey lines under it. */
+function cell(main: string, ...sub: string[]): Cell {
+  return [{ text: main }, ...sub.filter(Boolean).map((text) => ({ text, sub: true }))];
+}
 
 interface Heading {
   title: string;
@@ -162,10 +175,11 @@ class Pages {
   private cellHeight(cell: Cell, width: number): number {
     const { doc } = this;
     let height = 0;
-    cell.forEach((line, index) => {
-      doc.font(index === 0 ? 'Helvetica' : 'Helvetica').fontSize(index === 0 ? BODY : SMALL);
-      height += doc.heightOfString(line || ' ', { width });
-    });
+    for (const line of cell) {
+      doc.font('Helvetica').fontSize(line.sub ? SMALL : BODY);
+      // The note is measured in the body size: a little taller than drawn, never shorter.
+      height += doc.heightOfString(`${line.text}${line.note ? ` ${line.note}` : ''}` || ' ', { width });
+    }
     return height;
   }
 
@@ -180,16 +194,22 @@ class Pages {
     }
     const y = doc.y;
     let x = MARGIN;
-    cells.forEach((cell, i) => {
+    cells.forEach((lines, i) => {
       let lineY = y + PAD;
-      cell.forEach((line, index) => {
+      const options_ = { width: widths[i] - 2 * PAD, align: this.columns[i].align ?? 'left' } as const;
+      for (const line of lines) {
         doc
-          .fillColor(index === 0 ? INK : SOFT)
-          .font(index === 0 && options.bold ? 'Helvetica-Bold' : 'Helvetica')
-          .fontSize(index === 0 ? BODY : SMALL);
-        doc.text(line, x + PAD, lineY, { width: widths[i] - 2 * PAD, align: this.columns[i].align ?? 'left' });
+          .fillColor(line.sub ? SOFT : INK)
+          .font(!line.sub && options.bold ? 'Helvetica-Bold' : 'Helvetica')
+          .fontSize(line.sub ? SMALL : BODY);
+        if (line.note) {
+          doc.text(`${line.text} `, x + PAD, lineY, { ...options_, continued: true });
+          doc.fillColor(SOFT).fontSize(SMALL).text(line.note);
+        } else {
+          doc.text(line.text, x + PAD, lineY, options_);
+        }
         lineY = doc.y;
-      });
+      }
       x += widths[i];
     });
     const bottom = y + height;
@@ -262,9 +282,9 @@ async function render(title: string, paper: PaperSize, draw: (doc: Doc) => void)
 const col = (key: MessageKey, share: number, align?: 'right'): Column => ({ title: t(key), share, align });
 
 /** The phones of a patient, one a line, each with what it is. */
-function phoneLines(phones: DowntimeContact['phones']): string[] {
-  if (!phones.length) return ['—'];
-  return phones.map((phone) => `${phone.number} (${phone.use})`);
+function phoneLines(phones: DowntimeContact['phones']): Cell {
+  if (!phones.length) return [{ text: '—' }];
+  return phones.map((phone) => ({ text: phone.number, note: phone.use }));
 }
 
 /** One section per provider per day, each on its own page(s). */
@@ -273,12 +293,12 @@ export async function renderSchedulePdf(sheet: DowntimeSheet, paper: PaperSize):
   return render(title, paper, (doc) => {
     const pages = new Pages(doc, sheet);
     const columns = [
-      col('downtime.col.time', 0.13),
-      col('downtime.col.patient', 0.24),
-      col('downtime.col.phone', 0.19),
-      col('downtime.col.type', 0.18),
+      col('downtime.col.time', 0.12),
+      col('downtime.col.patient', 0.25),
+      col('downtime.col.phone', 0.23),
+      col('downtime.col.type', 0.17),
       col('downtime.col.status', 0.09),
-      col('downtime.col.notes', 0.17),
+      col('downtime.col.notes', 0.14),
     ];
     let first = true;
     for (const day of sheet.days) {
@@ -300,15 +320,12 @@ export async function renderSchedulePdf(sheet: DowntimeSheet, paper: PaperSize):
         }
         for (const appointment of provider.appointments) {
           pages.row([
-            [`${appointment.start}–${appointment.end}`],
-            [
-              appointment.patientName,
-              `${t('downtime.col.born')} ${appointment.birthDate} · ${t('downtime.col.mrn')} ${appointment.mrn}`,
-            ],
+            cell(`${appointment.start}–${appointment.end}`),
+            cell(appointment.patientName, bornLine(appointment)),
             phoneLines(appointment.phones),
-            [appointment.type, [appointment.room, appointment.location].filter(Boolean).join(' · ')],
-            [appointmentStatusLabel(appointment.status)],
-            [''],
+            cell(appointment.type, [appointment.room, appointment.location].filter(Boolean).join(' · ')),
+            cell(appointmentStatusLabel(appointment.status)),
+            cell(''),
           ]);
         }
       }
@@ -331,8 +348,8 @@ export async function renderContactsPdf(sheet: DowntimeSheet, paper: PaperSize):
       ? [
           col('downtime.col.patient', 0.3),
           col('downtime.col.phone', 0.25),
-          col('downtime.col.appointments', 0.3),
-          col('downtime.col.balance', 0.15, 'right'),
+          col('downtime.col.appointments', 0.31),
+          col('downtime.col.balance', 0.14, 'right'),
         ]
       : [col('downtime.col.patient', 0.34), col('downtime.col.phone', 0.3), col('downtime.col.appointments', 0.36)];
     pages.section(
@@ -342,15 +359,12 @@ export async function renderContactsPdf(sheet: DowntimeSheet, paper: PaperSize):
     );
     for (const contact of sheet.contacts) {
       const cells: Cell[] = [
-        [
-          contact.patientName,
-          `${t('downtime.col.born')} ${contact.birthDate} · ${t('downtime.col.mrn')} ${contact.mrn}`,
-        ],
+        cell(contact.patientName, bornLine(contact)),
         phoneLines(contact.phones),
-        contact.appointments.map(
-          (visit) =>
-            `${sheet.dates.length > 1 ? `${shortDate(visit.date)} ` : ''}${visit.start} · ${visit.providerName}`,
-        ),
+        contact.appointments.map((visit) => ({
+          text: `${sheet.dates.length > 1 ? `${shortDate(visit.date)} ` : ''}${visit.start}`,
+          note: visit.providerName,
+        })),
       ];
       if (withBalances) cells.push(balanceLines(contact, sheet.currency));
       pages.row(cells);
@@ -361,9 +375,13 @@ export async function renderContactsPdf(sheet: DowntimeSheet, paper: PaperSize):
   });
 }
 
-function balanceLines(contact: DowntimeContact, currency: string): string[] {
+function balanceLines(contact: DowntimeContact, currency: string): Cell {
   const due = formatCents(contact.balanceDueCents ?? 0, currency);
   return contact.creditCents && contact.creditCents > 0
-    ? [due, t('downtime.credit', { amount: formatCents(contact.creditCents, currency) })]
-    : [due];
+    ? cell(due, t('downtime.credit', { amount: formatCents(contact.creditCents, currency) }))
+    : cell(due);
+}
+
+function bornLine(patient: { birthDate: string; mrn: string }): string {
+  return `${t('downtime.col.born')} ${patient.birthDate} · ${t('downtime.col.mrn')} ${patient.mrn}`;
 }
