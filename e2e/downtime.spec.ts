@@ -59,9 +59,11 @@ test('the front desk prints the downtime kit: today per provider, the contact sh
   await page.getByRole('link', { name: 'Print downtime kit' }).click();
   await expect(page).toHaveURL(/\/downtime$/);
   await expect(page.getByRole('heading', { name: 'Downtime kit', level: 1 })).toBeVisible();
-  await page.getByRole('radio', { name: 'Today', exact: true }).check({ force: true });
+  // A segmented control: its labels are what one clicks.
+  await page.locator('label', { hasText: /^Today$/ }).click();
+  await expect(page.getByRole('radio', { name: 'Today', exact: true })).toBeChecked();
   const kit = page.getByTestId('downtime-kit');
-  const section = kit.locator('section').filter({ hasText: 'Dr. Ottoline Downtimer' });
+  const section = kit.locator('section').filter({ hasText: 'Dr. Ottoline Downtimer — 1 appointment' });
   await expect(section).toContainText(`${time}–`);
   await expect(section).toContainText('Kitsworth, Perpetua');
   await expect(kit).not.toContainText('Kitsworth, Ambrose');
@@ -79,7 +81,7 @@ test('the front desk prints the downtime kit: today per provider, the contact sh
   await screenshot(page, 'downtime-print');
   await page.emulateMedia({ media: 'screen' });
 
-  await page.getByRole('radio', { name: 'Today and tomorrow' }).check({ force: true });
+  await page.locator('label', { hasText: /^Today and tomorrow$/ }).click();
   await expect(kit).toContainText('Kitsworth, Ambrose');
 
   // The PDFs the buttons open answer as PDFs (the browser's viewer prints them).
