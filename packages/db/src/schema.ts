@@ -1070,3 +1070,15 @@ export const emergencyAccess = pgTable('emergency_access', {
   reviewOutcome: text('review_outcome').$type<'appropriate' | 'inappropriate'>(),
   reviewNote: text('review_note'),
 });
+
+// ---- Downtime kit (0040) --------------------------------------------------------------------
+
+/** The evening's printed downtime kit, per clinic; `printedOn` is the day the sweep claimed last. */
+export const downtimePrintSettings = pgTable('downtime_print_settings', {
+  clinicId: uuid('clinic_id').primaryKey(),
+  enabled: boolean('enabled').notNull().default(false),
+  printTime: text('print_time').notNull().default('18:00'),
+  printedOn: date('printed_on', { mode: 'string' }),
+  updatedAt: updatedAt(),
+  updatedBy: uuid('updated_by'),
+});

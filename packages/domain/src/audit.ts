@@ -147,6 +147,9 @@ export const AUDIT_ACTIONS = [
   'training.reset',
   'training.demo_create',
   'backup.create',
+  'downtime.read',
+  'downtime.print',
+  'downtime.settings_update',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

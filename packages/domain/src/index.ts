@@ -4,6 +4,7 @@ export * from './clinic';
 export * from './codes';
 export * from './dashboard';
 export * from './disclosures';
+export * from './downtime';
 export * from './email';
 export * from './emergency';
 export * from './errors';

@@ -76,6 +76,12 @@ export const PERMISSIONS = {
   'appointment.override': ['admin', 'manager', 'receptionist'],
   /** Working hours, time off, appointment types, rooms. */
   'schedule.manage': ['admin', 'manager'],
+  /**
+   * The downtime kit: the coming days' schedule and the patients' phone numbers on paper (PDF or
+   * the print page). Not billing: nobody at a billing desk runs the day when Tend is down, and a
+   * printed list of every patient's phone is PHI that leaves the system.
+   */
+  'downtime.print': ['admin', 'manager', 'receptionist', 'provider', 'nurse'],
   'clinic.manage': ['admin'],
   /** The outbox: every email Tend sent, failed to send or captured, with its text and attachments. */
   'email.read': ['admin', 'manager', 'billing'],

@@ -24,6 +24,7 @@ import { cliRoutes } from '../cli/routes';
 import { clinicRoutes } from '../clinic/routes';
 import { codeRoutes } from '../codes/routes';
 import { dashboardRoutes } from '../dashboard/routes';
+import { downtimeRoutes } from '../downtime/routes';
 import { emailRoutes } from '../email/routes';
 import { emergencyRoutes } from '../emergency/routes';
 import { type EventHub, startEventHub } from '../events/hub';
@@ -176,6 +177,7 @@ export async function buildApp(
   amendmentRoutes(app, deps);
   reportRoutes(app, deps);
   dashboardRoutes(app, deps);
+  downtimeRoutes(app, deps);
   codeRoutes(app, deps);
   emailRoutes(app, deps);
   messagingRoutes(app, deps);

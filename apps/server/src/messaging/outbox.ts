@@ -23,6 +23,11 @@ export type MessageRow = typeof schema.messages.$inferSelect;
 export type MessagingEnv = EmailEnv & {
   /** Where patients reach Tend: the base of the links in messages (TEND_PUBLIC_URL). */
   publicUrl: string;
+  /**
+   * TEND_BACKUP_DIR, where the evening's downtime kit is written (the running server passes its
+   * config); without it that sweep does nothing.
+   */
+  backupDir?: string;
 };
 
 export const MAX_ATTEMPTS = 5;

@@ -1,5 +1,6 @@
 import type { Db } from '@tend/db';
 import { sweepBalanceReminders } from '../billing/balance-reminders';
+import { sweepDowntimePrint } from '../downtime/evening';
 import { sweepRecalls } from '../recalls/sweep';
 import { expireOffers } from '../waitlist/offers';
 import type { MessagingEnv } from './outbox';
@@ -21,6 +22,8 @@ export const SWEEPS: readonly Sweep[] = [
   sweepBalanceReminders,
   // Recalls coming due with nothing booked: a message with a link to book (at most two).
   sweepRecalls,
+  // The evening's downtime kit (schedule and contact sheet PDFs) into the backup folder, once a clinic day.
+  sweepDowntimePrint,
 ];
 
 /** Runs each sweep; one that fails does not keep the others (or the outbox) from running. */

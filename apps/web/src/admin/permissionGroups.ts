@@ -19,6 +19,7 @@ const GROUP_OF_AREA: Record<string, PermissionGroup> = {
   appointment: 'scheduling',
   provider: 'scheduling',
   location: 'scheduling',
+  downtime: 'scheduling',
   charge: 'billing',
   payment: 'billing',
   balance: 'billing',

@@ -29,6 +29,7 @@ import {
   IconMapPin,
   IconMessage,
   IconMessage2Cog,
+  IconPrinter,
   IconReceipt,
   IconReceipt2,
   IconReceiptTax,
@@ -73,6 +74,7 @@ const MAIN: Item[] = [
     except: ['/schedule/my-day'],
   },
   { to: '/recalls', label: 'nav.recalls', icon: IconCalendarRepeat, permission: 'recall.read' },
+  { to: '/downtime', label: 'nav.downtime', icon: IconPrinter, permission: 'downtime.print' },
   { to: '/charges', label: 'nav.charges', icon: IconReceipt, permission: 'charge.read' },
 ];
 

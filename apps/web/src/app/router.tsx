@@ -30,6 +30,7 @@ import { StatementsPage } from '../billing/StatementsPage';
 import { WorkListsPage } from '../billing/WorkListsPage';
 import { ClaimPage } from '../claims/ClaimPage';
 import { CLAIM_VIEWS, ClaimsPage, type ClaimView } from '../claims/ClaimsPage';
+import { DowntimePage } from '../downtime/DowntimePage';
 import { EmailSettingsPage } from '../email/EmailSettingsPage';
 import { OutboxPage } from '../email/OutboxPage';
 import { HomePage } from '../home/HomePage';
@@ -274,6 +275,7 @@ const routeTree = rootRoute.addChildren([
   reportRoute,
   claimsRoute,
   claimRoute,
+  adminRoute('/downtime', 'downtime.print', DowntimePage),
   adminRoute('/recalls', 'recall.read', RecallsPage),
   adminRoute('/charges', 'charge.read', ChargesPage),
   adminRoute('/admin/services', 'service.read', ServicesPage),

@@ -21,6 +21,7 @@ import {
   IconRepeat,
   IconStethoscope,
 } from '@tabler/icons-react';
+import { Link } from '@tanstack/react-router';
 import { type FreedTime, type Provider, t, type WaitlistOffer } from '@tend/domain';
 import { useCallback, useState } from 'react';
 import { useProviders } from '../admin/api';
@@ -338,6 +339,16 @@ export function SchedulePage() {
               >
                 {t('schedule.print')}
               </Button>
+              {can('downtime.print') && (
+                <Button
+                  component={Link}
+                  to="/downtime"
+                  variant="default"
+                  leftSection={<IconPrinter size={18} aria-hidden />}
+                >
+                  {t('downtime.fromSchedule')}
+                </Button>
+              )}
               {canWrite && (
                 <Button
                   variant="default"

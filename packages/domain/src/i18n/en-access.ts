@@ -38,6 +38,7 @@ const permissionLabels = {
   'permission.appointment.write': 'Book, reschedule and cancel appointments',
   'permission.appointment.override': 'Book outside working hours (with a reason)',
   'permission.schedule.manage': 'Manage working hours, time off, appointment types and rooms',
+  'permission.downtime.print': 'Print the downtime kit (schedule and patients’ phone numbers)',
   'permission.clinic.manage': 'Change the clinic’s settings',
   'permission.email.read': 'Read the outbox (sent emails and texts)',
   'permission.email.send': 'Send failed emails and texts again',

@@ -2,6 +2,7 @@ import { enAccess } from './en-access';
 import { enAmendments } from './en-amendments';
 import { enBilling } from './en-billing';
 import { enDashboard } from './en-dashboard';
+import { enDowntime } from './en-downtime';
 import { enEmail } from './en-email';
 import { enEmergency } from './en-emergency';
 import { enHealth } from './en-health';
@@ -21,6 +22,7 @@ export const en = {
   ...enReports,
   ...enDashboard,
   ...enTraining,
+  ...enDowntime,
   // Requests the server refuses before a route runs (http/errors.ts, http/csrf.ts).
   'error.payloadTooLarge': 'The request is too large: the server accepts at most {limit}.',
   'error.unsupportedMediaType': 'Send the request body as JSON (Content-Type: application/json).',
