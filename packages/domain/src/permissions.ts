@@ -76,6 +76,12 @@ export const PERMISSIONS = {
   'appointment.override': ['admin', 'manager', 'receptionist'],
   /** Working hours, time off, appointment types, rooms. */
   'schedule.manage': ['admin', 'manager'],
+  /**
+   * The browser's offline copy: today's and tomorrow's schedule with those patients' contact
+   * details, kept on the device for downtime. The roles that run the day; billing works from the
+   * ledger, not the desk, so no copy of the schedule sits on its devices (minimum necessary).
+   */
+  'offline.copy': ['admin', 'manager', 'receptionist', 'provider', 'nurse'],
   'clinic.manage': ['admin'],
   /** The outbox: every email Tend sent, failed to send or captured, with its text and attachments. */
   'email.read': ['admin', 'manager', 'billing'],

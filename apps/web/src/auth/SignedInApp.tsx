@@ -1,9 +1,13 @@
 import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
-import { t } from '@tend/domain';
+import { can as roleCan, t } from '@tend/domain';
 import { type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api, dropHeldRequests, holdRequests, openRequests, setAuthHandlers } from '../api/client';
 import { PORTAL_TARGET } from '../app/theme';
+import { checkConnection, useOffline } from '../offline/connectivity';
+import { OfflineCopyView } from '../offline/OfflineCopyView';
+import { clearOfflineCopies } from '../offline/store';
+import { useOfflineCopyRefresh } from '../offline/useOfflineCopyRefresh';
 import { clearStoredDrafts, forgetLegacyDrafts } from '../visits/useVisitDraft';
 import { LockScreen } from './LockScreen';
 import { clearLockFlag, onLockFlagChange, readLockFlag, writeLockFlag, writeSharedActivity } from './lockFlag';
@@ -119,6 +123,8 @@ export function SignedInApp({ initial, fresh, onSignedOut, children }: SignedInA
         // Signed out already: nothing to end.
       }
       clearStoredDrafts(userId);
+      // The device's offline copy of the schedule goes with the session (and with "everywhere").
+      await clearOfflineCopies();
       onSignedOut({ home: true });
     },
     [onSignedOut, userId],
@@ -131,6 +137,7 @@ export function SignedInApp({ initial, fresh, onSignedOut, children }: SignedInA
       onUnauthenticated: () => {
         if (lockedRef.current) return;
         dropHeldRequests();
+        void clearOfflineCopies();
         onSignedOut({ notice: t('signIn.sessionEnded') });
       },
     });
@@ -177,6 +184,12 @@ export function SignedInApp({ initial, fresh, onSignedOut, children }: SignedInA
     onCheck: () => refreshSession(true),
   });
 
+  // The server is unreachable: the offline copy replaces the screens (kept mounted, like the lock,
+  // so unsaved input survives) until it answers again. The lock screen still covers it.
+  const offline = useOffline();
+  const offlineCopyAllowed = roleCan(session.user.role, 'offline.copy');
+  useOfflineCopyRefresh({ userId, allowed: offlineCopyAllowed, paused: locked || offline });
+
   const value = useMemo(
     () =>
       sessionValue(session, locked, {
@@ -190,10 +203,13 @@ export function SignedInApp({ initial, fresh, onSignedOut, children }: SignedInA
 
   return (
     <SessionContext.Provider value={value}>
-      <div hidden={locked} data-testid="app-content">
+      <div hidden={locked || offline} data-testid="app-content">
         {/* The clinic requires two-step sign-in for this role: nothing else until it is set up. */}
         {session.mfa.required && !session.mfa.enabled ? <MfaRequiredScreen /> : children}
       </div>
+      {offline && !locked && (
+        <OfflineCopyView userId={userId} onRetry={() => void checkConnection()} onSignOut={() => void signOut()} />
+      )}
       {locked && (
         <LockScreen user={session.user} mfa={session.mfa.enabled} onUnlock={unlock} onSwitchUser={switchUser} />
       )}

@@ -6,6 +6,7 @@ import { enEmail } from './en-email';
 import { enEmergency } from './en-emergency';
 import { enMessaging } from './en-messaging';
 import { enMfa } from './en-mfa';
+import { enOffline } from './en-offline';
 import { enReports } from './en-reports';
 import { enUi } from './en-ui';
 
@@ -28,6 +29,7 @@ export const en = {
     'Something went wrong on the server. Please try again; if it keeps happening, tell your administrator.',
 
   ...enMfa,
+  ...enOffline,
   ...enEmergency,
   ...enAccess,
   // Validation — used by the shared zod schemas, so the server and the forms say the same thing.
