@@ -23,7 +23,9 @@ export function OfflineBanner({
   return (
     <Alert
       color="orange"
-      variant="filled"
+      variant="light"
+      // Loud but readable: the theme's dark orange text on pale orange, with a bar that stands out.
+      style={{ borderLeft: '6px solid var(--mantine-color-orange-filled)' }}
       icon={<IconCloudOff aria-hidden />}
       title={copy ? t('offline.banner', { time: copyTime(copy) }) : t('offline.bannerNoCopy')}
       data-testid="offline-banner"
@@ -34,10 +36,10 @@ export function OfflineBanner({
           {copy ? t('offline.bannerBody', { time: copyTime(copy) }) : t('offline.bannerBodyNoCopy')}
         </Text>
         <Group gap="sm">
-          <Button size="xs" variant="white" color="orange" onClick={onRetry}>
+          <Button size="xs" variant="default" onClick={onRetry}>
             {t('offline.retry')}
           </Button>
-          <Button size="xs" variant="outline" color="white" onClick={onSignOut}>
+          <Button size="xs" variant="default" onClick={onSignOut}>
             {t('offline.signOut')}
           </Button>
           <Text size="xs">{t('offline.checking', { seconds: CHECK_SECONDS })}</Text>
@@ -103,7 +105,9 @@ function OfflineSchedule({ copy }: { copy: OfflineCopy }) {
               {provider.name}
             </Title>
             <Text size="sm" c="dimmed">
-              {t('offline.appointmentCount', { count: provider.items.length })}
+              {provider.items.length === 1
+                ? t('offline.appointmentCountOne')
+                : t('offline.appointmentCount', { count: provider.items.length })}
             </Text>
           </Group>
           <Table.ScrollContainer minWidth={720}>

@@ -16,6 +16,7 @@ export const enOffline = {
   'offline.chooseDay': 'Day',
   'offline.noAppointments': 'No appointments on this day.',
   'offline.appointmentCount': '{count} appointments',
+  'offline.appointmentCountOne': '1 appointment',
   'offline.column.time': 'Time',
   'offline.column.patient': 'Patient',
   'offline.column.birthDate': 'Born',
