@@ -4,7 +4,7 @@ import { useSyncExternalStore } from 'react';
  * Can the browser reach a working server? The API client reports each request's fate: a network
  * error or a 502/503/504 (a proxy without Tend behind it, or Tend without its database) is checked
  * once against `/api/health`; if that fails too the app is offline and checks again every
- * `CHECK_SECONDS` (and when the browser says the network is back). Any other answer from Tend,
+ * `CHECK_SECONDS` (and when the browser says the network went or came back). Any other answer from Tend,
  * even a 4xx, means it works.
  */
 
@@ -71,6 +71,9 @@ if (typeof window !== 'undefined') {
   window.addEventListener('online', () => {
     if (offline) void checkConnection();
   });
+  // The device lost its network: React Query pauses its requests then (none fails to tell us),
+  // so check at once.
+  window.addEventListener('offline', () => void checkConnection());
 }
 
 /** True while the server cannot be reached. */
