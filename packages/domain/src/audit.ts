@@ -48,6 +48,7 @@ export const AUDIT_ACTIONS = [
   'time_off.create',
   'time_off.remove',
   'appointment.read',
+  'offline.copy',
   'appointment.book',
   'appointment.override',
   'appointment.reschedule',

@@ -13,6 +13,7 @@ export * from './i18n';
 export * from './insurance';
 export * from './messaging';
 export * from './mfa';
+export * from './offline';
 export * from './patients';
 export * from './permissions';
 export * from './reports';

@@ -82,6 +82,12 @@ export const PERMISSIONS = {
    * printed list of every patient's phone is PHI that leaves the system.
    */
   'downtime.print': ['admin', 'manager', 'receptionist', 'provider', 'nurse'],
+  /**
+   * The browser's offline copy: today's and tomorrow's schedule with those patients' contact
+   * details, kept on the device for downtime. The roles that run the day; billing works from the
+   * ledger, not the desk, so no copy of the schedule sits on its devices (minimum necessary).
+   */
+  'offline.copy': ['admin', 'manager', 'receptionist', 'provider', 'nurse'],
   'clinic.manage': ['admin'],
   /** The outbox: every email Tend sent, failed to send or captured, with its text and attachments. */
   'email.read': ['admin', 'manager', 'billing'],

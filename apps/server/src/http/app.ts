@@ -32,6 +32,7 @@ import { eventRoutes } from '../events/routes';
 import { healthRoutes } from '../health/routes';
 import { insuranceRoutes } from '../insurance/routes';
 import { messagingRoutes } from '../messaging/routes';
+import { offlineRoutes } from '../offline/routes';
 import { patientRoutes } from '../patients/routes';
 import { recallRoutes } from '../recalls/routes';
 import { reminderRoutes } from '../reminders/routes';
@@ -178,6 +179,7 @@ export async function buildApp(
   reportRoutes(app, deps);
   dashboardRoutes(app, deps);
   downtimeRoutes(app, deps);
+  offlineRoutes(app, deps);
   codeRoutes(app, deps);
   emailRoutes(app, deps);
   messagingRoutes(app, deps);
@@ -198,9 +200,13 @@ export async function buildApp(
       root: WEB_DIST,
       wildcard: true,
       index: 'index.html',
-      // Hashed assets never change; the page itself is always revalidated.
+      // Hashed assets never change; the page itself and the service worker (not hashed: its
+      // updates must reach the browser) are always revalidated.
       setHeaders: (reply, path) =>
-        reply.header('cache-control', path.endsWith('.html') ? 'no-cache' : 'public, max-age=31536000, immutable'),
+        reply.header(
+          'cache-control',
+          path.endsWith('.html') || path.endsWith('sw.js') ? 'no-cache' : 'public, max-age=31536000, immutable',
+        ),
     });
   }
   app.setNotFoundHandler((request, reply) => {

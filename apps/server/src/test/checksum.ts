@@ -7,14 +7,14 @@ import { type ChecksumExclusions, checksumSql, type RunSql } from '../backup/che
  * Everything else in every table of the public schema must be byte-for-byte the same.
  */
 const AUDIT_LEFT_OUT =
-  "outcome = 'failure' OR action LIKE '%.read' OR action LIKE '%.print' OR action LIKE '%.export' OR action IN ('patient.search', 'payment.receipt', 'patient.duplicate_warning', 'disclosure.report')";
+  "outcome = 'failure' OR action LIKE '%.read' OR action LIKE '%.print' OR action LIKE '%.export' OR action IN ('patient.search', 'payment.receipt', 'patient.duplicate_warning', 'disclosure.report', 'offline.copy')";
 
 export const CHECKSUM_EXCLUDED: ChecksumExclusions = {
   audit_events: {
     // Refusals are recorded (failed sign-ins, denied access), and so are reads of patient data.
     rows: AUDIT_LEFT_OUT,
     reason:
-      'refusals are audited as failures, and reads of patient data (a read, a search, a printout, an export, a report of disclosures) as reads, and a registration refused as a likely duplicate records the warning shown; every other row is compared',
+      'refusals are audited as failures, and reads of patient data (a read, a search, a printout, an export, a report of disclosures, an offline copy) as reads, and a registration refused as a likely duplicate records the warning shown; every other row is compared',
   },
   audit_chain: {
     rows: `event_id IN (SELECT id FROM audit_events WHERE ${AUDIT_LEFT_OUT})`,

@@ -1,4 +1,5 @@
 import { type ErrorCode, type FieldError, isErrorBody, t } from '@tend/domain';
+import { reportReachable, reportUnreachable } from '../offline/connectivity';
 
 /**
  * The one way the web app talks to the API: JSON in, JSON out, same-origin session cookie.
@@ -143,6 +144,9 @@ function toApiError(status: number, body: unknown): ApiError {
   return new ApiError(status, 'unexpected', t('error.unexpected', { status }));
 }
 
+/** No working Tend behind the address (a proxy's error page, or Tend without its database). */
+const GATEWAY_STATUSES = new Set([502, 503, 504]);
+
 export async function api<T>(path: string, options: ApiOptions = {}, retried = false): Promise<T> {
   if (!options.authFlow) await waitUntilOpen();
   const headers: Record<string, string> = { accept: 'application/json' };
@@ -164,8 +168,11 @@ export async function api<T>(path: string, options: ApiOptions = {}, retried = f
     });
   } catch (error) {
     if (error instanceof DOMException && error.name === 'AbortError') throw error;
+    reportUnreachable();
     throw new ApiError(0, 'network', t('error.network'));
   }
+  if (GATEWAY_STATUSES.has(response.status)) reportUnreachable();
+  else reportReachable();
 
   const body = await readBody(response);
   if (response.ok) return body as T;

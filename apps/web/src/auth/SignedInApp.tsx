@@ -1,10 +1,14 @@
 import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
-import { t } from '@tend/domain';
+import { can as roleCan, t } from '@tend/domain';
 import { type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api, dropHeldRequests, holdRequests, openRequests, setAuthHandlers } from '../api/client';
 import { PORTAL_TARGET } from '../app/theme';
 import { setTrainingAccent } from '../app/trainingAccent';
+import { checkConnection, useOffline } from '../offline/connectivity';
+import { OfflineCopyView } from '../offline/OfflineCopyView';
+import { clearOfflineCopies } from '../offline/store';
+import { useOfflineCopyRefresh } from '../offline/useOfflineCopyRefresh';
 import { clearStoredDrafts, forgetLegacyDrafts } from '../visits/useVisitDraft';
 import { LockScreen } from './LockScreen';
 import { clearLockFlag, onLockFlagChange, readLockFlag, writeLockFlag, writeSharedActivity } from './lockFlag';
@@ -141,6 +145,8 @@ export function SignedInApp({ initial, fresh, onSignedOut, onSwitched, children 
         // Signed out already: nothing to end.
       }
       clearStoredDrafts(userId);
+      // The device's offline copy of the schedule goes with the session (and with "everywhere").
+      await clearOfflineCopies();
       onSignedOut({ home: true });
     },
     [onSignedOut, userId],
@@ -153,6 +159,7 @@ export function SignedInApp({ initial, fresh, onSignedOut, onSwitched, children 
       onUnauthenticated: () => {
         if (lockedRef.current) return;
         dropHeldRequests();
+        void clearOfflineCopies();
         onSignedOut({ notice: t('signIn.sessionEnded') });
       },
     });
@@ -206,6 +213,12 @@ export function SignedInApp({ initial, fresh, onSignedOut, onSwitched, children 
     onCheck: () => refreshSession(true),
   });
 
+  // The server is unreachable: the offline copy replaces the screens (kept mounted, like the lock,
+  // so unsaved input survives) until it answers again. The lock screen still covers it.
+  const offline = useOffline();
+  const offlineCopyAllowed = roleCan(session.user.role, 'offline.copy');
+  useOfflineCopyRefresh({ userId, allowed: offlineCopyAllowed, paused: locked || offline });
+
   const value = useMemo(
     () =>
       sessionValue(session, locked, {
@@ -221,10 +234,13 @@ export function SignedInApp({ initial, fresh, onSignedOut, onSwitched, children 
 
   return (
     <SessionContext.Provider value={value}>
-      <div hidden={locked} data-testid="app-content">
+      <div hidden={locked || offline} data-testid="app-content">
         {/* The clinic requires two-step sign-in for this role: nothing else until it is set up. */}
         {session.mfa.required && !session.mfa.enabled ? <MfaRequiredScreen /> : children}
       </div>
+      {offline && !locked && (
+        <OfflineCopyView userId={userId} onRetry={() => void checkConnection()} onSignOut={() => void signOut()} />
+      )}
       {locked && (
         <LockScreen
           user={{ ...session.user, email: unlockEmail }}

@@ -1,6 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { type FreedTime, type ScheduleEvent, zScheduleEvent } from '@tend/domain';
 import { useEffect, useRef, useState } from 'react';
+import { notifyScheduleChanged } from '../offline/useOfflineCopyRefresh';
 
 /**
  * Live updates: the schedule screens listen to `GET /api/events` (server-sent events) and reload
@@ -51,6 +52,7 @@ export function useLiveSchedule(onFreed?: (freed: FreedTime) => void): LiveStatu
         const keys = staleKeys(event);
         if (keys === 'all') void client.invalidateQueries();
         else for (const queryKey of keys) void client.invalidateQueries({ queryKey });
+        if (event.kind === 'appointment') notifyScheduleChanged();
         if (event.kind === 'appointment' && event.freed) freedHandler.current?.(event.freed);
       };
       const reconnectLater = () => {

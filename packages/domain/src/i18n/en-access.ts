@@ -35,6 +35,7 @@ const permissionLabels = {
   'permission.location.read': 'See locations',
   'permission.location.manage': 'Manage locations',
   'permission.schedule.read': 'See the schedule, open slots and working hours',
+  'permission.offline.copy': 'Keep an offline copy of today’s and tomorrow’s schedule in the browser',
   'permission.appointment.write': 'Book, reschedule and cancel appointments',
   'permission.appointment.override': 'Book outside working hours (with a reason)',
   'permission.schedule.manage': 'Manage working hours, time off, appointment types and rooms',

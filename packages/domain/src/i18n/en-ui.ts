@@ -572,6 +572,7 @@ export const enUi = {
   'auditAction.email.send': 'Sent an email',
   'auditAction.email.retry': 'Sent a failed email again',
   'auditAction.appointment.read': 'Viewed appointments',
+  'auditAction.offline.copy': 'Took an offline copy of the schedule',
   'auditAction.appointment.book': 'Booked an appointment',
   'auditAction.appointment.override': 'Booked outside working hours',
   'auditAction.appointment.reschedule': 'Rescheduled an appointment',

@@ -8,6 +8,7 @@ import { enEmergency } from './en-emergency';
 import { enHealth } from './en-health';
 import { enMessaging } from './en-messaging';
 import { enMfa } from './en-mfa';
+import { enOffline } from './en-offline';
 import { enReports } from './en-reports';
 import { enTraining } from './en-training';
 import { enUi } from './en-ui';
@@ -33,6 +34,7 @@ export const en = {
     'Something went wrong on the server. Please try again; if it keeps happening, tell your administrator.',
 
   ...enMfa,
+  ...enOffline,
   ...enEmergency,
   ...enHealth,
   ...enAccess,
