@@ -142,6 +142,7 @@ export const AUDIT_ACTIONS = [
   'access.denied',
   'disclosure.report',
   'patient.export',
+  'training.exercise_start',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -16,5 +16,6 @@ export * from './permissions';
 export * from './reports';
 export * from './scheduling';
 export * from './sms';
+export * from './training';
 export * from './validation';
 export * from './visits';

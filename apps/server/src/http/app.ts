@@ -39,6 +39,7 @@ import { schedulingRoutes } from '../scheduling/routes';
 import { amendmentRoutes } from '../visits/amendment-routes';
 import { visitRoutes } from '../visits/routes';
 import { waitlistRoutes } from '../waitlist/routes';
+import { trainingExerciseRoutes } from '../training/routes';
 import { registerAccessControl } from './auth';
 import { registerCsrfProtection } from './csrf';
 import type { Deps } from './deps';
@@ -205,6 +206,7 @@ export async function buildApp(
   amendmentRoutes(app, deps);
   reportRoutes(app, deps);
   dashboardRoutes(app, deps);
+  trainingExerciseRoutes(app, deps);
   codeRoutes(app, deps);
   emailRoutes(app, deps);
   messagingRoutes(app, deps);

@@ -583,6 +583,7 @@ export const enUi = {
   'auditAction.access.denied': 'Refused: no permission',
   'auditAction.disclosure.report': 'Read the accounting of disclosures',
   'auditAction.patient.export': 'Exported the whole record',
+  'auditAction.training.exercise_start': 'Started a training exercise',
 
   // ---- Admin: staff
   'staff.title': 'Staff',

@@ -7,6 +7,7 @@ import { enEmergency } from './en-emergency';
 import { enMessaging } from './en-messaging';
 import { enMfa } from './en-mfa';
 import { enReports } from './en-reports';
+import { enTraining } from './en-training';
 import { enUi } from './en-ui';
 
 /** English messages. Keys are grouped by area; placeholders are `{name}`. */
@@ -18,6 +19,7 @@ export const en = {
   ...enEmail,
   ...enReports,
   ...enDashboard,
+  ...enTraining,
   // Requests the server refuses before a route runs (http/errors.ts, http/csrf.ts).
   'error.payloadTooLarge': 'The request is too large: the server accepts at most {limit}.',
   'error.unsupportedMediaType': 'Send the request body as JSON (Content-Type: application/json).',
