@@ -129,7 +129,12 @@ async function progressOf(
       .set({ completedAt })
       .where(and(eq(run.clinicId, ctx.clinicId), eq(run.userId, ctx.userId), eq(run.exerciseId, exercise.id)));
   }
-  return { ...base, steps, startedAt: started.startedAt.toISOString(), completedAt: completedAt?.toISOString() ?? null };
+  return {
+    ...base,
+    steps,
+    startedAt: started.startedAt.toISOString(),
+    completedAt: completedAt?.toISOString() ?? null,
+  };
 }
 
 const keyOf = (step: ExerciseStep) =>
@@ -183,7 +188,9 @@ async function happeningsSince(
     const visits = await db
       .select({ page: v.page, at: v.visitedAt })
       .from(v)
-      .where(and(eq(v.clinicId, ctx.clinicId), eq(v.userId, ctx.userId), inArray(v.page, pages), gte(v.visitedAt, since)))
+      .where(
+        and(eq(v.clinicId, ctx.clinicId), eq(v.userId, ctx.userId), inArray(v.page, pages), gte(v.visitedAt, since)),
+      )
       .orderBy(asc(v.visitedAt))
       .limit(EVENT_LIMIT);
     for (const visit of visits) add(`page:${visit.page}`, { at: visit.at, patientId: null, details: null });

@@ -54,7 +54,7 @@ export function trainingExerciseRoutes(server: FastifyInstance, deps: Deps): voi
     },
     async (request, reply) => {
       await recordPageVisit(db, requireCtx(request), request.body.page);
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     },
   );
 }

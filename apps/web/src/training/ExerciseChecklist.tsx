@@ -80,9 +80,19 @@ function TrainingChecklist() {
               <IconX size={16} aria-hidden />
             </ActionIcon>
           </Group>
-          <Progress value={(done / total) * 100} color={exercise.completedAt ? 'teal' : 'orange'} size="sm" aria-hidden />
+          <Progress
+            value={(done / total) * 100}
+            color={exercise.completedAt ? 'teal' : 'orange'}
+            size="sm"
+            aria-hidden
+          />
           <ExerciseSteps exercise={exercise} />
-          <Text size="sm" c={exercise.completedAt ? 'teal.8' : 'dimmed'} aria-live="polite" fw={exercise.completedAt ? 600 : undefined}>
+          <Text
+            size="sm"
+            c={exercise.completedAt ? 'teal.8' : 'dimmed'}
+            aria-live="polite"
+            fw={exercise.completedAt ? 600 : undefined}
+          >
             {exercise.completedAt ? (
               <>
                 <IconConfetti size={16} aria-hidden style={{ verticalAlign: -3, marginRight: 4 }} />

@@ -11,14 +11,22 @@ export function ExerciseSteps({ exercise, size = 'sm' }: { exercise: ExercisePro
           key={step.id}
           data-done={step.done}
           icon={
-            <ThemeIcon color={step.done ? 'teal' : 'gray'} variant={step.done ? 'filled' : 'light'} size={20} radius="xl">
+            <ThemeIcon
+              color={step.done ? 'teal' : 'gray'}
+              variant={step.done ? 'filled' : 'light'}
+              size={20}
+              radius="xl"
+            >
               {step.done ? <IconCheck size={13} aria-hidden /> : <IconCircleDashed size={13} aria-hidden />}
             </ThemeIcon>
           }
         >
           <Text size={size} c={step.done ? 'dimmed' : undefined} td={step.done ? 'line-through' : undefined}>
             {step.text}
-            <VisuallyHidden> ({step.done ? t('training.exercises.stepDone') : t('training.exercises.stepToDo')})</VisuallyHidden>
+            <VisuallyHidden>
+              {' '}
+              ({step.done ? t('training.exercises.stepDone') : t('training.exercises.stepToDo')})
+            </VisuallyHidden>
           </Text>
         </List.Item>
       ))}

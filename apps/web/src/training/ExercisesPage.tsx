@@ -5,8 +5,8 @@ import { useSession } from '../auth/session';
 import { PageHeader } from '../components/PageHeader';
 import { EmptyState, QueryView } from '../components/states';
 import { useExercises, useStartExercise } from './api';
-import { ExerciseSteps } from './ExerciseSteps';
 import { showChecklist } from './checklistStore';
+import { ExerciseSteps } from './ExerciseSteps';
 
 /** `/training/exercises`: the guided exercises of the training clinic for the user's role. */
 export function ExercisesPage() {

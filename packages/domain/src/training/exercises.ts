@@ -176,7 +176,11 @@ export const EXERCISES: readonly ExerciseDefinition[] = [
     why: 'training.exercise.signNote.why',
     roles: ['provider'],
     steps: [
-      { id: 'write', text: 'training.exercise.signNote.write', condition: { kind: 'audit', action: 'encounter.update' } },
+      {
+        id: 'write',
+        text: 'training.exercise.signNote.write',
+        condition: { kind: 'audit', action: 'encounter.update' },
+      },
       {
         id: 'sign',
         text: 'training.exercise.signNote.sign',
