@@ -14,7 +14,9 @@ const database = await openDatabase({ dataDir });
 try {
   await migrate(database);
   const args = ['--timezone', 'America/New_York', '--admin-email', adminEmail, '--admin-password', password];
-  console.log(await runCommand(database, ['setup', '--clinic', 'Practice Clinic', '--admin-name', 'Ada Admin', ...args]));
+  console.log(
+    await runCommand(database, ['setup', '--clinic', 'Practice Clinic', '--admin-name', 'Ada Admin', ...args]),
+  );
   console.log(
     await runCommand(database, [
       'user',
