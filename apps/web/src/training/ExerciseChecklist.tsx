@@ -71,7 +71,7 @@ function TrainingChecklist() {
         <Stack gap="xs">
           <Group justify="space-between" wrap="nowrap" align="flex-start">
             <div>
-              <Text size="xs" fw={700} tt="uppercase" c="orange.8">
+              <Text size="xs" fw={700} tt="uppercase" c="dimmed">
                 {t('training.panel.heading')}
               </Text>
               <Text fw={650}>{exercise.title}</Text>
@@ -89,13 +89,18 @@ function TrainingChecklist() {
           <ExerciseSteps exercise={exercise} />
           <Text
             size="sm"
-            c={exercise.completedAt ? 'teal.8' : 'dimmed'}
+            c={exercise.completedAt ? undefined : 'dimmed'}
             aria-live="polite"
             fw={exercise.completedAt ? 600 : undefined}
           >
             {exercise.completedAt ? (
               <>
-                <IconConfetti size={16} aria-hidden style={{ verticalAlign: -3, marginRight: 4 }} />
+                <IconConfetti
+                  size={16}
+                  aria-hidden
+                  color="var(--mantine-color-teal-7)"
+                  style={{ verticalAlign: -3, marginRight: 4 }}
+                />
                 {t('training.panel.allDone')}
               </>
             ) : (
