@@ -704,6 +704,29 @@ export const backupRuns = pgTable('backup_runs', {
   error: text('error'),
 });
 
+// ---- Training exercises (0039) ----------------------------------------------------------------
+/** A person's run of a guided exercise in a training clinic; its checklist ticks from the audit log since `startedAt`. */
+export const trainingExerciseRuns = pgTable(
+  'training_exercise_runs',
+  {
+    clinicId: uuid('clinic_id').notNull(),
+    userId: uuid('user_id').notNull(),
+    exerciseId: text('exercise_id').notNull(),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
+    completedAt: timestamp('completed_at', { withTimezone: true }),
+  },
+  (table) => [primaryKey({ columns: [table.clinicId, table.userId, table.exerciseId] })],
+);
+
+/** Pages the web app opened in a training clinic (what no audited read records, like the home dashboard). */
+export const trainingPageVisits = pgTable('training_page_visits', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  clinicId: uuid('clinic_id').notNull(),
+  userId: uuid('user_id').notNull(),
+  page: text('page').notNull(),
+  visitedAt: timestamp('visited_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
 // ---- Email (0007) ----------------------------------------------------------------------------
 
 /** Raw bytes: node-postgres gives a Buffer, PGlite a Uint8Array; both are read as a Buffer. */

@@ -151,6 +151,7 @@ export const AUDIT_ACTIONS = [
   'downtime.read',
   'downtime.print',
   'downtime.settings_update',
+  'training.exercise_start',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -38,6 +38,7 @@ import { recallRoutes } from '../recalls/routes';
 import { reminderRoutes } from '../reminders/routes';
 import { reportRoutes } from '../reports/routes';
 import { schedulingRoutes } from '../scheduling/routes';
+import { trainingExerciseRoutes } from '../training/exercise-routes';
 import { trainingRoutes } from '../training/routes';
 import { amendmentRoutes } from '../visits/amendment-routes';
 import { visitRoutes } from '../visits/routes';
@@ -180,6 +181,7 @@ export async function buildApp(
   dashboardRoutes(app, deps);
   downtimeRoutes(app, deps);
   offlineRoutes(app, deps);
+  trainingExerciseRoutes(app, deps);
   codeRoutes(app, deps);
   emailRoutes(app, deps);
   messagingRoutes(app, deps);

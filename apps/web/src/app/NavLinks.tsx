@@ -35,6 +35,7 @@ import {
   IconReceiptTax,
   IconReportMoney,
   IconScale,
+  IconSchool,
   IconSettings,
   IconShieldCheck,
   IconShieldLock,
@@ -85,6 +86,9 @@ const MY_DAY: Item = {
   icon: IconClipboardList,
   permission: 'schedule.read',
 };
+
+/** The guided exercises: only in a training clinic. */
+const EXERCISES: Item = { to: '/training/exercises', label: 'training.exercises.nav', icon: IconSchool };
 
 /** Billing's screens. */
 const BILLING: Item[] = [
@@ -159,10 +163,14 @@ function isActive(item: Item, pathname: string): boolean {
 }
 
 export function NavLinks({ onNavigate }: { onNavigate: () => void }) {
-  const { can, user } = useSession();
+  const { can, user, clinic } = useSession();
   const { pathname } = useLocation();
   const linked = Boolean(useLinkedProvider(user.id).data);
-  const main = [...MAIN, ...(linked || user.role === 'provider' ? [MY_DAY] : [])];
+  const main = [
+    ...MAIN,
+    ...(linked || user.role === 'provider' ? [MY_DAY] : []),
+    ...(clinic.isTraining ? [EXERCISES] : []),
+  ];
   const render = (item: Item) => {
     const Icon = item.icon;
     return (

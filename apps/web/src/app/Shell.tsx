@@ -6,6 +6,7 @@ import { t } from '@tend/domain';
 import { useSession } from '../auth/session';
 import { Logo } from '../components/Logo';
 import { PatientSearchDialog } from '../patients/PatientSearchDialog';
+import { ExerciseChecklist } from '../training/ExerciseChecklist';
 import { NavLinks } from './NavLinks';
 import { usePatientSearchDialog } from './searchDialogStore';
 import { TRAINING_BANNER_HEIGHT, TrainingBanner } from './TrainingBanner';
@@ -99,6 +100,7 @@ export function Shell() {
         </Box>
       </AppShell.Main>
       <PatientSearchDialog opened={search.opened} onClose={search.close} />
+      <ExerciseChecklist />
     </AppShell>
   );
 }

@@ -44,6 +44,7 @@ import { ReminderRulesPage } from '../reminders/ReminderRulesPage';
 import { ReportPage } from '../reports/ReportPage';
 import { MyDayPage } from '../schedule/MyDayPage';
 import { SchedulePage } from '../schedule/SchedulePage';
+import { ExercisesPage } from '../training/ExercisesPage';
 import { ChargesPage } from '../visits/ChargesPage';
 import { NoteTemplatesPage } from '../visits/NoteTemplatesPage';
 import { ServicesPage } from '../visits/ServicesPage';
@@ -257,8 +258,15 @@ const claimRoute = createRoute({
   component: guarded('billing.manage', ClaimPage),
 });
 
+const exercisesRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/training/exercises',
+  component: ExercisesPage,
+});
+
 const routeTree = rootRoute.addChildren([
   homeRoute,
+  exercisesRoute,
   accountSecurityRoute,
   patientsRoute,
   registerRoute,

@@ -589,6 +589,7 @@ export const enUi = {
   'auditAction.disclosure.report': 'Read the accounting of disclosures',
   'auditAction.patient.export': 'Exported the whole record',
   'auditAction.backup.create': 'Backed up the database',
+  'auditAction.training.exercise_start': 'Started a training exercise',
 
   // ---- Admin: staff
   'staff.title': 'Staff',

@@ -11,6 +11,7 @@ import { enMfa } from './en-mfa';
 import { enOffline } from './en-offline';
 import { enReports } from './en-reports';
 import { enTraining } from './en-training';
+import { enTrainingExercises } from './en-training-exercises';
 import { enUi } from './en-ui';
 
 /** English messages. Keys are grouped by area; placeholders are `{name}`. */
@@ -23,7 +24,9 @@ export const en = {
   ...enReports,
   ...enDashboard,
   ...enTraining,
+  ...enTrainingExercises,
   ...enDowntime,
+
   // Requests the server refuses before a route runs (http/errors.ts, http/csrf.ts).
   'error.payloadTooLarge': 'The request is too large: the server accepts at most {limit}.',
   'error.unsupportedMediaType': 'Send the request body as JSON (Content-Type: application/json).',

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { zRole } from './clinic';
-import { zTimeZone } from './validation';
+import { zRole } from '../clinic';
+import { zTimeZone } from '../validation';
 
 /** What a fresh install's demo (the stand-alone training clinic) can be signed in with. */
 export const zDemoSignIns = z.object({
