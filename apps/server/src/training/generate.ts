@@ -17,6 +17,7 @@ import {
   zFollowUpCreate,
   zLocationCreate,
   zMedicationCreate,
+  zonedTimeToInstant,
   zPatientCreate,
   zPayerCreate,
   zPaymentCreate,
@@ -27,7 +28,6 @@ import {
   zVitalsInput,
   zWaitlistCreate,
   zWorkingHoursPut,
-  zonedTimeToInstant,
 } from '@tend/domain';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { createLocation, createProvider } from '../admin/service';
@@ -85,16 +85,17 @@ export interface TrainingOptions {
   now: Date;
   /** Staff sign-ins: `<role>@<emailDomain>`; `password` null makes accounts nobody can sign in to. */
   staff: { emailDomain: string; password: string | null };
+  /** A smaller clinic (tests): days of appointments either side of `now` (7) and patients (70). */
+  size?: { days: number; patients: number };
 }
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
-/** Days of appointments before and after `now`. */
-const DAYS_AROUND = 7;
-const PATIENTS = 80;
+/** Days of appointments before and after `now`, and patients, unless the options say otherwise. */
+const SIZE = { days: 7, patients: 70 };
 /** Older visits (35–100 days back), so the A/R aging and the "over 30 days" work lists are not empty. */
-const OLD_VISITS = 14;
+const OLD_VISITS = 10;
 
 const STAFF: { key: string; role: Role; title?: string; credentials?: string }[] = [
   { key: 'admin', role: 'admin' },
@@ -218,7 +219,8 @@ const PAYERS: PayerSpec[] = [
     code: 'MCR00',
     pattern: null,
     example: null,
-    member: (f) => `${f.string.numeric({ length: 1, exclude: ['0'] })}${f.string.alpha({ length: 2, casing: 'upper' })}${f.string.numeric(2)}${f.string.alpha({ length: 2, casing: 'upper' })}${f.string.numeric(4)}`,
+    member: (f) =>
+      `${f.string.numeric({ length: 1, exclude: ['0'] })}${f.string.alpha({ length: 2, casing: 'upper' })}${f.string.numeric(2)}${f.string.alpha({ length: 2, casing: 'upper' })}${f.string.numeric(4)}`,
     weight: 2,
   },
   // No payer ID on purpose: its claims stay drafts until someone adds it (a thing to practise).
@@ -368,6 +370,7 @@ export async function populateTrainingClinic(
   f.seed(options.seed);
   const now = options.now.getTime();
   f.setDefaultRefDate(options.now);
+  const size = options.size ?? SIZE;
   const tz = clinic.timezone;
   const country = clinic.country;
   const today = instantToZoned(now, tz).date;
@@ -392,7 +395,7 @@ export async function populateTrainingClinic(
   }
   // A null password stores a value no Argon2 verification accepts: the account cannot sign in.
   const hashes = await Promise.all(
-    people.map((p) =>
+    people.map(() =>
       options.staff.password === null ? Promise.resolve('!training-no-sign-in') : hashPassword(options.staff.password),
     ),
   );
@@ -447,7 +450,7 @@ export async function populateTrainingClinic(
       ),
     );
   }
-  const firstDate = addDays(today, -(DAYS_AROUND + 110));
+  const firstDate = addDays(today, -(size.days + 110));
   const providers: { id: string }[] = [];
   for (const [i, person] of people.filter((p) => p.role === 'provider').entries()) {
     const provider = await createProvider(
@@ -537,7 +540,7 @@ export async function populateTrainingClinic(
   // ---- Patients, their insurance, allergies and medications.
   const patients: PatientInfo[] = [];
   const birthCutoff = addDays(today, -1);
-  for (let i = 0; i < PATIENTS; i++) {
+  for (let i = 0; i < size.patients; i++) {
     const sex = f.helpers.weightedArrayElement([
       { value: 'female' as const, weight: 50 },
       { value: 'male' as const, weight: 48 },
@@ -660,7 +663,7 @@ export async function populateTrainingClinic(
     const fitting = TYPES.filter((t) => t.minutes + t.buffer <= room && (patient.adult || t.kind !== 'procedure'));
     return fitting.length ? weighted(f, fitting) : null;
   };
-  for (let date = addDays(today, -DAYS_AROUND); date <= addDays(today, DAYS_AROUND); date = addDays(date, 1)) {
+  for (let date = addDays(today, -size.days); date <= addDays(today, size.days); date = addDays(date, 1)) {
     for (const [p, hours] of HOURS.entries()) {
       for (const [weekday, from, to] of hours.blocks) {
         if (weekday !== weekdayOf(date)) continue;
@@ -674,7 +677,7 @@ export async function populateTrainingClinic(
             break;
           }
           const held = (type.minutes + type.buffer) * MINUTE;
-          if (f.number.float() < 0.6) {
+          if (f.number.float() < 0.45) {
             booked.push({
               id: '',
               patient,
@@ -696,8 +699,8 @@ export async function populateTrainingClinic(
   }
   // Older visits for the A/R aging, on the first provider's Tuesday and Thursday mornings.
   for (let n = 0; n < OLD_VISITS; n++) {
-    // Every fifth day back from 36 days ago, moved to the Tuesday or Thursday before it: 36–104 days.
-    let date = addDays(today, -36 - n * 5);
+    // Every seventh day back from 36 days ago, moved to the Tuesday or Thursday before it: 36–102 days.
+    let date = addDays(today, -36 - n * 7);
     while (![2, 4].includes(weekdayOf(date))) date = addDays(date, -1);
     // Every third one is insured, so the older claims have patients to bill.
     const patient = pickPatient(date, (p) => (n % 3 === 0 ? p.insured : true));
@@ -905,7 +908,8 @@ export async function populateTrainingClinic(
   const signed = encounters.filter((e) => e.signed);
   const receivedOn = (serviceStart: number) => {
     const date = addDays(dateOf(serviceStart), f.number.int({ min: 5, max: 21 }));
-    return date > today ? today : date;
+    // The earlier of two ISO dates; an answer never comes after `now`.
+    return [date, today].sort()[0];
   };
   const plan = ['paid', 'submitted', 'accepted', 'paid', 'denied', 'rejected', 'ready', 'partially_paid', 'paid'];
   let turn = 0;
@@ -936,7 +940,11 @@ export async function populateTrainingClinic(
       continue;
     }
     const charges = await db
-      .select({ id: schema.charges.id, insurerCents: schema.charges.insurerCents, patientCents: schema.charges.patientCents })
+      .select({
+        id: schema.charges.id,
+        insurerCents: schema.charges.insurerCents,
+        patientCents: schema.charges.patientCents,
+      })
       .from(schema.charges)
       .where(eq(schema.charges.encounterId, encounter.id));
     await postRemittance(
