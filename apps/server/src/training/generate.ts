@@ -651,11 +651,14 @@ export async function populateTrainingClinic(
   // ---- The calendar: each provider's working blocks filled with visits, some time left free.
   const booked: Booked[] = [];
   const busy = new Map<string, Set<string>>();
-  const pickPatient = (date: string, wanted?: (p: PatientInfo) => boolean) => {
+  const pickPatient = (date: string, wanted?: (p: PatientInfo) => boolean): PatientInfo | null => {
     const taken = busy.get(date) ?? new Set<string>();
     busy.set(date, taken);
-    const pool = patients.filter((p) => !taken.has(p.id) && (!wanted || wanted(p)));
-    const patient = f.helpers.arrayElement(pool.length ? pool : patients.filter((p) => !taken.has(p.id)));
+    const free = patients.filter((p) => !taken.has(p.id));
+    const pool = free.filter((p) => !wanted || wanted(p));
+    // Nobody left who is not already booked that day (a small clinic): the rest of the day stays free.
+    if (!free.length) return null;
+    const patient = f.helpers.arrayElement(pool.length ? pool : free);
     taken.add(patient.id);
     return patient;
   };
@@ -671,9 +674,9 @@ export async function populateTrainingClinic(
         const end = at(date, to);
         for (;;) {
           const patient = pickPatient(date);
-          const type = typeFor(patient, (end - cursor) / MINUTE);
-          if (!type) {
-            busy.get(date)?.delete(patient.id);
+          const type = patient && typeFor(patient, (end - cursor) / MINUTE);
+          if (!patient || !type) {
+            if (patient) busy.get(date)?.delete(patient.id);
             break;
           }
           const held = (type.minutes + type.buffer) * MINUTE;
@@ -704,6 +707,7 @@ export async function populateTrainingClinic(
     while (![2, 4].includes(weekdayOf(date))) date = addDays(date, -1);
     // Every third one is insured, so the older claims have patients to bill.
     const patient = pickPatient(date, (p) => (n % 3 === 0 ? p.insured : true));
+    if (!patient) continue;
     const type = TYPES[n % 2 === 0 ? 1 : 3];
     const start = at(date, '08:00') + (n % 4) * 30 * MINUTE;
     booked.push({
@@ -981,7 +985,13 @@ export async function populateTrainingClinic(
       .where(and(eq(schema.charges.encounterId, encounter.id), eq(schema.charges.status, 'open')));
     const owed = charges.reduce((sum, c) => sum + c.patientCents, 0);
     if (owed <= 0) continue;
-    await createInvoice(db, billing, encounter.id);
+    const invoice = await createInvoice(db, billing, encounter.id);
+    // Issued the day after the visit (the service dates it today): the billing specialist's
+    // "unpaid over 30 days" list then has the older visits on it.
+    const issuedOn = [addDays(dateOf(encounter.visit.start), 1), today].sort()[0];
+    await db.execute(sql`
+      UPDATE invoices SET issued_on = ${issuedOn}::date, due_on = ${issuedOn}::date + (due_on - issued_on)
+      WHERE id = ${invoice.id} AND clinic_id = ${clinicId}`);
     const roll = f.number.float();
     const share = roll < 0.45 ? 1 : roll < 0.65 ? 0.5 : 0;
     if (!share) continue;
