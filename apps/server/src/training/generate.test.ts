@@ -263,7 +263,8 @@ describe('populateTrainingClinic', () => {
 
     for (const [client, url] of [
       [billing, '/api/worklists/unpaid-invoices'],
-      [billing, '/api/worklists/unpaid-claims'],
+      // Claims carry the wall-clock time of their last status: none is 30 days old yet.
+      [billing, '/api/worklists/unpaid-claims?olderThanDays=0'],
       [billing, '/api/worklists/denied-claims'],
       [billing, '/api/claims'],
       [billing, '/api/invoices'],
