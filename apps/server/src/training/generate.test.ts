@@ -240,7 +240,7 @@ describe('populateTrainingClinic', () => {
 
   it('gives every screen something to practise on, for the role that uses it', async () => {
     const [reception, doctor, billing, manager] = await Promise.all(
-      ['reception', 'doctor', 'billing', 'manager'].map((role) => as(role)),
+      ['frontdesk', 'provider', 'billing', 'manager'].map((role) => as(role)),
     );
     const [clinic] = await rows<{ timezone: string }>(
       t.database.db,

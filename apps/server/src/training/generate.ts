@@ -33,7 +33,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { createLocation, createProvider } from '../admin/service';
 import { recordAudit } from '../audit/service';
 import { checkPasswordPolicy } from '../auth/password-policy';
-import { hashPassword } from '../auth/secrets';
+import { hashPassword, UNUSABLE_PASSWORD_HASH } from '../auth/secrets';
 import { getClinic } from '../auth/service';
 import { createInvoice } from '../billing/invoices';
 import { postPayment } from '../billing/ledger';
@@ -100,9 +100,9 @@ const OLD_VISITS = 10;
 const STAFF: { key: string; role: Role; title?: string; credentials?: string }[] = [
   { key: 'admin', role: 'admin' },
   { key: 'manager', role: 'manager' },
-  { key: 'reception', role: 'receptionist' },
-  { key: 'doctor', role: 'provider', title: 'Dr', credentials: 'MD' },
-  { key: 'doctor2', role: 'provider', title: 'Dr', credentials: 'DO' },
+  { key: 'frontdesk', role: 'receptionist' },
+  { key: 'provider', role: 'provider', title: 'Dr', credentials: 'MD' },
+  { key: 'provider2', role: 'provider', title: 'Dr', credentials: 'DO' },
   { key: 'np', role: 'provider', credentials: 'FNP-C' },
   { key: 'nurse', role: 'nurse' },
   { key: 'billing', role: 'billing' },
@@ -396,7 +396,7 @@ export async function populateTrainingClinic(
   // A null password stores a value no Argon2 verification accepts: the account cannot sign in.
   const hashes = await Promise.all(
     people.map(() =>
-      options.staff.password === null ? Promise.resolve('!training-no-sign-in') : hashPassword(options.staff.password),
+      options.staff.password === null ? Promise.resolve(UNUSABLE_PASSWORD_HASH) : hashPassword(options.staff.password),
     ),
   );
   const ctxOf = (role: Role, nth = 0) => {
