@@ -14,6 +14,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: 'forks',
-    env: { TZ: 'UTC' },
+    // Training clinics made by the tests are the small size (the generator's own test makes a full one).
+    env: { TZ: 'UTC', TEND_TRAINING_SIZE: 'small' },
   },
 });

@@ -17,6 +17,8 @@ const server = spawn(process.execPath, [new URL('../apps/server/bin/tend.js', im
     TEND_DATA_DIR: dataDir,
     DATABASE_URL: '',
     TEND_SECRET_KEY: 'e2e-secret-key',
+    // The training clinic the specs switch into is made in a few seconds.
+    TEND_TRAINING_SIZE: 'small',
     ...(logDir ? { LOG_LEVEL: 'debug' } : {}),
   },
 });

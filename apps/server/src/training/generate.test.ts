@@ -11,7 +11,7 @@ import {
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiClient, createTestApp, type TestApp, unique } from '../test/harness';
-import { populateTrainingClinic, type TrainingPopulation } from './generate';
+import { populateTrainingClinic, TRAINING_SIZES, type TrainingPopulation } from './generate';
 
 /**
  * The training clinic's generator (issue 9): the promised variety, counted per state; every
@@ -104,6 +104,7 @@ beforeAll(async () => {
     seed: 9,
     now,
     staff: { emailDomain, password: PASSWORD },
+    size: TRAINING_SIZES.full,
   });
   millis = performance.now() - started;
   // The time it takes (people wait for it on a switch and a reset), per phase: see the report.

@@ -1,7 +1,7 @@
 import { type Db, queryRows } from '@tend/db';
 import { todayIn } from '@tend/domain';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCommand } from '../cli/commands';
 import { startTestSmtpServer, TEST_CERT_FILE, type TestSmtpServer } from '../email/smtp-test-server';
 import { runOutbox } from '../messaging/outbox';
@@ -16,6 +16,9 @@ import {
 } from '../test/harness';
 import { purgeTrainingClinic } from './purge';
 import { DEMO_PASSWORD, resetTrainingClinic, trainingClinicOf } from './service';
+
+// A switch, a reset and the demo each fill a training clinic (the small size: seconds, more on a busy machine).
+vi.setConfig({ testTimeout: 240_000 });
 
 /**
  * The training clinic: switching in and out (sessions, cookies, audit), isolation both ways,

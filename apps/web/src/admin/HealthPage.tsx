@@ -57,7 +57,8 @@ function Check({
           <Text fw={600} component="h2" size="md" m={0}>
             {title}
           </Text>
-          <Text size="sm" c={`${color}.9`} fw={500}>
+          {/* The icon and the border carry the colour; the word stays at full contrast. */}
+          <Text size="sm" fw={600}>
             {t(`health.level.${level}`)}
           </Text>
         </div>
@@ -68,7 +69,7 @@ function Check({
 }
 
 const Advice = ({ children }: { children: ReactNode }) => (
-  <Text size="sm" fw={500} c="orange.9" data-testid="advice">
+  <Text size="sm" fw={600} data-testid="advice">
     {children}
   </Text>
 );

@@ -1,5 +1,6 @@
 import { Avatar, Box, Group, Menu, Text, UnstyledButton, VisuallyHidden } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
+import { notifications } from '@mantine/notifications';
 import {
   IconChevronDown,
   IconDevices,
@@ -24,10 +25,15 @@ export function UserMenu() {
   const [resetOpened, reset] = useDisclosure(false);
   const training = clinic.isTraining;
   const switchTraining = async () => {
+    // The first switch fills the training clinic, which takes a while: say so until it is done.
+    const id = 'training-switch';
+    if (!training) notifications.show({ id, loading: true, autoClose: false, message: t('training.entering') });
     try {
       await (training ? leaveTraining() : enterTraining());
     } catch (error) {
       notifyError(error);
+    } finally {
+      notifications.hide(id);
     }
   };
   const resetTraining = async () => {
