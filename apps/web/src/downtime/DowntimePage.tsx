@@ -119,7 +119,8 @@ function phones(list: DowntimeContact['phones']): string {
 /** The kit as it prints: one section per provider per day, then the contact sheet. */
 function PrintedKit({ sheet, clinicName }: { sheet: DowntimeSheet; clinicName: string }) {
   const printed = t('downtime.printedAt', {
-    date: sheet.generatedAt.slice(0, 10),
+    // The clinic's date of that instant (an evening in New York is already tomorrow in UTC).
+    date: new Intl.DateTimeFormat('en-CA', { timeZone: sheet.timezone }).format(new Date(sheet.generatedAt)),
     time: sheet.generatedAtLocal,
     zone: sheet.timezone,
   });
