@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Database } from '@tend/db';
 import { createTestDatabase } from '@tend/db/testing';
@@ -108,7 +109,9 @@ export function clientWithHeaders(app: FastifyInstance, headers: Record<string, 
 
 export async function createTestApp(options: { poolSize?: number; config?: Partial<Config> } = {}): Promise<TestApp> {
   const { database, drop, url } = await createTestDatabase(options);
-  const config = { ...loadConfig({}), port: 0, ...options.config };
+  // Backups an API test takes (POST /api/backups) go to a temporary folder, of the test's database.
+  const backupDir = join(tmpdir(), `tend-test-backups-${process.pid}`);
+  const config = { ...loadConfig({}), port: 0, databaseUrl: url, backupDir, ...options.config };
   const app = await buildApp({ database, config, cliSecret: null }, serverLog());
   await app.ready();
   const origin = { ip: '127.0.0.1', userAgent: 'test' };
