@@ -4,7 +4,8 @@ export const enTraining = {
   'training.bannerLabel': 'Training mode',
   'training.leave': 'Leave training',
   'training.enter': 'Practise in the training clinic',
-  'training.entering': 'Opening the training clinic… The first time, it is filled with practice data: this takes up to a minute.',
+  'training.entering':
+    'Opening the training clinic… The first time, it is filled with practice data: this takes up to a minute.',
   'training.switchFailed': 'Could not switch: {message}',
   'training.resetTitle': 'Reset the training clinic?',
   'training.resetBody':
