@@ -36,5 +36,6 @@ process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
 server.on('exit', (code) => {
   rmSync(dataDir, { recursive: true, force: true });
+  rmSync(`${dataDir}-backups`, { recursive: true, force: true });
   process.exit(code ?? 0);
 });

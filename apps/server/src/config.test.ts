@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from './config';
 
@@ -67,5 +67,27 @@ describe('TLS and secure cookies', () => {
       false,
     );
     expect(() => loadConfig({ TEND_SECURE_COOKIES: 'yes' })).toThrow('TEND_SECURE_COOKIES must be 1 or 0 (got "yes").');
+  });
+});
+
+describe('the backup folder', () => {
+  it('is beside the data folder by default, never inside it on the embedded database', () => {
+    expect(loadConfig({ TEND_DATA_DIR: '/srv/tend/data' }).backupDir).toBe('/srv/tend/data-backups');
+    expect(loadConfig({ TEND_DATA_DIR: '/srv/tend/data', TEND_BACKUP_DIR: '/mnt/nas/tend' }).backupDir).toBe(
+      '/mnt/nas/tend',
+    );
+    // A backup copies the whole data folder: a backup folder in it would hold every earlier backup.
+    expect(() => loadConfig({ TEND_DATA_DIR: '/srv/tend/data', TEND_BACKUP_DIR: '/srv/tend/data/backups' })).toThrow(
+      /inside the data folder/,
+    );
+    expect(() => loadConfig({ TEND_DATA_DIR: '/srv/tend/data', TEND_BACKUP_DIR: '/srv/tend/data' })).toThrow(
+      /inside the data folder/,
+    );
+    // The sibling whose name starts the same is not inside.
+    expect(loadConfig({ TEND_DATA_DIR: '/srv/tend/data', TEND_BACKUP_DIR: '/srv/tend/database' }).backupDir).toBe(
+      '/srv/tend/database',
+    );
+    // PostgreSQL keeps no data in the data folder.
+    expect(loadConfig({ DATABASE_URL: 'postgres://x@y/z' }).backupDir).toBe(resolve('./backups'));
   });
 });

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve, sep } from 'node:path';
 import { EMAIL_MODES, type EmailMode } from '@tend/domain';
 
 export interface Config {
@@ -33,7 +33,7 @@ export interface Config {
   outboxIntervalMs: number;
   /**
    * TEND_BACKUP_DIR: where backups (and the evening's printed downtime kit) are written. By
-   * default `backups` inside the data folder; with DATABASE_URL, `./backups`.
+   * default `<data folder>-backups` beside the data folder (never inside it); with DATABASE_URL, `./backups`.
    */
   backupDir: string;
   /**
@@ -69,10 +69,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpCaFile: env.TEND_SMTP_CA_FILE ? resolve(env.TEND_SMTP_CA_FILE) : undefined,
     publicUrl,
     outboxIntervalMs: outboxInterval(env.TEND_OUTBOX_INTERVAL_MS),
-    backupDir: resolve(env.TEND_BACKUP_DIR || (databaseUrl ? './backups' : join(dataDir, 'backups'))),
+    backupDir: backupDir(env.TEND_BACKUP_DIR, dataDir, databaseUrl),
     backupIntervalMinutes: wholeNumber(env, 'TEND_BACKUP_INTERVAL_MINUTES', databaseUrl ? 0 : 60, 10_080),
     backupKeep: wholeNumber(env, 'TEND_BACKUP_KEEP', 48, 100_000),
   };
+}
+
+/**
+ * Where backups go: by default `<data folder>-backups` beside the data folder (`./backups` with
+ * DATABASE_URL). On the embedded database the data folder is PostgreSQL's own folder and a backup
+ * copies all of it, so a backup folder inside it would hold every earlier backup again.
+ */
+function backupDir(value: string | undefined, dataDir: string, databaseUrl: string | undefined): string {
+  const dir = resolve(value || (databaseUrl ? './backups' : `${dataDir}-backups`));
+  if (!databaseUrl && (dir === dataDir || dir.startsWith(`${dataDir}${sep}`))) {
+    throw new Error(
+      `TEND_BACKUP_DIR (${dir}) is inside the data folder (${dataDir}): a backup copies the whole data folder, so put backups beside it, not in it.`,
+    );
+  }
+  return dir;
 }
 
 /** `1`/`true` or `0`/`false`; unset gives undefined (the caller's default). */

@@ -93,6 +93,12 @@ export async function updateUser(
     .from(schema.users)
     .where(and(eq(schema.users.id, userId), eq(schema.users.clinicId, ctx.clinicId)));
   if (!current) throw AppError.notFound('The staff account');
+  if (current.trainingFor) {
+    throw new AppError(
+      'conflict',
+      'This is a colleague’s stand-in in the training clinic: it follows their real account and cannot be changed here.',
+    );
+  }
   if (patch.password) await checkStaffPassword(db, ctx, patch.password, current.email);
   const passwordHash = patch.password ? await hashPassword(patch.password) : undefined;
   const mayRemoveAdmin = (patch.role !== undefined && patch.role !== 'admin') || patch.active === false;

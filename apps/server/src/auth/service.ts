@@ -386,11 +386,21 @@ export const TOKEN_PREFIX = 'tend_';
 export async function authenticateToken(db: Db, token: string, origin: RequestOrigin): Promise<RequestContext> {
   const now = new Date();
   const [row] = await db
-    .select({ token: schema.apiTokens, user: schema.users })
+    .select({ token: schema.apiTokens, user: schema.users, training: schema.clinics.isTraining })
     .from(schema.apiTokens)
     .innerJoin(schema.users, eq(schema.users.id, schema.apiTokens.userId))
+    .innerJoin(schema.clinics, eq(schema.clinics.id, schema.apiTokens.clinicId))
     .where(eq(schema.apiTokens.tokenHash, sha256(token)));
-  if (!row || row.token.revokedAt || row.token.expiresAt <= now || !row.user.active || !isRole(row.user.role)) {
+  // A training clinic is reached only through a session opened from a real one (or the fresh
+  // install's demo sign-ins): a token would outlive both, so none works there.
+  if (
+    !row ||
+    row.token.revokedAt ||
+    row.token.expiresAt <= now ||
+    !row.user.active ||
+    !isRole(row.user.role) ||
+    row.training
+  ) {
     throw new AppError('unauthenticated', 'This API token is not valid: it may be revoked or expired.');
   }
   await db.update(schema.apiTokens).set({ lastUsedAt: now }).where(eq(schema.apiTokens.id, row.token.id));
@@ -445,6 +455,9 @@ export async function createApiToken(
     .where(and(eq(schema.users.id, ctx.userId), eq(schema.users.clinicId, ctx.clinicId)));
   if (!user) throw AppError.notFound('The staff account');
   if (!user.active) throw new AppError('conflict', 'This account is deactivated; activate it before creating a token.');
+  if (ctx.training) {
+    throw new AppError('conflict', 'API tokens do not work in the training clinic: create one in the real clinic.');
+  }
   const refused = isRole(user.role) ? input.scopes.filter((scope) => !can(user.role as Role, scope)) : input.scopes;
   if (refused.length > 0) {
     throw AppError.validation([

@@ -454,6 +454,9 @@ describe('the tend command', () => {
       expect(restore.err).toBe('');
       expect(restore.out).toMatch(/Tables: (\d+) of \1 match exactly/);
       expect(restore.code).toBe(0);
+      // The running server's lock file came along in the data folder's copy: the restore drops it,
+      // so the command line does not take the new folder for the old server's.
+      if ('dataDir' in target) expect(existsSync(join(target.dataDir, 'tend.lock.json'))).toBe(false);
       const again = await tend(
         [
           'restore',

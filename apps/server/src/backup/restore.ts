@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, rmSync } from 'node:fs';
 import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -8,7 +8,7 @@ import { AppError } from '@tend/domain';
 import { and, eq, sql } from 'drizzle-orm';
 import { verifyAllAuditChains } from '../audit/verify';
 import type { Config } from '../config';
-import { acquireDataDirLock } from '../server';
+import { acquireDataDirLock, lockPath } from '../server';
 import { type RunSql, sequenceValues, tableChecksums } from './checksum';
 import { type BackupManifest, formatBytes, manifestPath, runTool, toolConnection } from './service';
 
@@ -143,6 +143,9 @@ export async function restoreBackup(file: string, target: RestoreTarget): Promis
   } finally {
     await database.close();
     release();
+    // The backup carried the lock file of the server it was taken from (the data folder is
+    // PGDATA): nobody runs on this new folder yet, so it must not point the command line there.
+    if ('dataDir' in target) rmSync(lockPath(target.dataDir), { force: true });
   }
 }
 

@@ -1,7 +1,5 @@
 import { basename } from 'node:path';
-import { schema } from '@tend/db';
 import { AppError } from '@tend/domain';
-import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -35,12 +33,8 @@ const zBackups = z.object({
 });
 
 /** A training clinic reaches no real data: the installation's backups are not its business. */
-async function refuseTraining(deps: Deps, ctx: RequestContext): Promise<void> {
-  const [clinic] = await deps.database.db
-    .select({ isTraining: schema.clinics.isTraining })
-    .from(schema.clinics)
-    .where(eq(schema.clinics.id, ctx.clinicId));
-  if (clinic?.isTraining) throw AppError.forbidden('Backups are not part of the training clinic.');
+function refuseTraining(ctx: RequestContext): void {
+  if (ctx.training) throw AppError.forbidden('Backups are not part of the training clinic.');
 }
 
 export function backupRoutes(server: FastifyInstance, deps: Deps): void {
@@ -58,7 +52,7 @@ export function backupRoutes(server: FastifyInstance, deps: Deps): void {
       },
     },
     async (request) => {
-      await refuseTraining(deps, requireCtx(request));
+      refuseTraining(requireCtx(request));
       const runs = await listBackupRuns(db);
       const { backupIntervalMinutes, backupKeep } = deps.config;
       return {
@@ -82,7 +76,7 @@ export function backupRoutes(server: FastifyInstance, deps: Deps): void {
     },
     async (request, reply) => {
       const ctx = requireCtx(request);
-      await refuseTraining(deps, ctx);
+      refuseTraining(ctx);
       let runId: string;
       try {
         const result = await createBackup(deps.database, deps.config, { kind: 'manual' });

@@ -1,6 +1,7 @@
-import { healthDetailsSchema, publicHealthSchema } from '@tend/domain';
+import { AppError, healthDetailsSchema, publicHealthSchema } from '@tend/domain';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { requireCtx } from '../http/auth';
 import type { Deps } from '../http/deps';
 import { errorResponses } from '../http/schemas';
 import { healthDetails, publicHealth, unavailableHealth } from './service';
@@ -42,6 +43,10 @@ export function healthRoutes(server: FastifyInstance, deps: Deps): void {
         response: { 200: healthDetailsSchema, ...errorResponses },
       },
     },
-    async () => healthDetails(deps.database),
+    async (request) => {
+      // Installation-wide numbers and file names: not for an administrator's stand-in in training.
+      if (requireCtx(request).training) throw AppError.forbidden('System health is not part of the training clinic.');
+      return healthDetails(deps.database);
+    },
   );
 }

@@ -33,7 +33,7 @@ export async function tendData(prefix: string): Promise<{
   cleanup: () => Promise<void>;
 }> {
   const dataDir = mkdtempSync(join(tmpdir(), `tend-${prefix}-`));
-  const env: Record<string, string> = { TEND_DATA_DIR: dataDir, TEND_BACKUP_DIR: join(dataDir, 'backups') };
+  const env: Record<string, string> = { TEND_DATA_DIR: dataDir, TEND_BACKUP_DIR: `${dataDir}-backups` };
   const serverUrl = process.env.TEND_TEST_DATABASE_URL;
   let name: string | undefined;
   if (serverUrl) {
@@ -57,6 +57,7 @@ export async function tendData(prefix: string): Promise<{
         await dropper.end();
       }
       rmSync(dataDir, { recursive: true, force: true });
+      rmSync(`${dataDir}-backups`, { recursive: true, force: true });
     },
   };
 }

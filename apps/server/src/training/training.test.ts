@@ -227,6 +227,37 @@ describe('isolation', () => {
     expect(after.audit).toEqual(before.audit);
     expect(JSON.stringify(after.dashboard)).toEqual(JSON.stringify(before.dashboard));
   });
+
+  it('no API token works in training, and a colleague’s stand-in cannot be changed from there', async () => {
+    const trainingAdmin = await enter(await t.signIn(await clinic.addUser('admin')));
+    const body = { name: 'Practice script', scopes: ['patient.read'], expiresInDays: 30 };
+    const refused = await trainingAdmin.post('/api/tokens', body);
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.message).toMatch(/do not work in the training clinic/);
+    // Nor the installation's health and backups (file names, every clinic's outbox).
+    expect((await trainingAdmin.get('/api/admin/health')).status).toBe(403);
+    expect((await trainingAdmin.get('/api/backups')).status).toBe(403);
+
+    // A token whose clinic is a training clinic (as the fresh install's demo could have made before
+    // the real clinic adopted it) is refused; the same token in the real clinic works.
+    const created = await admin.post('/api/tokens', body);
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const bearer = clientWithHeaders(t.app, { authorization: `Bearer ${created.body.token}` });
+    expect((await bearer.get('/api/patients?q=zz')).status).toBe(200);
+    const trainingClinicId = (await trainingAdmin.get('/api/auth/session')).body.clinic.id;
+    await db.execute(sql`UPDATE api_tokens SET clinic_id = ${trainingClinicId} WHERE id = ${created.body.id}`);
+    expect((await bearer.get('/api/patients?q=zz')).status).toBe(401);
+
+    // A colleague practising has a stand-in here; a training administrator cannot give it a password.
+    await enter(await t.signIn(await clinic.addUser('receptionist')));
+    const [colleague] = await queryRows<{ id: string }>(
+      db,
+      sql`SELECT id FROM users WHERE clinic_id = ${trainingClinicId} AND role = 'receptionist' AND training_for IS NOT NULL LIMIT 1`,
+    );
+    expect(colleague).toBeDefined();
+    const change = await trainingAdmin.patch(`/api/users/${colleague.id}`, { password: 'a-fresh-practice-password' });
+    expect(change.status).toBe(409);
+  });
 });
 
 describe('messages from training', () => {
