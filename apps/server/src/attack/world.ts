@@ -95,7 +95,12 @@ async function buildClinic(t: TestApp, tag: string): Promise<ClinicWorld> {
     const phone = `617-555-01${tag === 'a' ? 2 : 9}${n}`;
     canaries.push(givenName, familyName, email, `555-01${tag === 'a' ? 2 : 9}${n}`);
     const p = await created(
-      as.receptionist.post('/api/patients', patientBody({ givenName, familyName, email, phone })),
+      as.receptionist.post(
+        '/api/patients',
+        // Two birth dates apart: the names differ by one letter, so a shared (random) date would
+        // make the second a "possible duplicate" of the first.
+        patientBody({ givenName, familyName, email, phone, birthDate: n === 1 ? '1971-04-05' : '1983-09-17' }),
+      ),
     );
     const coverage = await created(
       as.receptionist.post(`/api/patients/${p.id}/coverages`, {

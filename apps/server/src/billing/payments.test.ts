@@ -1,4 +1,5 @@
 import { queryRows } from '@tend/db';
+import { todayIn } from '@tend/domain';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiClient, createTestApp, type TestApp } from '../test/harness';
@@ -25,7 +26,9 @@ beforeAll(async () => {
     service: { code: '99213', description: 'Office visit', feeCents: 12_000 },
   });
   ({ billing, reception, payerId } = s);
-  today = new Date().toISOString().slice(0, 10);
+  // The clinic's day (New York), as the ledger dates a reversal: not the UTC date, which is a day
+  // ahead every evening.
+  today = todayIn('America/New_York');
   const address = { line1: '12 Harbor Street', city: 'Boston', region: 'MA', postalCode: '02110', country: 'US' };
   expect((await s.admin.patch('/api/clinic', { name: 'Harbor Family Clinic', address })).status).toBe(200);
 });

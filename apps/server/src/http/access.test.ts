@@ -140,6 +140,12 @@ describe('every API route declares its access', () => {
       'POST /api/auth/mfa/disable': 'authenticated',
       'GET /api/clinic': 'authenticated',
       'GET /api/dashboard': 'authenticated',
+      'GET /api/downtime/contacts.pdf': 'downtime.print',
+      'GET /api/downtime/schedule.pdf': 'downtime.print',
+      'GET /api/downtime/sheet': 'downtime.print',
+      'GET /api/offline/copy': 'offline.copy',
+      'GET /api/settings/downtime-print': 'schedule.manage',
+      'PUT /api/settings/downtime-print': 'schedule.manage',
       // The training clinic's exercises: about oneself only, 404 in a real clinic.
       'GET /api/training/exercises': 'authenticated',
       'POST /api/training/exercises/:id/start': 'authenticated',
