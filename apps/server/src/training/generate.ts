@@ -1032,8 +1032,8 @@ export async function populateTrainingClinic(
   mark('invoices');
 
   // ---- The waitlist: patients who want an earlier slot.
-  for (let i = 0; i < 6; i++) {
-    const patient = f.helpers.arrayElement(patients);
+  // Six different patients: one waits at most once per type (a second entry would be refused).
+  for (const patient of f.helpers.arrayElements(patients, 6)) {
     await addToWaitlist(
       db,
       reception,
