@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import pg from 'pg';
 import { CSRF_COOKIE, CSRF_HEADER } from '../http/csrf';
+import type { ApiResponse } from './harness';
 
 /**
  * The real `tend` command as a child process, for the tests that kill it or stop it (crash
@@ -101,11 +102,8 @@ export function runTend(env: Record<string, string>, ...args: string[]) {
   return spawnSync(process.execPath, [TEND_BIN, ...args], { env: tendEnv(env), encoding: 'utf8', timeout: 120_000 });
 }
 
-export interface HttpResponse {
-  status: number;
-  // biome-ignore lint/suspicious/noExplicitAny: test bodies are read loosely
-  body: any;
-}
+/** The harness's response shape, without the headers these tests do not read. */
+export type HttpResponse = Pick<ApiResponse, 'status' | 'body'>;
 
 /** A signed-in browser in miniature: keeps the session cookie and sends the CSRF header. */
 export class HttpClient {
