@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { type Db, queryRows, schema } from '@tend/db';
 import { AppError, isRole, type MfaStatus } from '@tend/domain';
 import { and, count, eq, isNull, sql } from 'drizzle-orm';
-import QRCode from 'qrcode';
 import { recordAnonymousAudit, recordAudit } from '../audit/service';
 import type { RequestContext, RequestOrigin } from '../context';
 import { openSecret, type SecretKeySource, sealSecret } from '../email/secret-box';
@@ -90,6 +89,7 @@ export async function startMfaEnrolment(db: Db, keys: SecretKeySource, ctx: Requ
     .set({ mfaSecret: sealSecret(keys, secret), mfaLastStep: null, updatedAt: new Date() })
     .where(eq(schema.users.id, user.id));
   const uri = otpauthUri(secret, user.email, ISSUER);
+  const { default: QRCode } = await import('qrcode');
   const qrSvg = await QRCode.toString(uri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
   return { secret, uri, qrSvg };
 }

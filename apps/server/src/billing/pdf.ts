@@ -1,5 +1,4 @@
 import type { Address } from '@tend/domain';
-import PDFDocument from 'pdfkit';
 
 /** What the billing PDFs (invoices, receipts, statements) share: the page, the address block, a table. */
 
@@ -14,6 +13,7 @@ export function addressLines(address: Address | null | undefined): string[] {
 
 /** Draws a Letter page with 54 pt margins and resolves with the finished file. */
 export async function renderPdf(title: string, draw: (doc: PDFKit.PDFDocument) => void): Promise<Buffer> {
+  const { default: PDFDocument } = await import('pdfkit');
   const doc = new PDFDocument({ size: 'LETTER', margin: 54, info: { Title: title } });
   const chunks: Buffer[] = [];
   doc.on('data', (chunk: Buffer) => chunks.push(chunk));

@@ -1,5 +1,4 @@
 import { type ClaimDataSet, formatCents, type PostalAddress } from '@tend/domain';
-import PDFDocument from 'pdfkit';
 
 /**
  * A claim's CMS-1500 data set printed in the layout of the CMS-1500 (02/12) form: the numbered
@@ -404,6 +403,7 @@ function drawForm(
 export async function cms1500Pdf(data: ClaimDataSet, options: Options = {}): Promise<Buffer> {
   const currency = options.currency ?? 'USD';
   const money = (cents: number) => formatCents(cents, currency);
+  const { default: PDFDocument } = await import('pdfkit');
   const doc = new PDFDocument({
     size: 'LETTER',
     margin: LEFT,

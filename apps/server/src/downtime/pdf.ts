@@ -7,7 +7,6 @@ import {
   type PaperSize,
   t,
 } from '@tend/domain';
-import PDFDocument from 'pdfkit';
 
 /**
  * The downtime kit on paper: the schedule (one section per provider per day, each starting a
@@ -264,6 +263,7 @@ export function appointmentCount(count: number): string {
 }
 
 async function render(title: string, paper: PaperSize, draw: (doc: Doc) => void): Promise<Buffer> {
+  const { default: PDFDocument } = await import('pdfkit');
   const doc = new PDFDocument({
     size: PAPER[paper],
     margin: MARGIN,

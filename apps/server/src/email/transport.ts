@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import { openSecret } from './secret-box';
 import type { EmailEnv, StoredEmailSettings } from './settings';
@@ -42,6 +42,7 @@ export async function deliverOverSmtp(
   env: EmailEnv,
   mail: MailToSend,
 ): Promise<DeliveryOutcome> {
+  const { default: nodemailer } = await import('nodemailer');
   let transporter: Transporter<SMTPTransport.SentMessageInfo> | undefined;
   try {
     transporter = nodemailer.createTransport(transportOptions(settings, env));

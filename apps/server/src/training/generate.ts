@@ -1,4 +1,4 @@
-import { base, en, en_US, Faker } from '@faker-js/faker';
+import type { Faker } from '@faker-js/faker';
 import { type Db, newId, schema } from '@tend/db';
 import {
   AppError,
@@ -373,6 +373,8 @@ export async function populateTrainingClinic(
     millis[phase] = Math.round(at - lap);
     lap = at;
   };
+  // Loaded here, not at start: faker is large and only the training clinic needs it.
+  const { base, en, en_US, Faker } = await import('@faker-js/faker');
   const f = new Faker({ locale: [en_US, en, base] });
   f.seed(options.seed);
   const now = options.now.getTime();
