@@ -86,7 +86,7 @@ async function client(
 describe('tend start killed with SIGKILL during a write load', () => {
   it('keeps every acknowledged write whole, and sends every notice once after the restart', async () => {
     server = await startTend(env);
-    const { admin, ...ids } = await setUpClinic(server.url, smtp, 'crash-clinic');
+    const { admin, ...ids } = await setUpClinic(server.url, smtp, 'crash-clinic.test');
 
     const load: Load = { patients: [], appointments: [], refused: [], unanswered: 0 };
     let slots = 0;
