@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { startBackupScheduler } from './backup/scheduler';
 import { failureReason } from './backup/service';
 import type { Config } from './config';
+import { checkSecretKey } from './email/secret-box';
 import { buildApp } from './http/app';
 import { releaseOrphanedClaims, startOutboxWorker } from './messaging/outbox';
 import { warmReportRollups } from './reports/warm';
@@ -122,6 +123,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
   try {
     database = await openConfiguredDatabase(config);
     const ran = await migrate(database);
+    // Several servers on one database must share the key that seals and signs: refused otherwise.
+    await checkSecretKey(database.db, config);
     const app = await buildApp({ database, config, cliSecret }, { logLevel: config.logLevel, https });
     if (ran.length) app.log.info({ migrations: ran }, 'migrations applied');
     await app.listen({ port: config.port, host: config.host });
@@ -162,15 +165,21 @@ export async function startServer(config: Config): Promise<RunningServer> {
         ),
     });
     // Stores the reports' per-day sums of the last two years, so the first report opened is fast.
+    // One server at a time does it: the others of a network find it taken and skip it.
     let stopping = false;
-    const warming = warmReportRollups(db.db, () => stopping).then(
-      (runs) => app.log.info({ runs }, 'report rollups warmed'),
-      (error) =>
-        app.log.error(
-          { err: { type: error instanceof Error ? error.name : typeof error } },
-          'warming the report rollups failed; reports compute their days when first opened',
-        ),
-    );
+    const warming = db
+      .withLockOrSkip('tend:warm-report-rollups', () => warmReportRollups(db.db, () => stopping))
+      .then(
+        (runs) =>
+          runs === undefined
+            ? app.log.info('report rollups are being warmed by another server')
+            : app.log.info({ runs }, 'report rollups warmed'),
+        (error) =>
+          app.log.error(
+            { err: { type: error instanceof Error ? error.name : typeof error } },
+            'warming the report rollups failed; reports compute their days when first opened',
+          ),
+      );
     return {
       app,
       database: db,

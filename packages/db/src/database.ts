@@ -22,6 +22,12 @@ export interface Database {
   /** Runs `fn` holding an exclusive lock across all processes sharing this database. */
   withExclusiveLock<T>(fn: () => Promise<T>): Promise<T>;
   /**
+   * Runs `fn` unless another process sharing this database runs work of the same `name` right now
+   * (then answers undefined without waiting). PostgreSQL: a session advisory lock held on one pooled
+   * connection for as long as `fn` runs. Embedded: one process owns the database, so `fn` always runs.
+   */
+  withLockOrSkip<T>(name: string, fn: () => Promise<T>): Promise<T | undefined>;
+  /**
    * Calls `onPayload` for every notification on `channel` (PostgreSQL LISTEN): on PostgreSQL from
    * every process sharing the database, embedded from this one. Notifications sent inside a
    * transaction arrive only when it commits. After a lost connection is re-established (PostgreSQL),
@@ -67,6 +73,7 @@ async function openEmbedded(dataDir: string | undefined, loadDataDir: Blob | Fil
     },
     // One process owns the data folder, and PGlite runs one transaction at a time.
     withExclusiveLock: (fn) => fn(),
+    withLockOrSkip: (_name, fn) => fn(),
     listen: (channel, onPayload) => client.listen(channel, onPayload),
     close: () => client.close(),
   };
@@ -106,6 +113,25 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
       } finally {
         await client.query('SELECT pg_advisory_unlock(7364)').catch(() => undefined);
         client.release();
+      }
+    },
+    async withLockOrSkip(name, fn) {
+      const client = await pool.connect();
+      const key = [name];
+      // A connection that could not give the lock back is closed, not pooled (closing frees it).
+      let broken = false;
+      try {
+        const { rows } = await client.query('SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS got', key);
+        if (!rows[0].got) return undefined;
+        try {
+          return await fn();
+        } finally {
+          await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', key).catch(() => {
+            broken = true;
+          });
+        }
+      } finally {
+        client.release(broken);
       }
     },
     listen: (channel, onPayload, onReconnect) => listener.listen(channel, onPayload, onReconnect),

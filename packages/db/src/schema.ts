@@ -129,6 +129,13 @@ export const authThrottle = pgTable('auth_throttle', {
   failures: integer('failures').notNull(),
 });
 
+/** The check value of the secret key every server on this database must share (one row; migration 0045). */
+export const secretKeyCheck = pgTable('secret_key_check', {
+  id: boolean('id').primaryKey().default(true),
+  checkValue: text('check_value').notNull(),
+  recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
 export const apiTokens = pgTable('api_tokens', {
   id: uuid('id').primaryKey(),
   clinicId: uuid('clinic_id').notNull(),

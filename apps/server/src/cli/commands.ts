@@ -21,6 +21,7 @@ import { isSetUp, setupClinic } from '../clinic/service';
 import { importIcd10Codes } from '../codes/service';
 import { type Config, loadConfig } from '../config';
 import type { RequestContext } from '../context';
+import { adoptSecretKey } from '../email/secret-box';
 import { resetAllTrainingClinics } from '../training/service';
 
 export const USAGE = `Usage: tend <command> [options]
@@ -54,6 +55,9 @@ Commands:
                             Load the CMS ICD-10-CM code-descriptions file (icd10cm-codes-YYYY.txt):
                             adds and updates codes, marks the codes it no longer lists not billable
   training reset            Reset the training clinic to fresh mock data (people practising stay signed in)
+  secret-key adopt          Only after the secret key was lost: make the database take this server's key
+                            (TEND_SECRET_KEY or the data folder's secret.key). Servers with another key
+                            are refused at start; sealed passwords and two-step secrets must be set again
   help                      Show this help
 
 Environment: PORT (3000), TEND_DATA_DIR (./data), DATABASE_URL (postgres://… for a PostgreSQL server),
@@ -123,7 +127,9 @@ async function adminContext(database: Database, asEmail: string | undefined): Pr
 /** Runs one command (not `start`, nor `restore`) and returns what it prints. */
 export async function runCommand(database: Database, argv: string[], config: Config = loadConfig()): Promise<string> {
   const [command, sub] = argv;
-  const rest = argv.slice(['user', 'token', 'import', 'audit', 'training'].includes(command ?? '') ? 2 : 1);
+  const rest = argv.slice(
+    ['user', 'token', 'import', 'audit', 'training', 'secret-key'].includes(command ?? '') ? 2 : 1,
+  );
   const options = {
     clinic: { type: 'string' },
     timezone: { type: 'string' },
@@ -227,6 +233,12 @@ export async function runCommand(database: Database, argv: string[], config: Con
     case 'training': {
       if (sub !== 'reset') break;
       return trainingResetCommand(database);
+    }
+    case 'secret-key': {
+      if (sub !== 'adopt') break;
+      return (await adoptSecretKey(database.db, config))
+        ? 'The database now takes this server’s secret key. Enter the SMTP/SMS passwords again and reset two-step sign-in where it was on; links sent earlier no longer work. Give every server this same key.'
+        : 'The database already has this server’s secret key; nothing was changed.';
     }
     case 'backup': {
       const backup = await createBackup(database, config, { kind: 'manual', out: values.out });

@@ -1,6 +1,7 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { type Db, schema } from '@tend/db';
 import { AppError } from '@tend/domain';
 
 /**
@@ -81,4 +82,46 @@ export function openSecret(source: SecretKeySource, sealed: string): string {
   const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64'));
   decipher.setAuthTag(Buffer.from(tag, 'base64'));
   return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64')), decipher.final()]).toString('utf8');
+}
+
+/** What the database keeps of the key: an HMAC of a fixed text, which does not reveal the key. */
+export function secretKeyCheckValue(source: SecretKeySource): string {
+  return createHmac('sha256', secretKey(source)).update('tend:secret-key-check:v1').digest('hex');
+}
+
+function keyOrigin(source: SecretKeySource): string {
+  return source.secretKey ? 'TEND_SECRET_KEY' : `${join(source.dataDir, SECRET_KEY_FILE)} (TEND_SECRET_KEY is not set)`;
+}
+
+/**
+ * Checked when a server starts: every server process on one database must use the same secret key,
+ * or what one sealed or signed the others cannot read (SMTP/SMS passwords, two-step sign-in
+ * secrets, the links in patients' messages, the setup code). The first server records its key's
+ * check value; a server with another key is refused with what to do.
+ */
+export async function checkSecretKey(db: Db, source: SecretKeySource): Promise<void> {
+  const mine = secretKeyCheckValue(source);
+  await db.insert(schema.secretKeyCheck).values({ checkValue: mine }).onConflictDoNothing();
+  const [stored] = await db.select().from(schema.secretKeyCheck);
+  if (stored && stored.checkValue !== mine) {
+    throw new Error(
+      `This server's secret key, from ${keyOrigin(source)}, is not the key this database was first used with ` +
+        `(recorded ${stored.recordedAt.toISOString()}). Every Tend server on one database must have the same key: ` +
+        'set the same TEND_SECRET_KEY (or TEND_SECRET_KEY_FILE) on each. If the old key is lost for good, run ' +
+        '`tend secret-key adopt` with the new key set: the database then takes the new key, and the stored SMTP/SMS ' +
+        'passwords must be entered again, two-step sign-in reset for each account that had it, and links already ' +
+        'sent to patients stop working.',
+    );
+  }
+}
+
+/** `tend secret-key adopt`: the database takes this key (after the old one was lost). */
+export async function adoptSecretKey(db: Db, source: SecretKeySource): Promise<boolean> {
+  const mine = secretKeyCheckValue(source);
+  const [before] = await db.select().from(schema.secretKeyCheck);
+  await db
+    .insert(schema.secretKeyCheck)
+    .values({ checkValue: mine, recordedAt: new Date() })
+    .onConflictDoUpdate({ target: schema.secretKeyCheck.id, set: { checkValue: mine, recordedAt: new Date() } });
+  return before?.checkValue !== mine;
 }

@@ -5,7 +5,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSmtpServer, type TestSmtpServer } from '../email/smtp-test-server';
 import { lockPath } from '../server';
 import { patientBody } from '../test/harness';
-import { HttpClient, runTend, startTend, type TendProcess, tendData } from '../test/tend-process';
+import {
+  HttpClient,
+  runTend,
+  setUpClinic,
+  slot,
+  startTend,
+  type TendProcess,
+  tendData,
+  waitFor,
+} from '../test/tend-process';
 
 /**
  * Crash safety, the issue's proof: the real `tend start` under a write load of concurrent clients
@@ -36,51 +45,6 @@ afterAll(async () => {
   await smtp?.close();
   await data?.cleanup();
 });
-
-/** Weekday 30-minute slots from 09:00 New York time in January–February 2031 (no DST change). */
-function slot(index: number): string {
-  const day = Math.floor(index / 16);
-  const date = new Date(Date.UTC(2031, 0, 6 + Math.floor(day / 5) * 7 + (day % 5))); // 6 Jan 2031 is a Monday
-  const minutes = 9 * 60 + (index % 16) * 30;
-  const start = new Date(date.getTime() + (minutes + 5 * 60) * 60_000); // EST = UTC-5
-  return start.toISOString();
-}
-
-async function setUpClinic(url: string) {
-  const admin = new HttpClient(url);
-  const setup = await admin.post('/api/setup', {
-    clinicName: 'Crash Test Clinic',
-    timezone: 'America/New_York',
-    adminName: 'Ada Admin',
-    adminEmail: 'ada@crash-clinic.test',
-    adminPassword: 'unbroken quartz lantern',
-  });
-  expect(setup.status, JSON.stringify(setup.body)).toBe(201);
-  const email = await admin.put('/api/settings/email', {
-    host: smtp.host,
-    port: smtp.port,
-    security: 'none',
-    username: null,
-    password: null,
-    fromAddress: 'front-desk@crash-clinic.test',
-    fromName: 'Crash Test Clinic',
-    enabled: true,
-  });
-  expect(email.status, JSON.stringify(email.body)).toBe(200);
-  const location = await admin.post('/api/locations', { name: 'Main', timezone: 'America/New_York' });
-  expect(location.status, JSON.stringify(location.body)).toBe(201);
-  const provider = await admin.post('/api/providers', { name: 'Dr Quinn' });
-  expect(provider.status, JSON.stringify(provider.body)).toBe(201);
-  const hours = await admin.put(`/api/providers/${provider.body.id}/working-hours`, {
-    locationId: location.body.id,
-    validFrom: '2030-12-01',
-    blocks: [1, 2, 3, 4, 5].map((weekday) => ({ weekday, start: '08:00', end: '18:00' })),
-  });
-  expect(hours.status, JSON.stringify(hours.body)).toBe(200);
-  const type = await admin.post('/api/appointment-types', { name: 'Check-up', durationMinutes: 30, providerIds: [] });
-  expect(type.status, JSON.stringify(type.body)).toBe(201);
-  return { admin, providerId: provider.body.id as string, appointmentTypeId: type.body.id as string };
-}
 
 interface Load {
   patients: string[];
@@ -119,20 +83,10 @@ async function client(
   }
 }
 
-async function waitFor<T>(what: string, read: () => Promise<T>, done: (value: T) => boolean, timeoutMs: number) {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > until) throw new Error(`${what}: still ${JSON.stringify(value)} after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
-
 describe('tend start killed with SIGKILL during a write load', () => {
   it('keeps every acknowledged write whole, and sends every notice once after the restart', async () => {
     server = await startTend(env);
-    const { admin, ...ids } = await setUpClinic(server.url);
+    const { admin, ...ids } = await setUpClinic(server.url, smtp, 'crash-clinic.test');
 
     const load: Load = { patients: [], appointments: [], refused: [], unanswered: 0 };
     let slots = 0;

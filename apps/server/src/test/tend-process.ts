@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import pg from 'pg';
+import { expect } from 'vitest';
 import { CSRF_COOKIE, CSRF_HEADER } from '../http/csrf';
 import type { ApiResponse } from './harness';
 
@@ -111,6 +112,13 @@ export class HttpClient {
 
   constructor(public base: string) {}
 
+  /** The same browser talking to another server (its cookies copied): a load balancer's next pick. */
+  at(base: string): HttpClient {
+    const other = new HttpClient(base);
+    for (const [name, value] of this.cookies) other.cookies.set(name, value);
+    return other;
+  }
+
   async call(method: string, path: string, body?: unknown): Promise<HttpResponse> {
     const headers: Record<string, string> = {};
     if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
@@ -141,5 +149,66 @@ export class HttpClient {
       cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
       [CSRF_HEADER]: this.cookies.get(CSRF_COOKIE) ?? '',
     };
+  }
+}
+
+/** Weekday 30-minute slots from 09:00 New York time in January–February 2031 (no DST change). */
+export function slot(index: number): string {
+  const day = Math.floor(index / 16);
+  const date = new Date(Date.UTC(2031, 0, 6 + Math.floor(day / 5) * 7 + (day % 5))); // 6 Jan 2031 is a Monday
+  const minutes = 9 * 60 + (index % 16) * 30;
+  const start = new Date(date.getTime() + (minutes + 5 * 60) * 60_000); // EST = UTC-5
+  return start.toISOString();
+}
+
+/**
+ * A clinic set up through the API of a running `tend`: its administrator ada@<domain> (password
+ * "unbroken quartz lantern"), email through `smtp`, one provider working weekdays 08:00–18:00 from
+ * December 2030, and a 30-minute appointment type.
+ */
+export async function setUpClinic(url: string, smtp: { host: string; port: number }, domain: string) {
+  const admin = new HttpClient(url);
+  const setup = await admin.post('/api/setup', {
+    clinicName: `Clinic ${domain}`,
+    timezone: 'America/New_York',
+    adminName: 'Ada Admin',
+    adminEmail: `ada@${domain}`,
+    adminPassword: 'unbroken quartz lantern',
+  });
+  expect(setup.status, JSON.stringify(setup.body)).toBe(201);
+  const email = await admin.put('/api/settings/email', {
+    host: smtp.host,
+    port: smtp.port,
+    security: 'none',
+    username: null,
+    password: null,
+    fromAddress: `front-desk@${domain}`,
+    fromName: `Clinic ${domain}`,
+    enabled: true,
+  });
+  expect(email.status, JSON.stringify(email.body)).toBe(200);
+  const location = await admin.post('/api/locations', { name: 'Main', timezone: 'America/New_York' });
+  expect(location.status, JSON.stringify(location.body)).toBe(201);
+  const provider = await admin.post('/api/providers', { name: 'Dr Quinn' });
+  expect(provider.status, JSON.stringify(provider.body)).toBe(201);
+  const hours = await admin.put(`/api/providers/${provider.body.id}/working-hours`, {
+    locationId: location.body.id,
+    validFrom: '2030-12-01',
+    blocks: [1, 2, 3, 4, 5].map((weekday) => ({ weekday, start: '08:00', end: '18:00' })),
+  });
+  expect(hours.status, JSON.stringify(hours.body)).toBe(200);
+  const type = await admin.post('/api/appointment-types', { name: 'Check-up', durationMinutes: 30, providerIds: [] });
+  expect(type.status, JSON.stringify(type.body)).toBe(201);
+  return { admin, providerId: provider.body.id as string, appointmentTypeId: type.body.id as string };
+}
+
+/** Reads until `done` says so, every 250 ms; fails after `timeoutMs` with the last value. */
+export async function waitFor<T>(what: string, read: () => Promise<T>, done: (value: T) => boolean, timeoutMs: number) {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > until) throw new Error(`${what}: still ${JSON.stringify(value)} after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
