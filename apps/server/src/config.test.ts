@@ -52,8 +52,10 @@ describe('DATABASE_READ_URL (a read replica for reports)', () => {
       loadConfig({ DATABASE_URL: primary, DATABASE_READ_URL: 'postgres://tend@db-replica:5432/tend' }).databaseReadUrl,
     ).toBe('postgres://tend@db-replica:5432/tend');
     expect(
-      loadConfig({ DATABASE_URL: primary, DATABASE_READ_URL_FILE: file('read', 'postgres://tend:s3cret@db-replica/tend\n') })
-        .databaseReadUrl,
+      loadConfig({
+        DATABASE_URL: primary,
+        DATABASE_READ_URL_FILE: file('read', 'postgres://tend:s3cret@db-replica/tend\n'),
+      }).databaseReadUrl,
     ).toBe('postgres://tend:s3cret@db-replica/tend');
   });
 

@@ -20,7 +20,9 @@ export const REPLICA_MAX_LAG_SECONDS = 30;
 const STATUS_TTL_MS = 5_000;
 
 export class ReplicaReads {
-  private checked: { at: number; status: Promise<ReplicaStatus> } | null = null;
+  /** The last status known, and when it was checked. */
+  private last: { at: number; status: ReplicaStatus } | null = null;
+  private checking: Promise<ReplicaStatus> | null = null;
   /** Whether the last status let reports read the replica (a change is logged). */
   private using = true;
 
@@ -30,11 +32,17 @@ export class ReplicaReads {
   ) {}
 
   /** The replica's status now (admin health): also what the next reports go by. */
-  async status(log?: FastifyBaseLogger): Promise<ReplicaStatus> {
-    const status = this.replica.status();
-    this.checked = { at: Date.now(), status };
-    this.note(await status, log);
-    return status;
+  status(log?: FastifyBaseLogger): Promise<ReplicaStatus> {
+    this.checking ??= this.replica
+      .status()
+      .then((status) => {
+        this.learn(status, log);
+        return status;
+      })
+      .finally(() => {
+        this.checking = null;
+      });
+    return this.checking;
   }
 
   /** Whether the replica is fit to serve reports. */
@@ -43,20 +51,26 @@ export class ReplicaReads {
   }
 
   async run<T>(log: FastifyBaseLogger, read: (db: Db) => Promise<T>): Promise<T> {
-    const status =
-      this.checked && Date.now() - this.checked.at < STATUS_TTL_MS ? await this.checked.status : await this.status(log);
+    // The last status decides; an old one is checked again in the background, so that a replica
+    // slow to answer (unreachable: up to the 3 s connection time-out) delays no report.
+    const last = this.last;
+    if (last && Date.now() - last.at >= STATUS_TTL_MS) void this.status(log);
+    const status = last ? last.status : await this.status(log);
     if (ReplicaReads.usable(status)) {
       try {
         return await read(this.replica.db);
       } catch (error) {
         // A refusal of the request itself (a filter naming nothing) is the answer, from either server.
         if (error instanceof AppError) throw error;
-        const failed: ReplicaStatus = { available: false, error: (error as Error).message };
-        this.checked = { at: Date.now(), status: Promise.resolve(failed) };
-        this.note(failed, log);
+        this.learn({ available: false, error: (error as Error).message }, log);
       }
     }
     return read(this.primary);
+  }
+
+  private learn(status: ReplicaStatus, log: FastifyBaseLogger | undefined): void {
+    this.last = { at: Date.now(), status };
+    this.note(status, log);
   }
 
   private note(status: ReplicaStatus, log: FastifyBaseLogger | undefined): void {

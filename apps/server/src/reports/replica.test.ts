@@ -281,7 +281,7 @@ if (pgServer) {
 
       expect(server.output()).not.toContain('the read replica is');
 
-    // Replica down: reports and the manager's dashboard still answer, from the primary (which has
+      // Replica down: reports and the manager's dashboard still answer, from the primary (which has
       // the booking made since), and health says why.
       standby.stop();
       standbyRunning = false;
