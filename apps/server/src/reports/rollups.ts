@@ -35,8 +35,9 @@ export interface DayRollup {
 /**
  * The rollup rows of every day of `from`…`to`: the stored ones still valid, and the others computed
  * (all at once, over the span of the days missing) and stored for the next read — on a read replica
- * computed from its rows and stored by the primary in the background. `fingerprint` names the clinic rules the sums depend on (time zone, grace period…): stored sums computed under
- * other rules are not used.
+ * computed from its rows and stored by the primary in the background. `fingerprint` names the
+ * clinic rules the sums depend on (time zone, grace period…): stored sums computed under other
+ * rules are not used.
  */
 export async function rolledUpDays(
   db: Db,
