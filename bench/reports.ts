@@ -3,13 +3,14 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { type Database, migrate, openDatabase, queryRows } from '@tend/db';
+import { type Database, migrate, openDatabase, openReadReplica, queryRows } from '@tend/db';
 import { type Role, zonedTimeToInstant } from '@tend/domain';
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { loadConfig } from '../apps/server/src/config';
 import { buildApp } from '../apps/server/src/http/app';
+import { ReplicaReads } from '../apps/server/src/reports/reads';
 import { withCsrf } from '../apps/server/src/test/harness';
 import { addDays, isoWeekday } from './generate';
 import { generateNetwork, NETWORK_OPTIONS } from './network';
@@ -22,6 +23,7 @@ import { generateNetwork, NETWORK_OPTIONS } from './network';
  *   npm run bench:reports                    # new database tend_bench_<random>, dropped at the end
  *   npm run bench:reports -- --keep          # keep it (its name is printed) to measure again later
  *   npm run bench:reports -- --reuse <db>    # measure a kept database again, without generating
+ *   npm run bench:reports -- --reuse <db> --read-url <replica's URL of db>   # reports read a replica
  */
 
 const { values: args } = parseArgs({
@@ -37,6 +39,8 @@ const { values: args } = parseArgs({
     'days-back': { type: 'string', default: String(NETWORK_OPTIONS.daysBack) },
     patients: { type: 'string', default: String(NETWORK_OPTIONS.patients) },
     only: { type: 'string' },
+    /** DATABASE_READ_URL: a streaming replica of the bench database, which the reports read. */
+    'read-url': { type: 'string' },
   },
 });
 const SEED = Number(args.seed);
@@ -339,7 +343,13 @@ async function main() {
     const ctx = await contextOf(database, clinic.clinic_id, clinic.today);
 
     const config = { ...loadConfig({}), port: 0 };
-    const app = await buildApp({ database, config, cliSecret: null }, { logLevel: false });
+    const readReplica = args['read-url'] ? openReadReplica(args['read-url'], database.db) : undefined;
+    const replica = readReplica ? new ReplicaReads(database.db, readReplica) : undefined;
+    let replicaStatus: Awaited<ReturnType<ReplicaReads['status']>> | null = null;
+    const app = await buildApp(
+      { database, config, cliSecret: null, ...(replica ? { replica } : {}) },
+      { logLevel: false },
+    );
     await app.ready();
     const results: (Awaited<ReturnType<typeof measure>> & { name: string; targetMs: number; met: boolean })[] = [];
     const failures: { name: string; error: string }[] = [];
@@ -395,12 +405,16 @@ async function main() {
       }
     } finally {
       await app.close();
+      // Where the reports read (lag, or why the primary answered instead), for the result.
+      replicaStatus = (await replica?.status()) ?? null;
+      await readReplica?.close();
     }
 
     const result = {
       benchmark: 'reports',
       date: new Date().toISOString(),
       database: `PostgreSQL ${bench.serverVersion}`,
+      readReplica: replicaStatus,
       databaseName: bench.name,
       machine: {
         cpus: cpus().length,

@@ -44,6 +44,28 @@ describe('secrets from a file (*_FILE)', () => {
   });
 });
 
+describe('DATABASE_READ_URL (a read replica for reports)', () => {
+  it('is read from the environment or a file, beside DATABASE_URL', () => {
+    const primary = 'postgres://tend@db-primary:5432/tend';
+    expect(loadConfig({ DATABASE_URL: primary }).databaseReadUrl).toBeUndefined();
+    expect(
+      loadConfig({ DATABASE_URL: primary, DATABASE_READ_URL: 'postgres://tend@db-replica:5432/tend' }).databaseReadUrl,
+    ).toBe('postgres://tend@db-replica:5432/tend');
+    expect(
+      loadConfig({
+        DATABASE_URL: primary,
+        DATABASE_READ_URL_FILE: file('read', 'postgres://tend:s3cret@db-replica/tend\n'),
+      }).databaseReadUrl,
+    ).toBe('postgres://tend:s3cret@db-replica/tend');
+  });
+
+  it('is refused without DATABASE_URL: the embedded database has no replica', () => {
+    expect(() => loadConfig({ DATABASE_READ_URL: 'postgres://tend@db-replica:5432/tend' })).toThrow(
+      /^DATABASE_READ_URL is a read replica of a PostgreSQL server: set DATABASE_URL/,
+    );
+  });
+});
+
 describe('TLS and secure cookies', () => {
   it('needs both TEND_TLS_CERT and TEND_TLS_KEY, or neither', () => {
     expect(loadConfig({}).tls).toBeUndefined();

@@ -9,6 +9,11 @@ export interface Config {
   dataDir: string;
   /** PostgreSQL server; when unset the embedded database in `dataDir` is used. */
   databaseUrl: string | undefined;
+  /**
+   * DATABASE_READ_URL: a streaming replica of DATABASE_URL's server; reports and the manager's
+   * dashboard figures read from it (docs/scaling.md "Read replica"). Only with DATABASE_URL.
+   */
+  databaseReadUrl: string | undefined;
   logLevel: string;
   /**
    * Send cookies with `Secure`: TEND_SECURE_COOKIES, by default on when TEND_PUBLIC_URL is https
@@ -54,11 +59,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const tls = tlsFiles(env);
   const dataDir = resolve(env.TEND_DATA_DIR ?? './data');
   const databaseUrl = secret(env, 'DATABASE_URL');
+  const databaseReadUrl = secret(env, 'DATABASE_READ_URL');
+  if (databaseReadUrl && !databaseUrl) {
+    throw new Error(
+      'DATABASE_READ_URL is a read replica of a PostgreSQL server: set DATABASE_URL to that server too (the embedded database has no replicas), or unset DATABASE_READ_URL.',
+    );
+  }
   return {
     port,
     host: env.HOST ?? '0.0.0.0',
     dataDir,
     databaseUrl,
+    databaseReadUrl,
     logLevel: env.LOG_LEVEL ?? 'info',
     secureCookies: flag(env, 'TEND_SECURE_COOKIES') ?? (publicUrl.startsWith('https://') || tls !== undefined),
     tls,

@@ -2,7 +2,7 @@ import { createPrivateKey, randomBytes, X509Certificate } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { createSecureContext } from 'node:tls';
-import { type Database, migrate, openDatabase } from '@tend/db';
+import { type Database, migrate, openDatabase, openReadReplica, type ReadReplica } from '@tend/db';
 import type { FastifyInstance } from 'fastify';
 import { startBackupScheduler } from './backup/scheduler';
 import { failureReason } from './backup/service';
@@ -10,6 +10,7 @@ import type { Config } from './config';
 import { checkSecretKey } from './email/secret-box';
 import { buildApp } from './http/app';
 import { releaseOrphanedClaims, startOutboxWorker } from './messaging/outbox';
+import { ReplicaReads } from './reports/reads';
 import { warmReportRollups } from './reports/warm';
 
 /** What a running Tend process leaves in its data folder so others know it owns it. */
@@ -120,12 +121,18 @@ export async function startServer(config: Config): Promise<RunningServer> {
   // Claim the folder before opening it (PGlite must not be opened twice); the port comes later.
   const release = embedded ? acquireDataDirLock(config.dataDir, {}) : () => undefined;
   let database: Database | undefined;
+  let replica: ReadReplica | undefined;
   try {
     database = await openConfiguredDatabase(config);
     const ran = await migrate(database);
     // Several servers on one database must share the key that seals and signs: refused otherwise.
     await checkSecretKey(database.db, config);
-    const app = await buildApp({ database, config, cliSecret }, { logLevel: config.logLevel, https });
+    // Opens no connection yet: a replica that is down does not keep Tend from starting.
+    replica = config.databaseReadUrl ? openReadReplica(config.databaseReadUrl, database.db) : undefined;
+    const app = await buildApp(
+      { database, config, cliSecret, ...(replica ? { replica: new ReplicaReads(database.db, replica) } : {}) },
+      { logLevel: config.logLevel, https },
+    );
     if (ran.length) app.log.info({ migrations: ran }, 'migrations applied');
     await app.listen({ port: config.port, host: config.host });
     const address = app.server.address();
@@ -192,11 +199,13 @@ export async function startServer(config: Config): Promise<RunningServer> {
         // progress finishes and the rollup warming stops between days. The database closes last,
         // under nobody.
         await Promise.all([app.close(), worker.stop(), backups.stop(), warming]);
+        await replica?.close();
         await db.close();
         release();
       },
     };
   } catch (error) {
+    await replica?.close().catch(() => undefined);
     await database?.close().catch(() => undefined);
     release();
     throw error;

@@ -143,6 +143,87 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
 }
 
 /**
+ * A read-only pool on a PostgreSQL streaming replica (DATABASE_READ_URL), for reads that may be
+ * a few seconds old (reports). Its sessions are read-only (`default_transaction_read_only`), so
+ * nothing can be written through it even when the URL names a primary. It opens no connection
+ * until used: a replica that is down does not stop the server from starting.
+ */
+export interface ReadReplica {
+  readonly db: Db;
+  /** Whether it answers, and how far its replay is behind the primary (approximately, in seconds and bytes). */
+  status(): Promise<ReplicaStatus>;
+  close(): Promise<void>;
+}
+
+export type ReplicaStatus =
+  | {
+      available: true;
+      /** In recovery (a standby); false when DATABASE_READ_URL names a server that is not a replica. */
+      standby: boolean;
+      /** WAL the primary has written that the replica has not replayed yet (0: caught up). */
+      lagBytes: number;
+      /** 0 when caught up, else the time since the last transaction it replayed committed. */
+      lagSeconds: number;
+      /** The commit time of the last transaction it replayed: its data is as of then (null: none since it started). */
+      replayedAt: Date | null;
+    }
+  | { available: false; error: string };
+
+/** The primary of each read replica's pool. */
+const primaries = new WeakMap<Db, Db>();
+
+/** When `db` is a read replica's pool (where nothing can be stored), its primary's. */
+export function primaryOf(db: Db): Db | undefined {
+  return primaries.get(db);
+}
+
+/** A read-only pool on `url`, a streaming replica of `primary`. */
+export function openReadReplica(url: string, primary: Db, poolSize = 4): ReadReplica {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    // A replica that is unreachable must not hold a report up: the caller falls back to the primary.
+    connectionTimeoutMillis: 3_000,
+    options: '-c default_transaction_read_only=on',
+  });
+  pool.on('error', () => {
+    // An idle client lost its connection (the replica restarted); the pool replaces it.
+  });
+  const db = drizzleNodePg({ client: pool, schema }) as unknown as Db;
+  primaries.set(db, primary);
+  return {
+    db,
+    async status() {
+      try {
+        const [replica] = await queryRows<{ standby: boolean; lsn: string; replayedMs: number | null }>(
+          db,
+          sql`SELECT pg_is_in_recovery() AS standby,
+                     coalesce(pg_last_wal_replay_lsn(), pg_current_wal_lsn())::text AS lsn,
+                     (extract(epoch FROM pg_last_xact_replay_timestamp()) * 1000)::float8 AS "replayedMs"`,
+        );
+        const replayedAt = replica.replayedMs === null ? null : new Date(replica.replayedMs);
+        const [behind] = await queryRows<{ bytes: string; seconds: number | null }>(
+          primary,
+          sql`SELECT greatest(pg_wal_lsn_diff(pg_current_wal_lsn(), ${replica.lsn}::pg_lsn), 0)::bigint::text AS bytes,
+                     extract(epoch FROM now() - ${replayedAt?.toISOString() ?? null}::timestamptz)::float8 AS seconds`,
+        );
+        const lagBytes = replica.standby ? Number(behind.bytes) : 0;
+        return {
+          available: true,
+          standby: replica.standby,
+          lagBytes,
+          lagSeconds: lagBytes > 0 ? Math.max(0, Math.round(behind.seconds ?? 0)) : 0,
+          replayedAt,
+        };
+      } catch (error) {
+        return { available: false, error: (error as Error).message };
+      }
+    },
+    close: () => pool.end(),
+  };
+}
+
+/**
  * One dedicated connection per process for LISTEN (a pooled one would be handed to others).
  * When the connection drops it reconnects with back-off and listens again; notifications sent
  * while it was down are lost, so the `onReconnect` callbacks let callers refresh what they show.

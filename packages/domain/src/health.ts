@@ -16,6 +16,8 @@ const checks = z.object({
   migrations: healthLevel,
   outbox: healthLevel,
   backup: healthLevel,
+  /** Only with a read replica (DATABASE_READ_URL): `warn` when reports read the primary instead. */
+  replica: healthLevel.optional(),
 });
 
 /** The public answer: load balancers and monitors read it. No paths, no names, only levels. */
@@ -62,6 +64,26 @@ export const healthDetailsSchema = publicHealthSchema.extend({
       lastOk: backupRun.extend({ bytes: z.number().int().nullable() }).nullable(),
       lastFailed: backupRun.extend({ error: z.string().nullable() }).nullable(),
     }),
+    /** The read replica of DATABASE_READ_URL, which reports read (null: none configured). */
+    replica: z
+      .object({
+        level: healthLevel,
+        /** It answers. When it does not, reports read the primary. */
+        available: z.boolean(),
+        /** Reports read it now: it answers and is at most `maxLagSeconds` behind. */
+        servesReports: z.boolean(),
+        /** It is a standby in recovery (false: DATABASE_READ_URL names a server that is not a replica). */
+        standby: z.boolean().nullable(),
+        /** How far its replay is behind the primary: 0 when caught up (null: unavailable). */
+        lagSeconds: z.number().int().nullable(),
+        lagBytes: z.number().int().nullable(),
+        maxLagSeconds: z.number().int(),
+        /** Its data is as of this commit (the last transaction it replayed). */
+        replayedAt: z.string().datetime().nullable(),
+        /** Why it is unavailable (the database driver's message). */
+        error: z.string().nullable(),
+      })
+      .nullable(),
   }),
 });
 export type HealthDetails = z.infer<typeof healthDetailsSchema>;

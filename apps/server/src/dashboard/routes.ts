@@ -4,6 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { requireCtx } from '../http/auth';
 import type { Deps } from '../http/deps';
 import { errorResponses } from '../http/schemas';
+import { reportReads } from '../reports/reads';
 import { dashboard } from './service';
 
 /** `GET /api/dashboard`: the home page's figures for the signed-in user's role. */
@@ -21,6 +22,6 @@ export function dashboardRoutes(server: FastifyInstance, deps: Deps): void {
         response: { 200: zDashboard, ...errorResponses },
       },
     },
-    async (request) => dashboard(db, requireCtx(request), new Date()),
+    async (request) => dashboard(db, requireCtx(request), new Date(), reportReads(deps, request.log)),
   );
 }

@@ -30,6 +30,7 @@ import { agingTotals } from '../billing/aging';
 import { loadInvoices } from '../billing/invoices';
 import type { RequestContext } from '../context';
 import { countUnreviewed } from '../emergency/service';
+import type { Reads } from '../reports/reads';
 import { REPORTS } from '../reports/registry';
 import { MANAGER_TILES } from './tiles';
 
@@ -420,8 +421,18 @@ export async function managerSection(
   };
 }
 
-/** The signed-in user's dashboard at `now` (the clinic's today). */
-export async function dashboard(db: Db, ctx: RequestContext, now: Date = new Date()): Promise<Dashboard> {
+/**
+ * The signed-in user's dashboard at `now` (the clinic's today). The manager's report figures are
+ * read where `read` says (the read replica: reports/reads.ts); the worklists of the front desk,
+ * clinical and billing sections read the primary, since staff act on them right after a write (a
+ * check-in, a signed note) and must see it.
+ */
+export async function dashboard(
+  db: Db,
+  ctx: RequestContext,
+  now: Date = new Date(),
+  read: Reads = (fn) => fn(db),
+): Promise<Dashboard> {
   const [clinic] = await db
     .select({ timezone: schema.clinics.timezone })
     .from(schema.clinics)
@@ -432,7 +443,7 @@ export async function dashboard(db: Db, ctx: RequestContext, now: Date = new Dat
   if (sections.includes('frontDesk')) result.frontDesk = await frontDesk(db, ctx, day);
   if (sections.includes('clinical')) result.clinical = await clinical(db, ctx, day);
   if (sections.includes('billing')) result.billing = await billing(db, ctx, day);
-  if (sections.includes('manager')) result.manager = await managerSection(db, ctx, day.today);
+  if (sections.includes('manager')) result.manager = await read((reader) => managerSection(reader, ctx, day.today));
   if (result.manager && can(ctx.role, 'emergency.review')) {
     result.manager.emergencyToReview = await countUnreviewed(db, ctx);
   }

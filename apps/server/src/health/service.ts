@@ -1,7 +1,9 @@
-import { type Database, listMigrations, queryRows, schema } from '@tend/db';
+import { type Database, listMigrations, queryRows, type ReplicaStatus, schema } from '@tend/db';
 import type { HealthDetails, HealthLevel, PublicHealth } from '@tend/domain';
 import { desc, eq, sql } from 'drizzle-orm';
+import type { FastifyBaseLogger } from 'fastify';
 import { VERSION } from '../http/version';
+import { REPLICA_MAX_LAG_SECONDS, ReplicaReads } from '../reports/reads';
 
 /**
  * The health of the installation: the database answers, its migrations match the code, the
@@ -18,7 +20,12 @@ function worst(levels: HealthLevel[]): HealthLevel {
   return levels.includes('fail') ? 'fail' : levels.includes('warn') ? 'warn' : 'ok';
 }
 
-export async function healthDetails(database: Database, now = new Date()): Promise<HealthDetails> {
+export async function healthDetails(
+  database: Database,
+  now = new Date(),
+  replica?: ReplicaReads,
+  log?: FastifyBaseLogger,
+): Promise<HealthDetails> {
   const { db } = database;
   const started = performance.now();
   await db.execute(sql`SELECT 1`);
@@ -70,6 +77,7 @@ export async function healthDetails(database: Database, now = new Date()): Promi
       : 'ok';
 
   const details: HealthDetails['details'] = {
+    replica: replica ? replicaHealth(await replica.status(log)) : null,
     database: { level: 'ok', kind: database.kind, latencyMs },
     migrations: {
       level: applied === undefined ? 'fail' : pending.length || unknown.length ? 'warn' : 'ok',
@@ -102,6 +110,7 @@ export async function healthDetails(database: Database, now = new Date()): Promi
     migrations: details.migrations.level,
     outbox: details.outbox.level,
     backup: details.backup.level,
+    ...(details.replica ? { replica: details.replica.level } : {}),
   };
   return {
     status: worst(Object.values(checks)) === 'ok' ? 'ok' : 'degraded',
@@ -111,6 +120,22 @@ export async function healthDetails(database: Database, now = new Date()): Promi
     lastBackupAt: lastOkAt?.toISOString() ?? null,
     checkedAt: now.toISOString(),
     details,
+  };
+}
+
+/** The read replica: `warn` when it does not answer or is too far behind (reports then read the primary). */
+function replicaHealth(status: ReplicaStatus): NonNullable<HealthDetails['details']['replica']> {
+  const servesReports = ReplicaReads.usable(status);
+  return {
+    level: servesReports ? 'ok' : 'warn',
+    available: status.available,
+    servesReports,
+    standby: status.available ? status.standby : null,
+    lagSeconds: status.available ? status.lagSeconds : null,
+    lagBytes: status.available ? status.lagBytes : null,
+    maxLagSeconds: REPLICA_MAX_LAG_SECONDS,
+    replayedAt: status.available ? (status.replayedAt?.toISOString() ?? null) : null,
+    error: status.available ? null : status.error,
   };
 }
 

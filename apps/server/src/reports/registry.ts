@@ -26,6 +26,7 @@ import { requireLocation, requireProvider } from '../scheduling/shared';
 import { appointmentReportRows, appointmentsReport } from './appointments';
 import { daySheetReport, daySheetReportRows } from './day-sheet';
 import { patientReportRows, patientsReport } from './patients';
+import type { Reads } from './reads';
 import { reconciliationReport, reconciliationReportRows } from './reconciliation';
 import { reminderReportRows, remindersReport } from './reminders';
 import { revenueReport, revenueReportRows } from './revenue';
@@ -131,16 +132,23 @@ async function checkFilters(db: Db, ctx: ClinicScope, name: ReportName, query: R
   }
 }
 
-/** A report's figures (no patient in them: audited as one report read, or one export when downloaded as CSV). */
+/**
+ * A report's figures (no patient in them: audited as one report read, or one export when
+ * downloaded as CSV). `read` chooses where it reads (the read replica: reads.ts); the audit row is
+ * written to `db`, the primary.
+ */
 export async function runReport(
   db: Db,
   ctx: RequestContext,
   name: ReportName,
   query: ReportQuery,
   format: 'json' | 'csv' = 'json',
+  read: Reads = (fn) => fn(db),
 ): Promise<ReportResult> {
-  await checkFilters(db, ctx, name, query);
-  const result = await REPORTS[name].run(db, ctx, query);
+  const result = await read(async (reader) => {
+    await checkFilters(reader, ctx, name, query);
+    return REPORTS[name].run(reader, ctx, query);
+  });
   await recordAudit(db, ctx, {
     action: format === 'csv' ? 'report.export' : 'report.read',
     entityType: 'report',
@@ -157,15 +165,18 @@ export async function runReport(
   };
 }
 
-/** The rows behind a figure: a list of patients' appointments, so each patient shown is audited. */
+/** The rows behind a figure: a list of patients' appointments, so each patient shown is audited (on `db`). */
 export async function reportRows(
   db: Db,
   ctx: RequestContext,
   name: ReportName,
   query: ReportQuery & { metric: string },
+  read: Reads = (fn) => fn(db),
 ): Promise<ReportRowsResult> {
-  await checkFilters(db, ctx, name, query);
-  const rows = await REPORTS[name].rows(db, ctx, query);
+  const rows = await read(async (reader) => {
+    await checkFilters(reader, ctx, name, query);
+    return REPORTS[name].rows(reader, ctx, query);
+  });
   await recordPatientsAccess(
     db,
     ctx,

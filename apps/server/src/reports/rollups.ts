@@ -1,4 +1,4 @@
-import { type Db, queryRows } from '@tend/db';
+import { type Db, primaryOf, queryRows } from '@tend/db';
 import { isPeriodGroup, periodStart, type ReportQuery } from '@tend/domain';
 import { type SQL, sql } from 'drizzle-orm';
 import type { ClinicScope } from '../context';
@@ -34,9 +34,10 @@ export interface DayRollup {
 
 /**
  * The rollup rows of every day of `from`…`to`: the stored ones still valid, and the others computed
- * (all at once, over the span of the days missing) and stored for the next read. `fingerprint`
- * names the clinic rules the sums depend on (time zone, grace period…): stored sums computed under
- * other rules are not used.
+ * (all at once, over the span of the days missing) and stored for the next read — on a read replica
+ * computed from its rows and stored by the primary in the background. `fingerprint` names the
+ * clinic rules the sums depend on (time zone, grace period…): stored sums computed under other
+ * rules are not used.
  */
 export async function rolledUpDays(
   db: Db,
@@ -60,28 +61,61 @@ export async function rolledUpDays(
   if (missing.length > 0) {
     const first = missing[0];
     const last = missing[missing.length - 1];
-    // The sums and the days' versions are read by one statement, so from one snapshot: a change
-    // committed after it bumps the version past the one stored, and its day is computed again.
-    const computed = await queryRows<{ date: string; sums: RollupRow[] }>(
-      db,
-      sql`WITH computed AS (${rollup.days(first, last)}),
-          versions AS (
-            SELECT local_date, version FROM report_day_versions
-            WHERE clinic_id = ${ctx.clinicId} AND local_date BETWEEN ${first}::date AND ${last}::date)
-        INSERT INTO report_day_rollups (clinic_id, report, local_date, version, fingerprint, sums)
-        SELECT ${ctx.clinicId}, ${rollup.report}, d::date, coalesce(v.version, 0), ${fingerprint},
-          coalesce(c.sums, '[]'::jsonb)
-        FROM generate_series(${first}::date, ${last}::date, interval '1 day') d
-        LEFT JOIN versions v ON v.local_date = d::date
-        LEFT JOIN computed c ON c.local_date = d::date
-        ON CONFLICT (clinic_id, report, local_date) DO UPDATE
-          SET version = excluded.version, fingerprint = excluded.fingerprint, sums = excluded.sums
-        RETURNING local_date::text AS date, sums`,
-    );
     const inRange = new Set(missing);
+    const primary = primaryOf(db);
+    let computed: Array<{ date: string; sums: RollupRow[] }>;
+    if (primary) {
+      // A read replica cannot store: it computes the days from its own rows for this answer, and
+      // the primary stores them (once, in the background) for the next reads.
+      computed = await queryRows(db, sql`SELECT local_date::text AS date, sums FROM (${rollup.days(first, last)}) c`);
+      storeInBackground(primary, ctx, rollup, fingerprint, first, last);
+    } else {
+      computed = await queryRows(db, storeDays(ctx, rollup, fingerprint, first, last));
+    }
     days.push(...computed.filter((day) => inRange.has(day.date)));
   }
   return days.flatMap((day) => day.sums.map((row) => ({ ...row, date: day.date })));
+}
+
+/**
+ * Computes the days `first`…`last` and stores them, answering the stored rows. The sums and the
+ * days' versions are read by one statement, so from one snapshot: a change committed after it
+ * bumps the version past the one stored, and its day is computed again.
+ */
+function storeDays(ctx: ClinicScope, rollup: DayRollup, fingerprint: string, first: string, last: string): SQL {
+  return sql`WITH computed AS (${rollup.days(first, last)}),
+      versions AS (
+        SELECT local_date, version FROM report_day_versions
+        WHERE clinic_id = ${ctx.clinicId} AND local_date BETWEEN ${first}::date AND ${last}::date)
+    INSERT INTO report_day_rollups (clinic_id, report, local_date, version, fingerprint, sums)
+    SELECT ${ctx.clinicId}, ${rollup.report}, d::date, coalesce(v.version, 0), ${fingerprint},
+      coalesce(c.sums, '[]'::jsonb)
+    FROM generate_series(${first}::date, ${last}::date, interval '1 day') d
+    LEFT JOIN versions v ON v.local_date = d::date
+    LEFT JOIN computed c ON c.local_date = d::date
+    ON CONFLICT (clinic_id, report, local_date) DO UPDATE
+      SET version = excluded.version, fingerprint = excluded.fingerprint, sums = excluded.sums
+    RETURNING local_date::text AS date, sums`;
+}
+
+/** The spans being stored in the background (a clinic's report's days), each once at a time. */
+const storing = new Set<string>();
+
+function storeInBackground(
+  primary: Db,
+  ctx: ClinicScope,
+  rollup: DayRollup,
+  fingerprint: string,
+  first: string,
+  last: string,
+): void {
+  const key = `${ctx.clinicId} ${rollup.report} ${fingerprint} ${first} ${last}`;
+  if (storing.has(key)) return;
+  storing.add(key);
+  // A failure only leaves the days to be computed again by the next read.
+  queryRows(primary, storeDays(ctx, rollup, fingerprint, first, last))
+    .catch(() => undefined)
+    .finally(() => storing.delete(key));
 }
 
 /** Adds `row`'s numbers and histograms into `into` (its provider, location and key are not sums). */

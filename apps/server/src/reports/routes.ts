@@ -4,6 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { requireCtx } from '../http/auth';
 import type { Deps } from '../http/deps';
 import { errorResponses } from '../http/schemas';
+import { reportReads } from './reads';
 import { REPORTS, reportRows, runReport } from './registry';
 
 /** `GET /api/reports/{name}` (JSON, or CSV with `Accept: text/csv`) and its drill-down `…/rows`, for each report. */
@@ -27,7 +28,14 @@ export function reportRoutes(server: FastifyInstance, deps: Deps): void {
       },
       async (request, reply) => {
         const csv = request.headers.accept?.includes('text/csv') === true;
-        const result = await runReport(db, requireCtx(request), name, request.query, csv ? 'csv' : 'json');
+        const result = await runReport(
+          db,
+          requireCtx(request),
+          name,
+          request.query,
+          csv ? 'csv' : 'json',
+          reportReads(deps, request.log),
+        );
         if (!csv) return result;
         const filename = `${name}-${result.from}-to-${result.to}.csv`;
         return reply
@@ -47,7 +55,7 @@ export function reportRoutes(server: FastifyInstance, deps: Deps): void {
           response: { 200: zReportRowsResult, ...errorResponses },
         },
       },
-      async (request) => reportRows(db, requireCtx(request), name, request.query),
+      async (request) => reportRows(db, requireCtx(request), name, request.query, reportReads(deps, request.log)),
     );
   }
 }

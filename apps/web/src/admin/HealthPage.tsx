@@ -107,7 +107,7 @@ export function HealthPage() {
 }
 
 function HealthChecks({ health, when }: { health: HealthDetails; when: (iso: string) => string }) {
-  const { database, migrations, outbox, backup } = health.details;
+  const { database, migrations, outbox, backup, replica } = health.details;
   return (
     <Stack gap="md">
       <Text size="sm" c="dimmed">
@@ -187,6 +187,28 @@ function HealthChecks({ health, when }: { health: HealthDetails; when: (iso: str
               <Advice>{t('health.backup.advice', { hours: backup.maxAgeHours })}</Advice>
             ))}
         </Check>
+        {replica && (
+          <Check name="replica" title={t('health.replica')} level={replica.level}>
+            {!replica.available ? (
+              <Advice>{t('health.replica.unavailable', { error: replica.error ?? '' })}</Advice>
+            ) : replica.servesReports ? (
+              <Text size="sm">
+                {t('health.replica.serving', {
+                  seconds: replica.lagSeconds ?? 0,
+                  size: formatBytes(replica.lagBytes),
+                })}
+              </Text>
+            ) : (
+              <Advice>
+                {t('health.replica.behind', { seconds: replica.lagSeconds ?? 0, max: replica.maxLagSeconds })}
+              </Advice>
+            )}
+            {replica.replayedAt && (
+              <Text size="sm">{t('health.replica.asOf', { time: when(replica.replayedAt) })}</Text>
+            )}
+            {replica.standby === false && <Advice>{t('health.replica.notStandby')}</Advice>}
+          </Check>
+        )}
       </SimpleGrid>
     </Stack>
   );

@@ -33,4 +33,12 @@ export const enHealth = {
     'No good backup in the last {hours} hours. Run “tend backup” and see docs/operations.md (Backups) for scheduled backups.',
   'health.backup.failedAdvice':
     'The latest backup failed: fix its cause and run “tend backup”; see docs/operations.md.',
+  'health.replica': 'Read replica (reports)',
+  'health.replica.serving': 'Reports read the replica. It is {seconds} s ({size}) behind the primary.',
+  'health.replica.asOf': 'Its data is as of {time}.',
+  'health.replica.unavailable':
+    'The replica does not answer ({error}): reports read the primary. Check the replica server and DATABASE_READ_URL (docs/scaling.md).',
+  'health.replica.behind':
+    'The replica is {seconds} s behind, more than {max} s: reports read the primary until it catches up.',
+  'health.replica.notStandby': 'DATABASE_READ_URL names a server that is not a replica (it is not in recovery).',
 } as const;
