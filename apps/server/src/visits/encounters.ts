@@ -11,7 +11,7 @@ import {
   type ServiceLineInput,
   todayIn,
 } from '@tend/domain';
-import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { recordAudit } from '../audit/service';
 import { standardFeesOn } from '../billing/fees';
 import { requireBillableIcd10 } from '../codes/service';
@@ -635,8 +635,10 @@ export async function listEncounters(
         query.status ? eq(e.status, query.status) : undefined,
       ),
     )
-    .orderBy(asc(e.serviceDate), asc(e.createdAt))
+    // The latest 500 (a patient's chart lists the newest first), returned oldest first.
+    .orderBy(desc(e.serviceDate), desc(e.createdAt), desc(e.id))
     .limit(500);
+  rows.reverse();
   const ids = rows.map((r) => r.encounter.id);
   const [diagnoses, lines, charges] = ids.length
     ? await Promise.all([
@@ -648,14 +650,26 @@ export async function listEncounters(
           .where(and(inArray(schema.charges.encounterId, ids), eq(schema.charges.status, 'open'))),
       ])
     : [[], [], []];
+  // Grouped once by visit (not filtered per visit: 500 visits × 2,500 code rows was quadratic).
+  const group = <T extends { encounterId: string | null }>(list: T[]) => {
+    const byVisit = new Map<string, T[]>();
+    for (const x of list) {
+      if (!x.encounterId) continue;
+      const those = byVisit.get(x.encounterId);
+      if (those) those.push(x);
+      else byVisit.set(x.encounterId, [x]);
+    }
+    return byVisit;
+  };
+  const [diagnosesOf, linesOf, chargesOf] = [group(diagnoses), group(lines), group(charges)];
   const dayAgo = Date.now() - 86_400_000;
   const items = rows
     .map((r) => {
-      const chargeCount = charges.filter((c) => c.encounterId === r.encounter.id).length;
+      const chargeCount = chargesOf.get(r.encounter.id)?.length ?? 0;
       return {
         ...summary(r.encounter, `${r.given} ${r.family}`, {
-          diagnoses: diagnoses.filter((x) => x.encounterId === r.encounter.id),
-          lines: lines.filter((x) => x.encounterId === r.encounter.id),
+          diagnoses: diagnosesOf.get(r.encounter.id) ?? [],
+          lines: linesOf.get(r.encounter.id) ?? [],
         }),
         // Unsigned more than a day after it was opened: flagged on the provider's day and for the manager.
         overdue: r.encounter.status === 'in_progress' && r.encounter.createdAt.getTime() < dayAgo,
