@@ -16,7 +16,7 @@ export interface ChartPatient {
   doctorCookie: string;
 }
 
-const DOCTOR = { email: 'chart-bench-doctor@clinic.test', password: 'chart-bench-doctor-123' };
+const DOCTOR = { email: 'chart-bench-doctor@clinic.test', password: 'vitals-and-visits-2030' };
 const SERVICES = [
   { code: '99213', description: 'Office visit, established patient', feeCents: 12_500 },
   { code: '85025', description: 'Complete blood count', feeCents: 2_100 },

@@ -24,6 +24,7 @@ import { insertPatients, patientCount } from './patients';
  *   npx tsx bench/search.ts [--patients 1000000] [--keep]   # new PostgreSQL database (kept with --keep)
  *   npx tsx bench/search.ts --reuse tend_search_1a2b3c      # a kept database: migrates it, measures
  *   npx tsx bench/search.ts --embedded --patients 100000    # PGlite in memory
+ *   npx tsx bench/search.ts --reuse tend_search_1a2b3c --chart-only --visits 500
  *
  * Making 1M patients takes a few minutes; --keep then --reuse measures again in seconds.
  */
@@ -38,6 +39,7 @@ const { values: args } = parseArgs({
     requests: { type: 'string', default: '200' },
     warmup: { type: 'string', default: '20' },
     visits: { type: 'string', default: '500' },
+    'chart-only': { type: 'boolean', default: false },
   },
 });
 const SEED = Number(args.seed);
@@ -214,7 +216,7 @@ async function main() {
         { name: 'MRN', url: search((i) => sample[i % 500].mrn) },
       ];
       const results: Record<string, LatencyStats & { meanResults: number }> = {};
-      for (const scenario of scenarios) {
+      for (const scenario of args['chart-only'] ? [] : scenarios) {
         results[scenario.name] = await measure(app, cookie, scenario.url);
         const r = results[scenario.name];
         console.log(`${scenario.name}: p50 ${r.p50} p95 ${r.p95} p99 ${r.p99} ms, ${r.meanResults} results`);

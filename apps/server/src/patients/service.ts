@@ -323,15 +323,16 @@ async function searchByName(
 }
 
 /** Candidates of each kind of misspelling at most (see fuzzyNameMatches). */
-const FUZZY_CANDIDATES = 500;
+const FUZZY_CANDIDATES = 200;
 
 /**
  * Tier 2 of the name search: misspellings that are not prefix matches — trigram word similarity
  * ("Jonathn") or the Soundex of any word ("Jonh Smiht" finds the Smiths) — ranked by the number
  * of words that sound alike, then similarity, then name. Ranking every patient whose surname sounds
  * like "Smiht" (tens of thousands at a million patients) took seconds, so the candidates are
- * bounded: up to 500 that sound like every word, 500 similar by trigrams, 500 sounding like any
- * word. Only a sea of equally good matches is cut, and typing more of the name narrows it.
+ * bounded: up to 200 that sound like every word, 200 similar by trigrams, 200 sounding like any
+ * word (ranked as read, without reading the patients again). Only a sea of equally good matches
+ * is cut, and typing more of the name narrows it.
  */
 async function fuzzyNameMatches(
   db: Db,
@@ -349,7 +350,8 @@ async function fuzzyNameMatches(
     sql` AND `,
   )})`;
   const branch = (condition: SQL) =>
-    sql`(SELECT id FROM patients WHERE clinic_id = ${ctx.clinicId} AND ${condition} AND ${notPrefix} LIMIT ${FUZZY_CANDIDATES})`;
+    sql`(SELECT id, search_name, search_phonetic, family_name, given_name FROM patients
+         WHERE clinic_id = ${ctx.clinicId} AND ${condition} AND ${notPrefix} LIMIT ${FUZZY_CANDIDATES})`;
   const branches = [
     ...(codes.length > 1 ? [branch(sql`${phonetic} @> ${queryCodes}`)] : []),
     branch(sql`${name} <% search_name`),
@@ -359,8 +361,7 @@ async function fuzzyNameMatches(
     await tx.execute(sql`SELECT set_config('pg_trgm.word_similarity_threshold', '0.4', true)`);
     const rows = await queryRows<{ id: string }>(
       tx,
-      sql`SELECT id FROM patients
-          WHERE id IN (${sql.join(branches, sql` UNION `)})
+      sql`SELECT id FROM (${sql.join(branches, sql` UNION `)}) candidates
           ORDER BY cardinality(ARRAY(SELECT unnest(${phonetic}) INTERSECT SELECT unnest(${queryCodes}))) DESC,
                    word_similarity(${name}, search_name) DESC, family_name, given_name, id
           LIMIT ${limit} OFFSET ${Math.max(0, offset)}`,
