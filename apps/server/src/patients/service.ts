@@ -331,8 +331,8 @@ const FUZZY_CANDIDATES = 200;
  * of words that sound alike, then similarity, then name. Ranking every patient whose surname sounds
  * like "Smiht" (tens of thousands at a million patients) took seconds, so the candidates are
  * bounded: up to 200 that sound like every word, 200 similar by trigrams, 200 sounding like any
- * word (ranked as read, without reading the patients again). Only a sea of equally good matches
- * is cut, and typing more of the name narrows it.
+ * word (ranked as read, without reading the patients again; those sounding like every word alone
+ * when they fill the page). Only a sea of equally good matches is cut, and typing more narrows it.
  */
 async function fuzzyNameMatches(
   db: Db,
@@ -352,20 +352,25 @@ async function fuzzyNameMatches(
   const branch = (condition: SQL) =>
     sql`(SELECT id, search_name, search_phonetic, family_name, given_name FROM patients
          WHERE clinic_id = ${ctx.clinicId} AND ${condition} AND ${notPrefix} LIMIT ${FUZZY_CANDIDATES})`;
-  const branches = [
-    ...(codes.length > 1 ? [branch(sql`${phonetic} @> ${queryCodes}`)] : []),
+  const soundsLikeAll = branch(sql`${phonetic} @> ${queryCodes}`);
+  const others = [
     branch(sql`${name} <% search_name`),
     ...(codes.length ? [branch(sql`${phonetic} && ${queryCodes}`)] : []),
   ];
+  const ranked = (candidates: SQL[]) =>
+    sql`SELECT id FROM (${sql.join(candidates, sql` UNION `)}) candidates
+        ORDER BY cardinality(ARRAY(SELECT unnest(${phonetic}) INTERSECT SELECT unnest(${queryCodes}))) DESC,
+                 word_similarity(${name}, search_name) DESC, family_name, given_name, id
+        LIMIT ${limit} OFFSET ${Math.max(0, offset)}`;
   return db.transaction(async (tx) => {
     await tx.execute(sql`SELECT set_config('pg_trgm.word_similarity_threshold', '0.4', true)`);
-    const rows = await queryRows<{ id: string }>(
-      tx,
-      sql`SELECT id FROM (${sql.join(branches, sql` UNION `)}) candidates
-          ORDER BY cardinality(ARRAY(SELECT unnest(${phonetic}) INTERSECT SELECT unnest(${queryCodes}))) DESC,
-                   word_similarity(${name}, search_name) DESC, family_name, given_name, id
-          LIMIT ${limit} OFFSET ${Math.max(0, offset)}`,
-    );
+    if (codes.length > 1) {
+      // Patients sounding like every word rank above all others: when they fill the page, the
+      // other candidates (the trigram ones are rechecked row by row) need not be read.
+      const first = await queryRows<{ id: string }>(tx, ranked([soundsLikeAll]));
+      if (first.length === limit) return first.map((r) => r.id);
+    }
+    const rows = await queryRows<{ id: string }>(tx, ranked(codes.length > 1 ? [soundsLikeAll, ...others] : others));
     return rows.map((r) => r.id);
   });
 }
