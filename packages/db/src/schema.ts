@@ -234,6 +234,16 @@ export const patients = pgTable('patients', {
   restricted: boolean('restricted').notNull().default(false),
 });
 
+/** Each distinct word of a patient's search_name, for prefix search in name order; kept by triggers (0043). */
+export const patientNameWords = pgTable('patient_name_words', {
+  clinicId: uuid('clinic_id').notNull(),
+  patientId: uuid('patient_id').notNull(),
+  word: text('word').notNull(),
+  familyName: text('family_name').notNull(),
+  givenName: text('given_name').notNull(),
+  searchName: text('search_name').notNull(),
+});
+
 export const coverages = pgTable('coverages', {
   id: uuid('id').primaryKey(),
   clinicId: uuid('clinic_id').notNull(),

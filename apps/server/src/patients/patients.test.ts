@@ -114,6 +114,49 @@ describe('patient search', () => {
     expect(await found(reception, '8675302')).not.toContain(created.body.id);
   });
 
+  it('lists whole-word matches, then longer words, then misspellings, page after page without repeats', async () => {
+    const own = await t.createClinic();
+    const desk = await t.signIn(await own.addUser('receptionist'));
+    const add = async (givenName: string, familyName: string) => {
+      const created = await desk.post('/api/patients', patientBody({ givenName, familyName, allowDuplicate: true }));
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      return created.body.id as string;
+    };
+    const misspelt = await add('Dee', 'Quilfether');
+    const longer = await add('Ben', 'Quillfeathers');
+    const hyphenated = await add('Cy', 'Quillfeather-Smith');
+    const exact = await add('Ada', 'Quillfeather');
+    const twice = await add('Quillon', 'Quillfeathers');
+    const page = async (q: string, offset: number) =>
+      (await desk.get(`/api/patients?q=${encodeURIComponent(q)}&limit=2&offset=${offset}`)).body.items.map(
+        (p: { id: string }) => p.id,
+      );
+    // The exact word first (by family, then given name), then the longer word, then the typo.
+    expect([
+      ...(await page('Quillfeather', 0)),
+      ...(await page('Quillfeather', 2)),
+      ...(await page('Quillfeather', 4)),
+      ...(await page('Quillfeather', 6)),
+    ]).toEqual([exact, hyphenated, longer, twice, misspelt]);
+    // Every word of the query must begin a word of the name.
+    expect((await page('ben quill', 0))[0]).toBe(longer);
+    // Two words beginning "quill" still list the patient once.
+    const all = [...(await page('quill', 0)), ...(await page('quill', 2)), ...(await page('quill', 4))];
+    expect(all).toHaveLength(5);
+    expect(new Set(all)).toEqual(new Set([exact, hyphenated, longer, twice, misspelt]));
+    // Renamed: the index of name words follows.
+    expect((await desk.patch(`/api/patients/${twice}`, { givenName: 'Rowan' })).status).toBe(200);
+    const words = await t.database.db
+      .select({ word: schema.patientNameWords.word, given: schema.patientNameWords.givenName })
+      .from(schema.patientNameWords)
+      .where(eq(schema.patientNameWords.patientId, twice));
+    expect(words.sort((a, b) => (a.word < b.word ? -1 : 1))).toEqual([
+      { word: 'quillfeathers', given: 'Rowan' },
+      { word: 'rowan', given: 'Rowan' },
+    ]);
+    expect((await page('rowan quill', 0))[0]).toBe(twice);
+  });
+
   it('finds a patient by birth date typed as ISO or as the clinic’s local format', async () => {
     const created = await reception.post('/api/patients', patientBody({ birthDate: '1932-11-27' }));
     expect(await found(reception, '1932-11-27')).toEqual([created.body.id]);

@@ -16,7 +16,7 @@ import {
   phoneticKey,
   todayIn,
 } from '@tend/domain';
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import { recordAudit, recordPatientsAccess } from '../audit/service';
 import { getClinic } from '../auth/service';
 import type { RequestContext } from '../context';
@@ -250,35 +250,7 @@ export async function searchPatients(
       .limit(options.limit)
       .offset(options.offset);
   } else {
-    // Typo-tolerant: trigram word similarity ("Jonathn"), Soundex of any word ("Jonh Smiht"
-    // finds the Smiths), and prefixes of any word ("smi"). Patients matching more of the
-    // words, and more closely, come first.
-    const name = query.name;
-    const phonetic = phoneticKey(name);
-    const phoneticWords = sql`string_to_array(${p.searchPhonetic}, ' ')`;
-    const queryWords = sql`string_to_array(${phonetic}, ' ')`;
-    rows = await db.transaction(async (tx) => {
-      await tx.execute(sql`SELECT set_config('pg_trgm.word_similarity_threshold', '0.4', true)`);
-      return tx
-        .select()
-        .from(p)
-        .where(
-          and(
-            eq(p.clinicId, ctx.clinicId),
-            sql`(${name} <% ${p.searchName}
-                 OR ${phoneticWords} && ${queryWords}
-                 OR ${p.searchName} LIKE ${`${name}%`} OR ${p.searchName} LIKE ${`% ${name}%`})`,
-          ),
-        )
-        .orderBy(
-          sql`cardinality(ARRAY(SELECT unnest(${phoneticWords}) INTERSECT SELECT unnest(${queryWords}))) DESC`,
-          sql`word_similarity(${name}, ${p.searchName}) DESC`,
-          p.familyName,
-          p.givenName,
-        )
-        .limit(options.limit)
-        .offset(options.offset);
-    });
+    rows = await searchByName(db, ctx, query.name, options);
   }
   // Every patient shown in a result list was looked at: one audit row each, so the patient's
   // "who looked at this record" includes searches that displayed them.
@@ -290,6 +262,117 @@ export async function searchPatients(
     { kind: query?.kind ?? 'recent', resultCount: rows.length },
   );
   return { items: rows.map(toSummary) };
+}
+
+/** `word` begins a word of `column` (normalizeName leaves no LIKE wildcard in a word). */
+function beginsWord(column: SQL, word: string): SQL {
+  return sql`(${column} LIKE ${`${word}%`} OR ${column} LIKE ${`% ${word}%`})`;
+}
+
+/**
+ * Name search, best matches first, in two tiers:
+ * 1. Every word of the query begins a word of the name ("smi", "maya smi"): read in order from
+ *    the btree of name words (patient_name_words), ordered by the matched word (so the exact
+ *    word "smith" comes before "smithers"), then family and given name. The index is walked in
+ *    that order and stops at the page's end, however many patients match.
+ * 2. Only when those do not fill the page: typo-tolerant matches that are not prefix matches —
+ *    trigram word similarity ("Jonathn"), Soundex of any word ("Jonh Smiht" finds the Smiths) —
+ *    patients matching more of the words, and more closely, first.
+ * Paging runs through tier 1, then tier 2.
+ */
+async function searchByName(
+  db: Db,
+  ctx: RequestContext,
+  name: string,
+  options: { limit: number; offset: number },
+): Promise<PatientRow[]> {
+  const p = schema.patients;
+  const words = [...new Set(name.split(' ').filter(Boolean))];
+  // The longest word is read from the index (the most selective, usually); the others are
+  // checked on each index entry's copy of the name.
+  const driving = words.reduce((a, b) => (b.length > a.length ? b : a));
+  const others = words.filter((w) => w !== driving);
+  const wanted = options.offset + options.limit;
+  const prefixRows = await queryRows<{ patient_id: string }>(
+    db,
+    sql`SELECT w.patient_id FROM patient_name_words w
+        WHERE w.clinic_id = ${ctx.clinicId} AND w.word LIKE ${`${driving}%`}
+          ${sql.join(
+            others.map((o) => sql`AND ${beginsWord(sql`w.search_name`, o)}`),
+            sql` `,
+          )}
+          -- A patient with two words beginning so ("Smith Smithers") is listed once, at the first.
+          AND NOT EXISTS (SELECT 1 FROM patient_name_words e
+                          WHERE e.patient_id = w.patient_id AND e.word LIKE ${`${driving}%`} AND e.word < w.word)
+        ORDER BY w.word, w.family_name, w.given_name, w.patient_id
+        LIMIT ${wanted}`,
+  );
+  const ids = prefixRows.slice(options.offset).map((r) => r.patient_id);
+  if (prefixRows.length < wanted) {
+    ids.push(
+      ...(await fuzzyNameMatches(db, ctx, name, words, options.limit - ids.length, options.offset - prefixRows.length)),
+    );
+  }
+  if (!ids.length) return [];
+  const found = await db
+    .select()
+    .from(p)
+    .where(and(eq(p.clinicId, ctx.clinicId), inArray(p.id, ids)));
+  const byId = new Map(found.map((row) => [row.id, row]));
+  return ids.map((id) => byId.get(id)).filter((row): row is PatientRow => row !== undefined);
+}
+
+/** Candidates of each kind of misspelling at most (see fuzzyNameMatches). */
+const FUZZY_CANDIDATES = 200;
+
+/**
+ * Tier 2 of the name search: misspellings that are not prefix matches — trigram word similarity
+ * ("Jonathn") or the Soundex of any word ("Jonh Smiht" finds the Smiths) — ranked by the number
+ * of words that sound alike, then similarity, then name. Ranking every patient whose surname sounds
+ * like "Smiht" (tens of thousands at a million patients) took seconds, so the candidates are
+ * bounded: up to 200 that sound like every word, 200 similar by trigrams, 200 sounding like any
+ * word (ranked as read, without reading the patients again; those sounding like every word alone
+ * when they fill the page). Only a sea of equally good matches is cut, and typing more narrows it.
+ */
+async function fuzzyNameMatches(
+  db: Db,
+  ctx: RequestContext,
+  name: string,
+  words: string[],
+  limit: number,
+  offset: number,
+): Promise<string[]> {
+  const codes = phoneticKey(name).split(' ').filter(Boolean);
+  const phonetic = sql`string_to_array(search_phonetic, ' ')`;
+  const queryCodes = sql`string_to_array(${codes.join(' ')}, ' ')`;
+  const notPrefix = sql`NOT (${sql.join(
+    words.map((w) => beginsWord(sql`search_name`, w)),
+    sql` AND `,
+  )})`;
+  const branch = (condition: SQL) =>
+    sql`(SELECT id, search_name, search_phonetic, family_name, given_name FROM patients
+         WHERE clinic_id = ${ctx.clinicId} AND ${condition} AND ${notPrefix} LIMIT ${FUZZY_CANDIDATES})`;
+  const soundsLikeAll = branch(sql`${phonetic} @> ${queryCodes}`);
+  const others = [
+    branch(sql`${name} <% search_name`),
+    ...(codes.length ? [branch(sql`${phonetic} && ${queryCodes}`)] : []),
+  ];
+  const ranked = (candidates: SQL[]) =>
+    sql`SELECT id FROM (${sql.join(candidates, sql` UNION `)}) candidates
+        ORDER BY cardinality(ARRAY(SELECT unnest(${phonetic}) INTERSECT SELECT unnest(${queryCodes}))) DESC,
+                 word_similarity(${name}, search_name) DESC, family_name, given_name, id
+        LIMIT ${limit} OFFSET ${Math.max(0, offset)}`;
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`SELECT set_config('pg_trgm.word_similarity_threshold', '0.4', true)`);
+    if (codes.length > 1) {
+      // Patients sounding like every word rank above all others: when they fill the page, the
+      // other candidates (the trigram ones are rechecked row by row) need not be read.
+      const first = await queryRows<{ id: string }>(tx, ranked([soundsLikeAll]));
+      if (first.length === limit) return first.map((r) => r.id);
+    }
+    const rows = await queryRows<{ id: string }>(tx, ranked(codes.length > 1 ? [soundsLikeAll, ...others] : others));
+    return rows.map((r) => r.id);
+  });
 }
 
 export async function updatePatient(

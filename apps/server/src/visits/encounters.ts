@@ -11,7 +11,8 @@ import {
   type ServiceLineInput,
   todayIn,
 } from '@tend/domain';
-import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { recordAudit } from '../audit/service';
 import { standardFeesOn } from '../billing/fees';
 import { requireBillableIcd10 } from '../codes/service';
@@ -60,7 +61,25 @@ async function codesOf(db: Db, encounterId: string): Promise<{ diagnoses: Diagno
   return { diagnoses, lines };
 }
 
-function summary(row: EncounterRow, patientName: string, codes: { diagnoses: DiagnosisRow[]; lines: LineRow[] }) {
+/** The columns a visit's summary shows (a list reads these, not the note's text). */
+const summaryColumns = {
+  id: e.id,
+  patientId: e.patientId,
+  providerId: e.providerId,
+  locationId: e.locationId,
+  appointmentId: e.appointmentId,
+  serviceDate: e.serviceDate,
+  status: e.status,
+  signedAt: e.signedAt,
+  createdAt: e.createdAt,
+  updatedAt: e.updatedAt,
+};
+
+function summary(
+  row: Pick<EncounterRow, keyof typeof summaryColumns>,
+  patientName: string,
+  codes: { diagnoses: DiagnosisRow[]; lines: LineRow[] },
+) {
   return {
     id: row.id,
     patientId: row.patientId,
@@ -622,7 +641,7 @@ export async function listEncounters(
   const clinicalView = !query.withoutCharge;
   if (clinicalView && query.patientId) await requireClinicalPatient(db, ctx, query.patientId);
   const rows = await db
-    .select({ encounter: e, given: p.givenName, family: p.familyName })
+    .select({ encounter: summaryColumns, given: p.givenName, family: p.familyName })
     .from(e)
     .innerJoin(p, eq(p.id, e.patientId))
     .where(
@@ -635,27 +654,43 @@ export async function listEncounters(
         query.status ? eq(e.status, query.status) : undefined,
       ),
     )
-    .orderBy(asc(e.serviceDate), asc(e.createdAt))
+    // The latest 500 (a patient's chart lists the newest first), returned oldest first.
+    .orderBy(desc(e.serviceDate), desc(e.createdAt), desc(e.id))
     .limit(500);
+  rows.reverse();
   const ids = rows.map((r) => r.encounter.id);
+  // One array parameter, not one per visit: building and binding 3 × 500 parameters cost more than the queries.
+  const inIds = (column: AnyPgColumn) => sql`${column} = ANY(${`{${ids.join(',')}}`}::uuid[])`;
   const [diagnoses, lines, charges] = ids.length
     ? await Promise.all([
-        db.select().from(d).where(inArray(d.encounterId, ids)).orderBy(asc(d.position)),
-        db.select().from(l).where(inArray(l.encounterId, ids)).orderBy(asc(l.createdAt)),
+        db.select().from(d).where(inIds(d.encounterId)).orderBy(asc(d.position)),
+        db.select().from(l).where(inIds(l.encounterId)).orderBy(asc(l.createdAt)),
         db
           .select({ encounterId: schema.charges.encounterId })
           .from(schema.charges)
-          .where(and(inArray(schema.charges.encounterId, ids), eq(schema.charges.status, 'open'))),
+          .where(and(inIds(schema.charges.encounterId), eq(schema.charges.status, 'open'))),
       ])
     : [[], [], []];
+  // Grouped once by visit (not filtered per visit: 500 visits × 2,500 code rows was quadratic).
+  const group = <T extends { encounterId: string | null }>(list: T[]) => {
+    const byVisit = new Map<string, T[]>();
+    for (const x of list) {
+      if (!x.encounterId) continue;
+      const those = byVisit.get(x.encounterId);
+      if (those) those.push(x);
+      else byVisit.set(x.encounterId, [x]);
+    }
+    return byVisit;
+  };
+  const [diagnosesOf, linesOf, chargesOf] = [group(diagnoses), group(lines), group(charges)];
   const dayAgo = Date.now() - 86_400_000;
   const items = rows
     .map((r) => {
-      const chargeCount = charges.filter((c) => c.encounterId === r.encounter.id).length;
+      const chargeCount = chargesOf.get(r.encounter.id)?.length ?? 0;
       return {
         ...summary(r.encounter, `${r.given} ${r.family}`, {
-          diagnoses: diagnoses.filter((x) => x.encounterId === r.encounter.id),
-          lines: lines.filter((x) => x.encounterId === r.encounter.id),
+          diagnoses: diagnosesOf.get(r.encounter.id) ?? [],
+          lines: linesOf.get(r.encounter.id) ?? [],
         }),
         // Unsigned more than a day after it was opened: flagged on the provider's day and for the manager.
         overdue: r.encounter.status === 'in_progress' && r.encounter.createdAt.getTime() < dayAgo,
