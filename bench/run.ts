@@ -87,8 +87,26 @@ interface Scenario {
   p95: number;
   p99: number;
   max: number;
+  /** The server process's CPU time (user + system) per request: its cost, whatever the machine's load. */
+  cpuMsPerRequest?: number;
   /** Anything else worth knowing (statuses, rows checked). */
   note?: string;
+}
+
+/** The server child's pid, once started. */
+let serverPid = 0;
+
+/** CPU time (user + system, ms) the server process has used so far, from /proc/<pid>/stat. */
+function serverCpuMs(): number {
+  if (!serverPid) return 0;
+  const fields = readFileSync(`/proc/${serverPid}/stat`, 'utf8').split(') ')[1].split(' ');
+  // utime and stime are fields 14 and 15 of stat (11 and 12 after the name), in clock ticks (100 Hz).
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+function withCpu(result: Scenario, cpuBefore: number): Scenario {
+  result.cpuMsPerRequest = round((serverCpuMs() - cpuBefore) / (result.requests || 1));
+  return result;
 }
 
 const round = (n: number, places = 1) => Math.round(n * 10 ** places) / 10 ** places;
@@ -133,7 +151,9 @@ async function sequential(
   let errors = 0;
   let first = '';
   let spent = 0;
+  let cpu = 0;
   for (let i = 0; i < WARMUP + requests; i++) {
+    if (i === WARMUP) cpu = serverCpuMs();
     const { method = 'GET', path, body } = request(i);
     const response = await timed(client, method, path, body);
     if (i < WARMUP) continue;
@@ -144,7 +164,7 @@ async function sequential(
       first ||= `${response.status} ${JSON.stringify(response.body).slice(0, 300)}`;
     }
   }
-  const result = summarise(name, 1, samples, errors, spent);
+  const result = withCpu(summarise(name, 1, samples, errors, spent), cpu);
   if (first) result.note = `first error: ${first}`;
   log(result);
   return result;
@@ -152,7 +172,7 @@ async function sequential(
 
 function log(s: Scenario) {
   console.log(
-    `${s.name}: ${s.requests} requests, ${s.errors} errors, ${s.perSecond}/s, p50 ${s.p50} ms, p95 ${s.p95} ms, p99 ${s.p99} ms${s.note ? ` — ${s.note}` : ''}`,
+    `${s.name}: ${s.requests} requests, ${s.errors} errors, ${s.perSecond}/s, p50 ${s.p50} ms, p95 ${s.p95} ms, p99 ${s.p99} ms, server CPU ${s.cpuMsPerRequest ?? '?'} ms/request${s.note ? ` — ${s.note}` : ''}`,
   );
 }
 
@@ -386,6 +406,7 @@ async function concurrent(
   const statuses: Record<number, number> = {};
   let errors = 0;
   let first = '';
+  const cpu = serverCpuMs();
   const started = performance.now();
   const deadline = started + deadlineMs;
   await Promise.all(
@@ -401,7 +422,7 @@ async function concurrent(
       }
     }),
   );
-  const result = summarise(name, clients, samples, errors, performance.now() - started);
+  const result = withCpu(summarise(name, clients, samples, errors, performance.now() - started), cpu);
   return { result, statuses, first };
 }
 
@@ -411,13 +432,10 @@ async function scenarios(url: string, data: Prepared) {
   const failures: string[] = [];
   const admin = await signedIn(url, ADMIN.email, ADMIN.password);
 
-  // Register patient: unique names (names refuse digits: the counter in letters).
-  const letters = (n: number) => {
-    let s = '';
-    for (let k = n + 26 * 26; k > 0; k = Math.floor(k / 26)) s = String.fromCharCode(97 + (k % 26)) + s;
-    return s;
-  };
-  const run = randomBytes(3).readUIntBE(0, 3);
+  // Register patient: random letters for names (names refuse digits), unlike each other and every
+  // generated patient, so the duplicate check (name trigrams, birth date, phone) finds no candidate.
+  const word = (length: number) =>
+    [...randomBytes(length)].map((byte, k) => String.fromCharCode((k ? 97 : 65) + (byte % 26))).join('');
   results.push(
     await sequential(
       'POST /api/patients (register)',
@@ -427,12 +445,12 @@ async function scenarios(url: string, data: Prepared) {
         method: 'POST',
         path: '/api/patients',
         body: {
-          givenName: `Bench${letters(run)}`,
-          familyName: `Reg${letters(i)}`,
+          givenName: word(7),
+          familyName: word(9),
           birthDate: `19${50 + (i % 50)}-0${1 + (i % 9)}-1${i % 10}`,
           sex: i % 2 ? 'female' : 'male',
-          // Generated phones are +1617 2000000–9999999: these never match one (a possible duplicate).
-          phone: `+16171${String(i % 1_000_000).padStart(6, '0')}`,
+          // Generated phones are +1 617 …: another area code never matches one (a possible duplicate).
+          phone: `+1212${2_000_000 + i}`,
         },
       }),
       (status) => status === 201,
@@ -886,6 +904,7 @@ async function main() {
     console.log(`tend start → /api/health answers: ${startToReadyMs} ms`);
     const pid = tend.child.pid;
     if (!pid) throw new Error('no server pid');
+    serverPid = pid;
     const memory = memorySampler(pid);
     const measuredAt = new Date().toISOString();
     const run = await scenarios(tend.url, data);
@@ -893,6 +912,7 @@ async function main() {
     const mem = memory.stop();
     console.log(`Server memory: max RSS ${mem.maxRssMB} MB sampled, VmHWM ${mem.hwmMB} MB`);
     tend.child.kill('SIGTERM');
+    serverPid = 0;
     await tend.exited;
     tend = null;
 
@@ -951,9 +971,9 @@ Data: ${Object.entries(data.counts)
       .join(', ')}; chart patient: ${data.chart.signedVisits} signed visits.
 Machine: ${result.machine.cpus} × ${result.machine.cpuModel}, ${result.machine.memoryGiB} GiB, Node.js ${process.version}; load average ${loadBefore.map((n) => n.toFixed(2)).join(' ')} before, ${loadAfter.map((n) => n.toFixed(2)).join(' ')} after. Load generator on the same machine (loopback HTTP, keep-alive); latency is client-side.
 
-| Scenario | Clients | Requests | Errors | Req/s | p50 ms | p95 ms | p99 ms | max ms |
-| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
-${run.results.map((r) => `| ${r.name.startsWith('  ') ? `&nbsp;&nbsp;${r.name.trim()}` : r.name} | ${r.clients} | ${r.requests} | ${r.errors} | ${fmt(r.perSecond)} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.p99)} | ${fmt(r.max)} |`).join('\n')}
+| Scenario | Clients | Requests | Errors | Req/s | p50 ms | p95 ms | p99 ms | max ms | server CPU ms/req |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+${run.results.map((r) => `| ${r.name.startsWith('  ') ? `&nbsp;&nbsp;${r.name.trim()}` : r.name} | ${r.clients} | ${r.requests} | ${r.errors} | ${fmt(r.perSecond)} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.p99)} | ${fmt(r.max)} | ${r.cpuMsPerRequest ?? '—'} |`).join('\n')}
 
 ${limits.length ? `pgbench on the same PostgreSQL, same run, 32 clients, ${BOOKING_MS / 1000} s each: ${limits.map((l) => `${l.script} **${l.tps} tps**${l.failed ? ` (${l.failed} failed)` : ''}`).join('; ')}. Tend booking (32 clients) ÷ booking-shaped pgbench: **${ratio} %**.\n` : ''}
 Server: start to ready (spawn → /api/health answers) **${startToReadyMs} ms**; memory max RSS sampled ${mem.maxRssMB} MB, VmHWM ${mem.hwmMB} MB.
