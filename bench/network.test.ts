@@ -23,6 +23,7 @@ describe('bench network generator', () => {
       daysAhead: 14,
       patients: 300,
       today: '2026-03-16',
+      chartVisits: 40,
     });
   });
   afterAll(() => drop());
@@ -56,6 +57,15 @@ describe('bench network generator', () => {
     );
     expect(messages.sent).toBeGreaterThan(0);
     expect(messages.queued).toBeGreaterThan(0);
+  });
+
+  it('gives the chart patient (MRN 100001) the signed visits asked for', async () => {
+    const [chart] = await queryRows<{ signed: number }>(
+      database.db,
+      sql`SELECT count(*)::int AS signed FROM patients p JOIN encounters e ON e.patient_id = p.id AND e.status = 'signed'
+          WHERE p.clinic_id = ${network.clinicId} AND p.mrn = '100001'`,
+    );
+    expect(chart.signed).toBeGreaterThanOrEqual(40);
   });
 
   it('keeps the ledger consistent: payments equal their allocations, no side overpaid', async () => {

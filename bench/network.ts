@@ -29,6 +29,12 @@ export interface NetworkOptions {
   timezone: string;
   /** Local date the data is centred on; defaults to today. */
   today?: string;
+  /**
+   * Signed visits to give the first patient (MRN 100001), the chart benchmark's patient: the first
+   * visit of each morning and afternoon of the first provider goes to them until they have this many
+   * (random picks may add a few). 0: none.
+   */
+  chartVisits: number;
   /** Called with a line of progress now and then. */
   progress?: (line: string) => void;
 }
@@ -42,6 +48,7 @@ export const NETWORK_OPTIONS: NetworkOptions = {
   patients: 60_000,
   fillRate: 0.92,
   timezone: 'America/New_York',
+  chartVisits: 0,
 };
 
 /** Mon–Fri 07:30–12:30 and 13:00–18:00 (a staggered lunch is not modelled). */
@@ -394,6 +401,7 @@ export async function generateNetwork(
 
   let nextNew = established;
   let reference = 0;
+  let chartVisitsLeft = options.chartVisits;
   let dayIndex = 0;
   for (let date = firstDate; date <= lastDate; date = addDays(date, 1), dayIndex++) {
     if (dayIndex % 60 === 0) {
@@ -410,6 +418,7 @@ export async function generateNetwork(
       for (const block of WORKING_BLOCKS) {
         let cursor = zonedTimeToInstant(date, block.start, tz);
         const end = zonedTimeToInstant(date, block.end, tz);
+        let firstOfBlock = provider === providers[0];
         for (;;) {
           let typeIndex = pickWeighted(random, (end - cursor) / MINUTE);
           if (typeIndex === null) break;
@@ -421,7 +430,9 @@ export async function generateNetwork(
           } else {
             patientIndex = Math.floor(random() * Math.max(1, Math.min(joined, nextNew)));
             if (typeIndex === NEW_PATIENT_TYPE) typeIndex = 0;
+            if (firstOfBlock && chartVisitsLeft > 0 && cursor < now - DAY) patientIndex = 0;
           }
+          firstOfBlock = false;
           const start = cursor;
           const stop = start + TYPES[typeIndex].durationMinutes * MINUTE;
           cursor = stop;
@@ -508,6 +519,7 @@ export async function generateNetwork(
 
           // The visit's note, signed, with 2–3 service lines and their charges.
           const encounterId = newId();
+          if (patientIndex === 0) chartVisitsLeft--;
           const signedAt = new Date(completedAt + minutes(random, 2, 120));
           const diagnosis = pick(random, DIAGNOSES);
           loader.push('encounters', {
