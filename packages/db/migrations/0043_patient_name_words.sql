@@ -8,6 +8,11 @@
 -- a range (LIKE 'smi%' uses the index) on any server locale.
 -- Kept by the triggers below from the columns the application writes, so every writer (the API,
 -- imports, the benchmark's bulk loader) keeps it true.
+-- Servers of the old release may still be registering patients while this runs (a rolling
+-- upgrade): the lock holds their writes to patients until this migration commits, so no patient is
+-- added or renamed between the backfill below and the triggers that keep the words afterwards.
+LOCK TABLE patients IN SHARE ROW EXCLUSIVE MODE;
+
 CREATE TABLE patient_name_words (
   clinic_id uuid NOT NULL REFERENCES clinics(id),
   patient_id uuid NOT NULL REFERENCES patients(id) ON DELETE CASCADE,

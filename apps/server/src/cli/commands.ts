@@ -55,9 +55,10 @@ Commands:
                             Load the CMS ICD-10-CM code-descriptions file (icd10cm-codes-YYYY.txt):
                             adds and updates codes, marks the codes it no longer lists not billable
   training reset            Reset the training clinic to fresh mock data (people practising stay signed in)
-  secret-key adopt          Only after the secret key was lost: make the database take this server's key
-                            (TEND_SECRET_KEY or the data folder's secret.key). Servers with another key
-                            are refused at start; sealed passwords and two-step secrets must be set again
+  secret-key adopt          Only after the secret key was lost, with every Tend server stopped: make the
+                            database take this key (TEND_SECRET_KEY or the data folder's secret.key), then
+                            start every server with it. Servers with another key are refused at start;
+                            sealed passwords and two-step secrets must be set again
   help                      Show this help
 
 Environment: PORT (3000), TEND_DATA_DIR (./data), DATABASE_URL (postgres://… for a PostgreSQL server),

@@ -107,8 +107,9 @@ export async function checkSecretKey(db: Db, source: SecretKeySource): Promise<v
     throw new Error(
       `This server's secret key, from ${keyOrigin(source)}, is not the key this database was first used with ` +
         `(recorded ${stored.recordedAt.toISOString()}). Every Tend server on one database must have the same key: ` +
-        'set the same TEND_SECRET_KEY (or TEND_SECRET_KEY_FILE) on each. If the old key is lost for good, run ' +
-        '`tend secret-key adopt` with the new key set: the database then takes the new key, and the stored SMTP/SMS ' +
+        'set the same TEND_SECRET_KEY (or TEND_SECRET_KEY_FILE) on each. If the old key is lost for good, stop every ' +
+        'Tend server and run `tend secret-key adopt` with the new key set: the database then takes the new key (start ' +
+        'every server with it; a server still running keeps the old one), and the stored SMTP/SMS ' +
         'passwords must be entered again, two-step sign-in reset for each account that had it, and links already ' +
         'sent to patients stop working.',
     );

@@ -268,13 +268,18 @@ if (!pgServer) {
       const held = new Promise<undefined>((resolve) => {
         release = resolve;
       });
+      let taken: (value?: undefined) => void = () => undefined;
+      const lockTaken = new Promise<undefined>((resolve) => {
+        taken = resolve;
+      });
       const other = await openDatabase({ databaseUrl: env.DATABASE_URL, poolSize: 2 });
       try {
         const first = database.withLockOrSkip('tend:warm-report-rollups', async () => {
+          taken();
           await held;
           return 'warmed';
         });
-        await new Promise((resolve) => setTimeout(resolve, 100));
+        await lockTaken;
         expect(await other.withLockOrSkip('tend:warm-report-rollups', async () => 'warmed twice')).toBeUndefined();
         release();
         expect(await first).toBe('warmed');
