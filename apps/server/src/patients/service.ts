@@ -332,7 +332,12 @@ const FUZZY_CANDIDATES = 200;
  * like "Smiht" (tens of thousands at a million patients) took seconds, so the candidates are
  * bounded: up to 200 that sound like every word, 200 similar by trigrams, 200 sounding like any
  * word (ranked as read, without reading the patients again; those sounding like every word alone
- * when they fill the page). Only a sea of equally good matches is cut, and typing more narrows it.
+ * when they fill the page). Each 200 is the first found in table order, not the closest: no index
+ * gives these conditions in a useful order, and sorting every match (75,000 patients sounding like
+ * "mya" or "smtih" at a million) costs half a second. So when more than 200 match, a closer match
+ * beyond them is not listed (typing more narrows it). The choice is stable from page to page:
+ * the scans run in table order (no parallel workers, no synchronised scans that start mid-table),
+ * and the patients sounding like every word come only from their own 200, as on a page they fill.
  */
 async function fuzzyNameMatches(
   db: Db,
@@ -353,9 +358,11 @@ async function fuzzyNameMatches(
     sql`(SELECT id, search_name, search_phonetic, family_name, given_name FROM patients
          WHERE clinic_id = ${ctx.clinicId} AND ${condition} AND ${notPrefix} LIMIT ${FUZZY_CANDIDATES})`;
   const soundsLikeAll = branch(sql`${phonetic} @> ${queryCodes}`);
+  // With several words, the patients sounding like all of them are soundsLikeAll's alone.
+  const notAll = codes.length > 1 ? sql` AND NOT (${phonetic} @> ${queryCodes})` : sql``;
   const others = [
-    branch(sql`${name} <% search_name`),
-    ...(codes.length ? [branch(sql`${phonetic} && ${queryCodes}`)] : []),
+    branch(sql`${name} <% search_name${notAll}`),
+    ...(codes.length ? [branch(sql`${phonetic} && ${queryCodes}${notAll}`)] : []),
   ];
   const ranked = (candidates: SQL[]) =>
     sql`SELECT id FROM (${sql.join(candidates, sql` UNION `)}) candidates
@@ -363,7 +370,9 @@ async function fuzzyNameMatches(
                  word_similarity(${name}, search_name) DESC, family_name, given_name, id
         LIMIT ${limit} OFFSET ${Math.max(0, offset)}`;
   return db.transaction(async (tx) => {
-    await tx.execute(sql`SELECT set_config('pg_trgm.word_similarity_threshold', '0.4', true)`);
+    await tx.execute(sql`SELECT set_config('pg_trgm.word_similarity_threshold', '0.4', true),
+                                set_config('synchronize_seqscans', 'off', true),
+                                set_config('max_parallel_workers_per_gather', '0', true)`);
     if (codes.length > 1) {
       // Patients sounding like every word rank above all others: when they fill the page, the
       // other candidates (the trigram ones are rechecked row by row) need not be read.

@@ -620,6 +620,9 @@ export async function addAddendum(db: Db, ctx: RequestContext, id: string, input
   return getEncounter(db, ctx, id);
 }
 
+/** The most visits one list returns; `truncated` says there were more. */
+const LIST_CAP = 500;
+
 /**
  * Visits (codes and state, no note text) by day, provider or status: a provider's day, the
  * unsigned notes, the signed visits without a charge.
@@ -634,7 +637,7 @@ export async function listEncounters(
     status?: 'in_progress' | 'signed' | undefined;
     withoutCharge?: boolean | undefined;
   },
-): Promise<{ items: (EncounterSummary & { overdue: boolean; chargeCount: number })[] }> {
+): Promise<{ items: (EncounterSummary & { overdue: boolean; chargeCount: number })[]; truncated: boolean }> {
   const p = schema.patients;
   // Visits list their codes: clinical, so a restricted patient's are asked for with a 403 and
   // left out of other lists. The billing views (without a charge) show codes only to bill them.
@@ -652,12 +655,28 @@ export async function listEncounters(
         query.patientId ? eq(e.patientId, query.patientId) : undefined,
         query.date ? eq(e.serviceDate, query.date) : undefined,
         query.status ? eq(e.status, query.status) : undefined,
+        // Signed and billing nothing, decided before the cap (not among the capped visits).
+        query.withoutCharge
+          ? and(
+              eq(e.status, 'signed'),
+              sql`NOT EXISTS (SELECT 1 FROM ${schema.charges} WHERE ${schema.charges.encounterId} = ${e.id}
+                                AND ${schema.charges.status} = 'open')`,
+            )
+          : undefined,
       ),
     )
-    // The latest 500 (a patient's chart lists the newest first), returned oldest first.
-    .orderBy(desc(e.serviceDate), desc(e.createdAt), desc(e.id))
-    .limit(500);
-  rows.reverse();
+    // At most 500, one more read to tell that the list is cut. Visits without a charge: the
+    // oldest (the most overdue to bill). Others: the latest (a chart lists the newest first).
+    // Either is returned oldest first.
+    .orderBy(
+      ...(query.withoutCharge
+        ? [asc(e.serviceDate), asc(e.createdAt), asc(e.id)]
+        : [desc(e.serviceDate), desc(e.createdAt), desc(e.id)]),
+    )
+    .limit(LIST_CAP + 1);
+  const truncated = rows.length > LIST_CAP;
+  rows.splice(LIST_CAP);
+  if (!query.withoutCharge) rows.reverse();
   const ids = rows.map((r) => r.encounter.id);
   // One array parameter, not one per visit: building and binding 3 × 500 parameters cost more than the queries.
   const inIds = (column: AnyPgColumn) => sql`${column} = ANY(${`{${ids.join(',')}}`}::uuid[])`;
@@ -684,21 +703,19 @@ export async function listEncounters(
   };
   const [diagnosesOf, linesOf, chargesOf] = [group(diagnoses), group(lines), group(charges)];
   const dayAgo = Date.now() - 86_400_000;
-  const items = rows
-    .map((r) => {
-      const chargeCount = chargesOf.get(r.encounter.id)?.length ?? 0;
-      return {
-        ...summary(r.encounter, `${r.given} ${r.family}`, {
-          diagnoses: diagnosesOf.get(r.encounter.id) ?? [],
-          lines: linesOf.get(r.encounter.id) ?? [],
-        }),
-        // Unsigned more than a day after it was opened: flagged on the provider's day and for the manager.
-        overdue: r.encounter.status === 'in_progress' && r.encounter.createdAt.getTime() < dayAgo,
-        chargeCount,
-      };
-    })
-    .filter((item) => !query.withoutCharge || (item.status === 'signed' && item.chargeCount === 0));
-  return { items };
+  const items = rows.map((r) => {
+    const chargeCount = chargesOf.get(r.encounter.id)?.length ?? 0;
+    return {
+      ...summary(r.encounter, `${r.given} ${r.family}`, {
+        diagnoses: diagnosesOf.get(r.encounter.id) ?? [],
+        lines: linesOf.get(r.encounter.id) ?? [],
+      }),
+      // Unsigned more than a day after it was opened: flagged on the provider's day and for the manager.
+      overdue: r.encounter.status === 'in_progress' && r.encounter.createdAt.getTime() < dayAgo,
+      chargeCount,
+    };
+  });
+  return { items, truncated };
 }
 
 export { requireEncounter, requireEncounterAccess, requireOwnProvider };

@@ -44,6 +44,10 @@ export function visitRoutes(server: FastifyInstance, deps: Deps): void {
   const { db } = deps.database;
   const tags = ['visits'];
   const items = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item) });
+  // At most 500 visits; `truncated`: there were more (the chart's latest 500, the oldest 500 without a charge).
+  const visitList = items(zEncounterSummary.extend({ overdue: z.boolean(), chargeCount: z.number().int() })).extend({
+    truncated: z.boolean(),
+  });
 
   // ---- Service catalogue and note templates ----
   app.get(
@@ -151,7 +155,7 @@ export function visitRoutes(server: FastifyInstance, deps: Deps): void {
       schema: {
         tags,
         summary:
-          'Visits (state and codes, no note text) by provider, patient, date or status; `overdue` = unsigned over a day',
+          'Visits (state and codes, no note text) by provider, patient, date or status, the latest 500 (`truncated`: there were more); `overdue` = unsigned over a day',
         querystring: z.object({
           providerId: zId.optional(),
           patientId: zId.optional(),
@@ -159,7 +163,7 @@ export function visitRoutes(server: FastifyInstance, deps: Deps): void {
           status: z.enum(['in_progress', 'signed']).optional(),
         }),
         response: {
-          200: items(zEncounterSummary.extend({ overdue: z.boolean(), chargeCount: z.number().int() })),
+          200: visitList,
           ...errorResponses,
         },
       },
@@ -172,9 +176,10 @@ export function visitRoutes(server: FastifyInstance, deps: Deps): void {
       config: { access: 'charge.read' },
       schema: {
         tags,
-        summary: 'Signed visits that billed nothing ("visit without charge"), for the manager to check',
+        summary:
+          'Signed visits that billed nothing ("visit without charge"), for the manager to check: the oldest 500 (`truncated`: there were more)',
         response: {
-          200: items(zEncounterSummary.extend({ overdue: z.boolean(), chargeCount: z.number().int() })),
+          200: visitList,
           ...errorResponses,
         },
       },

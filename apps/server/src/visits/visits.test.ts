@@ -119,7 +119,7 @@ describe('a visit from check-in to charges', () => {
       patientId: patient,
       providerId,
       appointmentTypeId: typeId,
-      start: new Date(Date.now() + 5 * 86_400_000).toISOString().slice(0, 13) + ':00:00Z',
+      start: `${new Date(Date.now() + 5 * 86_400_000).toISOString().slice(0, 13)}:00:00Z`,
     });
     const early = await doctor.post('/api/encounters', { appointmentId: later.body.id });
     expect(early.status).toBe(409);
@@ -268,7 +268,64 @@ describe('a visit from check-in to charges', () => {
     expect(flagged.status).toBe(200);
     expect(flagged.body.items.map((v: { id: string }) => v.id)).toContain(visit.id);
   });
+
+  it('lists an old visit without a charge behind 500 newer billed ones, and says when a chart is cut at 500', async () => {
+    const longAgo = await s.addPatient();
+    const [old] = await signedVisits(longAgo, 1, { charged: false, daysAgo: 2000 });
+    const regular = await s.addPatient();
+    const billed = await signedVisits(regular, 501, { charged: true, daysAgo: 1 });
+
+    const flagged = await s.manager.get('/api/encounters/without-charge');
+    expect(flagged.status).toBe(200);
+    const flaggedIds = flagged.body.items.map((v: { id: string }) => v.id);
+    expect(flaggedIds).toContain(old);
+    expect(flaggedIds).not.toContain(billed[0]);
+    expect(flagged.body.truncated).toBe(false);
+
+    const chart = await doctor.get(`/api/encounters?patientId=${regular}`);
+    expect(chart.status).toBe(200);
+    expect(chart.body.truncated).toBe(true);
+    // The latest 500, oldest first: the oldest of the 501 is the one left out.
+    expect(chart.body.items.map((v: { id: string }) => v.id)).toEqual(billed.slice(0, 500).reverse());
+    const short = await doctor.get(`/api/encounters?patientId=${longAgo}`);
+    expect(short.body).toMatchObject({ truncated: false, items: [{ id: old }] });
+  });
 });
+
+/**
+ * Signed visits of a patient written straight to the database (fast; the API way is tested above),
+ * one a day going back from `daysAgo`, newest first; billed ones with a service line and its open charge.
+ */
+async function signedVisits(
+  patientId: string,
+  count: number,
+  options: { charged: boolean; daysAgo: number },
+): Promise<string[]> {
+  const visits = sql`INSERT INTO encounters (id, clinic_id, patient_id, provider_id, location_id, service_date, status, signed_at)
+    SELECT gen_random_uuid(), p.clinic_id, p.id, ${providerId}, ${s.locationId}, current_date - (${options.daysAgo}::int + g), 'signed', now()
+    FROM patients p, generate_series(0, ${count - 1}::int) g WHERE p.id = ${patientId}
+    RETURNING id, clinic_id, patient_id, provider_id, location_id, service_date`;
+  const rows = options.charged
+    ? await queryRows<{ id: string }>(
+        t.database.db,
+        sql`WITH v AS (${visits}),
+            line AS (INSERT INTO encounter_services (id, clinic_id, encounter_id, service_id, code, code_system, description, units, fee_cents, diagnosis_pointers)
+                     SELECT gen_random_uuid(), clinic_id, id, ${visitService.id}, '99213', 'CPT', 'Office visit', 1, 12500, '{1}' FROM v
+                     RETURNING id, encounter_id),
+            charge AS (INSERT INTO charges (id, clinic_id, encounter_id, service_line_id, patient_id, provider_id, location_id, service_date,
+                                            code, code_system, description, units, unit_fee_cents, amount_cents, diagnosis_codes, patient_cents)
+                       SELECT gen_random_uuid(), v.clinic_id, v.id, line.id, v.patient_id, v.provider_id, v.location_id, v.service_date,
+                              '99213', 'CPT', 'Office visit', 1, 12500, 12500, '{J11.1}', 12500
+                       FROM v JOIN line ON line.encounter_id = v.id)
+            SELECT id FROM v ORDER BY service_date DESC`,
+      )
+    : await queryRows<{ id: string }>(
+        t.database.db,
+        sql`WITH v AS (${visits}) SELECT id FROM v ORDER BY service_date DESC`,
+      );
+  expect(rows).toHaveLength(count);
+  return rows.map((r) => r.id);
+}
 
 describe('who may do what', () => {
   it('keeps note text from the front desk and billing, lets nurses write the intake only, and only the visit’s provider sign', async () => {

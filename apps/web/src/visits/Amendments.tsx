@@ -10,7 +10,7 @@ import { formatDate, formatDateTime } from '../components/format';
 import { AnchorLink } from '../components/links';
 import { errorMessage, notifySuccess } from '../components/notify';
 import { EmptyState, ErrorState, Loading } from '../components/states';
-import { useEncounter, type VisitListItem, visitKeys } from './api';
+import { useEncounter, usePatientVisits } from './api';
 import { Section } from './Section';
 
 /**
@@ -197,16 +197,11 @@ function AmendmentFormModal({
 
 function RecordModal({ patientId, onClose }: { patientId: string; onClose: () => void }) {
   const { can, today } = useSession();
-  const visits = useQuery({
-    queryKey: visitKeys.encounters({ patientId }),
-    queryFn: ({ signal }) =>
-      http.get<{ items: VisitListItem[] }>('/encounters', { patientId }, { signal }).then((r) => r.items),
-    enabled: can('clinical.read'),
-  });
+  const visits = usePatientVisits(patientId, can('clinical.read'));
   const [receivedOn, setReceivedOn] = useState(today);
   const [encounterId, setEncounterId] = useState<string | null>(null);
   const [request, setRequest] = useState('');
-  const visitOptions = (visits.data ?? []).map((v) => ({
+  const visitOptions = (visits.data?.items ?? []).map((v) => ({
     value: v.id,
     label: t('amendment.concernsVisit', { date: formatDate(v.serviceDate) }),
   }));

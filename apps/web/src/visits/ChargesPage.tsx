@@ -140,44 +140,51 @@ function VisitsWithoutCharge() {
       </Text>
       <QueryView
         query={visits}
-        isEmpty={(data) => data.length === 0}
+        isEmpty={(data) => data.items.length === 0}
         empty={
           <Text size="sm" c="dimmed">
             {t('charges.withoutChargeNone')}
           </Text>
         }
       >
-        {(data) => (
-          <Table fz="sm" verticalSpacing={6}>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t('charges.date')}</Table.Th>
-                <Table.Th>{t('charges.patient')}</Table.Th>
-                <Table.Th>{t('charges.provider')}</Table.Th>
-                <Table.Th>{t('charges.diagnoses')}</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {data.map((visit) => (
-                <Table.Tr key={visit.id}>
-                  <Table.Td>{formatDate(visit.serviceDate)}</Table.Td>
-                  <Table.Td fw={600}>{visit.patientName}</Table.Td>
-                  <Table.Td>{providerOf.get(visit.providerId) ?? ''}</Table.Td>
-                  <Table.Td>
-                    {visit.diagnoses.length === 0 ? (
-                      <Badge variant="light" color="gray" size="sm">
-                        {t('charges.noDiagnosis')}
-                      </Badge>
-                    ) : (
-                      <Text size="sm" ff="monospace">
-                        {visit.diagnoses.map((d) => d.code).join(', ')}
-                      </Text>
-                    )}
-                  </Table.Td>
+        {({ items, truncated }) => (
+          <>
+            {truncated && (
+              <Text size="sm" c="dimmed" mb="xs">
+                {t('charges.withoutChargeTruncated')}
+              </Text>
+            )}
+            <Table fz="sm" verticalSpacing={6}>
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>{t('charges.date')}</Table.Th>
+                  <Table.Th>{t('charges.patient')}</Table.Th>
+                  <Table.Th>{t('charges.provider')}</Table.Th>
+                  <Table.Th>{t('charges.diagnoses')}</Table.Th>
                 </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
+              </Table.Thead>
+              <Table.Tbody>
+                {items.map((visit) => (
+                  <Table.Tr key={visit.id}>
+                    <Table.Td>{formatDate(visit.serviceDate)}</Table.Td>
+                    <Table.Td fw={600}>{visit.patientName}</Table.Td>
+                    <Table.Td>{providerOf.get(visit.providerId) ?? ''}</Table.Td>
+                    <Table.Td>
+                      {visit.diagnoses.length === 0 ? (
+                        <Badge variant="light" color="gray" size="sm">
+                          {t('charges.noDiagnosis')}
+                        </Badge>
+                      ) : (
+                        <Text size="sm" ff="monospace">
+                          {visit.diagnoses.map((d) => d.code).join(', ')}
+                        </Text>
+                      )}
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </>
         )}
       </QueryView>
     </Paper>

@@ -1,6 +1,6 @@
 import { Button, Grid, Group, Paper, Select, Stack, Table, Text, Title } from '@mantine/core';
 import { IconStethoscope } from '@tabler/icons-react';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
 import { type Encounter, t } from '@tend/domain';
 import { useState } from 'react';
@@ -12,7 +12,7 @@ import { AnchorLink } from '../components/links';
 import { notifyError } from '../components/notify';
 import { QueryView } from '../components/states';
 import { providerName } from '../schedule/shared';
-import { type VisitListItem, visitKeys } from './api';
+import { usePatientVisits, visitKeys } from './api';
 import { ChartColumn } from './ChartColumn';
 import { NoteState } from './OpenVisitButton';
 
@@ -22,11 +22,7 @@ import { NoteState } from './OpenVisitButton';
  */
 export function ClinicalTab({ patientId }: { patientId: string }) {
   const { can } = useSession();
-  const visits = useQuery({
-    queryKey: visitKeys.encounters({ patientId }),
-    queryFn: ({ signal }) =>
-      http.get<{ items: VisitListItem[] }>('/encounters', { patientId }, { signal }).then((r) => r.items),
-  });
+  const visits = usePatientVisits(patientId);
   const providers = useProviders();
   const providerOf = new Map((providers.data ?? []).map((p) => [p.id, providerName(p)]));
   return (
@@ -40,42 +36,49 @@ export function ClinicalTab({ patientId }: { patientId: string }) {
             </Title>
             <QueryView
               query={visits}
-              isEmpty={(items) => items.length === 0}
+              isEmpty={(list) => list.items.length === 0}
               empty={
                 <Text size="sm" c="dimmed">
                   {t('visit.chart.noVisits')}
                 </Text>
               }
             >
-              {(items) => (
-                <Table verticalSpacing={6} fz="sm">
-                  <Table.Thead>
-                    <Table.Tr>
-                      <Table.Th>{t('visit.chart.date')}</Table.Th>
-                      <Table.Th>{t('schedule.provider')}</Table.Th>
-                      <Table.Th>{t('visit.chart.diagnoses')}</Table.Th>
-                      <Table.Th>{t('common.status')}</Table.Th>
-                    </Table.Tr>
-                  </Table.Thead>
-                  <Table.Tbody>
-                    {[...items].reverse().map((visit) => (
-                      <Table.Tr key={visit.id}>
-                        <Table.Td>
-                          <AnchorLink to="/visits/$id" params={{ id: visit.id }}>
-                            {formatDate(visit.serviceDate)}
-                          </AnchorLink>
-                        </Table.Td>
-                        <Table.Td>{providerOf.get(visit.providerId) ?? ''}</Table.Td>
-                        <Table.Td>
-                          {visit.diagnoses.map((d) => `${d.code} ${d.description}`).join('; ') || '—'}
-                        </Table.Td>
-                        <Table.Td>
-                          <NoteState visit={visit} />
-                        </Table.Td>
+              {({ items, truncated }) => (
+                <>
+                  {truncated && (
+                    <Text size="sm" c="dimmed" mb="xs">
+                      {t('visit.chart.truncated')}
+                    </Text>
+                  )}
+                  <Table verticalSpacing={6} fz="sm">
+                    <Table.Thead>
+                      <Table.Tr>
+                        <Table.Th>{t('visit.chart.date')}</Table.Th>
+                        <Table.Th>{t('schedule.provider')}</Table.Th>
+                        <Table.Th>{t('visit.chart.diagnoses')}</Table.Th>
+                        <Table.Th>{t('common.status')}</Table.Th>
                       </Table.Tr>
-                    ))}
-                  </Table.Tbody>
-                </Table>
+                    </Table.Thead>
+                    <Table.Tbody>
+                      {[...items].reverse().map((visit) => (
+                        <Table.Tr key={visit.id}>
+                          <Table.Td>
+                            <AnchorLink to="/visits/$id" params={{ id: visit.id }}>
+                              {formatDate(visit.serviceDate)}
+                            </AnchorLink>
+                          </Table.Td>
+                          <Table.Td>{providerOf.get(visit.providerId) ?? ''}</Table.Td>
+                          <Table.Td>
+                            {visit.diagnoses.map((d) => `${d.code} ${d.description}`).join('; ') || '—'}
+                          </Table.Td>
+                          <Table.Td>
+                            <NoteState visit={visit} />
+                          </Table.Td>
+                        </Table.Tr>
+                      ))}
+                    </Table.Tbody>
+                  </Table>
+                </>
               )}
             </QueryView>
           </Paper>

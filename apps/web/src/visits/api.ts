@@ -18,6 +18,8 @@ import { recallKeys } from '../recalls/api';
 /** The visit documentation API as the web app uses it: visits, vitals, the chart, codes, charges. */
 
 export type VisitListItem = EncounterSummary & { overdue: boolean; chargeCount: number };
+/** At most 500 visits; `truncated`: there were more. */
+export type VisitList = { items: VisitListItem[]; truncated: boolean };
 
 export const visitKeys = {
   encounter: (id: string) => ['encounters', 'detail', id] as const,
@@ -50,16 +52,24 @@ export function fetchEncounter(id: string): Promise<Encounter> {
 export function useEncounters(query: { providerId?: string; date?: string; status?: 'in_progress' | 'signed' }) {
   return useQuery({
     queryKey: visitKeys.encounters(query),
-    queryFn: ({ signal }) => http.get<{ items: VisitListItem[] }>('/encounters', query, { signal }).then(items),
+    queryFn: ({ signal }) => http.get<VisitList>('/encounters', query, { signal }).then(items),
     enabled: query.providerId !== undefined,
+  });
+}
+
+/** A patient's visits (the latest 500), shared by the chart's clinical tab and the amendment form. */
+export function usePatientVisits(patientId: string, enabled = true) {
+  return useQuery({
+    queryKey: visitKeys.encounters({ patientId }),
+    queryFn: ({ signal }) => http.get<VisitList>('/encounters', { patientId }, { signal }),
+    enabled,
   });
 }
 
 export function useVisitsWithoutCharge(enabled = true) {
   return useQuery({
     queryKey: visitKeys.withoutCharge,
-    queryFn: ({ signal }) =>
-      http.get<{ items: VisitListItem[] }>('/encounters/without-charge', undefined, { signal }).then(items),
+    queryFn: ({ signal }) => http.get<VisitList>('/encounters/without-charge', undefined, { signal }),
     enabled,
   });
 }

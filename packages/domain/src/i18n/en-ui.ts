@@ -1056,6 +1056,7 @@ export const enUi = {
   'visit.documentTitle': 'Visit',
   'visit.chart.visits': 'Visits',
   'visit.chart.noVisits': 'No visits documented yet.',
+  'visit.chart.truncated': 'Showing the latest 500 visits.',
   'visit.chart.date': 'Date',
   'visit.chart.diagnoses': 'Diagnoses',
   'visit.chart.walkIn': 'Start a walk-in visit',
@@ -1289,6 +1290,7 @@ export const enUi = {
   'charges.withoutCharge': 'Visits without charge',
   'charges.withoutChargeHint': 'Signed visits that billed nothing: check whether a service was forgotten.',
   'charges.withoutChargeNone': 'Every signed visit has a charge.',
+  'charges.withoutChargeTruncated': 'Showing the oldest 500 visits without charge; more follow once these are billed.',
   'charges.noDiagnosis': 'No diagnosis',
 
   'services.title': 'Services',
