@@ -127,14 +127,17 @@ export async function startServer(config: Config): Promise<RunningServer> {
     const ran = await migrate(database);
     // Several servers on one database must share the key that seals and signs: refused otherwise.
     await checkSecretKey(database.db, config);
-    // Opens no connection yet: a replica that is down does not keep Tend from starting.
     replica = config.databaseReadUrl ? openReadReplica(config.databaseReadUrl, database.db) : undefined;
+    const replicaReads = replica ? new ReplicaReads(database.db, replica) : undefined;
     const app = await buildApp(
-      { database, config, cliSecret, ...(replica ? { replica: new ReplicaReads(database.db, replica) } : {}) },
+      { database, config, cliSecret, ...(replicaReads ? { replica: replicaReads } : {}) },
       { logLevel: config.logLevel, https },
     );
     if (ran.length) app.log.info({ migrations: ran }, 'migrations applied');
     await app.listen({ port: config.port, host: config.host });
+    // Checked in the background from now on (not awaited: a replica that is down does not keep Tend
+    // from starting); reports and health go by its last check.
+    void replicaReads?.start(app.log);
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     if (embedded && cliSecret) {
@@ -199,6 +202,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
         // progress finishes and the rollup warming stops between days. The database closes last,
         // under nobody.
         await Promise.all([app.close(), worker.stop(), backups.stop(), warming]);
+        await replicaReads?.stop();
         await replica?.close();
         await db.close();
         release();

@@ -160,9 +160,12 @@ export type ReplicaStatus =
       available: true;
       /** In recovery (a standby); false when DATABASE_READ_URL names a server that is not a replica. */
       standby: boolean;
-      /** WAL the primary has written that the replica has not replayed yet (0: caught up). */
+      /** WAL the primary had written that the replica has not replayed yet (0: caught up, or not a standby). */
       lagBytes: number;
-      /** 0 when caught up, else the time since the last transaction it replayed committed. */
+      /**
+       * 0 when caught up, else at most this many seconds of the primary's changes are missing on the
+       * replica: the time since the primary was last seen at a WAL position the replica has replayed.
+       */
       lagSeconds: number;
       /** The commit time of the last transaction it replayed: its data is as of then (null: none since it started). */
       replayedAt: Date | null;
@@ -177,42 +180,93 @@ export function primaryOf(db: Db): Db | undefined {
   return primaries.get(db);
 }
 
+/** A replica that does not answer within this is unavailable: connecting, or its status query. */
+const REPLICA_CHECK_TIMEOUT_MS = 3_000;
+/** A query on the replica (a report) that runs longer is cancelled; the report then reads the primary. */
+export const REPLICA_QUERY_TIMEOUT_MS = 30_000;
+/** How long the primary's WAL positions are remembered to tell how far behind the replica is. */
+const WAL_HISTORY_MS = 10 * 60_000;
+
+/** A WAL position (`16/B374D848`) as a number of bytes. */
+function lsnBytes(lsn: string): bigint {
+  const [high, low] = lsn.split('/');
+  return (BigInt(`0x${high}`) << 32n) + BigInt(`0x${low}`);
+}
+
+/** A query that gives up after REPLICA_CHECK_TIMEOUT_MS (node-postgres has it; its types do not declare it). */
+function checkQuery(text: string): pg.QueryConfig {
+  const config: pg.QueryConfig & { query_timeout: number } = { text, query_timeout: REPLICA_CHECK_TIMEOUT_MS };
+  return config;
+}
+
 /** A read-only pool on `url`, a streaming replica of `primary`. */
 export function openReadReplica(url: string, primary: Db, poolSize = 4): ReadReplica {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
     // A replica that is unreachable must not hold a report up: the caller falls back to the primary.
-    connectionTimeoutMillis: 3_000,
-    options: '-c default_transaction_read_only=on',
+    connectionTimeoutMillis: REPLICA_CHECK_TIMEOUT_MS,
+    // Client-side too: a replica whose packets are dropped would otherwise hold a query for minutes.
+    query_timeout: REPLICA_QUERY_TIMEOUT_MS + 1_000,
+    // Read-only, set on each new connection rather than as a startup parameter, which a URL's own
+    // `?options=` would replace and a pooler may refuse or drop: nothing can be written through
+    // this pool even when the URL names a primary by mistake.
+    onConnect: (client) =>
+      client.query(
+        checkQuery(
+          `SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY; SET statement_timeout = ${REPLICA_QUERY_TIMEOUT_MS}`,
+        ),
+      ),
   });
   pool.on('error', () => {
     // An idle client lost its connection (the replica restarted); the pool replaces it.
   });
   const db = drizzleNodePg({ client: pool, schema }) as unknown as Db;
   primaries.set(db, primary);
+  // The primary's WAL position at each check (its clock, ms), oldest first: the replica has all the
+  // primary had at a time once it has replayed the position of then.
+  const history: { at: number; lsn: bigint }[] = [];
   return {
     db,
     async status() {
       try {
-        const [replica] = await queryRows<{ standby: boolean; lsn: string; replayedMs: number | null }>(
-          db,
-          sql`SELECT pg_is_in_recovery() AS standby,
-                     coalesce(pg_last_wal_replay_lsn(), pg_current_wal_lsn())::text AS lsn,
-                     (extract(epoch FROM pg_last_xact_replay_timestamp()) * 1000)::float8 AS "replayedMs"`,
+        // The primary first: WAL it writes while the replica is asked counts from the next check.
+        const [now] = await queryRows<{ lsn: string; atMs: number }>(
+          primary,
+          sql`SELECT pg_current_wal_lsn()::text AS lsn, (extract(epoch FROM clock_timestamp()) * 1000)::float8 AS "atMs"`,
+        );
+        const {
+          rows: [replica],
+        } = await pool.query<{ standby: boolean; lsn: string; replayedMs: number | null }>(
+          checkQuery(`SELECT pg_is_in_recovery() AS standby,
+                             coalesce(pg_last_wal_replay_lsn(), pg_current_wal_lsn())::text AS lsn,
+                             (extract(epoch FROM pg_last_xact_replay_timestamp()) * 1000)::float8 AS "replayedMs"`),
         );
         const replayedAt = replica.replayedMs === null ? null : new Date(replica.replayedMs);
-        const [behind] = await queryRows<{ bytes: string; seconds: number | null }>(
-          primary,
-          sql`SELECT greatest(pg_wal_lsn_diff(pg_current_wal_lsn(), ${replica.lsn}::pg_lsn), 0)::bigint::text AS bytes,
-                     extract(epoch FROM now() - ${replayedAt?.toISOString() ?? null}::timestamptz)::float8 AS seconds`,
-        );
-        const lagBytes = replica.standby ? Number(behind.bytes) : 0;
+        const replayed = lsnBytes(replica.lsn);
+        const current = { at: now.atMs, lsn: lsnBytes(now.lsn) };
+        while (history.length && (history[0].at < current.at - WAL_HISTORY_MS || history[0].lsn > current.lsn)) {
+          history.shift();
+        }
+        // Not a standby (promoted, or a copy): its data is frozen as of whenever it stopped replaying.
+        const behind = replica.standby && current.lsn > replayed ? current.lsn - replayed : 0n;
+        let lagMs = 0;
+        if (behind > 0n) {
+          // A short moment of WAL in flight on a quiet night is not hours of lag: the replica lacks at
+          // most what the primary wrote since the last check whose position it has replayed.
+          const seen = history.findLast((sample) => sample.lsn <= replayed);
+          lagMs = seen
+            ? current.at - seen.at
+            : replayedAt
+              ? current.at - replayedAt.getTime()
+              : current.at - (history[0]?.at ?? current.at);
+        }
+        history.push(current);
         return {
           available: true,
           standby: replica.standby,
-          lagBytes,
-          lagSeconds: lagBytes > 0 ? Math.max(0, Math.round(behind.seconds ?? 0)) : 0,
+          lagBytes: Number(behind),
+          lagSeconds: Math.max(0, Math.round(lagMs / 1000)),
           replayedAt,
         };
       } catch (error) {

@@ -24,9 +24,9 @@ export function healthRoutes(server: FastifyInstance, deps: Deps): void {
         response: { 200: publicHealthSchema, 503: publicHealthSchema },
       },
     },
-    async (request, reply) => {
+    async (_request, reply) => {
       try {
-        return publicHealth(await healthDetails(deps.database, new Date(), deps.replica, request.log));
+        return publicHealth(await healthDetails(deps.database, new Date(), deps.replica));
       } catch {
         return reply.status(503).send(unavailableHealth(deps.database));
       }
@@ -46,7 +46,7 @@ export function healthRoutes(server: FastifyInstance, deps: Deps): void {
     async (request) => {
       // Installation-wide numbers and file names: not for an administrator's stand-in in training.
       if (requireCtx(request).training) throw AppError.forbidden('System health is not part of the training clinic.');
-      return healthDetails(deps.database, new Date(), deps.replica, request.log);
+      return healthDetails(deps.database, new Date(), deps.replica);
     },
   );
 }

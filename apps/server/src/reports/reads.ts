@@ -5,9 +5,9 @@ import type { Deps } from '../http/deps';
 
 /**
  * Where reports read (docs/scaling.md "Read replica"): with DATABASE_READ_URL, from the replica
- * while it answers and is at most REPLICA_MAX_LAG_SECONDS behind; otherwise — and for any request
- * the replica fails (down, or a query cancelled by a recovery conflict) — from the primary, with a
- * warning in the log when that changes. A report never fails because of the replica. Writes
+ * while its last check says it answers, is a standby and is at most REPLICA_MAX_LAG_SECONDS
+ * behind; otherwise — and for any request the replica fails (down, or a query cancelled by a
+ * recovery conflict) — from the primary, with a warning in the log when that changes. A report never fails because of the replica. Writes
  * (the audit row of a report read) always go to the primary.
  */
 
@@ -16,13 +16,19 @@ export type Reads = <T>(read: (db: Db) => Promise<T>) => Promise<T>;
 
 /** Beyond this the replica's figures are too old for a report: it reads the primary. */
 export const REPLICA_MAX_LAG_SECONDS = 30;
-/** How long a replica status is trusted before it is checked again (one query on each server). */
-const STATUS_TTL_MS = 5_000;
+/** How often each server checks the replica (one query on each server), whether or not anyone asks. */
+const CHECK_INTERVAL_MS = 5_000;
+/** What reports and health go by until the first check has answered. */
+const NOT_CHECKED: ReplicaStatus = {
+  available: false,
+  error: 'not checked yet: Tend checks the read replica when it starts, then every 5 seconds',
+};
 
 export class ReplicaReads {
-  /** The last status known, and when it was checked. */
-  private last: { at: number; status: ReplicaStatus } | null = null;
-  private checking: Promise<ReplicaStatus> | null = null;
+  /** The last status known (null: the first check has not answered yet). */
+  private last: ReplicaStatus | null = null;
+  private checking: Promise<void> | null = null;
+  private timer: NodeJS.Timeout | null = null;
   /** Whether the last status let reports read the replica (a change is logged). */
   private using = true;
 
@@ -31,32 +37,45 @@ export class ReplicaReads {
     readonly replica: ReadReplica,
   ) {}
 
-  /** The replica's status now (admin health): also what the next reports go by. */
-  status(log?: FastifyBaseLogger): Promise<ReplicaStatus> {
-    this.checking ??= this.replica
-      .status()
-      .then((status) => {
-        this.learn(status, log);
-        return status;
-      })
-      .finally(() => {
-        this.checking = null;
-      });
-    return this.checking;
+  /**
+   * Checks the replica now and every 5 seconds in the background: reports and health go by the
+   * last check and never wait for one (a replica that drops packets answers nothing for seconds).
+   * Resolves when the first check has answered.
+   */
+  start(log: FastifyBaseLogger): Promise<void> {
+    const check = () => {
+      this.checking ??= this.replica
+        .status()
+        .then((status) => this.learn(status, log))
+        .finally(() => {
+          this.checking = null;
+        });
+      return this.checking;
+    };
+    this.timer ??= setInterval(check, CHECK_INTERVAL_MS);
+    this.timer.unref();
+    return check();
   }
 
-  /** Whether the replica is fit to serve reports. */
+  /** Stops checking; waits for a check in progress (before the pools close). */
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.checking;
+  }
+
+  /** The status of the last check (admin health): what reports go by. */
+  status(): ReplicaStatus {
+    return this.last ?? NOT_CHECKED;
+  }
+
+  /** Whether the replica is fit to serve reports: a standby that answers and is not too far behind. */
   static usable(status: ReplicaStatus): boolean {
-    return status.available && status.lagSeconds <= REPLICA_MAX_LAG_SECONDS;
+    return status.available && status.standby && status.lagSeconds <= REPLICA_MAX_LAG_SECONDS;
   }
 
   async run<T>(log: FastifyBaseLogger, read: (db: Db) => Promise<T>): Promise<T> {
-    // The last status decides; an old one is checked again in the background, so that a replica
-    // slow to answer (unreachable: up to the 3 s connection time-out) delays no report.
-    const last = this.last;
-    if (last && Date.now() - last.at >= STATUS_TTL_MS) void this.status(log);
-    const status = last ? last.status : await this.status(log);
-    if (ReplicaReads.usable(status)) {
+    if (this.last && ReplicaReads.usable(this.last)) {
       try {
         return await read(this.replica.db);
       } catch (error) {
@@ -68,21 +87,19 @@ export class ReplicaReads {
     return read(this.primary);
   }
 
-  private learn(status: ReplicaStatus, log: FastifyBaseLogger | undefined): void {
-    this.last = { at: Date.now(), status };
-    this.note(status, log);
-  }
-
-  private note(status: ReplicaStatus, log: FastifyBaseLogger | undefined): void {
+  private learn(status: ReplicaStatus, log: FastifyBaseLogger): void {
+    this.last = status;
     const usable = ReplicaReads.usable(status);
     if (usable === this.using) return;
     this.using = usable;
     if (usable) {
-      log?.info('the read replica answers again: reports read it');
+      log.info('the read replica answers again: reports read it');
     } else if (!status.available) {
-      log?.warn({ error: status.error }, 'the read replica is unavailable: reports read the primary');
+      log.warn({ error: status.error }, 'the read replica is unavailable: reports read the primary');
+    } else if (!status.standby) {
+      log.warn('the read replica is not a standby (DATABASE_READ_URL): reports read the primary');
     } else {
-      log?.warn(
+      log.warn(
         { lagSeconds: status.lagSeconds, maxLagSeconds: REPLICA_MAX_LAG_SECONDS },
         'the read replica is too far behind: reports read the primary',
       );

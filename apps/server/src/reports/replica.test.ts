@@ -3,10 +3,15 @@ import { chownSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { openDatabase, openReadReplica, queryRows } from '@tend/db';
+import { sql } from 'drizzle-orm';
+import Fastify from 'fastify';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { healthDetails } from '../health/service';
 import { patientBody } from '../test/harness';
 import { HttpClient, runTend, startTend, type TendProcess } from '../test/tend-process';
+import { ReplicaReads } from './reads';
 
 /**
  * The read replica (DATABASE_READ_URL), proven on a real streaming replica: the test makes its own
@@ -14,7 +19,10 @@ import { HttpClient, runTend, startTend, type TendProcess } from '../test/tend-p
  * with DATABASE_URL on the primary and DATABASE_READ_URL on the standby, and shows that reports
  * read the standby (its replay paused, a report keeps the old figures; resumed, the new ones),
  * that writes and the report's audit row go to the primary, and that with the standby stopped a
- * report still answers — from the primary — while admin health says the replica is unavailable.
+ * report still answers — from the primary — while admin health says the replica is unavailable;
+ * with the standby frozen (nothing answers), health answers at once from its last check and then
+ * says so too. A server that is not a standby serves no reports, even with `?options=` in the URL
+ * its connections are read-only.
  * It runs whenever TEND_TEST_DATABASE_URL is set (the PostgreSQL run: Debian's PostgreSQL tools
  * are there); the embedded run proves the refusal of DATABASE_READ_URL without DATABASE_URL.
  */
@@ -81,6 +89,15 @@ function cluster(folder: string, name: string, port: number) {
     },
     start: () => pgTool('pg_ctl', '-D', dir, '-l', join(folder, `${name}.log`), '-w', '-t', '60', 'start'),
     stop: () => pgTool('pg_ctl', '-D', dir, '-m', 'immediate', '-w', 'stop'),
+    /**
+     * Freezes (SIGSTOP) or thaws (SIGCONT) the server and all its processes: like a host that drops
+     * packets, connections are accepted by the kernel and nothing answers.
+     */
+    signal(signal: 'SIGSTOP' | 'SIGCONT') {
+      const postmaster = Number(readFileSync(join(dir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+      const children = spawnSync('pgrep', ['-P', String(postmaster)], { encoding: 'utf8' }).stdout;
+      for (const pid of [postmaster, ...children.split('\n').filter(Boolean).map(Number)]) process.kill(pid, signal);
+    },
   };
 }
 
@@ -110,6 +127,7 @@ if (pgServer) {
     let primary: ReturnType<typeof cluster>;
     let standby: ReturnType<typeof cluster>;
     let standbyRunning = false;
+    let standbyFrozen = false;
     let primaryRunning = false;
     let server: TendProcess | undefined;
 
@@ -151,6 +169,7 @@ if (pgServer) {
     afterAll(async () => {
       server?.child.kill('SIGKILL');
       await server?.exited;
+      if (standbyFrozen) standby.signal('SIGCONT');
       for (const [running, c] of [
         [standbyRunning, standby],
         [primaryRunning, primary],
@@ -260,14 +279,13 @@ if (pgServer) {
       // …while the audit rows of those reads are written to the primary.
       expect(await auditedOnPrimary('report.read')).toBe(reads + 1);
       expect(await auditedOnPrimary('patient.read')).toBe(patientReads + 1);
-      const paused = await health();
-      expect(paused.details.replica).toMatchObject({
-        level: 'ok',
-        available: true,
-        standby: true,
-        servesReports: true,
-      });
-      expect(paused.details.replica.lagBytes).toBeGreaterThan(0);
+      // Health goes by the replica's last check (every 5 s): the next one sees it behind, not too far.
+      const paused = await waitFor(
+        'the paused replica in admin health',
+        async () => (await health()).details.replica,
+        (replica) => replica.lagBytes > 0,
+      );
+      expect(paused).toMatchObject({ level: 'ok', available: true, standby: true, servesReports: true });
 
       // Replay resumed: once caught up, the report shows the new booking, and health no lag.
       await sqlOn(standby.url, 'SELECT pg_wal_replay_resume()');
@@ -281,13 +299,41 @@ if (pgServer) {
 
       expect(server.output()).not.toContain('the read replica is');
 
+      // Replica frozen (a host that drops packets): health answers at once from the last check —
+      // the replica was fine — then, once a check has timed out, says it is unavailable, and
+      // reports read the primary.
+      standby.signal('SIGSTOP');
+      standbyFrozen = true;
+      expect((await health()).details.replica).toMatchObject({ level: 'ok', available: true });
+      const frozen = await waitFor(
+        'the frozen replica in admin health',
+        async () => (await health()).details.replica,
+        (replica) => !replica.available,
+      );
+      expect(frozen).toMatchObject({ level: 'warn', servesReports: false });
+      expect(frozen.error).toMatch(/timeout/i);
+      await book(2);
+      expect(await booked()).toBe(3);
+      standby.signal('SIGCONT');
+      standbyFrozen = false;
+      await waitFor(
+        'the thawed replica in admin health',
+        async () => (await health()).details.replica,
+        (replica) => replica.servesReports,
+      );
+
       // Replica down: reports and the manager's dashboard still answer, from the primary (which has
       // the booking made since), and health says why.
       standby.stop();
       standbyRunning = false;
-      await book(2);
-      expect(await booked()).toBe(3);
+      await book(3);
+      expect(await booked()).toBe(4);
       expect((await admin.get('/api/dashboard')).status).toBe(200);
+      await waitFor(
+        'the stopped replica in admin health',
+        async () => (await health()).details.replica,
+        (replica) => !replica.available,
+      );
       const down = await health();
       expect(down.status).toBe('degraded');
       expect(down.checks.replica).toBe('warn');
@@ -299,6 +345,37 @@ if (pgServer) {
       });
       expect(down.details.replica.error).toBeTruthy();
       expect(server.output()).toContain('the read replica is unavailable: reports read the primary');
+    });
+
+    it('does not read reports from a server that is not a standby, and its connections stay read-only with ?options= in the URL', async () => {
+      // DATABASE_READ_URL naming the primary (as a promoted standby or a restored copy would be: not
+      // in recovery, its data frozen), with options of its own in the URL.
+      const database = await openDatabase({ databaseUrl: primary.url, poolSize: 1 });
+      const notStandby = openReadReplica(`${primary.url}?options=-c%20work_mem%3D7MB`, database.db);
+      const reads = new ReplicaReads(database.db, notStandby);
+      const lines: string[] = [];
+      const { log } = Fastify({ logger: { stream: { write: (line: string) => lines.push(line) } } });
+      try {
+        await reads.start(log);
+        expect(await reads.run(log, async (db) => (db === notStandby.db ? 'replica' : 'primary'))).toBe('primary');
+        const { details, checks } = await healthDetails(database, new Date(), reads);
+        expect(checks.replica).toBe('warn');
+        expect(details.replica).toMatchObject({ available: true, standby: false, servesReports: false });
+        expect(lines.join('')).toContain(
+          'the read replica is not a standby (DATABASE_READ_URL): reports read the primary',
+        );
+
+        // The URL's options apply, and still nothing can be written through the replica's pool.
+        const [{ work_mem }] = await queryRows<{ work_mem: string }>(notStandby.db, sql`SHOW work_mem`);
+        expect(work_mem).toBe('7MB');
+        await expect(notStandby.db.execute(sql`CREATE TABLE written_on_replica (id int)`)).rejects.toMatchObject({
+          cause: { message: 'cannot execute CREATE TABLE in a read-only transaction' },
+        });
+      } finally {
+        await reads.stop();
+        await notStandby.close();
+        await database.close();
+      }
     });
   });
 }

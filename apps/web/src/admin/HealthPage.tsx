@@ -198,7 +198,7 @@ function HealthChecks({ health, when }: { health: HealthDetails; when: (iso: str
                   size: formatBytes(replica.lagBytes),
                 })}
               </Text>
-            ) : (
+            ) : replica.standby === false ? null : (
               <Advice>
                 {t('health.replica.behind', { seconds: replica.lagSeconds ?? 0, max: replica.maxLagSeconds })}
               </Advice>

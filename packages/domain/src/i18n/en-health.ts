@@ -40,5 +40,6 @@ export const enHealth = {
     'The replica does not answer ({error}): reports read the primary. Check the replica server and DATABASE_READ_URL (docs/scaling.md).',
   'health.replica.behind':
     'The replica is {seconds} s behind, more than {max} s: reports read the primary until it catches up.',
-  'health.replica.notStandby': 'DATABASE_READ_URL names a server that is not a replica (it is not in recovery).',
+  'health.replica.notStandby':
+    'DATABASE_READ_URL names a server that is not a replica (it is not in recovery: a primary, a promoted standby or a restored copy): reports read the primary. Point it at a streaming standby.',
 } as const;
