@@ -299,9 +299,9 @@ if (pgServer) {
 
       expect(server.output()).not.toContain('the read replica is');
 
-      // Replica frozen (a host that drops packets): health answers at once from the last check —
-      // the replica was fine — then, once a check has timed out, says it is unavailable, and
-      // reports read the primary.
+      // Replica frozen (a host that drops packets): once a background check has timed out, health
+      // says it is unavailable (health answers from the last check, never waiting on the replica),
+      // and reports read the primary.
       standby.signal('SIGSTOP');
       standbyFrozen = true;
       const frozen = await waitFor(
