@@ -16,7 +16,8 @@ let s: SchedulingScenario;
 let doctor: ApiClient;
 let nurse: ApiClient;
 let manager: ApiClient;
-let visit: { id: string; patientId: string };
+// The visit's own date: its appointment starts a quarter of an hour from now, the next day near midnight.
+let visit: { id: string; patientId: string; serviceDate: string };
 
 beforeAll(async () => {
   t = await createTestApp();
@@ -41,7 +42,7 @@ beforeAll(async () => {
     assessment: 'Allergic to penicillin.',
   });
   expect((await doctor.post(`/api/encounters/${opened.body.id}/sign`)).status).toBe(200);
-  visit = { id: opened.body.id, patientId };
+  visit = { id: opened.body.id, patientId, serviceDate: opened.body.serviceDate };
 });
 afterAll(() => t.close());
 
@@ -93,7 +94,7 @@ describe('amendment requests', () => {
     expect(await auditActions(recorded.body.id)).toEqual(['amendment.request', 'amendment.accept']);
 
     const listed = await nurse.get(`/api/patients/${visit.patientId}/amendments`);
-    expect(listed.body.items).toEqual([expect.objectContaining({ id: recorded.body.id, encounterDate: today() })]);
+    expect(listed.body.items).toEqual([expect.objectContaining({ id: recorded.body.id, encounterDate: visit.serviceDate })]);
   });
 
   it('are denied with the reason, keep the patient’s statement of disagreement once, and never change in the database', async () => {
