@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { createUser } from '../apps/server/src/admin/service';
 import { contextForUser } from '../apps/server/src/auth/service';
-import { withCsrf } from '../apps/server/src/test/harness';
+import { type ApiResponse, withCsrf } from '../apps/server/src/test/harness';
 
 /**
  * A patient with many signed visits, made through the API as a clinic makes them: a doctor (a
@@ -41,8 +41,7 @@ export async function inject(
     headers: withCsrf(method, { cookie }),
     ...(payload ? { payload } : {}),
   });
-  // biome-ignore lint/suspicious/noExplicitAny: the benchmark reads response JSON freely
-  const body: any = response.body ? JSON.parse(response.body) : null;
+  const body: ApiResponse['body'] = response.body ? JSON.parse(response.body) : null;
   if (response.statusCode >= 300) throw new Error(`${method} ${url} → ${response.statusCode} ${response.body}`);
   return body;
 }

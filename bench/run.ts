@@ -13,6 +13,7 @@ import { HttpClient, startTend, type TendProcess } from '../apps/server/src/test
 import { addDays, isoWeekday, todayIn } from './generate';
 import { generateNetwork, NETWORK_OPTIONS, type NetworkOptions } from './network';
 import { type BenchContext, contextOf, ENDPOINTS } from './report-endpoints';
+import { percentile } from './stats';
 
 /**
  * The benchmark harness (issue 10): one command generates (or reuses) a seeded data set, starts the
@@ -110,11 +111,6 @@ function withCpu(result: Scenario, cpuBefore: number): Scenario {
 }
 
 const round = (n: number, places = 1) => Math.round(n * 10 ** places) / 10 ** places;
-
-function percentile(sorted: number[], p: number): number {
-  if (!sorted.length) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
-}
 
 function summarise(name: string, clients: number, samples: number[], errors: number, ms: number): Scenario {
   const sorted = [...samples].sort((x, y) => x - y);

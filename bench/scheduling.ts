@@ -12,6 +12,7 @@ import { buildApp } from '../apps/server/src/http/app';
 import { busyQuery } from '../apps/server/src/scheduling/repository';
 import { withCsrf } from '../apps/server/src/test/harness';
 import { addDays, type GeneratedClinic, generateClinic, prng, todayIn } from './generate';
+import { type LatencyStats, latencyStats } from './stats';
 
 /**
  * Scheduling benchmark (issue 3): open slots for one provider over 30 days, "next available"
@@ -46,15 +47,6 @@ const MINUTE = 60_000;
 const TARGET_P95_MS = 25;
 const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
 
-interface LatencyStats {
-  requests: number;
-  p50: number;
-  p95: number;
-  p99: number;
-  mean: number;
-  max: number;
-}
-
 interface BookingStats {
   clients: number;
   seconds: number;
@@ -73,25 +65,6 @@ interface ExplainResult {
   plan: string[];
   indexes: string[];
   executionMs: number | null;
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (!sorted.length) return Number.NaN;
-  const rank = Math.ceil((p / 100) * sorted.length) - 1;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, rank))];
-}
-
-function stats(samples: number[]): LatencyStats {
-  const sorted = [...samples].sort((x, y) => x - y);
-  const round = (n: number) => Math.round(n * 100) / 100;
-  return {
-    requests: samples.length,
-    p50: round(percentile(sorted, 50)),
-    p95: round(percentile(sorted, 95)),
-    p99: round(percentile(sorted, 99)),
-    mean: round(samples.reduce((sum, n) => sum + n, 0) / (samples.length || 1)),
-    max: round(sorted[sorted.length - 1] ?? Number.NaN),
-  };
 }
 
 async function timedInject(
@@ -122,7 +95,7 @@ async function measure(
     if (i === WARMUP) check(body);
     if (i >= WARMUP) samples.push(ms);
   }
-  return stats(samples);
+  return latencyStats(samples);
 }
 
 /** Distinct, non-overlapping free slots of `minutes` in the free gaps, then on the free days after the data. */
@@ -215,7 +188,7 @@ async function bookingThroughput(
     refused,
     failed,
     perSecond: Math.round((booked / seconds) * 10) / 10,
-    latency: stats(latencies),
+    latency: latencyStats(latencies),
     doubleBookings: await doubleBookings(database, clinic.clinicId),
     bookedRowsMatch: after - before === booked,
   };

@@ -13,6 +13,7 @@ import { withCsrf } from '../apps/server/src/test/harness';
 import { chartPatient, chartRequests } from './chart';
 import { FAMILY, GIVEN, pick, prng } from './generate';
 import { insertPatients, patientCount } from './patients';
+import { type LatencyStats, latencyStats } from './stats';
 
 /**
  * Patient search and the patient chart at scale (issue 10): one clinic with `--patients`
@@ -52,34 +53,6 @@ const ADMIN = { email: 'search-bench-admin@clinic.test', password: 'search-bench
 const SEARCH_TARGET_P95_MS = 30;
 const CHART_TARGET_MS = 150;
 const VISITS = Number(args.visits);
-
-export interface LatencyStats {
-  requests: number;
-  p50: number;
-  p95: number;
-  p99: number;
-  mean: number;
-  max: number;
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (!sorted.length) return Number.NaN;
-  const rank = Math.ceil((p / 100) * sorted.length) - 1;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, rank))];
-}
-
-export function latencyStats(samples: number[]): LatencyStats {
-  const sorted = [...samples].sort((x, y) => x - y);
-  const round = (n: number) => Math.round(n * 100) / 100;
-  return {
-    requests: samples.length,
-    p50: round(percentile(sorted, 50)),
-    p95: round(percentile(sorted, 95)),
-    p99: round(percentile(sorted, 99)),
-    mean: round(samples.reduce((sum, n) => sum + n, 0) / (samples.length || 1)),
-    max: round(sorted[sorted.length - 1] ?? Number.NaN),
-  };
-}
 
 async function openBenchDatabase(): Promise<{ database: Database; label: string; close: () => Promise<void> }> {
   if (args.embedded) {

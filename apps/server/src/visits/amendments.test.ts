@@ -94,7 +94,9 @@ describe('amendment requests', () => {
     expect(await auditActions(recorded.body.id)).toEqual(['amendment.request', 'amendment.accept']);
 
     const listed = await nurse.get(`/api/patients/${visit.patientId}/amendments`);
-    expect(listed.body.items).toEqual([expect.objectContaining({ id: recorded.body.id, encounterDate: visit.serviceDate })]);
+    expect(listed.body.items).toEqual([
+      expect.objectContaining({ id: recorded.body.id, encounterDate: visit.serviceDate }),
+    ]);
   });
 
   it('are denied with the reason, keep the patient’s statement of disagreement once, and never change in the database', async () => {
