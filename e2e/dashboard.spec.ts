@@ -4,7 +4,7 @@ import { clinicIso, created, ZONE } from './scheduling';
 
 /**
  * The home page's role dashboards. The administrator makes a provider with their own account,
- * a patient without insurance booked for half an hour ago (late, still booked) and another seen
+ * a patient without insurance booked for earlier today (late, still booked) and another seen
  * today (checked in, started, completed). Each role signs in and sees its own section: the
  * provider's numbers are exact (their own day); the others, over the whole clinic's data, are
  * the API's; each number opens its rows. Screenshots go to .tend-test/screenshots/dashboard-<role>.png.
@@ -22,11 +22,13 @@ const ACCOUNTS = {
   billing: { email: `bo.dash.${stamp}@riverside.test`, password: 'dashboard-billing-2026', name: 'Bo Billing' },
 };
 
-/** The clinic-local date and 15-minute-aligned time `minutes` from now. */
-function localSlot(minutes: number, roundUp: boolean): { date: string; time: string } {
-  const quarter = 15 * 60_000;
-  const ms = Date.now() + minutes * 60_000;
-  const aligned = new Date((roundUp ? Math.ceil(ms / quarter) : Math.floor(ms / quarter)) * quarter);
+/**
+ * Two 15-minute slots of the clinic's today (the provider works 00:00–23:45 every day): `late`
+ * starts before now (half an hour ago, or at midnight in the first half hour), `seen` an hour from
+ * now, or an hour before `late` when that would run past the day's end. Near midnight in New York a
+ * fixed offset from now would land on another day.
+ */
+function todaysSlots(): { late: { date: string; time: string }; seen: { date: string; time: string } } {
   const parts = new Intl.DateTimeFormat('en-CA', {
     timeZone: ZONE,
     year: 'numeric',
@@ -35,9 +37,16 @@ function localSlot(minutes: number, roundUp: boolean): { date: string; time: str
     hour: '2-digit',
     minute: '2-digit',
     hourCycle: 'h23',
-  }).formatToParts(aligned);
+  }).formatToParts(new Date());
   const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return { date: `${part('year')}-${part('month')}-${part('day')}`, time: `${part('hour')}:${part('minute')}` };
+  const date = `${part('year')}-${part('month')}-${part('day')}`;
+  const now = Number(part('hour')) * 60 + Number(part('minute'));
+  const late = Math.max(0, Math.floor((now - 30) / 15) * 15);
+  const later = Math.ceil((now + 60) / 15) * 15;
+  const seen = later <= 23 * 60 + 30 ? later : late - 60;
+  const time = (minutes: number) =>
+    `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+  return { late: { date, time: time(late) }, seen: { date, time: time(seen) } };
 }
 
 async function asRole(browser: Browser, account: { email: string; password: string }): Promise<Page> {
@@ -94,8 +103,9 @@ test('each role’s home page shows its numbers, and each number opens its rows'
         data: { patientId, providerId, appointmentTypeId: typeId, start: clinicIso(slot.date, slot.time) },
       }),
     );
-  await book(late, localSlot(-30, false));
-  const visit = await book(seen, localSlot(60, true));
+  const slots = todaysSlots();
+  await book(late, slots.late);
+  const visit = await book(seen, slots.seen);
   for (const action of ['check-in', 'start', 'complete']) {
     expect((await api.post(`/api/appointments/${visit}/${action}`, { data: {} })).ok(), action).toBe(true);
   }

@@ -171,11 +171,12 @@ describe('the recall sweep', () => {
     expect((await messagesOf(closed.id)).map((m) => m.status)).toEqual(['queued']);
     expect(await messagesOf(bookedEarly.id)).toEqual([]);
 
+    // Another hour: from a Saturday, day 35 and day 36 both fall on the Monday.
     const appointment = await s.book({
       patientId: booked.patientId,
       providerId,
       appointmentTypeId: typeId,
-      start: new Date(zonedTimeToInstant(nextWeekday(addDays(today, 36)), '09:00', TZ)).toISOString(),
+      start: new Date(zonedTimeToInstant(nextWeekday(addDays(today, 36)), '10:00', TZ)).toISOString(),
       followUpId: booked.id,
     });
     expect(appointment.status, JSON.stringify(appointment.body)).toBe(201);
