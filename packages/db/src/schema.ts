@@ -244,6 +244,17 @@ export const patientNameWords = pgTable('patient_name_words', {
   searchName: text('search_name').notNull(),
 });
 
+/** Every ordered pair of two different words of a patient's name (0048), for two-word searches; kept by triggers. */
+export const patientNameWordPairs = pgTable('patient_name_word_pairs', {
+  clinicId: uuid('clinic_id').notNull(),
+  patientId: uuid('patient_id').notNull(),
+  word: text('word').notNull(),
+  otherWord: text('other_word').notNull(),
+  familyName: text('family_name').notNull(),
+  givenName: text('given_name').notNull(),
+  searchName: text('search_name').notNull(),
+});
+
 export const coverages = pgTable('coverages', {
   id: uuid('id').primaryKey(),
   clinicId: uuid('clinic_id').notNull(),
