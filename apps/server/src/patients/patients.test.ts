@@ -114,6 +114,39 @@ describe('patient search', () => {
     expect(await found(reception, '8675302')).not.toContain(created.body.id);
   });
 
+  it('lists the MRN, then numbers ending with the digits, then numbers containing them, each by name', async () => {
+    const own = await t.createClinic();
+    const desk = await t.signIn(await own.addUser('receptionist'));
+    const add = async (givenName: string, familyName: string, phone: string, phones: unknown[] = []) => {
+      const created = await desk.post('/api/patients', patientBody({ givenName, familyName, phone, phones }));
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      return created.body as { id: string; mrn: string };
+    };
+    const containsZed = await add('Zed', 'Abbott', '(212) 555-7731');
+    const endsYara = await add('Yara', 'Crane', '(212) 555-0577');
+    const endsAda = await add('Ada', 'Crane', '(646) 321-0577');
+    // Both numbers end with 0577: listed once.
+    const endsTwice = await add('Bo', 'Birch', '(718) 222-0577', [{ use: 'work', number: '(917) 333-0577' }]);
+    const containsAmy = await add('Amy', 'Abbott', '(212) 057-7123');
+    const page = async (q: string, offset: number) =>
+      (await desk.get(`/api/patients?q=${encodeURIComponent(q)}&limit=2&offset=${offset}`)).body.items.map(
+        (p: { id: string }) => p.id,
+      );
+    const pages = async (q: string) => [...(await page(q, 0)), ...(await page(q, 2)), ...(await page(q, 4))];
+    expect(await pages('0577')).toEqual([endsTwice.id, endsAda.id, endsYara.id, containsAmy.id]);
+    expect(await pages('-0577')).toEqual(await pages('0577'));
+    expect(await pages('555-0577')).toEqual([endsYara.id]);
+    // The last digits of an MRN that is also in a phone number: the MRN first.
+    expect((await page(containsZed.mrn, 0))[0]).toBe(containsZed.id);
+    // A new number: the old one no longer ends the search, the new one does.
+    expect((await desk.patch(`/api/patients/${endsAda.id}`, { phone: '(646) 321-9999' })).status).toBe(200);
+    expect(await pages('0577')).toEqual([endsTwice.id, endsYara.id, containsAmy.id]);
+    expect(await pages('9999')).toEqual([endsAda.id]);
+    // Renamed: the name order follows.
+    expect((await desk.patch(`/api/patients/${endsYara.id}`, { familyName: 'Aaron' })).status).toBe(200);
+    expect(await pages('0577')).toEqual([endsYara.id, endsTwice.id, containsAmy.id]);
+  });
+
   it('lists whole-word matches, then longer words, then misspellings, page after page without repeats', async () => {
     const own = await t.createClinic();
     const desk = await t.signIn(await own.addUser('receptionist'));

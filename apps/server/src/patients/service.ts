@@ -237,18 +237,7 @@ export async function searchPatients(
       .limit(options.limit)
       .offset(options.offset);
   } else if (query.kind === 'digits') {
-    rows = await db
-      .select()
-      .from(p)
-      .where(
-        and(
-          eq(p.clinicId, ctx.clinicId),
-          sql`(${p.mrn} = ${query.digits} OR ${p.searchPhones} LIKE ${`%${query.digits}%`})`,
-        ),
-      )
-      .orderBy(sql`${p.mrn} = ${query.digits} DESC`, p.familyName, p.givenName)
-      .limit(options.limit)
-      .offset(options.offset);
+    rows = await searchByDigits(db, ctx, query.digits, options);
   } else {
     rows = await searchByName(db, ctx, query.name, options);
   }
@@ -262,6 +251,62 @@ export async function searchPatients(
     { kind: query?.kind ?? 'recent', resultCount: rows.length },
   );
   return { items: rows.map(toSummary) };
+}
+
+/**
+ * Digits: the patient with that MRN first, then the patients with a phone number ending with the
+ * digits (the last 4 or 7, the usual way to ask: read in name order from patient_phone_numbers,
+ * whose digits are reversed, from the index alone), then those with a number only containing them
+ * ("(212) 867", from the trigram index), each by family and given name. Paging runs through them
+ * in that order; a patient is listed once, at the first.
+ */
+async function searchByDigits(
+  db: Db,
+  ctx: RequestContext,
+  digits: string,
+  options: { limit: number; offset: number },
+): Promise<PatientRow[]> {
+  const p = schema.patients;
+  const wanted = options.offset + options.limit;
+  const ending = `${[...digits].reverse().join('')}%`;
+  const first = await queryRows<{ patient_id: string }>(
+    db,
+    sql`SELECT patient_id FROM (
+          SELECT id AS patient_id, 0 AS rank, family_name, given_name FROM patients
+          WHERE clinic_id = ${ctx.clinicId} AND mrn = ${digits}
+          UNION ALL
+          SELECT patient_id, 1, family_name, given_name FROM patient_phone_numbers
+          WHERE clinic_id = ${ctx.clinicId} AND reversed_digits LIKE ${ending}
+        ) m
+        GROUP BY patient_id, family_name, given_name
+        ORDER BY min(rank), family_name, given_name, patient_id
+        LIMIT ${wanted}`,
+  );
+  const ids = first.slice(options.offset).map((r) => r.patient_id);
+  if (first.length < wanted) {
+    const containing = await db
+      .select({ id: p.id })
+      .from(p)
+      .where(
+        and(
+          eq(p.clinicId, ctx.clinicId),
+          sql`${p.searchPhones} LIKE ${`%${digits}%`} AND ${p.mrn} <> ${digits}
+              AND NOT EXISTS (SELECT 1 FROM patient_phone_numbers n
+                              WHERE n.patient_id = ${p.id} AND n.reversed_digits LIKE ${ending})`,
+        ),
+      )
+      .orderBy(p.familyName, p.givenName, p.id)
+      .limit(options.limit - ids.length)
+      .offset(Math.max(0, options.offset - first.length));
+    ids.push(...containing.map((r) => r.id));
+  }
+  if (!ids.length) return [];
+  const found = await db
+    .select()
+    .from(p)
+    .where(and(eq(p.clinicId, ctx.clinicId), inArray(p.id, ids)));
+  const byId = new Map(found.map((row) => [row.id, row]));
+  return ids.map((id) => byId.get(id)).filter((row): row is PatientRow => row !== undefined);
 }
 
 /** `word` begins a word of `column` (normalizeName leaves no LIKE wildcard in a word). */

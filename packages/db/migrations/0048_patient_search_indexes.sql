@@ -9,7 +9,14 @@
 --    family and given name. A two-word query ("maya smith") reads the Smiths named Maya* as one
 --    range of it; with the single-word index it read every Smith until 25 Mayas were found (17,780
 --    index entries at a million patients, a uniform 26 x 26 name grid).
--- Kept by the triggers of 0043 (replaced below), so every writer keeps it true.
+-- 3. patient_phone_numbers: each phone number of a patient, its digits reversed, in a btree with
+--    family and given name. The last digits of a number ("4321", the usual way to ask) are then a
+--    range of it read from the index alone (~100 entries at a million patients). The trigram index
+--    of search_phones finds the ~420 numbers containing "4321" but then reads each patient's row to
+--    sort them by name (~440 pages, 14 ms from the OS cache). Numbers that only contain the digits
+--    are still found by the trigram index, listed after those ending with them.
+-- 1 and 2 are kept by the triggers of 0043 (replaced below), 3 by two more, so every writer keeps
+-- them true.
 -- As in 0043: hold writes to patients (servers of the old release in a rolling upgrade) until
 -- the backfill and the triggers are in place.
 LOCK TABLE patients IN SHARE ROW EXCLUSIVE MODE;
@@ -67,3 +74,46 @@ BEGIN
   WHERE a.word <> '' AND b.word <> '' AND a.word <> b.word;
   RETURN NULL;
 END $$;
+
+CREATE TABLE patient_phone_numbers (
+  clinic_id uuid NOT NULL REFERENCES clinics(id),
+  patient_id uuid NOT NULL REFERENCES patients(id) ON DELETE CASCADE,
+  reversed_digits text COLLATE "C" NOT NULL,
+  family_name text NOT NULL,
+  given_name text NOT NULL
+);
+INSERT INTO patient_phone_numbers (clinic_id, patient_id, reversed_digits, family_name, given_name)
+SELECT DISTINCT p.clinic_id, p.id, reverse(n.digits), p.family_name, p.given_name
+FROM patients p, unnest(string_to_array(p.search_phones, ' ')) AS n(digits)
+WHERE n.digits <> '';
+CREATE INDEX patient_phone_numbers_search_idx
+  ON patient_phone_numbers (clinic_id, reversed_digits, family_name, given_name, patient_id);
+ALTER TABLE patient_phone_numbers
+  ADD CONSTRAINT patient_phone_numbers_patient_digits_key UNIQUE (patient_id, reversed_digits);
+ANALYZE patient_phone_numbers;
+
+CREATE FUNCTION patients_insert_phone_numbers() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO patient_phone_numbers (clinic_id, patient_id, reversed_digits, family_name, given_name)
+  SELECT DISTINCT n.clinic_id, n.id, reverse(d.digits), n.family_name, n.given_name
+  FROM inserted n, unnest(string_to_array(n.search_phones, ' ')) AS d(digits)
+  WHERE d.digits <> '';
+  RETURN NULL;
+END $$;
+CREATE TRIGGER patients_insert_phone_numbers AFTER INSERT ON patients
+  REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION patients_insert_phone_numbers();
+
+CREATE FUNCTION patients_update_phone_numbers() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  DELETE FROM patient_phone_numbers WHERE patient_id = OLD.id;
+  INSERT INTO patient_phone_numbers (clinic_id, patient_id, reversed_digits, family_name, given_name)
+  SELECT DISTINCT NEW.clinic_id, NEW.id, reverse(d.digits), NEW.family_name, NEW.given_name
+  FROM unnest(string_to_array(NEW.search_phones, ' ')) AS d(digits)
+  WHERE d.digits <> '';
+  RETURN NULL;
+END $$;
+CREATE TRIGGER patients_update_phone_numbers AFTER UPDATE OF search_phones, family_name, given_name, clinic_id ON patients
+  FOR EACH ROW
+  WHEN (OLD.search_phones IS DISTINCT FROM NEW.search_phones OR OLD.family_name IS DISTINCT FROM NEW.family_name
+        OR OLD.given_name IS DISTINCT FROM NEW.given_name OR OLD.clinic_id IS DISTINCT FROM NEW.clinic_id)
+  EXECUTE FUNCTION patients_update_phone_numbers();
