@@ -284,13 +284,17 @@ async function searchByDigits(
   );
   const ids = first.slice(options.offset).map((r) => r.patient_id);
   if (first.length < wanted) {
+    // The trigram index is asked for the last 7 digits at most: the first ones (country and area
+    // code) are in most numbers, and intersecting their long lists cost ~400 pages for a full
+    // number; the whole digits are then checked on the row.
+    const probe = digits.slice(-7);
     const containing = await db
       .select({ id: p.id })
       .from(p)
       .where(
         and(
           eq(p.clinicId, ctx.clinicId),
-          sql`${p.searchPhones} LIKE ${`%${digits}%`} AND ${p.mrn} <> ${digits}
+          sql`${p.searchPhones} LIKE ${`%${probe}%`} AND strpos(${p.searchPhones}, ${digits}) > 0 AND ${p.mrn} <> ${digits}
               AND NOT EXISTS (SELECT 1 FROM patient_phone_numbers n
                               WHERE n.patient_id = ${p.id} AND n.reversed_digits LIKE ${ending})`,
         ),
