@@ -686,9 +686,11 @@ export async function listEncounters(
     ? await Promise.all([
         db.select().from(d).where(inIds(d.encounterId)).orderBy(asc(d.position)),
         db
-          .select({ encounterId: schema.charges.encounterId })
+          // Counted in SQL: one row per visit, not one per charge.
+          .select({ encounterId: schema.charges.encounterId, count: sql<number>`count(*)::int` })
           .from(schema.charges)
-          .where(and(inIds(schema.charges.encounterId), eq(schema.charges.status, 'open'))),
+          .where(and(inIds(schema.charges.encounterId), eq(schema.charges.status, 'open')))
+          .groupBy(schema.charges.encounterId),
       ])
     : [[], []];
   // Grouped once by visit (not filtered per visit: 500 visits × 2,500 code rows was quadratic).
@@ -702,10 +704,11 @@ export async function listEncounters(
     }
     return byVisit;
   };
-  const [diagnosesOf, chargesOf] = [group(diagnoses), group(charges)];
+  const diagnosesOf = group(diagnoses);
+  const chargesOf = new Map(charges.map((c) => [c.encounterId, c.count]));
   const dayAgo = Date.now() - 86_400_000;
   const items = rows.map((r) => {
-    const chargeCount = chargesOf.get(r.encounter.id)?.length ?? 0;
+    const chargeCount = chargesOf.get(r.encounter.id) ?? 0;
     const { services: _none, ...visit } = summary(r.encounter, `${r.given} ${r.family}`, {
       diagnoses: diagnosesOf.get(r.encounter.id) ?? [],
       lines: [],
