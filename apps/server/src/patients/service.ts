@@ -269,41 +269,42 @@ async function searchByDigits(
   const p = schema.patients;
   const wanted = options.offset + options.limit;
   const ending = `${[...digits].reverse().join('')}%`;
-  const first = await queryRows<{ patient_id: string }>(
+  // The trigram index is asked for the last 7 digits at most: the first ones (country and area
+  // code) are in most numbers, and intersecting their long lists cost ~400 pages for a full
+  // number; the whole digits are then checked on the row.
+  const probe = `%${digits.slice(-7)}%`;
+  // One statement: the containing numbers (which must all be read to be sorted) are asked for
+  // only when the MRN and the endings do not fill the page (a one-time filter on their count).
+  const rows = await queryRows<{ patient_id: string }>(
     db,
-    sql`SELECT patient_id FROM (
-          SELECT id AS patient_id, 0 AS rank, family_name, given_name FROM patients
-          WHERE clinic_id = ${ctx.clinicId} AND mrn = ${digits}
+    sql`WITH first AS (
+          SELECT patient_id, min(rank) AS rank, family_name, given_name FROM (
+            SELECT id AS patient_id, 0 AS rank, family_name, given_name FROM patients
+            WHERE clinic_id = ${ctx.clinicId} AND mrn = ${digits}
+            UNION ALL
+            SELECT patient_id, 1, family_name, given_name FROM patient_phone_numbers
+            WHERE clinic_id = ${ctx.clinicId} AND reversed_digits LIKE ${ending}
+          ) m
+          GROUP BY patient_id, family_name, given_name
+          ORDER BY min(rank), family_name, given_name, patient_id
+          LIMIT ${wanted}
+        )
+        SELECT patient_id FROM (
+          SELECT patient_id, rank, family_name, given_name FROM first
           UNION ALL
-          SELECT patient_id, 1, family_name, given_name FROM patient_phone_numbers
-          WHERE clinic_id = ${ctx.clinicId} AND reversed_digits LIKE ${ending}
-        ) m
-        GROUP BY patient_id, family_name, given_name
-        ORDER BY min(rank), family_name, given_name, patient_id
-        LIMIT ${wanted}`,
+          (SELECT id, 2, family_name, given_name FROM patients
+           WHERE (SELECT count(*) FROM first) < ${wanted}
+             AND clinic_id = ${ctx.clinicId} AND search_phones LIKE ${probe}
+             AND strpos(search_phones, ${digits}) > 0 AND mrn <> ${digits}
+             AND NOT EXISTS (SELECT 1 FROM patient_phone_numbers n
+                             WHERE n.patient_id = patients.id AND n.reversed_digits LIKE ${ending})
+           ORDER BY family_name, given_name, id
+           LIMIT ${wanted})
+        ) r
+        ORDER BY rank, family_name, given_name, patient_id
+        LIMIT ${options.limit} OFFSET ${options.offset}`,
   );
-  const ids = first.slice(options.offset).map((r) => r.patient_id);
-  if (first.length < wanted) {
-    // The trigram index is asked for the last 7 digits at most: the first ones (country and area
-    // code) are in most numbers, and intersecting their long lists cost ~400 pages for a full
-    // number; the whole digits are then checked on the row.
-    const probe = digits.slice(-7);
-    const containing = await db
-      .select({ id: p.id })
-      .from(p)
-      .where(
-        and(
-          eq(p.clinicId, ctx.clinicId),
-          sql`${p.searchPhones} LIKE ${`%${probe}%`} AND strpos(${p.searchPhones}, ${digits}) > 0 AND ${p.mrn} <> ${digits}
-              AND NOT EXISTS (SELECT 1 FROM patient_phone_numbers n
-                              WHERE n.patient_id = ${p.id} AND n.reversed_digits LIKE ${ending})`,
-        ),
-      )
-      .orderBy(p.familyName, p.givenName, p.id)
-      .limit(options.limit - ids.length)
-      .offset(Math.max(0, options.offset - first.length));
-    ids.push(...containing.map((r) => r.id));
-  }
+  const ids = rows.map((r) => r.patient_id);
   if (!ids.length) return [];
   const found = await db
     .select()
