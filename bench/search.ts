@@ -19,7 +19,7 @@ import { type LatencyStats, latencyStats } from './stats';
  * Patient search and the patient chart at scale (issue 10): one clinic with `--patients`
  * generated patients (default 1,000,000), searched through the real Fastify app (`app.inject`:
  * routing, session, validation, queries, the audit rows each result writes, serialisation; no
- * network) by name fragment, full name, misspelt name, phone fragment, full phone, birth date
+ * network) by name fragment, full name, misspelt name, phone fragment (last 4 and last 7 digits), full phone, birth date
  * and MRN, each query text varied so no answer is cached.
  *
  *   npx tsx bench/search.ts [--patients 1000000] [--keep]   # new PostgreSQL database (kept with --keep)
@@ -184,6 +184,7 @@ async function main() {
         { name: 'full name ("Maya Smith")', url: search((i) => `${names[i % 64].given} ${names[i % 64].family}`) },
         { name: 'misspelt full name ("Mya Smtih")', url: search((i) => typos[i % 64]) },
         { name: 'phone, last 4 digits', url: search((i) => sample[i % 500].search_phones.slice(-4)) },
+        { name: 'phone, last 7 digits', url: search((i) => sample[i % 500].search_phones.slice(-7)) },
         { name: 'phone, 10 digits', url: search((i) => sample[i % 500].search_phones.slice(-10)) },
         { name: 'birth date', url: search((i) => sample[i % 500].birth_date) },
         { name: 'MRN', url: search((i) => sample[i % 500].mrn) },

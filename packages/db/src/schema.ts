@@ -244,6 +244,26 @@ export const patientNameWords = pgTable('patient_name_words', {
   searchName: text('search_name').notNull(),
 });
 
+/** Every ordered pair of two different words of a patient's name (0048), for two-word searches; kept by triggers. */
+export const patientNameWordPairs = pgTable('patient_name_word_pairs', {
+  clinicId: uuid('clinic_id').notNull(),
+  patientId: uuid('patient_id').notNull(),
+  word: text('word').notNull(),
+  otherWord: text('other_word').notNull(),
+  familyName: text('family_name').notNull(),
+  givenName: text('given_name').notNull(),
+  searchName: text('search_name').notNull(),
+});
+
+/** Each phone number of a patient, digits reversed, for "ends with" search in name order (0048); kept by triggers. */
+export const patientPhoneNumbers = pgTable('patient_phone_numbers', {
+  clinicId: uuid('clinic_id').notNull(),
+  patientId: uuid('patient_id').notNull(),
+  reversedDigits: text('reversed_digits').notNull(),
+  familyName: text('family_name').notNull(),
+  givenName: text('given_name').notNull(),
+});
+
 export const coverages = pgTable('coverages', {
   id: uuid('id').primaryKey(),
   clinicId: uuid('clinic_id').notNull(),

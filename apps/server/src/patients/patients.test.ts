@@ -114,6 +114,39 @@ describe('patient search', () => {
     expect(await found(reception, '8675302')).not.toContain(created.body.id);
   });
 
+  it('lists the MRN, then numbers ending with the digits, then numbers containing them, each by name', async () => {
+    const own = await t.createClinic();
+    const desk = await t.signIn(await own.addUser('receptionist'));
+    const add = async (givenName: string, familyName: string, phone: string, phones: unknown[] = []) => {
+      const created = await desk.post('/api/patients', patientBody({ givenName, familyName, phone, phones }));
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      return created.body as { id: string; mrn: string };
+    };
+    const containsZed = await add('Zed', 'Abbott', '(212) 555-7731');
+    const endsYara = await add('Yara', 'Crane', '(212) 555-0577');
+    const endsAda = await add('Ada', 'Crane', '(646) 321-0577');
+    // Both numbers end with 0577: listed once.
+    const endsTwice = await add('Bo', 'Birch', '(718) 222-0577', [{ use: 'work', number: '(917) 333-0577' }]);
+    const containsAmy = await add('Amy', 'Abbott', '(212) 057-7123');
+    const page = async (q: string, offset: number) =>
+      (await desk.get(`/api/patients?q=${encodeURIComponent(q)}&limit=2&offset=${offset}`)).body.items.map(
+        (p: { id: string }) => p.id,
+      );
+    const pages = async (q: string) => [...(await page(q, 0)), ...(await page(q, 2)), ...(await page(q, 4))];
+    expect(await pages('0577')).toEqual([endsTwice.id, endsAda.id, endsYara.id, containsAmy.id]);
+    expect(await pages('-0577')).toEqual(await pages('0577'));
+    expect(await pages('555-0577')).toEqual([endsYara.id]);
+    // The last digits of an MRN that is also in a phone number: the MRN first.
+    expect((await page(containsZed.mrn, 0))[0]).toBe(containsZed.id);
+    // A new number: the old one no longer ends the search, the new one does.
+    expect((await desk.patch(`/api/patients/${endsAda.id}`, { phone: '(646) 321-9999' })).status).toBe(200);
+    expect(await pages('0577')).toEqual([endsTwice.id, endsYara.id, containsAmy.id]);
+    expect(await pages('9999')).toEqual([endsAda.id]);
+    // Renamed: the name order follows.
+    expect((await desk.patch(`/api/patients/${endsYara.id}`, { familyName: 'Aaron' })).status).toBe(200);
+    expect(await pages('0577')).toEqual([endsYara.id, endsTwice.id, containsAmy.id]);
+  });
+
   it('lists whole-word matches, then longer words, then misspellings, page after page without repeats', async () => {
     const own = await t.createClinic();
     const desk = await t.signIn(await own.addUser('receptionist'));
@@ -155,6 +188,67 @@ describe('patient search', () => {
       { word: 'rowan', given: 'Rowan' },
     ]);
     expect((await page('rowan quill', 0))[0]).toBe(twice);
+  });
+
+  it('lists two-word matches by both words, each patient once, and follows renames', async () => {
+    const own = await t.createClinic();
+    const desk = await t.signIn(await own.addUser('receptionist'));
+    const add = async (givenName: string, familyName: string, preferredName?: string) => {
+      const created = await desk.post(
+        '/api/patients',
+        patientBody({ givenName, familyName, preferredName, allowDuplicate: true }),
+      );
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      return created.body.id as string;
+    };
+    const longerGiven = await add('Marabelle', 'Brackenwood');
+    const exact = await add('Mara', 'Brackenwood');
+    const longerFamily = await add('Mara', 'Brackenwoods');
+    // Given and preferred name both begin "mar": one patient, listed once.
+    const twice = await add('Marguerite', 'Brackenwood', 'Mari');
+    const otherClinic = await t.signIn(await (await t.createClinic()).addUser('receptionist'));
+    expect(
+      (await otherClinic.post('/api/patients', patientBody({ givenName: 'Mara', familyName: 'Brackenwood' }))).status,
+    ).toBe(201);
+    const page = async (q: string, offset: number) =>
+      (await desk.get(`/api/patients?q=${encodeURIComponent(q)}&limit=2&offset=${offset}`)).body.items.map(
+        (p: { id: string }) => p.id,
+      );
+    // By the longer query word's match ("brackenwood" before "brackenwoods"), then the other's
+    // ("mara" before "marabelle"), page after page, in either word order; misspellings after them.
+    for (const q of ['mara brackenwood', 'Brackenwood, Mara']) {
+      expect([...(await page(q, 0)), ...(await page(q, 2))].slice(0, 3), q).toEqual([exact, longerGiven, longerFamily]);
+    }
+    const mar = [
+      ...(await page('mar brackenwood', 0)),
+      ...(await page('mar brackenwood', 2)),
+      ...(await page('mar brackenwood', 4)),
+    ];
+    expect(mar).toEqual([exact, longerGiven, twice, longerFamily]); // twice: once, at its first pair
+    // A third word is checked on the whole name.
+    expect((await page('mari marg brackenwood', 0))[0]).toBe(twice);
+    // A word beginning another ("mar mara") may match one name word: read as before.
+    const nested = [...(await page('mar mara', 0)), ...(await page('mar mara', 2))];
+    expect(new Set(nested.slice(0, 3))).toEqual(new Set([exact, longerGiven, longerFamily]));
+    // Renamed: the pairs follow, the old name no longer matches as a prefix.
+    expect((await desk.patch(`/api/patients/${exact}`, { givenName: 'Odalys' })).status).toBe(200);
+    expect((await page('odalys brackenwood', 0))[0]).toBe(exact);
+    expect(await page('mara brackenwood', 0)).toEqual([longerGiven, longerFamily]);
+    const pairs = await t.database.db
+      .select({ word: schema.patientNameWordPairs.word, other: schema.patientNameWordPairs.otherWord })
+      .from(schema.patientNameWordPairs)
+      .where(eq(schema.patientNameWordPairs.patientId, exact));
+    expect(pairs.sort((a, b) => (a.word < b.word ? -1 : 1))).toEqual([
+      { word: 'brackenwood', other: 'odalys' },
+      { word: 'odalys', other: 'brackenwood' },
+    ]);
+    // One row per patient and word is a guarantee, not a habit of the triggers.
+    const [row] = await t.database.db
+      .select()
+      .from(schema.patientNameWords)
+      .where(eq(schema.patientNameWords.patientId, exact))
+      .limit(1);
+    await expect(t.database.db.insert(schema.patientNameWords).values(row)).rejects.toThrow();
   });
 
   it('finds a patient by birth date typed as ISO or as the clinic’s local format', async () => {

@@ -237,18 +237,7 @@ export async function searchPatients(
       .limit(options.limit)
       .offset(options.offset);
   } else if (query.kind === 'digits') {
-    rows = await db
-      .select()
-      .from(p)
-      .where(
-        and(
-          eq(p.clinicId, ctx.clinicId),
-          sql`(${p.mrn} = ${query.digits} OR ${p.searchPhones} LIKE ${`%${query.digits}%`})`,
-        ),
-      )
-      .orderBy(sql`${p.mrn} = ${query.digits} DESC`, p.familyName, p.givenName)
-      .limit(options.limit)
-      .offset(options.offset);
+    rows = await searchByDigits(db, ctx, query.digits, options);
   } else {
     rows = await searchByName(db, ctx, query.name, options);
   }
@@ -262,6 +251,67 @@ export async function searchPatients(
     { kind: query?.kind ?? 'recent', resultCount: rows.length },
   );
   return { items: rows.map(toSummary) };
+}
+
+/**
+ * Digits: the patient with that MRN first, then the patients with a phone number ending with the
+ * digits (the last 4 or 7, the usual way to ask: read in name order from patient_phone_numbers,
+ * whose digits are reversed, from the index alone), then those with a number only containing them
+ * ("(212) 867", from the trigram index), each by family and given name. Paging runs through them
+ * in that order; a patient is listed once, at the first.
+ */
+async function searchByDigits(
+  db: Db,
+  ctx: RequestContext,
+  digits: string,
+  options: { limit: number; offset: number },
+): Promise<PatientRow[]> {
+  const p = schema.patients;
+  const wanted = options.offset + options.limit;
+  const ending = `${[...digits].reverse().join('')}%`;
+  // The trigram index is asked for the last 7 digits at most: the first ones (country and area
+  // code) are in most numbers, and intersecting their long lists cost ~400 pages for a full
+  // number; the whole digits are then checked on the row.
+  const probe = `%${digits.slice(-7)}%`;
+  // One statement: the containing numbers (which must all be read to be sorted) are asked for
+  // only when the MRN and the endings do not fill the page (a one-time filter on their count).
+  const rows = await queryRows<{ patient_id: string }>(
+    db,
+    sql`WITH first AS (
+          SELECT patient_id, min(rank) AS rank, family_name, given_name FROM (
+            SELECT id AS patient_id, 0 AS rank, family_name, given_name FROM patients
+            WHERE clinic_id = ${ctx.clinicId} AND mrn = ${digits}
+            UNION ALL
+            SELECT patient_id, 1, family_name, given_name FROM patient_phone_numbers
+            WHERE clinic_id = ${ctx.clinicId} AND reversed_digits LIKE ${ending}
+          ) m
+          GROUP BY patient_id, family_name, given_name
+          ORDER BY min(rank), family_name, given_name, patient_id
+          LIMIT ${wanted}
+        )
+        SELECT patient_id FROM (
+          SELECT patient_id, rank, family_name, given_name FROM first
+          UNION ALL
+          (SELECT id, 2, family_name, given_name FROM patients
+           WHERE (SELECT count(*) FROM first) < ${wanted}
+             AND clinic_id = ${ctx.clinicId} AND search_phones LIKE ${probe}
+             AND strpos(search_phones, ${digits}) > 0 AND mrn <> ${digits}
+             AND NOT EXISTS (SELECT 1 FROM patient_phone_numbers n
+                             WHERE n.patient_id = patients.id AND n.reversed_digits LIKE ${ending})
+           ORDER BY family_name, given_name, id
+           LIMIT ${wanted})
+        ) r
+        ORDER BY rank, family_name, given_name, patient_id
+        LIMIT ${options.limit} OFFSET ${options.offset}`,
+  );
+  const ids = rows.map((r) => r.patient_id);
+  if (!ids.length) return [];
+  const found = await db
+    .select()
+    .from(p)
+    .where(and(eq(p.clinicId, ctx.clinicId), inArray(p.id, ids)));
+  const byId = new Map(found.map((row) => [row.id, row]));
+  return ids.map((id) => byId.get(id)).filter((row): row is PatientRow => row !== undefined);
 }
 
 /** `word` begins a word of `column` (normalizeName leaves no LIKE wildcard in a word). */
@@ -288,25 +338,14 @@ async function searchByName(
 ): Promise<PatientRow[]> {
   const p = schema.patients;
   const words = [...new Set(name.split(' ').filter(Boolean))];
-  // The longest word is read from the index (the most selective, usually); the others are
-  // checked on each index entry's copy of the name.
-  const driving = words.reduce((a, b) => (b.length > a.length ? b : a));
-  const others = words.filter((w) => w !== driving);
   const wanted = options.offset + options.limit;
-  const prefixRows = await queryRows<{ patient_id: string }>(
-    db,
-    sql`SELECT w.patient_id FROM patient_name_words w
-        WHERE w.clinic_id = ${ctx.clinicId} AND w.word LIKE ${`${driving}%`}
-          ${sql.join(
-            others.map((o) => sql`AND ${beginsWord(sql`w.search_name`, o)}`),
-            sql` `,
-          )}
-          -- A patient with two words beginning so ("Smith Smithers") is listed once, at the first.
-          AND NOT EXISTS (SELECT 1 FROM patient_name_words e
-                          WHERE e.patient_id = w.patient_id AND e.word LIKE ${`${driving}%`} AND e.word < w.word)
-        ORDER BY w.word, w.family_name, w.given_name, w.patient_id
-        LIMIT ${wanted}`,
-  );
+  // Two different name words must begin with two query words unless one query word begins
+  // another ("jo john" may match the one word "john"): then the single words are read.
+  const nested = words.some((a) => words.some((b) => a !== b && b.startsWith(a)));
+  const prefixRows =
+    words.length > 1 && !nested
+      ? await prefixMatchesOfPairs(db, ctx, words, wanted)
+      : await prefixMatchesOfWords(db, ctx, words, wanted);
   const ids = prefixRows.slice(options.offset).map((r) => r.patient_id);
   if (prefixRows.length < wanted) {
     ids.push(
@@ -320,6 +359,74 @@ async function searchByName(
     .where(and(eq(p.clinicId, ctx.clinicId), inArray(p.id, ids)));
   const byId = new Map(found.map((row) => [row.id, row]));
   return ids.map((id) => byId.get(id)).filter((row): row is PatientRow => row !== undefined);
+}
+
+/**
+ * Tier 1 for one word, or words one of which begins another: the longest word (the most
+ * selective, usually) is a range of patient_name_words read in order; the other words are checked
+ * on each index entry's copy of the name.
+ */
+async function prefixMatchesOfWords(db: Db, ctx: RequestContext, words: string[], wanted: number) {
+  const driving = words.reduce((a, b) => (b.length > a.length ? b : a));
+  const others = words.filter((w) => w !== driving);
+  return queryRows<{ patient_id: string }>(
+    db,
+    sql`SELECT w.patient_id FROM patient_name_words w
+        WHERE w.clinic_id = ${ctx.clinicId} AND w.word LIKE ${`${driving}%`}
+          ${sql.join(
+            others.map((o) => sql`AND ${beginsWord(sql`w.search_name`, o)}`),
+            sql` `,
+          )}
+          -- A patient with two words beginning so ("Smith Smithers") is listed once, at the first.
+          AND NOT EXISTS (SELECT 1 FROM patient_name_words e
+                          WHERE e.patient_id = w.patient_id AND e.word LIKE ${`${driving}%`} AND e.word < w.word)
+        ORDER BY w.word, w.family_name, w.given_name, w.patient_id
+        LIMIT ${wanted}`,
+  );
+}
+
+/**
+ * Tier 1 for several words none of which begins another ("maya smith"): the two longest are a
+ * range of patient_name_word_pairs (word, other_word) — the Smiths named Maya*, not every Smith
+ * until enough Mayas were seen (17,780 index entries for 25 at a million patients). Listed by the
+ * first word matched, then the second (so "smith maya" before "smith mayabelle" and "smithers"),
+ * then family and given name. The btree cannot range over other_word across several first words
+ * ("smith", "smithers", …), so those are visited one by one in order (each an index probe) until
+ * the page is full; any further words are checked on the entry's copy of the name.
+ */
+async function prefixMatchesOfPairs(db: Db, ctx: RequestContext, words: string[], wanted: number) {
+  const [first, second, ...rest] = [...words].sort((a, b) => b.length - a.length);
+  const pairs = sql`patient_name_word_pairs`;
+  const matchesOf = (word: SQL) =>
+    sql`SELECT m.patient_id, m.word, m.other_word, m.family_name, m.given_name FROM ${pairs} m
+        WHERE m.clinic_id = ${ctx.clinicId} AND m.word = ${word} AND m.other_word LIKE ${`${second}%`}
+          ${sql.join(
+            rest.map((o) => sql`AND ${beginsWord(sql`m.search_name`, o)}`),
+            sql` `,
+          )}
+          -- A patient matching by two pairs ("Jo Jones Smith" for "smith jo") is listed once, at the first.
+          AND NOT EXISTS (SELECT 1 FROM ${pairs} e
+                          WHERE e.patient_id = m.patient_id AND e.word LIKE ${`${first}%`}
+                            AND e.other_word LIKE ${`${second}%`} AND (e.word, e.other_word) < (m.word, m.other_word))
+        ORDER BY m.other_word, m.family_name, m.given_name, m.patient_id
+        LIMIT ${wanted}`;
+  const nextWord = (after: SQL | null) =>
+    sql`SELECT word FROM ${pairs} WHERE clinic_id = ${ctx.clinicId} AND word LIKE ${`${first}%`}
+          ${after ? sql`AND word > ${after}` : sql``}
+        ORDER BY word LIMIT 1`;
+  return queryRows<{ patient_id: string }>(
+    db,
+    sql`WITH RECURSIVE visited(word, found) AS (
+          SELECT d.word, (SELECT count(*) FROM (${matchesOf(sql`d.word`)}) c) FROM (${nextWord(null)}) d
+          UNION ALL
+          SELECT d.word, v.found + (SELECT count(*) FROM (${matchesOf(sql`d.word`)}) c)
+          FROM visited v, LATERAL (${nextWord(sql`v.word`)}) d
+          WHERE v.found < ${wanted}
+        )
+        SELECT m.patient_id FROM visited v, LATERAL (${matchesOf(sql`v.word`)}) m
+        ORDER BY m.word, m.other_word, m.family_name, m.given_name, m.patient_id
+        LIMIT ${wanted}`,
+  );
 }
 
 /** Candidates of each kind of misspelling at most (see fuzzyNameMatches). */

@@ -10,6 +10,7 @@ import {
   instantToZoned,
   type ServiceLineInput,
   todayIn,
+  type VisitListItem,
 } from '@tend/domain';
 import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
@@ -624,7 +625,7 @@ export async function addAddendum(db: Db, ctx: RequestContext, id: string, input
 const LIST_CAP = 500;
 
 /**
- * Visits (codes and state, no note text) by day, provider or status: a provider's day, the
+ * Visits (state and diagnoses; no note text, no service lines) by day, provider or status: a provider's day, the
  * unsigned notes, the signed visits without a charge.
  */
 export async function listEncounters(
@@ -637,7 +638,7 @@ export async function listEncounters(
     status?: 'in_progress' | 'signed' | undefined;
     withoutCharge?: boolean | undefined;
   },
-): Promise<{ items: (EncounterSummary & { overdue: boolean; chargeCount: number })[]; truncated: boolean }> {
+): Promise<{ items: VisitListItem[]; truncated: boolean }> {
   const p = schema.patients;
   // Visits list their codes: clinical, so a restricted patient's are asked for with a 403 and
   // left out of other lists. The billing views (without a charge) show codes only to bill them.
@@ -680,16 +681,18 @@ export async function listEncounters(
   const ids = rows.map((r) => r.encounter.id);
   // One array parameter, not one per visit: building and binding 3 × 500 parameters cost more than the queries.
   const inIds = (column: AnyPgColumn) => sql`${column} = ANY(${`{${ids.join(',')}}`}::uuid[])`;
-  const [diagnoses, lines, charges] = ids.length
+  // No service lines: a list shows none (they were half of a 500-visit chart's 775 KB); the visit has them.
+  const [diagnoses, charges] = ids.length
     ? await Promise.all([
         db.select().from(d).where(inIds(d.encounterId)).orderBy(asc(d.position)),
-        db.select().from(l).where(inIds(l.encounterId)).orderBy(asc(l.createdAt)),
         db
-          .select({ encounterId: schema.charges.encounterId })
+          // Counted in SQL: one row per visit, not one per charge.
+          .select({ encounterId: schema.charges.encounterId, count: sql<number>`count(*)::int` })
           .from(schema.charges)
-          .where(and(inIds(schema.charges.encounterId), eq(schema.charges.status, 'open'))),
+          .where(and(inIds(schema.charges.encounterId), eq(schema.charges.status, 'open')))
+          .groupBy(schema.charges.encounterId),
       ])
-    : [[], [], []];
+    : [[], []];
   // Grouped once by visit (not filtered per visit: 500 visits × 2,500 code rows was quadratic).
   const group = <T extends { encounterId: string | null }>(list: T[]) => {
     const byVisit = new Map<string, T[]>();
@@ -701,15 +704,17 @@ export async function listEncounters(
     }
     return byVisit;
   };
-  const [diagnosesOf, linesOf, chargesOf] = [group(diagnoses), group(lines), group(charges)];
+  const diagnosesOf = group(diagnoses);
+  const chargesOf = new Map(charges.map((c) => [c.encounterId, c.count]));
   const dayAgo = Date.now() - 86_400_000;
   const items = rows.map((r) => {
-    const chargeCount = chargesOf.get(r.encounter.id)?.length ?? 0;
+    const chargeCount = chargesOf.get(r.encounter.id) ?? 0;
+    const { services: _none, ...visit } = summary(r.encounter, `${r.given} ${r.family}`, {
+      diagnoses: diagnosesOf.get(r.encounter.id) ?? [],
+      lines: [],
+    });
     return {
-      ...summary(r.encounter, `${r.given} ${r.family}`, {
-        diagnoses: diagnosesOf.get(r.encounter.id) ?? [],
-        lines: linesOf.get(r.encounter.id) ?? [],
-      }),
+      ...visit,
       // Unsigned more than a day after it was opened: flagged on the provider's day and for the manager.
       overdue: r.encounter.status === 'in_progress' && r.encounter.createdAt.getTime() < dayAgo,
       chargeCount,

@@ -10,7 +10,6 @@ import {
   zEncounter,
   zEncounterCreate,
   zEncounterPatch,
-  zEncounterSummary,
   zFollowUpCreate,
   zId,
   zMedication,
@@ -22,6 +21,7 @@ import {
   zService,
   zServiceCreate,
   zServicePatch,
+  zVisitListItem,
   zVitals,
   zVitalsInput,
 } from '@tend/domain';
@@ -45,7 +45,7 @@ export function visitRoutes(server: FastifyInstance, deps: Deps): void {
   const tags = ['visits'];
   const items = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item) });
   // At most 500 visits; `truncated`: there were more (the chart's latest 500, the oldest 500 without a charge).
-  const visitList = items(zEncounterSummary.extend({ overdue: z.boolean(), chargeCount: z.number().int() })).extend({
+  const visitList = items(zVisitListItem).extend({
     truncated: z.boolean(),
   });
 
@@ -155,7 +155,7 @@ export function visitRoutes(server: FastifyInstance, deps: Deps): void {
       schema: {
         tags,
         summary:
-          'Visits (state and codes, no note text) by provider, patient, date or status, the latest 500 (`truncated`: there were more); `overdue` = unsigned over a day',
+          'Visits (state and diagnoses; no note text, no service lines: see the visit) by provider, patient, date or status, the latest 500 (`truncated`: there were more); `overdue` = unsigned over a day',
         querystring: z.object({
           providerId: zId.optional(),
           patientId: zId.optional(),

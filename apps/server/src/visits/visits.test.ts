@@ -287,6 +287,11 @@ describe('a visit from check-in to charges', () => {
     expect(chart.body.truncated).toBe(true);
     // The latest 500, oldest first: the oldest of the 501 is the one left out.
     expect(chart.body.items.map((v: { id: string }) => v.id)).toEqual(billed.slice(0, 500).reverse());
+    // Each lists its open charges' count, and no service lines (the visit has them).
+    for (const visit of chart.body.items) {
+      expect(visit.chargeCount).toBe(1);
+      expect(visit).not.toHaveProperty('services');
+    }
     const short = await doctor.get(`/api/encounters?patientId=${longAgo}`);
     expect(short.body).toMatchObject({ truncated: false, items: [{ id: old }] });
   });

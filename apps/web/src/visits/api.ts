@@ -4,12 +4,12 @@ import type {
   Charge,
   Chart,
   Encounter,
-  EncounterSummary,
   Icd10Code,
   Medication,
   NoteTemplate,
   Recall,
   Service,
+  VisitListItem,
   Vitals,
 } from '@tend/domain';
 import { http } from '../api/client';
@@ -17,7 +17,8 @@ import { recallKeys } from '../recalls/api';
 
 /** The visit documentation API as the web app uses it: visits, vitals, the chart, codes, charges. */
 
-export type VisitListItem = EncounterSummary & { overdue: boolean; chargeCount: number };
+export type { VisitListItem };
+
 /** At most 500 visits; `truncated`: there were more. */
 export type VisitList = { items: VisitListItem[]; truncated: boolean };
 

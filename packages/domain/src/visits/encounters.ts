@@ -263,6 +263,19 @@ export const zEncounterSummary = z.object({
 });
 export type EncounterSummary = z.infer<typeof zEncounterSummary>;
 
+/**
+ * One visit of a list (a chart's visits, a provider's day, the visits without a charge): its state
+ * and diagnoses, not its service lines (a list shows neither lines nor fees; the visit has them).
+ * A chart of 500 visits was 775 KB with the lines.
+ */
+export const zVisitListItem = zEncounterSummary.omit({ services: true }).extend({
+  /** Unsigned more than a day after it was opened. */
+  overdue: z.boolean(),
+  /** Open charges of the visit. */
+  chargeCount: z.number().int(),
+});
+export type VisitListItem = z.infer<typeof zVisitListItem>;
+
 /** The whole visit with its note (clinical staff only; every read is audited). */
 export const zEncounter = zEncounterSummary.extend({
   version: z.number().int(),
