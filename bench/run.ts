@@ -405,6 +405,8 @@ async function concurrent(
   const cpu = serverCpuMs();
   const started = performance.now();
   const deadline = started + deadlineMs;
+  // The monotonic clock V8's CPU profiles use: bench/cpu-profile.ts --window picks this run out.
+  const window = [process.hrtime.bigint() / 1000n];
   await Promise.all(
     Array.from({ length: clients }, async (_, c) => {
       for (let k = c; k < work && performance.now() < deadline; k += clients) {
@@ -419,6 +421,8 @@ async function concurrent(
     }),
   );
   const result = withCpu(summarise(name, clients, samples, errors, performance.now() - started), cpu);
+  window.push(process.hrtime.bigint() / 1000n);
+  console.log(`${name}: monotonic µs window ${window.join(' ')}`);
   return { result, statuses, first };
 }
 
@@ -887,10 +891,14 @@ async function main() {
       TEND_DATA_DIR: t.dataDir,
       TEND_BACKUP_DIR: `${t.dataDir}-backups`,
       TEND_BACKUP_INTERVAL_MINUTES: '0',
-      ...(t.url ? { DATABASE_URL: t.url } : {}),
+      // On PostgreSQL the data folder is a new scratch one each run: a fixed key lets --reuse start
+      // on a database an earlier run's server recorded its key in.
+      ...(t.url ? { DATABASE_URL: t.url, TEND_SECRET_KEY: `tend-bench-${SEED}` } : {}),
     };
     const spawned = performance.now();
-    tend = await startTend(env);
+    // e.g. TEND_BENCH_SERVER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof': profile the server
+    // (bench/cpu-profile.ts reads the profile).
+    tend = await startTend(env, undefined, process.env.TEND_BENCH_SERVER_NODE_ARGS?.split(/\s+/).filter(Boolean));
     for (;;) {
       const health = await fetch(`${tend.url}/api/health`).catch(() => null);
       if (health?.ok) break;
