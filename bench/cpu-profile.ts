@@ -130,6 +130,6 @@ for (const [id, us] of selfUs) {
 show(
   'inclusive time by function (application and workspace code)',
   [...inclusive]
-    .filter(([k]) => / (src|packages)\//.test(k) && !k.includes('node_modules'))
+    .filter(([k]) => / (apps|packages)\//.test(k) && !k.includes('node_modules'))
     .sort((x, y) => y[1] - x[1]),
 );

@@ -166,9 +166,17 @@ async function sequential(
   return result;
 }
 
+/** The server's resident set now and its peak so far (MB), to tell which scenario raised the peak. */
+function serverMemory(): string {
+  if (!serverPid) return '';
+  const status = readFileSync(`/proc/${serverPid}/status`, 'utf8');
+  const mb = (field: string) => Math.round(Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 1024);
+  return `; server RSS ${mb('VmRSS')} MB, peak ${mb('VmHWM')} MB`;
+}
+
 function log(s: Scenario) {
   console.log(
-    `${s.name}: ${s.requests} requests, ${s.errors} errors, ${s.perSecond}/s, p50 ${s.p50} ms, p95 ${s.p95} ms, p99 ${s.p99} ms, server CPU ${s.cpuMsPerRequest ?? '?'} ms/request${s.note ? ` — ${s.note}` : ''}`,
+    `${s.name}: ${s.requests} requests, ${s.errors} errors, ${s.perSecond}/s, p50 ${s.p50} ms, p95 ${s.p95} ms, p99 ${s.p99} ms, server CPU ${s.cpuMsPerRequest ?? '?'} ms/request${s.note ? ` — ${s.note}` : ''}${serverMemory()}`,
   );
 }
 

@@ -175,7 +175,9 @@ describe('the recall sweep', () => {
       patientId: booked.patientId,
       providerId,
       appointmentTypeId: typeId,
-      start: new Date(zonedTimeToInstant(nextWeekday(addDays(today, 36)), '09:00', TZ)).toISOString(),
+      // 10:00, not the first booking's 09:00: days 35 and 36 both move to the same Monday when day 35
+      // is a Saturday.
+      start: new Date(zonedTimeToInstant(nextWeekday(addDays(today, 36)), '10:00', TZ)).toISOString(),
       followUpId: booked.id,
     });
     expect(appointment.status, JSON.stringify(appointment.body)).toBe(201);

@@ -11,7 +11,7 @@ import {
 } from '@tend/domain';
 import { and, eq, sql } from 'drizzle-orm';
 import { appointmentIcs } from '../messaging/ics';
-import { enqueueMessage, withdrawMessages } from '../messaging/outbox';
+import { enqueueMessage, enqueueMessages, type QueuedMessage, withdrawMessages } from '../messaging/outbox';
 import { templateFor, templatesFor } from './templates';
 
 /**
@@ -90,15 +90,15 @@ function variables(context: Context, row: { startAt: Date }, channel: Channel): 
 /** The fields of an appointment its messages use. */
 type MessageRow = Pick<AppointmentRow, 'id' | 'clinicId' | 'patientId' | 'startAt' | 'endAt' | 'updatedAt'>;
 
-async function enqueueFor(
-  tx: Db,
+/** One message about the appointment, rendered; null when the patient has no address for the channel. */
+function messageFor(
   plan: AppointmentMessagePlan,
   row: MessageRow,
   message: { kind: MessageKind; channel: Channel; sendAfter: Date; key: string; ruleId?: string | null },
-): Promise<void> {
+): QueuedMessage | null {
   const { context } = plan;
   const to = addressFor(recipientOf(context.patient), message.channel);
-  if (!to) return;
+  if (!to) return null;
   const template = plan.wording(message.kind, message.channel);
   const values = variables(context, row, message.channel);
   const cancelled = message.kind === 'cancelled';
@@ -127,7 +127,7 @@ async function enqueueFor(
           },
         ]
       : [];
-  await enqueueMessage(tx, {
+  return {
     clinicId: row.clinicId,
     channel: message.channel,
     to,
@@ -140,7 +140,7 @@ async function enqueueFor(
     sendAfter: message.sendAfter,
     idempotencyKey: message.key,
     attachments: calendar,
-  });
+  };
 }
 
 /** The patient's preferred channel, or the other one when that is not possible ; null when neither is. */
@@ -150,36 +150,34 @@ export function channelFor(recipient: Recipient): Channel | null {
 }
 
 /** A notice by the patient's preferred channel (or the other one when that is not possible). */
-async function notice(
-  tx: Db,
-  plan: AppointmentMessagePlan,
-  row: MessageRow,
-  kind: MessageKind,
-  now: Date,
-): Promise<void> {
+function notice(plan: AppointmentMessagePlan, row: MessageRow, kind: MessageKind, now: Date): QueuedMessage | null {
   const channel = channelFor(recipientOf(plan.context.patient));
-  if (!channel) return;
+  if (!channel) return null;
   const version = row.updatedAt.getTime();
-  await enqueueFor(tx, plan, row, { kind, channel, sendAfter: now, key: `${kind}:${row.id}:${version}` });
+  return messageFor(plan, row, { kind, channel, sendAfter: now, key: `${kind}:${row.id}:${version}` });
 }
 
 /** The clinic's active reminders for this appointment, each at its due time (none already past). */
-async function scheduleReminders(tx: Db, plan: AppointmentMessagePlan, row: MessageRow, now: Date): Promise<void> {
+function reminders(plan: AppointmentMessagePlan, row: MessageRow, now: Date): Array<QueuedMessage | null> {
   const { context } = plan;
   const timezone = context.location.timezone;
   const quiet = { start: context.clinic.quietHoursStart, end: context.clinic.quietHoursEnd };
+  const out: Array<QueuedMessage | null> = [];
   for (const rule of plan.rules) {
     let due = reminderInstant(row.startAt.getTime(), rule.minutesBefore, timezone);
     if (rule.channel === 'sms') due = afterQuietHours(due, context.clinic.timezone, quiet);
     if (due <= now.getTime() || due >= row.startAt.getTime()) continue;
-    await enqueueFor(tx, plan, row, {
-      kind: 'reminder',
-      channel: rule.channel,
-      sendAfter: new Date(due),
-      ruleId: rule.id,
-      key: `reminder:${row.id}:${rule.id}:${row.updatedAt.getTime()}`,
-    });
+    out.push(
+      messageFor(plan, row, {
+        kind: 'reminder',
+        channel: rule.channel,
+        sendAfter: new Date(due),
+        ruleId: rule.id,
+        key: `reminder:${row.id}:${rule.id}:${row.updatedAt.getTime()}`,
+      }),
+    );
   }
+  return out;
 }
 
 /**
@@ -227,12 +225,14 @@ export async function writeAppointmentMessages(
   row: MessageRow,
   now: Date = new Date(),
 ): Promise<void> {
-  if (plan.change === 'cancel') {
-    await notice(tx, plan, row, 'cancelled', now);
-    return;
-  }
-  await notice(tx, plan, row, plan.change === 'book' ? 'booked' : 'rescheduled', now);
-  await scheduleReminders(tx, plan, row, now);
+  const messages =
+    plan.change === 'cancel'
+      ? [notice(plan, row, 'cancelled', now)]
+      : [notice(plan, row, plan.change === 'book' ? 'booked' : 'rescheduled', now), ...reminders(plan, row, now)];
+  await enqueueMessages(
+    tx,
+    messages.filter((m) => m !== null),
+  );
 }
 
 /** Writes (and withdraws) the patient's messages for a change of an appointment. */
