@@ -181,7 +181,9 @@ export function messageDateTime(instant: Date, timeZone: string, channel: Channe
 
 /**
  * The formatters of one time zone and channel, made once: making an Intl.DateTimeFormat costs
- * far more than formatting with it (a tenth of a millisecond or more per booking's messages).
+ * ≈0.1 ms, far more than formatting with it, and each holds ICU memory outside the JavaScript heap
+ * until it is collected — made two per message, they let the server's memory grow by ≈200 MB under
+ * a booking load (docs/performance.md, "Booking: where the CPU went").
  */
 const formats = new Map<string, { date: Intl.DateTimeFormat; time: Intl.DateTimeFormat }>();
 function messageFormats(timeZone: string, channel: Channel) {
