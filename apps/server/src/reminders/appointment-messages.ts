@@ -192,7 +192,7 @@ export interface AppointmentMessagePlan {
   /** The clinic's active reminder rules (none when the type sends no reminders or this is a cancellation). */
   rules: Array<typeof schema.reminderRules.$inferSelect>;
   wording: (kind: MessageKind, channel: Channel) => Template;
-  /** The transaction's time (now()): the updated_at of an appointment inserted or changed in it. */
+  /** The transaction's time (now()): the updated_at (its default) of an appointment inserted in it. */
   transactionTime: Date;
 }
 
