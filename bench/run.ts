@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -166,9 +166,17 @@ async function sequential(
   return result;
 }
 
+/** The server's resident set now and its peak so far (MB), to tell which scenario raised the peak. */
+function serverMemory(): string {
+  if (!serverPid) return '';
+  const status = readFileSync(`/proc/${serverPid}/status`, 'utf8');
+  const mb = (field: string) => Math.round(Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 1024);
+  return `; server RSS ${mb('VmRSS')} MB, peak ${mb('VmHWM')} MB`;
+}
+
 function log(s: Scenario) {
   console.log(
-    `${s.name}: ${s.requests} requests, ${s.errors} errors, ${s.perSecond}/s, p50 ${s.p50} ms, p95 ${s.p95} ms, p99 ${s.p99} ms, server CPU ${s.cpuMsPerRequest ?? '?'} ms/request${s.note ? ` — ${s.note}` : ''}`,
+    `${s.name}: ${s.requests} requests, ${s.errors} errors, ${s.perSecond}/s, p50 ${s.p50} ms, p95 ${s.p95} ms, p99 ${s.p99} ms, server CPU ${s.cpuMsPerRequest ?? '?'} ms/request${s.note ? ` — ${s.note}` : ''}${serverMemory()}`,
   );
 }
 
@@ -405,6 +413,8 @@ async function concurrent(
   const cpu = serverCpuMs();
   const started = performance.now();
   const deadline = started + deadlineMs;
+  // The monotonic clock V8's CPU profiles use: bench/cpu-profile.ts --window picks this run out.
+  const window = [process.hrtime.bigint() / 1000n];
   await Promise.all(
     Array.from({ length: clients }, async (_, c) => {
       for (let k = c; k < work && performance.now() < deadline; k += clients) {
@@ -419,6 +429,8 @@ async function concurrent(
     }),
   );
   const result = withCpu(summarise(name, clients, samples, errors, performance.now() - started), cpu);
+  window.push(process.hrtime.bigint() / 1000n);
+  console.log(`${name}: monotonic µs window ${window.join(' ')}`);
   return { result, statuses, first };
 }
 
@@ -691,27 +703,26 @@ async function scenarios(url: string, data: Prepared) {
  * run), so every transaction books a distinct slot.
  */
 const BOOKING_SCRIPT = `
-SELECT provider_id, location_id, start_at, end_at FROM bench_pgbench_slots WHERE n = (SELECT nextval('bench_pgbench_seq')) \\gset
+SELECT id AS a_id, provider_id, location_id, start_at, end_at FROM bench_pgbench_slots WHERE n = (SELECT nextval('bench_pgbench_seq')) \\gset
 SELECT s.*, u.*, c.idle_timeout_minutes, c.mfa_required_roles, c.is_training, s.parent_session_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM sessions p JOIN users pu ON pu.id = p.user_id WHERE p.id = s.parent_session_id AND p.revoked_at IS NULL AND p.expires_at > now() AND pu.active) FROM sessions s JOIN users u ON u.id = s.user_id JOIN clinics c ON c.id = s.clinic_id WHERE s.id = :session;
 SELECT * FROM patients WHERE id = :patient AND clinic_id = :clinic;
-SELECT * FROM appointment_types WHERE id = :type AND clinic_id = :clinic;
-SELECT provider_id FROM appointment_type_providers WHERE appointment_type_id = :type;
+SELECT t.*, array(SELECT provider_id::text FROM appointment_type_providers WHERE appointment_type_id = t.id) FROM appointment_types t WHERE id = :type AND clinic_id = :clinic;
 SELECT * FROM providers WHERE id = :provider_id AND clinic_id = :clinic;
 SELECT * FROM provider_schedules WHERE clinic_id = :clinic AND provider_id IN (:provider_id);
 SELECT * FROM provider_extra_hours WHERE clinic_id = :clinic AND provider_id IN (:provider_id) AND start_at < :end_at::timestamptz + interval '1 day' AND end_at > :start_at::timestamptz - interval '1 day';
 SELECT * FROM time_off WHERE clinic_id = :clinic AND (provider_id IN (:provider_id) OR provider_id IS NULL) AND start_at < :end_at::timestamptz + interval '1 day' AND end_at > :start_at::timestamptz - interval '1 day';
 SELECT id, timezone FROM locations WHERE clinic_id = :clinic;
 BEGIN;
-SELECT pg_advisory_xact_lock(hashtextextended('calendar:' || :provider_id, 0));
-SELECT o.*, l.timezone FROM waitlist_offers o JOIN locations l ON l.id = o.location_id WHERE o.clinic_id = :clinic AND o.provider_id = :provider_id AND o.status = 'offered' AND o.hold_until > now() AND o.start_at < :end_at AND o.buffer_end_at > :start_at LIMIT 1;
-INSERT INTO appointments (id, clinic_id, patient_id, provider_id, location_id, appointment_type_id, room_id, start_at, end_at, buffer_end_at, notes, override_reason, created_by, series_id) VALUES (gen_random_uuid(), :clinic, :patient, :provider_id, :location_id, :type, NULL, :start_at, :end_at, :end_at, NULL, NULL, :user, NULL) RETURNING * \\gset a_
+SELECT p.*, c.*, l.*, pr.*, t.*, now() FROM patients p JOIN clinics c ON c.id = p.clinic_id JOIN locations l ON l.id = :location_id JOIN providers pr ON pr.id = :provider_id JOIN appointment_types t ON t.id = :type WHERE p.id = :patient;
+SELECT * FROM reminder_rules WHERE clinic_id = :clinic AND active = true;
+SELECT clinic_id, kind, channel, language, subject, body, updated_at, updated_by FROM message_templates WHERE clinic_id = :clinic AND kind IN ('booked') AND language IN ('en');
 INSERT INTO audit_events (clinic_id, actor_user_id, actor_role, action, outcome, patient_id, entity_type, entity_id, ip, user_agent, details) VALUES (:clinic, :user, 'admin', 'appointment.book', 'success', :patient, 'appointment', :a_id, '127.0.0.1', 'pgbench', json_build_object('start', :start_at::text, 'roomId', NULL, 'override', false, 'providerId', :provider_id::text, 'appointmentTypeId', :type::text, 'patientOverlapConfirmed', true)::jsonb);
 SELECT pg_notify('tend_events', json_build_object('clinicId', :clinic::text, 'event', json_build_object('kind', 'appointment', 'action', 'book', 'appointmentId', :a_id::text, 'providerId', :provider_id::text, 'start', :start_at::text, 'end', :end_at::text, 'status', 'booked'))::text);
-SELECT p.*, c.*, l.*, pr.*, t.* FROM patients p JOIN clinics c ON c.id = p.clinic_id JOIN locations l ON l.id = :location_id JOIN providers pr ON pr.id = :provider_id JOIN appointment_types t ON t.id = :type WHERE p.id = :patient;
-SELECT clinic_id, kind, channel, language, subject, body, updated_at, updated_by FROM message_templates WHERE clinic_id = :clinic AND kind = 'booked' AND channel = 'email' AND language IN ('en');
 INSERT INTO messages (id, clinic_id, channel, kind, patient_id, to_address, subject, text_body, html_body, related_type, related_id, created_by, send_after, idempotency_key, rule_id) VALUES (gen_random_uuid(), :clinic, 'email', 'booked', :patient, 'patient@example.test', 'Your appointment', repeat('Hello, see you then. ', 30), NULL, 'appointment', :a_id, NULL, now(), 'booked:' || :a_id, NULL) ON CONFLICT DO NOTHING RETURNING id \\gset m_
 INSERT INTO message_attachments (message_id, position, clinic_id, filename, content_type, size_bytes, content) VALUES (:m_id, 0, :clinic, 'appointment.ics', 'text/calendar; method=REQUEST', 443, convert_to(repeat('x', 443), 'UTF8'));
-SELECT * FROM reminder_rules WHERE clinic_id = :clinic AND active = true;
+SELECT pg_advisory_xact_lock(hashtextextended('calendar:' || :provider_id, 0));
+SELECT o.*, l.timezone FROM waitlist_offers o JOIN locations l ON l.id = o.location_id WHERE o.clinic_id = :clinic AND o.provider_id = :provider_id AND o.status = 'offered' AND o.hold_until > now() AND o.start_at < :end_at AND o.buffer_end_at > :start_at LIMIT 1;
+INSERT INTO appointments (id, clinic_id, patient_id, provider_id, location_id, appointment_type_id, room_id, start_at, end_at, buffer_end_at, notes, override_reason, created_by, series_id) VALUES (:a_id, :clinic, :patient, :provider_id, :location_id, :type, NULL, :start_at, :end_at, :end_at, NULL, NULL, :user, NULL) RETURNING *;
 COMMIT;
 `;
 
@@ -760,7 +771,7 @@ async function physicalLimit(t: Target, data: Prepared, clients: number): Promis
     await database.db.execute(sql`DROP TABLE IF EXISTS bench_pgbench_slots`);
     await database.db.execute(sql`DROP SEQUENCE IF EXISTS bench_pgbench_seq`);
     await database.db.execute(
-      sql`CREATE TABLE bench_pgbench_slots (n bigint PRIMARY KEY, provider_id uuid, location_id uuid, start_at timestamptz, end_at timestamptz)`,
+      sql`CREATE TABLE bench_pgbench_slots (n bigint PRIMARY KEY, provider_id uuid, location_id uuid, start_at timestamptz, end_at timestamptz, id uuid)`,
     );
     await database.db.execute(sql`CREATE SEQUENCE bench_pgbench_seq`);
     for (let i = 0; i < slots.length; i += 5_000) {
@@ -770,6 +781,8 @@ async function physicalLimit(t: Target, data: Prepared, clients: number): Promis
         location_id: where.get(slot.providerId),
         start_at: new Date(slot.start).toISOString(),
         end_at: new Date(slot.start + data.typeMinutes * MINUTE).toISOString(),
+        // The appointment's id, made before the insert as Tend does (its audit event and messages come first).
+        id: randomUUID(),
       }));
       await database.db.execute(
         sql`INSERT INTO bench_pgbench_slots SELECT * FROM json_populate_recordset(NULL::bench_pgbench_slots, ${JSON.stringify(batch)}::json)`,
@@ -887,10 +900,14 @@ async function main() {
       TEND_DATA_DIR: t.dataDir,
       TEND_BACKUP_DIR: `${t.dataDir}-backups`,
       TEND_BACKUP_INTERVAL_MINUTES: '0',
-      ...(t.url ? { DATABASE_URL: t.url } : {}),
+      // On PostgreSQL the data folder is a new scratch one each run: a fixed key lets --reuse start
+      // on a database an earlier run's server recorded its key in.
+      ...(t.url ? { DATABASE_URL: t.url, TEND_SECRET_KEY: `tend-bench-${SEED}` } : {}),
     };
     const spawned = performance.now();
-    tend = await startTend(env);
+    // e.g. TEND_BENCH_SERVER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof': profile the server
+    // (bench/cpu-profile.ts reads the profile).
+    tend = await startTend(env, undefined, process.env.TEND_BENCH_SERVER_NODE_ARGS?.split(/\s+/).filter(Boolean));
     for (;;) {
       const health = await fetch(`${tend.url}/api/health`).catch(() => null);
       if (health?.ok) break;

@@ -55,9 +55,21 @@ export const zDate = z
   .trim()
   .refine(isCalendarDate, { error: () => t('validation.date') });
 
+/**
+ * One formatter per zone, made once: an Intl.DateTimeFormat costs ≈0.1 ms to make and holds ICU
+ * memory outside the JavaScript heap until it is collected (docs/performance.md, "Booking: where
+ * the CPU went").
+ */
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** Today's date in an IANA time zone, as `YYYY-MM-DD`. */
 export function todayIn(timeZone: string, now: Date = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  let format = dayFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    dayFormats.set(timeZone, format);
+  }
+  return format.format(now);
 }
 
 export function zBirthDate(today: string) {

@@ -65,43 +65,57 @@ export interface QueuedMessage {
 
 /** Adds a message to the outbox (in the caller's transaction). Null when its key is queued already. */
 export async function enqueueMessage(tx: Db, message: QueuedMessage): Promise<string | null> {
-  const id = newId();
+  const [id] = await enqueueMessages(tx, [message]);
+  return id;
+}
+
+/**
+ * Adds several messages (a booking's notice and reminders) in two statements, whatever their
+ * number: the rows, then the attachments of those written. Each id, or null where the key was
+ * queued already.
+ */
+export async function enqueueMessages(tx: Db, messages: QueuedMessage[]): Promise<Array<string | null>> {
+  if (!messages.length) return [];
+  const ids = messages.map(() => newId());
   const inserted = await tx
     .insert(schema.messages)
-    .values({
-      id,
-      clinicId: message.clinicId,
-      channel: message.channel,
-      kind: message.kind ?? null,
-      patientId: message.patientId ?? null,
-      toAddress: message.to,
-      subject: message.subject,
-      textBody: message.text,
-      htmlBody: message.html ?? null,
-      relatedType: message.related?.type ?? null,
-      relatedId: message.related?.id ?? null,
-      ruleId: message.ruleId ?? null,
-      sendAfter: message.sendAfter ?? new Date(),
-      idempotencyKey: message.idempotencyKey ?? null,
-      createdBy: message.createdBy ?? null,
-    })
+    .values(
+      messages.map((message, k) => ({
+        id: ids[k],
+        clinicId: message.clinicId,
+        channel: message.channel,
+        kind: message.kind ?? null,
+        patientId: message.patientId ?? null,
+        toAddress: message.to,
+        subject: message.subject,
+        textBody: message.text,
+        htmlBody: message.html ?? null,
+        relatedType: message.related?.type ?? null,
+        relatedId: message.related?.id ?? null,
+        ruleId: message.ruleId ?? null,
+        sendAfter: message.sendAfter ?? new Date(),
+        idempotencyKey: message.idempotencyKey ?? null,
+        createdBy: message.createdBy ?? null,
+      })),
+    )
     .onConflictDoNothing()
     .returning({ id: schema.messages.id });
-  if (!inserted.length) return null;
-  if (message.attachments?.length) {
-    await tx.insert(schema.messageAttachments).values(
-      message.attachments.map((a, position) => ({
-        messageId: id,
-        position,
-        clinicId: message.clinicId,
-        filename: a.filename,
-        contentType: a.contentType,
-        sizeBytes: a.content.byteLength,
-        content: a.content,
-      })),
-    );
-  }
-  return id;
+  const written = new Set(inserted.map((row) => row.id));
+  const attachments = messages.flatMap((message, k) =>
+    written.has(ids[k])
+      ? (message.attachments ?? []).map((a, position) => ({
+          messageId: ids[k],
+          position,
+          clinicId: message.clinicId,
+          filename: a.filename,
+          contentType: a.contentType,
+          sizeBytes: a.content.byteLength,
+          content: a.content,
+        }))
+      : [],
+  );
+  if (attachments.length) await tx.insert(schema.messageAttachments).values(attachments);
+  return ids.map((id) => (written.has(id) ? id : null));
 }
 
 /**

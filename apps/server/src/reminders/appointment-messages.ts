@@ -7,11 +7,12 @@ import {
   messageDateTime,
   reminderInstant,
   renderTemplate,
+  type Template,
 } from '@tend/domain';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { appointmentIcs } from '../messaging/ics';
-import { enqueueMessage, withdrawMessages } from '../messaging/outbox';
-import { templateFor } from './templates';
+import { enqueueMessage, enqueueMessages, type QueuedMessage, withdrawMessages } from '../messaging/outbox';
+import { templateFor, templatesFor } from './templates';
 
 /**
  * What an appointment's patient is told, written in the same transaction as the change: a notice
@@ -46,6 +47,8 @@ async function contextOf(
       providerName: schema.providers.name,
       providerTitle: schema.providers.title,
       reminders: schema.appointmentTypes.reminders,
+      // The transaction's time: what a row inserted in it gets as its booked_at and updated_at.
+      transactionTime: sql`now()`.mapWith(schema.appointments.updatedAt),
     })
     .from(schema.patients)
     .innerJoin(schema.clinics, eq(schema.clinics.id, schema.patients.clinicId))
@@ -84,21 +87,19 @@ function variables(context: Context, row: { startAt: Date }, channel: Channel): 
   };
 }
 
-async function enqueueFor(
-  tx: Db,
-  context: Context,
-  row: AppointmentRow,
+/** The fields of an appointment its messages use. */
+type MessageRow = Pick<AppointmentRow, 'id' | 'clinicId' | 'patientId' | 'startAt' | 'endAt' | 'updatedAt'>;
+
+/** One message about the appointment, rendered; null when the patient has no address for the channel. */
+function messageFor(
+  plan: AppointmentMessagePlan,
+  row: MessageRow,
   message: { kind: MessageKind; channel: Channel; sendAfter: Date; key: string; ruleId?: string | null },
-): Promise<void> {
+): QueuedMessage | null {
+  const { context } = plan;
   const to = addressFor(recipientOf(context.patient), message.channel);
-  if (!to) return;
-  const template = await templateFor(
-    tx,
-    row.clinicId,
-    message.kind,
-    message.channel,
-    context.patient.preferredLanguage ?? 'en',
-  );
+  if (!to) return null;
+  const template = plan.wording(message.kind, message.channel);
   const values = variables(context, row, message.channel);
   const cancelled = message.kind === 'cancelled';
   const calendar =
@@ -126,7 +127,7 @@ async function enqueueFor(
           },
         ]
       : [];
-  await enqueueMessage(tx, {
+  return {
     clinicId: row.clinicId,
     channel: message.channel,
     to,
@@ -139,7 +140,7 @@ async function enqueueFor(
     sendAfter: message.sendAfter,
     idempotencyKey: message.key,
     attachments: calendar,
-  });
+  };
 }
 
 /** The patient's preferred channel, or the other one when that is not possible ; null when neither is. */
@@ -149,34 +150,89 @@ export function channelFor(recipient: Recipient): Channel | null {
 }
 
 /** A notice by the patient's preferred channel (or the other one when that is not possible). */
-async function notice(tx: Db, context: Context, row: AppointmentRow, kind: MessageKind, now: Date): Promise<void> {
-  const channel = channelFor(recipientOf(context.patient));
-  if (!channel) return;
+function notice(plan: AppointmentMessagePlan, row: MessageRow, kind: MessageKind, now: Date): QueuedMessage | null {
+  const channel = channelFor(recipientOf(plan.context.patient));
+  if (!channel) return null;
   const version = row.updatedAt.getTime();
-  await enqueueFor(tx, context, row, { kind, channel, sendAfter: now, key: `${kind}:${row.id}:${version}` });
+  return messageFor(plan, row, { kind, channel, sendAfter: now, key: `${kind}:${row.id}:${version}` });
 }
 
 /** The clinic's active reminders for this appointment, each at its due time (none already past). */
-async function scheduleReminders(tx: Db, context: Context, row: AppointmentRow, now: Date): Promise<void> {
-  if (!context.reminders) return;
-  const rules = await tx
-    .select()
-    .from(schema.reminderRules)
-    .where(and(eq(schema.reminderRules.clinicId, row.clinicId), eq(schema.reminderRules.active, true)));
+function reminders(plan: AppointmentMessagePlan, row: MessageRow, now: Date): Array<QueuedMessage | null> {
+  const { context } = plan;
   const timezone = context.location.timezone;
   const quiet = { start: context.clinic.quietHoursStart, end: context.clinic.quietHoursEnd };
-  for (const rule of rules) {
+  const out: Array<QueuedMessage | null> = [];
+  for (const rule of plan.rules) {
     let due = reminderInstant(row.startAt.getTime(), rule.minutesBefore, timezone);
     if (rule.channel === 'sms') due = afterQuietHours(due, context.clinic.timezone, quiet);
     if (due <= now.getTime() || due >= row.startAt.getTime()) continue;
-    await enqueueFor(tx, context, row, {
-      kind: 'reminder',
-      channel: rule.channel,
-      sendAfter: new Date(due),
-      ruleId: rule.id,
-      key: `reminder:${row.id}:${rule.id}:${row.updatedAt.getTime()}`,
-    });
+    out.push(
+      messageFor(plan, row, {
+        kind: 'reminder',
+        channel: rule.channel,
+        sendAfter: new Date(due),
+        ruleId: rule.id,
+        key: `reminder:${row.id}:${rule.id}:${row.updatedAt.getTime()}`,
+      }),
+    );
   }
+  return out;
+}
+
+/**
+ * What the messages of a booked, moved or cancelled appointment need from the database (the
+ * patient, clinic, location, provider and type; the reminder rules; the wordings), read before any
+ * is written: a booking reads them before it takes the provider's calendar lock, which is held
+ * until commit.
+ */
+export interface AppointmentMessagePlan {
+  change: 'book' | 'reschedule' | 'cancel';
+  context: Context;
+  /** The clinic's active reminder rules (none when the type sends no reminders or this is a cancellation). */
+  rules: Array<typeof schema.reminderRules.$inferSelect>;
+  wording: (kind: MessageKind, channel: Channel) => Template;
+  /** The transaction's time (now()): the updated_at (its default) of an appointment inserted in it. */
+  transactionTime: Date;
+}
+
+export async function readAppointmentMessages(
+  tx: Db,
+  change: 'book' | 'reschedule' | 'cancel',
+  row: Pick<AppointmentRow, 'clinicId' | 'patientId' | 'locationId' | 'providerId' | 'appointmentTypeId'>,
+): Promise<AppointmentMessagePlan | null> {
+  const context = await contextOf(tx, row);
+  if (!context) return null;
+  const rules =
+    change !== 'cancel' && context.reminders
+      ? await tx
+          .select()
+          .from(schema.reminderRules)
+          .where(and(eq(schema.reminderRules.clinicId, row.clinicId), eq(schema.reminderRules.active, true)))
+      : [];
+  const kinds: MessageKind[] =
+    change === 'cancel'
+      ? ['cancelled']
+      : [change === 'book' ? 'booked' : 'rescheduled', ...(rules.length ? ['reminder' as const] : [])];
+  const wording = await templatesFor(tx, row.clinicId, kinds, context.patient.preferredLanguage ?? 'en');
+  return { change, context, rules, wording, transactionTime: context.transactionTime };
+}
+
+/** Writes the messages a plan read for: the notice, and for a booking or a move the reminders. */
+export async function writeAppointmentMessages(
+  tx: Db,
+  plan: AppointmentMessagePlan,
+  row: MessageRow,
+  now: Date = new Date(),
+): Promise<void> {
+  const messages =
+    plan.change === 'cancel'
+      ? [notice(plan, row, 'cancelled', now)]
+      : [notice(plan, row, plan.change === 'book' ? 'booked' : 'rescheduled', now), ...reminders(plan, row, now)];
+  await enqueueMessages(
+    tx,
+    messages.filter((m) => m !== null),
+  );
 }
 
 /** Writes (and withdraws) the patient's messages for a change of an appointment. */
@@ -203,15 +259,9 @@ export async function appointmentMessages(
           : 'The appointment has taken place (or was missed).';
     await withdrawMessages(tx, row.clinicId, related, ['reminder', 'booked', 'rescheduled'], reason);
   }
-  if (!['book', 'reschedule', 'cancel'].includes(change)) return;
-  const context = await contextOf(tx, row);
-  if (!context) return;
-  if (change === 'cancel') {
-    await notice(tx, context, row, 'cancelled', now);
-    return;
-  }
-  await notice(tx, context, row, change === 'book' ? 'booked' : 'rescheduled', now);
-  await scheduleReminders(tx, context, row, now);
+  if (change !== 'book' && change !== 'reschedule' && change !== 'cancel') return;
+  const plan = await readAppointmentMessages(tx, change, row);
+  if (plan) await writeAppointmentMessages(tx, plan, row, now);
 }
 
 /**

@@ -49,6 +49,23 @@ export async function templateFor(
 
 type TemplateRow = typeof mt.$inferSelect;
 
+/**
+ * The wordings of several kinds at once (one query), for a writer that needs more than one, e.g. a
+ * booking's notice and reminders: the same choice as `templateFor`.
+ */
+export async function templatesFor(
+  db: Db,
+  clinicId: string,
+  kinds: readonly MessageKind[],
+  language: string,
+): Promise<(kind: MessageKind, channel: Channel) => Template> {
+  const own = await db
+    .select()
+    .from(mt)
+    .where(and(eq(mt.clinicId, clinicId), inArray(mt.kind, [...kinds]), inArray(mt.language, languagesFor(language))));
+  return (kind, channel) => pick(own, kind, channel, language).wording;
+}
+
 function pick(rows: TemplateRow[], kind: MessageKind, channel: Channel, language: string) {
   for (const lang of languagesFor(language)) {
     const row = rows.find((r) => r.kind === kind && r.channel === channel && r.language === lang);

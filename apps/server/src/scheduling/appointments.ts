@@ -26,7 +26,11 @@ import {
 import { publishEvent } from '../events/hub';
 import { requirePatient } from '../patients/service';
 import { markRecallBooked } from '../recalls/service';
-import { appointmentMessages } from '../reminders/appointment-messages';
+import {
+  appointmentMessages,
+  readAppointmentMessages,
+  writeAppointmentMessages,
+} from '../reminders/appointment-messages';
 import {
   type FreedTime,
   offerFreedTime,
@@ -388,7 +392,14 @@ export async function prepareBooking(
   };
 }
 
-/** Inserts a prepared booking in `tx` with its audit rows and live-update event. */
+/**
+ * Inserts a prepared booking in `tx` with its audit rows, live-update event and the patient's
+ * messages. The provider's calendar lock serialises the provider's bookings until commit, so
+ * everything that does not need it (the messages' reads and rows, the audit event, the event) is
+ * done before it is taken: while it is held, only the check of held time, the insert (under the
+ * exclusion constraints) and the waitlist/recall bookkeeping run. A refused or conflicting
+ * booking rolls all of it back with the transaction.
+ */
 export async function insertBooking(
   tx: Db,
   ctx: Actor,
@@ -397,6 +408,51 @@ export async function insertBooking(
   seriesId: string | null = null,
 ): Promise<AppointmentRow> {
   const id = newId();
+  const planned = {
+    id,
+    clinicId: ctx.clinicId,
+    patientId: booking.patientId,
+    providerId: booking.providerId,
+    locationId: booking.locationId,
+    appointmentTypeId: booking.type.id,
+    startAt: booking.start,
+    endAt: booking.end,
+  };
+  const messages = await readAppointmentMessages(tx, 'book', planned);
+  const audit = { patientId: booking.patientId, entityType: 'appointment', entityId: id };
+  await recordActorAudit(tx, ctx, {
+    action: isPatientActor(ctx) ? 'appointment.patient_book' : 'appointment.book',
+    ...audit,
+    details: {
+      providerId: booking.providerId,
+      appointmentTypeId: booking.type.id,
+      start: iso(booking.start),
+      roomId,
+      override: booking.overrideReason !== null,
+      patientOverlapConfirmed: booking.allowPatientOverlap,
+      ...(seriesId ? { seriesId } : {}),
+    },
+  });
+  if (booking.overrideReason !== null) {
+    await recordActorAudit(tx, ctx, {
+      action: 'appointment.override',
+      ...audit,
+      details: { reason: booking.overrideReason },
+    });
+  }
+  // A new appointment frees no time: announce() of a booking is the event alone.
+  await publishEvent(tx, ctx.clinicId, {
+    kind: 'appointment',
+    action: 'book',
+    appointmentId: id,
+    providerId: booking.providerId,
+    start: iso(booking.start),
+    end: iso(booking.end),
+    status: 'booked',
+  });
+  // updated_at of the row inserted below is the transaction's time (its default, now()).
+  if (messages) await writeAppointmentMessages(tx, messages, { ...planned, updatedAt: messages.transactionTime });
+
   // The patient's open waitlist offer may hold time in another provider's calendar: lock it too.
   const offeredBy = await openOfferProvider(tx, booking.waitlistEntryId);
   await lockProviderCalendar(tx, booking.providerId, ...(offeredBy ? [offeredBy] : []));
@@ -425,27 +481,6 @@ export async function insertBooking(
       seriesId,
     })
     .returning();
-  const audit = { patientId: booking.patientId, entityType: 'appointment', entityId: id };
-  await recordActorAudit(tx, ctx, {
-    action: isPatientActor(ctx) ? 'appointment.patient_book' : 'appointment.book',
-    ...audit,
-    details: {
-      providerId: booking.providerId,
-      appointmentTypeId: booking.type.id,
-      start: iso(booking.start),
-      roomId,
-      override: booking.overrideReason !== null,
-      patientOverlapConfirmed: booking.allowPatientOverlap,
-      ...(seriesId ? { seriesId } : {}),
-    },
-  });
-  if (booking.overrideReason !== null) {
-    await recordActorAudit(tx, ctx, {
-      action: 'appointment.override',
-      ...audit,
-      details: { reason: booking.overrideReason },
-    });
-  }
   if (booking.waitlistEntryId) {
     await markWaitlistBooked(tx, ctx, booking.waitlistEntryId, {
       appointmentId: id,
@@ -457,8 +492,6 @@ export async function insertBooking(
   if (booking.followUpId) {
     await markRecallBooked(tx, ctx, booking.followUpId, { appointmentId: id, patientId: booking.patientId });
   }
-  await announce(tx, 'book', inserted);
-  await appointmentMessages(tx, 'book', inserted);
   return inserted;
 }
 

@@ -1,6 +1,6 @@
 import { type Db, schema } from '@tend/db';
 import { AppError, MAX_SLOT_RANGE_DAYS, offeredBy } from '@tend/domain';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { ClinicScope } from '../context';
 
 /** What the scheduling services share: constants, lookups scoped to the clinic. */
@@ -53,16 +53,19 @@ export type TypeRow = typeof schema.appointmentTypes.$inferSelect & { providerId
 
 export async function requireType(db: Db, ctx: ClinicScope, typeId: string): Promise<TypeRow> {
   const t = schema.appointmentTypes;
-  const [row] = await db
-    .select()
+  const tp = schema.appointmentTypeProviders;
+  // The type and its providers in one round trip.
+  const [found] = await db
+    .select({
+      type: t,
+      providerIds: sql<
+        string[]
+      >`array(SELECT ${tp.providerId}::text FROM ${tp} WHERE ${tp.appointmentTypeId} = ${t.id})`,
+    })
     .from(t)
     .where(and(eq(t.id, typeId), eq(t.clinicId, ctx.clinicId)));
-  if (!row) throw AppError.notFound('The appointment type');
-  const links = await db
-    .select({ providerId: schema.appointmentTypeProviders.providerId })
-    .from(schema.appointmentTypeProviders)
-    .where(eq(schema.appointmentTypeProviders.appointmentTypeId, typeId));
-  return { ...row, providerIds: links.map((l) => l.providerId) };
+  if (!found) throw AppError.notFound('The appointment type');
+  return { ...found.type, providerIds: found.providerIds };
 }
 
 export type AppointmentRow = typeof schema.appointments.$inferSelect;

@@ -68,8 +68,16 @@ export function tendEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   return { ...process.env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn', DATABASE_URL: '', ...env };
 }
 
-export async function startTend(env: Record<string, string>, timeoutMs = 300_000): Promise<TendProcess> {
-  const child = spawn(process.execPath, [TEND_BIN, 'start'], { env: tendEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+/** `nodeArgs` go to node itself (e.g. `--cpu-prof`, which NODE_OPTIONS refuses). */
+export async function startTend(
+  env: Record<string, string>,
+  timeoutMs = 300_000,
+  nodeArgs: string[] = [],
+): Promise<TendProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, TEND_BIN, 'start'], {
+    env: tendEnv(env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const lines: string[] = [];
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal })),

@@ -175,15 +175,34 @@ export function templateProblems(kind: MessageKind, channel: Channel, template: 
  * text is short ("Tue, Jul 6", "10:00 AM"), an email spells it out ("Tuesday, July 6, 2027").
  */
 export function messageDateTime(instant: Date, timeZone: string, channel: Channel): { date: string; time: string } {
-  const date = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    weekday: channel === 'sms' ? 'short' : 'long',
-    month: channel === 'sms' ? 'short' : 'long',
-    day: 'numeric',
-    ...(channel === 'email' ? { year: 'numeric' as const } : {}),
-  }).format(instant);
-  const time = new Intl.DateTimeFormat('en-US', { timeZone, hour: 'numeric', minute: '2-digit' }).format(instant);
-  return { date, time };
+  const { date, time } = messageFormats(timeZone, channel);
+  return { date: date.format(instant), time: time.format(instant) };
+}
+
+/**
+ * The formatters of one time zone and channel, made once: making an Intl.DateTimeFormat costs
+ * ≈0.1 ms, far more than formatting with it, and each holds ICU memory outside the JavaScript heap
+ * until it is collected — made two per message, they let the server's memory grow by ≈200 MB under
+ * a booking load (docs/performance.md, "Booking: where the CPU went").
+ */
+const formats = new Map<string, { date: Intl.DateTimeFormat; time: Intl.DateTimeFormat }>();
+function messageFormats(timeZone: string, channel: Channel) {
+  const key = `${channel} ${timeZone}`;
+  let made = formats.get(key);
+  if (!made) {
+    made = {
+      date: new Intl.DateTimeFormat('en-US', {
+        timeZone,
+        weekday: channel === 'sms' ? 'short' : 'long',
+        month: channel === 'sms' ? 'short' : 'long',
+        day: 'numeric',
+        ...(channel === 'email' ? { year: 'numeric' as const } : {}),
+      }),
+      time: new Intl.DateTimeFormat('en-US', { timeZone, hour: 'numeric', minute: '2-digit' }),
+    };
+    formats.set(key, made);
+  }
+  return made;
 }
 
 // GSM 03.38 basic set: texts in it are sent 7 bits a character (160 in one part, 153 per part when
