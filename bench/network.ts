@@ -272,7 +272,7 @@ async function checkInsertTriggers(db: Db): Promise<void> {
  * every row with one query (and fails on a dangling reference). Tables in parallel, `connections`
  * at a time.
  */
-async function checkForeignKeys(db: Db, connections: number): Promise<void> {
+export async function checkForeignKeys(db: Db, connections: number): Promise<void> {
   const keys = await queryRows<{ table: string; name: string; definition: string }>(
     db,
     sql`SELECT c.relname AS table, k.conname AS name, pg_get_constraintdef(k.oid) AS definition
@@ -318,7 +318,7 @@ const CALENDAR_TABLES = [
  * unique keys and exclusion constraints stay and check every row as it comes) and answers their
  * definitions, for `createIndexes` after the load: one sorted build instead of 10M random inserts.
  */
-async function dropPlainIndexes(db: Db): Promise<string[]> {
+export async function dropPlainIndexes(db: Db): Promise<string[]> {
   const indexes = await queryRows<{ name: string; definition: string }>(
     db,
     sql`SELECT i.relname AS name, pg_get_indexdef(x.indexrelid) AS definition
@@ -333,7 +333,7 @@ async function dropPlainIndexes(db: Db): Promise<string[]> {
 }
 
 /** Creates indexes from their definitions, `connections` at a time. */
-async function createIndexes(db: Db, definitions: string[], connections: number): Promise<void> {
+export async function createIndexes(db: Db, definitions: string[], connections: number): Promise<void> {
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.min(connections, definitions.length) }, async () => {
@@ -1085,7 +1085,7 @@ export async function generateNetwork(
     .filter(([, ms]) => ms > 1_000)
     .map(([table, ms]) => `${table} ${(ms / 1000).toFixed(0)} s`);
   log(
-    `network: done in ${((performance.now() - started) / 1000).toFixed(1)} s (inserting: ${insertSeconds.join(', ')})`,
+    `network: done in ${((performance.now() - started) / 1000).toFixed(1)} s (time per table or step, summed over connections: ${insertSeconds.join(', ')})`,
   );
 
   return {
