@@ -4,29 +4,141 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contextForUser } from '../apps/server/src/auth/service';
 import { computePatientBalance } from '../apps/server/src/billing/ledger';
 import { createTestDatabase } from '../apps/server/src/test/harness';
-import { type GeneratedNetwork, generateNetwork } from './network';
+import { type GeneratedNetwork, generateNetwork, type NetworkOptions, rebuildDerived } from './network';
+
+const TINY: Partial<NetworkOptions> = {
+  seed: 7,
+  locations: 2,
+  providersPerLocation: 1,
+  daysBack: 45,
+  daysAhead: 14,
+  patients: 300,
+  today: '2026-03-16',
+  chartVisits: 40,
+};
+
+/** The schema's indexes and constraints (with whether each is validated), to see none is lost. */
+async function schemaShape(database: Database): Promise<string[]> {
+  const rows = await queryRows<{ item: string }>(
+    database.db,
+    sql`SELECT indexdef AS item FROM pg_indexes WHERE schemaname = current_schema()
+        UNION ALL
+        SELECT c.conrelid::regclass || ' ' || c.conname || ' ' || pg_get_constraintdef(c.oid) || ' ' || c.convalidated
+        FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid
+        WHERE t.relnamespace = current_schema()::regnamespace
+        ORDER BY 1`,
+  );
+  return rows.map((row) => row.item);
+}
+
+/** What the insert triggers derive for a clinic (report days as dates: their versions count commits). */
+async function derivedRows(database: Database, clinicId: string) {
+  const { db } = database;
+  return {
+    arByDate: await queryRows(
+      db,
+      sql`SELECT service_date::text, payer_id, insurer_cents::bigint::text, patient_cents::bigint::text
+          FROM ar_open_by_date WHERE clinic_id = ${clinicId} ORDER BY 1, 2`,
+    ),
+    arByPatient: await queryRows(
+      db,
+      sql`SELECT patient_id, insurer_cents::bigint::text, patient_cents::bigint::text
+          FROM ar_open_by_patient WHERE clinic_id = ${clinicId} ORDER BY 1`,
+    ),
+    firstVisits: await queryRows<{ id: string; first_visit_id: string | null }>(
+      db,
+      sql`SELECT id, first_visit_id, first_visit_at FROM patients WHERE clinic_id = ${clinicId} ORDER BY id`,
+    ),
+    reportDays: await queryRows(
+      db,
+      sql`SELECT local_date::text FROM report_day_versions WHERE clinic_id = ${clinicId} ORDER BY 1`,
+    ),
+  };
+}
 
 // The report benchmark's `network` profile at a tiny scale: every row satisfies the schema's
-// constraints (the inserts would fail otherwise) and the ledger's invariants.
+// constraints (the inserts would fail otherwise, or the foreign keys' check after the load) and the
+// ledger's invariants.
 describe('bench network generator', () => {
   let database: Database;
   let drop: () => Promise<void>;
   let network: GeneratedNetwork;
+  let shapeBefore: string[];
 
   beforeAll(async () => {
     ({ database, drop } = await createTestDatabase());
-    network = await generateNetwork(database, {
-      seed: 7,
-      locations: 2,
-      providersPerLocation: 1,
-      daysBack: 45,
-      daysAhead: 14,
-      patients: 300,
-      today: '2026-03-16',
-      chartVisits: 40,
-    });
+    shapeBefore = await schemaShape(database);
+    network = await generateNetwork(database, { ...TINY, connections: 2 });
   });
   afterAll(() => drop());
+
+  it('leaves every index and constraint as it was (the plain indexes are built after the load)', async () => {
+    expect(await schemaShape(database)).toEqual(shapeBefore);
+  });
+
+  it('writes what the triggers it skips would: charges paid and adjusted, allocations report keys', async () => {
+    const charges = await queryRows<{ id: string }>(
+      database.db,
+      sql`SELECT c.id FROM charges c
+          WHERE c.clinic_id = ${network.clinicId} AND (
+            c.insurer_allocated_cents <> (SELECT coalesce(sum(amount_cents), 0) FROM allocations WHERE charge_id = c.id AND responsibility = 'insurer')
+            OR c.patient_allocated_cents <> (SELECT coalesce(sum(amount_cents), 0) FROM allocations WHERE charge_id = c.id AND responsibility = 'patient')
+            OR c.insurer_adjusted_cents <> (SELECT coalesce(sum(amount_cents), 0) FROM adjustments WHERE charge_id = c.id AND responsibility = 'insurer')
+            OR c.patient_adjusted_cents <> (SELECT coalesce(sum(amount_cents), 0) FROM adjustments WHERE charge_id = c.id AND responsibility = 'patient'))`,
+    );
+    expect(charges).toEqual([]);
+    // (Hardship discounts come 60 days after the visit: none at this scale; the sums above cover them.)
+    const [keys] = await queryRows<{ all: number; wrong: number; paid: number; adjusted: number }>(
+      database.db,
+      sql`SELECT count(*)::int AS all,
+                 count(*) FILTER (WHERE (a.received_on, a.payer_id, a.provider_id, a.location_id, a.service_code)
+                   IS DISTINCT FROM (p.received_on, p.payer_id, c.provider_id, c.location_id, c.code))::int AS wrong,
+                 (SELECT count(*)::int FROM charges WHERE clinic_id = ${network.clinicId} AND patient_allocated_cents > 0) AS paid,
+                 (SELECT count(*)::int FROM charges WHERE clinic_id = ${network.clinicId} AND patient_adjusted_cents > 0) AS adjusted
+          FROM allocations a JOIN payments p ON p.id = a.payment_id JOIN charges c ON c.id = a.charge_id
+          WHERE a.clinic_id = ${network.clinicId}`,
+    );
+    expect(keys.all).toBeGreaterThan(0);
+    expect(keys.wrong).toBe(0);
+    expect(keys.paid).toBeGreaterThan(0);
+  });
+
+  it('rebuilds the rollups, report days and first visits exactly as the triggers maintain them', async () => {
+    // The same tiny network through the triggers, as the server writes (another seed: another clinic).
+    const triggered = await generateNetwork(database, { ...TINY, seed: 8, deferDerived: false });
+    const maintained = await derivedRows(database, triggered.clinicId);
+    expect(maintained.arByDate.length).toBeGreaterThan(10);
+    expect(maintained.arByPatient.length).toBeGreaterThan(10);
+    expect(maintained.firstVisits.filter((p) => p.first_visit_id !== null).length).toBeGreaterThan(10);
+    expect(maintained.reportDays.length).toBeGreaterThan(10);
+    await database.db.execute(sql`DELETE FROM ar_open_by_date WHERE clinic_id = ${triggered.clinicId}`);
+    await database.db.execute(sql`DELETE FROM ar_open_by_patient WHERE clinic_id = ${triggered.clinicId}`);
+    await database.db.execute(sql`DELETE FROM report_day_versions WHERE clinic_id = ${triggered.clinicId}`);
+    await database.db.execute(
+      sql`UPDATE patients SET first_visit_id = NULL, first_visit_at = NULL WHERE clinic_id = ${triggered.clinicId}`,
+    );
+    await rebuildDerived(database.db, triggered.clinicId);
+    expect(await derivedRows(database, triggered.clinicId)).toEqual(maintained);
+  });
+
+  it('gives the same network for the same seed and day, whatever the number of connections', async () => {
+    const fingerprint = async (db: Database, clinicId: string) =>
+      queryRows(
+        db.db,
+        sql`SELECT a.status, count(*)::int AS n, sum(extract(epoch FROM a.start_at))::bigint::text AS starts,
+                   (SELECT sum(c.amount_cents)::bigint::text FROM charges c WHERE c.clinic_id = ${clinicId}) AS charged,
+                   (SELECT sum(p.amount_cents)::bigint::text FROM payments p WHERE p.clinic_id = ${clinicId}) AS paid
+            FROM appointments a WHERE a.clinic_id = ${clinicId} GROUP BY a.status ORDER BY a.status`,
+      );
+    const other = await createTestDatabase();
+    try {
+      const again = await generateNetwork(other.database, { ...TINY, connections: 1 });
+      expect(again.counts).toEqual(network.counts);
+      expect(await fingerprint(other.database, again.clinicId)).toEqual(await fingerprint(database, network.clinicId));
+    } finally {
+      await other.drop();
+    }
+  });
 
   it('makes a network with history, charges and payments', async () => {
     const { counts } = network;

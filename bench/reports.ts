@@ -183,6 +183,7 @@ async function main() {
         seed: SEED,
         daysBack: Number(args['days-back']),
         patients: Number(args.patients),
+        connections: 3,
         progress: (line) => console.log(line),
       });
       generateSeconds = Math.round(network.millis / 100) / 10;

@@ -46,7 +46,7 @@ const SIZES: Record<string, Partial<NetworkOptions>> = {
   solo: { locations: 1, providersPerLocation: 1, daysBack: 3 * 365, daysAhead: 28, patients: 3_000 },
   clinic: { locations: 2, providersPerLocation: 10, daysBack: 2 * 365, daysAhead: 28, patients: 20_000 },
   // ≈32 appointment rows a provider-day (≈26 visits and the cancelled bookings before some of them)
-  // × 250 providers × ~1,250 working days (4.8 years) ≈ 10M appointments. Not yet run at full size.
+  // × 250 providers × ~1,250 working days (4.8 years) ≈ 10M appointments (docs/performance.md, "Sizes").
   network: { locations: 50, providersPerLocation: 5, daysBack: 1_720, daysAhead: 28, patients: 1_000_000 },
 };
 const CHART_VISITS = 500;
@@ -286,6 +286,8 @@ async function prepare(database: Database, reused: boolean): Promise<Prepared> {
       ...SIZES[size],
       seed: SEED,
       chartVisits: CHART_VISITS,
+      // Locations at once, each on its own connection (PostgreSQL); the embedded database has one.
+      connections: database.kind === 'postgres' ? 3 : 1,
       progress: (line) => console.log(line),
     });
     generateSeconds = round(network.millis / 1000);
