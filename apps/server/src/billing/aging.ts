@@ -122,13 +122,18 @@ function patientBalances(clinicId: string, asOf: string, laterCharges: boolean):
     return sql`SELECT r.patient_id, r.patient_cents AS total FROM ar_open_by_patient r
       WHERE r.clinic_id = ${clinicId} AND r.patient_cents <> 0`;
   }
-  return sql`SELECT b.patient_id, sum(b.cents) AS total FROM (
-      SELECT r.patient_id, r.patient_cents AS cents FROM ar_open_by_patient r
-        WHERE r.clinic_id = ${clinicId} AND r.patient_cents <> 0
-      UNION ALL
-      SELECT c.patient_id, -(${openOf('patient')}) FROM charges c
-        WHERE c.clinic_id = ${clinicId} AND ${owingCharge} AND c.service_date > ${asOf}::date) b
-    GROUP BY b.patient_id HAVING sum(b.cents) <> 0`;
+  // The later charges' patient side per patient (a few patients for a recent date), joined to the
+  // rollup's owing patients by a hash on that small side: the rollup's rows are read once and
+  // never grouped (a GROUP BY over the union of both grouped every owing patient of the clinic).
+  return sql`SELECT coalesce(r.patient_id, d.patient_id) AS patient_id,
+      coalesce(r.patient_cents, 0) - coalesce(d.cents, 0) AS total
+    FROM (SELECT r.patient_id, r.patient_cents FROM ar_open_by_patient r
+          WHERE r.clinic_id = ${clinicId} AND r.patient_cents <> 0) r
+    FULL JOIN (SELECT c.patient_id, sum(${openOf('patient')}) AS cents FROM charges c
+          WHERE c.clinic_id = ${clinicId} AND ${owingCharge} AND c.service_date > ${asOf}::date
+            AND ${openOf('patient')} <> 0
+          GROUP BY c.patient_id) d ON d.patient_id = r.patient_id
+    WHERE coalesce(r.patient_cents, 0) - coalesce(d.cents, 0) <> 0`;
 }
 
 type PageQuery = ReturnType<typeof zArAgingQuery.parse>;
