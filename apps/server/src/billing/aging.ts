@@ -1,4 +1,4 @@
-import { type Db, queryRows, schema } from '@tend/db';
+import { type Db, queryRows, queryRowsWithoutJit, schema } from '@tend/db';
 import {
   AGING_BUCKETS,
   type AgingTotals,
@@ -174,12 +174,10 @@ async function patientPage(db: Db, balances: SQL, query: PageQuery) {
     );
   }
   // The planner prices the name lookups for every patient who owes (it cannot know how few pass
-  // the cut), which crosses jit_above_cost: compiling took ≈0.5 s of a 0.66 s query. Off for this one.
-  return db.transaction(async (tx) => {
-    await tx.execute(sql`SET LOCAL jit = off`);
-    return queryRows<{ id: string; name: string }>(
-      tx,
-      sql`WITH o AS MATERIALIZED (${balances}),
+  // the cut), which crosses jit_above_cost: compiling took ≈0.5 s of a 0.66 s query.
+  return queryRowsWithoutJit<{ id: string; name: string }>(
+    db,
+    sql`WITH o AS MATERIALIZED (${balances}),
         cut AS (SELECT o.total FROM o ORDER BY o.total DESC
                 LIMIT 1 OFFSET ${query.patientOffset + query.patientLimit - 1})
         SELECT t.patient_id::text AS id, t.name FROM (
@@ -189,8 +187,7 @@ async function patientPage(db: Db, balances: SQL, query: PageQuery) {
         WHERE t.name IS NOT NULL
         ORDER BY t.total DESC, t.name, t.patient_id
         LIMIT ${query.patientLimit} OFFSET ${query.patientOffset}`,
-    );
-  });
+  );
 }
 
 /** How many patients owe (matching the name query, if any). */
