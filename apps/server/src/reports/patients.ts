@@ -111,28 +111,17 @@ export async function patientsReport(db: Db, ctx: ClinicScope, query: ReportQuer
   const registered = registeredInRange(ctx, query, timezone);
   const recalls = recallsInRange(ctx, query);
   const byProvider = query.group === 'provider';
-  // Each patient seen once per period (and once for the totals: the period is null), then counted:
-  // one hashed grouping of the range's visits instead of a sort per count(distinct) and grouping set.
-  const seenPatients = db
-    .select({
-      period: sql<string | null>`${visitKey}`.as('period'),
-      patientId: sql<string>`${a.patientId}`.as('patient_id'),
-      isNew: sql<boolean>`bool_or(${isNew})`.as('is_new'),
-    })
-    .from(a)
-    .leftJoin(firsts, eq(firsts.id, a.id))
-    .where(visitsInRange(ctx, query, timezone))
-    .groupBy(sql`grouping sets ((1, 2), (2))`)
-    .as('seen_patients');
   const [visitRows, registeredRows, recallRows] = await Promise.all([
     db
       .select({
-        period: sql<string | null>`${seenPatients.period}`,
-        seen: sql<number>`count(*)`.mapWith(Number),
-        new: sql<number>`count(*) filter (where ${seenPatients.isNew})`.mapWith(Number),
+        period: visitKey,
+        seen: sql<number>`count(distinct ${a.patientId})`.mapWith(Number),
+        new: sql<number>`count(distinct ${a.patientId}) filter (where ${isNew})`.mapWith(Number),
       })
-      .from(seenPatients)
-      .groupBy(seenPatients.period),
+      .from(a)
+      .leftJoin(firsts, eq(firsts.id, a.id))
+      .where(visitsInRange(ctx, query, timezone))
+      .groupBy(sql`grouping sets ((1), ())`),
     registered && !byProvider
       ? db
           .select({
