@@ -84,7 +84,11 @@ export async function arAging(db: Db, ctx: RequestContext, input: ArAgingQuery =
   const asOf = query.asOf ?? todayIn(clinic.timezone);
   const totals = await agingTotals(db, ctx.clinicId, asOf);
   const balances = patientBalances(ctx.clinicId, asOf, await hasLaterCharges(db, ctx.clinicId, asOf));
-  const page = await patientPage(db, balances, query);
+  // The page and the count each read every patient who owes: side by side (own connections on PostgreSQL).
+  const [page, count] = await Promise.all([
+    patientPage(db, balances, query),
+    patientCount(db, balances, query.patientQuery),
+  ]);
   const split = await patientBuckets(
     db,
     ctx.clinicId,
@@ -106,7 +110,7 @@ export async function arAging(db: Db, ctx: RequestContext, input: ArAgingQuery =
       .map(([id, row]) => ({ id, name: payerNames.get(id) ?? '', ...bucketsOf(row) }))
       .sort((a, b) => b.total - a.total || a.name.localeCompare(b.name) || a.id.localeCompare(b.id)),
     byPatient: page.map((row) => ({ id: row.id, name: row.name, ...bucketsOf(split.get(row.id) ?? emptyAging()) })),
-    patientCount: await patientCount(db, balances, query.patientQuery),
+    patientCount: count,
     totals: { insurer: bucketsOf(totals.insurer), patient: bucketsOf(totals.patient) },
   };
 }
