@@ -83,10 +83,11 @@ export async function arAging(db: Db, ctx: RequestContext, input: ArAgingQuery =
   const [clinic] = await db.select().from(schema.clinics).where(eq(schema.clinics.id, ctx.clinicId));
   const asOf = query.asOf ?? todayIn(clinic.timezone);
   const totals = await agingTotals(db, ctx.clinicId, asOf);
-  const balances = patientBalances(ctx.clinicId, asOf, await hasLaterCharges(db, ctx.clinicId, asOf));
+  const later = await hasLaterCharges(db, ctx.clinicId, asOf);
+  const balances = patientBalances(ctx.clinicId, asOf, later);
   // The page and the count each read every patient who owes: side by side (own connections on PostgreSQL).
   const [page, count] = await Promise.all([
-    patientPage(db, balances, query),
+    patientPage(db, balances, query, later),
     patientCount(db, balances, query.patientQuery),
   ]);
   const split = await patientBuckets(
@@ -160,19 +161,20 @@ function nameMatches(query: string | undefined): SQL | undefined {
 }
 
 /**
- * One page of the patients who owe, largest balance first, then by name. Without a name to
- * match, the page lies among the patients whose balance is at least the (offset + limit)-th
- * largest (all of them if fewer owe): only those have their names read, one by one, for the
- * order's ties — not the whole patients table joined to every patient who owes.
+ * One page of the patients who owe, largest balance first, then by name. As of a past date
+ * (`later`: owing charges dated after it) and without a name to match, the page lies among the
+ * patients whose balance is at least the (offset + limit)-th largest (all of them if fewer owe):
+ * only those have their names read, one by one, for the order's ties — not the whole patients
+ * table joined to every patient who owes. Otherwise the rollup's index gives the balance order.
  */
-async function patientPage(db: Db, balances: SQL, query: PageQuery) {
+async function patientPage(db: Db, balances: SQL, query: PageQuery, later: boolean) {
   const named = nameMatches(query.patientQuery);
-  if (named) {
+  if (named || !later) {
     return queryRows<{ id: string; name: string }>(
       db,
       sql`SELECT o.patient_id::text AS id, p.given_name || ' ' || p.family_name AS name
           FROM (${balances}) o JOIN patients p ON p.id = o.patient_id
-          WHERE ${named}
+          WHERE ${named ?? sql`TRUE`}
           ORDER BY o.total DESC, p.given_name || ' ' || p.family_name, o.patient_id
           LIMIT ${query.patientLimit} OFFSET ${query.patientOffset}`,
     );
