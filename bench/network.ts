@@ -268,9 +268,12 @@ async function checkInsertTriggers(db: Db): Promise<void> {
 
 /**
  * Checks the calendar tables' foreign keys, skipped row by row while `deferDerived` loads, the way
- * PostgreSQL checks a new one: each is dropped and added back in one ALTER TABLE, which validates
- * every row with one query (and fails on a dangling reference). Tables in parallel, `connections`
- * at a time.
+ * PostgreSQL checks a new one: each is dropped and added back `NOT VALID` (all in one short
+ * transaction: no rows are read), then validated, which reads every row with one query and fails on
+ * a dangling reference. Validation locks only the table checked against other validations (the
+ * referenced table in a mode that conflicts with none of them), so tables are validated in
+ * parallel, `connections` at a time, without the deadlock that re-adding keys in parallel met
+ * (40P01: two tables that reference each other, each adding its key while the other held it).
  */
 export async function checkForeignKeys(db: Db, connections: number): Promise<void> {
   const keys = await queryRows<{ table: string; name: string; definition: string }>(
@@ -282,17 +285,25 @@ export async function checkForeignKeys(db: Db, connections: number): Promise<voi
         ORDER BY c.relname, k.conname`,
   );
   const tables = [...new Set(keys.map((k) => k.table))];
+  const keysOf = (table: string) => keys.filter((k) => k.table === table);
+  await db.transaction(async (tx) => {
+    for (const table of tables) {
+      const steps = keysOf(table).map(
+        (k) =>
+          `DROP CONSTRAINT "${k.name}", ADD CONSTRAINT "${k.name}" ${k.definition.replace(/ NOT VALID$/, '')} NOT VALID`,
+      );
+      await tx.execute(sql.raw(`ALTER TABLE ${table} ${steps.join(', ')}`));
+    }
+  });
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.min(connections, tables.length) }, async () => {
       while (next < tables.length) {
         const table = tables[next++];
-        const steps = keys
-          .filter((k) => k.table === table)
-          .map((k) => `DROP CONSTRAINT "${k.name}", ADD CONSTRAINT "${k.name}" ${k.definition}`);
         await db.transaction(async (tx) => {
           await tx.execute(sql`SET LOCAL work_mem = '256MB'`);
-          await tx.execute(sql.raw(`ALTER TABLE ${table} ${steps.join(', ')}`));
+          for (const k of keysOf(table))
+            await tx.execute(sql.raw(`ALTER TABLE ${table} VALIDATE CONSTRAINT "${k.name}"`));
         });
       }
     }),
