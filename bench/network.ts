@@ -1,4 +1,4 @@
-import { type Database, type Db, newId, queryRows, schema } from '@tend/db';
+import { type Database, type Db, newId, queryRows, schema, sqlState } from '@tend/db';
 import { zonedTimeToInstant } from '@tend/domain';
 import { eq, sql } from 'drizzle-orm';
 import { createClinic } from '../apps/server/src/clinic/service';
@@ -290,10 +290,19 @@ export async function checkForeignKeys(db: Db, connections: number): Promise<voi
         const steps = keys
           .filter((k) => k.table === table)
           .map((k) => `DROP CONSTRAINT "${k.name}", ADD CONSTRAINT "${k.name}" ${k.definition}`);
-        await db.transaction(async (tx) => {
-          await tx.execute(sql`SET LOCAL work_mem = '256MB'`);
-          await tx.execute(sql.raw(`ALTER TABLE ${table} ${steps.join(', ')}`));
-        });
+        // Dropping a foreign key locks the table it references too: two tables referencing each
+        // other's can deadlock here. PostgreSQL then rolls one of them back whole: run it again.
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await db.transaction(async (tx) => {
+              await tx.execute(sql`SET LOCAL work_mem = '256MB'`);
+              await tx.execute(sql.raw(`ALTER TABLE ${table} ${steps.join(', ')}`));
+            });
+            break;
+          } catch (error) {
+            if (attempt >= 5 || sqlState(error) !== '40P01') throw error;
+          }
+        }
       }
     }),
   );
