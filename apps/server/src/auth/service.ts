@@ -243,8 +243,22 @@ const sessionQuery = (db: Db) =>
   prepared(db, 'tend_auth_session', (d) =>
     d
       .select({
-        session: schema.sessions,
-        user: schema.users,
+        session: {
+          id: schema.sessions.id,
+          parentSessionId: schema.sessions.parentSessionId,
+          revokedAt: schema.sessions.revokedAt,
+          expiresAt: schema.sessions.expiresAt,
+          lastSeenAt: schema.sessions.lastSeenAt,
+        },
+        user: {
+          id: schema.users.id,
+          clinicId: schema.users.clinicId,
+          name: schema.users.name,
+          email: schema.users.email,
+          role: schema.users.role,
+          active: schema.users.active,
+          mfaEnabledAt: schema.users.mfaEnabledAt,
+        },
         idle: schema.clinics.idleTimeoutMinutes,
         mfaRequiredRoles: schema.clinics.mfaRequiredRoles,
         training: schema.clinics.isTraining,
