@@ -1,4 +1,4 @@
-import { type Db, newId, queryRows, schema } from '@tend/db';
+import { type Db, newId, prepared, queryRows, schema } from '@tend/db';
 import { AppError, type Clinic, can, isRole, type Permission, type Role, t } from '@tend/domain';
 import { and, eq, isNull, ne, or, sql } from 'drizzle-orm';
 import { recordAnonymousAudit, recordAudit } from '../audit/service';
@@ -238,6 +238,43 @@ export async function issueSession(
   };
 }
 
+/** The session of a token with its person and clinic rules: read on every request, so built once. */
+const sessionQuery = (db: Db) =>
+  prepared(db, 'tend_auth_session', (d) =>
+    d
+      .select({
+        session: {
+          id: schema.sessions.id,
+          parentSessionId: schema.sessions.parentSessionId,
+          revokedAt: schema.sessions.revokedAt,
+          expiresAt: schema.sessions.expiresAt,
+          lastSeenAt: schema.sessions.lastSeenAt,
+        },
+        user: {
+          id: schema.users.id,
+          clinicId: schema.users.clinicId,
+          name: schema.users.name,
+          email: schema.users.email,
+          role: schema.users.role,
+          active: schema.users.active,
+          mfaEnabledAt: schema.users.mfaEnabledAt,
+        },
+        idle: schema.clinics.idleTimeoutMinutes,
+        mfaRequiredRoles: schema.clinics.mfaRequiredRoles,
+        training: schema.clinics.isTraining,
+        // A training session lives only as long as the real session it was opened from (and its person).
+        parentEnded: sql<boolean>`${schema.sessions.parentSessionId} IS NOT NULL AND NOT EXISTS (
+          SELECT 1 FROM sessions p JOIN users pu ON pu.id = p.user_id
+           WHERE p.id = ${schema.sessions.parentSessionId} AND p.revoked_at IS NULL
+             AND p.expires_at > ${sql.placeholder('now')}::timestamptz AND pu.active)`,
+      })
+      .from(schema.sessions)
+      .innerJoin(schema.users, eq(schema.users.id, schema.sessions.userId))
+      .innerJoin(schema.clinics, eq(schema.clinics.id, schema.sessions.clinicId))
+      .where(eq(schema.sessions.id, sql.placeholder('id')))
+      .prepare('tend_auth_session'),
+  );
+
 /**
  * Resolves a session cookie to a request context. Enforces the clinic's idle time-out on the
  * server: a session unused for longer is ended, whatever the browser shows. Background requests
@@ -250,23 +287,7 @@ export async function authenticateSession(
   options: { touch: boolean; now?: Date },
 ): Promise<RequestContext> {
   const now = options.now ?? new Date();
-  const [row] = await db
-    .select({
-      session: schema.sessions,
-      user: schema.users,
-      idle: schema.clinics.idleTimeoutMinutes,
-      mfaRequiredRoles: schema.clinics.mfaRequiredRoles,
-      training: schema.clinics.isTraining,
-      // A training session lives only as long as the real session it was opened from (and its person).
-      parentEnded: sql<boolean>`${schema.sessions.parentSessionId} IS NOT NULL AND NOT EXISTS (
-        SELECT 1 FROM sessions p JOIN users pu ON pu.id = p.user_id
-         WHERE p.id = ${schema.sessions.parentSessionId} AND p.revoked_at IS NULL
-           AND p.expires_at > ${now.toISOString()}::timestamptz AND pu.active)`,
-    })
-    .from(schema.sessions)
-    .innerJoin(schema.users, eq(schema.users.id, schema.sessions.userId))
-    .innerJoin(schema.clinics, eq(schema.clinics.id, schema.sessions.clinicId))
-    .where(eq(schema.sessions.id, sha256(token)));
+  const [row] = await sessionQuery(db).execute({ id: sha256(token), now: now.toISOString() });
   if (
     !row ||
     row.session.revokedAt ||

@@ -39,11 +39,29 @@ async function contextOf(
   tx: Db,
   row: Pick<AppointmentRow, 'patientId' | 'locationId' | 'providerId' | 'appointmentTypeId'>,
 ) {
+  const pt = schema.patients;
+  const cl = schema.clinics;
   const [context] = await tx
     .select({
-      patient: schema.patients,
-      clinic: schema.clinics,
-      location: schema.locations,
+      // The columns the messages use (not the rows: this runs in every booking's transaction).
+      patient: {
+        givenName: pt.givenName,
+        preferredName: pt.preferredName,
+        preferredLanguage: pt.preferredLanguage,
+        preferredContactMethod: pt.preferredContactMethod,
+        email: pt.email,
+        emailOptOutAt: pt.emailOptOutAt,
+        phones: pt.phones,
+        smsOptOutAt: pt.smsOptOutAt,
+      },
+      clinic: {
+        name: cl.name,
+        phone: cl.phone,
+        timezone: cl.timezone,
+        quietHoursStart: cl.quietHoursStart,
+        quietHoursEnd: cl.quietHoursEnd,
+      },
+      location: { name: schema.locations.name, phone: schema.locations.phone, timezone: schema.locations.timezone },
       providerName: schema.providers.name,
       providerTitle: schema.providers.title,
       reminders: schema.appointmentTypes.reminders,
@@ -62,7 +80,9 @@ async function contextOf(
 type Context = NonNullable<Awaited<ReturnType<typeof contextOf>>>;
 
 /** Where the patient can be reached, and how they prefer it (email unless they asked for texts). */
-export function recipientOf(patient: PatientRow): Recipient {
+export function recipientOf(
+  patient: Pick<PatientRow, 'email' | 'emailOptOutAt' | 'phones' | 'smsOptOutAt' | 'preferredContactMethod'>,
+): Recipient {
   const mobile = patient.phones.find((phone) => phone.use === 'mobile')?.number ?? null;
   return {
     email: patient.emailOptOutAt ? null : patient.email,

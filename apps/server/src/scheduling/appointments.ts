@@ -1,4 +1,4 @@
-import { type Db, newId, schema, sqlConstraint, sqlState } from '@tend/db';
+import { type Db, newId, prepared, schema, sqlConstraint, sqlState } from '@tend/db';
 import {
   ACTIVE_STATUSES,
   AppError,
@@ -13,7 +13,7 @@ import {
   type RescheduleBody,
   subtractIntervals,
 } from '@tend/domain';
-import { and, asc, eq, inArray, ne } from 'drizzle-orm';
+import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
 import { recordActorAudit, recordAnonymousAudit, recordAudit, recordPatientsAccess } from '../audit/service';
 import {
   type Actor,
@@ -24,7 +24,6 @@ import {
   type RequestOrigin,
 } from '../context';
 import { publishEvent } from '../events/hub';
-import { requirePatient } from '../patients/service';
 import { markRecallBooked } from '../recalls/service';
 import {
   appointmentMessages,
@@ -132,8 +131,22 @@ async function announce(
 
 const nameOf = (p: { givenName: string; familyName: string }) => `${p.givenName} ${p.familyName}`;
 
+/** The patient's name (another clinic's patient, or none, is a 404): the two columns, prepared. */
+const patientNameQuery = (db: Db) =>
+  prepared(db, 'tend_patient_name', (d) =>
+    d
+      .select({ givenName: schema.patients.givenName, familyName: schema.patients.familyName })
+      .from(schema.patients)
+      .where(
+        and(eq(schema.patients.id, sql.placeholder('id')), eq(schema.patients.clinicId, sql.placeholder('clinicId'))),
+      )
+      .prepare('tend_patient_name'),
+  );
+
 export async function patientNameOf(db: Db, ctx: RequestContext, patientId: string): Promise<string> {
-  return nameOf(await requirePatient(db, ctx, patientId));
+  const [row] = await patientNameQuery(db).execute({ id: patientId, clinicId: ctx.clinicId });
+  if (!row) throw AppError.notFound('The patient');
+  return nameOf(row);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { type Db, schema } from '@tend/db';
+import { type Db, prepared, schema } from '@tend/db';
 import { ACTIVE_STATUSES, type Interval, type LocatedInterval, type ScheduleVersion } from '@tend/domain';
 import { and, eq, gt, inArray, isNull, lt, ne, or, sql } from 'drizzle-orm';
 
@@ -75,6 +75,64 @@ export interface ProviderCalendar {
   timeOff: Interval[];
 }
 
+/**
+ * The four reads of providers' calendars (every booking, slot search and move makes them): prepared,
+ * with the providers as one array parameter (`= ANY`) so that one statement serves any number.
+ */
+const calendarQueries = (() => {
+  const s = schema.providerSchedules;
+  const x = schema.providerExtraHours;
+  const o = schema.timeOff;
+  const l = schema.locations;
+  const clinic = sql.placeholder('clinicId');
+  const providers = sql.placeholder('providerIds');
+  const from = sql.placeholder('from');
+  const to = sql.placeholder('to');
+  const ofProviders = (column: typeof s.providerId | typeof x.providerId | typeof o.providerId) =>
+    sql`${column} = ANY(${providers}::uuid[])`;
+  return {
+    versions: (db: Db) =>
+      prepared(db, 'tend_calendar_versions', (d) =>
+        d
+          .select()
+          .from(s)
+          .where(and(eq(s.clinicId, clinic), ofProviders(s.providerId)))
+          .prepare('tend_calendar_versions'),
+      ),
+    extra: (db: Db) =>
+      prepared(db, 'tend_calendar_extra_hours', (d) =>
+        d
+          .select()
+          .from(x)
+          .where(and(eq(x.clinicId, clinic), ofProviders(x.providerId), lt(x.startAt, to), gt(x.endAt, from)))
+          .prepare('tend_calendar_extra_hours'),
+      ),
+    off: (db: Db) =>
+      prepared(db, 'tend_calendar_time_off', (d) =>
+        d
+          .select()
+          .from(o)
+          .where(
+            and(
+              eq(o.clinicId, clinic),
+              or(ofProviders(o.providerId), isNull(o.providerId)),
+              lt(o.startAt, to),
+              gt(o.endAt, from),
+            ),
+          )
+          .prepare('tend_calendar_time_off'),
+      ),
+    locations: (db: Db) =>
+      prepared(db, 'tend_calendar_locations', (d) =>
+        d
+          .select({ id: l.id, timezone: l.timezone })
+          .from(l)
+          .where(eq(l.clinicId, clinic))
+          .prepare('tend_calendar_locations'),
+      ),
+  };
+})();
+
 /** Schedule versions, extra hours and time off (own and clinic-wide) of each provider around [from, to). */
 export async function calendarsOfProviders(
   db: Db,
@@ -88,33 +146,12 @@ export async function calendarsOfProviders(
   );
   const timezones = new Map<string, string>();
   if (!providerIds.length) return { calendars, timezones };
-  const s = schema.providerSchedules;
-  const x = schema.providerExtraHours;
-  const o = schema.timeOff;
+  const params = { clinicId, providerIds, from: from.toISOString(), to: to.toISOString() };
   const [versions, extra, off, locations] = await Promise.all([
-    db
-      .select()
-      .from(s)
-      .where(and(eq(s.clinicId, clinicId), inArray(s.providerId, providerIds))),
-    db
-      .select()
-      .from(x)
-      .where(and(eq(x.clinicId, clinicId), inArray(x.providerId, providerIds), lt(x.startAt, to), gt(x.endAt, from))),
-    db
-      .select()
-      .from(o)
-      .where(
-        and(
-          eq(o.clinicId, clinicId),
-          or(inArray(o.providerId, providerIds), isNull(o.providerId)),
-          lt(o.startAt, to),
-          gt(o.endAt, from),
-        ),
-      ),
-    db
-      .select({ id: schema.locations.id, timezone: schema.locations.timezone })
-      .from(schema.locations)
-      .where(eq(schema.locations.clinicId, clinicId)),
+    calendarQueries.versions(db).execute(params),
+    calendarQueries.extra(db).execute(params),
+    calendarQueries.off(db).execute(params),
+    calendarQueries.locations(db).execute(params),
   ]);
   for (const location of locations) timezones.set(location.id, location.timezone);
   for (const version of versions) {

@@ -1,4 +1,4 @@
-import { type Db, schema } from '@tend/db';
+import { type Db, prepared, schema } from '@tend/db';
 import { AppError, MAX_SLOT_RANGE_DAYS, offeredBy } from '@tend/domain';
 import { and, eq, sql } from 'drizzle-orm';
 import type { ClinicScope } from '../context';
@@ -21,11 +21,20 @@ export function addDays(date: string, days: number): string {
 
 // ---- Records of the caller's clinic (another clinic's id is a 404) -------------------------------
 
+// The lookups of every booking are prepared (built once per database: `prepared`).
+const providerQuery = (db: Db) =>
+  prepared(db, 'tend_require_provider', (d) =>
+    d
+      .select()
+      .from(schema.providers)
+      .where(
+        and(eq(schema.providers.id, sql.placeholder('id')), eq(schema.providers.clinicId, sql.placeholder('clinicId'))),
+      )
+      .prepare('tend_require_provider'),
+  );
+
 export async function requireProvider(db: Db, ctx: ClinicScope, providerId: string) {
-  const [row] = await db
-    .select()
-    .from(schema.providers)
-    .where(and(eq(schema.providers.id, providerId), eq(schema.providers.clinicId, ctx.clinicId)));
+  const [row] = await providerQuery(db).execute({ id: providerId, clinicId: ctx.clinicId });
   if (!row) throw AppError.notFound('The provider');
   return row;
 }
@@ -51,19 +60,26 @@ export async function requireLocation(db: Db, ctx: ClinicScope, locationId: stri
 
 export type TypeRow = typeof schema.appointmentTypes.$inferSelect & { providerIds: string[] };
 
-export async function requireType(db: Db, ctx: ClinicScope, typeId: string): Promise<TypeRow> {
+const typeQuery = (db: Db) => {
   const t = schema.appointmentTypes;
   const tp = schema.appointmentTypeProviders;
   // The type and its providers in one round trip.
-  const [found] = await db
-    .select({
-      type: t,
-      providerIds: sql<
-        string[]
-      >`array(SELECT ${tp.providerId}::text FROM ${tp} WHERE ${tp.appointmentTypeId} = ${t.id})`,
-    })
-    .from(t)
-    .where(and(eq(t.id, typeId), eq(t.clinicId, ctx.clinicId)));
+  return prepared(db, 'tend_require_type', (d) =>
+    d
+      .select({
+        type: t,
+        providerIds: sql<
+          string[]
+        >`array(SELECT ${tp.providerId}::text FROM ${tp} WHERE ${tp.appointmentTypeId} = ${t.id})`,
+      })
+      .from(t)
+      .where(and(eq(t.id, sql.placeholder('id')), eq(t.clinicId, sql.placeholder('clinicId'))))
+      .prepare('tend_require_type'),
+  );
+};
+
+export async function requireType(db: Db, ctx: ClinicScope, typeId: string): Promise<TypeRow> {
+  const [found] = await typeQuery(db).execute({ id: typeId, clinicId: ctx.clinicId });
   if (!found) throw AppError.notFound('The appointment type');
   return { ...found.type, providerIds: found.providerIds };
 }

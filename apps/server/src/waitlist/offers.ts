@@ -276,7 +276,7 @@ export async function refuseHeldTime(
   now: Date = new Date(),
 ): Promise<void> {
   const [held] = await tx
-    .select({ offer: o, timezone: schema.locations.timezone })
+    .select({ offer: { id: o.id, holdUntil: o.holdUntil }, timezone: schema.locations.timezone })
     .from(o)
     .innerJoin(schema.locations, eq(schema.locations.id, o.locationId))
     .where(

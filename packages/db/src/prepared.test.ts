@@ -1,0 +1,60 @@
+import { eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database, Db } from './database';
+import { newId } from './ids';
+import { prepared } from './prepared';
+import * as schema from './schema';
+import { createTestDatabase } from './testing';
+
+/** `prepared`: built once per database, and inside a transaction run in that transaction. */
+
+let database: Database;
+let drop: () => Promise<void>;
+
+beforeAll(async () => {
+  ({ database, drop } = await createTestDatabase());
+});
+afterAll(async () => drop());
+
+const clinicName = (db: Db) =>
+  prepared(db, 'tend_test_clinic_name', (d) =>
+    d
+      .select({ name: schema.clinics.name })
+      .from(schema.clinics)
+      .where(eq(schema.clinics.id, sql.placeholder('id')))
+      .prepare('tend_test_clinic_name'),
+  );
+
+describe('prepared', () => {
+  it('keeps one query per database and name, and fills its parameters on each call', async () => {
+    const { db } = database;
+    expect(clinicName(db)).toBe(clinicName(db));
+    const a = newId();
+    const b = newId();
+    await db.execute(sql`INSERT INTO clinics (id, name, timezone) VALUES (${a}, 'A', 'UTC'), (${b}, 'B', 'UTC')`);
+    expect(await clinicName(db).execute({ id: a })).toEqual([{ name: 'A' }]);
+    expect(await clinicName(db).execute({ id: b })).toEqual([{ name: 'B' }]);
+    expect(await clinicName(db).execute({ id: newId() })).toEqual([]);
+  });
+
+  it('runs inside the transaction it is given: it sees the transaction’s own uncommitted rows', async () => {
+    const { db } = database;
+    await clinicName(db).execute({ id: newId() }); // the database's own query exists already
+    const id = newId();
+    let seen: unknown;
+    const rolledBack = await db
+      .transaction(async (tx) => {
+        await tx.execute(sql`INSERT INTO clinics (id, name, timezone) VALUES (${id}, 'In transaction', 'UTC')`);
+        expect(clinicName(tx)).not.toBe(clinicName(db));
+        seen = await clinicName(tx).execute({ id });
+        tx.rollback();
+      })
+      .then(
+        () => false,
+        () => true,
+      );
+    expect(rolledBack).toBe(true);
+    expect(seen).toEqual([{ name: 'In transaction' }]);
+    expect(await clinicName(db).execute({ id })).toEqual([]);
+  });
+});
