@@ -2,9 +2,9 @@ import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import { type SQL, sql } from 'drizzle-orm';
+import { is, type SQL, sql } from 'drizzle-orm';
 import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { type PgDatabase, type PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
 import * as schema from './schema';
@@ -380,9 +380,11 @@ export async function queryRows<T>(db: Db, query: SQL): Promise<T[]> {
  * `queryRows` in a transaction of its own with JIT compilation off. For report queries whose
  * estimated cost crosses `jit_above_cost` (a subquery per row is priced for every row the planner
  * cannot rule out) while they run in a fraction of a second: compiling them took 0.2–1.1 s, more
- * than running them, on the bench network.
+ * than running them, on the bench network. Given a transaction it is a plain `queryRows`: a setting
+ * made in a savepoint would last to the end of the caller's transaction.
  */
 export async function queryRowsWithoutJit<T>(db: Db, query: SQL): Promise<T[]> {
+  if (is(db, PgTransaction)) return queryRows<T>(db, query);
   return db.transaction(async (tx) => {
     await tx.execute(sql`SET LOCAL jit = off`);
     return queryRows<T>(tx, query);

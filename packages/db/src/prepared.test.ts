@@ -21,8 +21,7 @@ const clinicName = (db: Db) =>
     d
       .select({ name: schema.clinics.name })
       .from(schema.clinics)
-      .where(eq(schema.clinics.id, sql.placeholder('id')))
-      .prepare('tend_test_clinic_name'),
+      .where(eq(schema.clinics.id, sql.placeholder('id'))),
   );
 
 describe('prepared', () => {
@@ -35,6 +34,17 @@ describe('prepared', () => {
     expect(await clinicName(db).execute({ id: a })).toEqual([{ name: 'A' }]);
     expect(await clinicName(db).execute({ id: b })).toEqual([{ name: 'B' }]);
     expect(await clinicName(db).execute({ id: newId() })).toEqual([]);
+  });
+
+  it('keeps working after a migration changes the type of a column it selects', async () => {
+    const { db } = database;
+    const id = newId();
+    await db.execute(sql`INSERT INTO clinics (id, name, timezone) VALUES (${id}, 'Typed', 'UTC')`);
+    expect(await clinicName(db).execute({ id })).toEqual([{ name: 'Typed' }]);
+    // What a newer release's migration may do while this server runs (a rolling upgrade). A named
+    // statement would now fail on this connection for good: "cached plan must not change result type".
+    await db.execute(sql`ALTER TABLE clinics ALTER COLUMN name TYPE varchar(500)`);
+    for (let i = 0; i < 3; i++) expect(await clinicName(db).execute({ id })).toEqual([{ name: 'Typed' }]);
   });
 
   it('runs inside the transaction it is given: it sees the transaction’s own uncommitted rows', async () => {

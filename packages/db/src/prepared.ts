@@ -6,24 +6,27 @@ const byDb = new WeakMap<Db, Map<string, unknown>>();
 
 /**
  * A query of a hot path built once per database instead of once per call: `build` makes it with
- * drizzle's `.prepare(name)` and `sql.placeholder(…)` for what changes between calls, and the
- * result is kept for this `db`. Building a query (its SQL text, its selection) is most of
- * drizzle's CPU on a simple read; a prepared one only fills its parameters and maps its rows. On
- * PostgreSQL the name also makes it a named statement, parsed once per pooled connection.
+ * `sql.placeholder(…)` for what changes between calls, `prepared` prepares it and keeps it for this
+ * `db` under `name` (unique per query). Building a query (its SQL text, its selection) is most of
+ * drizzle's CPU on a simple read; a prepared one only fills its parameters and maps its rows.
  *
- * A prepared query runs on the connection it was made on: in a transaction it is built on the
- * transaction each time (not kept), so it still runs inside it. `name` must be unique per query.
+ * The statement stays unnamed on the wire (PostgreSQL parses it on each call, as any other query):
+ * a named one would outlive a migration that changes the type of a column it selects — a server of
+ * the previous release in a rolling upgrade would then get "cached plan must not change result
+ * type" (0A000) on that connection for good, since node-postgres never parses a name twice.
+ *
+ * A query made on a transaction runs in it, so in a transaction it is built each time (not kept).
  */
-export function prepared<T>(db: Db, name: string, build: (db: Db) => T): T {
-  if (is(db, PgTransaction)) return build(db);
+export function prepared<P>(db: Db, name: string, build: (db: Db) => { prepare(name: string): P }): P {
+  if (is(db, PgTransaction)) return build(db).prepare('');
   let queries = byDb.get(db);
   if (!queries) {
     queries = new Map();
     byDb.set(db, queries);
   }
-  let query = queries.get(name) as T | undefined;
+  let query = queries.get(name) as P | undefined;
   if (query === undefined) {
-    query = build(db);
+    query = build(db).prepare('');
     queries.set(name, query);
   }
   return query;

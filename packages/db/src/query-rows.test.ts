@@ -21,3 +21,12 @@ it('queryRowsWithoutJit runs its query with JIT off, returns its rows, and leave
   // SET LOCAL ends with the transaction: every pooled connection keeps the server's setting.
   for (let i = 0; i < 12; i++) expect(await jit()).toBe(before);
 });
+
+it('queryRowsWithoutJit in a caller’s transaction leaves that transaction’s setting alone', async () => {
+  await database.db.transaction(async (tx) => {
+    const jit = async () => (await queryRows<{ jit: string }>(tx, sql`SHOW jit`))[0].jit;
+    const before = await jit();
+    expect(await queryRowsWithoutJit<{ n: number }>(tx, sql`SELECT 1 AS n`)).toEqual([{ n: 1 }]);
+    expect(await jit()).toBe(before);
+  });
+});

@@ -271,8 +271,7 @@ const sessionQuery = (db: Db) =>
       .from(schema.sessions)
       .innerJoin(schema.users, eq(schema.users.id, schema.sessions.userId))
       .innerJoin(schema.clinics, eq(schema.clinics.id, schema.sessions.clinicId))
-      .where(eq(schema.sessions.id, sql.placeholder('id')))
-      .prepare('tend_auth_session'),
+      .where(eq(schema.sessions.id, sql.placeholder('id'))),
   );
 
 /**

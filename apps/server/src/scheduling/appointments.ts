@@ -139,8 +139,7 @@ const patientNameQuery = (db: Db) =>
       .from(schema.patients)
       .where(
         and(eq(schema.patients.id, sql.placeholder('id')), eq(schema.patients.clinicId, sql.placeholder('clinicId'))),
-      )
-      .prepare('tend_patient_name'),
+      ),
   );
 
 export async function patientNameOf(db: Db, ctx: RequestContext, patientId: string): Promise<string> {

@@ -96,16 +96,14 @@ const calendarQueries = (() => {
         d
           .select()
           .from(s)
-          .where(and(eq(s.clinicId, clinic), ofProviders(s.providerId)))
-          .prepare('tend_calendar_versions'),
+          .where(and(eq(s.clinicId, clinic), ofProviders(s.providerId))),
       ),
     extra: (db: Db) =>
       prepared(db, 'tend_calendar_extra_hours', (d) =>
         d
           .select()
           .from(x)
-          .where(and(eq(x.clinicId, clinic), ofProviders(x.providerId), lt(x.startAt, to), gt(x.endAt, from)))
-          .prepare('tend_calendar_extra_hours'),
+          .where(and(eq(x.clinicId, clinic), ofProviders(x.providerId), lt(x.startAt, to), gt(x.endAt, from))),
       ),
     off: (db: Db) =>
       prepared(db, 'tend_calendar_time_off', (d) =>
@@ -119,16 +117,11 @@ const calendarQueries = (() => {
               lt(o.startAt, to),
               gt(o.endAt, from),
             ),
-          )
-          .prepare('tend_calendar_time_off'),
+          ),
       ),
     locations: (db: Db) =>
       prepared(db, 'tend_calendar_locations', (d) =>
-        d
-          .select({ id: l.id, timezone: l.timezone })
-          .from(l)
-          .where(eq(l.clinicId, clinic))
-          .prepare('tend_calendar_locations'),
+        d.select({ id: l.id, timezone: l.timezone }).from(l).where(eq(l.clinicId, clinic)),
       ),
   };
 })();

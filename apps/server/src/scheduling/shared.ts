@@ -29,8 +29,7 @@ const providerQuery = (db: Db) =>
       .from(schema.providers)
       .where(
         and(eq(schema.providers.id, sql.placeholder('id')), eq(schema.providers.clinicId, sql.placeholder('clinicId'))),
-      )
-      .prepare('tend_require_provider'),
+      ),
   );
 
 export async function requireProvider(db: Db, ctx: ClinicScope, providerId: string) {
@@ -73,8 +72,7 @@ const typeQuery = (db: Db) => {
         >`array(SELECT ${tp.providerId}::text FROM ${tp} WHERE ${tp.appointmentTypeId} = ${t.id})`,
       })
       .from(t)
-      .where(and(eq(t.id, sql.placeholder('id')), eq(t.clinicId, sql.placeholder('clinicId'))))
-      .prepare('tend_require_type'),
+      .where(and(eq(t.id, sql.placeholder('id')), eq(t.clinicId, sql.placeholder('clinicId')))),
   );
 };
 
