@@ -410,7 +410,10 @@ export async function prepareBooking(
  * everything that does not need it (the messages' reads and rows, the audit event, the event) is
  * done before it is taken: while it is held, only the check of held time, the insert (under the
  * exclusion constraints) and the waitlist/recall bookkeeping run. A refused or conflicting
- * booking rolls all of it back with the transaction.
+ * booking rolls all of it back with the transaction. Lock order: the message and audit rows' foreign
+ * keys share-lock the patient's row before the calendar lock, so nothing may lock a patient's row
+ * exclusively while holding a calendar lock (completing a visit updates the patient's first visit:
+ * it takes no calendar lock).
  */
 export async function insertBooking(
   tx: Db,
