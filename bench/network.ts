@@ -204,6 +204,20 @@ function pickWeighted(random: () => number, room: number): number | null {
   return fitting[fitting.length - 1].index;
 }
 
+/** The calendar's tables, whose plain indexes `deferDerived` builds after the load. */
+const CALENDAR_TABLES = [
+  'appointments',
+  'messages',
+  'encounters',
+  'encounter_diagnoses',
+  'encounter_services',
+  'charges',
+  'payments',
+  'allocations',
+  'adjustments',
+  'recalls',
+];
+
 /** Parents before children (foreign keys). */
 const TABLES = [
   'locations',
@@ -216,16 +230,7 @@ const TABLES = [
   'patients',
   'coverages',
   'reminder_rules',
-  'appointments',
-  'messages',
-  'encounters',
-  'encounter_diagnoses',
-  'encounter_services',
-  'charges',
-  'payments',
-  'allocations',
-  'adjustments',
-  'recalls',
+  ...CALENDAR_TABLES,
 ];
 
 /**
@@ -309,20 +314,6 @@ export async function checkForeignKeys(db: Db, connections: number): Promise<voi
     }),
   );
 }
-
-/** The calendar's tables, whose plain indexes `deferDerived` builds after the load. */
-const CALENDAR_TABLES = [
-  'appointments',
-  'messages',
-  'encounters',
-  'encounter_diagnoses',
-  'encounter_services',
-  'charges',
-  'payments',
-  'allocations',
-  'adjustments',
-  'recalls',
-];
 
 /**
  * Drops the calendar tables' plain indexes (not unique, not behind a constraint: the primary keys,

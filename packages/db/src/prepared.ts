@@ -10,7 +10,7 @@ const byDb = new WeakMap<Db, Map<string, unknown>>();
  * `db` under `name` (unique per query). Building a query (its SQL text, its selection) is most of
  * drizzle's CPU on a simple read; a prepared one only fills its parameters and maps its rows.
  *
- * The statement stays unnamed on the wire (PostgreSQL parses it on each call, as any other query):
+ * The statement stays unnamed on the wire (PostgreSQL parses it on each call, like every other query):
  * a named one would outlive a migration that changes the type of a column it selects — a server of
  * the previous release in a rolling upgrade would then get "cached plan must not change result
  * type" (0A000) on that connection for good, since node-postgres never parses a name twice.

@@ -253,6 +253,18 @@ export async function searchPatients(
   return { items: rows.map(toSummary) };
 }
 
+/** The clinic's patients of `ids`, in that order. */
+async function patientsInOrder(db: Db, ctx: RequestContext, ids: string[]): Promise<PatientRow[]> {
+  if (!ids.length) return [];
+  const p = schema.patients;
+  const found = await db
+    .select()
+    .from(p)
+    .where(and(eq(p.clinicId, ctx.clinicId), inArray(p.id, ids)));
+  const byId = new Map(found.map((row) => [row.id, row]));
+  return ids.map((id) => byId.get(id)).filter((row): row is PatientRow => row !== undefined);
+}
+
 /**
  * Digits: the patient with that MRN first, then the patients with a phone number ending with the
  * digits (the last 4 or 7, the usual way to ask: read in name order from patient_phone_numbers,
@@ -266,7 +278,6 @@ async function searchByDigits(
   digits: string,
   options: { limit: number; offset: number },
 ): Promise<PatientRow[]> {
-  const p = schema.patients;
   const wanted = options.offset + options.limit;
   const ending = `${[...digits].reverse().join('')}%`;
   // The trigram index is asked for the last 7 digits at most: the first ones (country and area
@@ -305,13 +316,7 @@ async function searchByDigits(
         LIMIT ${options.limit} OFFSET ${options.offset}`,
   );
   const ids = rows.map((r) => r.patient_id);
-  if (!ids.length) return [];
-  const found = await db
-    .select()
-    .from(p)
-    .where(and(eq(p.clinicId, ctx.clinicId), inArray(p.id, ids)));
-  const byId = new Map(found.map((row) => [row.id, row]));
-  return ids.map((id) => byId.get(id)).filter((row): row is PatientRow => row !== undefined);
+  return patientsInOrder(db, ctx, ids);
 }
 
 /** `word` begins a word of `column` (normalizeName leaves no LIKE wildcard in a word). */
@@ -336,7 +341,6 @@ async function searchByName(
   name: string,
   options: { limit: number; offset: number },
 ): Promise<PatientRow[]> {
-  const p = schema.patients;
   const words = [...new Set(name.split(' ').filter(Boolean))];
   const wanted = options.offset + options.limit;
   // Two different name words must begin with two query words unless one query word begins
@@ -352,13 +356,7 @@ async function searchByName(
       ...(await fuzzyNameMatches(db, ctx, name, words, options.limit - ids.length, options.offset - prefixRows.length)),
     );
   }
-  if (!ids.length) return [];
-  const found = await db
-    .select()
-    .from(p)
-    .where(and(eq(p.clinicId, ctx.clinicId), inArray(p.id, ids)));
-  const byId = new Map(found.map((row) => [row.id, row]));
-  return ids.map((id) => byId.get(id)).filter((row): row is PatientRow => row !== undefined);
+  return patientsInOrder(db, ctx, ids);
 }
 
 /**

@@ -480,15 +480,8 @@ export async function insertBooking(
   const [inserted] = await tx
     .insert(schema.appointments)
     .values({
-      id,
-      clinicId: ctx.clinicId,
-      patientId: booking.patientId,
-      providerId: booking.providerId,
-      locationId: booking.locationId,
-      appointmentTypeId: booking.type.id,
+      ...planned,
       roomId,
-      startAt: booking.start,
-      endAt: booking.end,
       bufferEndAt: booking.holdUntil,
       notes: booking.notes,
       overrideReason: booking.overrideReason,
