@@ -1,6 +1,10 @@
+import { queryRows } from '@tend/db';
+import { todayIn } from '@tend/domain';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { balanceNow, FROM, type LedgerFixture, ledgerFixture, plusDays, TO } from '../reports/ledger-fixture';
-import { createTestApp, type TestApp } from '../test/harness';
+import { createTestApp, patientBody, type TestApp } from '../test/harness';
+import { visitScenario } from '../visits/scenario';
 
 /**
  * A/R aging computed in the database against a generated ledger (charges, voids, desk and insurer
@@ -133,3 +137,78 @@ describe('A/R aging from SQL aggregates', () => {
 });
 
 type Row = Buckets & { id: string; name: string };
+
+describe('A/R aging: patients with equal balances across a page edge', () => {
+  it('pages them with none lost or repeated, in one stable order, as of a past date and as of today', async () => {
+    // A clinic of its own: self-pay visits of one 100.00 service, so balances are multiples of it.
+    const s = await visitScenario(t, {
+      payer: 'Tie Health',
+      service: { code: '99212', description: 'Short visit', feeCents: 10_000 },
+    });
+    const register = async (givenName: string) => {
+      const body = patientBody({ givenName, familyName: 'Tie', allowDuplicate: true });
+      const created = await s.reception.post('/api/patients', body);
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      return { id: created.body.id as string, name: `${givenName} Tie` };
+    };
+    /** A signed visit of the patient, its charge dated `serviceDate`. */
+    const visit = async (patientId: string, serviceDate: string) => {
+      const encounter = (await s.doctor.post('/api/encounters', { patientId, providerId: s.providerId })).body;
+      const saved = await s.doctor.patch(`/api/encounters/${encounter.id}`, {
+        version: encounter.version,
+        diagnoses: [{ code: 'J11.1' }],
+        services: [{ serviceId: s.serviceId, diagnosisPointers: [1] }],
+      });
+      expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+      expect((await s.doctor.post(`/api/encounters/${encounter.id}/sign`)).status).toBe(200);
+      // Visits documented late: the charge's date of service is the visit's, before today (the
+      // charges' triggers move the rollups with it).
+      await queryRows(
+        t.database.db,
+        sql`UPDATE charges SET service_date = ${serviceDate}::date WHERE encounter_id = ${encounter.id}`,
+      );
+    };
+    const before = '2026-01-05';
+    const asOf = '2026-01-10';
+    const after = '2026-01-20';
+    // Three patients of one name (only their ids order them), four of others, all owing 100.00 as
+    // of `asOf`; one owing 200.00 first; and one whose second 100.00 is dated after `asOf` (as of
+    // then one of the ties; today, level with the first).
+    const top = await register('Zed');
+    const ties = [
+      ...(await Promise.all(['Ann', 'Ann', 'Ann'].map(register))),
+      ...(await Promise.all(['Bea', 'Cal', 'Dee', 'Eve'].map(register))),
+    ];
+    const later = await register('Fay');
+    for (const patient of [top, top, ...ties, later]) await visit(patient.id, before);
+    await visit(later.id, after);
+
+    const byName = (a: { name: string; id: string }, b: { name: string; id: string }) =>
+      a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : 1;
+    const expected = {
+      [asOf]: [top, ...[...ties, later].sort(byName)].map((p) => p.id),
+      [todayIn('America/New_York')]: [...[top, later].sort(byName), ...[...ties].sort(byName)].map((p) => p.id),
+    };
+    for (const [date, order] of Object.entries(expected)) {
+      const url = (query: string) => `/api/reports/ar-aging?asOf=${date}&${query}`;
+      const all = (await s.billing.get(url('patientLimit=500'))).body;
+      expect(all.patientCount, date).toBe(9);
+      expect(
+        all.byPatient.map((row: Row) => row.id),
+        date,
+      ).toEqual(order);
+      // Every page size and offset cuts somewhere among the ties: the pages put together are the list.
+      for (const limit of [1, 2, 3, 4, 5]) {
+        for (const start of [0, 1, 2]) {
+          const ids: string[] = [];
+          for (let offset = start; offset < 9; offset += limit) {
+            const page = (await s.billing.get(url(`patientLimit=${limit}&patientOffset=${offset}`))).body;
+            expect(page.patientCount).toBe(9);
+            ids.push(...page.byPatient.map((row: Row) => row.id));
+          }
+          expect(ids, `${date} limit ${limit} from ${start}`).toEqual(order.slice(start));
+        }
+      }
+    }
+  });
+});
