@@ -6,7 +6,10 @@ import { prepared } from './prepared';
 import * as schema from './schema';
 import { createTestDatabase } from './testing';
 
-/** `prepared`: built once per database, and inside a transaction run in that transaction. */
+/**
+ * `prepared`: built once per database, inside a transaction run in that transaction, and one query
+ * per name.
+ */
 
 let database: Database;
 let drop: () => Promise<void>;
@@ -16,13 +19,12 @@ beforeAll(async () => {
 });
 afterAll(async () => drop());
 
-const clinicName = (db: Db) =>
-  prepared(db, 'tend_test_clinic_name', (d) =>
-    d
-      .select({ name: schema.clinics.name })
-      .from(schema.clinics)
-      .where(eq(schema.clinics.id, sql.placeholder('id'))),
-  );
+const clinicNameBuilder = (d: Db) =>
+  d
+    .select({ name: schema.clinics.name })
+    .from(schema.clinics)
+    .where(eq(schema.clinics.id, sql.placeholder('id')));
+const clinicName = prepared('tend_test_clinic_name', clinicNameBuilder);
 
 describe('prepared', () => {
   it('keeps one query per database and name, and fills its parameters on each call', async () => {
@@ -34,6 +36,23 @@ describe('prepared', () => {
     expect(await clinicName(db).execute({ id: a })).toEqual([{ name: 'A' }]);
     expect(await clinicName(db).execute({ id: b })).toEqual([{ name: 'B' }]);
     expect(await clinicName(db).execute({ id: newId() })).toEqual([]);
+  });
+
+  it('refuses a second query under a name already taken, when it is defined', async () => {
+    const timezone = (d: Db) =>
+      d
+        .select({ name: schema.clinics.timezone })
+        .from(schema.clinics)
+        .where(eq(schema.clinics.id, sql.placeholder('id')));
+    expect(() => prepared('tend_test_clinic_name', timezone)).toThrow(
+      "Two prepared queries are named 'tend_test_clinic_name': give each its own name.",
+    );
+    // The same builder under its own name again is no second query.
+    expect(prepared('tend_test_clinic_name', clinicNameBuilder)(database.db)).toBe(clinicName(database.db));
+    // The first definition's query is the one kept: it still reads the name.
+    const id = newId();
+    await database.db.execute(sql`INSERT INTO clinics (id, name, timezone) VALUES (${id}, 'Named', 'UTC')`);
+    expect(await clinicName(database.db).execute({ id })).toEqual([{ name: 'Named' }]);
   });
 
   it('keeps working after a migration changes the type of a column it selects', async () => {

@@ -239,40 +239,39 @@ export async function issueSession(
 }
 
 /** The session of a token with its person and clinic rules: read on every request, so built once. */
-const sessionQuery = (db: Db) =>
-  prepared(db, 'tend_auth_session', (d) =>
-    d
-      .select({
-        session: {
-          id: schema.sessions.id,
-          parentSessionId: schema.sessions.parentSessionId,
-          revokedAt: schema.sessions.revokedAt,
-          expiresAt: schema.sessions.expiresAt,
-          lastSeenAt: schema.sessions.lastSeenAt,
-        },
-        user: {
-          id: schema.users.id,
-          clinicId: schema.users.clinicId,
-          name: schema.users.name,
-          email: schema.users.email,
-          role: schema.users.role,
-          active: schema.users.active,
-          mfaEnabledAt: schema.users.mfaEnabledAt,
-        },
-        idle: schema.clinics.idleTimeoutMinutes,
-        mfaRequiredRoles: schema.clinics.mfaRequiredRoles,
-        training: schema.clinics.isTraining,
-        // A training session lives only as long as the real session it was opened from (and its person).
-        parentEnded: sql<boolean>`${schema.sessions.parentSessionId} IS NOT NULL AND NOT EXISTS (
+const sessionQuery = prepared('tend_auth_session', (d) =>
+  d
+    .select({
+      session: {
+        id: schema.sessions.id,
+        parentSessionId: schema.sessions.parentSessionId,
+        revokedAt: schema.sessions.revokedAt,
+        expiresAt: schema.sessions.expiresAt,
+        lastSeenAt: schema.sessions.lastSeenAt,
+      },
+      user: {
+        id: schema.users.id,
+        clinicId: schema.users.clinicId,
+        name: schema.users.name,
+        email: schema.users.email,
+        role: schema.users.role,
+        active: schema.users.active,
+        mfaEnabledAt: schema.users.mfaEnabledAt,
+      },
+      idle: schema.clinics.idleTimeoutMinutes,
+      mfaRequiredRoles: schema.clinics.mfaRequiredRoles,
+      training: schema.clinics.isTraining,
+      // A training session lives only as long as the real session it was opened from (and its person).
+      parentEnded: sql<boolean>`${schema.sessions.parentSessionId} IS NOT NULL AND NOT EXISTS (
           SELECT 1 FROM sessions p JOIN users pu ON pu.id = p.user_id
            WHERE p.id = ${schema.sessions.parentSessionId} AND p.revoked_at IS NULL
              AND p.expires_at > ${sql.placeholder('now')}::timestamptz AND pu.active)`,
-      })
-      .from(schema.sessions)
-      .innerJoin(schema.users, eq(schema.users.id, schema.sessions.userId))
-      .innerJoin(schema.clinics, eq(schema.clinics.id, schema.sessions.clinicId))
-      .where(eq(schema.sessions.id, sql.placeholder('id'))),
-  );
+    })
+    .from(schema.sessions)
+    .innerJoin(schema.users, eq(schema.users.id, schema.sessions.userId))
+    .innerJoin(schema.clinics, eq(schema.clinics.id, schema.sessions.clinicId))
+    .where(eq(schema.sessions.id, sql.placeholder('id'))),
+);
 
 /**
  * Resolves a session cookie to a request context. Enforces the clinic's idle time-out on the

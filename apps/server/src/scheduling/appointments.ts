@@ -132,15 +132,14 @@ async function announce(
 const nameOf = (p: { givenName: string; familyName: string }) => `${p.givenName} ${p.familyName}`;
 
 /** The patient's name (another clinic's patient, or none, is a 404): the two columns, prepared. */
-const patientNameQuery = (db: Db) =>
-  prepared(db, 'tend_patient_name', (d) =>
-    d
-      .select({ givenName: schema.patients.givenName, familyName: schema.patients.familyName })
-      .from(schema.patients)
-      .where(
-        and(eq(schema.patients.id, sql.placeholder('id')), eq(schema.patients.clinicId, sql.placeholder('clinicId'))),
-      ),
-  );
+const patientNameQuery = prepared('tend_patient_name', (d) =>
+  d
+    .select({ givenName: schema.patients.givenName, familyName: schema.patients.familyName })
+    .from(schema.patients)
+    .where(
+      and(eq(schema.patients.id, sql.placeholder('id')), eq(schema.patients.clinicId, sql.placeholder('clinicId'))),
+    ),
+);
 
 export async function patientNameOf(db: Db, ctx: RequestContext, patientId: string): Promise<string> {
   const [row] = await patientNameQuery(db).execute({ id: patientId, clinicId: ctx.clinicId });

@@ -91,38 +91,34 @@ const calendarQueries = (() => {
   const ofProviders = (column: typeof s.providerId | typeof x.providerId | typeof o.providerId) =>
     sql`${column} = ANY(${providers}::uuid[])`;
   return {
-    versions: (db: Db) =>
-      prepared(db, 'tend_calendar_versions', (d) =>
-        d
-          .select()
-          .from(s)
-          .where(and(eq(s.clinicId, clinic), ofProviders(s.providerId))),
-      ),
-    extra: (db: Db) =>
-      prepared(db, 'tend_calendar_extra_hours', (d) =>
-        d
-          .select()
-          .from(x)
-          .where(and(eq(x.clinicId, clinic), ofProviders(x.providerId), lt(x.startAt, to), gt(x.endAt, from))),
-      ),
-    off: (db: Db) =>
-      prepared(db, 'tend_calendar_time_off', (d) =>
-        d
-          .select()
-          .from(o)
-          .where(
-            and(
-              eq(o.clinicId, clinic),
-              or(ofProviders(o.providerId), isNull(o.providerId)),
-              lt(o.startAt, to),
-              gt(o.endAt, from),
-            ),
+    versions: prepared('tend_calendar_versions', (d) =>
+      d
+        .select()
+        .from(s)
+        .where(and(eq(s.clinicId, clinic), ofProviders(s.providerId))),
+    ),
+    extra: prepared('tend_calendar_extra_hours', (d) =>
+      d
+        .select()
+        .from(x)
+        .where(and(eq(x.clinicId, clinic), ofProviders(x.providerId), lt(x.startAt, to), gt(x.endAt, from))),
+    ),
+    off: prepared('tend_calendar_time_off', (d) =>
+      d
+        .select()
+        .from(o)
+        .where(
+          and(
+            eq(o.clinicId, clinic),
+            or(ofProviders(o.providerId), isNull(o.providerId)),
+            lt(o.startAt, to),
+            gt(o.endAt, from),
           ),
-      ),
-    locations: (db: Db) =>
-      prepared(db, 'tend_calendar_locations', (d) =>
-        d.select({ id: l.id, timezone: l.timezone }).from(l).where(eq(l.clinicId, clinic)),
-      ),
+        ),
+    ),
+    locations: prepared('tend_calendar_locations', (d) =>
+      d.select({ id: l.id, timezone: l.timezone }).from(l).where(eq(l.clinicId, clinic)),
+    ),
   };
 })();
 

@@ -22,15 +22,14 @@ export function addDays(date: string, days: number): string {
 // ---- Records of the caller's clinic (another clinic's id is a 404) -------------------------------
 
 // The lookups of every booking are prepared (built once per database: `prepared`).
-const providerQuery = (db: Db) =>
-  prepared(db, 'tend_require_provider', (d) =>
-    d
-      .select()
-      .from(schema.providers)
-      .where(
-        and(eq(schema.providers.id, sql.placeholder('id')), eq(schema.providers.clinicId, sql.placeholder('clinicId'))),
-      ),
-  );
+const providerQuery = prepared('tend_require_provider', (d) =>
+  d
+    .select()
+    .from(schema.providers)
+    .where(
+      and(eq(schema.providers.id, sql.placeholder('id')), eq(schema.providers.clinicId, sql.placeholder('clinicId'))),
+    ),
+);
 
 export async function requireProvider(db: Db, ctx: ClinicScope, providerId: string) {
   const [row] = await providerQuery(db).execute({ id: providerId, clinicId: ctx.clinicId });
@@ -59,22 +58,20 @@ export async function requireLocation(db: Db, ctx: ClinicScope, locationId: stri
 
 export type TypeRow = typeof schema.appointmentTypes.$inferSelect & { providerIds: string[] };
 
-const typeQuery = (db: Db) => {
+// The type and its providers in one round trip.
+const typeQuery = prepared('tend_require_type', (d) => {
   const t = schema.appointmentTypes;
   const tp = schema.appointmentTypeProviders;
-  // The type and its providers in one round trip.
-  return prepared(db, 'tend_require_type', (d) =>
-    d
-      .select({
-        type: t,
-        providerIds: sql<
-          string[]
-        >`array(SELECT ${tp.providerId}::text FROM ${tp} WHERE ${tp.appointmentTypeId} = ${t.id})`,
-      })
-      .from(t)
-      .where(and(eq(t.id, sql.placeholder('id')), eq(t.clinicId, sql.placeholder('clinicId')))),
-  );
-};
+  return d
+    .select({
+      type: t,
+      providerIds: sql<
+        string[]
+      >`array(SELECT ${tp.providerId}::text FROM ${tp} WHERE ${tp.appointmentTypeId} = ${t.id})`,
+    })
+    .from(t)
+    .where(and(eq(t.id, sql.placeholder('id')), eq(t.clinicId, sql.placeholder('clinicId'))));
+});
 
 export async function requireType(db: Db, ctx: ClinicScope, typeId: string): Promise<TypeRow> {
   const [found] = await typeQuery(db).execute({ id: typeId, clinicId: ctx.clinicId });
