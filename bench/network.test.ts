@@ -143,6 +143,15 @@ describe('bench network generator', () => {
   it('makes a network with history, charges and payments', async () => {
     const { counts } = network;
     expect(network.locationIds).toHaveLength(2);
+    // The summary (`counts`) is what is in the database, table by table: the clinic's own first location too.
+    expect(counts.locations).toBe(2);
+    for (const [table, n] of Object.entries(counts)) {
+      const [row] = await queryRows<{ n: number }>(
+        database.db,
+        sql`SELECT count(*)::int AS n FROM ${sql.raw(table)} WHERE clinic_id = ${network.clinicId}`,
+      );
+      expect(row.n, table).toBe(n);
+    }
     expect(counts.appointments).toBeGreaterThan(500);
     expect(counts.charges).toBeGreaterThanOrEqual(2 * counts.encounters);
     expect(counts.encounters).toBeGreaterThan(0);

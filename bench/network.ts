@@ -460,6 +460,8 @@ export async function generateNetwork(
     .from(schema.locations)
     .where(eq(schema.locations.clinicId, clinicId));
   const locationIds = [created[0].id];
+  // The first location comes with the clinic: counted here, so that `counts` is what was generated.
+  counts.locations++;
   for (let i = 1; i < options.locations; i++) {
     const id = newId();
     locationIds.push(id);
