@@ -178,25 +178,53 @@ if (!pgServer) {
       expect(booked).toBe(19);
     }, 900_000);
 
-    it('delivers every booking notice and reminder exactly once with both outbox workers running', async () => {
-      // Time passes: the reminders (a day before appointments in 2031) become due now.
-      const made = await queryRows<{ id: string }>(
-        database.db,
-        sql`UPDATE messages SET send_after = now() WHERE kind = 'reminder' AND status = 'queued' RETURNING id`,
-      );
-      expect(made).toHaveLength(19);
+    it('delivers every booking notice and reminder exactly once, both outbox workers delivering', async () => {
+      type Message = { id: string; kind: string; status: string; claimed_by: string | null };
       const messages = () =>
-        queryRows<{ id: string; status: string; claimed_by: string | null }>(
-          database.db,
-          sql`SELECT id, status, claimed_by FROM messages`,
-        );
-      const all = await waitFor(
-        'every message sent',
+        queryRows<Message>(database.db, sql`SELECT id, kind, status, claimed_by FROM messages ORDER BY id`);
+      const sent = (rows: Message[]) => rows.every((row) => row.status === 'sent');
+      // The booking notices go as the appointments are booked; the reminders wait for 2031.
+      const queued = await waitFor(
+        'every notice sent',
         messages,
-        (rows) => rows.every((row) => row.status === 'sent'),
+        (rows) => sent(rows.filter((row) => row.kind !== 'reminder')),
         120_000,
       );
+      const reminders = queued.filter((row) => row.kind === 'reminder');
+      expect(reminders.map((row) => row.status)).toEqual(Array(19).fill('queued'));
+      // Time passes: the reminders become due now — half of them while only the second server runs
+      // (the first stopped: SIGSTOP), the rest while only the first does, so that each worker
+      // delivers some whichever polls faster. Nothing is due or claimed when a server is stopped, and
+      // the workers' statements hold no lock between round trips, so the other is never kept waiting.
+      const workers: string[] = [];
+      for (const [stopped, ids] of [
+        [one, reminders.slice(0, 10).map((row) => row.id)],
+        [two, reminders.slice(10).map((row) => row.id)],
+      ] as const) {
+        stopped.child.kill('SIGSTOP');
+        try {
+          await queryRows(
+            database.db,
+            sql`UPDATE messages SET send_after = now() WHERE id = ANY(${`{${ids.join(',')}}`}::uuid[])`,
+          );
+          const delivered = await waitFor(
+            'the reminders made due sent',
+            async () => (await messages()).filter((row) => ids.includes(row.id)),
+            sent,
+            120_000,
+          );
+          const by = [...new Set(delivered.map((row) => row.claimed_by))];
+          expect(by).toHaveLength(1);
+          workers.push(by[0] as string);
+        } finally {
+          stopped.child.kill('SIGCONT');
+        }
+      }
+      // Two workers, one per server: each delivered its half.
+      expect(new Set(workers).size).toBe(2);
+      const all = await messages();
       expect(all).toHaveLength(2 * 19); // a notice and a reminder per appointment
+      expect(sent(all)).toBe(true);
       // A few more passes of both workers: nothing is sent again.
       await new Promise((resolve) => setTimeout(resolve, 1000));
       const counts = new Map<string, number>();
@@ -207,8 +235,8 @@ if (!pgServer) {
       expect([...counts].filter(([, n]) => n > 1)).toEqual([]);
       expect(counts.size).toBe(all.length);
       expect(smtp.received).toHaveLength(all.length);
-      const workers = new Set(all.map((row) => row.claimed_by)).size;
-      console.log(`[scale-out] ${all.length} messages delivered once each by ${workers} outbox worker(s)`);
+      const claimedBy = new Set(all.map((row) => row.claimed_by)).size;
+      console.log(`[scale-out] ${all.length} messages delivered once each by ${claimedBy} outbox worker(s)`);
     }, 900_000);
 
     it('runs the daily downtime kit once across the two servers', async () => {
