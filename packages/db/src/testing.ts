@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { type Database, openDatabase } from './database';
 import { migrate } from './migrate';
+import { testDatabaseName } from './test-databases';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -14,9 +14,10 @@ declare module 'vitest' {
 
 /**
  * A real, migrated database for one test file: on PostgreSQL (TEND_TEST_DATABASE_URL) a new
- * database with a random name, dropped afterwards; embedded, a copy of the migrated template.
- * `migrated` lists the migrations this call applied (none for the embedded copy). `poolSize`
- * (PostgreSQL) lets concurrency tests really run requests side by side.
+ * database (`testDatabaseName`), dropped afterwards — or, if the run is killed, by a later run's
+ * start (`dropStaleTestDatabases`); embedded, a copy of the migrated template. `migrated` lists
+ * the migrations this call applied (none for the embedded copy). `poolSize` (PostgreSQL) lets
+ * concurrency tests really run requests side by side.
  */
 export async function createTestDatabase(options: { poolSize?: number } = {}): Promise<{
   database: Database;
@@ -31,7 +32,7 @@ export async function createTestDatabase(options: { poolSize?: number } = {}): P
     const database = await openDatabase({ loadDataDir: new Blob([template]) });
     return { database, migrated: [], drop: () => database.close() };
   }
-  const name = `tend_test_${randomBytes(6).toString('hex')}`;
+  const name = testDatabaseName();
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}`);

@@ -1,5 +1,4 @@
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import {
   copyFileSync,
   existsSync,
@@ -14,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Database, listMigrations, openDatabase, queryRows, schema } from '@tend/db';
+import { testDatabaseName } from '@tend/db/test-databases';
 import { AppError } from '@tend/domain';
 import { eq, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
@@ -57,7 +57,7 @@ const all =
 /** An empty restore target: a new data folder, or a new PostgreSQL database. */
 async function emptyTarget(): Promise<{ dataDir: string } | { databaseUrl: string }> {
   if (!serverUrl) return { dataDir: join(tempDir('restore'), 'data') };
-  const name = `tend_restore_${randomBytes(6).toString('hex')}`;
+  const name = testDatabaseName();
   const admin = await openDatabase({ databaseUrl: serverUrl, poolSize: 1 });
   await queryRows(admin.db, sql.raw(`CREATE DATABASE ${name}`));
   await admin.close();

@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { testDatabaseName } from '@tend/db/test-databases';
 import pg from 'pg';
 import { expect } from 'vitest';
 import { CSRF_COOKIE, CSRF_HEADER } from '../http/csrf';
@@ -27,7 +27,8 @@ export interface TendProcess {
 
 /**
  * Where a `tend` child keeps its data: a temporary data folder for the embedded database, and with
- * TEND_TEST_DATABASE_URL a fresh PostgreSQL database with a random name. `cleanup` removes both.
+ * TEND_TEST_DATABASE_URL a fresh PostgreSQL database (named as the test databases are, so that a killed
+ * run's is dropped by a later run). `cleanup` removes both.
  */
 export async function tendData(prefix: string): Promise<{
   env: Record<string, string>;
@@ -39,7 +40,7 @@ export async function tendData(prefix: string): Promise<{
   const serverUrl = process.env.TEND_TEST_DATABASE_URL;
   let name: string | undefined;
   if (serverUrl) {
-    name = `tend_${prefix}_${randomBytes(6).toString('hex')}`;
+    name = testDatabaseName();
     const admin = new pg.Client({ connectionString: serverUrl });
     await admin.connect();
     await admin.query(`CREATE DATABASE ${name}`);
