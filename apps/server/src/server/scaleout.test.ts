@@ -243,19 +243,20 @@ if (!pgServer) {
       const manager = await signIn(two.url);
       const saved = await manager.put('/api/settings/downtime-print', { enabled: true, time: '00:00' });
       expect(saved.status, JSON.stringify(saved.body)).toBe(200);
-      await waitFor(
-        'the evening kit written',
-        async () => (await manager.get('/api/settings/downtime-print')).body.lastPrintedOn,
-        (printed) => printed !== null,
-        60_000,
-      );
+      // The day is claimed (lastPrintedOn) before the PDFs are made, the audit row written after
+      // them (over a second under load): wait for the row.
+      const printed = async () =>
+        (
+          await queryRows<{ n: number }>(
+            database.db,
+            sql`SELECT count(*)::int AS n FROM audit_events WHERE action = 'downtime.print'`,
+          )
+        )[0].n;
+      await waitFor('the evening kit written', printed, (n) => n > 0, 60_000);
+      expect((await manager.get('/api/settings/downtime-print')).body.lastPrintedOn).not.toBeNull();
       await new Promise((resolve) => setTimeout(resolve, 1000));
       // No appointment in the coming days: the kit names no patient and writes one audit row.
-      const [{ n }] = await queryRows<{ n: number }>(
-        database.db,
-        sql`SELECT count(*)::int AS n FROM audit_events WHERE action = 'downtime.print'`,
-      );
-      expect(n).toBe(1);
+      expect(await printed()).toBe(1);
     }, 120_000);
 
     it('takes scheduled backups in turns: two schedulers due at once write one backup', async () => {
