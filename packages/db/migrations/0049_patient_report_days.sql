@@ -42,3 +42,7 @@ BEGIN
   END IF;
   RETURN NULL;
 END $$;
+
+-- The report's registrations: the patients created in a range, without reading every patient of
+-- the clinic (a sequential scan of 300,000 patients took 0.8 s on the bench network).
+CREATE INDEX patients_created_idx ON patients (clinic_id, created_at);
