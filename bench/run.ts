@@ -969,6 +969,8 @@ async function main() {
       generateSeconds: data.generateSeconds,
       data: { ...data.counts, chartPatientSignedVisits: data.chart.signedVisits },
       startToReadyMs,
+      /** DATABASE_POOL_SIZE the server ran with (from this process's environment; Tend's default 10). */
+      serverPoolSize: t.url ? Number(process.env.DATABASE_POOL_SIZE ?? 10) : 1,
       memory: mem,
       scenarios: run.results,
       checks: { ...checks, notes: run.checks },
@@ -991,7 +993,7 @@ Machine: ${result.machine.cpus} × ${result.machine.cpuModel}, ${result.machine.
 ${run.results.map((r) => `| ${r.name.startsWith('  ') ? `&nbsp;&nbsp;${r.name.trim()}` : r.name} | ${r.clients} | ${r.requests} | ${r.errors} | ${fmt(r.perSecond)} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.p99)} | ${fmt(r.max)} | ${r.cpuMsPerRequest ?? '—'} |`).join('\n')}
 
 ${limits.length ? `pgbench on the same PostgreSQL, same run, 32 clients, ${BOOKING_MS / 1000} s each: ${limits.map((l) => `${l.script} **${l.tps} tps**${l.failed ? ` (${l.failed} failed)` : ''}`).join('; ')}. Tend booking (32 clients) ÷ booking-shaped pgbench: **${ratio} %**.\n` : ''}
-Server: start to ready (spawn → /api/health answers) **${startToReadyMs} ms**; memory max RSS sampled ${mem.maxRssMB} MB, VmHWM ${mem.hwmMB} MB.
+Server: ${result.serverPoolSize} database connection(s) (DATABASE_POOL_SIZE); start to ready (spawn → /api/health answers) **${startToReadyMs} ms**; memory max RSS sampled ${mem.maxRssMB} MB, VmHWM ${mem.hwmMB} MB.
 Checks: ${checks.doubleBookings} double bookings (SQL); new active appointments ${checks.newRows} = 201s ${checks.booked}: ${checks.newRows === checks.booked ? 'yes' : '**no**'}; ${run.checks.join('; ')}.
 ${run.failures.length ? `\n**Failures:**\n${run.failures.map((f) => `- ${f}`).join('\n')}\n` : ''}`;
     writeFileSync(`${base}.md`, markdown);

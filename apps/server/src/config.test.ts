@@ -66,6 +66,23 @@ describe('DATABASE_READ_URL (a read replica for reports)', () => {
   });
 });
 
+describe('DATABASE_POOL_SIZE', () => {
+  const primary = 'postgres://tend@db-primary:5432/tend';
+  it('is 10 connections unless set', () => {
+    expect(loadConfig({ DATABASE_URL: primary }).databasePoolSize).toBe(10);
+    expect(loadConfig({ DATABASE_URL: primary, DATABASE_POOL_SIZE: '32' }).databasePoolSize).toBe(32);
+  });
+
+  it('is refused when it is not 1 to 1000, or without DATABASE_URL', () => {
+    for (const value of ['0', '-4', '2.5', 'many', '1001']) {
+      expect(() => loadConfig({ DATABASE_URL: primary, DATABASE_POOL_SIZE: value }), value).toThrow(
+        `DATABASE_POOL_SIZE is how many connections to keep to DATABASE_URL: a whole number from 1 to 1000, with DATABASE_URL set (got "${value}").`,
+      );
+    }
+    expect(() => loadConfig({ DATABASE_POOL_SIZE: '20' })).toThrow(/\(got "20" without DATABASE_URL\)\.$/);
+  });
+});
+
 describe('TLS and secure cookies', () => {
   it('needs both TEND_TLS_CERT and TEND_TLS_KEY, or neither', () => {
     expect(loadConfig({}).tls).toBeUndefined();

@@ -14,6 +14,12 @@ export interface Config {
    * dashboard figures read from it (docs/scaling.md "Read replica"). Only with DATABASE_URL.
    */
   databaseReadUrl: string | undefined;
+  /**
+   * DATABASE_POOL_SIZE: connections this server process keeps to DATABASE_URL (10). Each
+   * transaction holds one from its first statement to its commit, so it caps the transactions in
+   * flight (docs/scaling.md "Connection pooling"). Only with DATABASE_URL.
+   */
+  databasePoolSize: number;
   logLevel: string;
   /**
    * Send cookies with `Secure`: TEND_SECURE_COOKIES, by default on when TEND_PUBLIC_URL is https
@@ -65,12 +71,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'DATABASE_READ_URL is a read replica of a PostgreSQL server: set DATABASE_URL to that server too (the embedded database has no replicas), or unset DATABASE_READ_URL.',
     );
   }
+  const databasePoolSize = poolSize(env.DATABASE_POOL_SIZE, databaseUrl);
   return {
     port,
     host: env.HOST ?? '0.0.0.0',
     dataDir,
     databaseUrl,
     databaseReadUrl,
+    databasePoolSize,
     logLevel: env.LOG_LEVEL ?? 'info',
     secureCookies: flag(env, 'TEND_SECURE_COOKIES') ?? (publicUrl.startsWith('https://') || tls !== undefined),
     tls,
@@ -150,6 +158,17 @@ function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, max
   const n = Number(value);
   if (!/^\d+$/.test(value) || n > max) {
     throw new Error(`${name} must be a whole number from 0 to ${max}; 0 turns it off (got "${value}").`);
+  }
+  return n;
+}
+
+function poolSize(value: string | undefined, databaseUrl: string | undefined): number {
+  if (!value) return 10;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > 1_000 || !databaseUrl) {
+    throw new Error(
+      `DATABASE_POOL_SIZE is how many connections to keep to DATABASE_URL: a whole number from 1 to 1000, with DATABASE_URL set (got "${value}"${databaseUrl ? '' : ' without DATABASE_URL'}).`,
+    );
   }
   return n;
 }

@@ -79,7 +79,7 @@ export function acquireDataDirLock(dataDir: string, lock: Omit<DataDirLock, 'pid
 }
 
 export async function openConfiguredDatabase(config: Config): Promise<Database> {
-  return openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  return openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize });
 }
 
 export interface RunningServer {

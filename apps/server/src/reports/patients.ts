@@ -1,10 +1,14 @@
 import { type Db, schema } from '@tend/db';
 import {
   addDaysTo,
+  daysBetween,
+  isPeriodGroup,
+  MAX_REPORT_DAYS,
   PATIENT_REPORT_COLUMNS,
   PATIENT_ROWS_COLUMNS,
   type PatientMetric,
   percentOf,
+  periodStart,
   RECALL_ROWS_COLUMNS,
   REPORT_ROWS_LIMIT,
   type ReportQuery,
@@ -18,12 +22,14 @@ import type { ClinicScope } from '../context';
 import { isoOrNull } from '../scheduling/shared';
 import { rowsColumns } from './columns';
 import { groupedRows, groupKey } from './groups';
+import { type DayRollup, type Histogram, type RollupRow, rolledUpDays } from './rollups';
 
 /**
- * The Patients report (definitions in packages/domain/src/reports/patients.ts), as three SQL
- * aggregates: the completed appointments starting in the range, each marked when it is its
- * patient's first completed appointment ever (see firstVisits); the patients created in the range; the recalls
- * due in the range. Seen/new/returning count distinct patients per group.
+ * The Patients report (definitions in packages/domain/src/reports/patients.ts) from three parts:
+ * seen/new/returning, distinct patients per group, from per-day rollups of the completed visits
+ * (visitDays); the patients created in the range and the recalls due in it, as SQL aggregates. The
+ * drill-down lists the patients with SQL over the range's visits, each marked when it is its
+ * patient's first completed appointment ever (see firstVisits).
  */
 
 const a = schema.appointments;
@@ -38,7 +44,7 @@ async function clinicTimezone(db: Db, ctx: ClinicScope): Promise<string> {
   return clinic.timezone;
 }
 
-function instants(query: ReportQuery, timezone: string) {
+function instants(query: Pick<ReportQuery, 'from' | 'to'>, timezone: string) {
   return {
     start: new Date(zonedTimeToInstant(query.from, '00:00', timezone)),
     end: new Date(zonedTimeToInstant(addDaysTo(query.to, 1), '00:00', timezone)),
@@ -103,25 +109,146 @@ const RECALL_CONDITIONS = {
 const count = (condition: SQL) => sql<number>`count(*) filter (where ${condition})`.mapWith(Number);
 const nullable = (values: number | undefined, applies: boolean) => (applies ? (values ?? 0) : null);
 
+/**
+ * How far back a gap is told apart: a longer one is ≥ `MAX_REPORT_DAYS`, the longest range, so it
+ * is before the start of any period or range that can be asked for.
+ */
+const GAP_CAP = MAX_REPORT_DAYS;
+
+/**
+ * Whose previous completed visit a visit's gap is measured from: the same patient's at any location
+ * with any provider, at the visit's location, with its provider, or both. A patient seen at two
+ * locations is one patient of the clinic but one of each location.
+ */
+type Scope = 'any' | 'location' | 'provider' | 'both';
+
+const SCOPE_CONDITION: Record<Scope, SQL> = {
+  any: sql`true`,
+  location: sql`x.location_id = ap.location_id`,
+  provider: sql`x.provider_id = ap.provider_id`,
+  both: sql`x.location_id = ap.location_id AND x.provider_id = ap.provider_id`,
+};
+
+/** A rollup row: the day's completed visits of one provider/location (as the scope keys them). */
+interface VisitDaySums extends RollupRow {
+  /** Visits that are their patient's first completed visit ever (at any location, with any provider). */
+  new: number;
+  /** Days since the previous completed visit in the scope → visits; `never` for none, GAP_CAP for ≥. */
+  gaps: Histogram;
+}
+
+/**
+ * The per-day rollup of one scope (rollups.ts): per clinic-local day and per provider/location of
+ * the scope ('' where the scope has none), how many completed visits came how many days after the
+ * same patient's previous completed visit in the scope. A patient is seen in a period (or range)
+ * starting on day s exactly once: on the first visit whose previous one is before s — a visit of
+ * day d with a gap > d − s. So distinct patients per period add up from days, which a stored
+ * `count(distinct)` cannot. Migration 0049 bumps the day of a patient's next visits when a
+ * completed visit appears, goes or moves, so a day whose gaps changed is computed again.
+ */
+function visitDays(ctx: ClinicScope, timezone: string, scope: Scope): DayRollup {
+  const local = (at: SQL) => sql`(${at} AT TIME ZONE ${timezone})::date`;
+  const dimension = (applies: boolean, column: string) => (applies ? sql.raw(`ap.${column}::text`) : sql`''`);
+  return {
+    report: `patients-${scope}/1`,
+    days: (from, to) => {
+      const { start, end } = instants({ from, to }, timezone);
+      return sql`
+        SELECT k.local_date, jsonb_agg(jsonb_build_object(
+            'provider', k.provider, 'location', k.location, 'new', k.new, 'gaps', k.gaps)) AS sums
+        FROM (
+          SELECT g.local_date, g.provider, g.location, sum(g.new)::int AS new, jsonb_object_agg(g.gap, g.n) AS gaps
+          FROM (
+            SELECT v.local_date, v.provider, v.location, v.gap, count(*) AS n, count(*) FILTER (WHERE v.first) AS new
+            FROM (
+              SELECT ${local(sql`ap.start_at`)} AS local_date,
+                ${dimension(scope === 'provider' || scope === 'both', 'provider_id')} AS provider,
+                ${dimension(scope === 'location' || scope === 'both', 'location_id')} AS location,
+                previous.count = 0 AS first,
+                CASE WHEN previous.at IS NULL THEN 'never'
+                  ELSE least(${local(sql`ap.start_at`)} - ${local(sql`previous.at`)}, ${GAP_CAP})::text END AS gap
+              FROM appointments ap
+              CROSS JOIN LATERAL (
+                SELECT count(*) AS count, max(x.start_at) FILTER (WHERE ${SCOPE_CONDITION[scope]}) AS at
+                FROM appointments x
+                WHERE x.patient_id = ap.patient_id AND x.status = 'completed'
+                  AND x.start_at <= ap.start_at AND (x.start_at < ap.start_at OR x.id < ap.id)
+              ) previous
+              WHERE ap.clinic_id = ${ctx.clinicId} AND ap.status = 'completed'
+                AND ap.start_at >= ${start} AND ap.start_at < ${end}
+            ) v
+            GROUP BY 1, 2, 3, 4
+          ) g
+          GROUP BY 1, 2, 3
+        ) k
+        GROUP BY k.local_date`;
+    },
+  };
+}
+
+/** The visits of a rollup row whose previous visit in the scope is more than `days` days before theirs. */
+function firstVisitsAfter(gaps: Histogram, days: number): number {
+  let visits = 0;
+  for (const [gap, count] of Object.entries(gaps)) if (gap === 'never' || Number(gap) > days) visits += count;
+  return visits;
+}
+
+/**
+ * Seen and new patients per group and for the range, from the per-day rollups: the scope follows
+ * the filters (a location's or a provider's own patients), and per provider it is the provider's.
+ */
+async function visitFigures(
+  db: Db,
+  ctx: ClinicScope,
+  query: ReportQuery,
+  timezone: string,
+): Promise<Array<{ period: string | null; seen: number; new: number }>> {
+  const scopeOf = (location: boolean, provider: boolean): Scope =>
+    location && provider ? 'both' : location ? 'location' : provider ? 'provider' : 'any';
+  const byProvider = query.group === 'provider';
+  const rangeScope = scopeOf(Boolean(query.locationId), Boolean(query.providerId));
+  const groupScope = scopeOf(Boolean(query.locationId), Boolean(query.providerId) || byProvider);
+  const read = (scope: Scope) =>
+    rolledUpDays(db, ctx, visitDays(ctx, timezone, scope), timezone, query.from, query.to) as Promise<
+      Array<VisitDaySums & { date: string }>
+    >;
+  const [rangeRows, groupRows] = await Promise.all([
+    read(rangeScope),
+    groupScope === rangeScope ? null : read(groupScope),
+  ]);
+  const matches = (row: VisitDaySums) =>
+    (!query.locationId || row.location === query.locationId) &&
+    (!query.providerId || row.provider === query.providerId);
+  const figures = new Map<string | null, { period: string | null; seen: number; new: number }>();
+  const add = (key: string | null, seen: number, added: number) => {
+    const sums = figures.get(key) ?? { period: key, seen: 0, new: 0 };
+    sums.seen += seen;
+    sums.new += added;
+    figures.set(key, sums);
+  };
+  add(null, 0, 0);
+  for (const row of rangeRows) {
+    if (!matches(row)) continue;
+    add(null, firstVisitsAfter(row.gaps, daysBetween(query.from, row.date)), row.new);
+  }
+  for (const row of groupRows ?? rangeRows) {
+    if (!matches(row)) continue;
+    const group = query.group;
+    const key = isPeriodGroup(group) ? periodStart(row.date, group) : row.provider;
+    // A period cut by the range starts where the range does.
+    const since = isPeriodGroup(group) && key > query.from ? key : query.from;
+    add(key, firstVisitsAfter(row.gaps, daysBetween(since, row.date)), row.new);
+  }
+  return [...figures.values()].filter((row) => row.period === null || row.seen > 0);
+}
+
 export async function patientsReport(db: Db, ctx: ClinicScope, query: ReportQuery) {
   const timezone = await clinicTimezone(db, ctx);
-  const firsts = firstVisits(db, ctx, query, timezone);
-  const isNew = sql`${firsts.id} is not null`;
-  const visitKey = groupKey(query.group, sql`(${a.startAt} at time zone ${timezone})`, { provider: a.providerId });
   const registered = registeredInRange(ctx, query, timezone);
   const recalls = recallsInRange(ctx, query);
   const byProvider = query.group === 'provider';
   const [visitRows, registeredRows, recallRows] = await Promise.all([
-    db
-      .select({
-        period: visitKey,
-        seen: sql<number>`count(distinct ${a.patientId})`.mapWith(Number),
-        new: sql<number>`count(distinct ${a.patientId}) filter (where ${isNew})`.mapWith(Number),
-      })
-      .from(a)
-      .leftJoin(firsts, eq(firsts.id, a.id))
-      .where(visitsInRange(ctx, query, timezone))
-      .groupBy(sql`grouping sets ((1), ())`),
+    visitFigures(db, ctx, query, timezone),
     registered && !byProvider
       ? db
           .select({

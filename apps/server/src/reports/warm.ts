@@ -2,8 +2,8 @@ import { type Db, schema } from '@tend/db';
 import { addDaysTo, type ReportName, todayIn, zReportQuery } from '@tend/domain';
 import { REPORTS } from './registry';
 
-/** The reports that read per-day rollups (rollups.ts), warmed in this order. */
-const ROLLED_UP: ReportName[] = ['appointments', 'utilisation', 'reminders', 'revenue', 'day-sheet'];
+/** The reports that read per-day rollups (rollups.ts), warmed in this order (Patients: its clinic-wide scope). */
+const ROLLED_UP: ReportName[] = ['appointments', 'utilisation', 'reminders', 'revenue', 'day-sheet', 'patients'];
 
 /** How far back the rollups are warmed, and how many days one report run computes at a time. */
 const WARM_DAYS = 730;
