@@ -53,6 +53,14 @@ async function derivedRows(database: Database, clinicId: string) {
       db,
       sql`SELECT local_date::text FROM report_day_versions WHERE clinic_id = ${clinicId} ORDER BY 1`,
     ),
+    openCharges: await queryRows<{ id: string; open_charges: number }>(
+      db,
+      sql`SELECT id, open_charges FROM encounters WHERE clinic_id = ${clinicId} ORDER BY id`,
+    ),
+    charged: await queryRows<{ id: string; charged: boolean }>(
+      db,
+      sql`SELECT id, charged FROM appointments WHERE clinic_id = ${clinicId} ORDER BY id`,
+    ),
   };
 }
 
@@ -103,7 +111,7 @@ describe('bench network generator', () => {
     expect(keys.paid).toBeGreaterThan(0);
   });
 
-  it('rebuilds the rollups, report days and first visits exactly as the triggers maintain them', async () => {
+  it('rebuilds the rollups, report days, first visits and open charges exactly as the triggers maintain them', async () => {
     // The same tiny network through the triggers, as the server writes (another seed: another clinic).
     const triggered = await generateNetwork(database, { ...TINY, seed: 8, deferDerived: false });
     const maintained = await derivedRows(database, triggered.clinicId);
@@ -111,12 +119,21 @@ describe('bench network generator', () => {
     expect(maintained.arByPatient.length).toBeGreaterThan(10);
     expect(maintained.firstVisits.filter((p) => p.first_visit_id !== null).length).toBeGreaterThan(10);
     expect(maintained.reportDays.length).toBeGreaterThan(10);
+    expect(maintained.openCharges.filter((e) => e.open_charges > 1).length).toBeGreaterThan(10);
+    expect(maintained.charged.filter((a) => a.charged).length).toBeGreaterThan(10);
+    expect(maintained.charged.filter((a) => !a.charged).length).toBeGreaterThan(10);
     await database.db.execute(sql`DELETE FROM ar_open_by_date WHERE clinic_id = ${triggered.clinicId}`);
     await database.db.execute(sql`DELETE FROM ar_open_by_patient WHERE clinic_id = ${triggered.clinicId}`);
     await database.db.execute(sql`DELETE FROM report_day_versions WHERE clinic_id = ${triggered.clinicId}`);
     await database.db.execute(
       sql`UPDATE patients SET first_visit_id = NULL, first_visit_at = NULL WHERE clinic_id = ${triggered.clinicId}`,
     );
+    await database.db.transaction(async (tx) => {
+      // As loaded with the triggers paused (which would otherwise pass these on again).
+      await tx.execute(sql`SET LOCAL session_replication_role = replica`);
+      await tx.execute(sql`UPDATE encounters SET open_charges = 0 WHERE clinic_id = ${triggered.clinicId}`);
+      await tx.execute(sql`UPDATE appointments SET charged = false WHERE clinic_id = ${triggered.clinicId}`);
+    });
     await rebuildDerived(database.db, triggered.clinicId);
     expect(await derivedRows(database, triggered.clinicId)).toEqual(maintained);
   });

@@ -242,7 +242,12 @@ const TABLES = [
 const DERIVING_TRIGGERS: Record<string, string[]> = {
   appointments: ['appointments_touch_report_days_insert', 'appointments_set_first_visits_insert'],
   messages: ['messages_touch_report_days_insert'],
-  charges: ['charges_ar_open_insert', 'charges_touch_revenue_days_insert', 'charges_touch_report_days_insert'],
+  charges: [
+    'charges_ar_open_insert',
+    'charges_touch_revenue_days_insert',
+    'charges_touch_report_days_insert',
+    'charges_count_open_insert',
+  ],
   payments: ['payments_touch_revenue_days_insert'],
   allocations: [
     'allocations_report_keys',
@@ -352,12 +357,26 @@ export async function createIndexes(db: Db, definitions: string[], connections: 
 
 /**
  * Writes, for one clinic whose rows were loaded with `DERIVING_TRIGGERS` paused, what those triggers
- * would have written: each patient's first completed visit, the open-balance rollups and a version
- * for every report day the rows touch (the triggers count up from 1 per transaction; a version only
- * has to exist and change, so 1 is enough for a new clinic). bench/network.test.ts checks the result
- * against the triggers' on the same rows.
+ * would have written: each patient's first completed visit, each visit's open charges and whether
+ * its appointment is charged, the open-balance rollups and a version for every report day the rows
+ * touch (the triggers count up from 1 per transaction; a version only has to exist and change, so 1
+ * is enough for a new clinic). bench/network.test.ts checks the result against the triggers' on the
+ * same rows.
  */
 export async function rebuildDerived(db: Db, clinicId: string): Promise<void> {
+  // Without the update triggers: they would pass each visit's count on to its appointment row by
+  // row (and mark every day of the history for the reports), which the second statement does at once.
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`SET LOCAL session_replication_role = replica`);
+    await tx.execute(sql`
+      UPDATE encounters e SET open_charges = s.n
+      FROM (SELECT c.encounter_id, count(*)::int AS n FROM charges c
+            WHERE c.clinic_id = ${clinicId} AND c.status = 'open' GROUP BY c.encounter_id) s
+      WHERE e.id = s.encounter_id AND e.open_charges <> s.n`);
+    await tx.execute(sql`
+      UPDATE appointments a SET charged = true FROM encounters e
+      WHERE e.clinic_id = ${clinicId} AND e.open_charges > 0 AND a.id = e.appointment_id AND NOT a.charged`);
+  });
   await db.execute(sql`
     UPDATE patients p SET first_visit_id = f.id, first_visit_at = f.start_at
     FROM (SELECT DISTINCT ON (a.patient_id) a.patient_id, a.id, a.start_at

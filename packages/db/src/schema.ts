@@ -430,6 +430,8 @@ export const appointments = pgTable('appointments', {
   createdBy: uuid('created_by'),
   seriesId: uuid('series_id'),
   updatedAt: updatedAt(),
+  // Whether its visit has an open charge, kept by a trigger on encounters (0050). Read-only for the code.
+  charged: boolean('charged').notNull().default(false),
 });
 
 // ---- Waitlist (0003) -----------------------------------------------------------------------
@@ -502,6 +504,8 @@ export const encounters = pgTable('encounters', {
   updatedAt: updatedAt(),
   signedAt: timestamp('signed_at', { withTimezone: true }),
   signedBy: uuid('signed_by'),
+  // How many of its charges are open, kept by triggers on charges (0050). Read-only for the code.
+  openCharges: integer('open_charges').notNull().default(0),
 });
 
 export const encounterAddenda = pgTable('encounter_addenda', {

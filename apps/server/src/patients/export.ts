@@ -28,6 +28,8 @@ const INTERNAL = new Set([
   'lockedUntil',
   'claimedBy',
   'htmlBody',
+  'charged',
+  'openCharges',
 ]);
 
 type Row = Record<string, unknown>;

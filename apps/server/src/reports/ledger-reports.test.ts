@@ -1,5 +1,6 @@
 import { newId, schema } from '@tend/db';
 import { RECONCILIATION_BILL_DAYS, RECONCILIATION_INVOICE_DAYS, todayIn } from '@tend/domain';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../test/harness';
 import {
@@ -416,6 +417,73 @@ describe('the Reconciliation report', () => {
       );
       for (const item of rows.body.items) expect(item.values.detail, metric).not.toBe('');
     }
+  });
+
+  it('follows a charge out of "charges not billed" and back: paid, the payment reversed, invoiced', async () => {
+    // Each step through the app, then the fixture's rows brought up to date from the database and
+    // the whole report compared with the plain computation again.
+    const exact = async (step: string) => {
+      const expected = expectedReconciliation(FROM, TO);
+      const response = await f.manager.get(`/api/reports/reconciliation?from=${FROM}&to=${TO}&group=week`);
+      expect(response.body.totals, step).toEqual(reconciliationFigures(expected, () => true));
+      const rows = await f.manager.get(
+        `/api/reports/reconciliation/rows?from=${FROM}&to=${TO}&metric=charges_unbilled`,
+      );
+      expect(rows.body.items.map((item: { id: string }) => item.id).sort(), step).toEqual(
+        expected.unbilled.map((item) => item.id).sort(),
+      );
+      return expected.unbilled.map((item) => item.id);
+    };
+    const allocationsOf = async (paymentId: string) =>
+      (await t.database.db.select().from(schema.allocations).where(eq(schema.allocations.paymentId, paymentId))).map(
+        (a) => ({ ...a, responsibility: a.responsibility as 'insurer' | 'patient' }),
+      );
+    const before = await exact('before');
+    // A patient side never paid and not invoiced, on a visit without an invoice yet.
+    const charge = f.charges.find(
+      (c) =>
+        before.includes(c.id) &&
+        balanceNow(f, c).patient > 0 &&
+        !f.invoices.some((v) => v.encounterId === c.encounterId) &&
+        !f.allocations.some((a) => a.chargeId === c.id && a.responsibility === 'patient'),
+    );
+    if (!charge) throw new Error('the fixture has no unbilled patient side to follow');
+
+    const paid = await f.s.billing.post('/api/payments', {
+      source: 'patient',
+      patientId: charge.patientId,
+      method: 'cash',
+      amountCents: 100,
+      receivedOn: todayIn(TZ),
+      allocations: [{ chargeId: charge.id, responsibility: 'patient', amountCents: 100 }],
+    });
+    expect(paid.status, JSON.stringify(paid.body)).toBe(201);
+    f.payments.push({ ...paid.body, postedAt: new Date(paid.body.postedAt), claimId: null });
+    f.allocations.push(...(await allocationsOf(paid.body.id)));
+    expect(await exact('paid')).not.toContain(charge.id);
+
+    const reversed = await f.s.billing.post(`/api/payments/${paid.body.id}/reverse`, { reason: 'Card declined' });
+    expect(reversed.status, JSON.stringify(reversed.body)).toBe(201);
+    f.payments.push({ ...reversed.body, postedAt: new Date(reversed.body.postedAt), claimId: null });
+    f.allocations.push(...(await allocationsOf(reversed.body.id)));
+    expect(await exact('reversed')).toContain(charge.id);
+
+    const invoice = await f.s.billing.post('/api/invoices', { encounterId: charge.encounterId });
+    expect(invoice.status, JSON.stringify(invoice.body)).toBe(201);
+    const lines = await t.database.db
+      .select({ chargeId: schema.invoiceLines.chargeId })
+      .from(schema.invoiceLines)
+      .where(eq(schema.invoiceLines.invoiceId, invoice.body.id));
+    expect(lines.map((line) => line.chargeId)).toContain(charge.id);
+    f.invoices.push({
+      id: invoice.body.id,
+      number: invoice.body.number,
+      patientId: charge.patientId,
+      encounterId: charge.encounterId,
+      issuedOn: invoice.body.issuedOn,
+      chargeIds: lines.map((line) => line.chargeId),
+    });
+    await exact('invoiced');
   });
 
   it('says what to fix in a bad query, and is for managers', async () => {

@@ -46,6 +46,14 @@ const balanceOf = (side: 'insurer' | 'patient') =>
   sql.raw(`(c.${side}_cents - c.${side}_allocated_cents - c.${side}_adjusted_cents)`);
 
 /**
+ * An open charge that can be unbilled: a side owed on which nothing was ever allocated (the claim
+ * and invoice checks are asked only for these). The predicate of `charges_unbilled_idx` (0050):
+ * the range reads only these charges from it.
+ */
+const unbilledCandidate = sql`((${balanceOf('insurer')} > 0 AND c.insurer_allocated_cents <= 0)
+  OR (${balanceOf('patient')} > 0 AND c.patient_allocated_cents <= 0))`;
+
+/**
  * Each metric's rows: id, patient_id, provider_id, location_id, day (the local date it counts on),
  * cents, and `kind`/`label` for the drill-down's detail.
  */
@@ -53,26 +61,26 @@ function rowsOf(metric: ReconciliationMetric, scope: Scope): SQL {
   const { clinicId, from, to } = scope;
   if (metric === 'visits_uncharged') {
     // A completed appointment, or a signed visit that was not a completed appointment; neither
-    // with an open charge on its visit. The range's visits look up their appointment by its key:
-    // as a plain NOT EXISTS the planner made it an anti-join against a hash of every completed
-    // appointment of the clinic's history (the `IS NULL OR` keeps it a lookup per visit).
+    // with an open charge on its visit. Whether a visit has one is kept on the visit
+    // (`open_charges`) and on its appointment (`charged`) by triggers (0050), so each side reads
+    // only its candidates through a partial index instead of probing every visit of the range.
+    // The candidate visits look up their appointment by its key: as a plain NOT EXISTS the planner
+    // made it an anti-join against a hash of every completed appointment of the clinic's history
+    // (the `IS NULL OR` keeps it a lookup per visit).
     return sql`SELECT ap.id, ap.patient_id, ap.provider_id, ap.location_id,
           (ap.start_at at time zone ${scope.timezone})::date AS day, 0::bigint AS cents,
           'appointment' AS kind, '' AS label
         FROM appointments ap
-        WHERE ap.clinic_id = ${clinicId} AND ap.status = 'completed'
+        WHERE ap.clinic_id = ${clinicId} AND ap.status = 'completed' AND NOT ap.charged
           AND ap.start_at >= ${scope.start} AND ap.start_at < ${scope.end} ${filters(scope, 'ap')}
-          AND NOT EXISTS (SELECT 1 FROM encounters e JOIN charges c ON c.encounter_id = e.id
-                          WHERE e.appointment_id = ap.id AND c.status = 'open')
       UNION ALL
       SELECT e.id, e.patient_id, e.provider_id, e.location_id, e.service_date AS day, 0::bigint,
           'encounter', ''
         FROM encounters e
-        WHERE e.clinic_id = ${clinicId} AND e.status = 'signed'
+        WHERE e.clinic_id = ${clinicId} AND e.status = 'signed' AND e.open_charges = 0
           AND e.service_date >= ${from}::date AND e.service_date <= ${to}::date ${filters(scope, 'e')}
           AND (e.appointment_id IS NULL
-               OR NOT EXISTS (SELECT 1 FROM appointments ap WHERE ap.id = e.appointment_id AND ap.status = 'completed'))
-          AND NOT EXISTS (SELECT 1 FROM charges c WHERE c.encounter_id = e.id AND c.status = 'open')`;
+               OR NOT EXISTS (SELECT 1 FROM appointments ap WHERE ap.id = e.appointment_id AND ap.status = 'completed'))`;
   }
   if (metric === 'charges_unbilled') {
     const claimed = sql`EXISTS (SELECT 1 FROM claim_lines l JOIN claims k ON k.id = l.claim_id
@@ -92,10 +100,13 @@ function rowsOf(metric: ReconciliationMetric, scope: Scope): SQL {
               ${balanceOf('insurer')} AS insurer_owed, ${balanceOf('patient')} AS patient_owed,
               c.insurer_allocated_cents AS insurer_paid, c.patient_allocated_cents AS patient_paid
             FROM charges c
-            WHERE c.clinic_id = ${clinicId} AND c.status = 'open'
+            WHERE c.clinic_id = ${clinicId} AND c.status = 'open' AND ${unbilledCandidate}
               AND c.service_date >= ${from}::date AND c.service_date <= ${to}::date
               AND c.service_date <= ${scope.today}::date - ${RECONCILIATION_BILL_DAYS}::int ${filters(scope, 'c')}
           ) o
+          -- Kept a subquery (not pulled up into the outer one, which would evaluate the claim and
+          -- invoice checks again for each use of insurer and patient): 165 → 115 ms for 36k candidates.
+          OFFSET 0
         ) u
         WHERE u.insurer OR u.patient`;
   }

@@ -1,0 +1,148 @@
+import { queryRows } from '@tend/db';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../test/harness';
+import { type VisitScenario, visitScenario } from '../visits/scenario';
+
+/**
+ * The Reconciliation report's "visits not charged" reads only the visits without an open charge,
+ * found through what triggers keep on the visit (`encounters.open_charges`) and its appointment
+ * (`appointments.charged`, 0050). These tests change a visit's charges the way the app does
+ * (signing, an addendum removing or adding a line) and read the report after each change, so a
+ * trigger that misses one leaves a visit listed or unlisted wrongly. Visits are dated the clinic's
+ * today (whatever the time of the run), and the report is read for that day only.
+ */
+
+let t: TestApp;
+let s: VisitScenario;
+let typeId: string;
+let secondServiceId: string;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  s = await visitScenario(t, {
+    payer: 'Uncharged Mutual',
+    service: { code: '99213', description: 'Office visit', feeCents: 11_000 },
+  });
+  typeId = (await s.addType({ name: 'Charge check', durationMinutes: 15 })).id;
+  const second = await s.billing.post('/api/services', {
+    codeSystem: 'CPT',
+    code: '36415',
+    description: 'Routine venipuncture',
+    feeCents: 1_500,
+  });
+  expect(second.status, JSON.stringify(second.body)).toBe(201);
+  secondServiceId = second.body.id;
+});
+afterAll(() => t?.close());
+
+/** The ids listed under "visits not charged" on `day`, and the figure the report gives for it. */
+async function uncharged(day: string): Promise<{ ids: string[]; figure: number }> {
+  const rows = await s.manager.get(`/api/reports/reconciliation/rows?from=${day}&to=${day}&metric=visits_uncharged`);
+  expect(rows.status, JSON.stringify(rows.body)).toBe(200);
+  const report = await s.manager.get(`/api/reports/reconciliation?from=${day}&to=${day}&group=day`);
+  expect(report.status, JSON.stringify(report.body)).toBe(200);
+  expect(report.body.totals.visitsUncharged).toBe(rows.body.total);
+  return { ids: rows.body.items.map((item: { id: string }) => item.id), figure: rows.body.total };
+}
+
+async function removeLine(encounterId: string, lineId: string) {
+  const removed = await s.doctor.post(`/api/encounters/${encounterId}/addenda`, {
+    reason: 'Billed in error',
+    removeServiceLineIds: [lineId],
+  });
+  expect(removed.status, JSON.stringify(removed.body)).toBe(201);
+}
+
+async function addLine(encounterId: string) {
+  const added = await s.doctor.post(`/api/encounters/${encounterId}/addenda`, {
+    reason: 'Blood drawn before the patient left',
+    addServices: [{ serviceId: secondServiceId, diagnosisPointers: [1] }],
+  });
+  expect(added.status, JSON.stringify(added.body)).toBe(201);
+  return added.body.services.find((line: { serviceId: string; removedByAddendumId: string | null }) => {
+    return line.serviceId === secondServiceId && !line.removedByAddendumId;
+  }).id as string;
+}
+
+/** What the triggers keep, read straight from the tables. */
+async function kept(encounterId: string) {
+  const [row] = await queryRows<{ open_charges: number; charged: boolean | null }>(
+    t.database.db,
+    sql`SELECT e.open_charges, a.charged FROM encounters e LEFT JOIN appointments a ON a.id = e.appointment_id
+        WHERE e.id = ${encounterId}`,
+  );
+  return row;
+}
+
+describe('visits not charged, as charges are voided and added', () => {
+  it('lists a walk-in visit once its only open charge is voided, and no longer once a charge is added', async () => {
+    const visit = await s.signedVisit({ copayCents: 0 });
+    const day = (await s.doctor.get(`/api/encounters/${visit.encounterId}`)).body.serviceDate as string;
+    const before = await uncharged(day);
+    expect(before.ids).not.toContain(visit.encounterId);
+    expect(await kept(visit.encounterId)).toEqual({ open_charges: 1, charged: null });
+
+    await removeLine(visit.encounterId, visit.charge.serviceLineId as string);
+    const voided = await uncharged(day);
+    expect(voided.ids).toContain(visit.encounterId);
+    expect(voided.figure).toBe(before.figure + 1);
+    expect(await kept(visit.encounterId)).toEqual({ open_charges: 0, charged: null });
+
+    const lineId = await addLine(visit.encounterId);
+    const charged = await uncharged(day);
+    expect(charged.ids).not.toContain(visit.encounterId);
+    expect(charged.figure).toBe(before.figure);
+
+    // Two open charges, one voided: still charged.
+    await addLine(visit.encounterId);
+    await removeLine(visit.encounterId, lineId);
+    expect((await uncharged(day)).ids).not.toContain(visit.encounterId);
+    expect(await kept(visit.encounterId)).toEqual({ open_charges: 1, charged: null });
+  });
+
+  it('lists a completed appointment whose visit has no open charge, and follows its charges', async () => {
+    const patientId = await s.addPatient();
+    const start = new Date(Math.ceil(Date.now() / 900_000) * 900_000).toISOString();
+    const booked = await s.book({ patientId, providerId: s.providerId, appointmentTypeId: typeId, start });
+    expect(booked.status, JSON.stringify(booked.body)).toBe(201);
+    const appointmentId: string = booked.body.id;
+    expect((await s.reception.post(`/api/appointments/${appointmentId}/check-in`)).status).toBe(200);
+    const opened = await s.doctor.post('/api/encounters', { appointmentId });
+    expect(opened.status, JSON.stringify(opened.body)).toBe(201);
+    const encounterId: string = opened.body.id;
+    const day: string = opened.body.serviceDate;
+    const saved = await s.doctor.patch(`/api/encounters/${encounterId}`, {
+      version: opened.body.version,
+      diagnoses: [{ code: 'J11.1' }],
+      services: [{ serviceId: s.serviceId, diagnosisPointers: [1] }],
+    });
+    expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+    const completed = await s.reception.post(`/api/appointments/${appointmentId}/complete`);
+    expect(completed.status, JSON.stringify(completed.body)).toBe(200);
+    // Completed, its visit not signed yet: no charge, so listed (as the appointment).
+    const unsigned = await uncharged(day);
+    expect(unsigned.ids).toContain(appointmentId);
+    expect(await kept(encounterId)).toEqual({ open_charges: 0, charged: false });
+
+    expect((await s.doctor.post(`/api/encounters/${encounterId}/sign`)).status).toBe(200);
+    const signed = await uncharged(day);
+    expect(signed.ids).not.toContain(appointmentId);
+    expect(signed.ids).not.toContain(encounterId);
+    expect(signed.figure).toBe(unsigned.figure - 1);
+    expect(await kept(encounterId)).toEqual({ open_charges: 1, charged: true });
+
+    const [line] = (await s.doctor.get(`/api/encounters/${encounterId}`)).body.services;
+    await removeLine(encounterId, line.id);
+    const voided = await uncharged(day);
+    expect(voided.ids).toContain(appointmentId);
+    // Counted once, as the appointment (the visit of a completed appointment is not listed again).
+    expect(voided.ids).not.toContain(encounterId);
+    expect(voided.figure).toBe(unsigned.figure);
+    expect(await kept(encounterId)).toEqual({ open_charges: 0, charged: false });
+
+    await addLine(encounterId);
+    expect((await uncharged(day)).ids).not.toContain(appointmentId);
+    expect(await kept(encounterId)).toEqual({ open_charges: 1, charged: true });
+  });
+});
