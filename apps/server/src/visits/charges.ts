@@ -43,6 +43,19 @@ function toCharge(row: ChargeRow, patientName: string): Charge {
   };
 }
 
+/**
+ * Locks the appointment of a visit whose charges are about to change, first thing in the
+ * transaction. A charge's insert locks its patient (key share, for its foreign key) and then,
+ * through 0050's triggers, the appointment (`charged`); a check-out locks the appointment and then
+ * the patient (0026 keeps the patient's first visit). Taking the appointment first here makes the
+ * two wait for each other instead of deadlocking.
+ */
+export async function lockVisitAppointment(tx: Db, appointmentId: string | null): Promise<void> {
+  if (!appointmentId) return;
+  const a = schema.appointments;
+  await tx.select({ id: a.id }).from(a).where(eq(a.id, appointmentId)).for('no key update');
+}
+
 export async function createCharges(
   tx: Db,
   ctx: RequestContext,

@@ -22,7 +22,7 @@ import { accessDetails, clinicalAccessSql, type PatientAccess, requireClinicalPa
 import { changeAppointmentStatus } from '../scheduling/appointments';
 import { requireAppointment, requireLocation, requireProvider } from '../scheduling/shared';
 import { requireService, templateFor } from './catalogue';
-import { createCharges, voidCharges } from './charges';
+import { createCharges, lockVisitAppointment, voidCharges } from './charges';
 
 /**
  * Encounters (visits): opened from a checked-in appointment or as a walk-in; the note is written
@@ -463,6 +463,7 @@ export async function signEncounter(db: Db, ctx: RequestContext, id: string): Pr
   );
   for (const line of checked) line.feeCents = fees.get(line.serviceId) ?? line.feeCents;
   await db.transaction(async (tx) => {
+    await lockVisitAppointment(tx, current.appointmentId);
     const now = new Date();
     const [signed] = await tx
       .update(e)
@@ -562,6 +563,7 @@ export async function addAddendum(db: Db, ctx: RequestContext, id: string, input
   }
   const addendumId = newId();
   await db.transaction(async (tx) => {
+    await lockVisitAppointment(tx, current.appointmentId);
     const [encounter] = await tx.select().from(e).where(eq(e.id, id));
     await tx.insert(schema.encounterAddenda).values({
       id: addendumId,

@@ -1,6 +1,7 @@
 import { queryRows } from '@tend/db';
 import { todayIn } from '@tend/domain';
 import { sql } from 'drizzle-orm';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SchedulingScenario, schedulingScenario } from '../scheduling/scenario';
 import { type ApiClient, createTestApp, type TestApp } from '../test/harness';
@@ -461,4 +462,68 @@ describe('the chart and follow-ups', () => {
     expect(walkIn.status).toBe(201);
     expect(walkIn.body).toMatchObject({ appointmentId: null, status: 'in_progress', patientId });
   });
+});
+
+describe('signing while reception checks the patient out', () => {
+  /** A visit in progress from its appointment, coded and ready to sign. */
+  async function readyToSign() {
+    const visit = await openVisit();
+    const saved = await doctor.patch(`/api/encounters/${visit.id}`, {
+      version: visit.version,
+      diagnoses: [{ code: 'J11.1' }],
+      services: [{ serviceId: visitService.id, diagnosisPointers: [1] }],
+    });
+    expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+    return visit;
+  }
+
+  if (process.env.TEND_TEST_DATABASE_URL) {
+    it('waits for the check-out at the appointment, before it locks the patient (no deadlock)', async () => {
+      // Signing locks the patient (its charges' foreign key) and, through the charges' triggers,
+      // the appointment; a check-out locks the appointment, then the patient. Signing takes the
+      // appointment first: held by a check-out that is not committed yet, signing must be found
+      // waiting there, not at its charges' insert holding the patient's lock.
+      const visit = await readyToSign();
+      const checkout = new pg.Client({ connectionString: t.databaseUrl });
+      await checkout.connect();
+      try {
+        await checkout.query('BEGIN');
+        await checkout.query(`UPDATE appointments SET status = 'completed', completed_at = now() WHERE id = $1`, [
+          visit.appointmentId,
+        ]);
+        const signing = doctor.post(`/api/encounters/${visit.id}/sign`);
+        let waiting: string | undefined;
+        for (let i = 0; i < 200 && !waiting; i++) {
+          const [row] = await queryRows<{ query: string }>(
+            t.database.db,
+            sql`SELECT query FROM pg_stat_activity
+                WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`,
+          );
+          waiting = row?.query;
+          if (!waiting) await new Promise((resolve) => setTimeout(resolve, 25));
+        }
+        expect(waiting).toMatch(/from "appointments".*for no key update/is);
+        await checkout.query('COMMIT');
+        expect((await signing).status).toBe(200);
+      } finally {
+        await checkout.end();
+      }
+      const [appointment] = await queryRows<{ status: string; charged: boolean }>(
+        t.database.db,
+        sql`SELECT status, charged FROM appointments WHERE id = ${visit.appointmentId}`,
+      );
+      expect(appointment).toEqual({ status: 'completed', charged: true });
+    });
+  } else {
+    it('signs a checked-out visit into charges (the embedded database runs one transaction at a time)', async () => {
+      const visit = await readyToSign();
+      expect((await s.reception.post(`/api/appointments/${visit.appointmentId}/complete`)).status).toBe(200);
+      expect((await doctor.post(`/api/encounters/${visit.id}/sign`)).status).toBe(200);
+      const [appointment] = await queryRows<{ status: string; charged: boolean }>(
+        t.database.db,
+        sql`SELECT status, charged FROM appointments WHERE id = ${visit.appointmentId}`,
+      );
+      expect(appointment).toEqual({ status: 'completed', charged: true });
+    });
+  }
 });
