@@ -909,7 +909,8 @@ async function main() {
       TEND_BACKUP_INTERVAL_MINUTES: '0',
       // On PostgreSQL the data folder is a new scratch one each run: a fixed key lets --reuse start
       // on a database an earlier run's server recorded its key in.
-      ...(t.url ? { DATABASE_URL: t.url, TEND_SECRET_KEY: `tend-bench-${SEED}` } : {}),
+      // DATABASE_POOL_SIZE of this environment goes to a PostgreSQL server; the embedded one refuses it.
+      ...(t.url ? { DATABASE_URL: t.url, TEND_SECRET_KEY: `tend-bench-${SEED}` } : { DATABASE_POOL_SIZE: '' }),
     };
     const spawned = performance.now();
     // e.g. TEND_BENCH_SERVER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof': profile the server
@@ -975,7 +976,7 @@ async function main() {
       data: { ...data.counts, chartPatientSignedVisits: data.chart.signedVisits },
       startToReadyMs,
       /** DATABASE_POOL_SIZE the server ran with (from this process's environment; Tend's default 10). */
-      serverPoolSize: t.url ? Number(process.env.DATABASE_POOL_SIZE ?? 10) : 1,
+      serverPoolSize: t.url ? Number(process.env.DATABASE_POOL_SIZE || 10) : 1,
       memory: mem,
       scenarios: run.results,
       checks: { ...checks, notes: run.checks },

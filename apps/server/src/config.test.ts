@@ -73,10 +73,10 @@ describe('DATABASE_POOL_SIZE', () => {
     expect(loadConfig({ DATABASE_URL: primary, DATABASE_POOL_SIZE: '32' }).databasePoolSize).toBe(32);
   });
 
-  it('is refused when it is not 1 to 1000, or without DATABASE_URL', () => {
-    for (const value of ['0', '-4', '2.5', 'many', '1001']) {
+  it('is refused when it is not 4 to 1000, or without DATABASE_URL', () => {
+    for (const value of ['0', '3', '-4', '2.5', 'many', '1001']) {
       expect(() => loadConfig({ DATABASE_URL: primary, DATABASE_POOL_SIZE: value }), value).toThrow(
-        `DATABASE_POOL_SIZE is how many connections to keep to DATABASE_URL: a whole number from 1 to 1000, with DATABASE_URL set (got "${value}").`,
+        `DATABASE_POOL_SIZE is how many connections to keep to DATABASE_URL: a whole number from 4 to 1000, with DATABASE_URL set (got "${value}").`,
       );
     }
     expect(() => loadConfig({ DATABASE_POOL_SIZE: '20' })).toThrow(/\(got "20" without DATABASE_URL\)\.$/);

@@ -17,7 +17,7 @@ export interface Config {
   /**
    * DATABASE_POOL_SIZE: connections this server process keeps to DATABASE_URL (10). Each
    * transaction holds one from its first statement to its commit, so it caps the transactions in
-   * flight (docs/scaling.md "Connection pooling"). Only with DATABASE_URL.
+   * flight (docs/scaling.md "Connection pooling"). 4 to 1000, only with DATABASE_URL.
    */
   databasePoolSize: number;
   logLevel: string;
@@ -165,9 +165,11 @@ function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, max
 function poolSize(value: string | undefined, databaseUrl: string | undefined): number {
   if (!value) return 10;
   const n = Number(value);
-  if (!/^\d+$/.test(value) || n < 1 || n > 1_000 || !databaseUrl) {
+  // At least 4: the migrations, a scheduled backup and report warming each hold one connection for
+  // their lock while their statements need another.
+  if (!/^\d+$/.test(value) || n < 4 || n > 1_000 || !databaseUrl) {
     throw new Error(
-      `DATABASE_POOL_SIZE is how many connections to keep to DATABASE_URL: a whole number from 1 to 1000, with DATABASE_URL set (got "${value}"${databaseUrl ? '' : ' without DATABASE_URL'}).`,
+      `DATABASE_POOL_SIZE is how many connections to keep to DATABASE_URL: a whole number from 4 to 1000, with DATABASE_URL set (got "${value}"${databaseUrl ? '' : ' without DATABASE_URL'}).`,
     );
   }
   return n;

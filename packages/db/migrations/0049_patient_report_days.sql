@@ -27,18 +27,36 @@ BEGIN
   IF TG_OP IN ('INSERT', 'UPDATE') THEN
     PERFORM touch_report_days(n.clinic_id, array_agg((n.start_at AT TIME ZONE c.timezone)::date))
       FROM inserted n JOIN clinics c ON c.id = n.clinic_id GROUP BY n.clinic_id;
-    PERFORM touch_report_days(n.clinic_id, array_agg((s.start_at AT TIME ZONE c.timezone)::date))
-      FROM inserted n JOIN clinics c ON c.id = n.clinic_id
-      CROSS JOIN LATERAL next_completed_visits(n.patient_id, n.start_at, n.location_id, n.provider_id) s
-      WHERE n.status = 'completed' GROUP BY n.clinic_id;
   END IF;
   IF TG_OP IN ('UPDATE', 'DELETE') THEN
     PERFORM touch_report_days(o.clinic_id, array_agg((o.start_at AT TIME ZONE c.timezone)::date))
       FROM deleted o JOIN clinics c ON c.id = o.clinic_id GROUP BY o.clinic_id;
+  END IF;
+  -- The completed visits that appeared, went or moved (an update that changed none of status,
+  -- start, patient, location and provider moves nothing: a note, a flag such as 0050's `charged`).
+  IF TG_OP = 'INSERT' THEN
+    PERFORM touch_report_days(n.clinic_id, array_agg((s.start_at AT TIME ZONE c.timezone)::date))
+      FROM inserted n JOIN clinics c ON c.id = n.clinic_id
+      CROSS JOIN LATERAL next_completed_visits(n.patient_id, n.start_at, n.location_id, n.provider_id) s
+      WHERE n.status = 'completed' GROUP BY n.clinic_id;
+  ELSIF TG_OP = 'DELETE' THEN
     PERFORM touch_report_days(o.clinic_id, array_agg((s.start_at AT TIME ZONE c.timezone)::date))
       FROM deleted o JOIN clinics c ON c.id = o.clinic_id
       CROSS JOIN LATERAL next_completed_visits(o.patient_id, o.start_at, o.location_id, o.provider_id) s
       WHERE o.status = 'completed' GROUP BY o.clinic_id;
+  ELSE
+    PERFORM touch_report_days(m.clinic_id, array_agg((s.start_at AT TIME ZONE c.timezone)::date))
+      FROM (
+        SELECT v.* FROM inserted n JOIN deleted o ON o.id = n.id
+        CROSS JOIN LATERAL (VALUES (n.clinic_id, n.patient_id, n.start_at, n.location_id, n.provider_id, n.status),
+                                   (o.clinic_id, o.patient_id, o.start_at, o.location_id, o.provider_id, o.status))
+          v (clinic_id, patient_id, start_at, location_id, provider_id, status)
+        WHERE (n.status, n.start_at, n.patient_id, n.location_id, n.provider_id)
+          IS DISTINCT FROM (o.status, o.start_at, o.patient_id, o.location_id, o.provider_id)
+      ) m
+      JOIN clinics c ON c.id = m.clinic_id
+      CROSS JOIN LATERAL next_completed_visits(m.patient_id, m.start_at, m.location_id, m.provider_id) s
+      WHERE m.status = 'completed' GROUP BY m.clinic_id;
   END IF;
   RETURN NULL;
 END $$;

@@ -33,7 +33,7 @@ describe('the database connections of a server', () => {
   if (process.env.TEND_TEST_DATABASE_URL) {
     it('are DATABASE_POOL_SIZE connections to PostgreSQL', async () => {
       data = await tendData('pool');
-      expect(await connectionsUsed({ ...data.env, DATABASE_POOL_SIZE: '2' })).toBe(2);
+      expect(await connectionsUsed({ ...data.env, DATABASE_POOL_SIZE: '4' })).toBe(4);
       expect(await connectionsUsed({ ...data.env, DATABASE_POOL_SIZE: '6' })).toBe(6);
     });
   } else {
