@@ -5,6 +5,10 @@
 -- wrong when another day's visit appears, goes or moves: the patient's next completed visit in each
 -- of those four scopes gets another previous visit. So an appointment written as (or from) completed
 -- also touches the days of those next visits, at its old and at its new place, besides its own.
+-- Two transactions changing one patient's visits at once see each other's rows because 0026's
+-- trigger (which fires first, by name) locks the patient when a status, start or patient changes;
+-- a completed visit moved to another location or provider only (a database correction: the API
+-- cannot) takes no such lock, and a report read between two such commits may keep a stale day.
 
 -- The starts of a patient's next completed visit after `since` overall, at `of_location`,
 -- with `of_provider` and with both (a visit at the same instant is on the same day, touched anyway).

@@ -61,7 +61,8 @@ function expected(from: string, to: string, filters: Filters) {
   };
 }
 
-type Variant = [group: string, filters: Filters];
+/** A grouping, its filters, and the range's first day (FROM, a Monday, unless given: a week cut by the range). */
+type Variant = [group: string, filters: Filters, from?: string];
 
 /** Every grouping under every filter. */
 function everyVariant(): Variant[] {
@@ -80,6 +81,7 @@ function everyVariant(): Variant[] {
 /** One variant per scope of the rollups (any, location, provider, both) and grouping kind. */
 const eachScope = (): Variant[] => [
   ['week', {}],
+  ['week', {}, plusDays(FROM, 3)],
   ['provider', {}],
   ['week', { locationId: locationIds[1] }],
   ['week', { providerId: providerIds[2] }],
@@ -89,13 +91,13 @@ const eachScope = (): Variant[] => [
 
 /** The reports' totals and rows against `expected`. */
 async function expectFigures(variants: Variant[] = eachScope()) {
-  for (const [group, filters] of variants) {
-    const params = new URLSearchParams({ from: FROM, to: TO, group, ...filters });
+  for (const [group, filters, from = FROM] of variants) {
+    const params = new URLSearchParams({ from, to: TO, group, ...filters });
     const response = await s.manager.get(`/api/reports/patients?${params}`);
-    const what = `${group} ${JSON.stringify(filters)}`;
+    const what = `${group} from ${from} ${JSON.stringify(filters)}`;
     expect(response.status, what).toBe(200);
     const { seen, new: added } = response.body.totals;
-    expect({ seen, new: added }, what).toEqual(expected(FROM, TO, filters));
+    expect({ seen, new: added }, what).toEqual(expected(from, TO, filters));
     for (const row of response.body.rows) {
       const { seen, new: added } = row.values;
       expect({ seen, new: added }, `${what} ${row.period}`).toEqual(
@@ -160,6 +162,17 @@ beforeAll(async () => {
         status: pick(['completed', 'completed', 'completed', 'cancelled'] as const),
       });
     }
+  }
+  // Two completed visits of one patient at the same instant, with two providers: one patient seen.
+  for (const providerId of providerIds.slice(0, 2)) {
+    visits.push({
+      id: newId(),
+      patientId: patientIds[0],
+      providerId,
+      locationId: locationIds[0],
+      startAt: at(plusDays(FROM, 9), '17:00'),
+      status: 'completed',
+    });
   }
   await t.database.db.insert(schema.appointments).values(
     visits.map((v) => ({
