@@ -166,12 +166,45 @@ async function sequential(
   return result;
 }
 
-/** The server's resident set now and its peak so far (MB), to tell which scenario raised the peak. */
+/** The server's own count of its memory (Admin → System health), polled every 2 s while it runs. */
+interface HeapSample {
+  heapUsedMb: number;
+  heapTotalMb: number;
+  externalMb: number;
+}
+let heapNow: HeapSample | null = null;
+let heapTotalMaxMb = 0;
+
+function pollHeap(admin: HttpClient): () => void {
+  let stopped = false;
+  void (async () => {
+    while (!stopped) {
+      const res = await admin.get('/api/admin/health').catch(() => null);
+      if (res?.status === 200) {
+        heapNow = res.body.details.server as HeapSample;
+        heapTotalMaxMb = Math.max(heapTotalMaxMb, heapNow.heapTotalMb);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+    }
+  })();
+  return () => {
+    stopped = true;
+  };
+}
+
+/**
+ * The server's resident set now (anonymous memory and mapped files, such as node's own code) and
+ * its peak so far (MB), with V8's heap as last polled: to tell which scenario raised the peak, and
+ * whether the heap or memory outside it did.
+ */
 function serverMemory(): string {
   if (!serverPid) return '';
   const status = readFileSync(`/proc/${serverPid}/status`, 'utf8');
   const mb = (field: string) => Math.round(Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 1024);
-  return `; server RSS ${mb('VmRSS')} MB, peak ${mb('VmHWM')} MB`;
+  const heap = heapNow
+    ? `; heap ${heapNow.heapUsedMb} MB in use of ${heapNow.heapTotalMb}, external ${heapNow.externalMb}`
+    : '';
+  return `; server RSS ${mb('VmRSS')} MB (anonymous ${mb('RssAnon')}, files ${mb('RssFile')}), peak ${mb('VmHWM')} MB${heap}`;
 }
 
 function log(s: Scenario) {
@@ -444,6 +477,7 @@ async function scenarios(url: string, data: Prepared) {
   const checks: string[] = [];
   const failures: string[] = [];
   const admin = await signedIn(url, ADMIN.email, ADMIN.password);
+  const stopPolling = pollHeap(admin);
 
   // Register patient: random letters for names (names refuse digits), unlike each other and every
   // generated patient, so the duplicate check (name trigrams, birth date, phone) finds no candidate.
@@ -697,6 +731,7 @@ async function scenarios(url: string, data: Prepared) {
     results.push(result);
     if (result.errors) failures.push(`${endpoint.name}: ${result.note}`);
   }
+  stopPolling();
   return { results, checks, failures, booked, slotsUsed: next };
 }
 
@@ -931,7 +966,9 @@ async function main() {
     const run = await scenarios(tend.url, data);
     const loadAfter = loadavg();
     const mem = memory.stop();
-    console.log(`Server memory: max RSS ${mem.maxRssMB} MB sampled, VmHWM ${mem.hwmMB} MB`);
+    console.log(
+      `Server memory: max RSS ${mem.maxRssMB} MB sampled, VmHWM ${mem.hwmMB} MB, V8 heap reserved at most ${heapTotalMaxMb} MB`,
+    );
     tend.child.kill('SIGTERM');
     serverPid = 0;
     await tend.exited;
@@ -977,7 +1014,7 @@ async function main() {
       startToReadyMs,
       /** DATABASE_POOL_SIZE the server ran with (from this process's environment; Tend's default 10). */
       serverPoolSize: t.url ? Number(process.env.DATABASE_POOL_SIZE || 10) : 1,
-      memory: mem,
+      memory: { ...mem, heapTotalMaxMB: heapTotalMaxMb },
       scenarios: run.results,
       checks: { ...checks, notes: run.checks },
       pgbench: limits,
@@ -999,7 +1036,7 @@ Machine: ${result.machine.cpus} × ${result.machine.cpuModel}, ${result.machine.
 ${run.results.map((r) => `| ${r.name.startsWith('  ') ? `&nbsp;&nbsp;${r.name.trim()}` : r.name} | ${r.clients} | ${r.requests} | ${r.errors} | ${fmt(r.perSecond)} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.p99)} | ${fmt(r.max)} | ${r.cpuMsPerRequest ?? '—'} |`).join('\n')}
 
 ${limits.length ? `pgbench on the same PostgreSQL, same run, 32 clients, ${BOOKING_MS / 1000} s each: ${limits.map((l) => `${l.script} **${l.tps} tps**${l.failed ? ` (${l.failed} failed)` : ''}`).join('; ')}. Tend booking (32 clients) ÷ booking-shaped pgbench: **${ratio} %**.\n` : ''}
-Server: ${result.serverPoolSize} database connection(s) (DATABASE_POOL_SIZE); start to ready (spawn → /api/health answers) **${startToReadyMs} ms**; memory max RSS sampled ${mem.maxRssMB} MB, VmHWM ${mem.hwmMB} MB.
+Server: ${result.serverPoolSize} database connection(s) (DATABASE_POOL_SIZE); start to ready (spawn → /api/health answers) **${startToReadyMs} ms**; memory max RSS sampled ${mem.maxRssMB} MB, VmHWM ${mem.hwmMB} MB, V8 heap reserved at most ${heapTotalMaxMb} MB (polled every 2 s).
 Checks: ${checks.doubleBookings} double bookings (SQL); new active appointments ${checks.newRows} = 201s ${checks.booked}: ${checks.newRows === checks.booked ? 'yes' : '**no**'}; ${run.checks.join('; ')}.
 ${run.failures.length ? `\n**Failures:**\n${run.failures.map((f) => `- ${f}`).join('\n')}\n` : ''}`;
     writeFileSync(`${base}.md`, markdown);

@@ -20,6 +20,10 @@ test('an administrator sees the system health; the public answer has levels only
   await expect(check('migrations')).toHaveAttribute('data-level', 'ok');
   await expect(check('migrations')).toContainText(/(\d+) of \1 applied/);
   await expect(check('outbox')).toContainText('waiting to be sent');
+  // Which server process answered, and its memory: what an operator compares with the machine.
+  await expect(page.getByTestId('server-process')).toContainText(
+    /Answered by server process \d+, running for .+: \d+ MB of memory, of which the JavaScript heap \d+ MB in use of \d+ MB\./,
+  );
   // The backup card says when the last one was taken, or that none was — and what to do then.
   const backup = check('backup');
   if ((await backup.getAttribute('data-level')) === 'ok') await expect(backup).toContainText('Last good backup');

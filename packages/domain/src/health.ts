@@ -84,6 +84,21 @@ export const healthDetailsSchema = publicHealthSchema.extend({
         error: z.string().nullable(),
       })
       .nullable(),
+    /**
+     * The server process that answered (behind a load balancer, each answers for itself): its
+     * memory in MB as the operating system and V8 count it. Numbers only, no level.
+     */
+    server: z.object({
+      pid: z.number().int(),
+      uptimeSeconds: z.number().int().nonnegative(),
+      /** Resident set: what the process holds in RAM. */
+      rssMb: z.number().int().nonnegative(),
+      /** V8's heap: reserved, and in use by live and not yet collected objects. */
+      heapTotalMb: z.number().int().nonnegative(),
+      heapUsedMb: z.number().int().nonnegative(),
+      /** Memory outside the heap held by JavaScript objects (buffers: query results, sockets). */
+      externalMb: z.number().int().nonnegative(),
+    }),
   }),
 });
 export type HealthDetails = z.infer<typeof healthDetailsSchema>;

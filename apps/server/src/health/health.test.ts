@@ -62,6 +62,22 @@ describe('GET /api/admin/health', () => {
     expect((await t.app.inject({ method: 'GET', url: '/api/admin/health' })).statusCode).toBe(401);
   });
 
+  it('tells which server process answered, how long it has run and the memory it holds', async () => {
+    const [before, startedBefore] = [process.memoryUsage(), Math.floor(process.uptime())];
+    const { server } = (await admin.get('/api/admin/health')).body.details;
+    const [after, startedAfter] = [process.memoryUsage(), Math.floor(process.uptime())];
+    const mb = (bytes: number) => Math.round(bytes / 1_048_576);
+    expect(server.pid).toBe(process.pid);
+    expect(server.uptimeSeconds).toBeGreaterThanOrEqual(startedBefore);
+    expect(server.uptimeSeconds).toBeLessThanOrEqual(startedAfter);
+    expect(server.rssMb).toBeGreaterThanOrEqual(Math.min(mb(before.rss), mb(after.rss)) - 1);
+    expect(server.rssMb).toBeLessThanOrEqual(Math.max(mb(before.rss), mb(after.rss)) + 1);
+    expect(server.heapUsedMb).toBeGreaterThan(0);
+    expect(server.heapUsedMb).toBeLessThanOrEqual(server.heapTotalMb);
+    expect(server.heapTotalMb).toBeLessThan(server.rssMb);
+    expect(server.externalMb).toBeGreaterThanOrEqual(0);
+  });
+
   it('counts due messages (not future ones) with the oldest one’s wait, and failures of the last day', async () => {
     const before = (await admin.get('/api/admin/health')).body.details.outbox;
     expect(before).toEqual({ level: 'ok', due: 0, inDelivery: 0, oldestDueSeconds: null, failedLast24h: 0 });

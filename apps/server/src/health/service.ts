@@ -93,6 +93,7 @@ export async function healthDetails(
       oldestDueSeconds: outbox.due ? Math.max(0, outbox.oldest ?? 0) : null,
       failedLast24h: failed.count,
     },
+    server: serverProcess(),
     backup: {
       level: backupLevel,
       maxAgeHours,
@@ -135,6 +136,20 @@ function replicaHealth(status: ReplicaStatus): NonNullable<HealthDetails['detail
     maxLagSeconds: REPLICA_MAX_LAG_SECONDS,
     replayedAt: status.available ? (status.replayedAt?.toISOString() ?? null) : null,
     error: status.available ? null : status.error,
+  };
+}
+
+/** This process's memory (MB) and age: what an operator compares with the machine's size. */
+function serverProcess(): HealthDetails['details']['server'] {
+  const memory = process.memoryUsage();
+  const mb = (bytes: number) => Math.round(bytes / 1_048_576);
+  return {
+    pid: process.pid,
+    uptimeSeconds: Math.floor(process.uptime()),
+    rssMb: mb(memory.rss),
+    heapTotalMb: mb(memory.heapTotal),
+    heapUsedMb: mb(memory.heapUsed),
+    externalMb: mb(memory.external),
   };
 }
 

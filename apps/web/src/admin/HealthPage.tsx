@@ -29,6 +29,16 @@ function formatBytes(bytes: number | null): string {
   return `${unit ? value.toFixed(1) : value} ${units[unit]}`;
 }
 
+/** 3 d 4 h, 2 h 5 min, 12 min, 40 s: how long a server process has run. */
+function formatUptime(seconds: number): string {
+  const d = Math.floor(seconds / 86_400);
+  const h = Math.floor((seconds % 86_400) / 3600);
+  const min = Math.floor((seconds % 3600) / 60);
+  if (d) return `${d} d ${h} h`;
+  if (h) return `${h} h ${min} min`;
+  return min ? `${min} min` : `${seconds} s`;
+}
+
 function Check({
   name,
   title,
@@ -107,11 +117,20 @@ export function HealthPage() {
 }
 
 function HealthChecks({ health, when }: { health: HealthDetails; when: (iso: string) => string }) {
-  const { database, migrations, outbox, backup, replica } = health.details;
+  const { database, migrations, outbox, backup, replica, server } = health.details;
   return (
     <Stack gap="md">
       <Text size="sm" c="dimmed">
         {t('health.checkedAt', { time: when(health.checkedAt) })}
+      </Text>
+      <Text size="sm" c="dimmed" data-testid="server-process">
+        {t('health.server', {
+          pid: server.pid,
+          uptime: formatUptime(server.uptimeSeconds),
+          rss: server.rssMb,
+          heapUsed: server.heapUsedMb,
+          heapTotal: server.heapTotalMb,
+        })}
       </Text>
       <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
         <Check name="database" title={t('health.database')} level={database.level}>

@@ -6,6 +6,8 @@ export const enHealth = {
     'Whether Tend’s database, migrations, outgoing messages and backups are in order, for the whole installation.',
   'health.refresh': 'Check again',
   'health.checkedAt': 'Checked {time}',
+  'health.server':
+    'Answered by server process {pid}, running for {uptime}: {rss} MB of memory, of which the JavaScript heap {heapUsed} MB in use of {heapTotal} MB.',
   'health.level.ok': 'OK',
   'health.level.warn': 'Needs attention',
   'health.level.fail': 'Not working',
