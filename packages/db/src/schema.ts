@@ -598,6 +598,10 @@ export const charges = pgTable('charges', {
   patientAllocatedCents: integer('patient_allocated_cents').notNull().default(0),
   insurerAdjustedCents: integer('insurer_adjusted_cents').notNull().default(0),
   patientAdjustedCents: integer('patient_adjusted_cents').notNull().default(0),
+  // Whether a submitted claim (insurer) or an invoice or statement (patient) holds the charge,
+  // kept by triggers on their lines and on claims (0051). Read-only for the code.
+  insurerBilled: boolean('insurer_billed').notNull().default(false),
+  patientBilled: boolean('patient_billed').notNull().default(false),
 });
 
 /**

@@ -146,3 +146,78 @@ describe('visits not charged, as charges are voided and added', () => {
     expect(await kept(encounterId)).toEqual({ open_charges: 1, charged: true });
   });
 });
+
+/**
+ * "Charges not billed" reads whether a side of a charge was billed from the charge itself
+ * (`insurer_billed`, `patient_billed`, kept by triggers: 0051). These follow a charge through a
+ * draft claim, its submission, an invoice, and lines removed again, and then check every charge
+ * of the database against the definition the report used to compute.
+ */
+describe('charges billed, as claims are submitted and invoices issued', () => {
+  const address = { line1: '12 Harbor Street', city: 'Portland', region: 'ME', postalCode: '04101', country: 'US' };
+
+  async function billed(chargeId: string) {
+    const [row] = await queryRows<{ insurer_billed: boolean; patient_billed: boolean }>(
+      t.database.db,
+      sql`SELECT insurer_billed, patient_billed FROM charges WHERE id = ${chargeId}`,
+    );
+    return { insurer: row.insurer_billed, patient: row.patient_billed };
+  }
+
+  it('marks the insurer side when the claim is submitted (not while a draft), the patient side when invoiced', async () => {
+    expect(
+      (await s.admin.patch('/api/clinic', { billingNpi: '1245319599', taxId: '12-3456789', address })).status,
+    ).toBe(200);
+    expect((await s.admin.patch(`/api/providers/${s.providerId}`, { npi: '1234567893' })).status).toBe(200);
+    expect((await s.admin.patch(`/api/payers/${s.payerId}`, { payerCode: 'UNC01' })).status).toBe(200);
+    const visit = await s.signedVisit({ copayCents: 2_500 });
+    expect((await s.reception.patch(`/api/patients/${visit.patientId}`, { address })).status).toBe(200);
+    const [charge] = await queryRows<{ id: string; insurer_cents: number; patient_cents: number }>(
+      t.database.db,
+      sql`SELECT id, insurer_cents, patient_cents FROM charges WHERE encounter_id = ${visit.encounterId}`,
+    );
+    // Both sides owe something: the copay is the patient's, the rest the insurer's.
+    expect(charge.insurer_cents).toBeGreaterThan(0);
+    expect(charge.patient_cents).toBe(2_500);
+    expect(await billed(charge.id)).toEqual({ insurer: false, patient: false });
+
+    const claim = await s.billing.post('/api/claims', { encounterId: visit.encounterId });
+    expect(claim.status, JSON.stringify(claim.body)).toBe(201);
+    expect(claim.body.status).toBe('ready');
+    expect(await billed(charge.id)).toEqual({ insurer: false, patient: false });
+    const submitted = await s.billing.post(`/api/claims/${claim.body.id}/submit`);
+    expect(submitted.status, JSON.stringify(submitted.body)).toBe(200);
+    expect(await billed(charge.id)).toEqual({ insurer: true, patient: false });
+
+    const invoice = await s.billing.post('/api/invoices', { encounterId: visit.encounterId });
+    expect(invoice.status, JSON.stringify(invoice.body)).toBe(201);
+    expect(await billed(charge.id)).toEqual({ insurer: true, patient: true });
+
+    // Lines are removed only with a training clinic's data; the flags follow them all the same,
+    // and a claim whose submission is cleared no longer bills its charges.
+    await t.database.db.execute(sql`DELETE FROM invoice_lines WHERE charge_id = ${charge.id}`);
+    expect(await billed(charge.id)).toEqual({ insurer: true, patient: false });
+    await t.database.db.execute(sql`UPDATE claims SET submitted_at = NULL WHERE id = ${claim.body.id}`);
+    expect(await billed(charge.id)).toEqual({ insurer: false, patient: false });
+    await t.database.db.execute(sql`UPDATE claims SET submitted_at = now() WHERE id = ${claim.body.id}`);
+    expect(await billed(charge.id)).toEqual({ insurer: true, patient: false });
+    await t.database.db.execute(sql`DELETE FROM claim_lines WHERE charge_id = ${charge.id}`);
+    expect(await billed(charge.id)).toEqual({ insurer: false, patient: false });
+  });
+
+  it('agrees with the claims, invoices and statements for every charge', async () => {
+    const wrong = await queryRows<{ id: string }>(
+      t.database.db,
+      sql`SELECT c.id FROM charges c
+          WHERE c.insurer_billed IS DISTINCT FROM EXISTS (
+                  SELECT 1 FROM claim_lines l JOIN claims k ON k.id = l.claim_id
+                  WHERE l.charge_id = c.id AND k.submitted_at IS NOT NULL)
+             OR c.patient_billed IS DISTINCT FROM (
+                  EXISTS (SELECT 1 FROM invoice_lines l WHERE l.charge_id = c.id)
+                  OR EXISTS (SELECT 1 FROM statement_lines l WHERE l.charge_id = c.id))`,
+    );
+    expect(wrong).toEqual([]);
+    const [{ n }] = await queryRows<{ n: number }>(t.database.db, sql`SELECT count(*)::int AS n FROM charges`);
+    expect(n).toBeGreaterThan(3);
+  });
+});
