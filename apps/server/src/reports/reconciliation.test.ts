@@ -147,6 +147,59 @@ describe('visits not charged, as charges are voided and added', () => {
   });
 });
 
+describe('what the triggers keep, when a visit moves to another appointment or a charge is restored', () => {
+  async function completedAppointment(patientId: string, quarterHours: number): Promise<string> {
+    const start = new Date((Math.ceil(Date.now() / 900_000) + quarterHours) * 900_000).toISOString();
+    const booked = await s.book({ patientId, providerId: s.providerId, appointmentTypeId: typeId, start });
+    expect(booked.status, JSON.stringify(booked.body)).toBe(201);
+    expect((await s.reception.post(`/api/appointments/${booked.body.id}/check-in`)).status).toBe(200);
+    return booked.body.id;
+  }
+
+  it('moves "charged" from the old appointment to the new one, and back to true when a voided charge is open again', async () => {
+    const patientId = await s.addPatient();
+    const first = await completedAppointment(patientId, 8);
+    const opened = await s.doctor.post('/api/encounters', { appointmentId: first });
+    expect(opened.status, JSON.stringify(opened.body)).toBe(201);
+    const encounterId: string = opened.body.id;
+    const saved = await s.doctor.patch(`/api/encounters/${encounterId}`, {
+      version: opened.body.version,
+      diagnoses: [{ code: 'J11.1' }],
+      services: [{ serviceId: s.serviceId, diagnosisPointers: [1] }],
+    });
+    expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+    expect((await s.reception.post(`/api/appointments/${first}/complete`)).status).toBe(200);
+    expect((await s.doctor.post(`/api/encounters/${encounterId}/sign`)).status).toBe(200);
+    const second = await completedAppointment(patientId, 12);
+    expect((await s.reception.post(`/api/appointments/${second}/complete`)).status).toBe(200);
+    const charged = async () =>
+      (
+        await queryRows<{ id: string; charged: boolean }>(
+          t.database.db,
+          sql`SELECT id, charged FROM appointments WHERE id IN (${first}, ${second})`,
+        )
+      ).reduce<Record<string, boolean>>(
+        (all, row) => ({ ...all, [row.id === first ? 'first' : 'second']: row.charged }),
+        {},
+      );
+    expect(await charged()).toEqual({ first: true, second: false });
+
+    // The visit recorded against the wrong appointment, corrected in the database.
+    await t.database.db.execute(sql`UPDATE encounters SET appointment_id = ${second} WHERE id = ${encounterId}`);
+    expect(await charged()).toEqual({ first: false, second: true });
+
+    const [line] = (await s.doctor.get(`/api/encounters/${encounterId}`)).body.services;
+    await removeLine(encounterId, line.id);
+    expect(await kept(encounterId)).toEqual({ open_charges: 0, charged: false });
+    // A void undone in the database: the charge counts as open again.
+    await t.database.db.execute(
+      sql`UPDATE charges SET status = 'open', voided_at = NULL, void_reason = NULL WHERE encounter_id = ${encounterId}`,
+    );
+    expect(await kept(encounterId)).toEqual({ open_charges: 1, charged: true });
+    expect(await charged()).toEqual({ first: false, second: true });
+  });
+});
+
 /**
  * "Charges not billed" reads whether a side of a charge was billed from the charge itself
  * (`insurer_billed`, `patient_billed`, kept by triggers: 0051). These follow a charge through a
