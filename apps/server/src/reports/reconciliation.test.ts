@@ -172,16 +172,13 @@ describe('what the triggers keep, when a visit moves to another appointment or a
     expect((await s.doctor.post(`/api/encounters/${encounterId}/sign`)).status).toBe(200);
     const second = await completedAppointment(patientId, 12);
     expect((await s.reception.post(`/api/appointments/${second}/complete`)).status).toBe(200);
-    const charged = async () =>
-      (
-        await queryRows<{ id: string; charged: boolean }>(
-          t.database.db,
-          sql`SELECT id, charged FROM appointments WHERE id IN (${first}, ${second})`,
-        )
-      ).reduce<Record<string, boolean>>(
-        (all, row) => ({ ...all, [row.id === first ? 'first' : 'second']: row.charged }),
-        {},
+    const charged = async () => {
+      const rows = await queryRows<{ id: string; charged: boolean }>(
+        t.database.db,
+        sql`SELECT id, charged FROM appointments WHERE id IN (${first}, ${second})`,
       );
+      return Object.fromEntries(rows.map((row) => [row.id === first ? 'first' : 'second', row.charged]));
+    };
     expect(await charged()).toEqual({ first: true, second: false });
 
     // The visit recorded against the wrong appointment, corrected in the database.
