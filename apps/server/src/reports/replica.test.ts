@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { healthDetails } from '../health/service';
 import { patientBody } from '../test/harness';
 import { HttpClient, runTend, startTend, type TendProcess } from '../test/tend-process';
-import { ReplicaReads } from './reads';
+import { REPLICA_MAX_LAG_SECONDS, ReplicaReads } from './reads';
 
 /**
  * The read replica (DATABASE_READ_URL), proven on a real streaming replica: the test makes its own
@@ -299,6 +299,29 @@ if (pgServer) {
 
       expect(server.output()).not.toContain('the read replica is');
 
+      // Replay paused for longer than REPLICA_MAX_LAG_SECONDS while the primary takes a booking: the
+      // replica's figures are too old, so reports read the primary (and show it) until it catches up.
+      await sqlOn(standby.url, 'SELECT pg_wal_replay_pause()');
+      await book(2);
+      const behind = await waitFor(
+        'the replica too far behind in admin health',
+        async () => (await health()).details.replica,
+        (replica) => !replica.servesReports,
+        (REPLICA_MAX_LAG_SECONDS + 20) * 1000,
+      );
+      expect(behind).toMatchObject({ level: 'warn', available: true, standby: true });
+      expect(behind.lagSeconds).toBeGreaterThan(REPLICA_MAX_LAG_SECONDS);
+      expect(await booked()).toBe(3);
+      expect(server.output()).toContain('the read replica is too far behind: reports read the primary');
+      await sqlOn(standby.url, 'SELECT pg_wal_replay_resume()');
+      await caughtUp();
+      await waitFor(
+        'the caught-up replica in admin health',
+        async () => (await health()).details.replica,
+        (replica) => replica.servesReports && replica.lagSeconds === 0,
+      );
+      expect(await booked()).toBe(3);
+
       // Replica frozen (a host that drops packets): once a background check has timed out, health
       // says it is unavailable (health answers from the last check, never waiting on the replica),
       // and reports read the primary.
@@ -311,8 +334,8 @@ if (pgServer) {
       );
       expect(frozen).toMatchObject({ level: 'warn', servesReports: false });
       expect(frozen.error).toMatch(/timeout/i);
-      await book(2);
-      expect(await booked()).toBe(3);
+      await book(3);
+      expect(await booked()).toBe(4);
       standby.signal('SIGCONT');
       standbyFrozen = false;
       await waitFor(
@@ -325,8 +348,8 @@ if (pgServer) {
       // the booking made since), and health says why.
       standby.stop();
       standbyRunning = false;
-      await book(3);
-      expect(await booked()).toBe(4);
+      await book(4);
+      expect(await booked()).toBe(5);
       expect((await admin.get('/api/dashboard')).status).toBe(200);
       await waitFor(
         'the stopped replica in admin health',
@@ -344,7 +367,7 @@ if (pgServer) {
       });
       expect(down.details.replica.error).toBeTruthy();
       expect(server.output()).toContain('the read replica is unavailable: reports read the primary');
-    });
+    }, 120_000);
 
     it('does not read reports from a server that is not a standby, and its connections stay read-only with ?options= in the URL', async () => {
       // DATABASE_READ_URL naming the primary (as a promoted standby or a restored copy would be: not
