@@ -15,7 +15,7 @@ import { type SQL, sql } from 'drizzle-orm';
 import type { ClinicScope } from '../context';
 import { rowsColumns } from './columns';
 import { type ClinicRange, clinicRange, groupedRows } from './groups';
-import { type DayRollup, groupRollup, rolledUpDays } from './rollups';
+import { type DayRollup, groupRollup, rolledUpDays, sumRolledUpDays } from './rollups';
 
 /**
  * The Day sheet (definitions and the dating of each entry in packages/domain/src/reports/day-sheet.ts):
@@ -139,11 +139,10 @@ async function arAtStart(
   );
   const starts = new Map<string, number>();
   if (!first?.day || first.day >= query.from) return starts;
-  const before = await rolledUpDays(db, ctx, rollup, timezone, first.day, addDaysTo(query.from, -1));
-  for (const row of groupRollup<Sums>(before, { ...query, group: dimension ?? 'day' })) {
-    if (dimension ? row.period === null : row.period !== null) continue;
-    starts.set(row.period ?? 'all', changesOf(row).netChangeCents);
-  }
+  const span = { from: first.day, to: addDaysTo(query.from, -1) };
+  const before = await sumRolledUpDays(db, ctx, rollup, timezone, span, SUMS, dimension, query);
+  if (!dimension) starts.set('all', 0);
+  for (const [key, sums] of before) starts.set(key ?? 'all', changesOf(sums).netChangeCents);
   return starts;
 }
 
@@ -156,6 +155,16 @@ interface Sums {
   adjustments: number;
   refunds: number;
 }
+
+const SUMS = [
+  'charges_count',
+  'charges',
+  'voids',
+  'patient_payments',
+  'insurer_payments',
+  'adjustments',
+  'refunds',
+] as const satisfies readonly (keyof Sums)[];
 
 type Values = Record<(typeof DAY_SHEET_REPORT_COLUMNS)[number]['key'], number>;
 
