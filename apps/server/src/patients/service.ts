@@ -158,20 +158,29 @@ export async function findDuplicateCandidates(
   excludeId?: string,
 ): Promise<DuplicateCandidate[]> {
   const name = normalizeName(`${input.givenName} ${input.familyName}`);
-  const phoneDigits = input.phones.map((p) => digitsOnly(p.number)).join(' ');
+  const phones = input.phones.map((p) => digitsOnly(p.number)).filter(Boolean);
   const email = input.email?.toLowerCase() ?? '';
+  // Each branch is one the indexes answer (a bitmap of each, or'ed), never a scan of every patient:
+  // the name by the trigram index (`%`, whose threshold 0.3 is below the 0.4 asked), each phone by
+  // the phones' trigram index (LIKE, then the exact number), the email by its index. As
+  // `similarity(…) >= 0.4` the name read all 1M patients of the bench network: 1.3 s a registration.
+  const phoneMatch = phones.length
+    ? sql`((${sql.join(
+        phones.map((digits) => sql`search_phones LIKE ${`%${digits}%`}`),
+        sql` OR `,
+      )}) AND string_to_array(search_phones, ' ') && string_to_array(${phones.join(' ')}, ' '))`
+    : sql`false`;
+  const emailMatch = email ? sql`lower(email) = ${email}` : sql`false`;
   const rows = await queryRows<{ id: string; name_similarity: number; phone_match: boolean; email_match: boolean }>(
     db,
     sql`SELECT id,
           similarity(search_name, ${name})::float8 AS name_similarity,
-          (${phoneDigits} <> '' AND string_to_array(search_phones, ' ') && string_to_array(${phoneDigits}, ' ')) AS phone_match,
-          (${email} <> '' AND lower(email) = ${email}) AS email_match
+          ${phoneMatch} AS phone_match,
+          ${emailMatch} AS email_match
         FROM patients
         WHERE clinic_id = ${ctx.clinicId}
           AND (${excludeId ?? null}::uuid IS NULL OR id <> ${excludeId ?? null}::uuid)
-          AND (similarity(search_name, ${name}) >= 0.4
-               OR (${phoneDigits} <> '' AND string_to_array(search_phones, ' ') && string_to_array(${phoneDigits}, ' '))
-               OR (${email} <> '' AND lower(email) = ${email}))
+          AND ((search_name % ${name} AND similarity(search_name, ${name}) >= 0.4) OR ${phoneMatch} OR ${emailMatch})
         ORDER BY name_similarity DESC
         LIMIT 50`,
   );
