@@ -156,15 +156,8 @@ interface Sums {
   refunds: number;
 }
 
-const SUMS = [
-  'charges_count',
-  'charges',
-  'voids',
-  'patient_payments',
-  'insurer_payments',
-  'adjustments',
-  'refunds',
-] as const satisfies readonly (keyof Sums)[];
+/** The rollup's numbers (the count of charges, then the cents of each metric). */
+const SUMS = ['charges_count', ...DAY_SHEET_METRICS] as const satisfies readonly (keyof Sums)[];
 
 type Values = Record<(typeof DAY_SHEET_REPORT_COLUMNS)[number]['key'], number>;
 
