@@ -96,9 +96,9 @@ async function computeDays(
  * sums the whole history before its range — on the bench network 1,726 days holding 429k rows,
  * which as JavaScript objects took 1.2 s of the server's CPU and hundreds of MB; summed here by
  * name, 0.33 s (generic `jsonb_each` over every field: 2.5 s). Days not stored, or changed since
- * they were, are computed as `rolledUpDays` computes them and added here; the statement also
- * counts the stored days it summed: a day whose stored sums went meanwhile (new clinic rules)
- * sends the whole span through `rolledUpDays`.
+ * they were, are computed as `rolledUpDays` computes them (on a read replica: stored by the primary
+ * in the background) and added here. A second statement counts the stored days summed: a day whose
+ * stored sums went meanwhile (new clinic rules) sends the whole span through `rolledUpDays`.
  */
 export async function sumRolledUpDays<Field extends string>(
   db: Db,
