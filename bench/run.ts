@@ -184,7 +184,8 @@ function pollHeap(admin: HttpClient): () => void {
         heapNow = res.body.details.server as HeapSample;
         heapTotalMaxMb = Math.max(heapTotalMaxMb, heapNow.heapTotalMb);
       }
-      await new Promise((resolve) => setTimeout(resolve, 2000));
+      // Unref'd: a run that fails before it stops polling still exits.
+      await new Promise((resolve) => setTimeout(resolve, 2000).unref());
     }
   })();
   return () => {
