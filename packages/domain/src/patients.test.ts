@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   checkPatientInClinic,
   classifyPatientQuery,
+  closeBirthDates,
   compareBirthDates,
   duplicateReasons,
   normalizeName,
@@ -201,5 +202,18 @@ describe('patient input', () => {
   it('a patch carries only the fields sent, so nothing else is cleared', () => {
     expect(zPatientPatch.parse({ phone: '617-555-0101' })).toEqual({ phone: '617-555-0101' });
     expect(zPatientPatch.parse({})).toEqual({});
+  });
+});
+
+describe('closeBirthDates', () => {
+  it('lists exactly the dates from 1900 on that are the same or close, leap days included', () => {
+    const all: string[] = [];
+    for (let at = Date.UTC(1900, 0, 1); at <= Date.UTC(2030, 11, 31); at += 86_400_000) {
+      all.push(new Date(at).toISOString().slice(0, 10));
+    }
+    for (const date of ['1980-03-04', '2000-02-29', '1999-12-31', '1900-01-01', '2024-11-07']) {
+      const expected = all.filter((other) => compareBirthDates(other, date) !== 'different');
+      expect(closeBirthDates(date, 2030), date).toEqual(expected);
+    }
   });
 });

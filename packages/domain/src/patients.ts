@@ -285,6 +285,29 @@ export function compareBirthDates(a: string, b: string): BirthDateMatch {
   return 'different';
 }
 
+/**
+ * Every birth date from 1900 (the earliest a patient may have) to `lastYear` that is the same as
+ * `date` or close to it (`compareBirthDates`): the same day and month of another year, the same
+ * day of another month, another day of the same month, the day and month swapped. About 170
+ * dates, which the duplicate check asks an index for instead of comparing a name with everyone's.
+ */
+export function closeBirthDates(date: string, lastYear = new Date().getUTCFullYear() + 1): string[] {
+  const [year, month, day] = date.split('-').map(Number);
+  const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+  const dates = new Set<string>([date]);
+  const add = (y: number, m: number, d: number) => {
+    const at = new Date(Date.UTC(y, m - 1, d));
+    if (at.getUTCFullYear() === y && at.getUTCMonth() === m - 1 && at.getUTCDate() === d) {
+      dates.add(`${pad(y, 4)}-${pad(m)}-${pad(d)}`);
+    }
+  };
+  for (let y = 1900; y <= lastYear; y++) add(y, month, day);
+  for (let m = 1; m <= 12; m++) add(year, m, day);
+  for (let d = 1; d <= 31; d++) add(year, month, d);
+  add(year, day, month);
+  return [...dates].sort();
+}
+
 export type DuplicateReason = 'name_and_birth_date' | 'phone' | 'email';
 
 /**

@@ -62,6 +62,37 @@ describe('patient registration', () => {
     expect(confirmed.status).toBe(201);
   });
 
+  it('finds the duplicate of a common name among more than 50 namesakes born on other days', async () => {
+    // Namesakes born far from the date and from each other (each in its own year, and never on the
+    // same month and day): none is close to another, so none is warned about.
+    for (let i = 0; i < 55; i++) {
+      const month = String(1 + (i % 12)).padStart(2, '0');
+      const namesake = await reception.post(
+        '/api/patients',
+        patientBody({ givenName: 'Maria', familyName: 'Garcia', birthDate: `${1900 + i}-${month}-${13 + (i % 15)}` }),
+      );
+      expect(namesake.status, JSON.stringify(namesake.body)).toBe(201);
+    }
+    const same = await reception.post(
+      '/api/patients',
+      patientBody({ givenName: 'Maria', familyName: 'Garcia', birthDate: '1994-11-07' }),
+    );
+    expect(same.status, JSON.stringify(same.body)).toBe(201);
+    const again = await reception.post(
+      '/api/patients',
+      patientBody({ givenName: 'María', familyName: 'García', birthDate: '1994-11-07' }),
+    );
+    expect(again.status).toBe(409);
+    expect(again.body.error.details.candidates.map((c: { id: string }) => c.id)).toEqual([same.body.id]);
+    // One typo in the date (the day and month swapped) is close enough for the same name.
+    const swapped = await reception.post(
+      '/api/patients',
+      patientBody({ givenName: 'Maria', familyName: 'Garcia', birthDate: '1994-07-11' }),
+    );
+    expect(swapped.status).toBe(409);
+    expect(swapped.body.error.details.candidates.map((c: { id: string }) => c.id)).toEqual([same.body.id]);
+  });
+
   it('finds a patient by a misspelt name', async () => {
     const created = await reception.post(
       '/api/patients',
