@@ -95,6 +95,21 @@ describe('bench network generator', () => {
             OR c.patient_adjusted_cents <> (SELECT coalesce(sum(amount_cents), 0) FROM adjustments WHERE charge_id = c.id AND responsibility = 'patient'))`,
     );
     expect(charges).toEqual([]);
+    // Each visit's open charges and whether its appointment is charged (0050), as loaded and rebuilt.
+    const [flags] = await queryRows<{ wrongVisits: number; wrongAppointments: number; charged: number }>(
+      database.db,
+      sql`SELECT
+            (SELECT count(*)::int FROM encounters e WHERE e.clinic_id = ${network.clinicId}
+               AND e.open_charges <> (SELECT count(*) FROM charges c WHERE c.encounter_id = e.id AND c.status = 'open'))
+              AS "wrongVisits",
+            (SELECT count(*)::int FROM appointments a WHERE a.clinic_id = ${network.clinicId}
+               AND a.charged IS DISTINCT FROM EXISTS (SELECT 1 FROM encounters e
+                                                      WHERE e.appointment_id = a.id AND e.open_charges > 0))
+              AS "wrongAppointments",
+            (SELECT count(*)::int FROM appointments WHERE clinic_id = ${network.clinicId} AND charged) AS charged`,
+    );
+    expect(flags).toMatchObject({ wrongVisits: 0, wrongAppointments: 0 });
+    expect(flags.charged).toBeGreaterThan(0);
     // (Hardship discounts come 60 days after the visit: none at this scale; the sums above cover them.)
     const [keys] = await queryRows<{ all: number; wrong: number; paid: number; adjusted: number }>(
       database.db,
