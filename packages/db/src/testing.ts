@@ -46,7 +46,8 @@ export async function createTestDatabase(options: { poolSize?: number } = {}): P
     migrated,
     url: url.toString(),
     drop: async () => {
-      await database.close();
+      // Closed already by a test that takes the database away: dropped all the same.
+      await database.close().catch(() => undefined);
       const dropper = new pg.Client({ connectionString: serverUrl });
       await dropper.connect();
       await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

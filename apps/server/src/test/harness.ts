@@ -162,8 +162,12 @@ export async function createTestApp(options: { poolSize?: number; config?: Parti
       return clientWithHeaders(app, { cookie: header }, header);
     },
     async close() {
-      await app.close();
-      await drop();
+      // The database is dropped even when closing the app fails (a test closed its database first).
+      try {
+        await app.close();
+      } finally {
+        await drop();
+      }
     },
   };
 }
