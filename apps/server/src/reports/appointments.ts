@@ -18,7 +18,7 @@ import type { ClinicScope } from '../context';
 import { isoOrNull } from '../scheduling/shared';
 import { rowsColumns } from './columns';
 import { groupedRows } from './groups';
-import { type DayRollup, groupRollup, type Histogram, histogramMedian, rolledUpDays } from './rollups';
+import { type DayRollup, groupRolledUpDays, type Histogram, histogramMedian } from './rollups';
 
 /**
  * The Appointments report (definitions in packages/domain/src/reports/appointments.ts), as SQL
@@ -163,8 +163,7 @@ interface AppointmentSums {
 export async function appointmentsReport(db: Db, ctx: ClinicScope, query: ReportQuery) {
   const clinic = await clinicRules(db, ctx);
   const fingerprint = `${clinic.timezone}|${clinic.onTimeGraceMinutes}|${clinic.lateCancelHours}`;
-  const days = await rolledUpDays(db, ctx, appointmentDays(ctx, clinic), fingerprint, query.from, query.to);
-  const rows = groupRollup<AppointmentSums>(days, query);
+  const rows = await groupRolledUpDays<AppointmentSums>(db, ctx, appointmentDays(ctx, clinic), fingerprint, query);
   const figures = (row: (typeof rows)[number] | undefined): ReportRow['values'] => {
     const all = row?.all ?? 0;
     const waited = row?.waited ?? 0;

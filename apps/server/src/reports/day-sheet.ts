@@ -15,7 +15,7 @@ import { type SQL, sql } from 'drizzle-orm';
 import type { ClinicScope } from '../context';
 import { rowsColumns } from './columns';
 import { type ClinicRange, clinicRange, groupedRows } from './groups';
-import { type DayRollup, groupRollup, rolledUpDays, sumRolledUpDays } from './rollups';
+import { type DayRollup, groupRolledUpDays, sumRolledUpDays } from './rollups';
 
 /**
  * The Day sheet (definitions and the dating of each entry in packages/domain/src/reports/day-sheet.ts):
@@ -200,8 +200,7 @@ function withAr(changes: Omit<Values, 'arStartCents' | 'arEndCents'>, arStart: n
 export async function daySheetReport(db: Db, ctx: ClinicScope, query: ReportQuery) {
   const range = await clinicRange(db, ctx, query);
   const rollup = entryDays(ctx.clinicId, range.timezone);
-  const days = await rolledUpDays(db, ctx, rollup, range.timezone, query.from, query.to);
-  const results: Array<Partial<Sums> & { period: string | null }> = groupRollup<Sums>(days, query);
+  const results = await groupRolledUpDays<Sums>(db, ctx, rollup, range.timezone, query);
   const dimension = query.group === 'provider' ? 'provider' : query.group === 'location' ? 'location' : null;
   const starts = await arAtStart(db, ctx, rollup, query, range.timezone, dimension);
   const totalStart = [...starts.values()].reduce((total, cents) => total + cents, 0);

@@ -22,7 +22,7 @@ import type { ClinicScope } from '../context';
 import { isoOrNull } from '../scheduling/shared';
 import { rowsColumns } from './columns';
 import { groupedRows, groupKey } from './groups';
-import { type DayRollup, type Histogram, type RollupRow, rolledUpDays } from './rollups';
+import { type DayRollup, eachRolledUpRow, type Histogram, type RollupRow } from './rollups';
 
 /**
  * The Patients report (definitions in packages/domain/src/reports/patients.ts) from three parts:
@@ -208,14 +208,6 @@ async function visitFigures(
   const byProvider = query.group === 'provider';
   const rangeScope = scopeOf(Boolean(query.locationId), Boolean(query.providerId));
   const groupScope = scopeOf(Boolean(query.locationId), Boolean(query.providerId) || byProvider);
-  const read = (scope: Scope) =>
-    rolledUpDays(db, ctx, visitDays(ctx, timezone, scope), timezone, query.from, query.to) as Promise<
-      Array<VisitDaySums & { date: string }>
-    >;
-  const [rangeRows, groupRows] = await Promise.all([
-    read(rangeScope),
-    groupScope === rangeScope ? null : read(groupScope),
-  ]);
   const matches = (row: VisitDaySums) =>
     (!query.locationId || row.location === query.locationId) &&
     (!query.providerId || row.provider === query.providerId);
@@ -227,18 +219,26 @@ async function visitFigures(
     figures.set(key, sums);
   };
   add(null, 0, 0);
-  for (const row of rangeRows) {
-    if (!matches(row)) continue;
+  const addToRange = (row: VisitDaySums & { date: string }) =>
     add(null, firstVisitsAfter(row.gaps, daysBetween(query.from, row.date)), row.new);
-  }
-  for (const row of groupRows ?? rangeRows) {
-    if (!matches(row)) continue;
+  const addToGroup = (row: VisitDaySums & { date: string }) => {
     const group = query.group;
     const key = isPeriodGroup(group) ? periodStart(row.date, group) : row.provider;
     // A period cut by the range starts where the range does.
     const since = isPeriodGroup(group) && key > query.from ? key : query.from;
     add(key, firstVisitsAfter(row.gaps, daysBetween(since, row.date)), row.new);
-  }
+  };
+  const read = (scope: Scope, visit: (row: VisitDaySums & { date: string }) => void) =>
+    eachRolledUpRow(db, ctx, visitDays(ctx, timezone, scope), timezone, query, (row) => {
+      const sums = row as VisitDaySums & { date: string };
+      if (matches(sums)) visit(sums);
+    });
+  await (groupScope === rangeScope
+    ? read(rangeScope, (row) => {
+        addToRange(row);
+        addToGroup(row);
+      })
+    : Promise.all([read(rangeScope, addToRange), read(groupScope, addToGroup)]));
   return [...figures.values()].filter((row) => row.period === null || row.seen > 0);
 }
 

@@ -23,7 +23,7 @@ import type { ClinicScope } from '../context';
 import { isoOrNull } from '../scheduling/shared';
 import { rowsColumns } from './columns';
 import { groupedRows } from './groups';
-import { type DayRollup, groupRollup, rolledUpDays } from './rollups';
+import { type DayRollup, eachRolledUpRow, rollupGroups } from './rollups';
 
 /**
  * The Reminders report (definitions in packages/domain/src/reports/reminders.ts), about the
@@ -230,20 +230,18 @@ function reminderDays(ctx: ClinicScope, timezone: string): DayRollup {
 
 export async function remindersReport(db: Db, ctx: ClinicScope, query: ReportQuery) {
   const timezone = await clinicTimezone(db, ctx);
-  const days = await rolledUpDays(db, ctx, reminderDays(ctx, timezone), timezone, query.from, query.to);
   const byRule = query.group === 'rule';
-  const everyAppointment = days.filter((row) => row.key === '*');
   // Reminded and messages: of the rule asked for, else of any rule (each appointment once); by
   // rule, each rule's rows on their own.
-  const ofRule = query.ruleId ? days.filter((row) => row.key === query.ruleId) : everyAppointment;
-  const perRule = byRule
-    ? groupRollup<ReminderSums>(
-        days.filter((row) => (query.ruleId ? row.key === query.ruleId : row.key !== '*')),
-        query,
-      )
-    : [];
-  const reminded = groupRollup<ReminderSums>(ofRule, byRule ? { ...query, group: 'day' } : query);
-  const overall = groupRollup<ReminderSums>(everyAppointment, byRule ? { ...query, group: 'day' } : query);
+  const perRuleGroups = rollupGroups<ReminderSums>(query);
+  const remindedGroups = rollupGroups<ReminderSums>(byRule ? { ...query, group: 'day' } : query);
+  const overallGroups = rollupGroups<ReminderSums>(byRule ? { ...query, group: 'day' } : query);
+  await eachRolledUpRow(db, ctx, reminderDays(ctx, timezone), timezone, query, (row) => {
+    if (row.key === '*') overallGroups.add(row);
+    if (query.ruleId ? row.key === query.ruleId : row.key === '*') remindedGroups.add(row);
+    if (byRule && (query.ruleId ? row.key === query.ruleId : row.key !== '*')) perRuleGroups.add(row);
+  });
+  const [perRule, reminded, overall] = [perRuleGroups.rows(), remindedGroups.rows(), overallGroups.rows()];
   const notRemindedOf = new Map(overall.map((row) => [row.period, row]));
   type Row = Partial<ReminderSums> & { period: string | null };
   const withNotReminded = (row: Row): Row => {

@@ -103,11 +103,33 @@ function cluster(folder: string, name: string, port: number) {
 
 async function sqlOn(url: string, text: string): Promise<pg.QueryResultRow[]> {
   const client = new pg.Client({ connectionString: url });
+  // A standby may end the connection after cancelling its query (a recovery conflict): the query's
+  // own promise reports that.
+  client.on('error', () => {});
   await client.connect();
   try {
     return (await client.query(text)).rows;
   } finally {
     await client.end();
+  }
+}
+
+/**
+ * Resumes the standby's paused replay. The WAL replayed at once may remove row versions the
+ * resuming statement's own snapshot could see: the standby then cancels it (40001, a recovery
+ * conflict, immediate once the WAL has waited longer than max_standby_streaming_delay), though
+ * replay did resume. Asked again until the standby says it is not paused.
+ */
+async function resumeReplay(url: string): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await sqlOn(url, 'SELECT pg_wal_replay_resume()');
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== '40001' || attempt === 5) throw error;
+      const [{ paused }] = await sqlOn(url, 'SELECT pg_is_wal_replay_paused() AS paused');
+      if (!paused) return;
+    }
   }
 }
 
@@ -288,7 +310,7 @@ if (pgServer) {
       expect(paused).toMatchObject({ level: 'ok', available: true, standby: true, servesReports: true });
 
       // Replay resumed: once caught up, the report shows the new booking, and health no lag.
-      await sqlOn(standby.url, 'SELECT pg_wal_replay_resume()');
+      await resumeReplay(standby.url);
       await caughtUp();
       expect(await booked()).toBe(2);
       await waitFor(
@@ -313,7 +335,7 @@ if (pgServer) {
       expect(behind.lagSeconds).toBeGreaterThan(REPLICA_MAX_LAG_SECONDS);
       expect(await booked()).toBe(3);
       expect(server.output()).toContain('the read replica is too far behind: reports read the primary');
-      await sqlOn(standby.url, 'SELECT pg_wal_replay_resume()');
+      await resumeReplay(standby.url);
       await caughtUp();
       await waitFor(
         'the caught-up replica in admin health',

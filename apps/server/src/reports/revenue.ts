@@ -15,7 +15,7 @@ import { eq, type SQL, sql } from 'drizzle-orm';
 import type { ClinicScope } from '../context';
 import { rowsColumns } from './columns';
 import { groupedRows } from './groups';
-import { type DayRollup, groupRollup, type RollupRow, rolledUpDays } from './rollups';
+import { type DayRollup, eachRolledUpRow, type RollupRow, rollupGroups } from './rollups';
 
 /**
  * The Revenue report (definitions in packages/domain/src/reports/revenue.ts): the sums of per-day
@@ -302,29 +302,19 @@ interface Sums {
 export async function revenueReport(db: Db, ctx: ClinicScope, query: ReportQuery) {
   const timezone = await clinicTimezone(db, ctx);
   const dimensions = dimensionsOf(query);
-  const days = (await rolledUpDays(
-    db,
-    ctx,
-    revenueDays(ctx.clinicId, timezone, dimensions),
-    timezone,
-    query.from,
-    query.to,
-  )) as RevenueRow[];
   // Collections by provider, location or service are the allocations, else the payments.
   const unused = byAllocation(query) ? 'payments' : 'allocations';
   const service = query.serviceCode?.toUpperCase();
-  const rows = days
-    .filter(
-      (row) =>
-        row.source !== unused &&
-        (!query.payerId || row.payer === query.payerId) &&
-        (!service || row.service?.toUpperCase() === service),
-    )
-    .map((row) => ({
-      ...row,
-      key: query.group === 'payer' || query.group === 'service' ? row[query.group] : undefined,
-    }));
-  const grouped = groupRollup<Sums>(rows, query);
+  const groups = rollupGroups<Sums>(query);
+  await eachRolledUpRow(db, ctx, revenueDays(ctx.clinicId, timezone, dimensions), timezone, query, (rollupRow) => {
+    const row = rollupRow as RevenueRow;
+    if (row.source === unused) return;
+    if (query.payerId && row.payer !== query.payerId) return;
+    if (service && row.service?.toUpperCase() !== service) return;
+    row.key = query.group === 'payer' || query.group === 'service' ? row[query.group] : undefined;
+    groups.add(row);
+  });
+  const grouped = groups.rows();
 
   // Grouped by payer, a charge split between an insurer and its patient counts in both rows; the
   // total counts it once.

@@ -1,8 +1,9 @@
 import { queryRows } from '@tend/db';
+import { zReportQuery } from '@tend/domain';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../test/harness';
-import { histogramMedian } from './rollups';
+import { type DayRollup, eachRolledUpRow, groupRolledUpDays, histogramMedian } from './rollups';
 
 /**
  * The day versions behind the per-day report rollups (0021): each write touches its days, and
@@ -72,6 +73,64 @@ describe('report day versions', () => {
       }),
     ).rejects.toThrow('changed my mind');
     expect(await version(clinicId, a)).toBe(2);
+  });
+});
+
+describe('eachRolledUpRow', () => {
+  it('visits every day of a long span once, reading a month at a time and computing only the days not stored or changed', async () => {
+    const { clinicId } = await t.createClinic();
+    // One row a day, its `n` the day of the month; `computed` records the spans computed.
+    const computed: string[][] = [];
+    const rollup: DayRollup = {
+      report: 'test-days',
+      days: (from, to) => {
+        computed.push([from, to]);
+        return sql`SELECT d::date AS local_date,
+            jsonb_build_array(jsonb_build_object('provider', 'p', 'location', 'l', 'n', extract(day FROM d)::int)) AS sums
+          FROM generate_series(${from}::date, ${to}::date, interval '1 day') d`;
+      },
+    };
+    const span = { from: '2031-01-01', to: '2031-03-31' };
+    const read = async () => {
+      const dates: string[] = [];
+      await eachRolledUpRow(t.database.db, { clinicId }, rollup, 'UTC', span, (row) => dates.push(row.date));
+      return dates.sort();
+    };
+    const every = Array.from({ length: 90 }, (_, i) => new Date(Date.UTC(2031, 0, 1 + i)).toISOString().slice(0, 10));
+
+    expect(await read()).toEqual(every);
+    expect(computed, 'the first read computes a month of days at a time').toEqual([
+      ['2031-01-01', '2031-01-31'],
+      ['2031-02-01', '2031-03-03'],
+      ['2031-03-04', '2031-03-31'],
+    ]);
+    computed.length = 0;
+    expect(await read()).toEqual(every);
+    expect(computed, 'stored days are read, not computed').toEqual([]);
+
+    // A write to two days, in different reads: only those two are computed again.
+    for (const day of ['2031-01-15', '2031-03-20']) {
+      await t.database.db.execute(sql`SELECT touch_report_days(${clinicId}::uuid, ARRAY[${day}::date])`);
+    }
+    expect(await read()).toEqual(every);
+    expect(computed).toEqual([
+      ['2031-01-15', '2031-01-15'],
+      ['2031-03-20', '2031-03-20'],
+    ]);
+
+    // Grouped by month across the reads, with the total as the period null.
+    const query = zReportQuery.parse({ ...span, group: 'month' });
+    const byMonth = await groupRolledUpDays<{ n: number }>(t.database.db, { clinicId }, rollup, 'UTC', query);
+    const sumOfDays = (days: number) => (days * (days + 1)) / 2;
+    expect(byMonth).toEqual(
+      expect.arrayContaining([
+        { period: null, n: sumOfDays(31) + sumOfDays(28) + sumOfDays(31) },
+        { period: '2031-01-01', n: sumOfDays(31) },
+        { period: '2031-02-01', n: sumOfDays(28) },
+        { period: '2031-03-01', n: sumOfDays(31) },
+      ]),
+    );
+    expect(byMonth).toHaveLength(4);
   });
 });
 

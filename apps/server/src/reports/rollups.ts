@@ -1,5 +1,5 @@
 import { type Db, primaryOf, queryRows } from '@tend/db';
-import { isPeriodGroup, periodStart, type ReportQuery } from '@tend/domain';
+import { addDaysTo, isPeriodGroup, periodStart, type ReportQuery } from '@tend/domain';
 import { type SQL, sql } from 'drizzle-orm';
 import type { ClinicScope } from '../context';
 
@@ -32,21 +32,46 @@ export interface DayRollup {
   days(from: string, to: string): SQL;
 }
 
+/** How many days one read brings into the server at once (`eachRolledUpRow`). */
+const DAYS_PER_READ = 31;
+
 /**
- * The rollup rows of every day of `from`…`to`: the stored ones still valid, and the others computed
- * (all at once, over the span of the days missing) and stored for the next read — on a read replica
- * computed from its rows and stored by the primary in the background. `fingerprint` names the
- * clinic rules the sums depend on (time zone, grace period…): stored sums computed under other
- * rules are not used.
+ * Calls `visit` with the rollup rows of every day of `from`…`to`: the stored ones still valid, and
+ * the others computed (a read's missing days at once, over their span) and stored for the next
+ * read — on a read replica computed from its rows and stored by the primary in the background.
+ * `fingerprint` names the clinic rules the sums depend on (time zone, grace period…): stored sums
+ * computed under other rules are not used. The days are read a month at a time, so that only a
+ * month of rows is in the server at once: a year of a clinic network's rollups read whole was
+ * ≈150 MB of objects, and the heap they grew stayed with the process (docs/performance.md). Each
+ * row is visited once, with its day's `date`; the callback may keep it.
  */
-export async function rolledUpDays(
+export async function eachRolledUpRow(
+  db: Db,
+  ctx: ClinicScope,
+  rollup: DayRollup,
+  fingerprint: string,
+  span: { from: string; to: string },
+  visit: (row: RollupRow & { date: string }) => void,
+): Promise<void> {
+  for (let first = span.from; first <= span.to; first = addDaysTo(first, DAYS_PER_READ)) {
+    const end = addDaysTo(first, DAYS_PER_READ - 1);
+    // biome-ignore lint/complexity/useMathMinMax: ISO dates are strings, which Math.min would turn into NaN.
+    const last = end < span.to ? end : span.to;
+    for (const day of await rolledUpDays(db, ctx, rollup, fingerprint, first, last)) {
+      for (const row of day.sums) visit(Object.assign(row, { date: day.date }));
+    }
+  }
+}
+
+/** The days of `from`…`to` and their rollup rows, as `eachRolledUpRow` reads them. */
+async function rolledUpDays(
   db: Db,
   ctx: ClinicScope,
   rollup: DayRollup,
   fingerprint: string,
   from: string,
   to: string,
-): Promise<Array<RollupRow & { date: string }>> {
+): Promise<Array<{ date: string; sums: RollupRow[] }>> {
   const stored = await queryRows<{ date: string; sums: RollupRow[] | null }>(
     db,
     sql`SELECT d::date::text AS date, r.sums
@@ -59,7 +84,7 @@ export async function rolledUpDays(
   const missing = stored.filter((day) => day.sums === null).map((day) => day.date);
   const days = stored.filter((day) => day.sums !== null) as Array<{ date: string; sums: RollupRow[] }>;
   days.push(...(await computeDays(db, ctx, rollup, fingerprint, missing)));
-  return days.flatMap((day) => day.sums.map((row) => ({ ...row, date: day.date })));
+  return days;
 }
 
 /**
@@ -96,9 +121,9 @@ async function computeDays(
  * sums the whole history before its range — on the bench network 1,726 days holding 429k rows,
  * which as JavaScript objects took 1.2 s of the server's CPU and hundreds of MB; summed here by
  * name, 0.33 s (generic `jsonb_each` over every field: 2.5 s). Days not stored, or changed since
- * they were, are computed as `rolledUpDays` computes them (on a read replica: stored by the primary
+ * they were, are computed as `eachRolledUpRow` computes them (on a read replica: stored by the primary
  * in the background) and added here. A second statement counts the stored days summed: a day whose
- * stored sums went meanwhile (new clinic rules) sends the whole span through `rolledUpDays`.
+ * stored sums went meanwhile (new clinic rules) sends the whole span through `eachRolledUpRow`.
  */
 export async function sumRolledUpDays<Field extends string>(
   db: Db,
@@ -158,7 +183,7 @@ export async function sumRolledUpDays<Field extends string>(
   const dayCount = Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000) + 1;
   if (days + missing.length !== dayCount) {
     // Stored sums replaced under other rules meanwhile: every day through the rows.
-    for (const row of await rolledUpDays(db, ctx, rollup, fingerprint, from, to)) addRow(row);
+    await eachRolledUpRow(db, ctx, rollup, fingerprint, span, addRow);
     return groups;
   }
   for (const row of rows) add(row.key, row);
@@ -224,31 +249,45 @@ function addInto(into: Record<string, unknown>, row: RollupRow): void {
 /**
  * The rollup rows of the query's filters summed by its group (a period's first date, a provider,
  * a location or a key), with the totals as the row of period `null` — what a report's grouped SQL
- * with `grouping sets ((1), ())` answers.
+ * with `grouping sets ((1), ())` answers. `add` each row, then read the groups' `rows()`.
  */
-export function groupRollup<Sums>(
-  rows: Array<RollupRow & { date: string }>,
-  query: ReportQuery,
-): Array<Partial<Sums> & { period: string | null }> {
+export function rollupGroups<Sums>(query: ReportQuery) {
   const groups = new Map<string | null, Record<string, unknown>>([[null, {}]]);
   const group = query.group;
-  for (const row of rows) {
-    if (query.locationId && row.location !== query.locationId) continue;
-    if (query.providerId && row.provider !== query.providerId) continue;
-    const key = isPeriodGroup(group)
-      ? periodStart(row.date, group)
-      : group === 'provider'
-        ? row.provider
-        : group === 'location'
-          ? row.location
-          : (row.key ?? null);
-    addInto(groups.get(null) as Record<string, unknown>, row);
-    if (key === null) continue;
-    const sums = groups.get(key) ?? {};
-    groups.set(key, sums);
-    addInto(sums, row);
-  }
-  return [...groups.entries()].map(([period, sums]) => ({ ...(sums as Partial<Sums>), period }));
+  return {
+    add(row: RollupRow & { date: string }): void {
+      if (query.locationId && row.location !== query.locationId) return;
+      if (query.providerId && row.provider !== query.providerId) return;
+      const key = isPeriodGroup(group)
+        ? periodStart(row.date, group)
+        : group === 'provider'
+          ? row.provider
+          : group === 'location'
+            ? row.location
+            : (row.key ?? null);
+      addInto(groups.get(null) as Record<string, unknown>, row);
+      if (key === null) return;
+      const sums = groups.get(key) ?? {};
+      groups.set(key, sums);
+      addInto(sums, row);
+    },
+    rows(): Array<Partial<Sums> & { period: string | null }> {
+      return [...groups.entries()].map(([period, sums]) => ({ ...(sums as Partial<Sums>), period }));
+    },
+  };
+}
+
+/** The rollup rows of the query's range and filters, summed by its group (`rollupGroups`). */
+export async function groupRolledUpDays<Sums>(
+  db: Db,
+  ctx: ClinicScope,
+  rollup: DayRollup,
+  fingerprint: string,
+  query: ReportQuery,
+): Promise<Array<Partial<Sums> & { period: string | null }>> {
+  const groups = rollupGroups<Sums>(query);
+  await eachRolledUpRow(db, ctx, rollup, fingerprint, query, groups.add);
+  return groups.rows();
 }
 
 /** The median of a histogram `{ value: count }` as `percentile_cont(0.5)` (the mean of the middle two), or null. */

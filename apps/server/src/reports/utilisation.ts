@@ -23,7 +23,7 @@ import { calendarsOfProviders } from '../scheduling/repository';
 import { appointmentItems } from './appointments';
 import { rowsColumns } from './columns';
 import { groupedRows } from './groups';
-import { type DayRollup, groupRollup, rolledUpDays } from './rollups';
+import { type DayRollup, groupRolledUpDays } from './rollups';
 
 /**
  * The Provider utilisation report (definitions in packages/domain/src/reports/utilisation.ts).
@@ -175,11 +175,16 @@ function bookedDays(ctx: ClinicScope, timezone: string): DayRollup {
 export async function utilisationReport(db: Db, ctx: ClinicScope, query: ReportQuery) {
   const timezone = await clinicTimezone(db, ctx);
   const days = midnights(query, timezone);
-  const [bookedByDay, available] = await Promise.all([
-    rolledUpDays(db, ctx, bookedDays(ctx, timezone), timezone, query.from, query.to),
+  const [booked, available] = await Promise.all([
+    groupRolledUpDays<{ minutes: number; appointments: number; noShows: number }>(
+      db,
+      ctx,
+      bookedDays(ctx, timezone),
+      timezone,
+      query,
+    ),
     availableMinutes(db, ctx, query, days),
   ]);
-  const booked = groupRollup<{ minutes: number; appointments: number; noShows: number }>(bookedByDay, query);
   // Keys with available time but nothing booked are rows too (a provider with an empty week).
   type Result = { period: string | null; minutes: number; appointments: number; noShows: number; available: number };
   const results = new Map<string | null, Result>();
