@@ -90,6 +90,8 @@ interface Scenario {
   max: number;
   /** The server process's CPU time (user + system) per request: its cost, whatever the machine's load. */
   cpuMsPerRequest?: number;
+  /** This load generator's own CPU time per request (it shares the machine's cores with the server). */
+  clientCpuMsPerRequest?: number;
   /** Anything else worth knowing (statuses, rows checked). */
   note?: string;
 }
@@ -105,8 +107,16 @@ function serverCpuMs(): number {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
-function withCpu(result: Scenario, cpuBefore: number): Scenario {
-  result.cpuMsPerRequest = round((serverCpuMs() - cpuBefore) / (result.requests || 1));
+/** CPU time (ms) used so far by the server process and by this load generator. */
+function cpuNow(): { server: number; client: number } {
+  const { user, system } = process.cpuUsage();
+  return { server: serverCpuMs(), client: (user + system) / 1000 };
+}
+
+function withCpu(result: Scenario, before: { server: number; client: number }): Scenario {
+  const now = cpuNow();
+  result.cpuMsPerRequest = round((now.server - before.server) / (result.requests || 1));
+  result.clientCpuMsPerRequest = round((now.client - before.client) / (result.requests || 1), 2);
   return result;
 }
 
@@ -147,9 +157,9 @@ async function sequential(
   let errors = 0;
   let first = '';
   let spent = 0;
-  let cpu = 0;
+  let cpu = cpuNow();
   for (let i = 0; i < WARMUP + requests; i++) {
-    if (i === WARMUP) cpu = serverCpuMs();
+    if (i === WARMUP) cpu = cpuNow();
     const { method = 'GET', path, body } = request(i);
     const response = await timed(client, method, path, body);
     if (i < WARMUP) continue;
@@ -210,7 +220,7 @@ function serverMemory(): string {
 
 function log(s: Scenario) {
   console.log(
-    `${s.name}: ${s.requests} requests, ${s.errors} errors, ${s.perSecond}/s, p50 ${s.p50} ms, p95 ${s.p95} ms, p99 ${s.p99} ms, server CPU ${s.cpuMsPerRequest ?? '?'} ms/request${s.note ? ` — ${s.note}` : ''}${serverMemory()}`,
+    `${s.name}: ${s.requests} requests, ${s.errors} errors, ${s.perSecond}/s, p50 ${s.p50} ms, p95 ${s.p95} ms, p99 ${s.p99} ms, server CPU ${s.cpuMsPerRequest ?? '?'} ms/request, bench ${s.clientCpuMsPerRequest ?? '?'} ms/request${s.note ? ` — ${s.note}` : ''}${serverMemory()}`,
   );
 }
 
@@ -446,7 +456,7 @@ async function concurrent(
   const statuses: Record<number, number> = {};
   let errors = 0;
   let first = '';
-  const cpu = serverCpuMs();
+  const cpu = cpuNow();
   const started = performance.now();
   const deadline = started + deadlineMs;
   // The monotonic clock V8's CPU profiles use: bench/cpu-profile.ts --window picks this run out.
@@ -1032,9 +1042,9 @@ Data: ${Object.entries(data.counts)
       .join(', ')}; chart patient: ${data.chart.signedVisits} signed visits.
 Machine: ${result.machine.cpus} × ${result.machine.cpuModel}, ${result.machine.memoryGiB} GiB, Node.js ${process.version}; load average ${loadBefore.map((n) => n.toFixed(2)).join(' ')} before, ${loadAfter.map((n) => n.toFixed(2)).join(' ')} after. Load generator on the same machine (loopback HTTP, keep-alive); latency is client-side.
 
-| Scenario | Clients | Requests | Errors | Req/s | p50 ms | p95 ms | p99 ms | max ms | server CPU ms/req |
-| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
-${run.results.map((r) => `| ${r.name.startsWith('  ') ? `&nbsp;&nbsp;${r.name.trim()}` : r.name} | ${r.clients} | ${r.requests} | ${r.errors} | ${fmt(r.perSecond)} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.p99)} | ${fmt(r.max)} | ${r.cpuMsPerRequest ?? '—'} |`).join('\n')}
+| Scenario | Clients | Requests | Errors | Req/s | p50 ms | p95 ms | p99 ms | max ms | server CPU ms/req | bench CPU ms/req |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+${run.results.map((r) => `| ${r.name.startsWith('  ') ? `&nbsp;&nbsp;${r.name.trim()}` : r.name} | ${r.clients} | ${r.requests} | ${r.errors} | ${fmt(r.perSecond)} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.p99)} | ${fmt(r.max)} | ${r.cpuMsPerRequest ?? '—'} | ${r.clientCpuMsPerRequest ?? '—'} |`).join('\n')}
 
 ${limits.length ? `pgbench on the same PostgreSQL, same run, 32 clients, ${BOOKING_MS / 1000} s each: ${limits.map((l) => `${l.script} **${l.tps} tps**${l.failed ? ` (${l.failed} failed)` : ''}`).join('; ')}. Tend booking (32 clients) ÷ booking-shaped pgbench: **${ratio} %**.\n` : ''}
 Server: ${result.serverPoolSize} database connection(s) (DATABASE_POOL_SIZE); start to ready (spawn → /api/health answers) **${startToReadyMs} ms**; memory max RSS sampled ${mem.maxRssMB} MB, VmHWM ${mem.hwmMB} MB, V8 heap reserved at most ${heapTotalMaxMb} MB (polled every 2 s).

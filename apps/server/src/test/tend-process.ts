@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -116,6 +117,14 @@ export function runTend(env: Record<string, string>, ...args: string[]) {
 export type HttpResponse = Pick<ApiResponse, 'status' | 'body'>;
 
 /** A signed-in browser in miniature: keeps the session cookie and sends the CSRF header. */
+/**
+ * The clients' connections, kept open between requests (loopback HTTP/1.1). node's own `http`
+ * rather than `fetch`: the bench's load generator shares the server's two cores, and a request
+ * through `fetch` cost ≈0.45 ms more CPU than through `http.request` (node 20, measured on 4,000
+ * loopback POSTs at 32 at once).
+ */
+const keepAlive = new http.Agent({ keepAlive: true, maxSockets: Number.POSITIVE_INFINITY });
+
 export class HttpClient {
   private cookies = new Map<string, string>();
 
@@ -134,18 +143,29 @@ export class HttpClient {
     const csrf = this.cookies.get(CSRF_COOKIE);
     if (csrf) headers[CSRF_HEADER] = csrf;
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(`${this.base}${path}`, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    if (payload !== undefined) headers['content-length'] = String(Buffer.byteLength(payload));
+    const res = await new Promise<{ status: number; setCookies: string[]; text: string }>((resolve, reject) => {
+      const request = http.request(new URL(path, this.base), { method, headers, agent: keepAlive }, (response) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => {
+          text += chunk;
+        });
+        response.on('error', reject);
+        response.on('end', () =>
+          resolve({ status: response.statusCode ?? 0, setCookies: response.headers['set-cookie'] ?? [], text }),
+        );
+      });
+      request.on('error', reject);
+      request.end(payload);
     });
-    for (const cookie of res.headers.getSetCookie()) {
+    for (const cookie of res.setCookies) {
       const [pair] = cookie.split(';');
       const at = pair.indexOf('=');
       this.cookies.set(pair.slice(0, at), pair.slice(at + 1));
     }
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : null };
+    return { status: res.status, body: res.text ? JSON.parse(res.text) : null };
   }
 
   get = (path: string) => this.call('GET', path);
