@@ -138,7 +138,7 @@ function summarise(name: string, clients: number, samples: number[], errors: num
   };
 }
 
-/** One request timed from the client: loopback HTTP, keep-alive (fetch's pool). */
+/** One request timed from the client: loopback HTTP, keep-alive (HttpClient's agent). */
 async function timed(client: HttpClient, method: string, path: string, body?: unknown) {
   const started = performance.now();
   const response = await client.call(method, path, body);
@@ -441,7 +441,7 @@ async function staff(url: string, admin: HttpClient, role: Role): Promise<{ clie
 }
 
 /**
- * Many clients at once (one session: fetch's keep-alive pool opens a connection per request in
+ * Many clients at once (one session: the keep-alive agent opens a connection per request in
  * flight), until the deadline or the work runs out.
  */
 async function concurrent(
