@@ -74,17 +74,33 @@ async function rolledUpDays(
 ): Promise<Array<{ date: string; sums: RollupRow[] }>> {
   const stored = await queryRows<{ date: string; sums: RollupRow[] | null }>(
     db,
-    sql`SELECT d::date::text AS date, r.sums
-        FROM generate_series(${from}::date, ${to}::date, interval '1 day') d
-        LEFT JOIN report_day_versions v ON v.clinic_id = ${ctx.clinicId} AND v.local_date = d::date
-        LEFT JOIN report_day_rollups r ON r.clinic_id = ${ctx.clinicId} AND r.report = ${rollup.report}
-          AND r.local_date = d::date AND r.version = coalesce(v.version, 0) AND r.fingerprint = ${fingerprint}
-        ORDER BY d`,
+    storedDays(ctx, rollup, fingerprint, { from, to }, sql`r.sums`),
   );
   const missing = stored.filter((day) => day.sums === null).map((day) => day.date);
   const days = stored.filter((day) => day.sums !== null) as Array<{ date: string; sums: RollupRow[] }>;
   days.push(...(await computeDays(db, ctx, rollup, fingerprint, missing)));
   return days;
+}
+
+/**
+ * Every day of `span` (`date`) with `columns` of its stored rollup `r` — null where no sums are
+ * stored for the day's current version and these clinic rules — and `where` on them.
+ */
+function storedDays(
+  ctx: ClinicScope,
+  rollup: DayRollup,
+  fingerprint: string,
+  span: { from: string; to: string },
+  columns: SQL,
+  where: SQL = sql``,
+): SQL {
+  return sql`SELECT d::date::text AS date, ${columns}
+    FROM generate_series(${span.from}::date, ${span.to}::date, interval '1 day') d
+    LEFT JOIN report_day_versions v ON v.clinic_id = ${ctx.clinicId} AND v.local_date = d::date
+    LEFT JOIN report_day_rollups r ON r.clinic_id = ${ctx.clinicId} AND r.report = ${rollup.report}
+      AND r.local_date = d::date AND r.version = coalesce(v.version, 0) AND r.fingerprint = ${fingerprint}
+    ${where}
+    ORDER BY d`;
 }
 
 /**
@@ -139,13 +155,7 @@ export async function sumRolledUpDays<Field extends string>(
   const missing = (
     await queryRows<{ date: string }>(
       db,
-      sql`SELECT d::date::text AS date
-          FROM generate_series(${from}::date, ${to}::date, interval '1 day') d
-          LEFT JOIN report_day_versions v ON v.clinic_id = ${ctx.clinicId} AND v.local_date = d::date
-          LEFT JOIN report_day_rollups r ON r.clinic_id = ${ctx.clinicId} AND r.report = ${rollup.report}
-            AND r.local_date = d::date AND r.version = coalesce(v.version, 0) AND r.fingerprint = ${fingerprint}
-          WHERE r.local_date IS NULL
-          ORDER BY d`,
+      storedDays(ctx, rollup, fingerprint, span, sql`r.local_date`, sql`WHERE r.local_date IS NULL`),
     )
   ).map((day) => day.date);
   const computed = await computeDays(db, ctx, rollup, fingerprint, missing);
