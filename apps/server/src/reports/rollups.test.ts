@@ -1,9 +1,9 @@
 import { queryRows } from '@tend/db';
 import { zReportQuery } from '@tend/domain';
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../test/harness';
-import { type DayRollup, eachRolledUpRow, groupRolledUpDays, histogramMedian } from './rollups';
+import { type DayRollup, eachRolledUpRow, groupRolledUpDays, histogramMedian, sumRolledUpDays } from './rollups';
 
 /**
  * The day versions behind the per-day report rollups (0021): each write touches its days, and
@@ -131,6 +131,62 @@ describe('eachRolledUpRow', () => {
       ]),
     );
     expect(byMonth).toHaveLength(4);
+  });
+});
+
+describe('sumRolledUpDays', () => {
+  it('sums the stored days in the database, and every day again when stored sums went while it summed', async () => {
+    const { clinicId } = await t.createClinic();
+    const dayRow = (day: SQL) =>
+      sql`jsonb_build_array(jsonb_build_object('provider', 'p', 'location', 'l', 'n', extract(day FROM ${day})::int))`;
+    const computed: string[][] = [];
+    // Set by the test: the next computation also takes away another day's stored sums, as new
+    // clinic rules stored by another request at that moment would.
+    let takeAway: string | null = null;
+    const rollup: DayRollup = {
+      report: 'test-sums',
+      days: (from, to) => {
+        computed.push([from, to]);
+        if (takeAway && from === to) {
+          const gone = takeAway;
+          takeAway = null;
+          return sql`UPDATE report_day_rollups SET fingerprint = 'other rules'
+            WHERE clinic_id = ${clinicId} AND report = 'test-sums' AND local_date = ${gone}::date
+            RETURNING ${from}::date AS local_date, ${dayRow(sql`${from}::date`)} AS sums`;
+        }
+        return sql`SELECT d::date AS local_date, ${dayRow(sql`d`)} AS sums
+          FROM generate_series(${from}::date, ${to}::date, interval '1 day') d`;
+      },
+    };
+    const sum = () =>
+      sumRolledUpDays(
+        t.database.db,
+        { clinicId },
+        rollup,
+        'UTC',
+        { from: '2031-01-01', to: '2031-01-31' },
+        ['n'],
+        'provider',
+        {},
+      );
+    const january = (31 * 32) / 2;
+
+    expect(await sum()).toEqual(new Map([['p', { n: january }]]));
+    expect(computed).toEqual([['2031-01-01', '2031-01-31']]);
+    computed.length = 0;
+    expect(await sum()).toEqual(new Map([['p', { n: january }]]));
+    expect(computed, 'stored days are summed, not computed').toEqual([]);
+
+    // The 10th changed: computed again; meanwhile the 20th's stored sums go. The count of the
+    // days summed shows it, and every day is read again (the 20th computed) instead of a total
+    // without the 20th.
+    await t.database.db.execute(sql`SELECT touch_report_days(${clinicId}::uuid, ARRAY['2031-01-10'::date])`);
+    takeAway = '2031-01-20';
+    expect(await sum()).toEqual(new Map([['p', { n: january }]]));
+    expect(computed).toEqual([
+      ['2031-01-10', '2031-01-10'],
+      ['2031-01-20', '2031-01-20'],
+    ]);
   });
 });
 

@@ -138,8 +138,9 @@ async function computeDays(
  * which as JavaScript objects took 1.2 s of the server's CPU and hundreds of MB; summed here by
  * name, 0.33 s (generic `jsonb_each` over every field: 2.5 s). Days not stored, or changed since
  * they were, are computed as `eachRolledUpRow` computes them (on a read replica: stored by the primary
- * in the background) and added here. A second statement counts the stored days summed: a day whose
- * stored sums went meanwhile (new clinic rules) sends the whole span through `eachRolledUpRow`.
+ * in the background) and added here. The statement that sums also counts the stored days it summed:
+ * a day whose stored sums went meanwhile (new clinic rules) sends the whole span through
+ * `eachRolledUpRow`.
  */
 export async function sumRolledUpDays<Field extends string>(
   db: Db,
@@ -166,18 +167,21 @@ export async function sumRolledUpDays<Field extends string>(
     fields.map((field) => sql`coalesce(sum((x->>${field})::bigint), 0) AS ${sql.identifier(field)}`),
     sql`, `,
   );
-  const [[{ days }], rows] = await Promise.all([
-    queryRows<{ days: number }>(db, sql`SELECT count(*)::int AS days FROM report_day_rollups r WHERE ${stored}`),
-    queryRows<{ key: string | null } & Record<Field, string | number>>(
-      db,
-      sql`SELECT ${by ? sql`x->>${by}` : sql`NULL::text`} AS key, ${sums}
-          FROM report_day_rollups r CROSS JOIN LATERAL jsonb_array_elements(r.sums) x
-          WHERE ${stored}
+  // The days summed are counted by the same statement, so from the same snapshot as the sums.
+  const rows = await queryRows<{ days: number; found: boolean | null; key: string | null } & Record<Field, unknown>>(
+    db,
+    sql`WITH stored AS (SELECT r.sums FROM report_day_rollups r WHERE ${stored}),
+        groups AS (
+          SELECT ${by ? sql`x->>${by}` : sql`NULL::text`} AS key, true AS found, ${sums}
+          FROM stored r CROSS JOIN LATERAL jsonb_array_elements(r.sums) x
+          WHERE true
             ${filter.locationId ? sql`AND x->>'location' = ${filter.locationId}` : sql``}
             ${filter.providerId ? sql`AND x->>'provider' = ${filter.providerId}` : sql``}
-          GROUP BY 1`,
-    ),
-  ]);
+          GROUP BY 1)
+      SELECT (SELECT count(*)::int FROM stored) AS days, g.*
+      FROM (SELECT 1) one LEFT JOIN groups g ON true`,
+  );
+  const days = Number(rows[0].days);
   const groups = new Map<string | null, Record<Field, number>>();
   const add = (key: string | null, values: Partial<Record<Field, unknown>>) => {
     if (by && key === null) return;
@@ -196,7 +200,7 @@ export async function sumRolledUpDays<Field extends string>(
     await eachRolledUpRow(db, ctx, rollup, fingerprint, span, addRow);
     return groups;
   }
-  for (const row of rows) add(row.key, row);
+  for (const row of rows) if (row.found) add(row.key, row);
   for (const day of computed) for (const row of day.sums) addRow(row);
   return groups;
 }
