@@ -190,6 +190,40 @@ describe('sumRolledUpDays', () => {
   });
 });
 
+describe('sumRolledUpDays over a long history', () => {
+  it('computes and stores the missing days a quarter at a time, then sums them in the database', async () => {
+    const { clinicId } = await t.createClinic();
+    const computed: string[][] = [];
+    const rollup: DayRollup = {
+      report: 'test-history',
+      days: (from, to) => {
+        computed.push([from, to]);
+        return sql`SELECT d::date AS local_date,
+            jsonb_build_array(jsonb_build_object('provider', 'p', 'location', 'l', 'n', extract(day FROM d)::int)) AS sums
+          FROM generate_series(${from}::date, ${to}::date, interval '1 day') d`;
+      },
+    };
+    const span = { from: '2031-01-01', to: '2031-07-19' };
+    const days = Array.from({ length: 200 }, (_, i) => new Date(Date.UTC(2031, 0, 1 + i)));
+    const expected = days.reduce((total, day) => total + day.getUTCDate(), 0);
+    const sum = () => sumRolledUpDays(t.database.db, { clinicId }, rollup, 'UTC', span, ['n'], null, {});
+    expect(await sum()).toEqual(new Map([[null, { n: expected }]]));
+    expect(computed).toEqual([
+      ['2031-01-01', '2031-04-01'],
+      ['2031-04-02', '2031-07-01'],
+      ['2031-07-02', '2031-07-19'],
+    ]);
+    const [{ stored }] = await queryRows<{ stored: number }>(
+      t.database.db,
+      sql`SELECT count(*)::int AS stored FROM report_day_rollups WHERE clinic_id = ${clinicId} AND report = 'test-history'`,
+    );
+    expect(stored).toBe(200);
+    computed.length = 0;
+    expect(await sum()).toEqual(new Map([[null, { n: expected }]]));
+    expect(computed).toEqual([]);
+  });
+});
+
 describe('histogramMedian', () => {
   it('is percentile_cont(0.5) of the values the histogram counts', () => {
     expect(histogramMedian({})).toBeNull();

@@ -104,9 +104,17 @@ function storedDays(
 }
 
 /**
- * The rollup rows of the days `missing` (ascending), computed all at once over their span and
- * stored for the next read — on a read replica computed from its rows and stored by the primary in
- * the background.
+ * The most days one statement computes: a long history (the Day sheet's A/R at start on a clinic
+ * network migrated to Tend: 1,700 days, minutes of work) is computed and stored a quarter at a
+ * time, so that what was computed stays stored when the request ends early.
+ */
+const DAYS_PER_COMPUTATION = 91;
+
+/**
+ * The rollup rows of the days `missing` (ascending), computed over their spans (at most
+ * DAYS_PER_COMPUTATION days each) and stored for the next read — on a read replica computed from
+ * its rows and stored by the primary in the background. `answer: false` only stores them (on the
+ * primary; a replica answers them anyway).
  */
 async function computeDays(
   db: Db,
@@ -114,18 +122,31 @@ async function computeDays(
   rollup: DayRollup,
   fingerprint: string,
   missing: string[],
+  answer = true,
 ): Promise<Array<{ date: string; sums: RollupRow[] }>> {
-  if (missing.length === 0) return [];
-  const first = missing[0];
-  const last = missing[missing.length - 1];
   const inRange = new Set(missing);
   const primary = primaryOf(db);
-  let computed: Array<{ date: string; sums: RollupRow[] }>;
-  if (primary) {
-    computed = await queryRows(db, sql`SELECT local_date::text AS date, sums FROM (${rollup.days(first, last)}) c`);
-    storeInBackground(primary, ctx, rollup, fingerprint, first, last);
-  } else {
-    computed = await queryRows(db, storeDays(ctx, rollup, fingerprint, first, last));
+  const computed: Array<{ date: string; sums: RollupRow[] }> = [];
+  for (let k = 0; k < missing.length; ) {
+    const first = missing[k];
+    const limit = addDaysTo(first, DAYS_PER_COMPUTATION - 1);
+    while (k < missing.length && missing[k] <= limit) k += 1;
+    const last = missing[k - 1];
+    if (primary) {
+      computed.push(
+        ...(await queryRows<{ date: string; sums: RollupRow[] }>(
+          db,
+          sql`SELECT local_date::text AS date, sums FROM (${rollup.days(first, last)}) c`,
+        )),
+      );
+      storeInBackground(primary, ctx, rollup, fingerprint, first, last);
+    } else {
+      const stored = await queryRows<{ date: string; sums?: RollupRow[] }>(
+        db,
+        storeDays(ctx, rollup, fingerprint, first, last, answer),
+      );
+      if (answer) computed.push(...(stored as Array<{ date: string; sums: RollupRow[] }>));
+    }
   }
   return computed.filter((day) => inRange.has(day.date));
 }
@@ -137,8 +158,8 @@ async function computeDays(
  * sums the whole history before its range — on the bench network 1,726 days holding 429k rows,
  * which as JavaScript objects took 1.2 s of the server's CPU and hundreds of MB; summed here by
  * name, 0.33 s (generic `jsonb_each` over every field: 2.5 s). Days not stored, or changed since
- * they were, are computed as `eachRolledUpRow` computes them (on a read replica: stored by the primary
- * in the background) and added here. The statement that sums also counts the stored days it summed:
+ * they were, are computed and stored first, and summed with the others (on a read replica:
+ * computed as rows, added here, and stored by the primary in the background). The statement that sums also counts the stored days it summed:
  * a day whose stored sums went meanwhile (new clinic rules) sends the whole span through
  * `eachRolledUpRow`.
  */
@@ -159,10 +180,14 @@ export async function sumRolledUpDays<Field extends string>(
       storedDays(ctx, rollup, fingerprint, span, sql`r.local_date`, sql`WHERE r.local_date IS NULL`),
     )
   ).map((day) => day.date);
-  const computed = await computeDays(db, ctx, rollup, fingerprint, missing);
+  // On the primary the missing days are stored here and summed with the others in the database;
+  // a replica cannot store them: their rows come back and are added here.
+  const onReplica = primaryOf(db) !== undefined;
+  const computed = await computeDays(db, ctx, rollup, fingerprint, missing, onReplica);
+  const notStored = onReplica ? missing : [];
   const stored = sql`r.clinic_id = ${ctx.clinicId} AND r.report = ${rollup.report} AND r.fingerprint = ${fingerprint}
     AND r.local_date BETWEEN ${from}::date AND ${to}::date
-    AND NOT (r.local_date = ANY (string_to_array(${missing.join(',')}, ',')::date[]))`;
+    AND NOT (r.local_date = ANY (string_to_array(${notStored.join(',')}, ',')::date[]))`;
   const sums = sql.join(
     fields.map((field) => sql`coalesce(sum((x->>${field})::bigint), 0) AS ${sql.identifier(field)}`),
     sql`, `,
@@ -195,7 +220,7 @@ export async function sumRolledUpDays<Field extends string>(
     add(by ? (row[by] ?? null) : null, row as Partial<Record<Field, unknown>>);
   };
   const dayCount = Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000) + 1;
-  if (days + missing.length !== dayCount) {
+  if (days + notStored.length !== dayCount) {
     // Stored sums replaced under other rules meanwhile: every day through the rows.
     await eachRolledUpRow(db, ctx, rollup, fingerprint, span, addRow);
     return groups;
@@ -206,11 +231,19 @@ export async function sumRolledUpDays<Field extends string>(
 }
 
 /**
- * Computes the days `first`…`last` and stores them, answering the stored rows. The sums and the
+ * Computes the days `first`…`last` and stores them, answering the stored rows (only their dates
+ * without `answer`). The sums and the
  * days' versions are read by one statement, so from one snapshot: a change committed after it
  * bumps the version past the one stored, and its day is computed again.
  */
-function storeDays(ctx: ClinicScope, rollup: DayRollup, fingerprint: string, first: string, last: string): SQL {
+function storeDays(
+  ctx: ClinicScope,
+  rollup: DayRollup,
+  fingerprint: string,
+  first: string,
+  last: string,
+  answer = true,
+): SQL {
   return sql`WITH computed AS (${rollup.days(first, last)}),
       versions AS (
         SELECT local_date, version FROM report_day_versions
@@ -223,7 +256,7 @@ function storeDays(ctx: ClinicScope, rollup: DayRollup, fingerprint: string, fir
     LEFT JOIN computed c ON c.local_date = d::date
     ON CONFLICT (clinic_id, report, local_date) DO UPDATE
       SET version = excluded.version, fingerprint = excluded.fingerprint, sums = excluded.sums
-    RETURNING local_date::text AS date, sums`;
+    RETURNING local_date::text AS date${answer ? sql`, sums` : sql``}`;
 }
 
 /** The spans being stored in the background (a clinic's report's days), each once at a time. */
