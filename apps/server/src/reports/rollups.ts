@@ -58,7 +58,10 @@ export async function eachRolledUpRow(
     // biome-ignore lint/complexity/useMathMinMax: ISO dates are strings, which Math.min would turn into NaN.
     const last = end < span.to ? end : span.to;
     for (const day of await rolledUpDays(db, ctx, rollup, fingerprint, first, last)) {
-      for (const row of day.sums) visit(Object.assign(row, { date: day.date }));
+      for (const row of day.sums) {
+        (row as RollupRow & { date: string }).date = day.date;
+        visit(row as RollupRow & { date: string });
+      }
     }
   }
 }
@@ -279,15 +282,20 @@ function storeInBackground(
     .finally(() => storing.delete(key));
 }
 
-/** Adds `row`'s numbers and histograms into `into` (its provider, location and key are not sums). */
+/**
+ * Adds `row`'s numbers and histograms into `into` (its provider, location and key are not sums).
+ * `for…in` rather than `Object.entries`: a year of a network's rows is ≈180,000 rows here, and an
+ * array of entries per row was most of the garbage.
+ */
 function addInto(into: Record<string, unknown>, row: RollupRow): void {
-  for (const [name, value] of Object.entries(row)) {
+  for (const name in row) {
     if (name === 'provider' || name === 'location' || name === 'key' || name === 'date') continue;
+    const value = row[name];
     if (typeof value === 'number') {
       into[name] = ((into[name] as number | undefined) ?? 0) + value;
     } else if (value && typeof value === 'object') {
       const histogram = ((into[name] as Histogram | undefined) ?? {}) as Histogram;
-      for (const [bucket, count] of Object.entries(value)) histogram[bucket] = (histogram[bucket] ?? 0) + count;
+      for (const bucket in value) histogram[bucket] = (histogram[bucket] ?? 0) + value[bucket];
       into[name] = histogram;
     }
   }
