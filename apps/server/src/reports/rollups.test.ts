@@ -76,20 +76,25 @@ describe('report day versions', () => {
   });
 });
 
+/** A rollup of one row a day, its `n` the day of the month; `computed` records the spans computed. */
+function dayOfMonthRollup(report: string): { rollup: DayRollup; computed: string[][] } {
+  const computed: string[][] = [];
+  const rollup: DayRollup = {
+    report,
+    days: (from, to) => {
+      computed.push([from, to]);
+      return sql`SELECT d::date AS local_date,
+          jsonb_build_array(jsonb_build_object('provider', 'p', 'location', 'l', 'n', extract(day FROM d)::int)) AS sums
+        FROM generate_series(${from}::date, ${to}::date, interval '1 day') d`;
+    },
+  };
+  return { rollup, computed };
+}
+
 describe('eachRolledUpRow', () => {
   it('visits every day of a long span once, reading a month at a time and computing only the days not stored or changed', async () => {
     const { clinicId } = await t.createClinic();
-    // One row a day, its `n` the day of the month; `computed` records the spans computed.
-    const computed: string[][] = [];
-    const rollup: DayRollup = {
-      report: 'test-days',
-      days: (from, to) => {
-        computed.push([from, to]);
-        return sql`SELECT d::date AS local_date,
-            jsonb_build_array(jsonb_build_object('provider', 'p', 'location', 'l', 'n', extract(day FROM d)::int)) AS sums
-          FROM generate_series(${from}::date, ${to}::date, interval '1 day') d`;
-      },
-    };
+    const { rollup, computed } = dayOfMonthRollup('test-days');
     const span = { from: '2031-01-01', to: '2031-03-31' };
     const read = async () => {
       const dates: string[] = [];
@@ -193,16 +198,7 @@ describe('sumRolledUpDays', () => {
 describe('sumRolledUpDays over a long history', () => {
   it('computes and stores the missing days a quarter at a time, then sums them in the database', async () => {
     const { clinicId } = await t.createClinic();
-    const computed: string[][] = [];
-    const rollup: DayRollup = {
-      report: 'test-history',
-      days: (from, to) => {
-        computed.push([from, to]);
-        return sql`SELECT d::date AS local_date,
-            jsonb_build_array(jsonb_build_object('provider', 'p', 'location', 'l', 'n', extract(day FROM d)::int)) AS sums
-          FROM generate_series(${from}::date, ${to}::date, interval '1 day') d`;
-      },
-    };
+    const { rollup, computed } = dayOfMonthRollup('test-history');
     const span = { from: '2031-01-01', to: '2031-07-19' };
     const days = Array.from({ length: 200 }, (_, i) => new Date(Date.UTC(2031, 0, 1 + i)));
     const expected = days.reduce((total, day) => total + day.getUTCDate(), 0);
