@@ -37,10 +37,10 @@ const DAYS_PER_READ = 31;
 
 /**
  * Calls `visit` with the rollup rows of every day of `from`…`to`: the stored ones still valid, and
- * the others computed (a read's missing days at once, over their span) and stored for the next
- * read — on a read replica computed from its rows and stored by the primary in the background.
- * `fingerprint` names the clinic rules the sums depend on (time zone, grace period…): stored sums
- * computed under other rules are not used. The days are read a month at a time, so that only a
+ * the others computed (`computeDays`) and stored for the next read — on a read replica computed
+ * from its rows and stored by the primary in the background. `fingerprint` names the clinic rules
+ * the sums depend on (time zone, grace period…): stored sums computed under other rules are not
+ * used. The days are read a month at a time, so that only a
  * month of rows is in the server at once: a year of a clinic network's rollups read whole was
  * ≈150 MB of objects, and the heap they grew stayed with the process (docs/performance.md). Each
  * row is visited once, with its day's `date`; the callback may keep it.
@@ -162,9 +162,9 @@ async function computeDays(
  * which as JavaScript objects took 1.2 s of the server's CPU and hundreds of MB; summed here by
  * name, 0.33 s (generic `jsonb_each` over every field: 2.5 s). Days not stored, or changed since
  * they were, are computed and stored first, and summed with the others (on a read replica:
- * computed as rows, added here, and stored by the primary in the background). The statement that sums also counts the stored days it summed:
- * a day whose stored sums went meanwhile (new clinic rules) sends the whole span through
- * `eachRolledUpRow`.
+ * computed as rows, added here, and stored by the primary in the background). The statement that
+ * sums also counts the stored days it summed: a day whose stored sums went meanwhile (new clinic
+ * rules) sends the whole span through `eachRolledUpRow`.
  */
 export async function sumRolledUpDays<Field extends string>(
   db: Db,
@@ -235,9 +235,9 @@ export async function sumRolledUpDays<Field extends string>(
 
 /**
  * Computes the days `first`…`last` and stores them, answering the stored rows (only their dates
- * without `answer`). The sums and the
- * days' versions are read by one statement, so from one snapshot: a change committed after it
- * bumps the version past the one stored, and its day is computed again.
+ * without `answer`). The sums and the days' versions are read by one statement, so from one
+ * snapshot: a change committed after it bumps the version past the one stored, and its day is
+ * computed again.
  */
 function storeDays(
   ctx: ClinicScope,
