@@ -18,7 +18,7 @@ import type { ClinicScope } from '../context';
 import { isoOrNull } from '../scheduling/shared';
 import { rowsColumns } from './columns';
 import { groupedRows } from './groups';
-import { type DayRollup, groupRolledUpDays, type Histogram, histogramMedian } from './rollups';
+import { groupRolledUpDays, type Histogram, histogramMedian, type SummableRollup } from './rollups';
 
 /**
  * The Appointments report (definitions in packages/domain/src/reports/appointments.ts), as SQL
@@ -86,7 +86,7 @@ const seconds = (from: SQLWrapper, to: SQLWrapper) => sql`extract(epoch from ${t
  * counts of each metric, the sums of lead and wait seconds, and a histogram of the lead in whole
  * days (for the median).
  */
-function appointmentDays(ctx: ClinicScope, clinic: ClinicRules): DayRollup {
+function appointmentDays(ctx: ClinicScope, clinic: ClinicRules): SummableRollup {
   const m = metricConditions(clinic);
   const lead = seconds(a.bookedAt, a.startAt);
   const wait = seconds(a.checkedInAt, a.startedAt);
@@ -106,6 +106,7 @@ function appointmentDays(ctx: ClinicScope, clinic: ClinicRules): DayRollup {
   const names = Object.keys(counts);
   return {
     report: 'appointments/1',
+    fields: { numbers: [...names, 'leadSeconds', 'waitSeconds'], histograms: ['leadDays'] },
     days: (from, to) => sql`
       SELECT g.local_date, jsonb_agg(jsonb_build_object(
           'provider', g.provider, 'location', g.location, 'leadSeconds', g.lead_seconds,

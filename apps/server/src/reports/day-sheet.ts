@@ -15,7 +15,7 @@ import { type SQL, sql } from 'drizzle-orm';
 import type { ClinicScope } from '../context';
 import { rowsColumns } from './columns';
 import { type ClinicRange, clinicRange, groupedRows } from './groups';
-import { type DayRollup, groupRolledUpDays, sumRolledUpDays } from './rollups';
+import { groupRolledUpDays, type SummableRollup, sumRolledUpDays } from './rollups';
 
 /**
  * The Day sheet (definitions and the dating of each entry in packages/domain/src/reports/day-sheet.ts):
@@ -85,9 +85,10 @@ function entriesOf(metric: DaySheetMetric, range: Range): SQL {
  * as in the figures. A day's entries change only by postings dated that day (a charge, its void,
  * an allocation, an adjustment: each bumps its day, 0025).
  */
-function entryDays(clinicId: string, timezone: string): DayRollup {
+function entryDays(clinicId: string, timezone: string): SummableRollup {
   return {
     report: 'day-sheet/1',
+    fields: { numbers: SUMS },
     days: (from, to) => {
       const range: Range = {
         clinicId,
@@ -128,7 +129,7 @@ function entryDays(clinicId: string, timezone: string): DayRollup {
 async function arAtStart(
   db: Db,
   ctx: ClinicScope,
-  rollup: DayRollup,
+  rollup: SummableRollup,
   query: ReportQuery,
   timezone: string,
   dimension: 'provider' | 'location' | null,
@@ -140,9 +141,12 @@ async function arAtStart(
   const starts = new Map<string, number>();
   if (!first?.day || first.day >= query.from) return starts;
   const span = { from: first.day, to: addDaysTo(query.from, -1) };
-  const before = await sumRolledUpDays(db, ctx, rollup, timezone, span, SUMS, dimension, query);
-  if (!dimension) starts.set('all', 0);
-  for (const [key, sums] of before) starts.set(key ?? 'all', changesOf(sums).netChangeCents);
+  const before = await sumRolledUpDays<Sums>(db, ctx, rollup, timezone, span, dimension, query);
+  for (const sums of before) {
+    if (dimension ? sums.period !== null : sums.period === null) {
+      starts.set(sums.period ?? 'all', changesOf(sums).netChangeCents);
+    }
+  }
   return starts;
 }
 

@@ -23,7 +23,7 @@ import type { ClinicScope } from '../context';
 import { isoOrNull } from '../scheduling/shared';
 import { rowsColumns } from './columns';
 import { groupedRows } from './groups';
-import { type DayRollup, eachRolledUpRow, rollupGroups } from './rollups';
+import { type SummableRollup, type SummedGroup, sumRolledUpDays } from './rollups';
 
 /**
  * The Reminders report (definitions in packages/domain/src/reports/reminders.ts), about the
@@ -160,7 +160,7 @@ type ReminderSums = Record<(typeof SUMS)[number], number>;
  * first reminder and messages. A rule's "reminded" comes from its rows, "not reminded" (no
  * reminder of any rule) always from the `*` rows — as the report defines them.
  */
-function reminderDays(ctx: ClinicScope, timezone: string): DayRollup {
+function reminderDays(ctx: ClinicScope, timezone: string): SummableRollup {
   const column = (name: string) => sql.identifier(name);
   const c = appointmentConditions(sql`x.first_sent`, sql`x.any_sent`);
   const counts: Record<string, SQL> = {
@@ -177,6 +177,7 @@ function reminderDays(ctx: ClinicScope, timezone: string): DayRollup {
   };
   return {
     report: 'reminders/1',
+    fields: { numbers: SUMS },
     days: (from, to) => {
       const range = inRange(ctx, timezone, { from, to, group: 'day' });
       return sql`
@@ -231,19 +232,30 @@ function reminderDays(ctx: ClinicScope, timezone: string): DayRollup {
 export async function remindersReport(db: Db, ctx: ClinicScope, query: ReportQuery) {
   const timezone = await clinicTimezone(db, ctx);
   const byRule = query.group === 'rule';
+  // Each rule's sums apart (key: the rule), and every appointment once (key `*`): by period,
+  // provider or location, or by rule the totals of each rule.
+  const sums = await sumRolledUpDays<ReminderSums>(
+    db,
+    ctx,
+    reminderDays(ctx, timezone),
+    timezone,
+    query,
+    byRule ? null : query.group,
+    {
+      ...query,
+      byKey: true,
+    },
+  );
+  type Row = SummedGroup<ReminderSums>;
+  const ofKey = (key: string) => sums.filter((row) => row.key === key);
   // Reminded and messages: of the rule asked for, else of any rule (each appointment once); by
   // rule, each rule's rows on their own.
-  const perRuleGroups = rollupGroups<ReminderSums>(query);
-  const remindedGroups = rollupGroups<ReminderSums>(byRule ? { ...query, group: 'day' } : query);
-  const overallGroups = rollupGroups<ReminderSums>(byRule ? { ...query, group: 'day' } : query);
-  await eachRolledUpRow(db, ctx, reminderDays(ctx, timezone), timezone, query, (row) => {
-    if (row.key === '*') overallGroups.add(row);
-    if (query.ruleId ? row.key === query.ruleId : row.key === '*') remindedGroups.add(row);
-    if (byRule && (query.ruleId ? row.key === query.ruleId : row.key !== '*')) perRuleGroups.add(row);
-  });
-  const [perRule, reminded, overall] = [perRuleGroups.rows(), remindedGroups.rows(), overallGroups.rows()];
+  const overall = ofKey('*');
+  const reminded = ofKey(query.ruleId ?? '*');
+  const perRule = sums
+    .filter((row) => row.period === null && (query.ruleId ? row.key === query.ruleId : row.key !== '*'))
+    .map((row) => ({ ...row, period: row.key ?? null }));
   const notRemindedOf = new Map(overall.map((row) => [row.period, row]));
-  type Row = Partial<ReminderSums> & { period: string | null };
   const withNotReminded = (row: Row): Row => {
     const other = notRemindedOf.get(row.period);
     return {

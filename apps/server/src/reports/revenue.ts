@@ -305,7 +305,7 @@ export async function revenueReport(db: Db, ctx: ClinicScope, query: ReportQuery
   // Collections by provider, location or service are the allocations, else the payments.
   const unused = byAllocation(query) ? 'payments' : 'allocations';
   const service = query.serviceCode?.toUpperCase();
-  const groups = rollupGroups<Sums>(query);
+  const groups = rollupGroups<Sums>(query.group, query);
   await eachRolledUpRow(db, ctx, revenueDays(ctx.clinicId, timezone, dimensions), timezone, query, (rollupRow) => {
     const row = rollupRow as RevenueRow;
     if (row.source === unused) return;

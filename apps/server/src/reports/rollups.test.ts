@@ -1,9 +1,17 @@
 import { queryRows } from '@tend/db';
-import { zReportQuery } from '@tend/domain';
+import { REPORT_GROUPS, zReportQuery } from '@tend/domain';
 import { type SQL, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../test/harness';
-import { type DayRollup, eachRolledUpRow, groupRolledUpDays, histogramMedian, sumRolledUpDays } from './rollups';
+import {
+  type DayRollup,
+  eachRolledUpRow,
+  groupRolledUpDays,
+  histogramMedian,
+  rollupGroups,
+  type SummableRollup,
+  sumRolledUpDays,
+} from './rollups';
 
 /**
  * The day versions behind the per-day report rollups (0021): each write touches its days, and
@@ -77,10 +85,11 @@ describe('report day versions', () => {
 });
 
 /** A rollup of one row a day, its `n` the day of the month; `computed` records the spans computed. */
-function dayOfMonthRollup(report: string): { rollup: DayRollup; computed: string[][] } {
+function dayOfMonthRollup(report: string): { rollup: SummableRollup; computed: string[][] } {
   const computed: string[][] = [];
-  const rollup: DayRollup = {
+  const rollup: SummableRollup = {
     report,
+    fields: { numbers: ['n'] },
     days: (from, to) => {
       computed.push([from, to]);
       return sql`SELECT d::date AS local_date,
@@ -148,8 +157,9 @@ describe('sumRolledUpDays', () => {
     // Set by the test: the next computation also takes away another day's stored sums, as new
     // clinic rules stored by another request at that moment would.
     let takeAway: string | null = null;
-    const rollup: DayRollup = {
+    const rollup: SummableRollup = {
       report: 'test-sums',
+      fields: { numbers: ['n'] },
       days: (from, to) => {
         computed.push([from, to]);
         if (takeAway && from === to) {
@@ -170,16 +180,21 @@ describe('sumRolledUpDays', () => {
         rollup,
         'UTC',
         { from: '2031-01-01', to: '2031-01-31' },
-        ['n'],
         'provider',
         {},
       );
     const january = (31 * 32) / 2;
 
-    expect(await sum()).toEqual(new Map([['p', { n: january }]]));
+    expect(await sum()).toEqual([
+      { period: null, n: january },
+      { period: 'p', n: january },
+    ]);
     expect(computed).toEqual([['2031-01-01', '2031-01-31']]);
     computed.length = 0;
-    expect(await sum()).toEqual(new Map([['p', { n: january }]]));
+    expect(await sum()).toEqual([
+      { period: null, n: january },
+      { period: 'p', n: january },
+    ]);
     expect(computed, 'stored days are summed, not computed').toEqual([]);
 
     // The 10th changed: computed again; meanwhile the 20th's stored sums go. The count of the
@@ -187,11 +202,72 @@ describe('sumRolledUpDays', () => {
     // without the 20th.
     await t.database.db.execute(sql`SELECT touch_report_days(${clinicId}::uuid, ARRAY['2031-01-10'::date])`);
     takeAway = '2031-01-20';
-    expect(await sum()).toEqual(new Map([['p', { n: january }]]));
+    expect(await sum()).toEqual([
+      { period: null, n: january },
+      { period: 'p', n: january },
+    ]);
     expect(computed).toEqual([
       ['2031-01-10', '2031-01-10'],
       ['2031-01-20', '2031-01-20'],
     ]);
+  });
+});
+
+describe('sumRolledUpDays and rollupGroups', () => {
+  it('sum the same numbers and merge the same histograms, by every group, filter and key', async () => {
+    const { clinicId } = await t.createClinic();
+    // Per day: providers p1, p2 at locations l1, l2 with keys a, b (p2 has no key a at l2), and a
+    // row of p3 with no location; `n` the day of the month, `w` a fraction, present on some rows
+    // only, `h` a histogram of the day mod 3 and a fixed bucket, `none` a histogram no row has.
+    const rollup: SummableRollup = {
+      report: 'test-groups',
+      fields: { numbers: ['n', 'w', 'absent'], histograms: ['h', 'none'] },
+      days: (from, to) => sql`SELECT d::date AS local_date, jsonb_agg(row) AS sums
+        FROM generate_series(${from}::date, ${to}::date, interval '1 day') d
+        CROSS JOIN LATERAL (
+          SELECT jsonb_build_object('provider', p, 'location', l, 'key', k, 'n', extract(day FROM d)::int,
+              'h', jsonb_build_object((extract(day FROM d)::int % 3)::text, 1, 'x', 2))
+            || CASE WHEN k = 'a' THEN jsonb_build_object('w', 0.25) ELSE '{}'::jsonb END AS row
+          FROM unnest(ARRAY['p1', 'p2']) p, unnest(ARRAY['l1', 'l2']) l, unnest(ARRAY['a', 'b']) k
+          WHERE NOT (p = 'p2' AND l = 'l2' AND k = 'a')
+          UNION ALL
+          SELECT jsonb_build_object('provider', 'p3', 'key', 'b', 'n', 100)) rows
+        GROUP BY d`,
+    };
+    // Across a month's end and weeks cut by the range (2031-02-05 is a Wednesday).
+    const span = { from: '2031-02-05', to: '2031-03-12' };
+    const sorted = <T extends { period: string | null; key?: string | null }>(rows: T[]) =>
+      [...rows].sort((x, y) => `${x.key ?? ''} ${x.period ?? ''}`.localeCompare(`${y.key ?? ''} ${y.period ?? ''}`));
+    const filters = [{}, { providerId: 'p2' }, { locationId: 'l2', byKey: true }, { byKey: true }];
+    for (const group of [...REPORT_GROUPS, null]) {
+      for (const filter of filters) {
+        const inDatabase = await sumRolledUpDays(t.database.db, { clinicId }, rollup, 'UTC', span, group, filter);
+        const inServer = rollupGroups(group, filter);
+        await eachRolledUpRow(t.database.db, { clinicId }, rollup, 'UTC', span, inServer.add);
+        expect(sorted(inDatabase), `${group} ${JSON.stringify(filter)}`).toEqual(sorted(inServer.rows()));
+      }
+    }
+    // What the groups hold, checked by hand for a few.
+    const byWeek = await sumRolledUpDays<{ n: number; w: number; h: Record<string, number> }>(
+      t.database.db,
+      { clinicId },
+      rollup,
+      'UTC',
+      span,
+      'week',
+      { providerId: 'p1', locationId: 'l1' },
+    );
+    // The first week is cut by the range: Wednesday 5th to Sunday 9th, two rows a day (keys a, b).
+    expect(byWeek.find((row) => row.period === '2031-02-03')).toEqual({
+      period: '2031-02-03',
+      n: 2 * (5 + 6 + 7 + 8 + 9),
+      w: 5 * 0.25,
+      h: { 0: 2 * 2, 1: 2 * 1, 2: 2 * 2, x: 2 * 2 * 5 },
+    });
+    const byLocation = await sumRolledUpDays(t.database.db, { clinicId }, rollup, 'UTC', span, 'location', {});
+    expect(byLocation.map((row) => row.period).sort(), 'the row without a location is in the total only').toEqual(
+      ['l1', 'l2', null].sort(),
+    );
   });
 });
 
@@ -202,8 +278,8 @@ describe('sumRolledUpDays over a long history', () => {
     const span = { from: '2031-01-01', to: '2031-07-19' };
     const days = Array.from({ length: 200 }, (_, i) => new Date(Date.UTC(2031, 0, 1 + i)));
     const expected = days.reduce((total, day) => total + day.getUTCDate(), 0);
-    const sum = () => sumRolledUpDays(t.database.db, { clinicId }, rollup, 'UTC', span, ['n'], null, {});
-    expect(await sum()).toEqual(new Map([[null, { n: expected }]]));
+    const sum = () => sumRolledUpDays(t.database.db, { clinicId }, rollup, 'UTC', span, null, {});
+    expect(await sum()).toEqual([{ period: null, n: expected }]);
     expect(computed).toEqual([
       ['2031-01-01', '2031-04-01'],
       ['2031-04-02', '2031-07-01'],
@@ -215,7 +291,7 @@ describe('sumRolledUpDays over a long history', () => {
     );
     expect(stored).toBe(200);
     computed.length = 0;
-    expect(await sum()).toEqual(new Map([[null, { n: expected }]]));
+    expect(await sum()).toEqual([{ period: null, n: expected }]);
     expect(computed).toEqual([]);
   });
 });

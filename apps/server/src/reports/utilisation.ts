@@ -23,7 +23,7 @@ import { calendarsOfProviders } from '../scheduling/repository';
 import { appointmentItems } from './appointments';
 import { rowsColumns } from './columns';
 import { groupedRows } from './groups';
-import { type DayRollup, groupRolledUpDays } from './rollups';
+import { groupRolledUpDays, type SummableRollup } from './rollups';
 
 /**
  * The Provider utilisation report (definitions in packages/domain/src/reports/utilisation.ts).
@@ -152,10 +152,11 @@ async function availableMinutes(
 }
 
 /** Booked minutes, appointments and no-shows per clinic-local day × provider × location (rollups.ts). */
-function bookedDays(ctx: ClinicScope, timezone: string): DayRollup {
+function bookedDays(ctx: ClinicScope, timezone: string): SummableRollup {
   const m = metricConditions();
   return {
     report: 'utilisation/1',
+    fields: { numbers: ['minutes', 'appointments', 'noShows'] },
     days: (from, to) => sql`
       SELECT d.local_date, jsonb_agg(jsonb_build_object('provider', d.provider, 'location', d.location,
           'minutes', d.minutes, 'appointments', d.appointments, 'noShows', d.no_shows)) AS sums
