@@ -4,7 +4,6 @@ import { type SQL, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../test/harness';
 import {
-  type DayRollup,
   eachRolledUpRow,
   groupRolledUpDays,
   histogramMedian,
