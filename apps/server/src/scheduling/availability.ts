@@ -437,6 +437,7 @@ export async function openSlots(
   type: TypeRow,
   providerIds: string[],
   range: { from: number; to: number; locationId?: string | undefined; notBefore?: number },
+  earliestOnly = false,
 ): Promise<Slot[]> {
   if (!providerIds.length) return [];
   const need = (type.durationMinutes + type.bufferAfterMinutes) * MINUTE;
@@ -490,6 +491,8 @@ export async function openSlots(
         start: iso(new Date(slot.start)),
         end: iso(new Date(slot.end)),
       });
+      // `found` is in start order.
+      if (earliestOnly) break;
     }
   }
   return slots.sort((x, y) => x.start.localeCompare(y.start) || x.providerId.localeCompare(y.providerId));
@@ -506,7 +509,11 @@ export async function findSlots(db: Db, ctx: RequestContext, query: SlotsQuery):
   return { items };
 }
 
-/** The earliest open slot of the type across every provider who offers it, a week at a time. */
+/**
+ * The earliest open slot of the type across every provider who offers it: the first day, then a
+ * week at a time, each provider's earliest only. Across a clinic network's 250 providers a week of
+ * every provider's slots was tens of thousands of objects built to answer one (docs/performance.md).
+ */
 export async function findNextSlot(
   db: Db,
   ctx: RequestContext,
@@ -516,12 +523,9 @@ export async function findNextSlot(
   const providerIds = await providersOffering(db, ctx, type);
   const start = Math.max(query.from ? Date.parse(query.from) : Date.now(), Date.now());
   const horizon = start + NEXT_AVAILABLE_DAYS * DAY;
-  for (let from = start; from < horizon; from += 7 * DAY) {
-    const items = await openSlots(db, ctx, type, providerIds, {
-      from,
-      to: Math.min(from + 7 * DAY, horizon),
-      locationId: query.locationId,
-    });
+  for (let from = start, span = DAY; from < horizon; from += span, span = 7 * DAY) {
+    const to = Math.min(from + span, horizon);
+    const items = await openSlots(db, ctx, type, providerIds, { from, to, locationId: query.locationId }, true);
     if (items.length) return { slot: items[0] };
   }
   return { slot: null };

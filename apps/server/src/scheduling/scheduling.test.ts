@@ -456,6 +456,22 @@ describe('open slots', () => {
     });
     const after = await s.reception.get(`/api/slots/next?appointmentTypeId=${type.id}&from=${utc(MONDAY, '00:00')}`);
     expect(after.body.slot).toMatchObject({ providerId: late, start: utc(thursday, '15:00') });
+    // Searched from Thursday morning: the same day (the first span searched).
+    const sameDay = await s.reception.get(
+      `/api/slots/next?appointmentTypeId=${type.id}&from=${utc(thursday, '09:00')}`,
+    );
+    expect(sameDay.body.slot).toMatchObject({ providerId: late, start: utc(thursday, '15:00') });
+    // With Thursday full, the earliest is a week later, past the first day and the first week searched.
+    for (const time of ['15:00', '15:30']) {
+      await s.book({
+        patientId: await s.addPatient(),
+        providerId: late,
+        appointmentTypeId: type.id,
+        start: at(thursday, time),
+      });
+    }
+    const nextWeek = await s.reception.get(`/api/slots/next?appointmentTypeId=${type.id}&from=${utc(MONDAY, '00:00')}`);
+    expect(nextWeek.body.slot).toMatchObject({ providerId: early, start: utc('2030-01-17', '10:00') });
     expect(notOffering).not.toBe(late);
     const tooLong = await s.reception.get(
       `/api/slots?appointmentTypeId=${type.id}&from=${utc(MONDAY, '00:00')}&to=2030-04-01T00:00:00Z`,
