@@ -85,11 +85,7 @@ export async function arAging(db: Db, ctx: RequestContext, input: ArAgingQuery =
   const totals = await agingTotals(db, ctx.clinicId, asOf);
   const later = await hasLaterCharges(db, ctx.clinicId, asOf);
   const balances = patientBalances(ctx.clinicId, asOf, later);
-  // The page and the count each read every patient who owes: side by side (own connections on PostgreSQL).
-  const [page, count] = await Promise.all([
-    patientPage(db, balances, query, later),
-    patientCount(db, balances, query.patientQuery),
-  ]);
+  const { page, count } = await patientPage(db, balances, query, later);
   const split = await patientBuckets(
     db,
     ctx.clinicId,
@@ -161,44 +157,58 @@ function nameMatches(query: string | undefined): SQL | undefined {
 }
 
 /**
- * One page of the patients who owe, largest balance first, then by name. As of a past date
- * (`later`: owing charges dated after it) and without a name to match, the page lies among the
- * patients whose balance is at least the (offset + limit)-th largest (all of them if fewer owe):
- * only those have their names read, one by one, for the order's ties — not the whole patients
- * table joined to every patient who owes. Otherwise the rollup's index gives the balance order.
+ * One page of the patients who owe, largest balance first, then by name, and how many owe
+ * (matching the name query, if any). As of a past date (`later`: owing charges dated after it)
+ * and without a name to match, every patient's balance is computed once for both (the page and
+ * the count each computed it before), and the page lies among the patients whose balance is at
+ * least the (offset + limit)-th largest (all of them if fewer owe): only those have their names
+ * read, one by one, for the order's ties — not the whole patients table joined to every patient
+ * who owes. Otherwise the rollup's index gives the balance order.
  */
 async function patientPage(db: Db, balances: SQL, query: PageQuery, later: boolean) {
   const named = nameMatches(query.patientQuery);
   if (named || !later) {
-    return queryRows<{ id: string; name: string }>(
-      db,
-      sql`SELECT o.patient_id::text AS id, p.given_name || ' ' || p.family_name AS name
-          FROM (${balances}) o JOIN patients p ON p.id = o.patient_id
-          WHERE ${named ?? sql`TRUE`}
-          ORDER BY o.total DESC, p.given_name || ' ' || p.family_name, o.patient_id
-          LIMIT ${query.patientLimit} OFFSET ${query.patientOffset}`,
-    );
+    // Side by side (own connections on PostgreSQL).
+    const [page, count] = await Promise.all([
+      queryRows<{ id: string; name: string }>(
+        db,
+        sql`SELECT o.patient_id::text AS id, p.given_name || ' ' || p.family_name AS name
+            FROM (${balances}) o JOIN patients p ON p.id = o.patient_id
+            WHERE ${named ?? sql`TRUE`}
+            ORDER BY o.total DESC, p.given_name || ' ' || p.family_name, o.patient_id
+            LIMIT ${query.patientLimit} OFFSET ${query.patientOffset}`,
+      ),
+      patientCount(db, balances, named),
+    ]);
+    return { page, count };
   }
   // The planner prices the name lookups for every patient who owes (it cannot know how few pass
   // the cut), which crosses jit_above_cost: compiling took ≈0.5 s of a 0.66 s query.
-  return queryRowsWithoutJit<{ id: string; name: string }>(
+  const rows = await queryRowsWithoutJit<{ id: string | null; name: string | null; count: number | string }>(
     db,
     sql`WITH o AS MATERIALIZED (${balances}),
         cut AS (SELECT o.total FROM o ORDER BY o.total DESC
-                LIMIT 1 OFFSET ${query.patientOffset + query.patientLimit - 1})
-        SELECT t.patient_id::text AS id, t.name FROM (
-          SELECT o.patient_id, o.total,
-            (SELECT p.given_name || ' ' || p.family_name FROM patients p WHERE p.id = o.patient_id) AS name
-          FROM o WHERE o.total >= ALL (SELECT cut.total FROM cut)) t
-        WHERE t.name IS NOT NULL
-        ORDER BY t.total DESC, t.name, t.patient_id
-        LIMIT ${query.patientLimit} OFFSET ${query.patientOffset}`,
+                LIMIT 1 OFFSET ${query.patientOffset + query.patientLimit - 1}),
+        page AS (
+          SELECT t.patient_id, t.total, t.name FROM (
+            SELECT o.patient_id, o.total,
+              (SELECT p.given_name || ' ' || p.family_name FROM patients p WHERE p.id = o.patient_id) AS name
+            FROM o WHERE o.total >= ALL (SELECT cut.total FROM cut)) t
+          WHERE t.name IS NOT NULL
+          ORDER BY t.total DESC, t.name, t.patient_id
+          LIMIT ${query.patientLimit} OFFSET ${query.patientOffset})
+      SELECT c.count, page.patient_id::text AS id, page.name
+      FROM (SELECT count(*) AS count FROM o) c LEFT JOIN page ON true
+      ORDER BY page.total DESC, page.name, page.patient_id`,
   );
+  return {
+    page: rows.filter((row) => row.id !== null) as Array<{ id: string; name: string }>,
+    count: Number(rows[0].count),
+  };
 }
 
-/** How many patients owe (matching the name query, if any). */
-async function patientCount(db: Db, balances: SQL, patientQuery: string | undefined) {
-  const named = nameMatches(patientQuery);
+/** How many patients owe (matching the name query `named`, if any). */
+async function patientCount(db: Db, balances: SQL, named: SQL | undefined) {
   const [row] = await queryRows<{ count: number | string }>(
     db,
     named
