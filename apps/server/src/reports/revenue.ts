@@ -15,7 +15,7 @@ import { eq, type SQL, sql } from 'drizzle-orm';
 import type { ClinicScope } from '../context';
 import { rowsColumns } from './columns';
 import { groupedRows } from './groups';
-import { type DayRollup, eachRolledUpRow, type RollupRow, rollupGroups } from './rollups';
+import { type SummableRollup, sumRolledUpDays } from './rollups';
 
 /**
  * The Revenue report (definitions in packages/domain/src/reports/revenue.ts): the sums of per-day
@@ -233,7 +233,7 @@ function dimensionsOf(query: ReportQuery): Dimension[] {
  * `payments` the payments received (with no provider or location: `''`; not kept by service, as
  * collections by service are allocations). Each is the same FROM/WHERE as the drill-down's.
  */
-function revenueDays(clinicId: string, timezone: string, dimensions: Dimension[]): DayRollup {
+function revenueDays(clinicId: string, timezone: string, dimensions: Dimension[]): SummableRollup {
   const byPayer = dimensions.includes('payer');
   const byService = dimensions.includes('service');
   const keys = (source: Source) => sql`${source.keys.provider}::text, ${source.keys.location}::text,
@@ -241,6 +241,7 @@ function revenueDays(clinicId: string, timezone: string, dimensions: Dimension[]
     ${byService ? sql`${source.keys.service}::text` : sql`NULL::text`}`;
   return {
     report: `revenue/1/${['provider', 'location', ...dimensions].join('+')}`,
+    fields: { numbers: ['charges', 'chargeCount', 'chargesCounted', 'adjustments', 'patient', 'insurer', 'refunds'] },
     days: (from, to) => {
       const scope = scopeIn(clinicId, timezone, { from, to, group: 'day' });
       const ch = chargeSource(scope, byPayer);
@@ -287,8 +288,6 @@ function revenueDays(clinicId: string, timezone: string, dimensions: Dimension[]
   };
 }
 
-type RevenueRow = RollupRow & { date: string; source: string; payer?: string; service?: string };
-
 interface Sums {
   charges: number;
   chargeCount: number;
@@ -305,16 +304,21 @@ export async function revenueReport(db: Db, ctx: ClinicScope, query: ReportQuery
   // Collections by provider, location or service are the allocations, else the payments.
   const unused = byAllocation(query) ? 'payments' : 'allocations';
   const service = query.serviceCode?.toUpperCase();
-  const groups = rollupGroups<Sums>(query.group, query);
-  await eachRolledUpRow(db, ctx, revenueDays(ctx.clinicId, timezone, dimensions), timezone, query, (rollupRow) => {
-    const row = rollupRow as RevenueRow;
-    if (row.source === unused) return;
-    if (query.payerId && row.payer !== query.payerId) return;
-    if (service && row.service?.toUpperCase() !== service) return;
-    row.key = query.group === 'payer' || query.group === 'service' ? row[query.group] : undefined;
-    groups.add(row);
-  });
-  const grouped = groups.rows();
+  const payerId = query.payerId;
+  const grouped = await sumRolledUpDays<Sums>(
+    db,
+    ctx,
+    revenueDays(ctx.clinicId, timezone, dimensions),
+    timezone,
+    query,
+    query.group,
+    {
+      ...query,
+      where: (field) => sql`${field('source')} <> ${unused}
+        ${payerId ? sql`AND ${field('payer')} = ${payerId}` : sql``}
+        ${service ? sql`AND upper(${field('service')}) = ${service}` : sql``}`,
+    },
+  );
 
   // Grouped by payer, a charge split between an insurer and its patient counts in both rows; the
   // total counts it once.

@@ -132,11 +132,22 @@ function storedDays(
  */
 const DAYS_PER_COMPUTATION = 91;
 
+/** The days `missing` (ascending) as spans of at most DAYS_PER_COMPUTATION days, each computed by one statement. */
+function spansOf(missing: string[]): Array<{ first: string; last: string }> {
+  const spans: Array<{ first: string; last: string }> = [];
+  for (let k = 0; k < missing.length; ) {
+    const first = missing[k];
+    const limit = addDaysTo(first, DAYS_PER_COMPUTATION - 1);
+    while (k < missing.length && missing[k] <= limit) k += 1;
+    spans.push({ first, last: missing[k - 1] });
+  }
+  return spans;
+}
+
 /**
- * The rollup rows of the days `missing` (ascending), computed over their spans (at most
- * DAYS_PER_COMPUTATION days each) and stored for the next read — on a read replica computed from
- * its rows and stored by the primary in the background. `answer: false` only stores them (on the
- * primary; a replica answers them anyway).
+ * The rollup rows of the days `missing` (ascending), computed span by span (`spansOf`) and stored
+ * for the next read — on a read replica computed from its rows and stored by the primary in the
+ * background.
  */
 async function computeDays(
   db: Db,
@@ -144,50 +155,44 @@ async function computeDays(
   rollup: DayRollup,
   fingerprint: string,
   missing: string[],
-  answer = true,
 ): Promise<Array<{ date: string; sums: RollupRow[] }>> {
   const inRange = new Set(missing);
   const primary = primaryOf(db);
   const computed: Array<{ date: string; sums: RollupRow[] }> = [];
-  for (let k = 0; k < missing.length; ) {
-    const first = missing[k];
-    const limit = addDaysTo(first, DAYS_PER_COMPUTATION - 1);
-    while (k < missing.length && missing[k] <= limit) k += 1;
-    const last = missing[k - 1];
-    if (primary) {
-      computed.push(
-        ...(await queryRows<{ date: string; sums: RollupRow[] }>(
-          db,
-          sql`SELECT local_date::text AS date, sums FROM (${rollup.days(first, last)}) c`,
-        )),
-      );
-      storeInBackground(primary, ctx, rollup, fingerprint, first, last);
-    } else {
-      const stored = await queryRows<{ date: string; sums?: RollupRow[] }>(
+  for (const { first, last } of spansOf(missing)) {
+    computed.push(
+      ...(await queryRows<{ date: string; sums: RollupRow[] }>(
         db,
-        storeDays(ctx, rollup, fingerprint, first, last, answer),
-      );
-      if (answer) computed.push(...(stored as Array<{ date: string; sums: RollupRow[] }>));
-    }
+        primary
+          ? sql`SELECT local_date::text AS date, sums FROM (${rollup.days(first, last)}) c`
+          : storeDays(ctx, rollup, fingerprint, first, last),
+      )),
+    );
+    if (primary) storeInBackground(primary, ctx, rollup, fingerprint, first, last);
   }
   return computed.filter((day) => inRange.has(day.date));
 }
 
+/** How many times `sumRolledUpDays` sums from stored days before it computes every day itself. */
+const SUM_ATTEMPTS = 3;
+
 /**
  * The rollup rows of `span` summed in the database by `group` — a period's first date, a provider,
- * a location or a key (`null`: the total only) — with the total as the row of period `null`, and
- * with `byKey` each of these per rollup row `key` too: what a report's grouped SQL with
- * `grouping sets ((1), ())` answers. Rows outside the filter's provider and location are left
- * out, and so are rows without the group's provider, location or key (but not from the total).
+ * a location, a payer, a service or a key (`null`: the total only) — with the total as the row of
+ * period `null`, and with `byKey` each of these per rollup row `key` too: what a report's grouped
+ * SQL with `grouping sets ((1), ())` answers. Rows outside the filter's provider and location, or
+ * not matching its `where`, are left out, and so are rows without the group's value (but not from
+ * the total).
  *
  * Numbers are summed by name and histograms merged bucket by bucket (`rollup.fields`), so a year of
  * a clinic network's rows never comes into the server: as JavaScript objects 66,000–132,000 rows
  * took a second of its CPU and hundreds of MB of heap, which stayed with the process (the Day
  * sheet's A/R at start, 1,726 days holding 429,000 rows: 1.2 s in the server, 0.33 s here).
  * Days not stored, or changed since they were, are computed and stored first, then summed with the
- * others (on a read replica: computed as rows, added here, and stored by the primary in the
- * background). The statement that sums also counts the stored days it summed: a day whose stored
- * sums went meanwhile (new clinic rules) sends the whole span through `eachRolledUpRow`.
+ * others; a read replica, which cannot store, computes them in the summing statement (and the
+ * primary stores them in the background). The statement that sums also counts the stored days it
+ * summed: if stored sums went meanwhile (new clinic rules), it sums again, and the last attempt
+ * computes every day in the statement.
  */
 export async function sumRolledUpDays<Sums>(
   db: Db,
@@ -199,34 +204,63 @@ export async function sumRolledUpDays<Sums>(
   filter: RollupFilter,
 ): Promise<Array<SummedGroup<Sums>>> {
   const { from, to } = span;
-  const missing = (
-    await queryRows<{ date: string }>(
-      db,
-      storedDays(ctx, rollup, fingerprint, span, sql`r.local_date`, sql`WHERE r.local_date IS NULL`),
-    )
-  ).map((day) => day.date);
-  // On the primary the missing days are stored here and summed with the others in the database;
-  // a replica cannot store them: their rows come back and are added here.
-  const onReplica = primaryOf(db) !== undefined;
-  const computed = await computeDays(db, ctx, rollup, fingerprint, missing, onReplica);
-  const notStored = onReplica ? missing : [];
+  const primary = primaryOf(db);
+  const dayCount = Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000) + 1;
+  for (let attempt = 1; ; attempt += 1) {
+    const final = attempt === SUM_ATTEMPTS;
+    const missing = final
+      ? Array.from({ length: dayCount }, (_, day) => addDaysTo(from, day))
+      : (
+          await queryRows<{ date: string }>(
+            db,
+            storedDays(ctx, rollup, fingerprint, span, sql`r.local_date`, sql`WHERE r.local_date IS NULL`),
+          )
+        ).map((day) => day.date);
+    const inline = primary || final ? missing : [];
+    for (const { first, last } of final ? [] : spansOf(missing)) {
+      if (primary) storeInBackground(primary, ctx, rollup, fingerprint, first, last);
+      else await queryRows(db, storeDays(ctx, rollup, fingerprint, first, last, false));
+    }
+    const rows = await queryRows<SummedRow>(db, sumStatement(ctx, rollup, fingerprint, span, group, filter, inline));
+    if (Number(rows[0].days) + inline.length === dayCount) return summedGroups<Sums>(rows, rollup.fields, filter);
+  }
+}
+
+/**
+ * The statement of `sumRolledUpDays`: the stored days of `span` but those of `inline`, which it
+ * computes itself, summed by group; and how many stored days it summed (`days`, on every row).
+ */
+function sumStatement(
+  ctx: ClinicScope,
+  rollup: SummableRollup,
+  fingerprint: string,
+  span: { from: string; to: string },
+  group: ReportGroup | null,
+  filter: RollupFilter,
+  inline: string[],
+): SQL {
+  const dates = (days: string[]) => sql`string_to_array(${days.join(',')}, ',')::date[]`;
   const stored = sql`r.clinic_id = ${ctx.clinicId} AND r.report = ${rollup.report} AND r.fingerprint = ${fingerprint}
-    AND r.local_date BETWEEN ${from}::date AND ${to}::date
-    AND NOT (r.local_date = ANY (string_to_array(${notStored.join(',')}, ',')::date[]))`;
+    AND r.local_date BETWEEN ${span.from}::date AND ${span.to}::date AND NOT (r.local_date = ANY (${dates(inline)}))`;
+  const computed = spansOf(inline).map(
+    ({ first, last }) => sql` UNION ALL SELECT c.local_date, c.sums FROM (${rollup.days(first, last)}) c
+      WHERE c.local_date = ANY (${dates(inline)})`,
+  );
   const { numbers, histograms = [] } = rollup.fields;
-  const number = (name: string) => sql.identifier(`n_${name}`);
-  const byKey = filter.byKey ? sql`x.value->>'key'` : sql`NULL::text`;
-  const rows = await queryRows<SummedRow>(
-    db,
-    sql`WITH e AS (
-        SELECT ${groupKey(group)} AS period, ${byKey} AS key, x.value
-        FROM report_day_rollups r CROSS JOIN LATERAL jsonb_array_elements(r.sums) x
-        WHERE ${stored}
-          ${filter.locationId ? sql`AND x.value->>'location' = ${filter.locationId}` : sql``}
-          ${filter.providerId ? sql`AND x.value->>'provider' = ${filter.providerId}` : sql``}),
+  const where = [
+    filter.locationId ? sql`x.value->>'location' = ${filter.locationId}` : undefined,
+    filter.providerId ? sql`x.value->>'provider' = ${filter.providerId}` : undefined,
+    filter.where?.((field) => sql`(x.value->>${field}::text)`),
+  ].filter((condition) => condition !== undefined);
+  return sql`WITH days AS (
+        SELECT r.local_date, r.sums FROM report_day_rollups r WHERE ${stored}${sql.join(computed, sql``)}),
+      e AS (
+        SELECT ${groupKey(group)} AS period, ${filter.byKey ? sql`x.value->>'key'` : sql`NULL::text`} AS key, x.value
+        FROM days r CROSS JOIN LATERAL jsonb_array_elements(r.sums) x
+        ${where.length ? sql`WHERE ${sql.join(where, sql` AND `)}` : sql``}),
       numbers AS (
         SELECT period, key, grouping(period) = 1 AS total${sql.join(
-          numbers.map((name) => sql`, sum((e.value->>${name})::numeric) AS ${number(name)}`),
+          numbers.map((name) => sql`, sum((e.value->>${name})::numeric) AS ${sql.identifier(`n_${name}`)}`),
           sql``,
         )}
         FROM e GROUP BY GROUPING SETS ((key, period), (key))),
@@ -243,28 +277,29 @@ export async function sumRolledUpDays<Sums>(
     SELECT (SELECT count(*)::int FROM report_day_rollups r WHERE ${stored}) AS days, n.*, m.histograms
     FROM (SELECT 1) one
       LEFT JOIN numbers n ON true
-      LEFT JOIN merged m ON m.total = n.total AND m.period IS NOT DISTINCT FROM n.period AND m.key IS NOT DISTINCT FROM n.key`,
-  );
-  const groups = rollupGroups<Sums>(group, filter);
-  const dayCount = Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000) + 1;
-  if (Number(rows[0].days) + notStored.length !== dayCount) {
-    // Stored sums replaced under other rules meanwhile: every day through the rows.
-    await eachRolledUpRow(db, ctx, rollup, fingerprint, span, groups.add);
-    return groups.rows();
-  }
+      LEFT JOIN merged m ON m.total = n.total AND m.period IS NOT DISTINCT FROM n.period AND m.key IS NOT DISTINCT FROM n.key`;
+}
+
+/**
+ * The groups of `sumStatement`'s rows: numbers as numbers, histograms as they are; the total
+ * (period `null`) is a group even of no rows, except by key. Rows of the group's set without the
+ * group's value are in the total only.
+ */
+function summedGroups<Sums>(rows: SummedRow[], fields: RollupFields, filter: RollupFilter): Array<SummedGroup<Sums>> {
+  const groups: Array<SummedGroup<Sums>> = [];
   for (const row of rows) {
     if (row.total === null || (!row.total && row.period === null)) continue;
-    const sums: Record<string, number | Histogram> = { ...row.histograms };
-    for (const name of numbers) {
+    const group: Record<string, unknown> = { period: row.total ? null : row.period, ...row.histograms };
+    if (filter.byKey) group.key = row.key;
+    for (const name of fields.numbers) {
       const value = row[`n_${name}`];
-      if (value !== null && value !== undefined) sums[name] = Number(value);
+      if (value !== null && value !== undefined) group[name] = Number(value);
     }
-    groups.merge(row.total ? null : row.period, filter.byKey ? row.key : undefined, sums);
+    groups.push(group as SummedGroup<Sums>);
   }
-  for (const day of computed) {
-    for (const row of day.sums) groups.add(Object.assign(row, { date: day.date }));
-  }
-  return groups.rows();
+  if (!filter.byKey && !groups.some((group) => group.period === null))
+    groups.push({ period: null } as SummedGroup<Sums>);
+  return groups;
 }
 
 /**
@@ -317,83 +352,32 @@ function storeInBackground(
 }
 
 /**
- * Adds `row`'s numbers and histograms into `into` (its provider, location and key are not sums).
- * `for…in` rather than `Object.entries`: a year of a network's rows is ≈180,000 rows here, and an
- * array of entries per row was most of the garbage.
+ * Which rollup rows a sum reads: a location's, a provider's, those `where` says (a condition on
+ * the rows' fields, each given as SQL by `field(name)`); `byKey` sums each row `key` apart.
  */
-function addInto(into: Record<string, unknown>, row: RollupRow): void {
-  for (const name in row) {
-    if (name === 'provider' || name === 'location' || name === 'key' || name === 'date' || name === 'period') continue;
-    const value = row[name];
-    if (typeof value === 'number') {
-      into[name] = ((into[name] as number | undefined) ?? 0) + value;
-    } else if (value && typeof value === 'object') {
-      const histogram = ((into[name] as Histogram | undefined) ?? {}) as Histogram;
-      for (const bucket in value) histogram[bucket] = (histogram[bucket] ?? 0) + value[bucket];
-      into[name] = histogram;
-    }
-  }
-}
-
-/** Which rollup rows a sum reads: a location's, a provider's; `byKey` sums each row `key` apart. */
 export interface RollupFilter {
   providerId?: string;
   locationId?: string;
+  where?: (field: (name: string) => SQL) => SQL;
   byKey?: boolean;
 }
 
 /** A group's sums: `period` its group (null: the total), `key` its rows' key (`byKey`). */
 export type SummedGroup<Sums> = Partial<Sums> & { period: string | null; key?: string | null };
 
-/** A rollup row's group: its period's first date, its provider, location or key (null: none). */
-function groupOf(group: ReportGroup | null, row: RollupRow & { date: string }): string | null {
-  if (group === null) return null;
-  if (isPeriodGroup(group)) return periodStart(row.date, group);
-  if (group === 'provider' || group === 'location') return row[group] ?? null;
-  return row.key ?? null;
-}
-
-/** `groupOf` in SQL, of the rollup `r` and its row `x` (`periodStart`: weeks start on Monday). */
+/**
+ * The group of a rollup row `x` of the day `r`: its period's first date (as `periodStart`: weeks
+ * start on Monday), its provider, location, payer or service, or its key.
+ */
 function groupKey(group: ReportGroup | null): SQL {
   if (group === null) return sql`NULL::text`;
   if (group === 'day') return sql`r.local_date::text`;
   if (group === 'week') return sql`(r.local_date - (extract(isodow FROM r.local_date)::int - 1))::text`;
   if (group === 'month') return sql`(r.local_date - (extract(day FROM r.local_date)::int - 1))::text`;
-  if (group === 'provider' || group === 'location') return sql`x.value->>${group}`;
+  if (group === 'provider' || group === 'location' || group === 'payer' || group === 'service') {
+    return sql`x.value->>${group}`;
+  }
   return sql`x.value->>'key'`;
-}
-
-/**
- * Rollup rows summed by `group` in the server, as `sumRolledUpDays` sums them in the database:
- * `add` each row (or `merge` sums already grouped), then read the groups' `rows()`. The total
- * (period `null`) is a row even of no rows, except by key.
- */
-export function rollupGroups<Sums>(group: ReportGroup | null, filter: RollupFilter) {
-  const groups = new Map<string, SummedGroup<Sums>>();
-  const sumsOf = (period: string | null, key: string | null | undefined): Record<string, unknown> => {
-    const id = JSON.stringify([key ?? null, period]);
-    let sums = groups.get(id);
-    if (!sums) {
-      sums = (filter.byKey ? { period, key: key ?? null } : { period }) as SummedGroup<Sums>;
-      groups.set(id, sums);
-    }
-    return sums as Record<string, unknown>;
-  };
-  if (!filter.byKey) sumsOf(null, undefined);
-  return {
-    add(row: RollupRow & { date: string }): void {
-      if (filter.locationId && row.location !== filter.locationId) return;
-      if (filter.providerId && row.provider !== filter.providerId) return;
-      const key = filter.byKey ? (row.key ?? null) : undefined;
-      addInto(sumsOf(null, key), row);
-      const period = groupOf(group, row);
-      if (period !== null) addInto(sumsOf(period, key), row);
-    },
-    merge(period: string | null, key: string | null | undefined, sums: Record<string, number | Histogram>): void {
-      addInto(sumsOf(period, key), sums as RollupRow);
-    },
-    rows: (): Array<SummedGroup<Sums>> => [...groups.values()],
-  };
 }
 
 /** The rollup rows of the query's range and filters, summed by its group (`sumRolledUpDays`). */
