@@ -1,5 +1,5 @@
 import { type Db, primaryOf, queryRows } from '@tend/db';
-import { addDaysTo, isPeriodGroup, periodStart, type ReportGroup, type ReportQuery } from '@tend/domain';
+import { addDaysTo, type ReportGroup, type ReportQuery } from '@tend/domain';
 import { type SQL, sql } from 'drizzle-orm';
 import type { ClinicScope } from '../context';
 
