@@ -56,6 +56,7 @@ import {
   requireAppointment,
   requireProvider,
   requireType,
+  sideBySide,
   type TypeRow,
 } from './shared';
 
@@ -361,8 +362,9 @@ export async function prepareBooking(
     waitlistEntryId?: string | null | undefined;
     followUpId?: string | null | undefined;
   },
+  provider?: Awaited<ReturnType<typeof requireProvider>>,
 ): Promise<PreparedBooking> {
-  const provider = await requireProvider(db, ctx, input.providerId);
+  provider ??= await requireProvider(db, ctx, input.providerId);
   if (!type.active) {
     throw AppError.validation([{ path: 'appointmentTypeId', message: 'This appointment type is no longer offered.' }]);
   }
@@ -373,9 +375,16 @@ export async function prepareBooking(
   const end = new Date(start.getTime() + type.durationMinutes * MINUTE);
   const holdUntil = new Date(end.getTime() + type.bufferAfterMinutes * MINUTE);
 
-  const placement = await placeInCalendar(db, ctx, provider.id, start.getTime(), end.getTime());
+  // The calendar and the patient's other appointments side by side; outside working hours is
+  // told before an overlap, as when they were read one after the other.
+  const [placed, overlap] = await Promise.allSettled([
+    placeInCalendar(db, ctx, provider.id, start.getTime(), end.getTime()),
+    input.allowPatientOverlap ? undefined : refusePatientOverlap(db, ctx, input.patientId, provider.id, start, end),
+  ]);
+  if (placed.status === 'rejected') throw placed.reason;
+  const placement = placed.value;
   const overrideReason = overrideReasonFor(ctx, placement.within, provider.name, input.override);
-  if (!input.allowPatientOverlap) await refusePatientOverlap(db, ctx, input.patientId, provider.id, start, end);
+  if (overlap.status === 'rejected') throw overlap.reason;
   const { rooms, chosen } = await roomsToTry(
     db,
     ctx,
@@ -544,9 +553,12 @@ export async function commitBooking(
 }
 
 export async function bookAppointment(db: Db, ctx: RequestContext, input: AppointmentCreate): Promise<Appointment> {
-  const patientName = await patientNameOf(db, ctx, input.patientId);
-  const type = await requireType(db, ctx, input.appointmentTypeId);
-  const booking = await prepareBooking(db, ctx, type, input);
+  const [patientName, type, provider] = await sideBySide([
+    patientNameOf(db, ctx, input.patientId),
+    requireType(db, ctx, input.appointmentTypeId),
+    requireProvider(db, ctx, input.providerId),
+  ] as const);
+  const booking = await prepareBooking(db, ctx, type, input, provider);
   return toAppointment(await commitBooking(db, ctx, booking), patientName);
 }
 

@@ -243,6 +243,18 @@ describe('booking', () => {
       details: { conflictingAppointmentIds: [first.body.id] },
     });
     expect((await s.book({ ...second, allowPatientOverlap: true })).status).toBe(201);
+
+    // The checks run side by side but answer in their order: outside working hours (the lunch
+    // break) before the overlap, an unknown patient before an unknown type or provider.
+    const atLunch = { patientId, appointmentTypeId: cleaning.id, start: at(TUESDAY, '12:00') };
+    const override = { reason: 'The only time the patient can come' };
+    expect((await s.book({ ...atLunch, providerId: a, override })).status).toBe(201);
+    expect((await s.book({ ...atLunch, providerId: b })).body.error.code).toBe('outside_availability');
+    expect((await s.book({ ...atLunch, providerId: b, override })).body.error.code).toBe('patient_overlap');
+    const unknown = await s.book({ ...second, patientId: newId(), appointmentTypeId: newId(), providerId: newId() });
+    expect(unknown.body.error).toMatchObject({ code: 'not_found', message: 'The patient was not found.' });
+    const unknownType = await s.book({ ...second, appointmentTypeId: newId(), providerId: newId() });
+    expect(unknownType.body.error.message).toBe('The appointment type was not found.');
   });
 
   it('takes a free room of the type the visit needs, and never double-books a room', async () => {

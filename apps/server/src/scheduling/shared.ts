@@ -13,6 +13,17 @@ export const NEXT_AVAILABLE_DAYS = MAX_SLOT_RANGE_DAYS;
 export const iso = (date: Date) => date.toISOString();
 export const isoOrNull = (date: Date | null) => (date ? date.toISOString() : null);
 
+/**
+ * The values of independent reads awaited side by side, failing as awaiting them one by one in
+ * this order would: the first to fail in the order given is thrown, whichever failed first in
+ * time (a booking's reads answer the same error as before they ran side by side).
+ */
+export async function sideBySide<T extends readonly unknown[]>(reads: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const results = await Promise.allSettled(reads);
+  for (const result of results) if (result.status === 'rejected') throw result.reason;
+  return results.map((result) => (result as PromiseFulfilledResult<unknown>).value) as unknown as T;
+}
+
 /** 'YYYY-MM-DD' plus `days`. */
 export function addDays(date: string, days: number): string {
   const [y, m, d] = date.split('-').map(Number);
