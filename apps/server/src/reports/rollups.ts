@@ -263,21 +263,29 @@ function sumStatement(
           numbers.map((name) => sql`, sum((e.value->>${name})::numeric) AS ${sql.identifier(`n_${name}`)}`),
           sql``,
         )}
-        FROM e GROUP BY GROUPING SETS ((key, period), (key))),
+        FROM e GROUP BY GROUPING SETS ((key, period), (key)))${histograms.length ? histogramsOf(histograms) : sql``}
+    SELECT (SELECT count(*)::int FROM report_day_rollups r WHERE ${stored}) AS days, n.*${histograms.length ? sql`, m.histograms` : sql``}
+    FROM (SELECT 1) one
+      LEFT JOIN numbers n ON true
+      ${histograms.length ? sql`LEFT JOIN merged m ON m.total = n.total AND m.period IS NOT DISTINCT FROM n.period AND m.key IS NOT DISTINCT FROM n.key` : sql``}`;
+}
+
+/**
+ * The histograms `names` of the rows `e` merged by group (`merged`), for `sumStatement`: only
+ * rollups with histograms read `e` twice (which makes PostgreSQL keep it).
+ */
+function histogramsOf(names: readonly string[]): SQL {
+  return sql`,
       buckets AS (
         SELECT e.period, e.key, grouping(e.period) = 1 AS total, f.field, h.key AS bucket, sum(h.value::numeric) AS n
-        FROM e CROSS JOIN unnest(${`{${histograms.join(',')}}`}::text[]) f(field)
+        FROM e CROSS JOIN unnest(${`{${names.join(',')}}`}::text[]) f(field)
           CROSS JOIN LATERAL jsonb_each_text(e.value->f.field) h
         GROUP BY GROUPING SETS ((e.key, e.period, f.field, h.key), (e.key, f.field, h.key))),
       merged AS (
         SELECT period, key, total, jsonb_object_agg(field, buckets) AS histograms
         FROM (SELECT period, key, total, field, jsonb_object_agg(bucket, n) AS buckets
               FROM buckets GROUP BY period, key, total, field) b
-        GROUP BY period, key, total)
-    SELECT (SELECT count(*)::int FROM report_day_rollups r WHERE ${stored}) AS days, n.*, m.histograms
-    FROM (SELECT 1) one
-      LEFT JOIN numbers n ON true
-      LEFT JOIN merged m ON m.total = n.total AND m.period IS NOT DISTINCT FROM n.period AND m.key IS NOT DISTINCT FROM n.key`;
+        GROUP BY period, key, total)`;
 }
 
 /**
@@ -375,7 +383,7 @@ function groupKey(group: ReportGroup | null): SQL {
   if (group === 'week') return sql`(r.local_date - (extract(isodow FROM r.local_date)::int - 1))::text`;
   if (group === 'month') return sql`(r.local_date - (extract(day FROM r.local_date)::int - 1))::text`;
   if (group === 'provider' || group === 'location' || group === 'payer' || group === 'service') {
-    return sql`x.value->>${group}`;
+    return sql`x.value->>${group}::text`;
   }
   return sql`x.value->>'key'`;
 }
