@@ -259,32 +259,47 @@ function sumStatement(
         FROM days r CROSS JOIN LATERAL jsonb_array_elements(r.sums) x
         ${where.length ? sql`WHERE ${sql.join(where, sql` AND `)}` : sql``}),
       numbers AS (
-        SELECT period, key, grouping(period) = 1 AS total${sql.join(
-          numbers.map((name) => sql`, sum((e.value->>${name})::numeric) AS ${sql.identifier(`n_${name}`)}`),
+        SELECT period, key${sql.join(
+          numbers.map((name) => sql`, sum((e.value->>${name})::float8) AS ${sql.identifier(`n_${name}`)}`),
           sql``,
         )}
-        FROM e GROUP BY GROUPING SETS ((key, period), (key)))${histograms.length ? histogramsOf(histograms) : sql``}
-    SELECT (SELECT count(*)::int FROM report_day_rollups r WHERE ${stored}) AS days, n.*${histograms.length ? sql`, m.histograms` : sql``}
+        FROM e GROUP BY period, key),
+      groups AS (
+        SELECT period, key, false AS total${sql.join(
+          numbers.map((name) => sql`, ${sql.identifier(`n_${name}`)}`),
+          sql``,
+        )} FROM numbers
+        UNION ALL
+        SELECT NULL, key, true${sql.join(
+          numbers.map((name) => sql`, sum(${sql.identifier(`n_${name}`)})`),
+          sql``,
+        )} FROM numbers GROUP BY key)${histograms.length ? histogramsOf(histograms) : sql``}
+    SELECT (SELECT count(*)::int FROM report_day_rollups r WHERE ${stored}) AS days, g.*${histograms.length ? sql`, m.histograms` : sql``}
     FROM (SELECT 1) one
-      LEFT JOIN numbers n ON true
-      ${histograms.length ? sql`LEFT JOIN merged m ON m.total = n.total AND m.period IS NOT DISTINCT FROM n.period AND m.key IS NOT DISTINCT FROM n.key` : sql``}`;
+      LEFT JOIN groups g ON true
+      ${histograms.length ? sql`LEFT JOIN merged m ON m.total = g.total AND m.period IS NOT DISTINCT FROM g.period AND m.key IS NOT DISTINCT FROM g.key` : sql``}`;
 }
 
 /**
- * The histograms `names` of the rows `e` merged by group (`merged`), for `sumStatement`: only
- * rollups with histograms read `e` twice (which makes PostgreSQL keep it).
+ * The histograms `names` of the rows `e` merged by group, and for the total from the groups'
+ * (`merged`), for `sumStatement`: only rollups with histograms read `e` twice (which makes
+ * PostgreSQL keep it).
  */
 function histogramsOf(names: readonly string[]): SQL {
   return sql`,
       buckets AS (
-        SELECT e.period, e.key, grouping(e.period) = 1 AS total, f.field, h.key AS bucket, sum(h.value::numeric) AS n
+        SELECT e.period, e.key, f.field, h.key AS bucket, sum(h.value::float8) AS n
         FROM e CROSS JOIN unnest(${`{${names.join(',')}}`}::text[]) f(field)
-          CROSS JOIN LATERAL jsonb_each_text(e.value->f.field) h
-        GROUP BY GROUPING SETS ((e.key, e.period, f.field, h.key), (e.key, f.field, h.key))),
+          CROSS JOIN LATERAL jsonb_each(e.value->f.field) h
+        GROUP BY e.period, e.key, f.field, h.key),
+      bucket_groups AS (
+        SELECT period, key, false AS total, field, bucket, n FROM buckets
+        UNION ALL
+        SELECT NULL, key, true, field, bucket, sum(n) FROM buckets GROUP BY key, field, bucket),
       merged AS (
         SELECT period, key, total, jsonb_object_agg(field, buckets) AS histograms
         FROM (SELECT period, key, total, field, jsonb_object_agg(bucket, n) AS buckets
-              FROM buckets GROUP BY period, key, total, field) b
+              FROM bucket_groups GROUP BY period, key, total, field) b
         GROUP BY period, key, total)`;
 }
 

@@ -1,6 +1,6 @@
-import { type Db, prepared, schema } from '@tend/db';
+import { type Db, prepared, queryRows, schema } from '@tend/db';
 import { ACTIVE_STATUSES, type Interval, type LocatedInterval, type ScheduleVersion } from '@tend/domain';
-import { and, eq, gt, inArray, isNull, lt, ne, or, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, lt, ne, or, type SQLWrapper, sql } from 'drizzle-orm';
 
 /** SQL of scheduling: what is booked, when providers work. No business rules. */
 
@@ -21,24 +21,14 @@ export function overlapping(from: Date, to: Date, end: typeof a.endAt | typeof a
   return and(lt(a.startAt, to), gt(end, from), gt(a.startAt, new Date(from.getTime() - MAX_HOLD_MS)));
 }
 
-/** The query of busy time: active appointments of the providers holding time in [from, to). */
-export function busyQuery(db: Db, clinicId: string, providerIds: string[], from: Date, to: Date) {
-  return db
-    .select({ providerId: a.providerId, startAt: a.startAt, bufferEndAt: a.bufferEndAt })
-    .from(a)
-    .where(
-      and(
-        eq(a.clinicId, clinicId),
-        inArray(a.providerId, providerIds),
-        inArray(a.status, [...ACTIVE_STATUSES]),
-        overlapping(from, to),
-      ),
-    );
-}
+/** Milliseconds since the epoch of a timestamp column, as a number (as `Date.getTime()` would give). */
+const epochMs = (column: SQLWrapper) => sql`floor(extract(epoch FROM ${column}) * 1000)::float8`;
 
 /**
  * Busy time of each provider overlapping [from, to): active appointments with their buffers, and
- * time held for an open waitlist offer.
+ * time held for an open waitlist offer — in one statement, as numbers: "next available" across a
+ * clinic network's 250 providers reads tens of thousands of appointments a week, and as mapped
+ * rows with two `Date`s each they were most of its CPU and memory.
  */
 export async function busyOfProviders(
   db: Db,
@@ -49,23 +39,30 @@ export async function busyOfProviders(
 ): Promise<Map<string, Interval[]>> {
   const busy = new Map<string, Interval[]>(providerIds.map((id) => [id, []]));
   if (!providerIds.length) return busy;
-  const rows = await busyQuery(db, clinicId, providerIds, from, to);
   const o = schema.waitlistOffers;
-  const held = await db
-    .select({ providerId: o.providerId, startAt: o.startAt, bufferEndAt: o.bufferEndAt })
-    .from(o)
-    .where(
-      and(
-        eq(o.clinicId, clinicId),
-        inArray(o.providerId, providerIds),
-        eq(o.status, 'offered'),
-        lt(o.startAt, to),
-        gt(o.bufferEndAt, from),
-      ),
-    );
-  for (const row of [...rows, ...held]) {
-    busy.get(row.providerId)?.push({ start: row.startAt.getTime(), end: row.bufferEndAt.getTime() });
-  }
+  const providers = `{${providerIds.join(',')}}`;
+  const rows = await queryRows<{ provider: string; start: number; end: number }>(
+    db,
+    sql`SELECT ${a.providerId}::text AS provider, ${epochMs(a.startAt)} AS start, ${epochMs(a.bufferEndAt)} AS "end"
+        FROM ${a}
+        WHERE ${and(
+          eq(a.clinicId, clinicId),
+          sql`${a.providerId} = ANY(${providers}::uuid[])`,
+          inArray(a.status, [...ACTIVE_STATUSES]),
+          overlapping(from, to),
+        )}
+      UNION ALL
+      SELECT ${o.providerId}::text, ${epochMs(o.startAt)}, ${epochMs(o.bufferEndAt)}
+        FROM ${o}
+        WHERE ${and(
+          eq(o.clinicId, clinicId),
+          sql`${o.providerId} = ANY(${providers}::uuid[])`,
+          eq(o.status, 'offered'),
+          lt(o.startAt, to),
+          gt(o.bufferEndAt, from),
+        )}`,
+  );
+  for (const row of rows) busy.get(row.provider)?.push({ start: Number(row.start), end: Number(row.end) });
   return busy;
 }
 
