@@ -510,9 +510,10 @@ export async function findSlots(db: Db, ctx: RequestContext, query: SlotsQuery):
 }
 
 /**
- * The earliest open slot of the type across every provider who offers it: the first day, then a
- * week at a time, each provider's earliest only. Across a clinic network's 250 providers a week of
- * every provider's slots was tens of thousands of objects built to answer one (docs/performance.md).
+ * The earliest open slot of the type across every provider who offers it: a day at a time for the
+ * first week, then a week at a time, each provider's earliest only. Across a clinic network's 250
+ * providers a week of every provider's calendar is ≈40,000 busy intervals and tens of thousands of
+ * slots, read to answer one that is most often in the next days (docs/performance.md).
  */
 export async function findNextSlot(
   db: Db,
@@ -523,8 +524,8 @@ export async function findNextSlot(
   const providerIds = await providersOffering(db, ctx, type);
   const start = Math.max(query.from ? Date.parse(query.from) : Date.now(), Date.now());
   const horizon = start + NEXT_AVAILABLE_DAYS * DAY;
-  for (let from = start, span = DAY; from < horizon; from += span, span = 7 * DAY) {
-    const to = Math.min(from + span, horizon);
+  for (let from = start, to = start; from < horizon; from = to) {
+    to = Math.min(from + (from - start < 7 * DAY ? DAY : 7 * DAY), horizon);
     const items = await openSlots(db, ctx, type, providerIds, { from, to, locationId: query.locationId }, true);
     if (items.length) return { slot: items[0] };
   }
