@@ -9,7 +9,7 @@ import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../apps/server/src/config';
 import { buildApp } from '../apps/server/src/http/app';
-import { busyQuery } from '../apps/server/src/scheduling/repository';
+import { busySql } from '../apps/server/src/scheduling/repository';
 import { withCsrf } from '../apps/server/src/test/harness';
 import { addDays, type GeneratedClinic, generateClinic, prng, todayIn } from './generate';
 import { type LatencyStats, latencyStats } from './stats';
@@ -235,11 +235,11 @@ async function explainSlotQueries(database: Database, clinic: GeneratedClinic): 
   const queries: { name: string; query: ReturnType<typeof sql> }[] = [
     {
       name: 'busy of 1 provider, 30 days (GET /api/slots)',
-      query: busyQuery(database.db, clinic.clinicId, [one], from, to30).getSQL(),
+      query: busySql(clinic.clinicId, [one], from, to30),
     },
     {
       name: 'busy of 20 providers, 7 days (GET /api/slots/next, per week searched)',
-      query: busyQuery(database.db, clinic.clinicId, clinic.providerIds, from, to7).getSQL(),
+      query: busySql(clinic.clinicId, clinic.providerIds, from, to7),
     },
     {
       name: 'schedule versions of 20 providers',

@@ -1,6 +1,6 @@
 import { type Db, prepared, queryRows, schema } from '@tend/db';
 import { ACTIVE_STATUSES, type Interval, type LocatedInterval, type ScheduleVersion } from '@tend/domain';
-import { and, eq, gt, inArray, isNull, lt, ne, or, type SQLWrapper, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, lt, ne, or, type SQL, type SQLWrapper, sql } from 'drizzle-orm';
 
 /** SQL of scheduling: what is booked, when providers work. No business rules. */
 
@@ -25,10 +25,38 @@ export function overlapping(from: Date, to: Date, end: typeof a.endAt | typeof a
 const epochMs = (column: SQLWrapper) => sql`floor(extract(epoch FROM ${column}) * 1000)::float8`;
 
 /**
- * Busy time of each provider overlapping [from, to): active appointments with their buffers, and
- * time held for an open waitlist offer — in one statement, as numbers: "next available" across a
- * clinic network's 250 providers reads tens of thousands of appointments a week, and as mapped
- * rows with two `Date`s each they were most of its CPU and memory.
+ * The statement of busy time overlapping [from, to) of the providers: active appointments with
+ * their buffers, and time held for an open waitlist offer — one row each (provider, start, end in
+ * milliseconds since the epoch).
+ */
+export function busySql(clinicId: string, providerIds: string[], from: Date, to: Date): SQL {
+  const o = schema.waitlistOffers;
+  const providers = `{${providerIds.join(',')}}`;
+  return sql`SELECT ${a.providerId}::text AS provider, ${epochMs(a.startAt)} AS start, ${epochMs(a.bufferEndAt)} AS "end"
+      FROM ${a}
+      WHERE ${and(
+        eq(a.clinicId, clinicId),
+        sql`${a.providerId} = ANY(${providers}::uuid[])`,
+        inArray(a.status, [...ACTIVE_STATUSES]),
+        overlapping(from, to),
+      )}
+    UNION ALL
+    SELECT ${o.providerId}::text, ${epochMs(o.startAt)}, ${epochMs(o.bufferEndAt)}
+      FROM ${o}
+      WHERE ${and(
+        eq(o.clinicId, clinicId),
+        sql`${o.providerId} = ANY(${providers}::uuid[])`,
+        eq(o.status, 'offered'),
+        lt(o.startAt, to),
+        gt(o.bufferEndAt, from),
+      )}`;
+}
+
+/**
+ * Busy time of each provider overlapping [from, to) (`busySql`), in one statement and as numbers:
+ * "next available" across a clinic network's 250 providers reads tens of thousands of
+ * appointments a week, and as mapped rows with two `Date`s each they were most of its CPU and
+ * memory.
  */
 export async function busyOfProviders(
   db: Db,
@@ -39,28 +67,9 @@ export async function busyOfProviders(
 ): Promise<Map<string, Interval[]>> {
   const busy = new Map<string, Interval[]>(providerIds.map((id) => [id, []]));
   if (!providerIds.length) return busy;
-  const o = schema.waitlistOffers;
-  const providers = `{${providerIds.join(',')}}`;
   const rows = await queryRows<{ provider: string; start: number; end: number }>(
     db,
-    sql`SELECT ${a.providerId}::text AS provider, ${epochMs(a.startAt)} AS start, ${epochMs(a.bufferEndAt)} AS "end"
-        FROM ${a}
-        WHERE ${and(
-          eq(a.clinicId, clinicId),
-          sql`${a.providerId} = ANY(${providers}::uuid[])`,
-          inArray(a.status, [...ACTIVE_STATUSES]),
-          overlapping(from, to),
-        )}
-      UNION ALL
-      SELECT ${o.providerId}::text, ${epochMs(o.startAt)}, ${epochMs(o.bufferEndAt)}
-        FROM ${o}
-        WHERE ${and(
-          eq(o.clinicId, clinicId),
-          sql`${o.providerId} = ANY(${providers}::uuid[])`,
-          eq(o.status, 'offered'),
-          lt(o.startAt, to),
-          gt(o.bufferEndAt, from),
-        )}`,
+    busySql(clinicId, providerIds, from, to),
   );
   for (const row of rows) busy.get(row.provider)?.push({ start: Number(row.start), end: Number(row.end) });
   return busy;
