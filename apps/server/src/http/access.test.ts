@@ -43,6 +43,7 @@ const SAMPLE_QUERIES: Record<string, string> = {
   // The appointment type is a random id: 404 for those allowed, which is enough here.
   '/api/slots': `?appointmentTypeId=${randomUUID()}&from=2030-01-01T00:00:00Z&to=2030-01-02T00:00:00Z`,
   '/api/slots/next': `?appointmentTypeId=${randomUUID()}`,
+  '/api/working-time': '?from=2030-01-01T00:00:00Z&to=2030-01-02T00:00:00Z',
   '/api/waitlist/matches': `?providerId=${randomUUID()}&start=2030-01-01T09:00:00Z&end=2030-01-01T10:00:00Z`,
   '/api/waitlist/offers': '?from=2030-01-01T00:00:00Z&to=2030-01-02T00:00:00Z',
   '/api/codes/icd10': '?q=flu',
@@ -196,6 +197,7 @@ describe('every API route declares its access', () => {
       'POST /api/time-off': 'schedule.manage',
       'GET /api/slots': 'schedule.read',
       'GET /api/slots/next': 'schedule.read',
+      'GET /api/working-time': 'schedule.read',
       'GET /api/appointments': 'schedule.read',
       'POST /api/appointments': 'appointment.write',
       'GET /api/appointments/:id': 'schedule.read',

@@ -54,6 +54,7 @@ import {
   MINUTE,
   offers,
   requireAppointment,
+  requireLocationField,
   requireProvider,
   requireType,
   sideBySide,
@@ -577,14 +578,16 @@ export async function listAppointments(
     overlapping(new Date(query.from), new Date(query.to), a.endAt),
     query.providerId ? eq(a.providerId, query.providerId) : undefined,
     query.patientId ? eq(a.patientId, query.patientId) : undefined,
+    query.locationId ? eq(a.locationId, query.locationId) : undefined,
   );
   const tooMany = (): never => {
     // Never a silently shortened schedule: the caller narrows the range or picks a provider.
     throw AppError.validation(
-      [{ path: 'querystring.to', message: 'Choose a shorter range or one provider.' }],
-      `More than ${APPOINTMENT_LIST_LIMIT.toLocaleString('en-US')} appointments in this range: choose a shorter range or one provider.`,
+      [{ path: 'querystring.to', message: 'Choose a shorter range, one location or one provider.' }],
+      `More than ${APPOINTMENT_LIST_LIMIT.toLocaleString('en-US')} appointments in this range: choose a shorter range, one location or one provider.`,
     );
   };
+  if (query.locationId) await requireLocationField(db, ctx, query.locationId, 'querystring.locationId');
   // Counted on the index before any row is read: a refused range of a network's 5,000 full rows
   // was megabytes of objects built only to be thrown away.
   const beyond = await db.select({ id: a.id }).from(a).where(where).offset(APPOINTMENT_LIST_LIMIT).limit(1);
@@ -601,7 +604,13 @@ export async function listAppointments(
   // Seeing who is booked when is reading patient data: one audit row per patient shown.
   const patientIds = [...new Set(rows.map((r) => r.appointment.patientId))];
   await recordPatientsAccess(db, ctx, 'appointment.read', patientIds, {
-    query: { from: query.from, to: query.to, providerId: query.providerId, patientId: query.patientId },
+    query: {
+      from: query.from,
+      to: query.to,
+      providerId: query.providerId,
+      patientId: query.patientId,
+      locationId: query.locationId,
+    },
     resultCount: rows.length,
   });
   return { items: rows.map((r) => toAppointment(r.appointment, nameOf(r))) };

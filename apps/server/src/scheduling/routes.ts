@@ -33,6 +33,7 @@ import {
   listClinicTimeOff,
   listExtraHours,
   listTimeOff,
+  listWorkingTime,
   putWorkingHours,
   removeExtraHours,
   removeTimeOff,
@@ -60,6 +61,8 @@ import {
   zSlot,
   zTimeOff,
   zTimeOffQuery,
+  zWorkingTime,
+  zWorkingTimeQuery,
 } from './schemas';
 import { bookSeries, planSeries } from './series';
 
@@ -297,6 +300,21 @@ export function schedulingRoutes(server: FastifyInstance, deps: Deps): void {
     },
   );
 
+  app.get(
+    '/api/working-time',
+    {
+      config: { access: 'schedule.read' },
+      schema: {
+        tags,
+        summary:
+          'Every active provider’s working time in [from, to) (at most 62 days) less time off, optionally at one location: the hours the schedule shows as open',
+        querystring: zWorkingTimeQuery,
+        response: { 200: z.object({ items: z.array(zWorkingTime) }), ...errorResponses },
+      },
+    },
+    async (request) => listWorkingTime(db, requireCtx(request), request.query),
+  );
+
   // ---- Open slots ----
   app.get(
     '/api/slots',
@@ -334,7 +352,7 @@ export function schedulingRoutes(server: FastifyInstance, deps: Deps): void {
       schema: {
         tags,
         summary:
-          'Appointments overlapping [from, to) (at most 62 days), optionally of one provider or patient. More than 5,000 is a 400 asking for a shorter range or one provider (never a shortened list)',
+          'Appointments overlapping [from, to) (at most 62 days), optionally of one provider, patient or location. More than 5,000 is a 400 asking for a shorter range, one location or one provider (never a shortened list)',
         querystring: zAppointmentsQuery,
         response: { 200: z.object({ items: z.array(zAppointment) }), ...errorResponses },
       },

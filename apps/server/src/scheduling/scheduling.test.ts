@@ -1,7 +1,7 @@
 import { newId, queryRows, schema } from '@tend/db';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../test/harness';
+import { createTestApp, type TestApp, unique } from '../test/harness';
 import { at, MONDAY, type SchedulingScenario, schedulingScenario, utc } from './scenario';
 
 /** Appointment types, rooms, working hours, time off, open slots and the booking lifecycle. */
@@ -574,7 +574,7 @@ describe('the appointment list', () => {
     const refused = await s.manager.get(`/api/appointments?${all}`);
     expect(refused.status).toBe(400);
     expect(refused.body.error.message).toBe(
-      'More than 5,000 appointments in this range: choose a shorter range or one provider.',
+      'More than 5,000 appointments in this range: choose a shorter range, one location or one provider.',
     );
     // The last one is exactly what tipped it over: 5,000 are listed, all of them.
     const lastStart = rows[5000].startAt.toISOString();
@@ -583,6 +583,81 @@ describe('the appointment list', () => {
     );
     expect(fewer.status).toBe(200);
     expect(fewer.body.items).toHaveLength(5000);
+  });
+});
+
+describe('one location’s day', () => {
+  it('lists the working time and appointments of the location asked for, time off taken out', async () => {
+    const g = await schedulingScenario(t);
+    const type = await g.addType({ durationMinutes: 30 });
+    const main = await g.addProvider();
+    const away = await g.addProvider({ blocks: [] });
+    const north = await g.admin.post('/api/locations', { name: 'North', timezone: 'America/Chicago' });
+    expect(north.status).toBe(201);
+    await g.manager.put(`/api/providers/${away}/working-hours`, {
+      locationId: north.body.id,
+      validFrom: '2029-12-01',
+      blocks: [{ weekday: 2, start: '09:00', end: '11:00' }],
+    });
+    const gone = await g.addProvider();
+    expect((await g.admin.patch(`/api/providers/${gone}`, { active: false })).status).toBe(200);
+    const off = await g.manager.post(`/api/providers/${main}/time-off`, {
+      start: at(TUESDAY, '10:00'),
+      end: at(TUESDAY, '11:00'),
+    });
+    expect(off.status).toBe(201);
+
+    const everywhere = await g.reception.get(`/api/working-time?${range(TUESDAY)}`);
+    expect(everywhere.status).toBe(200);
+    expect(everywhere.body.items).toEqual([
+      { providerId: main, locationId: g.locationId, start: utc(TUESDAY, '09:00'), end: utc(TUESDAY, '10:00') },
+      // Chicago is an hour behind New York: 09:00 there is 10:00 here.
+      { providerId: away, locationId: north.body.id, start: utc(TUESDAY, '10:00'), end: utc(TUESDAY, '12:00') },
+      { providerId: main, locationId: g.locationId, start: utc(TUESDAY, '11:00'), end: utc(TUESDAY, '12:00') },
+      { providerId: main, locationId: g.locationId, start: utc(TUESDAY, '13:00'), end: utc(TUESDAY, '17:00') },
+    ]);
+    const atNorth = await g.reception.get(`/api/working-time?${range(TUESDAY)}&locationId=${north.body.id}`);
+    expect(atNorth.body.items).toEqual([
+      { providerId: away, locationId: north.body.id, start: utc(TUESDAY, '10:00'), end: utc(TUESDAY, '12:00') },
+    ]);
+
+    const here = await g.book({
+      patientId: await g.addPatient(),
+      providerId: main,
+      appointmentTypeId: type.id,
+      start: at(TUESDAY, '09:00'),
+    });
+    const there = await g.book({
+      patientId: await g.addPatient(),
+      providerId: away,
+      appointmentTypeId: type.id,
+      start: at(TUESDAY, '10:00'),
+    });
+    expect([here.status, there.status]).toEqual([201, 201]);
+    const ids = async (query: string) =>
+      (await g.reception.get(`/api/appointments?${range(TUESDAY)}${query}`)).body.items.map(
+        (a: { id: string }) => a.id,
+      );
+    expect(await ids('')).toEqual([here.body.id, there.body.id]);
+    expect(await ids(`&locationId=${north.body.id}`)).toEqual([there.body.id]);
+    expect(await ids(`&locationId=${g.locationId}`)).toEqual([here.body.id]);
+
+    // Another clinic's location, or none at all, is named as the thing to fix.
+    const elsewhere = await s.admin.post('/api/locations', { name: unique('Elsewhere'), timezone: 'UTC' });
+    for (const url of [`/api/appointments`, `/api/working-time`]) {
+      for (const locationId of [elsewhere.body.id, newId()]) {
+        const refused = await g.reception.get(`${url}?${range(TUESDAY)}&locationId=${locationId}`);
+        expect(refused.status, url).toBe(400);
+        expect(refused.body.error.fields, url).toEqual([
+          { path: 'querystring.locationId', message: 'Choose one of the clinic’s locations.' },
+        ]);
+      }
+    }
+    const tooLong = await g.reception.get('/api/working-time?from=2030-01-01T00:00:00Z&to=2030-03-05T00:00:00Z');
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.body.error.fields).toEqual([
+      { path: 'querystring.to', message: 'Choose a range of at most 62 days.' },
+    ]);
   });
 });
 

@@ -11,6 +11,7 @@ export {
   type ScheduleVersionOut,
   type Slot,
   type TimeOff,
+  type WorkingTime,
   zAppointment,
   zAppointmentType,
   zExtraHours,
@@ -20,6 +21,7 @@ export {
   zScheduleVersionOut,
   zSlot,
   zTimeOff,
+  zWorkingTime,
 } from '@tend/domain';
 
 /**
@@ -67,9 +69,15 @@ export const zAppointmentsQuery = z
     to: zInstant,
     providerId: zId.optional(),
     patientId: zId.optional(),
+    locationId: zId.optional(),
   })
   .superRefine(rangeWithin(MAX_SLOT_RANGE_DAYS));
 export type AppointmentsQuery = z.output<typeof zAppointmentsQuery>;
+
+export const zWorkingTimeQuery = z
+  .object({ from: zInstant, to: zInstant, locationId: zId.optional() })
+  .superRefine(rangeWithin(MAX_SLOT_RANGE_DAYS));
+export type WorkingTimeQuery = z.output<typeof zWorkingTimeQuery>;
 
 export const zTimeOffQuery = z.object({ from: zInstant.optional(), to: zInstant.optional() });
 

@@ -48,12 +48,13 @@ export async function requireProvider(db: Db, ctx: ClinicScope, providerId: stri
   return row;
 }
 
-export async function requireLocationField(db: Db, ctx: ClinicScope, locationId: string) {
+/** A location named in a body (or, `path` given, a query string): one not of this clinic is a field to fix. */
+export async function requireLocationField(db: Db, ctx: ClinicScope, locationId: string, path = 'locationId') {
   const [row] = await db
     .select()
     .from(schema.locations)
     .where(and(eq(schema.locations.id, locationId), eq(schema.locations.clinicId, ctx.clinicId)));
-  if (!row) throw AppError.validation([{ path: 'locationId', message: 'Choose one of the clinic’s locations.' }]);
+  if (!row) throw AppError.validation([{ path, message: 'Choose one of the clinic’s locations.' }]);
   return row;
 }
 

@@ -23,8 +23,8 @@ import {
 } from '@tabler/icons-react';
 import { Link } from '@tanstack/react-router';
 import { type FreedTime, type Provider, t, type WaitlistOffer } from '@tend/domain';
-import { useCallback, useState } from 'react';
-import { useProviders } from '../admin/api';
+import { useCallback, useEffect, useState } from 'react';
+import { useLocations, useProviders } from '../admin/api';
 import { isApiError } from '../api/client';
 import { useSession } from '../auth/session';
 import { DateField } from '../components/DateField';
@@ -43,8 +43,8 @@ import {
   useAppointmentAction,
   useAppointments,
   useAppointmentTypes,
-  useAvailability,
   useReschedule,
+  useWorkingTime,
 } from './api';
 import { BookDialog, type BookPrefill } from './BookDialog';
 import { dropStart, openRows, weekDates } from './layout';
@@ -157,6 +157,32 @@ function Arrivals({
   );
 }
 
+/** The location the day view shows, remembered on this device for the user (a front desk works at one). */
+function useDayLocation(userId: string): [string | null, (locationId: string | null) => void] {
+  const key = `tend.schedule.location.${userId}`;
+  const [chosen, setChosen] = useState<string | null>(() => readStored(key));
+  useEffect(() => {
+    try {
+      if (chosen) window.localStorage.setItem(key, chosen);
+      else window.localStorage.removeItem(key);
+    } catch {
+      // Storage refused (private mode, quota): the choice lasts until the page is left.
+    }
+  }, [key, chosen]);
+  return [chosen, setChosen];
+}
+
+function readStored(key: string): string | null {
+  try {
+    return window.localStorage.getItem(key);
+  } catch {
+    return null;
+  }
+}
+
+/** "All locations" in the location picker (a Select value cannot be null). */
+const ALL_LOCATIONS = 'all';
+
 export function SchedulePage() {
   const { clinic, today, can, user } = useSession();
   const timezone = clinic.timezone;
@@ -183,7 +209,16 @@ export function SchedulePage() {
 
   const providers = useProviders();
   const types = useAppointmentTypes();
+  const locations = useLocations();
+  const [storedLocation, setStoredLocation] = useDayLocation(user.id);
   const active = (providers.data ?? []).filter((p) => p.active);
+  const activeLocations = (locations.data ?? []).filter((l) => l.active);
+  // With more than one location the day shows one at a time (a network's day of every location is
+  // 250 providers and more appointments than one screen): the one chosen last, else the first.
+  const dayLocation =
+    activeLocations.length < 2 || storedLocation === ALL_LOCATIONS
+      ? null
+      : (activeLocations.find((l) => l.id === storedLocation) ?? activeLocations[0]);
   // The week shows one provider: the one chosen, else the user's own, else the first.
   const weekProvider: Provider | undefined =
     active.find((p) => p.id === chosenProvider) ?? active.find((p) => p.userId === user.id) ?? active[0];
@@ -191,14 +226,17 @@ export function SchedulePage() {
   const days = view === 'week' ? weekDates(date) : [date];
   const from = instantIso(days[0], '00:00', timezone);
   const to = instantIso(addDays(days[days.length - 1], 1), '00:00', timezone);
+  const locationsKnown = !locations.isPending;
   const appointments = useAppointments(
     from,
     to,
-    view === 'week' ? { providerId: weekProvider?.id, enabled: weekProvider !== undefined } : {},
+    view === 'week'
+      ? { providerId: weekProvider?.id, enabled: weekProvider !== undefined }
+      : { locationId: dayLocation?.id, enabled: locationsKnown },
   );
   const todayFrom = instantIso(today(), '00:00', timezone);
   const todayTo = instantIso(addDays(today(), 1), '00:00', timezone);
-  const todays = useAppointments(todayFrom, todayTo);
+  const todays = useAppointments(todayFrom, todayTo, { locationId: dayLocation?.id, enabled: locationsKnown });
   const held = useHeldTime(from, to);
   const release = useReleaseOffer();
   const releaseHold = async (offer: WaitlistOffer) => {
@@ -209,12 +247,14 @@ export function SchedulePage() {
       notifyError(error);
     }
   };
-  const shownProviders = view === 'week' ? (weekProvider ? [weekProvider] : []) : active;
-  const availability = useAvailability(
-    shownProviders.map((p) => p.id),
-    from,
-    to,
-  );
+  const availability = useWorkingTime(from, to, view === 'day' ? (dayLocation?.id ?? null) : null);
+  // At one location: the providers working there that day or booked there (outside hours).
+  const dayProviders = dayLocation
+    ? active.filter(
+        (p) =>
+          (availability?.get(p.id)?.length ?? 0) > 0 || (appointments.data ?? []).some((a) => a.providerId === p.id),
+      )
+    : active;
 
   const go = (next: string) => {
     setDate(next);
@@ -244,7 +284,7 @@ export function SchedulePage() {
             open: availability ? openRows(availability.get(weekProvider.id) ?? [], day, timezone) : null,
           }))
         : []
-      : active.map((provider) => ({
+      : dayProviders.map((provider) => ({
           key: provider.id,
           providerId: provider.id,
           date,
@@ -301,7 +341,7 @@ export function SchedulePage() {
           heading: longDate(day),
           appointments: visible.filter((a) => zoned(a.start, timezone).date === day),
         }))
-      : active.map((provider) => ({
+      : dayProviders.map((provider) => ({
           key: provider.id,
           heading: providerName(provider),
           appointments: visible.filter((a) => a.providerId === provider.id),
@@ -313,7 +353,9 @@ export function SchedulePage() {
           from: shortDate(days[0]),
           to: shortDate(days[6]),
         })
-      : longDate(date);
+      : dayLocation
+        ? t('schedule.dayAt', { date: longDate(date), location: dayLocation.name })
+        : longDate(date);
 
   return (
     <>
@@ -388,6 +430,20 @@ export function SchedulePage() {
                 { value: 'week', label: t('schedule.view.week') },
               ]}
             />
+            {view === 'day' && activeLocations.length > 1 && (
+              <Select
+                label={t('schedule.location')}
+                data={[
+                  ...activeLocations.map((l) => ({ value: l.id, label: l.name })),
+                  { value: ALL_LOCATIONS, label: t('schedule.allLocations') },
+                ]}
+                value={dayLocation?.id ?? ALL_LOCATIONS}
+                onChange={(value) => setStoredLocation(value)}
+                allowDeselect={false}
+                searchable
+                w={230}
+              />
+            )}
             {view === 'week' && (
               <Select
                 label={t('schedule.provider')}
@@ -431,7 +487,10 @@ export function SchedulePage() {
               {t('schedule.count', { count: visible.length })}
             </Text>
           </Group>
-          {providers.isPending || types.isPending || (appointments.isPending && active.length > 0) ? (
+          {providers.isPending ||
+          types.isPending ||
+          (appointments.isPending && active.length > 0) ||
+          (dayLocation && availability === null) ? (
             <Loading />
           ) : providers.isError ? (
             <ErrorState error={providers.error} onRetry={() => void providers.refetch()} />
@@ -442,6 +501,12 @@ export function SchedulePage() {
               icon={<IconStethoscope aria-hidden />}
               title={t('schedule.noProviders')}
               description={t('schedule.noProvidersHint')}
+            />
+          ) : dayLocation && dayProviders.length === 0 ? (
+            <EmptyState
+              icon={<IconStethoscope aria-hidden />}
+              title={t('schedule.nobodyAt', { location: dayLocation.name })}
+              description={t('schedule.nobodyAtHint')}
             />
           ) : (
             <section aria-label={view === 'week' ? title : t('schedule.dayLabel', { date: longDate(date) })}>

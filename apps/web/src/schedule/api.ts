@@ -1,21 +1,18 @@
-import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type QueryClient, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type {
   Appointment,
+  AppointmentAction,
   AppointmentType,
   Slot as DomainSlot,
   ExtraHours,
+  Interval,
   Provider,
   Room,
   ScheduleVersionOut,
   TimeOff,
+  WorkingTime,
 } from '@tend/domain';
-import {
-  type AppointmentAction,
-  expandAvailability,
-  type Interval,
-  subtractIntervals,
-  type Weekday,
-} from '@tend/domain';
+import { useMemo } from 'react';
 import { http } from '../api/client';
 
 /** The scheduling API as the front desk uses it: appointments, open slots, types and working hours. */
@@ -34,25 +31,26 @@ export interface Override {
 
 export const scheduleKeys = {
   appointments: ['appointments'] as const,
-  range: (from: string, to: string, providerId?: string) =>
-    ['appointments', providerId ? { from, to, providerId } : { from, to }] as const,
+  range: (from: string, to: string, where: AppointmentsWhere = {}) => ['appointments', { from, to, ...where }] as const,
   types: ['appointment-types'] as const,
   rooms: ['rooms'] as const,
   hours: (providerId: string) => ['working-hours', providerId] as const,
   timeOff: ['time-off'] as const,
   extraHours: ['extra-hours'] as const,
+  workingTime: ['working-time'] as const,
 };
 
-export function useAppointments(from: string, to: string, options: { providerId?: string; enabled?: boolean } = {}) {
-  const { providerId, enabled = true } = options;
+/** Narrows an appointment list to one provider or one location. */
+type AppointmentsWhere = { providerId?: string; locationId?: string };
+
+export function useAppointments(from: string, to: string, options: AppointmentsWhere & { enabled?: boolean } = {}) {
+  const { enabled = true, ...asked } = options;
+  // Only what is set: an unset filter is neither sent nor part of the cache key.
+  const where: AppointmentsWhere = Object.fromEntries(Object.entries(asked).filter(([, value]) => value));
   return useQuery({
-    queryKey: scheduleKeys.range(from, to, providerId),
+    queryKey: scheduleKeys.range(from, to, where),
     queryFn: ({ signal }) =>
-      http
-        .get<{ items: Appointment[] }>('/appointments', providerId ? { from, to, providerId } : { from, to }, {
-          signal,
-        })
-        .then((r) => r.items),
+      http.get<{ items: Appointment[] }>('/appointments', { from, to, ...where }, { signal }).then((r) => r.items),
     enabled,
   });
 }
@@ -148,7 +146,7 @@ export function useSaveWorkingHours(providerId: string) {
   return useMutation({
     mutationFn: (body: { locationId: string; blocks: WorkingBlock[] }) =>
       http.put<{ items: ScheduleVersion[] }>(`/providers/${providerId}/working-hours`, body),
-    onSuccess: () => void client.invalidateQueries({ queryKey: scheduleKeys.hours(providerId) }),
+    onSuccess: () => void refreshCalendar(client, scheduleKeys.hours(providerId)),
   });
 }
 
@@ -233,7 +231,7 @@ export function useAddTimeOff() {
   return useMutation({
     mutationFn: ({ providerId, ...body }: { providerId: string | null; start: string; end: string; reason: string }) =>
       http.post<TimeOff>(providerId ? `/providers/${providerId}/time-off` : '/time-off', body),
-    onSuccess: () => client.invalidateQueries({ queryKey: scheduleKeys.timeOff }),
+    onSuccess: () => refreshCalendar(client, scheduleKeys.timeOff),
   });
 }
 
@@ -242,7 +240,7 @@ export function useRemoveTimeOff() {
   const client = useQueryClient();
   return useMutation({
     mutationFn: (id: string) => http.delete(`/time-off/${id}`),
-    onSuccess: () => client.invalidateQueries({ queryKey: scheduleKeys.timeOff }),
+    onSuccess: () => refreshCalendar(client, scheduleKeys.timeOff),
   });
 }
 
@@ -251,7 +249,7 @@ export function useRemoveExtraHours() {
   return useMutation({
     mutationFn: ({ providerId, id }: { providerId: string; id: string }) =>
       http.delete(`/providers/${providerId}/extra-hours/${id}`),
-    onSuccess: () => client.invalidateQueries({ queryKey: scheduleKeys.extraHours }),
+    onSuccess: () => refreshCalendar(client, scheduleKeys.extraHours),
   });
 }
 
@@ -260,65 +258,43 @@ export function useAddExtraHours() {
   return useMutation({
     mutationFn: ({ providerId, ...body }: { providerId: string; locationId: string; start: string; end: string }) =>
       http.post<ExtraHours>(`/providers/${providerId}/extra-hours`, body),
-    onSuccess: () => client.invalidateQueries({ queryKey: scheduleKeys.extraHours }),
+    onSuccess: () => refreshCalendar(client, scheduleKeys.extraHours),
   });
 }
 
+/** After a change to a calendar: its own list, and the working time the schedule shades from it. */
+function refreshCalendar(client: QueryClient, queryKey: readonly unknown[]) {
+  return Promise.all([
+    client.invalidateQueries({ queryKey }),
+    client.invalidateQueries({ queryKey: scheduleKeys.workingTime }),
+  ]);
+}
+
 /**
- * When each provider can be booked in [from, to): weekly hours and extra hours, less their time
- * off and the clinic's closures — the same sums the server makes for open slots. Null while loading
- * (the grid then greys nothing).
+ * When each provider can be booked in [from, to), at one location or any: weekly hours and extra
+ * hours less time off and the clinic's closures, summed by the server as for open slots. Null while
+ * loading (the grid then greys nothing).
  */
-export function useAvailability(providerIds: string[], from: string, to: string): Map<string, Interval[]> | null {
-  const range = { from, to };
-  const queries = useQueries({
-    queries: providerIds.flatMap((id) => [
-      {
-        queryKey: scheduleKeys.hours(id),
-        queryFn: ({ signal }: { signal: AbortSignal }) =>
-          http
-            .get<{ items: ScheduleVersion[] }>(`/providers/${id}/working-hours`, undefined, { signal })
-            .then((r) => r.items as unknown),
-      },
-      {
-        queryKey: [...scheduleKeys.extraHours, id, range],
-        queryFn: ({ signal }: { signal: AbortSignal }) =>
-          http
-            .get<{ items: ExtraHours[] }>(`/providers/${id}/extra-hours`, range, { signal })
-            .then((r) => r.items as unknown),
-      },
-      {
-        queryKey: [...scheduleKeys.timeOff, id, range],
-        queryFn: ({ signal }: { signal: AbortSignal }) =>
-          http
-            .get<{ items: TimeOff[] }>(`/providers/${id}/time-off`, range, { signal })
-            .then((r) => r.items as unknown),
-      },
-    ]),
+export function useWorkingTime(from: string, to: string, locationId: string | null): Map<string, Interval[]> | null {
+  const query = useQuery({
+    queryKey: [...scheduleKeys.workingTime, { from, to, locationId }],
+    queryFn: ({ signal }) =>
+      http
+        .get<{ items: WorkingTime[] }>('/working-time', locationId ? { from, to, locationId } : { from, to }, {
+          signal,
+        })
+        .then((r) => r.items),
   });
-  if (queries.some((query) => !query.data)) return null;
-  const fromMs = Date.parse(from);
-  const toMs = Date.parse(to);
-  const result = new Map<string, Interval[]>();
-  providerIds.forEach((id, i) => {
-    const versions = queries[i * 3].data as ScheduleVersion[];
-    const extra = queries[i * 3 + 1].data as ExtraHours[];
-    const off = queries[i * 3 + 2].data as TimeOff[];
-    const working = expandAvailability({
-      versions: versions.map((v) => ({ ...v, blocks: v.blocks.map((b) => ({ ...b, weekday: b.weekday as Weekday })) })),
-      extraHours: extra.map((e) => ({ start: Date.parse(e.start), end: Date.parse(e.end), locationId: e.locationId })),
-      from: fromMs,
-      to: toMs,
-    });
-    result.set(
-      id,
-      subtractIntervals(
-        working,
-        off.map((o) => ({ start: Date.parse(o.start), end: Date.parse(o.end) })),
-      ),
-    );
-  });
-  return result;
+  return useMemo(() => {
+    if (!query.data) return null;
+    const byProvider = new Map<string, Interval[]>();
+    for (const time of query.data) {
+      const intervals = byProvider.get(time.providerId) ?? [];
+      intervals.push({ start: Date.parse(time.start), end: Date.parse(time.end) });
+      byProvider.set(time.providerId, intervals);
+    }
+    return byProvider;
+  }, [query.data]);
 }
 
 /**

@@ -19,7 +19,7 @@ function staleKeys(event: ScheduleEvent): string[][] | 'all' {
     case 'appointment':
       return [['appointments'], ['slots'], ['waitlist']];
     case 'availability':
-      return [['working-hours'], ['time-off'], ['extra-hours'], ['slots']];
+      return [['working-hours'], ['time-off'], ['extra-hours'], ['working-time'], ['slots']];
     case 'waitlist':
       // Offers hold time: open slots change with them.
       return [['waitlist'], ['slots']];

@@ -96,6 +96,15 @@ export const zSlot = z.object({
 });
 export type Slot = z.infer<typeof zSlot>;
 
+/** A stretch of a provider's working time at a location, less time off (the schedule's open hours). */
+export const zWorkingTime = z.object({
+  providerId: z.string(),
+  locationId: z.string(),
+  start: z.string(),
+  end: z.string(),
+});
+export type WorkingTime = z.infer<typeof zWorkingTime>;
+
 export const zPlannedVisit = z.object({
   start: z.string(),
   end: z.string(),
