@@ -105,42 +105,50 @@ function appointmentDays(ctx: ClinicScope, clinic: ClinicRules): SummableRollup 
   };
   const names = Object.keys(counts);
   return {
-    report: 'appointments/1',
-    fields: { numbers: [...names, 'leadSeconds', 'waitSeconds'], histograms: ['leadDays'] },
+    report: 'appointments/2',
+    fields: { numbers: [...names, 'leadSeconds', 'waitSeconds'], histograms: ['leadDays'], wholeDayHistograms: true },
     days: (from, to) => sql`
-      SELECT g.local_date, jsonb_agg(jsonb_build_object(
-          'provider', g.provider, 'location', g.location, 'leadSeconds', g.lead_seconds,
-          'waitSeconds', g.wait_seconds, 'leadDays', g.lead_days,
+      WITH f AS (
+        SELECT (${a.startAt} AT TIME ZONE ${clinic.timezone})::date AS local_date,
+          ${a.providerId}::text AS provider, ${a.locationId}::text AS location,
+          floor(${lead} / 86400)::int AS lead_day,
+          sum(${lead}) AS lead_seconds,
+          coalesce(sum(${wait}) FILTER (WHERE ${m.waited}), 0) AS wait_seconds,
           ${sql.join(
-            names.map((name) => sql`${name}::text, g.${sql.identifier(name)}`),
-            sql`, `,
-          )})) AS sums
-      FROM (
-        SELECT f.local_date, f.provider, f.location, sum(f.lead_seconds) AS lead_seconds,
-          sum(f.wait_seconds) AS wait_seconds, jsonb_object_agg(f.lead_day, f.all) AS lead_days,
-          ${sql.join(
-            names.map((name) => sql`sum(f.${sql.identifier(name)}) AS ${sql.identifier(name)}`),
+            Object.entries(counts).map(
+              ([name, condition]) => sql`count(*) FILTER (WHERE ${condition}) AS ${sql.identifier(name)}`,
+            ),
             sql`, `,
           )}
-        FROM (
-          SELECT (${a.startAt} AT TIME ZONE ${clinic.timezone})::date AS local_date,
-            ${a.providerId}::text AS provider, ${a.locationId}::text AS location,
-            floor(${lead} / 86400)::int AS lead_day,
-            sum(${lead}) AS lead_seconds,
-            coalesce(sum(${wait}) FILTER (WHERE ${m.waited}), 0) AS wait_seconds,
+        FROM ${a}
+        WHERE ${inRange(ctx, clinic, { from, to, group: 'day' })}
+        GROUP BY 1, 2, 3, 4),
+      whole AS (
+        SELECT local_date, jsonb_build_object('whole', true, 'leadDays', jsonb_object_agg(lead_day, n)) AS row
+        FROM (SELECT local_date, lead_day, sum(f.all) AS n FROM f GROUP BY 1, 2) d
+        GROUP BY local_date),
+      rows AS (
+        SELECT g.local_date, jsonb_agg(jsonb_build_object(
+            'provider', g.provider, 'location', g.location, 'leadSeconds', g.lead_seconds,
+            'waitSeconds', g.wait_seconds, 'leadDays', g.lead_days,
             ${sql.join(
-              Object.entries(counts).map(
-                ([name, condition]) => sql`count(*) FILTER (WHERE ${condition}) AS ${sql.identifier(name)}`,
-              ),
+              names.map((name) => sql`${name}::text, g.${sql.identifier(name)}`),
+              sql`, `,
+            )})) AS sums
+        FROM (
+          SELECT f.local_date, f.provider, f.location, sum(f.lead_seconds) AS lead_seconds,
+            sum(f.wait_seconds) AS wait_seconds, jsonb_object_agg(f.lead_day, f.all) AS lead_days,
+            ${sql.join(
+              names.map((name) => sql`sum(f.${sql.identifier(name)}) AS ${sql.identifier(name)}`),
               sql`, `,
             )}
-          FROM ${a}
-          WHERE ${inRange(ctx, clinic, { from, to, group: 'day' })}
-          GROUP BY 1, 2, 3, 4
-        ) f
-        GROUP BY 1, 2, 3
-      ) g
-      GROUP BY g.local_date`,
+          FROM f
+          GROUP BY 1, 2, 3
+        ) g
+        GROUP BY g.local_date)
+      -- The day's whole histogram first (RollupFields.wholeDayHistograms).
+      SELECT rows.local_date, jsonb_build_array(whole.row) || rows.sums AS sums
+      FROM rows JOIN whole USING (local_date)`,
   };
 }
 

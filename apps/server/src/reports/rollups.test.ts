@@ -269,10 +269,18 @@ describe('sumRolledUpDays', () => {
     // Per day: providers p1, p2 at locations l1, l2 with keys a, b (p2 has no key a at l2), and a
     // row of p3 with no location; `n` the day of the month, `w` a fraction, present on some rows
     // only (with a `payer`), `h` a histogram of the day mod 3 and a fixed bucket, `none` a histogram no row has.
-    const rollup: SummableRollup = {
-      report: 'test-groups',
-      fields: { numbers: ['n', 'w', 'absent'], histograms: ['h', 'none'] },
-      days: (from, to) => sql`SELECT d::date AS local_date, jsonb_agg(row) AS sums
+    // With `whole`, each day starts with its whole histograms (RollupFields.wholeDayHistograms):
+    // the 7 rows' `h` merged, plus a `marker` bucket with 'marked' to see where they are read.
+    const rollupOf = (whole?: 'right' | 'marked'): SummableRollup => ({
+      report: `test-groups-${whole ?? 'rows'}`,
+      fields: { numbers: ['n', 'w', 'absent'], histograms: ['h', 'none'], wholeDayHistograms: whole !== undefined },
+      days: (from, to) => sql`SELECT d::date AS local_date, ${
+        whole
+          ? sql`jsonb_build_array(jsonb_build_object('whole', true, 'h',
+              jsonb_build_object((extract(day FROM d)::int % 3)::text, 7, 'x', 14)
+              ${whole === 'marked' ? sql`|| jsonb_build_object('marker', 1)` : sql``})) ||`
+          : sql``
+      } jsonb_agg(row) AS sums
         FROM generate_series(${from}::date, ${to}::date, interval '1 day') d
         CROSS JOIN LATERAL (
           SELECT jsonb_build_object('provider', p, 'location', l, 'key', k, 'n', extract(day FROM d)::int,
@@ -283,7 +291,8 @@ describe('sumRolledUpDays', () => {
           UNION ALL
           SELECT jsonb_build_object('provider', 'p3', 'key', 'b', 'n', 100)) rows
         GROUP BY d`,
-    };
+    });
+    const rollup = rollupOf();
     // Across a month's end and weeks cut by the range (2031-02-05 is a Wednesday).
     const span = { from: '2031-02-05', to: '2031-03-12' };
     const sorted = <T extends { period: string | null; key?: string | null }>(rows: T[]) =>
@@ -301,14 +310,37 @@ describe('sumRolledUpDays', () => {
         (row) => row.key === 'b' && Number(row.n) > 10,
       ],
     ];
-    for (const group of [...REPORT_GROUPS, null]) {
-      for (const [filter, keep] of filters) {
-        const inDatabase = await sumRolledUpDays(t.database.db, { clinicId }, rollup, 'UTC', span, group, filter);
-        expect(sorted(inDatabase), `${group} ${JSON.stringify(filter)}`).toEqual(
-          sorted(groupedInServer(rows, group, filter, keep) as typeof inDatabase),
-        );
+    for (const summed of [rollup, rollupOf('right')]) {
+      for (const group of [...REPORT_GROUPS, null]) {
+        for (const [filter, keep] of filters) {
+          const inDatabase = await sumRolledUpDays(t.database.db, { clinicId }, summed, 'UTC', span, group, filter);
+          expect(sorted(inDatabase), `${summed.report} ${group} ${JSON.stringify(filter)}`).toEqual(
+            sorted(groupedInServer(rows, group, filter, keep) as typeof inDatabase),
+          );
+        }
       }
     }
+    // The whole histograms are read when every row of a day is summed into one group by date or
+    // the total, and only then.
+    const marked = rollupOf('marked');
+    const markers = async (group: ReportGroup | null, filter: RollupFilter) =>
+      (
+        await sumRolledUpDays<{ h?: Record<string, number> }>(
+          t.database.db,
+          { clinicId },
+          marked,
+          'UTC',
+          span,
+          group,
+          filter,
+        )
+      ).map((row) => row.h?.marker ?? 0);
+    const days = 36;
+    expect(await markers(null, {})).toEqual([days]);
+    expect((await markers('month', {})).sort((x, y) => x - y)).toEqual([12, 24, days]);
+    expect(await markers('provider', {})).toEqual([0, 0, 0, 0]);
+    expect(await markers('month', { providerId: 'p1' })).toEqual([0, 0, 0]);
+    expect(await markers(null, { where: (field) => sql`${field('n')}::int > 0` })).toEqual([0]);
     // What the groups hold, checked by hand for a few.
     const byWeek = await sumRolledUpDays<{ n: number; w: number; h: Record<string, number> }>(
       t.database.db,

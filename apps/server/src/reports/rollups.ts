@@ -1,5 +1,5 @@
 import { type Db, primaryOf, queryRows } from '@tend/db';
-import { addDaysTo, type ReportGroup, type ReportQuery } from '@tend/domain';
+import { addDaysTo, PERIOD_GROUPS, type ReportGroup, type ReportQuery } from '@tend/domain';
 import { type SQL, sql } from 'drizzle-orm';
 import type { ClinicScope } from '../context';
 
@@ -37,6 +37,12 @@ export interface DayRollup {
 export interface RollupFields {
   numbers: readonly string[];
   histograms?: readonly string[];
+  /**
+   * The first row of each day is `{ "whole": true, <histograms> }`: the day's histograms over all
+   * its rows, read instead of merging every row's when a sum keeps all of a day's rows (a year of
+   * a network's provider-days is ≈1.4 million buckets to merge; of its days, ≈15,000).
+   */
+  wholeDayHistograms?: boolean;
 }
 
 /** A rollup whose rows can be summed in the database (`sumRolledUpDays`). */
@@ -246,12 +252,23 @@ function sumStatement(
     ({ first, last }) => sql` UNION ALL SELECT c.local_date, c.sums FROM (${rollup.days(first, last)}) c
       WHERE c.local_date = ANY (${dates(inline)})`,
   );
-  const { numbers, histograms = [] } = rollup.fields;
-  const where = [
+  const { numbers, histograms = [], wholeDayHistograms = false } = rollup.fields;
+  const filters = [
     filter.locationId ? sql`x.value->>'location' = ${filter.locationId}` : undefined,
     filter.providerId ? sql`x.value->>'provider' = ${filter.providerId}` : undefined,
     filter.where?.((field) => sql`(x.value->>${field}::text)`),
   ].filter((condition) => condition !== undefined);
+  const where = wholeDayHistograms ? [...filters, sql`x.value->>'whole' IS NULL`] : filters;
+  // Every row of each day in one group by date (or in the total): the days' whole histograms say it all.
+  const wholeDays =
+    wholeDayHistograms &&
+    !filters.length &&
+    !filter.byKey &&
+    (group === null || (PERIOD_GROUPS as readonly ReportGroup[]).includes(group));
+  const histogramRows = wholeDays
+    ? sql`SELECT ${groupKey(group)} AS period, NULL::text AS key, r.sums->0 AS value
+        FROM days r WHERE r.sums->0->>'whole' = 'true'`
+    : sql`SELECT period, key, value FROM e`;
   return sql`WITH days AS (
         SELECT r.local_date, r.sums FROM report_day_rollups r WHERE ${stored}${sql.join(computed, sql``)}),
       e AS (
@@ -273,7 +290,7 @@ function sumStatement(
         SELECT NULL, key, true${sql.join(
           numbers.map((name) => sql`, sum(${sql.identifier(`n_${name}`)})`),
           sql``,
-        )} FROM numbers GROUP BY key)${histograms.length ? histogramsOf(histograms) : sql``}
+        )} FROM numbers GROUP BY key)${histograms.length ? histogramsOf(histograms, histogramRows) : sql``}
     SELECT (SELECT count(*)::int FROM report_day_rollups r WHERE ${stored}) AS days, g.*${histograms.length ? sql`, m.histograms` : sql``}
     FROM (SELECT 1) one
       LEFT JOIN groups g ON true
@@ -281,15 +298,14 @@ function sumStatement(
 }
 
 /**
- * The histograms `names` of the rows `e` merged by group, and for the total from the groups'
- * (`merged`), for `sumStatement`: only rollups with histograms read `e` twice (which makes
- * PostgreSQL keep it).
+ * The histograms `names` of the rows `source` (`(period, key, value)`: `e`, or the days' whole
+ * rows) merged by group, and for the total from the groups' (`merged`), for `sumStatement`.
  */
-function histogramsOf(names: readonly string[]): SQL {
+function histogramsOf(names: readonly string[], source: SQL): SQL {
   return sql`,
       buckets AS (
         SELECT e.period, e.key, f.field, h.key AS bucket, sum(h.value::float8) AS n
-        FROM e CROSS JOIN unnest(${`{${names.join(',')}}`}::text[]) f(field)
+        FROM (${source}) e CROSS JOIN unnest(${`{${names.join(',')}}`}::text[]) f(field)
           CROSS JOIN LATERAL jsonb_each(e.value->f.field) h
         GROUP BY e.period, e.key, f.field, h.key),
       bucket_groups AS (

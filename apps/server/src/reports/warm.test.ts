@@ -22,7 +22,7 @@ describe('warming the report rollups', () => {
           WHERE clinic_id = ${clinicId} GROUP BY report ORDER BY report`,
     );
     expect(stored.map((row) => [row.report, Number(row.days)])).toEqual([
-      ['appointments/1', 730],
+      ['appointments/2', 730],
       ['day-sheet/1', 730],
       ['patients-any/1', 730],
       ['reminders/1', 730],
