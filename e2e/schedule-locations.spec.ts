@@ -74,6 +74,13 @@ test('the day view shows one location’s providers and appointments, remembers 
     await page.getByRole('textbox', { name: 'Date' }).fill(tuesday);
     await expect(tomass).toBeVisible();
 
+    // Finding the next open time searches the location shown.
+    await page.getByRole('button', { name: 'Find next available' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Find next available' });
+    await expect(dialog.getByRole('combobox', { name: 'Location' })).toHaveValue('Westside Annex');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expect(dialog).toBeHidden();
+
     // Nobody works at the annex on Saturdays: the day says so rather than showing an empty grid.
     await page.getByRole('textbox', { name: 'Date' }).fill(addDays(tuesday, 4));
     await expect(page.getByText('Nobody works at Westside Annex this day')).toBeVisible();

@@ -19,6 +19,8 @@ export interface BookPrefill {
   /** Search from this wall-clock date and time (clinic time); from now when absent. */
   date: string | null;
   time: string | null;
+  /** Search at this location (the day view's, when it shows one). */
+  locationId?: string | null;
   /** Opened from a greyed cell: the time is outside the provider's working hours. */
   outside?: boolean;
   /** Booking a follow-up from the to-book list: its type, its patient, and the follow-up it books. */
@@ -118,7 +120,7 @@ function BookForm({
         : null,
   );
   const [providerId, setProviderId] = useState<string | null>(prefill.providerId);
-  const [locationId, setLocationId] = useState<string | null>(null);
+  const [locationId, setLocationId] = useState<string | null>(prefill.locationId ?? null);
   const locations = (useLocations().data ?? []).filter((location) => location.active);
   const [slots, setSlots] = useState<Slot[] | null>(null);
   const [searching, setSearching] = useState(false);

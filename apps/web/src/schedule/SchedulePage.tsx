@@ -247,7 +247,8 @@ export function SchedulePage() {
       notifyError(error);
     }
   };
-  const availability = useWorkingTime(from, to, view === 'day' ? (dayLocation?.id ?? null) : null);
+  const dayLocationId = view === 'day' ? (dayLocation?.id ?? null) : null;
+  const availability = useWorkingTime(from, to, dayLocationId);
   // At one location: the providers working there that day or booked there (outside hours).
   const dayProviders = dayLocation
     ? active.filter(
@@ -403,7 +404,7 @@ export function SchedulePage() {
               {canWrite && (
                 <Button
                   leftSection={<IconCalendarSearch size={18} aria-hidden />}
-                  onClick={() => setBooking({ providerId: null, date: null, time: null })}
+                  onClick={() => setBooking({ providerId: null, date: null, time: null, locationId: dayLocationId })}
                 >
                   {t('schedule.findNext')}
                 </Button>
@@ -525,7 +526,13 @@ export function SchedulePage() {
                 canBook={canWrite}
                 canMove={canWrite}
                 onEmpty={(column, time, inside) =>
-                  setBooking({ providerId: column.providerId, date: column.date, time, outside: !inside })
+                  setBooking({
+                    providerId: column.providerId,
+                    date: column.date,
+                    time,
+                    outside: !inside,
+                    locationId: dayLocationId,
+                  })
                 }
                 onOpen={(appointment) => setOpenId(appointment.id)}
                 onMove={(appointment, column, minutes, grabRows) => void drop(appointment, column, minutes, grabRows)}
