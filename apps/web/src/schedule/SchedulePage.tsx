@@ -253,7 +253,8 @@ export function SchedulePage() {
   const dayProviders = dayLocation
     ? active.filter(
         (p) =>
-          (availability?.get(p.id)?.length ?? 0) > 0 || (appointments.data ?? []).some((a) => a.providerId === p.id),
+          (availability?.get(p.id)?.length ?? 0) > 0 ||
+          (appointments.data ?? []).some((a) => a.providerId === p.id && a.status !== 'cancelled'),
       )
     : active;
 
