@@ -81,6 +81,8 @@ export const ENDPOINTS: Endpoint[] = [
     lastDays(report, 364, 'month', 'year'),
   ]),
   lastDays('revenue', 364, 'provider', 'year'),
+  // Per provider its own histograms (the days' whole ones do not split by provider).
+  lastDays('appointments', 364, 'provider', 'year'),
   weekByDay('day-sheet'),
   lastDays('day-sheet', 30, 'provider', 'month'),
   lastDays('reconciliation', 90, 'week', 'quarter'),

@@ -306,7 +306,7 @@ function histogramsOf(names: readonly string[], source: SQL): SQL {
       buckets AS (
         SELECT e.period, e.key, f.field, h.key AS bucket, sum(h.value::float8) AS n
         FROM (${source}) e CROSS JOIN unnest(${`{${names.join(',')}}`}::text[]) f(field)
-          CROSS JOIN LATERAL jsonb_each(e.value->f.field) h
+          CROSS JOIN LATERAL jsonb_each_text(e.value->f.field) h
         GROUP BY e.period, e.key, f.field, h.key),
       bucket_groups AS (
         SELECT period, key, false AS total, field, bucket, n FROM buckets
