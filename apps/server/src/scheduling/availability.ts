@@ -391,9 +391,13 @@ export async function listWorkingTime(
   for (const providerId of ids) {
     const calendar = calendars.get(providerId);
     if (!calendar) continue;
-    const working = expandAvailability({ versions: calendar.versions, extraHours: calendar.extraHours, from, to });
-    const locationIds = query.locationId ? [query.locationId] : [...new Set(working.map((w) => w.locationId))];
-    for (const locationId of locationIds) {
+    const working = expandAvailability({
+      versions: calendar.versions,
+      extraHours: calendar.extraHours,
+      from,
+      to,
+    }).filter((w) => !query.locationId || w.locationId === query.locationId);
+    for (const locationId of new Set(working.map((w) => w.locationId))) {
       const here = working.filter((w) => w.locationId === locationId);
       for (const open of subtractIntervals(here, calendar.timeOff)) {
         items.push({ providerId, locationId, start: iso(new Date(open.start)), end: iso(new Date(open.end)) });
