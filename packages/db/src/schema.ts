@@ -1124,6 +1124,20 @@ export const reportDayRollups = pgTable(
   (table) => [primaryKey({ columns: [table.clinicId, table.report, table.localDate] })],
 );
 
+/** A report's day rollups merged per calendar month, current while `version` is the sum of its days' (0052). */
+export const reportMonthRollups = pgTable(
+  'report_month_rollups',
+  {
+    clinicId: uuid('clinic_id').notNull(),
+    report: text('report').notNull(),
+    month: date('month', { mode: 'string' }).notNull(),
+    version: bigint('version', { mode: 'number' }).notNull(),
+    fingerprint: text('fingerprint').notNull(),
+    sums: jsonb('sums').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.clinicId, table.report, table.month] })],
+);
+
 /** Emergency ("break the glass") grants: immutable but for the review, which is recorded once (0030). */
 export const emergencyAccess = pgTable('emergency_access', {
   id: uuid('id').primaryKey(),

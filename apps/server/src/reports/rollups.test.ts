@@ -263,42 +263,43 @@ function groupedInServer(
   return [...groups.values()];
 }
 
+/**
+ * A rollup of a grid of rows a day: providers p1, p2 at locations l1, l2 with keys a, b (p2 has no
+ * key a at l2), and a row of p3 with no location; `n` the day of the month, `w` a fraction, present
+ * on some rows only (with a `payer`), `h` a histogram of the day mod 3 and a fixed bucket, `none`
+ * a histogram no row has. With `whole`, each day starts with its whole histograms
+ * (RollupFields.wholeDayHistograms): the 7 rows' `h` merged, plus a `marker` bucket with 'marked'
+ * to see where they are read.
+ */
+const gridRollup = (whole?: 'right' | 'marked'): SummableRollup => ({
+  report: `test-groups-${whole ?? 'rows'}`,
+  fields: { numbers: ['n', 'w', 'absent'], histograms: ['h', 'none'], wholeDayHistograms: whole !== undefined },
+  days: (from, to) => sql`SELECT d::date AS local_date, ${
+    whole
+      ? sql`jsonb_build_array(jsonb_build_object('whole', true, 'h',
+          jsonb_build_object((extract(day FROM d)::int % 3)::text, 7, 'x', 14)
+          ${whole === 'marked' ? sql`|| jsonb_build_object('marker', 1)` : sql``})) ||`
+      : sql``
+  } jsonb_agg(row) AS sums
+    FROM generate_series(${from}::date, ${to}::date, interval '1 day') d
+    CROSS JOIN LATERAL (
+      SELECT jsonb_build_object('provider', p, 'location', l, 'key', k, 'n', extract(day FROM d)::int,
+          'h', jsonb_build_object((extract(day FROM d)::int % 3)::text, 1, 'x', 2))
+        || CASE WHEN k = 'a' THEN jsonb_build_object('w', 0.25, 'payer', l || '-payer') ELSE '{}'::jsonb END AS row
+      FROM unnest(ARRAY['p1', 'p2']) p, unnest(ARRAY['l1', 'l2']) l, unnest(ARRAY['a', 'b']) k
+      WHERE NOT (p = 'p2' AND l = 'l2' AND k = 'a')
+      UNION ALL
+      SELECT jsonb_build_object('provider', 'p3', 'key', 'b', 'n', 100)) rows
+    GROUP BY d`,
+});
+
+const sortedGroups = <T extends { period: string | null; key?: string | null }>(rows: T[]) =>
+  [...rows].sort((x, y) => `${x.key ?? ''} ${x.period ?? ''}`.localeCompare(`${y.key ?? ''} ${y.period ?? ''}`));
+
 describe('sumRolledUpDays', () => {
   it('sum the same numbers and merge the same histograms, by every group, filter and key', async () => {
     const { clinicId } = await t.createClinic();
-    // Per day: providers p1, p2 at locations l1, l2 with keys a, b (p2 has no key a at l2), and a
-    // row of p3 with no location; `n` the day of the month, `w` a fraction, present on some rows
-    // only (with a `payer`), `h` a histogram of the day mod 3 and a fixed bucket, `none` a histogram no row has.
-    // With `whole`, each day starts with its whole histograms (RollupFields.wholeDayHistograms):
-    // the 7 rows' `h` merged, plus a `marker` bucket with 'marked' to see where they are read.
-    const rollupOf = (whole?: 'right' | 'marked'): SummableRollup => ({
-      report: `test-groups-${whole ?? 'rows'}`,
-      fields: { numbers: ['n', 'w', 'absent'], histograms: ['h', 'none'], wholeDayHistograms: whole !== undefined },
-      days: (from, to) => sql`SELECT d::date AS local_date, ${
-        whole
-          ? sql`jsonb_build_array(jsonb_build_object('whole', true, 'h',
-              jsonb_build_object((extract(day FROM d)::int % 3)::text, 7, 'x', 14)
-              ${whole === 'marked' ? sql`|| jsonb_build_object('marker', 1)` : sql``})) ||`
-          : sql``
-      } jsonb_agg(row) AS sums
-        FROM generate_series(${from}::date, ${to}::date, interval '1 day') d
-        CROSS JOIN LATERAL (
-          SELECT jsonb_build_object('provider', p, 'location', l, 'key', k, 'n', extract(day FROM d)::int,
-              'h', jsonb_build_object((extract(day FROM d)::int % 3)::text, 1, 'x', 2))
-            || CASE WHEN k = 'a' THEN jsonb_build_object('w', 0.25, 'payer', l || '-payer') ELSE '{}'::jsonb END AS row
-          FROM unnest(ARRAY['p1', 'p2']) p, unnest(ARRAY['l1', 'l2']) l, unnest(ARRAY['a', 'b']) k
-          WHERE NOT (p = 'p2' AND l = 'l2' AND k = 'a')
-          UNION ALL
-          SELECT jsonb_build_object('provider', 'p3', 'key', 'b', 'n', 100)) rows
-        GROUP BY d`,
-    });
-    const rollup = rollupOf();
-    // Across a month's end and weeks cut by the range (2031-02-05 is a Wednesday).
-    const span = { from: '2031-02-05', to: '2031-03-12' };
-    const sorted = <T extends { period: string | null; key?: string | null }>(rows: T[]) =>
-      [...rows].sort((x, y) => `${x.key ?? ''} ${x.period ?? ''}`.localeCompare(`${y.key ?? ''} ${y.period ?? ''}`));
-    const rows: Array<RollupRow & { date: string }> = [];
-    await eachRolledUpRow(t.database.db, { clinicId }, rollup, 'UTC', span, (row) => rows.push(row));
+    const rollup = gridRollup();
     const everyRow = () => true;
     const filters: Array<[RollupFilter, (row: RollupRow) => boolean]> = [
       [{}, everyRow],
@@ -309,20 +310,42 @@ describe('sumRolledUpDays', () => {
         { where: (field) => sql`${field('key')} = 'b' AND ${field('n')}::int > 10` },
         (row) => row.key === 'b' && Number(row.n) > 10,
       ],
+      [{ where: (field) => sql`${field('payer')} = 'l1-payer'` }, (row) => row.payer === 'l1-payer'],
     ];
-    for (const summed of [rollup, rollupOf('right')]) {
-      for (const group of [...REPORT_GROUPS, null]) {
-        for (const [filter, keep] of filters) {
-          const inDatabase = await sumRolledUpDays(t.database.db, { clinicId }, summed, 'UTC', span, group, filter);
-          expect(sorted(inDatabase), `${summed.report} ${group} ${JSON.stringify(filter)}`).toEqual(
-            sorted(groupedInServer(rows, group, filter, keep) as typeof inDatabase),
-          );
+    // Across a month's end and weeks cut by the range (2031-02-05 is a Wednesday); and with whole
+    // months (February and March), read merged per month where they serve.
+    for (const span of [
+      { from: '2031-02-05', to: '2031-03-12' },
+      { from: '2031-01-20', to: '2031-04-03' },
+    ]) {
+      const rows: Array<RollupRow & { date: string }> = [];
+      await eachRolledUpRow(t.database.db, { clinicId }, rollup, 'UTC', span, (row) => rows.push(row));
+      for (const summed of [rollup, gridRollup('right')]) {
+        for (const group of [...REPORT_GROUPS, null]) {
+          for (const [filter, keep] of filters) {
+            const inDatabase = await sumRolledUpDays(t.database.db, { clinicId }, summed, 'UTC', span, group, filter);
+            expect(sortedGroups(inDatabase), `${summed.report} ${group} ${JSON.stringify(filter)}`).toEqual(
+              sortedGroups(groupedInServer(rows, group, filter, keep) as typeof inDatabase),
+            );
+          }
         }
       }
     }
+    const months = await queryRows<{ report: string; month: string }>(
+      t.database.db,
+      sql`SELECT report, month::text FROM report_month_rollups WHERE clinic_id = ${clinicId} ORDER BY 1, 2`,
+    );
+    expect(months.map((row) => `${row.report} ${row.month}`)).toEqual([
+      'test-groups-right 2031-02-01',
+      'test-groups-right 2031-03-01',
+      'test-groups-rows 2031-02-01',
+      'test-groups-rows 2031-03-01',
+    ]);
+
     // The whole histograms are read when every row of a day is summed into one group by date or
     // the total, and only then.
-    const marked = rollupOf('marked');
+    const span = { from: '2031-02-05', to: '2031-03-12' };
+    const marked = gridRollup('marked');
     const markers = async (group: ReportGroup | null, filter: RollupFilter) =>
       (
         await sumRolledUpDays<{ h?: Record<string, number> }>(
@@ -362,6 +385,70 @@ describe('sumRolledUpDays', () => {
     expect(byLocation.map((row) => row.period).sort(), 'the row without a location is in the total only').toEqual(
       ['l1', 'l2', null].sort(),
     );
+  });
+
+  it('read a whole month merged while none of its days changed, and merge it again after', async () => {
+    const { clinicId } = await t.createClinic();
+    const rollup = gridRollup('right');
+    const span = { from: '2031-05-01', to: '2031-06-30' };
+    // `n` per group, and the total's.
+    const sum = async (group: ReportGroup | null, filter: RollupFilter = {}) => {
+      const rows = await sumRolledUpDays<{ n: number }>(
+        t.database.db,
+        { clinicId },
+        rollup,
+        'UTC',
+        span,
+        group,
+        filter,
+      );
+      const total = rows.find((row) => row.period === null)?.n ?? 0;
+      return { ...Object.fromEntries(rows.map((row) => [row.period, row.n])), total };
+    };
+    const right = await sum('provider');
+    // May as stored: p1's four rows a day (2 locations × 2 keys), n = day of month; 31 days.
+    const may = async () =>
+      (
+        await queryRows<{ version: string | number; sums: Array<Record<string, unknown>> }>(
+          t.database.db,
+          sql`SELECT version, sums FROM report_month_rollups
+              WHERE clinic_id = ${clinicId} AND report = ${rollup.report} AND month = '2031-05-01'`,
+        )
+      )[0];
+    const stored = await may();
+    expect(Number(stored.version), 'no day of May changed yet').toBe(0);
+    expect(stored.sums[0], 'the whole row first').toEqual({ whole: true, h: { 0: 70, 1: 77, 2: 70, x: 434 } });
+    expect(stored.sums).toContainEqual({
+      provider: 'p1',
+      location: 'l1',
+      key: 'a',
+      payer: 'l1-payer',
+      n: 496,
+      w: 7.75,
+      h: { 0: 10, 1: 11, 2: 10, x: 62 },
+    });
+    expect(stored.sums, 'the whole row, 7 of p1 and p2, one of p3').toHaveLength(1 + 8);
+
+    // A mark in the stored May shows where it is read: by provider, location, key, payer and the
+    // total — but not by day or week, nor with a filter on a number.
+    const mark = (n: number) =>
+      t.database.db.execute(sql`UPDATE report_month_rollups
+        SET sums = jsonb_set(sums, '{1,n}', to_jsonb((sums->1->>'n')::int + ${n}))
+        WHERE clinic_id = ${clinicId} AND report = ${rollup.report} AND month = '2031-05-01'`);
+    await mark(1000);
+    const marked = await sum('provider');
+    expect(marked.total - right.total).toBe(1000);
+    expect((await sum('day')).total).toBe(right.total);
+    expect((await sum('week')).total).toBe(right.total);
+    expect((await sum(null, { where: (field) => sql`${field('n')}::int > 0` })).total).toBe(right.total);
+    expect((await sum(null, { where: (field) => sql`${field('key')} IS NOT NULL` })).total).toBe(right.total + 1000);
+
+    // A change to one day of May: May's days are read, and May is merged again.
+    await t.database.db.execute(sql`SELECT touch_report_days(${clinicId}::uuid, ARRAY['2031-05-17'::date])`);
+    expect(await sum('provider')).toEqual(right);
+    expect(Number((await may()).version)).toBe(1);
+    await mark(1000);
+    expect((await sum('provider')).total - right.total, 'the merged May is read again').toBe(1000);
   });
 });
 

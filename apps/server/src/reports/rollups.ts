@@ -1,5 +1,5 @@
 import { type Db, primaryOf, queryRows } from '@tend/db';
-import { addDaysTo, PERIOD_GROUPS, type ReportGroup, type ReportQuery } from '@tend/domain';
+import { addDaysTo, PERIOD_GROUPS, type ReportGroup, type ReportQuery, reportPeriods } from '@tend/domain';
 import { type SQL, sql } from 'drizzle-orm';
 import type { ClinicScope } from '../context';
 
@@ -174,7 +174,12 @@ async function computeDays(
           : storeDays(ctx, rollup, fingerprint, first, last),
       )),
     );
-    if (primary) storeInBackground(primary, ctx, rollup, fingerprint, first, last);
+    if (primary)
+      storeInBackground(
+        primary,
+        [ctx.clinicId, rollup.report, fingerprint, first, last],
+        storeDays(ctx, rollup, fingerprint, first, last),
+      );
   }
   return computed.filter((day) => inRange.has(day.date));
 }
@@ -224,17 +229,122 @@ export async function sumRolledUpDays<Sums>(
         ).map((day) => day.date);
     const inline = primary || final ? missing : [];
     for (const { first, last } of final ? [] : spansOf(missing)) {
-      if (primary) storeInBackground(primary, ctx, rollup, fingerprint, first, last);
-      else await queryRows(db, storeDays(ctx, rollup, fingerprint, first, last, false));
+      if (primary) {
+        storeInBackground(
+          primary,
+          [ctx.clinicId, rollup.report, fingerprint, first, last],
+          storeDays(ctx, rollup, fingerprint, first, last),
+        );
+      } else await queryRows(db, storeDays(ctx, rollup, fingerprint, first, last, false));
     }
-    const rows = await queryRows<SummedRow>(db, sumStatement(ctx, rollup, fingerprint, span, group, filter, inline));
+    const months = final || !monthsServe(rollup, group, filter) ? [] : wholeMonthsOf(span, inline);
+    if (months.length) {
+      const store = storeMonths(ctx, rollup, fingerprint, months);
+      if (primary) storeInBackground(primary, [ctx.clinicId, rollup.report, fingerprint, ...months], store);
+      else await queryRows(db, store);
+    }
+    const rows = await queryRows<SummedRow>(
+      db,
+      sumStatement(ctx, rollup, fingerprint, span, group, filter, inline, months),
+    );
     if (Number(rows[0].days) + inline.length === dayCount) return summedGroups<Sums>(rows, rollup.fields, filter);
   }
 }
 
+/** `days` (ISO dates) as a SQL `date[]`. */
+const dates = (days: string[]) => sql`string_to_array(${days.join(',')}, ',')::date[]`;
+
+/**
+ * Whether a sum by `group` with `filter` may read whole months merged (`storeMonths`): not by day
+ * or week, and not when the filter's `where` tests a number or a histogram, which a month sums.
+ */
+function monthsServe(rollup: SummableRollup, group: ReportGroup | null, filter: RollupFilter): boolean {
+  if (group === 'day' || group === 'week') return false;
+  const summed = new Set([...rollup.fields.numbers, ...(rollup.fields.histograms ?? [])]);
+  let testsSums = false;
+  filter.where?.((name) => {
+    if (summed.has(name)) testsSums = true;
+    return sql`NULL`;
+  });
+  return !testsSums;
+}
+
+/** The first days of the calendar months wholly inside `span` with none of the days `inline`. */
+function wholeMonthsOf(span: { from: string; to: string }, inline: string[]): string[] {
+  return reportPeriods(span.from, span.to, 'month')
+    .filter(({ period, from, to }) => from === period && addDaysTo(to, 1).endsWith('-01'))
+    .filter(({ from, to }) => !inline.some((day) => day >= from && day <= to))
+    .map(({ period }) => period);
+}
+
+/**
+ * The stored months of `months` still current: merged from days each at its current version, so
+ * while the sum of the month's day versions is the one stored (a version only grows).
+ */
+function currentMonths(ctx: ClinicScope, rollup: DayRollup, fingerprint: string, months: string[]): SQL {
+  return sql`SELECT m.month, m.sums FROM report_month_rollups m
+    WHERE m.clinic_id = ${ctx.clinicId} AND m.report = ${rollup.report} AND m.fingerprint = ${fingerprint}
+      AND m.month = ANY (${dates(months)})
+      AND m.version = (SELECT coalesce(sum(v.version), 0) FROM report_day_versions v
+        WHERE v.clinic_id = ${ctx.clinicId} AND v.local_date >= m.month
+          AND v.local_date < (m.month + interval '1 month')::date)`;
+}
+
+/**
+ * Merges and stores the months of `months` not stored or changed since (0052) whose every day is
+ * stored at its current version: each a row per set of the days' other fields (provider,
+ * location, key…), its numbers summed and histograms merged, the whole row (if any) first.
+ */
+function storeMonths(ctx: ClinicScope, rollup: SummableRollup, fingerprint: string, months: string[]): SQL {
+  const { numbers, histograms = [] } = rollup.fields;
+  return sql`WITH wanted AS (
+        SELECT w.month FROM unnest(${dates(months)}) w(month)
+        EXCEPT SELECT c.month FROM (${currentMonths(ctx, rollup, fingerprint, months)}) c),
+      days AS (
+        SELECT w.month, r.version, r.sums FROM wanted w
+          JOIN report_day_rollups r ON r.clinic_id = ${ctx.clinicId} AND r.report = ${rollup.report}
+            AND r.fingerprint = ${fingerprint}
+            AND r.local_date >= w.month AND r.local_date < (w.month + interval '1 month')::date
+          LEFT JOIN report_day_versions v ON v.clinic_id = ${ctx.clinicId} AND v.local_date = r.local_date
+        WHERE r.version = coalesce(v.version, 0)),
+      complete AS (
+        SELECT month, sum(version) AS version FROM days
+        GROUP BY month HAVING count(*) = (month + interval '1 month')::date - month),
+      rows AS (
+        SELECT d.month, x.value - ${`{${[...numbers, ...histograms].join(',')}}`}::text[] AS fields, x.value
+        FROM days d JOIN complete USING (month) CROSS JOIN LATERAL jsonb_array_elements(d.sums) x),
+      numbers AS (
+        SELECT month, fields, jsonb_strip_nulls(jsonb_build_object(${sql.join(
+          numbers.map((name) => sql`${name}::text, sum((value->>${name}::text)::numeric)`),
+          sql`, `,
+        )})) AS sums
+        FROM rows GROUP BY month, fields),
+      buckets AS (
+        SELECT r.month, r.fields, f.field, h.key AS bucket, sum(h.value::numeric) AS n
+        FROM rows r CROSS JOIN unnest(${`{${histograms.join(',')}}`}::text[]) f(field)
+          CROSS JOIN LATERAL jsonb_each_text(r.value->f.field) h
+        GROUP BY 1, 2, 3, 4),
+      merged AS (
+        SELECT month, fields, jsonb_object_agg(field, histogram) AS histograms
+        FROM (SELECT month, fields, field, jsonb_object_agg(bucket, n) AS histogram
+              FROM buckets GROUP BY 1, 2, 3) b
+        GROUP BY 1, 2),
+      sums AS (
+        SELECT n.month, jsonb_agg(n.fields || n.sums || coalesce(m.histograms, '{}'::jsonb)
+            ORDER BY n.fields->>'whole' IS NULL) AS sums
+        FROM numbers n LEFT JOIN merged m ON m.month = n.month AND m.fields = n.fields
+        GROUP BY n.month)
+    INSERT INTO report_month_rollups (clinic_id, report, month, version, fingerprint, sums)
+    SELECT ${ctx.clinicId}, ${rollup.report}, c.month, c.version, ${fingerprint}, coalesce(s.sums, '[]'::jsonb)
+    FROM complete c LEFT JOIN sums s USING (month)
+    ON CONFLICT (clinic_id, report, month) DO UPDATE
+      SET version = excluded.version, fingerprint = excluded.fingerprint, sums = excluded.sums`;
+}
+
 /**
  * The statement of `sumRolledUpDays`: the stored days of `span` but those of `inline`, which it
- * computes itself, summed by group; and how many stored days it summed (`days`, on every row).
+ * computes itself, summed by group — of `months`, the stored months still current instead of
+ * their days; and how many stored days it summed (`days`, on every row).
  */
 function sumStatement(
   ctx: ClinicScope,
@@ -244,8 +354,8 @@ function sumStatement(
   group: ReportGroup | null,
   filter: RollupFilter,
   inline: string[],
+  months: string[],
 ): SQL {
-  const dates = (days: string[]) => sql`string_to_array(${days.join(',')}, ',')::date[]`;
   const stored = sql`r.clinic_id = ${ctx.clinicId} AND r.report = ${rollup.report} AND r.fingerprint = ${fingerprint}
     AND r.local_date BETWEEN ${span.from}::date AND ${span.to}::date AND NOT (r.local_date = ANY (${dates(inline)}))`;
   const computed = spansOf(inline).map(
@@ -269,8 +379,16 @@ function sumStatement(
     ? sql`SELECT ${groupKey(group)} AS period, NULL::text AS key, r.sums->0 AS value
         FROM days r WHERE r.sums->0->>'whole' = 'true'`
     : sql`SELECT period, key, value FROM e`;
-  return sql`WITH days AS (
-        SELECT r.local_date, r.sums FROM report_day_rollups r WHERE ${stored}${sql.join(computed, sql``)}),
+  // A current month's row stands for its days; its date is the month's first.
+  const byMonth = months.length
+    ? {
+        months: sql`months AS (${currentMonths(ctx, rollup, fingerprint, months)}),`,
+        notIn: sql` AND NOT ((r.local_date - (extract(day FROM r.local_date)::int - 1)) IN (SELECT month FROM months))`,
+        rows: sql` UNION ALL SELECT month, sums FROM months`,
+      }
+    : { months: sql``, notIn: sql``, rows: sql`` };
+  return sql`WITH ${byMonth.months} days AS (
+        SELECT r.local_date, r.sums FROM report_day_rollups r WHERE ${stored}${byMonth.notIn}${byMonth.rows}${sql.join(computed, sql``)}),
       e AS (
         SELECT ${groupKey(group)} AS period, ${filter.byKey ? sql`x.value->>'key'` : sql`NULL::text`} AS key, x.value
         FROM days r CROSS JOIN LATERAL jsonb_array_elements(r.sums) x
@@ -373,19 +491,13 @@ function storeDays(
 /** The spans being stored in the background (a clinic's report's days), each once at a time. */
 const storing = new Set<string>();
 
-function storeInBackground(
-  primary: Db,
-  ctx: ClinicScope,
-  rollup: DayRollup,
-  fingerprint: string,
-  first: string,
-  last: string,
-): void {
-  const key = `${ctx.clinicId} ${rollup.report} ${fingerprint} ${first} ${last}`;
+/** Runs `store` (a `storeDays` or `storeMonths`) on the primary, unless the same one (`what`) is running. */
+function storeInBackground(primary: Db, what: string[], store: SQL): void {
+  const key = what.join(' ');
   if (storing.has(key)) return;
   storing.add(key);
-  // A failure only leaves the days to be computed again by the next read.
-  queryRows(primary, storeDays(ctx, rollup, fingerprint, first, last))
+  // A failure only leaves the days or months to be computed again by the next read.
+  queryRows(primary, store)
     .catch(() => undefined)
     .finally(() => storing.delete(key));
 }

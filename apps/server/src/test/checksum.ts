@@ -24,6 +24,9 @@ export const CHECKSUM_EXCLUDED: ChecksumExclusions = {
     reason:
       'a cache of report sums per day, filled when a report first reads a day (0021); the ledger it sums is compared',
   },
+  report_month_rollups: {
+    reason: 'the same cache merged per month, filled when a report first sums a whole month (0052)',
+  },
   auth_throttle: { reason: 'failed sign-ins are counted per client address (the brute-force limit)' },
   users: {
     columns: ['failed_sign_ins', 'locked_until'],
