@@ -94,6 +94,50 @@ test('the front desk prints the downtime kit: today per provider, the contact sh
     expect((await response.body()).subarray(0, 5).toString()).toBe('%PDF-');
   }
 
+  // At a clinic with several locations the kit is of one location at a time: the front desk's.
+  const annex = await created(await api.post('/api/locations', { data: { name: 'Wharf Annex', timezone: ZONE } }));
+  try {
+    const quayside = await created(
+      await api.post('/api/providers', { data: { name: 'Wendell Quayside', title: 'Dr.' } }),
+    );
+    const blocks = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '00:00', end: '24:00' }));
+    const hours = await api.put(`/api/providers/${quayside}/working-hours`, { data: { locationId: annex, blocks } });
+    expect(hours.ok()).toBe(true);
+    const atAnnex = {
+      providerId: quayside,
+      typeId: await created(
+        await api.post('/api/appointment-types', {
+          data: { name: 'Wharf review', durationMinutes: 30, providerIds: [quayside] },
+        }),
+      ),
+      patientId: await created(
+        await api.post('/api/patients', {
+          data: { givenName: 'Ingrid', familyName: 'Quayle', birthDate: '1984-05-02', sex: 'female' },
+        }),
+      ),
+    };
+    await book(api, atAnnex, today, time);
+    await page.goto('/downtime');
+    const picker = page.getByRole('combobox', { name: 'Location' });
+    await expect(picker).toHaveValue('Riverside Family Clinic');
+    await expect(kit).toContainText('Kitsworth, Perpetua');
+    await expect(kit).not.toContainText('Quayle, Ingrid');
+    await picker.click();
+    await page.getByRole('option', { name: 'Wharf Annex' }).click();
+    await expect(kit).toContainText('Quayle, Ingrid');
+    await expect(kit).not.toContainText('Kitsworth, Perpetua');
+    await expect(kit.getByText('Riverside Family Clinic · Wharf Annex').first()).toBeVisible();
+    const href = await page.getByRole('link', { name: 'Schedule PDF' }).getAttribute('href');
+    expect(href).toContain(`locationId=${annex}`);
+    const pdf = await api.get(href ?? '');
+    expect(pdf.headers()['content-disposition']).toContain('wharf-annex.pdf');
+    await expectAccessible(page, 'the downtime kit of one location');
+    await screenshot(page, 'downtime-location');
+  } finally {
+    // The other browser tests work at one location.
+    expect((await api.patch(`/api/locations/${annex}`, { data: { active: false } })).ok()).toBe(true);
+  }
+
   // The menu has it too.
   await page.goto('/');
   await openMenu(page, 'Downtime kit');

@@ -27,6 +27,8 @@ export const zDowntimeSheetQuery = z.object({
     .max(DOWNTIME_MAX_DAYS, { error: () => t('downtime.validation.days', { max: String(DOWNTIME_MAX_DAYS) }) })
     .default(2),
   providerId: zId.optional(),
+  /** One location's appointments only (a network's day of every location is thousands). */
+  locationId: zId.optional(),
 });
 export type DowntimeSheetQuery = z.infer<typeof zDowntimeSheetQuery>;
 
@@ -91,6 +93,8 @@ export type DowntimeContact = z.infer<typeof zDowntimeContact>;
 
 export const zDowntimeSheet = z.object({
   clinicName: z.string(),
+  /** The location the sheet is of; null: every location. */
+  locationName: z.string().nullable(),
   timezone: z.string(),
   currency: z.string(),
   /** When the sheet was read (ISO instant); the clinic-local HH:MM of it. */

@@ -421,3 +421,80 @@ describe('the evening kit', () => {
     expect(readdirSync(folder())).toContain('2030-03-12');
   });
 });
+
+describe('a clinic with several locations', () => {
+  it('prints one location’s kit when asked, and the evening kit per location', async () => {
+    const g = await schedulingScenario(t);
+    const type = await g.addType();
+    const mainProvider = await g.addProvider({ validFrom: '2020-01-01', blocks: ALL_HOURS });
+    const annex = await g.admin.post('/api/locations', {
+      name: 'Westside Annex — Suite 2',
+      timezone: 'America/New_York',
+    });
+    expect(annex.status).toBe(201);
+    const annexProvider = (await g.admin.post('/api/providers', { name: `Dr ${unique('Annex')}` })).body.id;
+    const hours = await g.manager.put(`/api/providers/${annexProvider}/working-hours`, {
+      locationId: annex.body.id,
+      validFrom: '2020-01-01',
+      blocks: ALL_HOURS,
+    });
+    expect(hours.status, JSON.stringify(hours.body)).toBe(200);
+    const [atMain, atAnnex] = [patientBody(), patientBody()];
+    for (const [body, providerId, start] of [
+      [atMain, mainProvider, '2030-03-10T10:00:00-04:00'],
+      [atAnnex, annexProvider, '2030-03-11T11:00:00-04:00'],
+    ] as const) {
+      const patientId = (await g.reception.post('/api/patients', body)).body.id;
+      const booked = await g.book({ patientId, providerId, appointmentTypeId: type.id, start });
+      expect(booked.status, JSON.stringify(booked.body)).toBe(201);
+    }
+
+    // The sheet and the PDFs of one location: its appointments only, named on the paper and the file.
+    const sheet = await g.reception.get(`/api/downtime/sheet?date=${DAY1}&days=2&locationId=${annex.body.id}`);
+    expect(sheet.status, JSON.stringify(sheet.body)).toBe(200);
+    expect(sheet.body.locationName).toBe('Westside Annex — Suite 2');
+    expect(sheet.body.contacts.map((c: { patientName: string }) => c.patientName)).toEqual([display(atAnnex)]);
+    expect((await g.reception.get(`/api/downtime/sheet?date=${DAY1}&days=2`)).body).toMatchObject({
+      locationName: null,
+      contacts: expect.arrayContaining([expect.objectContaining({ patientName: display(atMain) })]),
+    });
+    const url = `/api/downtime/schedule.pdf?date=${DAY1}&days=2&locationId=${annex.body.id}`;
+    const printed = await t.app.inject({ method: 'GET', url, headers: { cookie: g.reception.cookie } });
+    expect(printed.statusCode).toBe(200);
+    expect(printed.headers['content-disposition']).toBe(
+      `inline; filename="schedule-${DAY1}-westside-annex-suite-2.pdf"`,
+    );
+    const text = pdfText(printed.rawPayload);
+    expect(text).toContain('Westside Annex — Suite 2');
+    expect(text).toContain(display(atAnnex));
+    expect(text).not.toContain(display(atMain));
+
+    // Another clinic's location: a 400 that says which field, and nothing printed.
+    const elsewhere = (await schedulingScenario(t)).locationId;
+    const refused = await g.reception.get(`/api/downtime/sheet?date=${DAY1}&locationId=${elsewhere}`);
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(refused.body)).toContain('querystring.locationId');
+
+    // The evening kit: a schedule and a contact sheet per location with appointments those days.
+    expect((await g.manager.put('/api/settings/downtime-print', { enabled: true, time: '18:00' })).status).toBe(200);
+    expect(
+      await sweepDowntimePrint(t.database.db, { backupDir }, new Date('2030-03-09T18:05:00-05:00')),
+    ).toBeGreaterThan(0);
+    const kit = join(backupDir, g.clinic.clinicId, 'downtime', DAY1);
+    const locations = (await g.admin.get('/api/locations')).body;
+    const main = (locations.items ?? locations).find((l: { id: string }) => l.id === g.locationId).name;
+    const mainSlug = main.toLowerCase().replace(/[^a-z0-9]+/g, '-');
+    expect(readdirSync(kit).sort()).toEqual([
+      `contacts-${DAY1}-${mainSlug}.pdf`,
+      `contacts-${DAY1}-westside-annex-suite-2.pdf`,
+      `schedule-${DAY1}-${mainSlug}.pdf`,
+      `schedule-${DAY1}-westside-annex-suite-2.pdf`,
+    ]);
+    const annexSchedule = pdfText(readFileSync(join(kit, `schedule-${DAY1}-westside-annex-suite-2.pdf`)));
+    expect(annexSchedule).toContain(display(atAnnex));
+    expect(annexSchedule).not.toContain(display(atMain));
+    const mainContacts = pdfText(readFileSync(join(kit, `contacts-${DAY1}-${mainSlug}.pdf`)));
+    expect(mainContacts).toContain(display(atMain));
+    expect(mainContacts).not.toContain(display(atAnnex));
+  });
+});

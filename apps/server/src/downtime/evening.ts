@@ -9,13 +9,14 @@ import {
   type DowntimePrintOverview,
   type DowntimePrintSettings,
   defaultPaper,
+  zonedTimeToInstant,
 } from '@tend/domain';
 import { eq, sql } from 'drizzle-orm';
 import { recordAnonymousAudit, recordAudit } from '../audit/service';
 import type { RequestContext } from '../context';
 import type { MessagingEnv } from '../messaging/outbox';
 import { renderContactsPdf, renderSchedulePdf } from './pdf';
-import { buildDowntimeSheet, consecutiveDates } from './sheet';
+import { buildDowntimeSheet, consecutiveDates, kitFileName } from './sheet';
 
 /**
  * The evening's downtime kit: once a clinic day, from the time a manager chose, the outbox
@@ -81,6 +82,7 @@ export async function putDowntimePrint(
 interface ClaimedClinic {
   clinic_id: string;
   country: string;
+  timezone: string;
   today: string;
   previous: string | null;
 }
@@ -102,7 +104,7 @@ export async function sweepDowntimePrint(db: Db, env: Pick<MessagingEnv, 'backup
          WHERE c.id = s.clinic_id AND old.clinic_id = s.clinic_id AND s.enabled
            AND s.printed_on IS DISTINCT FROM (${at}::timestamptz AT TIME ZONE c.timezone)::date
            AND (${at}::timestamptz AT TIME ZONE c.timezone)::time >= s.print_time::time
-     RETURNING s.clinic_id, c.country, s.printed_on::text AS today, old.printed_on::text AS previous`,
+     RETURNING s.clinic_id, c.country, c.timezone, s.printed_on::text AS today, old.printed_on::text AS previous`,
   );
   const errors: unknown[] = [];
   for (const clinic of claimed) {
@@ -118,42 +120,60 @@ export async function sweepDowntimePrint(db: Db, env: Pick<MessagingEnv, 'backup
   return claimed.length;
 }
 
+/**
+ * The kit of the next days: with appointments at several locations, a schedule and a contact
+ * sheet per location (a clinic network's two days are thousands of appointments; one location's
+ * are what its front desk needs), else one of each.
+ */
 async function writeKit(db: Db, backupDir: string, clinic: ClaimedClinic, now: Date): Promise<void> {
   const dates = consecutiveDates(addDaysTo(clinic.today, 1), DOWNTIME_EVENING_DAYS);
-  const sheet = await buildDowntimeSheet(db, { clinicId: clinic.clinic_id }, { dates, balances: true, now });
+  const instant = (date: string) => new Date(zonedTimeToInstant(date, '00:00', clinic.timezone)).toISOString();
+  const locations = await queryRows<{ location_id: string }>(
+    db,
+    sql`SELECT DISTINCT location_id FROM appointments
+        WHERE clinic_id = ${clinic.clinic_id} AND status <> 'cancelled'
+          AND start_at >= ${instant(dates[0])}::timestamptz AND start_at < ${instant(addDaysTo(dates[dates.length - 1], 1))}::timestamptz`,
+  );
   const paper = defaultPaper(clinic.country);
-  const [schedule, contacts] = await Promise.all([renderSchedulePdf(sheet, paper), renderContactsPdf(sheet, paper)]);
-
   const root = downtimeFolder(backupDir, clinic.clinic_id);
   const folder = join(root, dates[0]);
   // 0700 on every folder Tend makes here (mkdir's mode applies to each one it creates).
   mkdirSync(folder, { recursive: true, mode: 0o700 });
-  const files = [
-    { name: `schedule-${dates[0]}.pdf`, content: schedule },
-    { name: `contacts-${dates[0]}.pdf`, content: contacts },
-  ];
-  for (const file of files) {
-    // Written beside, then renamed: a reader never finds half a PDF.
-    const partial = join(folder, `.${file.name}.partial`);
-    writeFileSync(partial, file.content, { mode: 0o600 });
-    renameSync(partial, join(folder, file.name));
+  const files: string[] = [];
+  const patientIds = new Set<string>();
+  let appointments = 0;
+  for (const locationId of locations.length > 1 ? locations.map((row) => row.location_id) : [undefined]) {
+    const sheet = await buildDowntimeSheet(
+      db,
+      { clinicId: clinic.clinic_id },
+      { dates, locationId, balances: true, now },
+    );
+    const [schedule, contacts] = await Promise.all([renderSchedulePdf(sheet, paper), renderContactsPdf(sheet, paper)]);
+    for (const [kind, content] of [
+      ['schedule', schedule],
+      ['contacts', contacts],
+    ] as const) {
+      // Two locations of the same name: the second's files get a number.
+      let name = kitFileName(kind, sheet);
+      for (let n = 2; files.includes(name); n += 1) name = kitFileName(kind, sheet).replace(/\.pdf$/, `-${n}.pdf`);
+      // Written beside, then renamed: a reader never finds half a PDF.
+      const partial = join(folder, `.${name}.partial`);
+      writeFileSync(partial, content, { mode: 0o600 });
+      renameSync(partial, join(folder, name));
+      files.push(name);
+    }
+    for (const contact of sheet.contacts) patientIds.add(contact.patientId);
+    appointments += sheet.days.reduce(
+      (sum, day) => sum + day.providers.reduce((n, x) => n + x.appointments.length, 0),
+      0,
+    );
   }
   const removed = pruneKits(root, clinic.today);
 
-  const patientIds = sheet.contacts.map((contact) => contact.patientId);
-  const details = {
-    dates,
-    folder,
-    files: files.map((file) => file.name),
-    appointments: sheet.days.reduce(
-      (sum, day) => sum + day.providers.reduce((n, x) => n + x.appointments.length, 0),
-      0,
-    ),
-    removed,
-  };
+  const details = { dates, folder, files, appointments, removed };
   // Written by the server itself: one audit row per patient on the paper, as for a user's print.
   await db.transaction(async (tx) => {
-    for (const patientId of patientIds.length ? patientIds : [null]) {
+    for (const patientId of patientIds.size ? patientIds : [null]) {
       await recordAnonymousAudit(tx, SYSTEM, {
         clinicId: clinic.clinic_id,
         actorRole: 'system',

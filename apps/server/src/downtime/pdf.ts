@@ -117,7 +117,7 @@ class Pages {
       .fillColor(INK)
       .font('Helvetica-Bold')
       .fontSize(10)
-      .text(this.sheet.clinicName, MARGIN, MARGIN, {
+      .text(placeOf(this.sheet), MARGIN, MARGIN, {
         width: this.width * 0.6,
         lineBreak: false,
       });
@@ -287,9 +287,12 @@ function phoneLines(phones: DowntimeContact['phones']): Cell {
   return phones.map((phone) => ({ text: phone.number, note: phone.use }));
 }
 
+/** The clinic, and the location when the sheet is of one. */
+const placeOf = (sheet: DowntimeSheet) => [sheet.clinicName, sheet.locationName].filter(Boolean).join(' · ');
+
 /** One section per provider per day, each on its own page(s). */
 export async function renderSchedulePdf(sheet: DowntimeSheet, paper: PaperSize): Promise<Buffer> {
-  const title = `${t('downtime.scheduleHeading')} — ${sheet.clinicName}`;
+  const title = `${t('downtime.scheduleHeading')} — ${placeOf(sheet)}`;
   return render(title, paper, (doc) => {
     const pages = new Pages(doc, sheet);
     const columns = [
@@ -336,7 +339,7 @@ export async function renderSchedulePdf(sheet: DowntimeSheet, paper: PaperSize):
 
 /** The days' patients by name: phones, appointment times, balance due. */
 export async function renderContactsPdf(sheet: DowntimeSheet, paper: PaperSize): Promise<Buffer> {
-  const title = `${t('downtime.contactsHeading')} — ${sheet.clinicName}`;
+  const title = `${t('downtime.contactsHeading')} — ${placeOf(sheet)}`;
   const withBalances = sheet.contacts.some((contact) => contact.balanceDueCents !== null) || !sheet.contacts.length;
   return render(title, paper, (doc) => {
     const pages = new Pages(doc, sheet);

@@ -8,9 +8,9 @@ import {
 } from '@tend/domain';
 import { getClinic } from '../auth/service';
 import type { RequestContext } from '../context';
-import { requireProvider } from '../scheduling/shared';
+import { requireLocationField, requireProvider } from '../scheduling/shared';
 import { renderContactsPdf, renderSchedulePdf } from './pdf';
-import { consecutiveDates, loadDowntimeSheet } from './sheet';
+import { consecutiveDates, kitFileName, loadDowntimeSheet } from './sheet';
 
 /** The downtime kit for the signed-in user: the sheet as JSON, or printed as the schedule or the contact sheet. */
 
@@ -23,8 +23,10 @@ async function sheetFor(
 ): Promise<{ sheet: DowntimeSheet; country: string }> {
   const clinic = await getClinic(db, ctx.clinicId);
   if (query.providerId) await requireProvider(db, ctx, query.providerId);
+  if (query.locationId) await requireLocationField(db, ctx, query.locationId, 'querystring.locationId');
   const dates = consecutiveDates(query.date ?? todayIn(clinic.timezone), query.days);
-  const sheet = await loadDowntimeSheet(db, ctx, { dates, providerId: query.providerId }, action, details);
+  const { providerId, locationId } = query;
+  const sheet = await loadDowntimeSheet(db, ctx, { dates, providerId, locationId }, action, details);
   return { sheet, country: clinic.country };
 }
 
@@ -41,5 +43,5 @@ export async function downtimePdf(
   const { sheet, country } = await sheetFor(db, ctx, query, 'downtime.print', { pdf: kind });
   const paper = query.paper ?? defaultPaper(country);
   const pdf = kind === 'schedule' ? await renderSchedulePdf(sheet, paper) : await renderContactsPdf(sheet, paper);
-  return { pdf, filename: `${kind}-${sheet.dates[0]}.pdf` };
+  return { pdf, filename: kitFileName(kind, sheet) };
 }

@@ -32,6 +32,7 @@ const SHEET_LIMIT = 10_000;
 export interface SheetOptions {
   dates: string[];
   providerId?: string;
+  locationId?: string;
   /** Include balances (the role may read them; the evening's files always do). */
   balances: boolean;
   now: Date;
@@ -69,6 +70,7 @@ export async function buildDowntimeSheet(db: Db, scope: ClinicScope, options: Sh
             lt(a.startAt, new Date(zonedTimeToInstant(addDaysTo(dates[dates.length - 1], 1), '00:00', tz))),
             ne(a.status, 'cancelled'),
             options.providerId ? eq(a.providerId, options.providerId) : undefined,
+            options.locationId ? eq(a.locationId, options.locationId) : undefined,
           ),
         )
         .orderBy(asc(a.startAt), asc(p.familyName), asc(p.givenName))
@@ -76,8 +78,8 @@ export async function buildDowntimeSheet(db: Db, scope: ClinicScope, options: Sh
     : [];
   if (rows.length > SHEET_LIMIT) {
     throw AppError.validation(
-      [{ path: 'querystring.days', message: 'Choose fewer days or one provider.' }],
-      `More than ${SHEET_LIMIT.toLocaleString('en-US')} appointments on these days: choose fewer days or one provider.`,
+      [{ path: 'querystring.days', message: 'Choose fewer days, one location or one provider.' }],
+      `More than ${SHEET_LIMIT.toLocaleString('en-US')} appointments on these days: choose fewer days, one location or one provider.`,
     );
   }
 
@@ -133,9 +135,16 @@ export async function buildDowntimeSheet(db: Db, scope: ClinicScope, options: Sh
     }
   }
 
+  const [location] = options.locationId
+    ? await db
+        .select({ name: schema.locations.name })
+        .from(schema.locations)
+        .where(and(eq(schema.locations.id, options.locationId), eq(schema.locations.clinicId, scope.clinicId)))
+    : [];
   const byName = (x: string, y: string) => x.localeCompare(y, 'en', { sensitivity: 'base' });
   return {
     clinicName: clinic.name,
+    locationName: location?.name ?? null,
     timezone: tz,
     currency: clinic.currency,
     generatedAt: options.now.toISOString(),
@@ -199,6 +208,17 @@ async function patientBalances(
   return result;
 }
 
+/** A kit's PDF's file name: `schedule-2031-03-04.pdf`, and the location's name when it is of one. */
+export function kitFileName(kind: 'schedule' | 'contacts', sheet: DowntimeSheet): string {
+  const place = sheet.locationName
+    ?.normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
+  return `${kind}-${sheet.dates[0]}${sheet.locationName ? `-${place || 'location'}` : ''}.pdf`;
+}
+
 /** `days` clinic-local dates from `first`. */
 export function consecutiveDates(first: string, days: number): string[] {
   const dates = [first];
@@ -213,7 +233,7 @@ export function consecutiveDates(first: string, days: number): string[] {
 export async function loadDowntimeSheet(
   db: Db,
   ctx: RequestContext,
-  options: { dates: string[]; providerId?: string },
+  options: { dates: string[]; providerId?: string; locationId?: string },
   action: Extract<AuditAction, 'downtime.read' | 'downtime.print'> = 'downtime.read',
   details: Record<string, unknown> = {},
 ): Promise<DowntimeSheet> {
@@ -230,6 +250,7 @@ export async function loadDowntimeSheet(
     {
       dates: sheet.dates,
       providerId: options.providerId ?? null,
+      locationId: options.locationId ?? null,
       appointments: sheet.days.reduce(
         (sum, day) => sum + day.providers.reduce((n, x) => n + x.appointments.length, 0),
         0,

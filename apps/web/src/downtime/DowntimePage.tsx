@@ -30,6 +30,7 @@ import { formatDate } from '../components/format';
 import { errorMessage, notifySuccess } from '../components/notify';
 import { PageHeader } from '../components/PageHeader';
 import { QueryView } from '../components/states';
+import { LocationPicker, useWorkLocation } from '../schedule/location';
 import { longDate, shortDate } from '../schedule/time';
 import { downtimePdfUrl, useDowntimePrint, useDowntimeSheet, useSaveDowntimePrint } from './api';
 
@@ -44,9 +45,12 @@ export function DowntimePage() {
   const { clinic, can, today } = useSession();
   const [range, setRange] = useState<Range>('both');
   const [providerId, setProviderId] = useState<string | null>(null);
+  const work = useWorkLocation();
   const date = range === 'tomorrow' ? addDaysTo(today(), 1) : today();
   const days = range === 'both' ? 2 : 1;
-  const sheet = useDowntimeSheet(date, days, providerId);
+  const query = { date, days, providerId, locationId: work.location?.id ?? null };
+  // At several locations, the user's own (a network's two days of every location are thousands).
+  const sheet = useDowntimeSheet(query, work.known);
   // Every provider of the days (from the sheet shown before a provider was picked).
   const [providers, setProviders] = useState<{ value: string; label: string }[]>([]);
   useEffect(() => {
@@ -55,7 +59,6 @@ export function DowntimePage() {
     for (const day of sheet.data.days) for (const p of day.providers) seen.set(p.providerId, p.providerName);
     setProviders([...seen].map(([value, label]) => ({ value, label })));
   }, [sheet.data, providerId]);
-  const query = { date, days, providerId };
 
   return (
     <>
@@ -93,6 +96,15 @@ export function DowntimePage() {
               ]}
             />
           </Stack>
+          <LocationPicker
+            work={{
+              ...work,
+              choose: (locationId) => {
+                setProviderId(null);
+                work.choose(locationId);
+              },
+            }}
+          />
           <Select
             label={t('downtime.provider')}
             placeholder={t('downtime.allProviders')}
@@ -105,7 +117,9 @@ export function DowntimePage() {
         </Group>
       </div>
       <QueryView query={sheet} isEmpty={() => false} empty={null}>
-        {(data) => <PrintedKit sheet={data} clinicName={clinic.name} />}
+        {(data) => (
+          <PrintedKit sheet={data} clinicName={[clinic.name, data.locationName].filter(Boolean).join(' · ')} />
+        )}
       </QueryView>
       {can('schedule.manage') && <EveningCard />}
     </>

@@ -5,27 +5,38 @@ import { http } from '../api/client';
 /** The downtime kit: the sheet the print page shows, the PDFs' addresses, the evening's settings. */
 
 export const downtimeKeys = {
-  sheet: (date: string, days: number, providerId: string | null) =>
-    ['downtime', 'sheet', date, days, providerId] as const,
+  sheet: (query: DowntimeQuery) => ['downtime', 'sheet', query] as const,
   evening: ['downtime', 'evening'] as const,
 };
 
-export function useDowntimeSheet(date: string, days: number, providerId: string | null) {
+/** The days of the kit, and one provider's or one location's appointments only (null: all). */
+export interface DowntimeQuery {
+  date: string;
+  days: number;
+  providerId: string | null;
+  locationId: string | null;
+}
+
+function params(query: DowntimeQuery) {
+  return {
+    date: query.date,
+    days: String(query.days),
+    ...(query.providerId ? { providerId: query.providerId } : {}),
+    ...(query.locationId ? { locationId: query.locationId } : {}),
+  };
+}
+
+export function useDowntimeSheet(query: DowntimeQuery, enabled: boolean) {
   return useQuery({
-    queryKey: downtimeKeys.sheet(date, days, providerId),
-    queryFn: ({ signal }) =>
-      http.get<DowntimeSheet>('/downtime/sheet', { date, days, providerId: providerId ?? undefined }, { signal }),
+    queryKey: downtimeKeys.sheet(query),
+    queryFn: ({ signal }) => http.get<DowntimeSheet>('/downtime/sheet', params(query), { signal }),
+    enabled,
   });
 }
 
 /** Where a PDF of the kit is (opened in a new tab: the browser's viewer prints it). */
-export function downtimePdfUrl(
-  kind: 'schedule' | 'contacts',
-  query: { date: string; days: number; providerId: string | null },
-): string {
-  const params = new URLSearchParams({ date: query.date, days: String(query.days) });
-  if (query.providerId) params.set('providerId', query.providerId);
-  return `/api/downtime/${kind}.pdf?${params}`;
+export function downtimePdfUrl(kind: 'schedule' | 'contacts', query: DowntimeQuery): string {
+  return `/api/downtime/${kind}.pdf?${new URLSearchParams(params(query))}`;
 }
 
 export function useDowntimePrint(enabled: boolean) {

@@ -23,8 +23,8 @@ import {
 } from '@tabler/icons-react';
 import { Link } from '@tanstack/react-router';
 import { type FreedTime, type Provider, t, type WaitlistOffer } from '@tend/domain';
-import { useCallback, useEffect, useState } from 'react';
-import { useLocations, useProviders } from '../admin/api';
+import { useCallback, useState } from 'react';
+import { useProviders } from '../admin/api';
 import { isApiError } from '../api/client';
 import { useSession } from '../auth/session';
 import { DateField } from '../components/DateField';
@@ -49,6 +49,7 @@ import {
 import { BookDialog, type BookPrefill } from './BookDialog';
 import { dropStart, openRows, weekDates } from './layout';
 import { type LiveStatus, useLiveSchedule } from './live';
+import { LocationPicker, useWorkLocation } from './location';
 import { type MoveConflict, MoveConflictDialog } from './MoveConflictDialog';
 import { PrintableSchedule, type PrintGroup } from './PrintableSchedule';
 import { type GridColumn, ScheduleGrid } from './ScheduleGrid';
@@ -157,32 +158,6 @@ function Arrivals({
   );
 }
 
-/** The location the day view shows, remembered on this device for the user (a front desk works at one). */
-function useDayLocation(userId: string): [string | null, (locationId: string | null) => void] {
-  const key = `tend.schedule.location.${userId}`;
-  const [chosen, setChosen] = useState<string | null>(() => readStored(key));
-  useEffect(() => {
-    try {
-      if (chosen) window.localStorage.setItem(key, chosen);
-      else window.localStorage.removeItem(key);
-    } catch {
-      // Storage refused (private mode, quota): the choice lasts until the page is left.
-    }
-  }, [key, chosen]);
-  return [chosen, setChosen];
-}
-
-function readStored(key: string): string | null {
-  try {
-    return window.localStorage.getItem(key);
-  } catch {
-    return null;
-  }
-}
-
-/** "All locations" in the location picker (a Select value cannot be null). */
-const ALL_LOCATIONS = 'all';
-
 export function SchedulePage() {
   const { clinic, today, can, user } = useSession();
   const timezone = clinic.timezone;
@@ -209,16 +184,11 @@ export function SchedulePage() {
 
   const providers = useProviders();
   const types = useAppointmentTypes();
-  const locations = useLocations();
-  const [storedLocation, setStoredLocation] = useDayLocation(user.id);
+  const work = useWorkLocation();
   const active = (providers.data ?? []).filter((p) => p.active);
-  const activeLocations = (locations.data ?? []).filter((l) => l.active);
   // With more than one location the day shows one at a time (a network's day of every location is
-  // 250 providers and more appointments than one screen): the one chosen last, else the first.
-  const dayLocation =
-    activeLocations.length < 2 || storedLocation === ALL_LOCATIONS
-      ? null
-      : (activeLocations.find((l) => l.id === storedLocation) ?? activeLocations[0]);
+  // 250 providers and more appointments than one screen).
+  const dayLocation = work.location;
   // The week shows one provider: the one chosen, else the user's own, else the first.
   const weekProvider: Provider | undefined =
     active.find((p) => p.id === chosenProvider) ?? active.find((p) => p.userId === user.id) ?? active[0];
@@ -226,7 +196,7 @@ export function SchedulePage() {
   const days = view === 'week' ? weekDates(date) : [date];
   const from = instantIso(days[0], '00:00', timezone);
   const to = instantIso(addDays(days[days.length - 1], 1), '00:00', timezone);
-  const locationsKnown = !locations.isPending;
+  const locationsKnown = work.known;
   const appointments = useAppointments(
     from,
     to,
@@ -432,20 +402,7 @@ export function SchedulePage() {
                 { value: 'week', label: t('schedule.view.week') },
               ]}
             />
-            {view === 'day' && activeLocations.length > 1 && (
-              <Select
-                label={t('schedule.location')}
-                data={[
-                  ...activeLocations.map((l) => ({ value: l.id, label: l.name })),
-                  { value: ALL_LOCATIONS, label: t('schedule.allLocations') },
-                ]}
-                value={dayLocation?.id ?? ALL_LOCATIONS}
-                onChange={(value) => setStoredLocation(value)}
-                allowDeselect={false}
-                searchable
-                w={230}
-              />
-            )}
+            {view === 'day' && <LocationPicker work={work} />}
             {view === 'week' && (
               <Select
                 label={t('schedule.provider')}

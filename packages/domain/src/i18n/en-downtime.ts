@@ -38,7 +38,7 @@ export const enDowntime = {
   'downtime.appointments': '{count} appointments',
   'downtime.evening.title': 'Every evening',
   'downtime.evening.description':
-    'Tend writes the next two days’ schedule and contact sheet as PDFs into the backup folder at this time, so a copy is on the server even when the web app cannot be reached. The last 14 days are kept.',
+    'Tend writes the next two days’ schedule and contact sheet as PDFs into the backup folder at this time (one of each per location, when there are several), so a copy is on the server even when the web app cannot be reached. The last 14 days are kept.',
   'downtime.evening.enabled': 'Write the kit every evening',
   'downtime.evening.time': 'At (clinic time)',
   'downtime.evening.folder': 'Folder',
