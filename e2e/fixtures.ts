@@ -67,3 +67,34 @@ export async function expectAccessible(page: Page, what: string): Promise<void> 
 export async function openMenu(page: Page, name: string): Promise<void> {
   await page.getByRole('navigation').getByRole('link', { name, exact: true }).click();
 }
+
+export interface StoredCopy {
+  userId: string;
+  copy: { takenAt: string; locationName?: string | null; patients: Array<{ name: string }> };
+}
+
+/**
+ * The device's offline copy, read straight from IndexedDB (null when there is none). Runs in the
+ * page; the e2e code has no DOM types, hence the source text.
+ */
+export function storedCopy(page: Page): Promise<StoredCopy | null> {
+  return page.evaluate(`(async () => {
+    if (!(await indexedDB.databases()).some((d) => d.name === 'tend-offline')) return null;
+    return new Promise((resolve, reject) => {
+      const open = indexedDB.open('tend-offline');
+      open.onerror = () => reject(open.error);
+      open.onsuccess = () => {
+        const db = open.result;
+        if (!db.objectStoreNames.contains('copies')) {
+          db.close();
+          return resolve(null);
+        }
+        const all = db.transaction('copies').objectStore('copies').getAll();
+        all.onsuccess = () => {
+          db.close();
+          resolve(all.result[0] ?? null);
+        };
+      };
+    });
+  })()`);
+}

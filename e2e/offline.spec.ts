@@ -1,5 +1,5 @@
-import { expect, type Page, test } from '@playwright/test';
-import { ADMIN, expectAccessible, RECEPTIONIST, signIn } from './fixtures';
+import { expect, test } from '@playwright/test';
+import { ADMIN, expectAccessible, RECEPTIONIST, signIn, storedCopy } from './fixtures';
 import { addDays, clinicIso, clinicToday, created } from './scheduling';
 
 /**
@@ -13,37 +13,6 @@ test.use({ timezoneId: 'America/New_York', viewport: { width: 1280, height: 800 
 /** Letters only (names refuse digits), unique to this run. */
 const letters = () =>
   Array.from({ length: 6 }, () => String.fromCharCode(97 + Math.floor(Math.random() * 26))).join('');
-
-interface StoredCopy {
-  userId: string;
-  copy: { takenAt: string; patients: Array<{ name: string }> };
-}
-
-/**
- * The device's offline copy, read straight from IndexedDB (null when there is none). Runs in the
- * page; the e2e code has no DOM types, hence the source text.
- */
-function storedCopy(page: Page): Promise<StoredCopy | null> {
-  return page.evaluate(`(async () => {
-    if (!(await indexedDB.databases()).some((d) => d.name === 'tend-offline')) return null;
-    return new Promise((resolve, reject) => {
-      const open = indexedDB.open('tend-offline');
-      open.onerror = () => reject(open.error);
-      open.onsuccess = () => {
-        const db = open.result;
-        if (!db.objectStoreNames.contains('copies')) {
-          db.close();
-          return resolve(null);
-        }
-        const all = db.transaction('copies').objectStore('copies').getAll();
-        all.onsuccess = () => {
-          db.close();
-          resolve(all.result[0] ?? null);
-        };
-      };
-    });
-  })()`);
-}
 
 test('with the server out of reach, today’s schedule and phones stay readable; sign-out removes the copy', async ({
   page,

@@ -1,10 +1,11 @@
 import { expect, test } from '@playwright/test';
-import { ADMIN, expectAccessible, RECEPTIONIST, signIn } from './fixtures';
+import { ADMIN, expectAccessible, RECEPTIONIST, signIn, storedCopy } from './fixtures';
 import { addDays, book, created, mondayInTwoWeeks, scenario } from './scheduling';
 
 /**
  * A clinic with two locations: the day view shows one at a time (its providers, its appointments,
- * its arrivals), remembers the front desk's choice on the device, and can show every location.
+ * its arrivals), remembers the front desk's choice on the device (and the offline copy follows
+ * it), and can show every location.
  */
 test.use({ timezoneId: 'Asia/Tokyo', viewport: { width: 1280, height: 800 } });
 
@@ -65,6 +66,8 @@ test('the day view shows one location’s providers and appointments, remembers 
     await expect(ruths).toBeHidden();
     await expect(page.getByRole('heading', { name: 'Dr. Ruth Adler' })).toBeHidden();
     await expect(page.getByText(/· Westside Annex$/).first()).toBeVisible();
+    // The device's offline copy follows: the annex's days only.
+    await expect.poll(async () => (await storedCopy(page))?.copy.locationName).toBe('Westside Annex');
     await expectAccessible(page, 'the day view of one location');
     await page.screenshot({ path: '../.tend-test/e2e-results/schedule-location.png', fullPage: true });
 

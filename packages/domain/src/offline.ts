@@ -37,9 +37,14 @@ export const zOfflinePatient = z.object({
 });
 export type OfflinePatient = z.infer<typeof zOfflinePatient>;
 
+/** One location's appointments only: the device's (a network's two days of every location are thousands). */
+export const zOfflineCopyQuery = z.object({ locationId: z.uuid().optional() });
+
 export const zOfflineCopy = z.object({
   clinicId: z.uuid(),
   clinicName: z.string(),
+  /** The location the copy is of; null: every location. */
+  locationName: z.string().nullable(),
   timezone: z.string(),
   /** When the server took the copy (the banner's "as of"). */
   takenAt: z.iso.datetime({ offset: true }),

@@ -136,3 +136,43 @@ describe('GET /api/offline/copy', () => {
     expect(refused.body.error.code).toBe('forbidden');
   });
 });
+
+describe('the offline copy of one location', () => {
+  it('holds that location’s appointments only and names it; another clinic’s location is refused', async () => {
+    const g = await schedulingScenario(t);
+    const type = (await g.addType()).id;
+    const mainProvider = await g.addProvider();
+    const annex = (await g.admin.post('/api/locations', { name: 'Harbour Annex', timezone: TZ })).body.id;
+    const annexProvider = (await g.admin.post('/api/providers', { name: 'Dr Annex' })).body.id;
+    const hours = await g.manager.put(`/api/providers/${annexProvider}/working-hours`, {
+      locationId: annex,
+      validFrom: '2029-12-01',
+      blocks: [1, 2, 3, 4, 5].map((weekday) => ({ weekday, start: '09:00', end: '17:00' })),
+    });
+    expect(hours.status, JSON.stringify(hours.body)).toBe(200);
+    const ids: string[] = [];
+    for (const providerId of [mainProvider, annexProvider]) {
+      const patientId = await g.addPatient();
+      const booked = await g.book({ patientId, providerId, appointmentTypeId: type, start: at(MONDAY, '10:00') });
+      expect(booked.status, JSON.stringify(booked.body)).toBe(201);
+      ids.push(patientId);
+    }
+    const now = new Date(zonedTimeToInstant(MONDAY, '08:00', TZ));
+    const gCtx = await g.clinic.adminCtx();
+    const all = await offlineCopy(t.database.db, gCtx, now);
+    expect(all.locationName).toBeNull();
+    expect(all.patients.map((p) => p.id).sort()).toEqual([...ids].sort());
+    const ofAnnex = await offlineCopy(t.database.db, gCtx, now, annex);
+    expect(ofAnnex.locationName).toBe('Harbour Annex');
+    expect(ofAnnex.patients.map((p) => p.id)).toEqual([ids[1]]);
+    expect(ofAnnex.appointments.map((a) => a.locationName)).toEqual(['Harbour Annex']);
+    expect(ofAnnex.providers.map((p) => p.id)).toEqual([annexProvider]);
+
+    const refused = await g.reception.get(`/api/offline/copy?locationId=${s.locationId}`);
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(refused.body)).toContain('querystring.locationId');
+    const answered = await g.reception.get(`/api/offline/copy?locationId=${annex}`);
+    expect(answered.status, JSON.stringify(answered.body)).toBe(200);
+    expect(answered.body.locationName).toBe('Harbour Annex');
+  });
+});

@@ -1,4 +1,4 @@
-import { zOfflineCopy } from '@tend/domain';
+import { zOfflineCopy, zOfflineCopyQuery } from '@tend/domain';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { requireCtx } from '../http/auth';
@@ -17,10 +17,11 @@ export function offlineRoutes(server: FastifyInstance, deps: Deps): void {
       schema: {
         tags: ['offline'],
         summary:
-          'Today’s and tomorrow’s schedule (clinic time) with the contact details of those patients — name, MRN, birth date, phones, email; nothing clinical — for the browser’s offline copy. Each patient is audited once per user per clinic day.',
+          'Today’s and tomorrow’s schedule (clinic time), of one location with `locationId`, with the contact details of those patients — name, MRN, birth date, phones, email; nothing clinical — for the browser’s offline copy. Each patient is audited once per user per clinic day.',
+        querystring: zOfflineCopyQuery,
         response: { 200: zOfflineCopy, ...errorResponses },
       },
     },
-    async (request) => offlineCopy(db, requireCtx(request), new Date()),
+    async (request) => offlineCopy(db, requireCtx(request), new Date(), request.query.locationId),
   );
 }

@@ -11,6 +11,7 @@ import {
 import { and, asc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import { recordPatientsAccess } from '../audit/service';
 import type { RequestContext } from '../context';
+import { requireLocationField } from '../scheduling/shared';
 
 /**
  * The browser's offline copy (`GET /api/offline/copy`): today's and tomorrow's appointments of the
@@ -27,7 +28,7 @@ const a = schema.appointments;
 const p = schema.patients;
 
 /** The copy's rows, read in one query: the days' appointments with everything the page shows. */
-async function loadOfflineSchedule(db: Db, clinicId: string, from: Date, to: Date) {
+async function loadOfflineSchedule(db: Db, clinicId: string, from: Date, to: Date, locationId?: string) {
   return db
     .select({
       id: a.id,
@@ -53,7 +54,14 @@ async function loadOfflineSchedule(db: Db, clinicId: string, from: Date, to: Dat
     .innerJoin(schema.appointmentTypes, eq(schema.appointmentTypes.id, a.appointmentTypeId))
     .innerJoin(schema.locations, eq(schema.locations.id, a.locationId))
     .leftJoin(schema.rooms, eq(schema.rooms.id, a.roomId))
-    .where(and(eq(a.clinicId, clinicId), gte(a.startAt, from), lt(a.startAt, to)))
+    .where(
+      and(
+        eq(a.clinicId, clinicId),
+        gte(a.startAt, from),
+        lt(a.startAt, to),
+        locationId ? eq(a.locationId, locationId) : undefined,
+      ),
+    )
     .orderBy(asc(a.startAt), asc(a.id));
 }
 
@@ -79,8 +87,17 @@ async function alreadyAudited(db: Db, ctx: RequestContext, patientIds: string[],
   return new Set(rows.map((row) => row.patientId as string));
 }
 
-/** The signed-in user's offline copy at `now`; audits the patients not yet audited for them today. */
-export async function offlineCopy(db: Db, ctx: RequestContext, now: Date = new Date()): Promise<OfflineCopy> {
+/**
+ * The signed-in user's offline copy at `now`, of one location with `locationId`; audits the
+ * patients not yet audited for them today.
+ */
+export async function offlineCopy(
+  db: Db,
+  ctx: RequestContext,
+  now: Date = new Date(),
+  locationId?: string,
+): Promise<OfflineCopy> {
+  const location = locationId ? await requireLocationField(db, ctx, locationId, 'querystring.locationId') : null;
   return db.transaction(async (tx) => {
     const [clinic] = await tx
       .select({ name: schema.clinics.name, timezone: schema.clinics.timezone })
@@ -91,7 +108,7 @@ export async function offlineCopy(db: Db, ctx: RequestContext, now: Date = new D
     const tomorrow = addDaysTo(today, 1);
     const from = new Date(zonedTimeToInstant(today, '00:00', zone));
     const to = new Date(zonedTimeToInstant(addDaysTo(today, 2), '00:00', zone));
-    const rows = await loadOfflineSchedule(tx, ctx.clinicId, from, to);
+    const rows = await loadOfflineSchedule(tx, ctx.clinicId, from, to, locationId);
 
     const providers = new Map<string, string>();
     const patients = new Map<string, OfflinePatient>();
@@ -123,12 +140,17 @@ export async function offlineCopy(db: Db, ctx: RequestContext, now: Date = new D
     const seen = await alreadyAudited(tx, ctx, [...patients.keys()], today);
     const fresh = [...patients.keys()].filter((id) => !seen.has(id));
     if (fresh.length) {
-      await recordPatientsAccess(tx, ctx, 'offline.copy', fresh, { day: today, days: [today, tomorrow] });
+      await recordPatientsAccess(tx, ctx, 'offline.copy', fresh, {
+        day: today,
+        days: [today, tomorrow],
+        locationId: locationId ?? null,
+      });
     }
 
     return {
       clinicId: ctx.clinicId,
       clinicName: clinic.name,
+      locationName: location?.name ?? null,
       timezone: zone,
       takenAt: instantToIsoInZone(now.getTime(), zone),
       days: [today, tomorrow] as [string, string],

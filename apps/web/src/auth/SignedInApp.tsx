@@ -1,6 +1,6 @@
 import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
-import { can as roleCan, t } from '@tend/domain';
+import { t } from '@tend/domain';
 import { type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api, dropHeldRequests, holdRequests, openRequests, setAuthHandlers } from '../api/client';
 import { PORTAL_TARGET } from '../app/theme';
@@ -9,11 +9,12 @@ import { checkConnection, useOffline } from '../offline/connectivity';
 import { OfflineCopyView } from '../offline/OfflineCopyView';
 import { clearOfflineCopies } from '../offline/store';
 import { useOfflineCopyRefresh } from '../offline/useOfflineCopyRefresh';
+import { useWorkLocation } from '../schedule/location';
 import { clearStoredDrafts, forgetLegacyDrafts } from '../visits/useVisitDraft';
 import { LockScreen } from './LockScreen';
 import { clearLockFlag, onLockFlagChange, readLockFlag, writeLockFlag, writeSharedActivity } from './lockFlag';
 import { MfaRequiredScreen } from './MfaRequiredScreen';
-import { isMfaChallenge, type MfaChallenge, type Session, SessionContext, sessionValue } from './session';
+import { isMfaChallenge, type MfaChallenge, type Session, SessionContext, sessionValue, useSession } from './session';
 import { useIdleTimer } from './useIdleTimer';
 
 interface SignedInAppProps {
@@ -216,8 +217,6 @@ export function SignedInApp({ initial, fresh, onSignedOut, onSwitched, children 
   // The server is unreachable: the offline copy replaces the screens (kept mounted, like the lock,
   // so unsaved input survives) until it answers again. The lock screen still covers it.
   const offline = useOffline();
-  const offlineCopyAllowed = roleCan(session.user.role, 'offline.copy');
-  useOfflineCopyRefresh({ userId, allowed: offlineCopyAllowed, paused: locked || offline });
 
   const value = useMemo(
     () =>
@@ -234,6 +233,7 @@ export function SignedInApp({ initial, fresh, onSignedOut, onSwitched, children 
 
   return (
     <SessionContext.Provider value={value}>
+      <OfflineCopyKeeper paused={locked || offline} />
       <div hidden={locked || offline} data-testid="app-content">
         {/* The clinic requires two-step sign-in for this role: nothing else until it is set up. */}
         {session.mfa.required && !session.mfa.enabled ? <MfaRequiredScreen /> : children}
@@ -251,4 +251,18 @@ export function SignedInApp({ initial, fresh, onSignedOut, onSwitched, children 
       )}
     </SessionContext.Provider>
   );
+}
+
+/** Keeps the device's offline copy of the user's location (the schedule's choice) fresh. */
+function OfflineCopyKeeper({ paused }: { paused: boolean }) {
+  const { user, can } = useSession();
+  const work = useWorkLocation();
+  useOfflineCopyRefresh({
+    userId: user.id,
+    allowed: can('offline.copy'),
+    // Until the locations are known, so that the first copy is already the location's.
+    paused: paused || !work.known,
+    locationId: work.location?.id ?? null,
+  });
+  return null;
 }

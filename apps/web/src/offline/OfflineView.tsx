@@ -84,7 +84,10 @@ function OfflineSchedule({ copy }: { copy: OfflineCopy }) {
       <div>
         <Title order={1}>{t('offline.title')}</Title>
         <Text c="dimmed" size="sm">
-          {t('offline.clinic', { clinic: copy.clinicName, timezone: copy.timezone })}
+          {t('offline.clinic', {
+            clinic: [copy.clinicName, copy.locationName].filter(Boolean).join(' · '),
+            timezone: copy.timezone,
+          })}
         </Text>
       </div>
       <SegmentedControl

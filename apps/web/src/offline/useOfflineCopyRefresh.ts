@@ -17,16 +17,18 @@ export function notifyScheduleChanged(): void {
  * Keeps the device's offline copy fresh while signed in: at once, every OFFLINE_REFRESH_MINUTES,
  * shortly after a live schedule change, and again when the server is back. Paused while the app
  * is locked or offline (the last copy stays). A role without the copy leaves none on the device,
- * and neither does the previous user.
+ * and neither does the previous user. With `locationId`, the copy is of that location only.
  */
 export function useOfflineCopyRefresh({
   userId,
   allowed,
   paused,
+  locationId,
 }: {
   userId: string;
   allowed: boolean;
   paused: boolean;
+  locationId: string | null;
 }): void {
   useEffect(() => {
     void readOfflineCopy().then((stored) => {
@@ -41,7 +43,8 @@ export function useOfflineCopyRefresh({
     const refresh = async () => {
       const generation = copyGeneration();
       try {
-        const copy = await api<OfflineCopy>('/offline/copy', { background: true });
+        const query = locationId ? `?locationId=${encodeURIComponent(locationId)}` : '';
+        const copy = await api<OfflineCopy>(`/offline/copy${query}`, { background: true });
         if (!cancelled) await saveOfflineCopy(userId, copy, generation);
       } catch {
         // Unreachable or refused: the last copy stays until the next try.
@@ -64,5 +67,5 @@ export function useOfflineCopyRefresh({
       clearTimeout(pending);
       changeListeners.delete(onChange);
     };
-  }, [userId, allowed, paused]);
+  }, [userId, allowed, paused, locationId]);
 }

@@ -1,6 +1,6 @@
 import { Select } from '@mantine/core';
 import { t } from '@tend/domain';
-import { useEffect, useState } from 'react';
+import { useCallback, useSyncExternalStore } from 'react';
 import { useLocations } from '../admin/api';
 import { useSession } from '../auth/session';
 
@@ -41,17 +41,45 @@ export function LocationPicker({ work }: { work: ReturnType<typeof useWorkLocati
   );
 }
 
+/**
+ * A choice kept in `localStorage` under `key`, the same in every component that reads it (the
+ * schedule, the downtime kit and the offline copy follow one another) and in other tabs.
+ * Where storage is refused (private mode, quota) it lasts until the page is left.
+ */
 function useStoredChoice(key: string): [string | null, (value: string | null) => void] {
-  const [chosen, setChosen] = useState<string | null>(() => readStored(key));
-  useEffect(() => {
-    try {
-      if (chosen) window.localStorage.setItem(key, chosen);
-      else window.localStorage.removeItem(key);
-    } catch {
-      // Storage refused (private mode, quota): the choice lasts until the page is left.
-    }
-  }, [key, chosen]);
-  return [chosen, setChosen];
+  const value = useSyncExternalStore(subscribe, () => (chosen.has(key) ? (chosen.get(key) ?? null) : readStored(key)));
+  const choose = useCallback(
+    (next: string | null) => {
+      chosen.set(key, next);
+      try {
+        if (next) window.localStorage.setItem(key, next);
+        else window.localStorage.removeItem(key);
+      } catch {
+        // Refused: kept in `chosen` only.
+      }
+      for (const listener of listeners) listener();
+    },
+    [key],
+  );
+  return [value, choose];
+}
+
+/** The choices made on this page, and who reads them. */
+const chosen = new Map<string, string | null>();
+const listeners = new Set<() => void>();
+
+function subscribe(listener: () => void): () => void {
+  // Another tab chose: its value is in storage.
+  const onStorage = (event: StorageEvent) => {
+    if (event.key) chosen.delete(event.key);
+    listener();
+  };
+  listeners.add(listener);
+  window.addEventListener('storage', onStorage);
+  return () => {
+    listeners.delete(listener);
+    window.removeEventListener('storage', onStorage);
+  };
 }
 
 function readStored(key: string): string | null {
