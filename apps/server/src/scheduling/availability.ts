@@ -374,11 +374,18 @@ export async function listWorkingTime(
   ctx: RequestContext,
   query: WorkingTimeQuery,
 ): Promise<{ items: WorkingTime[] }> {
+  if (query.providerId) await requireProvider(db, ctx, query.providerId);
   const [providers] = await sideBySide([
     db
       .select({ id: schema.providers.id })
       .from(schema.providers)
-      .where(and(eq(schema.providers.clinicId, ctx.clinicId), eq(schema.providers.active, true))),
+      .where(
+        and(
+          eq(schema.providers.clinicId, ctx.clinicId),
+          eq(schema.providers.active, true),
+          query.providerId ? eq(schema.providers.id, query.providerId) : undefined,
+        ),
+      ),
     query.locationId
       ? requireLocationField(db, ctx, query.locationId, 'querystring.locationId')
       : Promise.resolve(null),

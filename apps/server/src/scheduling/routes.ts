@@ -307,7 +307,7 @@ export function schedulingRoutes(server: FastifyInstance, deps: Deps): void {
       schema: {
         tags,
         summary:
-          'Every active provider’s working time in [from, to) (at most 62 days) less time off, optionally at one location: the hours the schedule shows as open',
+          'Every active provider’s working time in [from, to) (at most 62 days) less time off, optionally at one location or of one provider: the hours the schedule shows as open',
         querystring: zWorkingTimeQuery,
         response: { 200: z.object({ items: z.array(zWorkingTime) }), ...errorResponses },
       },

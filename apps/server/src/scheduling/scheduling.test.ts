@@ -620,6 +620,14 @@ describe('one location’s day', () => {
     expect(atNorth.body.items).toEqual([
       { providerId: away, locationId: north.body.id, start: utc(TUESDAY, '10:00'), end: utc(TUESDAY, '12:00') },
     ]);
+    // The week view's one provider: theirs only, at every location; another clinic's is not found.
+    const mains = await g.reception.get(`/api/working-time?${range(TUESDAY)}&providerId=${main}`);
+    expect(mains.body.items).toEqual(
+      everywhere.body.items.filter((w: { providerId: string }) => w.providerId === main),
+    );
+    expect(mains.body.items).toHaveLength(3);
+    const foreign = await s.addProvider();
+    expect((await g.reception.get(`/api/working-time?${range(TUESDAY)}&providerId=${foreign}`)).status).toBe(404);
 
     const here = await g.book({
       patientId: await g.addPatient(),

@@ -75,7 +75,7 @@ export const zAppointmentsQuery = z
 export type AppointmentsQuery = z.output<typeof zAppointmentsQuery>;
 
 export const zWorkingTimeQuery = z
-  .object({ from: zInstant, to: zInstant, locationId: zId.optional() })
+  .object({ from: zInstant, to: zInstant, locationId: zId.optional(), providerId: zId.optional() })
   .superRefine(rangeWithin(MAX_SLOT_RANGE_DAYS));
 export type WorkingTimeQuery = z.output<typeof zWorkingTimeQuery>;
 

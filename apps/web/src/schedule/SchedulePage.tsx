@@ -218,7 +218,12 @@ export function SchedulePage() {
     }
   };
   const dayLocationId = view === 'day' ? (dayLocation?.id ?? null) : null;
-  const availability = useWorkingTime(from, to, dayLocationId);
+  // The week shows one provider: their working time only (not 250 providers' at a network).
+  const availability = useWorkingTime(
+    from,
+    to,
+    view === 'week' ? { providerId: weekProvider?.id } : { locationId: dayLocationId ?? undefined },
+  );
   // At one location: the providers working there that day or booked there (outside hours).
   const dayProviders = dayLocation
     ? active.filter(

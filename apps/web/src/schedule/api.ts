@@ -275,15 +275,16 @@ function refreshCalendar(client: QueryClient, queryKey: readonly unknown[]) {
  * hours less time off and the clinic's closures, summed by the server as for open slots. Null while
  * loading (the grid then greys nothing).
  */
-export function useWorkingTime(from: string, to: string, locationId: string | null): Map<string, Interval[]> | null {
+/** The working time of [from, to): at one location, or of one provider (the week view), else of everyone. */
+export function useWorkingTime(
+  from: string,
+  to: string,
+  only: { locationId?: string; providerId?: string },
+): Map<string, Interval[]> | null {
   const query = useQuery({
-    queryKey: [...scheduleKeys.workingTime, { from, to, locationId }],
+    queryKey: [...scheduleKeys.workingTime, { from, to, ...only }],
     queryFn: ({ signal }) =>
-      http
-        .get<{ items: WorkingTime[] }>('/working-time', locationId ? { from, to, locationId } : { from, to }, {
-          signal,
-        })
-        .then((r) => r.items),
+      http.get<{ items: WorkingTime[] }>('/working-time', { from, to, ...only }, { signal }).then((r) => r.items),
   });
   return useMemo(() => {
     if (!query.data) return null;
