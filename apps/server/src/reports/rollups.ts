@@ -174,12 +174,7 @@ async function computeDays(
           : storeDays(ctx, rollup, fingerprint, first, last),
       )),
     );
-    if (primary)
-      storeInBackground(
-        primary,
-        [ctx.clinicId, rollup.report, fingerprint, first, last],
-        storeDays(ctx, rollup, fingerprint, first, last),
-      );
+    if (primary) storeDaysInBackground(primary, ctx, rollup, fingerprint, first, last);
   }
   return computed.filter((day) => inRange.has(day.date));
 }
@@ -229,13 +224,8 @@ export async function sumRolledUpDays<Sums>(
         ).map((day) => day.date);
     const inline = primary || final ? missing : [];
     for (const { first, last } of final ? [] : spansOf(missing)) {
-      if (primary) {
-        storeInBackground(
-          primary,
-          [ctx.clinicId, rollup.report, fingerprint, first, last],
-          storeDays(ctx, rollup, fingerprint, first, last),
-        );
-      } else await queryRows(db, storeDays(ctx, rollup, fingerprint, first, last, false));
+      if (primary) storeDaysInBackground(primary, ctx, rollup, fingerprint, first, last);
+      else await queryRows(db, storeDays(ctx, rollup, fingerprint, first, last, false));
     }
     const months = final || !monthsServe(rollup, group, filter) ? [] : wholeMonthsOf(span, inline);
     if (months.length) {
@@ -490,6 +480,21 @@ function storeDays(
 
 /** The spans being stored in the background (a clinic's report's days), each once at a time. */
 const storing = new Set<string>();
+
+function storeDaysInBackground(
+  primary: Db,
+  ctx: ClinicScope,
+  rollup: DayRollup,
+  fingerprint: string,
+  first: string,
+  last: string,
+): void {
+  storeInBackground(
+    primary,
+    [ctx.clinicId, rollup.report, fingerprint, first, last],
+    storeDays(ctx, rollup, fingerprint, first, last),
+  );
+}
 
 /** Runs `store` (a `storeDays` or `storeMonths`) on the primary, unless the same one (`what`) is running. */
 function storeInBackground(primary: Db, what: string[], store: SQL): void {
