@@ -21,7 +21,10 @@ import {
  * (register a patient, book them an appointment — whose notice email goes out over a loopback SMTP
  * server at once) is killed with SIGKILL; restarted on the same data, every write the server
  * acknowledged is there, whole (audit row, notice), the audit chain verifies, the migrations are
- * intact, and every notice reaches the SMTP server — once, whatever it was doing when killed.
+ * intact, and every notice reaches the SMTP server once — but the one the worker (which sends one
+ * at a time) may have been handing over at the kill: accepted by the SMTP server before Tend
+ * recorded it, it goes again with the same Message-ID (at-least-once for that instant,
+ * docs/operations.md).
  * Embedded: a temporary data folder (its lock left by the dead process); PostgreSQL: a fresh database.
  */
 
@@ -172,11 +175,12 @@ describe('tend start killed with SIGKILL during a write load', () => {
       expect(patientAudits).toEqual([]);
       expect(applied.map((m) => m.name).sort()).toEqual(listMigrations().map((m) => m.name));
 
-      // Every notice went out, each Message-ID received once.
+      // Every notice went out, each Message-ID received once but at most one: handed over before
+      // the kill (its first copy) and sent again after it.
       expect(notices.filter((n) => n.status !== 'sent')).toEqual([]);
-      const received = smtp.received.map((m) => m.parsed.messageId);
+      const received = smtp.received.map((m) => String(m.parsed.messageId));
       const counts = new Map<string, number>();
-      for (const id of received) counts.set(String(id), (counts.get(String(id)) ?? 0) + 1);
+      for (const id of received) counts.set(id, (counts.get(id) ?? 0) + 1);
       const twice = [...counts].filter(([, n]) => n > 1);
       console.log(
         `[crash ${database.kind}] ${CLIENTS} clients killed after ${killedAfter} ms of load: ` +
@@ -185,7 +189,12 @@ describe('tend start killed with SIGKILL during a write load', () => {
           `notices: ${deliveredBeforeKill} delivered before the kill, ${received.length} in all, ` +
           `${counts.size} distinct, ${twice.length} twice; restart took ${restartMs} ms`,
       );
-      expect(twice).toEqual([]);
+      expect(twice.length).toBeLessThanOrEqual(1);
+      for (const [id] of twice) {
+        expect(received.indexOf(id), 'the first copy came before the kill').toBeLessThan(deliveredBeforeKill);
+        expect(received.lastIndexOf(id), 'the second after the restart').toBeGreaterThanOrEqual(deliveredBeforeKill);
+        expect(counts.get(id)).toBe(2);
+      }
       expect(counts.size).toBe(notices.length);
     } finally {
       await database.close();
