@@ -16,7 +16,7 @@ import { recordAnonymousAudit, recordAudit } from '../audit/service';
 import type { RequestContext } from '../context';
 import type { MessagingEnv } from '../messaging/outbox';
 import { renderContactsPdf, renderSchedulePdf } from './pdf';
-import { buildDowntimeSheet, consecutiveDates, kitFileName } from './sheet';
+import { appointmentsOn, buildDowntimeSheet, consecutiveDates, kitFileName } from './sheet';
 
 /**
  * The evening's downtime kit: once a clinic day, from the time a manager chose, the outbox
@@ -163,10 +163,7 @@ async function writeKit(db: Db, backupDir: string, clinic: ClaimedClinic, now: D
       files.push(name);
     }
     for (const contact of sheet.contacts) patientIds.add(contact.patientId);
-    appointments += sheet.days.reduce(
-      (sum, day) => sum + day.providers.reduce((n, x) => n + x.appointments.length, 0),
-      0,
-    );
+    appointments += appointmentsOn(sheet);
   }
   const removed = pruneKits(root, clinic.today);
 

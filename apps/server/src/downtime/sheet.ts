@@ -219,6 +219,11 @@ export function kitFileName(kind: 'schedule' | 'contacts', sheet: DowntimeSheet)
   return `${kind}-${sheet.dates[0]}${sheet.locationName ? `-${place || 'location'}` : ''}.pdf`;
 }
 
+/** How many appointments the sheet lists. */
+export function appointmentsOn(sheet: DowntimeSheet): number {
+  return sheet.days.reduce((sum, day) => sum + day.providers.reduce((n, x) => n + x.appointments.length, 0), 0);
+}
+
 /** `days` clinic-local dates from `first`. */
 export function consecutiveDates(first: string, days: number): string[] {
   const dates = [first];
@@ -251,10 +256,7 @@ export async function loadDowntimeSheet(
       dates: sheet.dates,
       providerId: options.providerId ?? null,
       locationId: options.locationId ?? null,
-      appointments: sheet.days.reduce(
-        (sum, day) => sum + day.providers.reduce((n, x) => n + x.appointments.length, 0),
-        0,
-      ),
+      appointments: appointmentsOn(sheet),
       ...details,
     },
   );
